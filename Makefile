@@ -1,0 +1,47 @@
+# Meedoen — the two commands a newcomer needs are `make run` and `make test`;
+# both install what they need themselves.
+
+GO        ?= go
+GOFLAGS   ?=
+TEST_PKGS ?= ./...
+# The full suite must stay well under 15 minutes on 2 cores.
+TEST_TIMEOUT ?= 12m
+
+.PHONY: run test build vet gen gen-check lint-api test-go bench deps clean
+
+## run: start everything on this machine with the IJmond demo data (Ctrl-C stops it)
+run: deps
+	$(GO) run ./cmd/meedoen -dev
+
+## test: vet, generated-code check, API lint (when Node is present) and the whole suite with -race
+test: deps vet gen-check lint-api test-go
+
+deps:
+	@scripts/ensure-postgres.sh
+
+build:
+	$(GO) build -o bin/meedoen ./cmd/meedoen
+
+vet:
+	$(GO) vet ./...
+
+test-go:
+	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(TEST_PKGS)
+
+## gen: regenerate protobuf, gRPC, REST gateway code and the OpenAPI document
+gen:
+	scripts/gen.sh
+
+gen-check:
+	scripts/gen.sh --check
+
+## lint-api: the OpenAPI document against the Dutch API Design Rules (needs Node)
+lint-api:
+	@scripts/lint-api.sh
+
+## bench: outbox relay throughput beside raw JetStream publishing
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/events/
+
+clean:
+	rm -rf bin var

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/meedoen/meedoen/internal/config"
+)
+
+// components lists what -target can name, in start order.
+var components = []string{"councils", "focusgroups", "surveys", "results", "gateway"}
+
+// Config is the binary's configuration from flags, with defaults from the
+// environment.
+type Config struct {
+	Target   string
+	DataDir  string
+	HTTPAddr string
+	Dev      bool
+	LogLevel string
+
+	DatabaseURL string
+	NATSURL     string
+
+	// GRPCAddr is where a single service target serves gRPC.
+	GRPCAddr string
+	// CouncilsAddr is the councils service's gRPC address for a gateway
+	// running on its own.
+	CouncilsAddr string
+
+	StreamReplicas  int
+	OutboxRetention time.Duration
+	MaxBodyBytes    int64
+	ShutdownTimeout time.Duration
+}
+
+func parseConfig(args []string, stderr io.Writer) (Config, error) {
+	var c Config
+	fs := flag.NewFlagSet("meedoen", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.Target, "target", config.Env("MEEDOEN_TARGET", "all"), "component(s) to run: all, or a comma-separated list of "+strings.Join(components, ", "))
+	fs.StringVar(&c.DataDir, "data-dir", config.Env("MEEDOEN_DATA_DIR", "./var"), "directory for the embedded NATS store (nats/) and PostgreSQL cluster (pg/)")
+	fs.StringVar(&c.HTTPAddr, "http-addr", config.Env("MEEDOEN_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address for web, API, /healthz, /readyz and /metrics; port 0 picks a free one")
+	fs.BoolVar(&c.Dev, "dev", config.EnvBool("MEEDOEN_DEV", false), "development mode: load the IJmond demo data")
+	fs.StringVar(&c.LogLevel, "log-level", config.Env("MEEDOEN_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
+	fs.StringVar(&c.DatabaseURL, "database-url", config.Env("DATABASE_URL", ""), "PostgreSQL URL; empty in -target=all starts a private cluster under -data-dir")
+	fs.StringVar(&c.NATSURL, "nats-url", config.Env("NATS_URL", ""), "NATS URL; empty in -target=all starts an embedded server under -data-dir")
+	fs.StringVar(&c.GRPCAddr, "grpc-addr", config.Env("MEEDOEN_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address of a single service target")
+	fs.StringVar(&c.CouncilsAddr, "councils-addr", config.Env("COUNCILS_ADDR", "127.0.0.1:9090"), "councils gRPC address, for a gateway without the councils service in the same process")
+	fs.IntVar(&c.StreamReplicas, "stream-replicas", config.EnvInt("MEEDOEN_STREAM_REPLICAS", 1), "JetStream stream replicas (3 on a NATS cluster)")
+	fs.DurationVar(&c.OutboxRetention, "outbox-retention", config.EnvDuration("MEEDOEN_OUTBOX_RETENTION", 7*24*time.Hour), "how long published outbox rows are kept so streams can be rebuilt")
+	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(config.EnvInt("MEEDOEN_MAX_BODY_BYTES", 1<<20)), "largest accepted request body")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", config.EnvDuration("MEEDOEN_SHUTDOWN_TIMEOUT", 10*time.Second), "how long in-flight requests may take to finish on stop")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if _, err := c.targets(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+// targets returns the components to run, in start order.
+func (c Config) targets() ([]string, error) {
+	if c.Target == "all" || c.Target == "" {
+		return components, nil
+	}
+	want := strings.Split(c.Target, ",")
+	for _, t := range want {
+		if !slices.Contains(components, strings.TrimSpace(t)) {
+			return nil, fmt.Errorf("-target: unknown component %q (want all or %s)", t, strings.Join(components, ", "))
+		}
+	}
+	var out []string
+	for _, comp := range components {
+		for _, t := range want {
+			if strings.TrimSpace(t) == comp {
+				out = append(out, comp)
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+// embedded says whether this process runs everything, and so may start its
+// own NATS server and PostgreSQL cluster.
+func (c Config) embedded() bool { return c.Target == "all" || c.Target == "" }

@@ -1,0 +1,315 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/nats-io/nats-server/v2/server"
+	"google.golang.org/grpc"
+
+	"github.com/meedoen/meedoen/gateway"
+	"github.com/meedoen/meedoen/internal/broker"
+	"github.com/meedoen/meedoen/internal/config"
+	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/health"
+	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/internal/platform"
+	"github.com/meedoen/meedoen/internal/rpc"
+	"github.com/meedoen/meedoen/internal/telemetry"
+	"github.com/meedoen/meedoen/services/councils"
+	"github.com/meedoen/meedoen/services/focusgroups"
+	"github.com/meedoen/meedoen/services/results"
+	"github.com/meedoen/meedoen/services/surveys"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// databaseName is the database the private cluster holds all schemas in.
+const databaseName = "meedoen"
+
+// runner is a started component.
+type runner interface {
+	Run(ctx context.Context) error
+}
+
+func realMain(ctx context.Context, args []string) error {
+	return run(ctx, args, os.Stdout, os.Stderr)
+}
+
+// run starts what cfg asks for, prints where it is reachable on stdout, and
+// stops everything in reverse order when ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+	cfg, err := parseConfig(args, stderr)
+	if err != nil {
+		return err
+	}
+	targets, _ := cfg.targets()
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
+		return fmt.Errorf("-log-level: %w", err)
+	}
+	tel, err := telemetry.Setup(ctx, telemetry.Config{
+		ServiceName: "meedoen", ServiceVersion: version, Instance: cfg.Target, LogLevel: level,
+	}, stderr)
+	if err != nil {
+		return err
+	}
+	tel.SetGlobal()
+	log := tel.Logger
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if serr := tel.Shutdown(sctx); serr != nil {
+			log.Warn("telemetry shutdown", "error", serr)
+		}
+	}()
+	config.Print(stderr, "meedoen "+version+" configuration:", cfg)
+
+	var cleanups []func()
+	defer func() {
+		for i := len(cleanups) - 1; i >= 0; i-- {
+			cleanups[i]()
+		}
+	}()
+
+	// PostgreSQL.
+	databaseURL := cfg.DatabaseURL
+	if databaseURL == "" {
+		if !cfg.embedded() {
+			return errors.New("-target=" + cfg.Target + " needs DATABASE_URL (only -target=all starts its own PostgreSQL)")
+		}
+		cluster, err := pg.StartCluster(ctx, pg.ClusterConfig{Dir: filepath.Join(cfg.DataDir, "pg"), Logger: log})
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, func() {
+			if err := cluster.Stop(context.Background()); err != nil {
+				log.Error("stopping PostgreSQL", "error", err)
+			}
+		})
+		if err := ensureDatabase(ctx, cluster.URL("postgres"), databaseName); err != nil {
+			return err
+		}
+		databaseURL = cluster.URL(databaseName)
+	}
+
+	// NATS.
+	natsURL := cfg.NATSURL
+	if natsURL == "" {
+		if !cfg.embedded() {
+			return errors.New("-target=" + cfg.Target + " needs NATS_URL (only -target=all starts its own NATS server)")
+		}
+		srv, err := broker.StartEmbedded(filepath.Join(cfg.DataDir, "nats"), log)
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, func() { shutdownNATS(srv) })
+		natsURL = srv.ClientURL()
+	}
+	nc, js, err := broker.Connect(natsURL, "meedoen-"+cfg.Target, log)
+	if err != nil {
+		return err
+	}
+	cleanups = append(cleanups, func() {
+		if err := nc.Drain(); err != nil {
+			nc.Close()
+		}
+	})
+
+	checks := health.New()
+	checks.Add("nats", health.NATS(nc))
+	deps := platform.Deps{
+		DatabaseURL: databaseURL,
+		NATS:        nc,
+		JetStream:   js,
+		Telemetry:   tel,
+		Health:      checks,
+		Streams:     events.StreamConfig{Replicas: cfg.StreamReplicas},
+		Outbox:      events.RelayConfig{Retention: cfg.OutboxRetention},
+	}
+
+	// Services. In one process each still gets its own gRPC listener, so the
+	// code path is the same as when they run apart.
+	grpcAddr := cfg.GRPCAddr
+	if cfg.embedded() || len(targets) > 1 {
+		grpcAddr = "127.0.0.1:0"
+	}
+	var runners []runner
+	councilsAddr := cfg.CouncilsAddr
+	for _, t := range targets {
+		var r interface {
+			runner
+			Addr() string
+		}
+		var err error
+		switch t {
+		case councils.Name:
+			var s *councils.Service
+			s, err = councils.New(ctx, councils.Config{GRPCAddr: grpcAddr}, deps)
+			if err == nil {
+				councilsAddr = s.Addr()
+			}
+			r = s
+		case focusgroups.Name:
+			r, err = focusgroups.New(ctx, focusgroups.Config{GRPCAddr: grpcAddr}, deps)
+		case surveys.Name:
+			r, err = surveys.New(ctx, surveys.Config{GRPCAddr: grpcAddr}, deps)
+		case results.Name:
+			r, err = results.New(ctx, results.Config{GRPCAddr: grpcAddr}, deps)
+		default:
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		log.Info("service listening", "service", t, "grpc", r.Addr())
+		runners = append(runners, r)
+	}
+
+	// HTTP: operations endpoints always, web and API when the gateway runs.
+	mux := http.NewServeMux()
+	mux.Handle("GET /healthz", checks.LiveHandler())
+	mux.Handle("GET /readyz", checks.ReadyHandler())
+	mux.Handle("GET /metrics", tel.MetricsHandler())
+	var councilsConn *grpc.ClientConn
+	if contains(targets, "gateway") {
+		councilsConn, err = rpc.Dial(councilsAddr, tel)
+		if err != nil {
+			return err
+		}
+		cleanups = append(cleanups, func() { councilsConn.Close() })
+		gw, err := gateway.New(ctx, gateway.Config{
+			CouncilsAddr: councilsAddr, MaxBodyBytes: cfg.MaxBodyBytes, APIVersion: apiVersion,
+		}, gateway.Conns{Councils: councilsConn}, log)
+		if err != nil {
+			return err
+		}
+		mux.Handle("/", gw.Handler())
+	}
+	lis, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.HTTPAddr, err)
+	}
+	httpSrv := &http.Server{
+		Handler:           tel.HTTPMiddleware(mux, "meedoen"),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelRun()
+	var wg sync.WaitGroup
+	errc := make(chan error, len(runners)+1)
+	for _, r := range runners {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := r.Run(runCtx); err != nil {
+				errc <- err
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := httpSrv.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errc <- fmt.Errorf("serving HTTP: %w", err)
+		}
+	}()
+
+	if cfg.Dev && contains(targets, councils.Name) {
+		if err := loadDemoData(ctx, councilsAddr, tel, log); err != nil {
+			log.Error("loading demo data", "error", err)
+		}
+	}
+
+	base := "http://" + lis.Addr().String()
+	printEntryPoints(stdout, base, contains(targets, "gateway"))
+	log.Info("meedoen started", "url", base, "targets", strings.Join(targets, ","))
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+		log.Info("stopping")
+	case runErr = <-errc:
+		log.Error("component failed; stopping", "error", runErr)
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := httpSrv.Shutdown(sctx); err != nil {
+		log.Warn("HTTP shutdown", "error", err)
+	}
+	cancelRun()
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		runErr = errors.Join(runErr, err)
+	}
+	log.Info("stopped")
+	return runErr
+}
+
+// apiVersion is the REST API's full semantic version (API-Version header).
+const apiVersion = "1.0.0"
+
+func printEntryPoints(w io.Writer, base string, withGateway bool) {
+	fmt.Fprintf(w, "Meedoen is running at %s\n", base)
+	if withGateway {
+		fmt.Fprintf(w, "  web:      %s/\n", base)
+		fmt.Fprintf(w, "  API:      %s/api/v1\n", base)
+		fmt.Fprintf(w, "  OpenAPI:  %s/api/v1/openapi.json\n", base)
+	}
+	fmt.Fprintf(w, "  metrics:  %s/metrics\n", base)
+	fmt.Fprintf(w, "  health:   %s/healthz  %s/readyz\n", base, base)
+}
+
+// ensureDatabase creates the database on first run.
+func ensureDatabase(ctx context.Context, adminURL, name string) error {
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return fmt.Errorf("connecting to PostgreSQL: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	var exists bool
+	if err := conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name).Scan(&exists); err != nil {
+		return fmt.Errorf("checking database %s: %w", name, err)
+	}
+	if exists {
+		return nil
+	}
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return fmt.Errorf("creating database %s: %w", name, err)
+	}
+	return nil
+}
+
+// shutdownNATS stops the embedded server so its store is flushed and closed.
+func shutdownNATS(srv *server.Server) {
+	srv.Shutdown()
+	srv.WaitForShutdown()
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,196 @@
+// Package gateway is the HTTP front of Meedoen: the REST API under /api/v1,
+// translated by grpc-gateway into calls on the services' gRPC APIs, its
+// OpenAPI document, and the web pages.
+//
+// The API follows the Dutch API Design Rules: errors are RFC 9457 problem
+// details (application/problem+json) naming the offending fields, every
+// response carries an API-Version header, unknown routes get 404 and known
+// routes with the wrong method get 405 with an Allow header.
+package gateway
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/grpc"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/meedoen/meedoen/gateway/openapi"
+	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+)
+
+// apiPrefix is where the REST API lives; the HTTP rules in proto/ and the
+// server URL of the OpenAPI document agree with it.
+const apiPrefix = "/api/v1"
+
+// Config configures the gateway. The zero value, plus connections, works.
+type Config struct {
+	// CouncilsAddr is the gRPC target of the councils service, e.g.
+	// "localhost:9001"; Dial connects to it.
+	CouncilsAddr string
+	// MaxBodyBytes caps request bodies; a larger body gets 413. Default 1 MiB.
+	MaxBodyBytes int64
+	// APIVersion is the full semantic version sent in the API-Version
+	// header, e.g. "1.0.0". Default: the version in the OpenAPI document.
+	APIVersion string
+}
+
+// Conns holds one gRPC connection per service the gateway exposes.
+type Conns struct {
+	// Councils reaches the councils service.
+	Councils grpc.ClientConnInterface
+}
+
+// Gateway serves the REST API, its OpenAPI document and the home page.
+type Gateway struct {
+	log      *slog.Logger
+	maxBody  int64
+	version  string
+	api      *runtime.ServeMux
+	routes   routes
+	document []byte
+	home     []byte
+}
+
+// service registers the REST handlers of one gRPC service on the mux.
+type service struct {
+	name     string
+	conn     grpc.ClientConnInterface
+	register func(context.Context, *runtime.ServeMux, grpc.ClientConnInterface) error
+}
+
+func services(c Conns) []service {
+	return []service{
+		{"councils", c.Councils, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+			return councilsv1.RegisterCouncilsServiceHandlerClient(ctx, mux, councilsv1.NewCouncilsServiceClient(cc))
+		}},
+	}
+}
+
+// New returns a gateway that forwards REST calls over conns. logger may be
+// nil. ctx is handed to the generated handler registration and is not kept.
+func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Gateway, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	document := openapi.Document()
+	rt, docVersion, err := parseDocument(document)
+	if err != nil {
+		return nil, fmt.Errorf("reading the embedded openapi document: %w", err)
+	}
+	g := &Gateway{
+		log:      logger,
+		maxBody:  cfg.MaxBodyBytes,
+		version:  cfg.APIVersion,
+		routes:   rt,
+		document: document,
+	}
+	switch {
+	case g.maxBody == 0:
+		g.maxBody = 1 << 20
+	case g.maxBody < 0:
+		return nil, fmt.Errorf("max body bytes is %d, want a positive number", g.maxBody)
+	}
+	if g.version == "" {
+		g.version = docVersion
+	}
+	if !regexp.MustCompile(`^\d+\.\d+\.\d+([-+].*)?$`).MatchString(g.version) {
+		return nil, fmt.Errorf("api version %q is not a semantic version", g.version)
+	}
+	if g.home, err = renderHome(g.version); err != nil {
+		return nil, err
+	}
+
+	noHeaders := func(string) (string, bool) { return "", false }
+	g.api = runtime.NewServeMux(
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
+			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: false, EmitUnpopulated: true},
+			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
+		}),
+		runtime.WithErrorHandler(g.handleError),
+		runtime.WithRoutingErrorHandler(g.handleRoutingError),
+		runtime.WithForwardResponseOption(g.markCreated),
+		// Clients must not be able to plant gRPC metadata (which will carry
+		// the verified identity), nor see the services' metadata.
+		runtime.WithIncomingHeaderMatcher(noHeaders),
+		runtime.WithOutgoingHeaderMatcher(noHeaders),
+		runtime.WithOutgoingTrailerMatcher(noHeaders),
+		// Form posts and method overrides would bypass the content type
+		// and method checks.
+		runtime.WithDisablePathLengthFallback(),
+		runtime.WithDisableHTTPMethodOverride(),
+	)
+	for _, s := range services(conns) {
+		if s.conn == nil {
+			return nil, fmt.Errorf("no connection to the %s service", s.name)
+		}
+		if err := s.register(ctx, g.api, s.conn); err != nil {
+			return nil, fmt.Errorf("registering the %s service: %w", s.name, err)
+		}
+	}
+	return g, nil
+}
+
+// Dial creates the gRPC connections cfg names. They connect lazily, on the
+// first call; opts must include transport credentials. Close them with the
+// returned function once the gateway's server has shut down.
+func Dial(cfg Config, opts ...grpc.DialOption) (Conns, func() error, error) {
+	councils, err := grpc.NewClient(cfg.CouncilsAddr, opts...)
+	if err != nil {
+		return Conns{}, nil, fmt.Errorf("dialling the councils service at %q: %w", cfg.CouncilsAddr, err)
+	}
+	return Conns{Councils: councils}, councils.Close, nil
+}
+
+// Handler returns the gateway's HTTP handler: the API under /api/v1, the
+// OpenAPI document at /api/v1/openapi.json and the home page at /.
+func (g *Gateway) Handler() http.Handler { return http.HandlerFunc(g.serveHTTP) }
+
+func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("API-Version", g.version)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Strict-Transport-Security", "max-age=31536000")
+	h.Set("Referrer-Policy", "no-referrer")
+	switch path := r.URL.Path; {
+	case path == "/":
+		g.serveHome(w, r)
+	case strings.HasPrefix(path, apiPrefix+"/"):
+		h.Set("Cache-Control", "no-store")
+		h.Set("Content-Security-Policy", "frame-ancestors 'none'")
+		if path == apiPrefix+documentPath {
+			g.serveDocument(w, r)
+			return
+		}
+		g.serveAPI(w, r)
+	default:
+		h.Set("Cache-Control", "no-store")
+		g.writeProblem(w, r, notFound())
+	}
+}
+
+// documentPath is where, under apiPrefix, the OpenAPI document is served.
+const documentPath = "/openapi.json"
+
+func (g *Gateway) serveDocument(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	// Tools in any origin may read the description; it holds no secrets.
+	h.Set("Access-Control-Allow-Origin", "*")
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		h.Set("Content-Type", "application/json")
+		_, _ = w.Write(g.document)
+	case http.MethodOptions:
+		h.Set("Allow", "GET, HEAD, OPTIONS")
+		h.Set("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+		w.WriteHeader(http.StatusNoContent)
+	default:
+		g.writeProblem(w, r, methodNotAllowed("GET, HEAD, OPTIONS"))
+	}
+}

@@ -1,0 +1,468 @@
+package gateway
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+var fixedTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+// newTestServer starts a gateway in front of a fake councils service that
+// knows two regions and three municipalities, both on loopback listeners
+// that close when the test ends.
+func newTestServer(t *testing.T, cfg Config) *httptest.Server {
+	t.Helper()
+	fake := newFakeCouncils()
+	for _, r := range []*councilsv1.Region{
+		{Id: "ijmond", Name: "IJmond"},
+		{Id: "zuid-kennemerland", Name: "Zuid-Kennemerland"},
+	} {
+		r.CreateTime = timestamppb.New(fixedTime)
+		fake.regions[r.Id] = r
+	}
+	for _, m := range []*councilsv1.Municipality{
+		{Code: "GM0453", Name: "Velsen", RegionId: "ijmond"},
+		{Code: "GM0375", Name: "Beverwijk", RegionId: "ijmond"},
+		{Code: "GM0392", Name: "Haarlem", RegionId: "zuid-kennemerland"},
+	} {
+		m.CreateTime = timestamppb.New(fixedTime)
+		fake.municipalities[m.Code] = m
+	}
+
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	grpcServer := grpc.NewServer()
+	councilsv1.RegisterCouncilsServiceServer(grpcServer, fake)
+	served := make(chan error, 1)
+	go func() { served <- grpcServer.Serve(lis) }()
+	t.Cleanup(func() {
+		grpcServer.Stop()
+		if err := <-served; err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+			t.Errorf("grpc server: %v", err)
+		}
+	})
+
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+
+	g, err := New(t.Context(), cfg, Conns{Councils: conn}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	srv := httptest.NewServer(g.Handler())
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// chunked hides a body's length so that the client streams it.
+type chunked struct{ io.Reader }
+
+func TestAPI(t *testing.T) {
+	t.Parallel()
+	const problemJSON = "application/problem+json"
+	velsen := `{"code": "GM0453", "name": "Velsen", "regionId": "ijmond", "createTime": "2026-01-02T03:04:05Z"}`
+	tests := []struct {
+		name        string
+		method      string
+		path        string
+		contentType string
+		body        io.Reader
+		wantStatus  int
+		wantHeader  map[string]string
+		// wantBody is a JSON object; the response must have these members
+		// with these values (and may have more).
+		wantBody string
+		// check, if set, looks at the raw body.
+		check func(t *testing.T, body []byte)
+	}{
+		{
+			name:   "create answers 201 with the new resource's location",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": "zaanstreek", "name": "Zaanstreek"}`),
+			wantStatus: http.StatusCreated,
+			wantHeader: map[string]string{"Location": "/api/v1/regions/zaanstreek", "Content-Type": "application/json"},
+			wantBody:   `{"id": "zaanstreek", "name": "Zaanstreek", "createTime": "2026-01-02T03:04:05Z"}`,
+		},
+		{
+			name:   "a charset parameter on application/json is fine",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json; charset=utf-8",
+			body:       strings.NewReader(`{"id": "zaanstreek", "name": "Zaanstreek"}`),
+			wantStatus: http.StatusCreated,
+		},
+		{
+			name:   "get answers the resource in lowerCamelCase",
+			method: "GET", path: "/api/v1/municipalities/GM0453",
+			wantStatus: http.StatusOK,
+			wantBody:   velsen,
+		},
+		{
+			name:   "list pages with limit and answers empty fields too",
+			method: "GET", path: "/api/v1/regions?limit=1",
+			wantStatus: http.StatusOK,
+			wantBody:   `{"regions": [{"id": "ijmond", "name": "IJmond", "createTime": "2026-01-02T03:04:05Z"}], "nextCursor": "ijmond"}`,
+		},
+		{
+			name:   "list filters by a lowerCamelCase query key",
+			method: "GET", path: "/api/v1/municipalities?regionId=zuid-kennemerland",
+			wantStatus: http.StatusOK,
+			wantBody:   `{"municipalities": [{"code": "GM0392", "name": "Haarlem", "regionId": "zuid-kennemerland", "createTime": "2026-01-02T03:04:05Z"}], "nextCursor": ""}`,
+		},
+		{
+			name:   "HEAD is answered like GET",
+			method: "HEAD", path: "/api/v1/municipalities/GM0453",
+			wantStatus: http.StatusOK,
+			wantHeader: map[string]string{"Content-Type": "application/json"},
+		},
+		{
+			name:   "OPTIONS lists the methods",
+			method: "OPTIONS", path: "/api/v1/regions",
+			wantStatus: http.StatusNoContent,
+			wantHeader: map[string]string{"Allow": "GET, HEAD, OPTIONS, POST"},
+		},
+		{
+			name:   "invalid input is 400 naming every offending field",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": "IJ mond", "name": ""}`),
+			wantStatus: http.StatusBadRequest,
+			wantHeader: map[string]string{"Content-Type": problemJSON},
+			wantBody: `{"type": "about:blank", "title": "Bad Request", "status": 400, "detail": "invalid input", "instance": "/api/v1/regions",
+				"invalidParams": [{"name": "/id", "reason": "must be a lower-case slug"}, {"name": "/name", "reason": "must not be empty"}]}`,
+		},
+		{
+			name:   "an unmet precondition is 409 naming the condition",
+			method: "POST", path: "/api/v1/municipalities", contentType: "application/json",
+			body:       strings.NewReader(`{"code": "GM0396", "name": "Heemskerk", "regionId": "nowhere"}`),
+			wantStatus: http.StatusConflict,
+			wantBody: `{"title": "Conflict", "status": 409, "detail": "region does not exist",
+				"invalidParams": [{"name": "/regionId", "reason": "must name an existing region"}]}`,
+		},
+		{
+			name:   "creating what exists is 409",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": "ijmond", "name": "IJmond"}`),
+			wantStatus: http.StatusConflict,
+			wantBody:   `{"title": "Conflict", "status": 409, "detail": "region \"ijmond\" already exists"}`,
+		},
+		{
+			name:   "an unknown resource is 404",
+			method: "GET", path: "/api/v1/regions/nowhere",
+			wantStatus: http.StatusNotFound,
+			wantBody:   `{"type": "about:blank", "title": "Not Found", "status": 404, "detail": "region \"nowhere\" not found", "instance": "/api/v1/regions/nowhere"}`,
+		},
+		{
+			name:   "malformed JSON is 400",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": `),
+			wantStatus: http.StatusBadRequest,
+			wantHeader: map[string]string{"Content-Type": problemJSON},
+			wantBody:   `{"title": "Bad Request", "status": 400, "detail": "request body is not valid JSON: it ends early"}`,
+		},
+		{
+			name:   "a JSON syntax error is 400",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": zaanstreek}`),
+			wantStatus: http.StatusBadRequest,
+			check: func(t *testing.T, body []byte) {
+				if !strings.Contains(string(body), "request body is not valid JSON") {
+					t.Errorf("problem does not blame the body: %s", body)
+				}
+			},
+		},
+		{
+			name:   "an unknown field is 400",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": "zaanstreek", "name": "Zaanstreek", "colour": "red"}`),
+			wantStatus: http.StatusBadRequest,
+			wantBody:   `{"detail": "request body has an unknown field", "invalidParams": [{"name": "/colour", "reason": "unknown field"}]}`,
+		},
+		{
+			name:   "a malformed query parameter is 400",
+			method: "GET", path: "/api/v1/regions?limit=many",
+			wantStatus: http.StatusBadRequest,
+			wantBody: `{"title": "Bad Request", "status": 400, "detail": "invalid query parameter",
+				"invalidParams": [{"name": "limit", "reason": "strconv.ParseInt: parsing \"many\": invalid syntax"}]}`,
+		},
+		{
+			name:   "an unknown route is 404",
+			method: "GET", path: "/api/v1/councils",
+			wantStatus: http.StatusNotFound,
+			wantHeader: map[string]string{"Content-Type": problemJSON},
+			wantBody:   `{"title": "Not Found", "status": 404, "instance": "/api/v1/councils"}`,
+		},
+		{
+			name:   "an unknown route outside the API is 404",
+			method: "GET", path: "/nowhere",
+			wantStatus: http.StatusNotFound,
+			wantHeader: map[string]string{"Content-Type": problemJSON},
+		},
+		{
+			name:   "a trailing slash on a collection is 404",
+			method: "GET", path: "/api/v1/regions/",
+			wantStatus: http.StatusNotFound,
+		},
+		{
+			name:   "a trailing slash on a resource is 404",
+			method: "GET", path: "/api/v1/regions/ijmond/",
+			wantStatus: http.StatusNotFound,
+		},
+		{
+			name:   "a known collection with the wrong method is 405 with Allow",
+			method: "DELETE", path: "/api/v1/regions",
+			wantStatus: http.StatusMethodNotAllowed,
+			wantHeader: map[string]string{"Allow": "GET, HEAD, OPTIONS, POST", "Content-Type": problemJSON},
+			wantBody:   `{"title": "Method Not Allowed", "status": 405}`,
+		},
+		{
+			name:   "a known resource with the wrong method is 405 with Allow",
+			method: "POST", path: "/api/v1/regions/ijmond", contentType: "application/json",
+			body:       strings.NewReader(`{}`),
+			wantStatus: http.StatusMethodNotAllowed,
+			wantHeader: map[string]string{"Allow": "GET, HEAD, OPTIONS"},
+		},
+		{
+			name:   "a body that is not JSON is 415",
+			method: "POST", path: "/api/v1/regions", contentType: "text/plain",
+			body:       strings.NewReader(`id=zaanstreek`),
+			wantStatus: http.StatusUnsupportedMediaType,
+			wantBody:   `{"title": "Unsupported Media Type", "status": 415}`,
+		},
+		{
+			name:   "a form post is 415, not a GET",
+			method: "POST", path: "/api/v1/regions", contentType: "application/x-www-form-urlencoded",
+			body:       strings.NewReader(`limit=1`),
+			wantStatus: http.StatusUnsupportedMediaType,
+		},
+		{
+			name:   "a body over the limit is 413",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": "zaanstreek", "name": "` + strings.Repeat("x", 300) + `"}`),
+			wantStatus: http.StatusRequestEntityTooLarge,
+			wantBody:   `{"title": "Request Entity Too Large", "status": 413, "detail": "request body exceeds 256 bytes"}`,
+		},
+		{
+			name:   "a streamed body over the limit is 413",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       chunked{strings.NewReader(`{"id": "zaanstreek", "name": "` + strings.Repeat("x", 300) + `"}`)},
+			wantStatus: http.StatusRequestEntityTooLarge,
+			wantBody:   `{"status": 413, "detail": "request body exceeds 256 bytes"}`,
+		},
+		{
+			name:   "an internal error shows only the service's correlation id",
+			method: "GET", path: "/api/v1/regions/" + brokenRegion,
+			wantStatus: http.StatusInternalServerError,
+			wantBody: `{"title": "Internal Server Error", "status": 500,
+				"detail": "internal error; correlation id ` + brokenCorrelation + `", "correlationId": "` + brokenCorrelation + `"}`,
+		},
+		{
+			name:   "an unexpected error hides its cause behind a new correlation id",
+			method: "GET", path: "/api/v1/regions/" + leakyRegion,
+			wantStatus: http.StatusInternalServerError,
+			check: func(t *testing.T, body []byte) {
+				var p problem
+				if err := json.Unmarshal(body, &p); err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(string(body), "password") || p.CorrelationID == "" || !strings.Contains(p.Detail, p.CorrelationID) {
+					t.Errorf("want the cause hidden and a correlation id, got %s", body)
+				}
+			},
+		},
+		{
+			name:   "an unavailable service is 503 without the cause",
+			method: "GET", path: "/api/v1/regions/" + unavailableRegion,
+			wantStatus: http.StatusServiceUnavailable,
+			wantBody:   `{"title": "Service Unavailable", "status": 503, "detail": "service unavailable"}`,
+		},
+		{
+			name:   "the OpenAPI document is served to any origin",
+			method: "GET", path: "/api/v1/openapi.json",
+			wantStatus: http.StatusOK,
+			wantHeader: map[string]string{"Access-Control-Allow-Origin": "*", "Content-Type": "application/json"},
+			wantBody:   `{"openapi": "3.0.3", "servers": [{"url": "/api/v1", "description": "This API, on the host that serves this document."}]}`,
+		},
+		{
+			name:   "the OpenAPI document answers CORS preflights",
+			method: "OPTIONS", path: "/api/v1/openapi.json",
+			wantStatus: http.StatusNoContent,
+			wantHeader: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS"},
+		},
+		{
+			name:   "the home page is Dutch first",
+			method: "GET", path: "/",
+			wantStatus: http.StatusOK,
+			wantHeader: map[string]string{"Content-Type": "text/html; charset=utf-8"},
+			check: func(t *testing.T, body []byte) {
+				for _, want := range []string{`<html lang="nl">`, `href="/api/v1/openapi.json"`, "1.0.0"} {
+					if !strings.Contains(string(body), want) {
+						t.Errorf("home page lacks %s", want)
+					}
+				}
+			},
+		},
+		{
+			name:   "the home page only reads",
+			method: "POST", path: "/",
+			wantStatus: http.StatusMethodNotAllowed,
+			wantHeader: map[string]string{"Allow": "GET, HEAD"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newTestServer(t, Config{MaxBodyBytes: 256})
+			req, err := http.NewRequestWithContext(t.Context(), tt.method, srv.URL+tt.path, tt.body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			resp, err := srv.Client().Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tt.wantStatus {
+				t.Errorf("status = %d, want %d; body: %s", resp.StatusCode, tt.wantStatus, body)
+			}
+			if got := resp.Header.Get("API-Version"); got != "1.0.0" {
+				t.Errorf("API-Version = %q, want 1.0.0", got)
+			}
+			for k, want := range tt.wantHeader {
+				if got := resp.Header.Get(k); got != want {
+					t.Errorf("header %s = %q, want %q", k, got, want)
+				}
+			}
+			if tt.wantBody != "" {
+				assertJSONSubset(t, tt.wantBody, body)
+			}
+			if tt.check != nil {
+				tt.check(t, body)
+			}
+		})
+	}
+}
+
+// assertJSONSubset checks that the JSON object got has every member of
+// want, with equal values.
+func assertJSONSubset(t *testing.T, want string, got []byte) {
+	t.Helper()
+	var w, g map[string]any
+	if err := json.Unmarshal([]byte(want), &w); err != nil {
+		t.Fatalf("want is not a JSON object: %v", err)
+	}
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, got)
+	}
+	for k := range g {
+		if _, ok := w[k]; !ok {
+			delete(g, k)
+		}
+	}
+	if diff := cmp.Diff(w, g); diff != "" {
+		t.Errorf("body mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, Config{})
+	api := map[string]string{
+		"Cache-Control":             "no-store",
+		"X-Content-Type-Options":    "nosniff",
+		"X-Frame-Options":           "DENY",
+		"Content-Security-Policy":   "frame-ancestors 'none'",
+		"Strict-Transport-Security": "max-age=31536000",
+		"API-Version":               "1.0.0",
+	}
+	for _, path := range []string{
+		"/api/v1/regions",         // success
+		"/api/v1/regions/nowhere", // service error
+		"/api/v1/nowhere",         // routing error
+		"/api/v1/openapi.json",
+	} {
+		t.Run(path, func(t *testing.T) {
+			resp, err := srv.Client().Get(srv.URL + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			got := make(map[string]string)
+			for k := range api {
+				got[k] = resp.Header.Get(k)
+			}
+			if diff := cmp.Diff(api, got); diff != "" {
+				t.Errorf("headers mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestNewRejectsBadConfig(t *testing.T) {
+	t.Parallel()
+	conn, err := grpc.NewClient("127.0.0.1:1", grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	tests := []struct {
+		name  string
+		cfg   Config
+		conns Conns
+	}{
+		{"negative body limit", Config{MaxBodyBytes: -1}, Conns{Councils: conn}},
+		{"version not semver", Config{APIVersion: "v1"}, Conns{Councils: conn}},
+		{"missing connection", Config{}, Conns{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := New(t.Context(), tt.cfg, tt.conns, nil); err == nil {
+				t.Error("New succeeded, want an error")
+			}
+		})
+	}
+}
+
+func TestDial(t *testing.T) {
+	t.Parallel()
+	conns, closeConns, err := Dial(Config{CouncilsAddr: "127.0.0.1:1"}, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if conns.Councils == nil {
+		t.Error("no councils connection")
+	}
+	if err := closeConns(); err != nil {
+		t.Errorf("closing: %v", err)
+	}
+	if _, _, err := Dial(Config{CouncilsAddr: "127.0.0.1:1"}); err == nil {
+		t.Error("Dial without transport credentials succeeded, want an error")
+	}
+}

@@ -1,0 +1,144 @@
+package gateway
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+)
+
+func TestJSONPointer(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ field, want string }{
+		{"/code", "/code"},
+		{"/region_id", "/regionId"},
+		{"/regionId", "/regionId"},
+		{"municipality.region_id", "/municipality/regionId"},
+		{"name", "/name"},
+	}
+	for _, tt := range tests {
+		if got := jsonPointer(tt.field); got != tt.want {
+			t.Errorf("jsonPointer(%q) = %q, want %q", tt.field, got, tt.want)
+		}
+	}
+}
+
+func TestCorrelationID(t *testing.T) {
+	t.Parallel()
+	withRequestInfo, err := status.New(codes.Internal, "internal error").WithDetails(&errdetails.RequestInfo{RequestId: "req-42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		st   *status.Status
+		want string
+	}{
+		{"request info detail", withRequestInfo, "req-42"},
+		{"labelled in the message", status.New(codes.Internal, "internal error (correlation id: abc-123)."), "abc-123"},
+		{"snake case label", status.New(codes.Internal, "internal error; correlation_id=abc-123"), "abc-123"},
+		{"bare uuid in the message", status.New(codes.Internal, "failed 0193a3f5-7c1e-7b4e-9a1e-5f0c2d3b4a59"), "0193a3f5-7c1e-7b4e-9a1e-5f0c2d3b4a59"},
+	}
+	for _, tt := range tests {
+		if got := correlationID(tt.st); got != tt.want {
+			t.Errorf("%s: correlationID = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+	if a, b := correlationID(status.New(codes.Unknown, "boom")), correlationID(status.New(codes.Unknown, "boom")); a == "" || a == b {
+		t.Errorf("want a fresh id per error without one, got %q and %q", a, b)
+	}
+}
+
+func TestRoutesAllowed(t *testing.T) {
+	t.Parallel()
+	rt := routes{
+		{segments: []string{"regions"}, allow: "GET, POST"},
+		{segments: []string{"regions", ""}, allow: "GET"},
+		{segments: []string{"regions", "count"}, allow: "PUT"},
+	}
+	tests := []struct {
+		path      string
+		want      string
+		wantFound bool
+	}{
+		{"/regions", "GET, POST", true},
+		{"/regions/ijmond", "GET", true},
+		{"/regions/count", "PUT", true}, // a literal beats a parameter
+		{"/regions/", "", false},
+		{"/regions/ijmond/", "", false},
+		{"/regions//x", "", false},
+		{"/", "", false},
+		{"/councils", "", false},
+	}
+	for _, tt := range tests {
+		got, found := rt.allowed(tt.path)
+		if got != tt.want || found != tt.wantFound {
+			t.Errorf("allowed(%q) = %q, %v; want %q, %v", tt.path, got, found, tt.want, tt.wantFound)
+		}
+	}
+}
+
+func TestIsJSON(t *testing.T) {
+	t.Parallel()
+	for ct, want := range map[string]bool{
+		"application/json":                  true,
+		"application/json; charset=utf-8":   true,
+		"Application/JSON":                  true,
+		"application/merge-patch+json":      true,
+		"text/plain":                        false,
+		"application/x-www-form-urlencoded": false,
+		"":                                  false,
+		"application/json; charset":         false,
+	} {
+		if got := isJSON(ct); got != want {
+			t.Errorf("isJSON(%q) = %v, want %v", ct, got, want)
+		}
+	}
+}
+
+// TestRoutingErrorFallback covers grpc-gateway's own routing errors, which
+// serveAPI normally pre-empts.
+func TestRoutingErrorFallback(t *testing.T) {
+	t.Parallel()
+	conn, err := grpc.NewClient("127.0.0.1:1", grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	g, err := New(t.Context(), Config{}, Conns{Councils: conn}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path       string
+		status     int
+		wantStatus int
+		wantAllow  string
+	}{
+		{"/api/v1/regions", http.StatusMethodNotAllowed, http.StatusMethodNotAllowed, "GET, HEAD, OPTIONS, POST"},
+		{"/api/v1/nowhere", http.StatusNotFound, http.StatusNotFound, ""},
+		{"/api/v1/regions", http.StatusBadRequest, http.StatusBadRequest, ""},
+	}
+	for _, tt := range tests {
+		rec := httptest.NewRecorder()
+		req := httptest.NewRequest(http.MethodDelete, tt.path, nil)
+		g.handleRoutingError(t.Context(), nil, nil, rec, req, tt.status)
+		got := struct {
+			Status      int
+			Allow, Type string
+		}{rec.Code, rec.Header().Get("Allow"), rec.Header().Get("Content-Type")}
+		want := struct {
+			Status      int
+			Allow, Type string
+		}{tt.wantStatus, tt.wantAllow, "application/problem+json"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s with %d: mismatch (-want +got):\n%s", tt.path, tt.status, diff)
+		}
+	}
+}

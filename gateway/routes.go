@@ -1,0 +1,100 @@
+package gateway
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// routes is the API's routing table as the OpenAPI document describes it.
+// grpc-gateway knows it too, but only answers "not implemented" for a known
+// path with another method, and cannot say which methods would do.
+type routes []route
+
+type route struct {
+	// segments of the path template below apiPrefix; "" stands for a
+	// parameter such as {id}.
+	segments []string
+	// allow lists the methods, ready for an Allow header.
+	allow string
+}
+
+// parseDocument reads the routing table and the API version from the
+// OpenAPI document.
+func parseDocument(doc []byte) (routes, string, error) {
+	var d struct {
+		Info struct {
+			Version string `json:"version"`
+		} `json:"info"`
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(doc, &d); err != nil {
+		return nil, "", err
+	}
+	if len(d.Servers) != 1 || d.Servers[0].URL != apiPrefix {
+		return nil, "", fmt.Errorf("want one server with url %s", apiPrefix)
+	}
+	var rt routes
+	for path, item := range d.Paths {
+		var methods []string
+		for key := range item {
+			switch m := strings.ToUpper(key); m {
+			case "GET", "PUT", "POST", "DELETE", "PATCH":
+				methods = append(methods, m)
+				if m == "GET" {
+					methods = append(methods, "HEAD")
+				}
+			}
+		}
+		methods = append(methods, "OPTIONS")
+		slices.Sort(methods)
+		r := route{allow: strings.Join(methods, ", ")}
+		for _, s := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
+				s = ""
+			}
+			r.segments = append(r.segments, s)
+		}
+		rt = append(rt, r)
+	}
+	return rt, d.Info.Version, nil
+}
+
+// allowed returns the methods of the route that matches path (escaped,
+// below apiPrefix), and whether one does. Literal segments win over
+// parameters, as in grpc-gateway.
+func (rt routes) allowed(path string) (string, bool) {
+	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
+	best, bestLiterals := "", -1
+	for _, r := range rt {
+		if n, ok := r.match(segs); ok && n > bestLiterals {
+			best, bestLiterals = r.allow, n
+		}
+	}
+	return best, bestLiterals >= 0
+}
+
+// match reports whether segs fit the route and how many literal segments
+// they matched.
+func (r route) match(segs []string) (int, bool) {
+	if len(segs) != len(r.segments) {
+		return 0, false
+	}
+	literals := 0
+	for i, s := range segs {
+		switch {
+		case s == "":
+			return 0, false
+		case r.segments[i] == "":
+		case r.segments[i] == s:
+			literals++
+		default:
+			return 0, false
+		}
+	}
+	return literals, true
+}

@@ -1,0 +1,148 @@
+package health
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func TestLiveHandlerAnswersOK(t *testing.T) {
+	t.Parallel()
+	c := New()
+	c.Add("broken", func(context.Context) error { return errors.New("down") })
+	rec := httptest.NewRecorder()
+
+	c.LiveHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+
+	if rec.Code != http.StatusOK || rec.Body.String() != "ok\n" {
+		t.Errorf("GET /healthz = %d %q, want 200 \"ok\\n\" whatever the dependencies", rec.Code, rec.Body.String())
+	}
+}
+
+func pass(context.Context) error { return nil }
+
+func TestReadyHandler(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		checks     map[string]func(context.Context) error
+		wantCode   int
+		wantReport report
+	}{
+		{
+			name:       "no checks",
+			wantCode:   http.StatusOK,
+			wantReport: report{Status: "ok", Checks: map[string]string{}},
+		},
+		{
+			name:       "all pass",
+			checks:     map[string]func(context.Context) error{"postgres": pass, "nats": pass},
+			wantCode:   http.StatusOK,
+			wantReport: report{Status: "ok", Checks: map[string]string{"postgres": "ok", "nats": "ok"}},
+		},
+		{
+			name: "one fails",
+			checks: map[string]func(context.Context) error{
+				"postgres": func(context.Context) error { return errors.New("pinging postgres: connection refused") },
+				"nats":     pass,
+			},
+			wantCode: http.StatusServiceUnavailable,
+			wantReport: report{Status: "unavailable", Checks: map[string]string{
+				"postgres": "pinging postgres: connection refused",
+				"nats":     "ok",
+			}},
+		},
+		{
+			name: "one hangs until its timeout",
+			checks: map[string]func(context.Context) error{
+				"slow": func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() },
+			},
+			wantCode:   http.StatusServiceUnavailable,
+			wantReport: report{Status: "unavailable", Checks: map[string]string{"slow": "context deadline exceeded"}},
+		},
+		{
+			name: "one panics",
+			checks: map[string]func(context.Context) error{
+				"buggy": func(context.Context) error { panic("boom") },
+			},
+			wantCode:   http.StatusServiceUnavailable,
+			wantReport: report{Status: "unavailable", Checks: map[string]string{"buggy": "check panicked: boom"}},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := New()
+			for name, fn := range tt.checks {
+				c.Add(name, fn)
+			}
+			rec := httptest.NewRecorder()
+
+			c.ReadyHandler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+
+			if rec.Code != tt.wantCode {
+				t.Errorf("status = %d, want %d", rec.Code, tt.wantCode)
+			}
+			if got := rec.Header().Get("Content-Type"); got != "application/json" {
+				t.Errorf("Content-Type = %q, want application/json", got)
+			}
+			var got report
+			if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+				t.Fatalf("decoding %q: %v", rec.Body.String(), err)
+			}
+			if diff := cmp.Diff(tt.wantReport, got); diff != "" {
+				t.Errorf("body (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCheckRunsChecksConcurrently(t *testing.T) {
+	t.Parallel()
+	// Each check waits for the other to start: run one after the other,
+	// both would time out.
+	var started sync.WaitGroup
+	started.Add(2)
+	meet := func(ctx context.Context) error {
+		started.Done()
+		waited := make(chan struct{})
+		go func() { started.Wait(); close(waited) }()
+		select {
+		case <-waited:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	c := New()
+	c.Add("a", meet)
+	c.Add("b", meet)
+
+	got := c.Check(t.Context())
+
+	if diff := cmp.Diff(map[string]error{"a": nil, "b": nil}, got, cmp.Comparer(func(x, y error) bool { return errors.Is(x, y) })); diff != "" {
+		t.Errorf("Check (-want +got):\n%s", diff)
+	}
+}
+
+func TestAddReplacesCheckOfTheSameName(t *testing.T) {
+	t.Parallel()
+	c := New()
+	c.Add("db", func(context.Context) error { return errors.New("old") })
+	c.Add("db", pass)
+
+	if err := c.Check(t.Context())["db"]; err != nil {
+		t.Errorf("Check()[db] = %v, want the replacement's nil", err)
+	}
+}

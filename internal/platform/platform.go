@@ -1,0 +1,186 @@
+// Package platform bundles the shared infrastructure a component runs on and
+// the start-up steps every service takes: migrate its schema, provision its
+// stream, serve gRPC, run its outbox relay and consumers, and stop them all
+// in order when the context ends.
+package platform
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"google.golang.org/grpc"
+
+	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/health"
+	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/internal/rpc"
+	"github.com/meedoen/meedoen/internal/telemetry"
+)
+
+// Deps is what the binary hands every component.
+type Deps struct {
+	// DatabaseURL points at the PostgreSQL database all schemas live in.
+	DatabaseURL string
+	// NATS is the connection to the NATS server or cluster.
+	NATS *nats.Conn
+	// JetStream is the JetStream context on NATS.
+	JetStream jetstream.JetStream
+	// Telemetry provides logs, traces and metrics.
+	Telemetry *telemetry.Telemetry
+	// Health collects readiness checks.
+	Health *health.Checker
+	// Streams sets how streams are provisioned.
+	Streams events.StreamConfig
+	// Outbox tunes the outbox relay.
+	Outbox events.RelayConfig
+}
+
+// ServiceConfig describes one service to Start.
+type ServiceConfig struct {
+	// Name is the service name; it is also its schema and stream name.
+	Name string
+	// GRPCAddr is where it serves gRPC; port 0 picks a free one.
+	GRPCAddr string
+	// Migrations are the service's own migrations, applied after the
+	// platform's outbox/inbox set.
+	Migrations []pg.MigrationSet
+}
+
+// Service is a started service's shared plumbing.
+type Service struct {
+	Name     string
+	Pool     *pgxpool.Pool
+	GRPC     *grpc.Server
+	Deps     Deps
+	Log      *slog.Logger
+	listener net.Listener
+
+	consumers []*events.Consumer
+	relay     *events.Relay
+}
+
+// Start migrates the service's schema, connects its pool, provisions its
+// stream, and binds its gRPC listener, so its address is known before Serve.
+func Start(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
+	log := deps.Telemetry.Logger.With("service", cfg.Name)
+	sets := append([]pg.MigrationSet{events.Migrations()}, cfg.Migrations...)
+	if err := pg.Migrate(ctx, deps.DatabaseURL, cfg.Name, sets...); err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Name, err)
+	}
+	pool, err := pg.Connect(ctx, deps.DatabaseURL, cfg.Name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cfg.Name, err)
+	}
+	if err := events.ProvisionStreams(ctx, deps.JetStream, cfg.Name, deps.Streams); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("%s: %w", cfg.Name, err)
+	}
+	lis, err := net.Listen("tcp", cfg.GRPCAddr)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("%s: listening for gRPC on %s: %w", cfg.Name, cfg.GRPCAddr, err)
+	}
+	rcfg := deps.Outbox
+	rcfg.Service, rcfg.Schema = cfg.Name, cfg.Name
+	tel := deps.Telemetry
+	relay, err := events.NewRelay(rcfg, pool, deps.JetStream, log, tel.TracerProvider, tel.MeterProvider)
+	if err != nil {
+		pool.Close()
+		lis.Close()
+		return nil, err
+	}
+	deps.Health.Add("postgres-"+cfg.Name, health.Postgres(pool))
+	return &Service{
+		Name:     cfg.Name,
+		Pool:     pool,
+		GRPC:     rpc.NewServer(tel, log),
+		Deps:     deps,
+		Log:      log,
+		listener: lis,
+		relay:    relay,
+	}, nil
+}
+
+// Addr is the bound gRPC address.
+func (s *Service) Addr() string { return s.listener.Addr().String() }
+
+// Consume adds a consumer that Serve runs. Its durable consumer is
+// provisioned now, so events published from here on are not missed.
+func (s *Service) Consume(ctx context.Context, cfg events.ConsumerConfig) error {
+	cfg.Service = s.Name
+	tel := s.Deps.Telemetry
+	c, err := events.NewConsumer(cfg, s.Pool, s.Deps.JetStream, s.Log, tel.TracerProvider, tel.MeterProvider)
+	if err != nil {
+		return fmt.Errorf("%s: %w", s.Name, err)
+	}
+	if err := c.Provision(ctx); err != nil {
+		return fmt.Errorf("%s: %w", s.Name, err)
+	}
+	s.consumers = append(s.consumers, c)
+	return nil
+}
+
+// Serve runs gRPC, the relay and the consumers until ctx ends, then stops
+// them: gRPC drains in-flight calls (bounded), the relay and consumers end
+// with ctx, and the pool closes last.
+func (s *Service) Serve(ctx context.Context) error {
+	stopHealth := health.Register(s.GRPC, s.Deps.Health, "meedoen."+s.Name)
+	defer stopHealth()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	errc := make(chan error, 2+len(s.consumers))
+	run := func(name string, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(ctx); err != nil {
+				errc <- fmt.Errorf("%s %s: %w", s.Name, name, err)
+				cancel()
+			}
+		}()
+	}
+	run("grpc", func(ctx context.Context) error {
+		served := make(chan error, 1)
+		go func() { served <- s.GRPC.Serve(s.listener) }()
+		select {
+		case err := <-served:
+			return err
+		case <-ctx.Done():
+		}
+		stopped := make(chan struct{})
+		go func() { s.GRPC.GracefulStop(); close(stopped) }()
+		select {
+		case <-stopped:
+		case <-time.After(5 * time.Second):
+			s.GRPC.Stop()
+			<-stopped
+		}
+		if err := <-served; err != nil && !errors.Is(err, grpc.ErrServerStopped) {
+			return err
+		}
+		return nil
+	})
+	run("outbox relay", s.relay.Run)
+	for _, c := range s.consumers {
+		run("consumer", c.Run)
+	}
+	<-ctx.Done()
+	wg.Wait()
+	s.Pool.Close()
+	close(errc)
+	var errs []error
+	for err := range errc {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,39 @@
+package telemetry
+
+import (
+	"net/http"
+
+	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"google.golang.org/grpc"
+)
+
+// GRPCServerOptions returns the options that trace and measure every RPC a
+// gRPC server handles, continuing traces started by the caller.
+func (t *Telemetry) GRPCServerOptions() []grpc.ServerOption {
+	return []grpc.ServerOption{grpc.StatsHandler(otelgrpc.NewServerHandler(
+		otelgrpc.WithTracerProvider(t.TracerProvider),
+		otelgrpc.WithMeterProvider(t.MeterProvider),
+		otelgrpc.WithPropagators(t.Propagator),
+	))}
+}
+
+// GRPCDialOptions returns the options that trace and measure every RPC a
+// gRPC client makes and pass the trace context on to the server.
+func (t *Telemetry) GRPCDialOptions() []grpc.DialOption {
+	return []grpc.DialOption{grpc.WithStatsHandler(otelgrpc.NewClientHandler(
+		otelgrpc.WithTracerProvider(t.TracerProvider),
+		otelgrpc.WithMeterProvider(t.MeterProvider),
+		otelgrpc.WithPropagators(t.Propagator),
+	))}
+}
+
+// HTTPMiddleware wraps h so that each request becomes a server span named
+// after operation, continuing a trace the caller sent, and is measured.
+func (t *Telemetry) HTTPMiddleware(h http.Handler, operation string) http.Handler {
+	return otelhttp.NewHandler(h, operation,
+		otelhttp.WithTracerProvider(t.TracerProvider),
+		otelhttp.WithMeterProvider(t.MeterProvider),
+		otelhttp.WithPropagators(t.Propagator),
+	)
+}

@@ -1,0 +1,265 @@
+package telemetry_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"go.uber.org/goleak"
+
+	"github.com/meedoen/meedoen/internal/telemetry"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+// setup returns a Telemetry that logs into the returned buffer and is shut
+// down when the test ends.
+func setup(t *testing.T, cfg telemetry.Config) (*telemetry.Telemetry, *bytes.Buffer) {
+	t.Helper()
+	var logs bytes.Buffer
+	tel, err := telemetry.Setup(t.Context(), cfg, &logs)
+	if err != nil {
+		t.Fatalf("Setup: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := tel.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
+	})
+	return tel, &logs
+}
+
+// logLine decodes the single JSON log line in logs.
+func logLine(t *testing.T, logs *bytes.Buffer) map[string]any {
+	t.Helper()
+	var line map[string]any
+	if err := json.Unmarshal(logs.Bytes(), &line); err != nil {
+		t.Fatalf("decoding log line %q: %v", logs.String(), err)
+	}
+	return line
+}
+
+func TestLoggerAddsTraceIDsOfTheCurrentSpan(t *testing.T) {
+	tel, logs := setup(t, telemetry.Config{ServiceName: "test"})
+
+	ctx, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "work")
+	tel.Logger.InfoContext(ctx, "inside")
+	span.End()
+
+	line := logLine(t, logs)
+	want := map[string]any{
+		"trace_id": span.SpanContext().TraceID().String(),
+		"span_id":  span.SpanContext().SpanID().String(),
+	}
+	got := map[string]any{"trace_id": line["trace_id"], "span_id": line["span_id"]}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("ids in log line (-want +got):\n%s", diff)
+	}
+}
+
+func TestLoggerOmitsTraceIDsWithoutSpan(t *testing.T) {
+	tel, logs := setup(t, telemetry.Config{})
+
+	tel.Logger.InfoContext(t.Context(), "outside")
+
+	line := logLine(t, logs)
+	for _, key := range []string{"trace_id", "span_id"} {
+		if v, ok := line[key]; ok {
+			t.Errorf("log line has %s=%v, want none", key, v)
+		}
+	}
+}
+
+func TestLogFormats(t *testing.T) {
+	tests := []struct {
+		name    string
+		format  string
+		want    *regexp.Regexp
+		wantErr bool
+	}{
+		{name: "default is json", format: "", want: regexp.MustCompile(`^\{.*"msg":"hello".*\}\n$`)},
+		{name: "json", format: "json", want: regexp.MustCompile(`^\{.*"msg":"hello".*\}\n$`)},
+		{name: "text", format: "text", want: regexp.MustCompile(`^time=.* level=INFO msg=hello\n$`)},
+		{name: "unknown is refused", format: "xml", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var logs bytes.Buffer
+			tel, err := telemetry.Setup(t.Context(), telemetry.Config{LogFormat: tt.format}, &logs)
+			if tt.wantErr {
+				if err == nil {
+					_ = tel.Shutdown(t.Context())
+					t.Fatal("Setup succeeded, want an error")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Setup: %v", err)
+			}
+			defer tel.Shutdown(context.Background())
+			tel.Logger.Info("hello")
+			if !tt.want.Match(logs.Bytes()) {
+				t.Errorf("log output %q does not match %s", logs.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestLogLevelFiltersRecords(t *testing.T) {
+	tel, logs := setup(t, telemetry.Config{LogLevel: slog.LevelWarn})
+
+	tel.Logger.Info("dropped")
+	tel.Logger.Warn("kept")
+
+	if got := logLine(t, logs)["msg"]; got != "kept" {
+		t.Errorf("logged msg = %v, want only %q", got, "kept")
+	}
+}
+
+func TestLogHandlerWrapsAnyHandler(t *testing.T) {
+	tel, _ := setup(t, telemetry.Config{})
+	var out bytes.Buffer
+	logger := slog.New(telemetry.LogHandler(slog.NewTextHandler(&out, nil))).With("component", "x")
+
+	ctx, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "work")
+	logger.InfoContext(ctx, "hello")
+	span.End()
+
+	want := "component=x trace_id=" + span.SpanContext().TraceID().String()
+	if !strings.Contains(out.String(), want) {
+		t.Errorf("log output %q lacks %q", out.String(), want)
+	}
+}
+
+func TestMetricsHandlerServesCounters(t *testing.T) {
+	// Two instances in one process must not collide on a shared registry.
+	first, _ := setup(t, telemetry.Config{ServiceName: "first"})
+	second, _ := setup(t, telemetry.Config{ServiceName: "second"})
+
+	for _, tt := range []struct {
+		name string
+		tel  *telemetry.Telemetry
+		add  int64
+	}{
+		{name: "first", tel: first, add: 3},
+		{name: "second", tel: second, add: 5},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			counter, err := tt.tel.MeterProvider.Meter("test").Int64Counter("widgets_made")
+			if err != nil {
+				t.Fatalf("Int64Counter: %v", err)
+			}
+			counter.Add(t.Context(), tt.add)
+
+			body := scrape(t, tt.tel.MetricsHandler())
+
+			want := regexp.MustCompile(`(?m)^widgets_made_total\{.*\} ` + strconv.FormatInt(tt.add, 10) + `$`)
+			if !want.MatchString(body) {
+				t.Errorf("/metrics lacks a line matching %s:\n%s", want, body)
+			}
+			if !strings.Contains(body, "go_goroutines ") {
+				t.Errorf("/metrics lacks the Go runtime collector's go_goroutines")
+			}
+		})
+	}
+}
+
+// scrape GETs /metrics from h and returns the body.
+func scrape(t *testing.T, h http.Handler) string {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL + "/metrics")
+	if err != nil {
+		t.Fatalf("GET /metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading /metrics: %v", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /metrics = %d, want 200:\n%s", resp.StatusCode, body)
+	}
+	return string(body)
+}
+
+func TestHTTPMiddlewareContinuesTheCallersTrace(t *testing.T) {
+	tel, logs := setup(t, telemetry.Config{})
+	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+	h := tel.HTTPMiddleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tel.Logger.InfoContext(r.Context(), "handled")
+	}), "test")
+
+	req := httptest.NewRequest(http.MethodGet, "/", nil)
+	req.Header.Set("traceparent", "00-"+traceID+"-00f067aa0ba902b7-01")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+
+	if got := logLine(t, logs)["trace_id"]; got != traceID {
+		t.Errorf("trace_id in handler's log = %v, want the caller's %s", got, traceID)
+	}
+}
+
+func TestSetupWithOTLPEndpointExportsSpans(t *testing.T) {
+	// Nothing listens here; exporters connect lazily, so Setup must still
+	// succeed and spans must still be recorded and sampled.
+	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://127.0.0.1:1")
+	t.Setenv("OTEL_EXPORTER_OTLP_TIMEOUT", "100")
+	tel, err := telemetry.Setup(t.Context(), telemetry.Config{}, io.Discard)
+	if err != nil {
+		t.Fatalf("Setup: %v", err)
+	}
+	_, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "work")
+	sampled := span.SpanContext().IsSampled()
+	span.End()
+	if !sampled {
+		t.Error("span is not sampled, want the default parent-based always-on sampler")
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	// The final export fails: there is no collector. Only a bounded return
+	// matters here.
+	_ = tel.Shutdown(ctx)
+}
+
+func TestSamplerFollowsEnvironment(t *testing.T) {
+	t.Setenv("OTEL_TRACES_SAMPLER", "always_off")
+	tel, _ := setup(t, telemetry.Config{})
+
+	_, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "work")
+	defer span.End()
+
+	if span.SpanContext().IsSampled() {
+		t.Error("span is sampled, want OTEL_TRACES_SAMPLER=always_off to drop it")
+	}
+	if !span.SpanContext().IsValid() {
+		t.Error("span context is invalid, want ids even for unsampled spans")
+	}
+}
+
+func TestShutdownTwice(t *testing.T) {
+	tel, err := telemetry.Setup(t.Context(), telemetry.Config{}, io.Discard)
+	if err != nil {
+		t.Fatalf("Setup: %v", err)
+	}
+	for i := range 2 {
+		if err := tel.Shutdown(t.Context()); err != nil {
+			t.Errorf("Shutdown #%d: %v", i+1, err)
+		}
+	}
+}

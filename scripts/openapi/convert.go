@@ -1,0 +1,338 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi2"
+	"github.com/getkin/kin-openapi/openapi2conv"
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// componentsJSON holds the parts every document gets: the problem schema,
+// the error responses built on it, and the response headers.
+//
+//go:embed components.json
+var componentsJSON []byte
+
+const problemJSON = "application/problem+json"
+
+// errorResponses names the component response for each error status.
+func errorResponses() map[int]string {
+	return map[int]string{
+		http.StatusBadRequest:            "BadRequest",
+		http.StatusNotFound:              "NotFound",
+		http.StatusConflict:              "Conflict",
+		http.StatusRequestEntityTooLarge: "ContentTooLarge",
+		http.StatusUnsupportedMediaType:  "UnsupportedMediaType",
+		http.StatusTooManyRequests:       "TooManyRequests",
+		http.StatusInternalServerError:   "InternalServerError",
+		http.StatusServiceUnavailable:    "ServiceUnavailable",
+	}
+}
+
+// semverPattern is the pattern of the API Design Rules linter (nlgov:semver).
+const semverPattern = `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`
+
+// convert turns a Swagger 2.0 document whose paths all start with prefix
+// into an OpenAPI 3.0 document served from prefix.
+func convert(swagger []byte, prefix string) ([]byte, error) {
+	var doc2 openapi2.T
+	if err := json.Unmarshal(swagger, &doc2); err != nil {
+		return nil, fmt.Errorf("parsing swagger: %w", err)
+	}
+	doc, err := openapi2conv.ToV3(&doc2)
+	if err != nil {
+		return nil, fmt.Errorf("converting to openapi 3: %w", err)
+	}
+	if err := shape(doc, prefix); err != nil {
+		return nil, err
+	}
+	// Resolving fills in the targets of the references shape added, which
+	// validation needs.
+	if err := openapi3.NewLoader().ResolveRefsIn(doc, nil); err != nil {
+		return nil, fmt.Errorf("resolving references: %w", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("validating result: %w", err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// shape rewrites doc in place to follow the API Design Rules.
+func shape(doc *openapi3.T, prefix string) error {
+	if err := checkInfo(doc.Info); err != nil {
+		return err
+	}
+	doc.Servers = openapi3.Servers{{
+		URL:         prefix,
+		Description: "This API, on the host that serves this document.",
+	}}
+
+	responses, err := addComponents(doc)
+	if err != nil {
+		return err
+	}
+
+	paths := openapi3.NewPaths()
+	for _, p := range doc.Paths.InMatchingOrder() {
+		rel, ok := strings.CutPrefix(p, prefix+"/")
+		if !ok {
+			return fmt.Errorf("path %s is not under %s", p, prefix)
+		}
+		item := doc.Paths.Value(p)
+		for method, op := range item.Operations() {
+			if err := shapeOperation(method, "/"+rel, op, responses); err != nil {
+				return fmt.Errorf("%s %s: %w", method, p, err)
+			}
+		}
+		paths.Set("/"+rel, item)
+	}
+	if paths.Value(documentPath) != nil {
+		return fmt.Errorf("path %s%s is reserved for this document", prefix, documentPath)
+	}
+	paths.Set(documentPath, documentItem())
+	doc.Tags = append(doc.Tags, &openapi3.Tag{Name: documentTag, Description: "This description of the API."})
+	doc.Paths = paths
+
+	if err := checkOperations(doc); err != nil {
+		return err
+	}
+	return dropUnusedSchemas(doc)
+}
+
+func checkInfo(info *openapi3.Info) error {
+	switch {
+	case info == nil:
+		return fmt.Errorf("no info; set it in proto/openapi.yaml")
+	case !regexp.MustCompile(semverPattern).MatchString(info.Version):
+		return fmt.Errorf("info.version %q is not a semantic version", info.Version)
+	case info.Contact == nil || info.Contact.Name == "" || info.Contact.Email == "" || info.Contact.URL == "":
+		return fmt.Errorf("info.contact needs name, email and url")
+	}
+	return nil
+}
+
+// addComponents adds the shared headers, schemas and error responses to
+// doc and returns the error responses by status.
+func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
+	var shared struct {
+		Headers   openapi3.Headers `json:"headers"`
+		Schemas   openapi3.Schemas `json:"schemas"`
+		Responses map[string]struct {
+			Description string `json:"description"`
+			Example     any    `json:"example"`
+		} `json:"responses"`
+	}
+	if err := json.Unmarshal(componentsJSON, &shared); err != nil {
+		return nil, fmt.Errorf("parsing components.json: %w", err)
+	}
+	shared.Headers["API-Version"].Value.Schema.Value.Example = doc.Info.Version
+
+	c := doc.Components
+	if c.Headers == nil {
+		c.Headers = openapi3.Headers{}
+	}
+	if c.Schemas == nil {
+		c.Schemas = openapi3.Schemas{}
+	}
+	if c.Responses == nil {
+		c.Responses = openapi3.ResponseBodies{}
+	}
+	for name, h := range shared.Headers {
+		c.Headers[name] = h
+	}
+	for name, s := range shared.Schemas {
+		if _, ok := c.Schemas[name]; ok {
+			return nil, fmt.Errorf("schema %s clashes with a message of the same name", name)
+		}
+		c.Schemas[name] = s
+	}
+
+	byStatus := make(map[int]*openapi3.ResponseRef)
+	for status, name := range errorResponses() {
+		r, ok := shared.Responses[name]
+		if !ok {
+			return nil, fmt.Errorf("components.json has no response %s", name)
+		}
+		c.Responses[name] = &openapi3.ResponseRef{Value: &openapi3.Response{
+			Description: &r.Description,
+			Headers:     versionHeader(),
+			Content: openapi3.Content{problemJSON: &openapi3.MediaType{
+				Schema:  openapi3.NewSchemaRef("#/components/schemas/Problem", nil),
+				Example: r.Example,
+			}},
+		}}
+		byStatus[status] = &openapi3.ResponseRef{Ref: "#/components/responses/" + name}
+	}
+	return byStatus, nil
+}
+
+func versionHeader() openapi3.Headers {
+	return openapi3.Headers{"API-Version": &openapi3.HeaderRef{Ref: "#/components/headers/API-Version"}}
+}
+
+// shapeOperation gives op a lowerCamelCase id, a success response with the
+// right status and headers, and the problem responses it can return.
+func shapeOperation(method, path string, op *openapi3.Operation, errs map[int]*openapi3.ResponseRef) error {
+	if op.OperationID == "" {
+		return fmt.Errorf("no operationId")
+	}
+	op.OperationID = strings.ToLower(op.OperationID[:1]) + op.OperationID[1:]
+
+	ok := op.Responses.Value("200")
+	if ok == nil || ok.Value == nil {
+		return fmt.Errorf("no 200 response")
+	}
+	op.Responses = openapi3.NewResponses()
+	ok.Value.Headers = versionHeader()
+	// The gateway answers a POST that creates something with 201 and the
+	// new resource's URL.
+	if method == http.MethodPost && strings.HasPrefix(op.OperationID, "create") {
+		ok.Value.Description = ptr("Created.")
+		ok.Value.Headers["Location"] = &openapi3.HeaderRef{Ref: "#/components/headers/Location"}
+		op.Responses.Set("201", ok)
+	} else {
+		ok.Value.Description = ptr("OK.")
+		op.Responses.Set("200", ok)
+	}
+
+	if op.RequestBody != nil && op.RequestBody.Value != nil {
+		// openapi2conv remembers the Swagger body parameter's name; it means
+		// nothing to readers of this document.
+		delete(op.RequestBody.Value.Extensions, "x-originalParamName")
+	}
+
+	hasPathParams := strings.Contains(path, "{")
+	var statuses []int
+	if len(op.Parameters) > 0 || op.RequestBody != nil {
+		statuses = append(statuses, http.StatusBadRequest)
+	}
+	if hasPathParams {
+		statuses = append(statuses, http.StatusNotFound)
+	}
+	switch method {
+	case http.MethodPost, http.MethodPut, http.MethodPatch:
+		statuses = append(statuses, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+	case http.MethodDelete:
+		statuses = append(statuses, http.StatusConflict)
+	}
+	statuses = append(statuses, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)
+	for _, s := range statuses {
+		op.Responses.Set(fmt.Sprint(s), errs[s])
+	}
+	return nil
+}
+
+const (
+	documentPath = "/openapi.json"
+	documentTag  = "OpenAPI"
+)
+
+// documentItem describes where the gateway serves this document, as the
+// API Design Rules ask (publish-openapi).
+func documentItem() *openapi3.PathItem {
+	responses := openapi3.NewResponses()
+	responses.Set("200", &openapi3.ResponseRef{Value: &openapi3.Response{
+		Description: ptr("This document. Served with Access-Control-Allow-Origin: * so that tools in any origin can read it."),
+		Headers:     versionHeader(),
+		Content:     openapi3.NewContentWithJSONSchema(openapi3.NewObjectSchema()),
+	}})
+	return &openapi3.PathItem{Get: &openapi3.Operation{
+		OperationID: "getOpenApiDocument",
+		Summary:     "Returns this OpenAPI document.",
+		Tags:        []string{documentTag},
+		Responses:   responses,
+	}}
+}
+
+// checkOperations fails on what the generators let through but the rules
+// or readers would not: duplicate operation ids and undeclared tags.
+func checkOperations(doc *openapi3.T) error {
+	declared := make(map[string]bool)
+	for _, t := range doc.Tags {
+		declared[t.Name] = true
+	}
+	ids := make(map[string]string)
+	for _, p := range doc.Paths.InMatchingOrder() {
+		for method, op := range doc.Paths.Value(p).Operations() {
+			where := method + " " + p
+			if prev, ok := ids[op.OperationID]; ok {
+				return fmt.Errorf("operationId %s used by %s and %s", op.OperationID, prev, where)
+			}
+			ids[op.OperationID] = where
+			if len(op.Tags) == 0 {
+				return fmt.Errorf("%s has no tag", where)
+			}
+			for _, t := range op.Tags {
+				if !declared[t] {
+					return fmt.Errorf("%s: tag %s is not declared; name the service in proto/openapi.yaml", where, t)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// dropUnusedSchemas removes schemas nothing refers to, such as google.rpc.Status,
+// which the problem responses replace.
+func dropUnusedSchemas(doc *openapi3.T) error {
+	schemas := doc.Components.Schemas
+	doc.Components.Schemas = nil
+	root, err := json.Marshal(doc)
+	doc.Components.Schemas = schemas
+	if err != nil {
+		return err
+	}
+	refs := regexp.MustCompile(`"#/components/schemas/([^"]+)"`)
+	used := make(map[string]bool)
+	queue := refsIn(refs, root)
+	for len(queue) > 0 {
+		name := queue[0]
+		queue = queue[1:]
+		if used[name] {
+			continue
+		}
+		s, ok := schemas[name]
+		if !ok {
+			return fmt.Errorf("reference to undefined schema %s", name)
+		}
+		used[name] = true
+		b, err := json.Marshal(s)
+		if err != nil {
+			return err
+		}
+		queue = append(queue, refsIn(refs, b)...)
+	}
+	for name := range schemas {
+		if !used[name] {
+			delete(schemas, name)
+		}
+	}
+	return nil
+}
+
+func refsIn(refs *regexp.Regexp, b []byte) []string {
+	var names []string
+	for _, m := range refs.FindAllSubmatch(b, -1) {
+		names = append(names, string(m[1]))
+	}
+	slices.Sort(names)
+	return names
+}
+
+func ptr[T any](v T) *T { return &v }

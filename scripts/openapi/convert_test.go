@@ -1,0 +1,233 @@
+package main
+
+import (
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// swagger returns a small protoc-gen-openapiv2-like document, changed by edit.
+func swagger(t *testing.T, edit func(d map[string]any)) []byte {
+	t.Helper()
+	var d map[string]any
+	err := json.Unmarshal([]byte(`{
+	  "swagger": "2.0",
+	  "info": {"title": "T", "version": "1.2.3", "contact": {"name": "n", "email": "e@example.org", "url": "https://example.org"}},
+	  "tags": [{"name": "Things"}],
+	  "consumes": ["application/json"],
+	  "produces": ["application/json"],
+	  "paths": {
+	    "/api/v1/things": {
+	      "post": {
+	        "operationId": "CreateThing", "tags": ["Things"],
+	        "parameters": [{"name": "thing", "in": "body", "required": true, "schema": {"$ref": "#/definitions/Thing"}}],
+	        "responses": {
+	          "200": {"description": "ok", "schema": {"$ref": "#/definitions/Thing"}},
+	          "default": {"description": "error", "schema": {"$ref": "#/definitions/rpcStatus"}}
+	        }
+	      }
+	    },
+	    "/api/v1/things/{id}": {
+	      "get": {
+	        "operationId": "GetThing", "tags": ["Things"],
+	        "parameters": [{"name": "id", "in": "path", "required": true, "type": "string"}],
+	        "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/Thing"}}}
+	      }
+	    }
+	  },
+	  "definitions": {
+	    "Thing": {"type": "object", "properties": {"id": {"type": "string"}}},
+	    "rpcStatus": {"type": "object", "properties": {"code": {"type": "integer"}}}
+	  }
+	}`), &d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if edit != nil {
+		edit(d)
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestConvertShapesForTheDesignRules(t *testing.T) {
+	t.Parallel()
+	out, err := convert(swagger(t, nil), "/api/v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+			Responses   map[string]struct {
+				Ref     string                     `json:"$ref"`
+				Headers map[string]json.RawMessage `json:"headers"`
+			} `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+
+	type op struct {
+		ID        string
+		Responses []string
+		Headers   []string // of the success response
+	}
+	got := map[string]op{}
+	for path, item := range doc.Paths {
+		for method, o := range item {
+			g := op{ID: o.OperationID}
+			for code, r := range o.Responses {
+				g.Responses = append(g.Responses, code+" "+r.Ref)
+				if strings.HasPrefix(code, "2") {
+					for h := range r.Headers {
+						g.Headers = append(g.Headers, h)
+					}
+				}
+			}
+			slices.Sort(g.Responses)
+			slices.Sort(g.Headers)
+			got[method+" "+path] = g
+		}
+	}
+	want := map[string]op{
+		"post /things": {
+			ID: "createThing",
+			Responses: []string{
+				"201 ",
+				"400 #/components/responses/BadRequest",
+				"409 #/components/responses/Conflict",
+				"413 #/components/responses/ContentTooLarge",
+				"415 #/components/responses/UnsupportedMediaType",
+				"429 #/components/responses/TooManyRequests",
+				"500 #/components/responses/InternalServerError",
+				"503 #/components/responses/ServiceUnavailable",
+			},
+			Headers: []string{"API-Version", "Location"},
+		},
+		"get /things/{id}": {
+			ID: "getThing",
+			Responses: []string{
+				"200 ",
+				"400 #/components/responses/BadRequest",
+				"404 #/components/responses/NotFound",
+				"429 #/components/responses/TooManyRequests",
+				"500 #/components/responses/InternalServerError",
+				"503 #/components/responses/ServiceUnavailable",
+			},
+			Headers: []string{"API-Version"},
+		},
+		"get /openapi.json": {
+			ID:        "getOpenApiDocument",
+			Responses: []string{"200 "},
+			Headers:   []string{"API-Version"},
+		},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("operations mismatch (-want +got):\n%s", diff)
+	}
+	if doc.OpenAPI != "3.0.3" || len(doc.Servers) != 1 || doc.Servers[0].URL != "/api/v1" {
+		t.Errorf("openapi %q, servers %+v; want 3.0.3 served from /api/v1", doc.OpenAPI, doc.Servers)
+	}
+	schemas := slices.Sorted(maps.Keys(doc.Components.Schemas))
+	if diff := cmp.Diff([]string{"InvalidParam", "Problem", "Thing"}, schemas); diff != "" {
+		t.Errorf("schemas mismatch (-want +got):\n%s", diff)
+	}
+
+	again, err := convert(swagger(t, nil), "/api/v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(again) != string(out) {
+		t.Error("two conversions of the same input differ")
+	}
+}
+
+func TestConvertRejects(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		edit    func(d map[string]any)
+		wantErr string
+	}{
+		{"a path outside the prefix", func(d map[string]any) {
+			paths := d["paths"].(map[string]any)
+			paths["/elsewhere"] = paths["/api/v1/things"]
+			delete(paths, "/api/v1/things")
+		}, "not under /api/v1"},
+		{"a version that is not semver", func(d map[string]any) {
+			d["info"].(map[string]any)["version"] = "v1"
+		}, "not a semantic version"},
+		{"no contact", func(d map[string]any) {
+			delete(d["info"].(map[string]any), "contact")
+		}, "info.contact"},
+		{"an undeclared tag", func(d map[string]any) {
+			d["tags"] = []any{}
+		}, "not declared"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := convert(swagger(t, tt.edit), "/api/v1")
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("convert error = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestMergeRules(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, rules string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		content := "type: google.api.Service\nconfig_version: 3\nhttp:\n  rules:\n" + rules
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a := write("a_http.yaml", "    - selector: a.v1.A.Get\n      get: /api/v1/as/{id}\n")
+	b := write("b_http.yaml", "    - selector: b.v1.B.Create\n      post: /api/v1/bs\n      body: b\n")
+	dup := write("dup_http.yaml", "    - selector: a.v1.A.Get\n      get: /api/v1/other/{id}\n")
+
+	out, err := mergeRules([]string{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got any
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatal(err)
+	}
+	var want any
+	if err := json.Unmarshal([]byte(`{"type": "google.api.Service", "config_version": 3, "http": {"rules": [
+		{"selector": "a.v1.A.Get", "get": "/api/v1/as/{id}"},
+		{"selector": "b.v1.B.Create", "post": "/api/v1/bs", "body": "b"}]}}`), &want); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("merged rules mismatch (-want +got):\n%s", diff)
+	}
+
+	if _, err := mergeRules([]string{a, dup}); err == nil || !strings.Contains(err.Error(), "already bound") {
+		t.Errorf("merging a duplicate selector: error = %v, want one saying it is already bound", err)
+	}
+}

@@ -1,0 +1,73 @@
+// Command openapi is the part of scripts/gen.sh that protoc plugins cannot
+// do. It has two subcommands:
+//
+//	openapi rules -o merged.yaml a_http.yaml b_http.yaml ...
+//
+// merges the REST bindings of several services into one gRPC API
+// configuration, because protoc-gen-openapiv2 reads only one, and
+//
+//	openapi convert -o openapi.json meedoen.swagger.json
+//
+// turns the Swagger 2.0 document protoc-gen-openapiv2 writes into the
+// OpenAPI 3.0 document the gateway serves, shaped to pass the Dutch API
+// Design Rules linter: a versioned server URL, problem+json error responses,
+// API-Version headers, lowerCamelCase operation ids.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "openapi:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("missing subcommand: rules or convert")
+	}
+	fs := flag.NewFlagSet(args[0], flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "", "output `file`")
+	prefix := fs.String("prefix", "/api/v1", "common path `prefix` of every operation; becomes the server URL (convert only)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("%s: -o is required", args[0])
+	}
+	switch args[0] {
+	case "rules":
+		if fs.NArg() == 0 {
+			return fmt.Errorf("rules: no input files")
+		}
+		return writeFile(*out, func() ([]byte, error) { return mergeRules(fs.Args()) })
+	case "convert":
+		if fs.NArg() != 1 {
+			return fmt.Errorf("convert: want exactly one Swagger file, got %d", fs.NArg())
+		}
+		return writeFile(*out, func() ([]byte, error) {
+			in, err := os.ReadFile(fs.Arg(0))
+			if err != nil {
+				return nil, err
+			}
+			return convert(in, *prefix)
+		})
+	default:
+		return fmt.Errorf("unknown subcommand %q: want rules or convert", args[0])
+	}
+}
+
+func writeFile(name string, build func() ([]byte, error)) error {
+	b, err := build()
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(name, b, 0o644)
+}
