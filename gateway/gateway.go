@@ -136,17 +136,6 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 	return g, nil
 }
 
-// Dial creates the gRPC connections cfg names. They connect lazily, on the
-// first call; opts must include transport credentials. Close them with the
-// returned function once the gateway's server has shut down.
-func Dial(cfg Config, opts ...grpc.DialOption) (Conns, func() error, error) {
-	councils, err := grpc.NewClient(cfg.CouncilsAddr, opts...)
-	if err != nil {
-		return Conns{}, nil, fmt.Errorf("dialling the councils service at %q: %w", cfg.CouncilsAddr, err)
-	}
-	return Conns{Councils: councils}, councils.Close, nil
-}
-
 // Handler returns the gateway's HTTP handler: the API under /api/v1, the
 // OpenAPI document at /api/v1/openapi.json and the home page at /.
 func (g *Gateway) Handler() http.Handler { return http.HandlerFunc(g.serveHTTP) }

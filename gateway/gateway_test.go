@@ -450,19 +450,3 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 }
 
-func TestDial(t *testing.T) {
-	t.Parallel()
-	conns, closeConns, err := Dial(Config{CouncilsAddr: "127.0.0.1:1"}, grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if conns.Councils == nil {
-		t.Error("no councils connection")
-	}
-	if err := closeConns(); err != nil {
-		t.Errorf("closing: %v", err)
-	}
-	if _, _, err := Dial(Config{CouncilsAddr: "127.0.0.1:1"}); err == nil {
-		t.Error("Dial without transport credentials succeeded, want an error")
-	}
-}

@@ -91,7 +91,7 @@ func NewRelay(cfg RelayConfig, pool *pgxpool.Pool, js jetstream.JetStream, log *
 		cfg:       cfg,
 		pool:      pool,
 		js:        js,
-		log:       log.With("component", "outbox-relay", "service", cfg.Service),
+		log:       log.With("component", "outbox-relay"),
 		tracer:    tp.Tracer("github.com/meedoen/meedoen/internal/events"),
 		published: published,
 		lag:       lag,

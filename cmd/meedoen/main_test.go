@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/meedoen/meedoen/internal/testkit"
+)
+
+func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
+
+// syncBuffer is a bytes.Buffer safe for one writer and a polling reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+var baseURLPattern = regexp.MustCompile(`Meedoen is running at (http://\S+)`)
+
+// startInProcess runs the binary's run function with args until the test
+// ends, and returns the base URL it printed.
+func startInProcess(t *testing.T, args ...string) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, &stdout, io.Discard) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("run(%v) returned %v", args, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("run(%v) did not stop within 30s", args)
+		}
+	})
+	var base string
+	testkit.CheckFor(t, 60*time.Second, 20*time.Millisecond, func() error {
+		select {
+		case err := <-done:
+			t.Fatalf("run(%v) ended early: %v", args, err)
+		default:
+		}
+		m := baseURLPattern.FindStringSubmatch(stdout.String())
+		if m == nil {
+			return fmt.Errorf("no base URL printed yet")
+		}
+		base = m[1]
+		return nil
+	})
+	return base
+}
+
+func post(t *testing.T, url, body string, header http.Header) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header = header.Clone()
+	if req.Header == nil {
+		req.Header = http.Header{}
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// walk is the walking skeleton: a municipality created over REST reaches
+// another service's projection through the outbox and JetStream, and the
+// request's trace continues into the event.
+func walk(t *testing.T, gatewayURL, databaseURL string) {
+	t.Helper()
+	ctx := context.Background()
+	if resp := post(t, gatewayURL+"/api/v1/regions", `{"id":"ijmond","name":"IJmond"}`, nil); resp.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST /regions: %s %s", resp.Status, b)
+	}
+	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
+	resp := post(t, gatewayURL+"/api/v1/municipalities", `{"code":"GM0375","name":"Beverwijk","regionId":"ijmond"}`,
+		http.Header{"Traceparent": {"00-" + traceID + "-00f067aa0ba902b7-01"}})
+	if resp.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST /municipalities: %s %s", resp.Status, b)
+	}
+	var created struct{ Code, Name, RegionID string }
+	if err := json.NewDecoder(resp.Body).Decode(&created); err != nil || created.Code != "GM0375" {
+		t.Fatalf("created %+v, %v", created, err)
+	}
+
+	conn, err := pgx.Connect(ctx, databaseURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var traceparent string
+	if err := conn.QueryRow(ctx, `SELECT traceparent FROM councils.outbox WHERE subject = 'meedoen.councils.GM0375.municipality.created'`).Scan(&traceparent); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(traceparent, traceID) {
+		t.Errorf("the event's traceparent %q does not continue the request's trace %s", traceparent, traceID)
+	}
+	for _, schema := range []string{"surveys", "focusgroups", "results"} {
+		testkit.CheckFor(t, 30*time.Second, 20*time.Millisecond, func() error {
+			var name string
+			err := conn.QueryRow(ctx, `SELECT name FROM `+schema+`.tenant_municipalities WHERE code = 'GM0375'`).Scan(&name)
+			if err != nil {
+				return fmt.Errorf("%s projection: %w", schema, err)
+			}
+			if name != "Beverwijk" {
+				return fmt.Errorf("%s projection has name %q", schema, name)
+			}
+			return nil
+		})
+		var applied int
+		if err := conn.QueryRow(ctx, `SELECT count(*) FROM `+schema+`.inbox`).Scan(&applied); err != nil {
+			t.Fatal(err)
+		}
+		if applied != 2 {
+			t.Errorf("%s applied %d events, want 2 (region and municipality)", schema, applied)
+		}
+	}
+}
+
+func TestWalkingSkeletonAllInOne(t *testing.T) {
+	databaseURL := testkit.NewDatabase(t)
+	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL)
+	walk(t, base, databaseURL)
+}
+
+// Several processes, one component each, behave like -target=all.
+func TestWalkingSkeletonSplitTargets(t *testing.T) {
+	databaseURL := testkit.NewDatabase(t)
+	srv, _, _ := testkit.NewJetStream(t)
+	common := []string{"-database-url=" + databaseURL, "-nats-url=" + srv.ClientURL(), "-http-addr=127.0.0.1:0"}
+	councilsAddr := freeAddr(t)
+	startInProcess(t, append(common, "-target=councils", "-grpc-addr="+councilsAddr)...)
+	for _, target := range []string{"surveys", "focusgroups", "results"} {
+		startInProcess(t, append(common, "-target="+target, "-grpc-addr=127.0.0.1:0")...)
+	}
+	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr)...)
+	walk(t, gw, databaseURL)
+}
+
+func TestSingleTargetNeedsExternalInfrastructure(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	t.Setenv("NATS_URL", "")
+	err := run(context.Background(), []string{"-target=surveys", "-data-dir=" + t.TempDir()}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "DATABASE_URL") {
+		t.Errorf("run -target=surveys without DATABASE_URL: %v, want an error naming DATABASE_URL", err)
+	}
+	err = run(context.Background(), []string{"-target=nonsense"}, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "nonsense") {
+		t.Errorf("run -target=nonsense: %v, want an error naming it", err)
+	}
+}
+
+// The real binary, with its own PostgreSQL cluster and NATS store: it
+// starts, turns ready, stops cleanly on SIGTERM leaving no server behind,
+// and starts again on the same data directory without initialising again.
+func TestBinaryStartStopRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "meedoen")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	dataDir := t.TempDir()
+	runOnce := func(wantInitdb bool) {
+		t.Helper()
+		cmd := exec.Command(bin, "-dev", "-http-addr=127.0.0.1:0", "-data-dir="+dataDir)
+		cmd.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
+		var stderr syncBuffer
+		cmd.Stderr = &stderr
+		stdout, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		started := time.Now()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if cmd.ProcessState == nil {
+				_ = cmd.Process.Kill()
+				_ = cmd.Wait()
+			}
+		}()
+		line, err := bufio.NewReader(stdout).ReadString('\n')
+		if err != nil {
+			t.Fatalf("reading first line: %v\nstderr:\n%s", err, stderr.String())
+		}
+		m := baseURLPattern.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("first line %q does not name the base URL", line)
+		}
+		go func() { _, _ = io.Copy(io.Discard, stdout) }()
+		testkit.CheckFor(t, 30*time.Second, 20*time.Millisecond, func() error {
+			resp, err := http.Get(m[1] + "/readyz")
+			if err != nil {
+				return err
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				return fmt.Errorf("/readyz: %s", resp.Status)
+			}
+			return nil
+		})
+		t.Logf("ready after %s (initdb expected: %v)", time.Since(started).Round(time.Millisecond), wantInitdb)
+		if got := strings.Contains(stderr.String(), `"initdb":true`); got != wantInitdb {
+			t.Errorf("initdb ran: %v, want %v", got, wantInitdb)
+		}
+		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			t.Fatal(err)
+		}
+		waited := make(chan error, 1)
+		go func() { waited <- cmd.Wait() }()
+		select {
+		case err := <-waited:
+			if err != nil {
+				t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, stderr.String())
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatal("did not stop within 30s of SIGTERM")
+		}
+		if _, err := os.Stat(filepath.Join(dataDir, "pg", "data", "postmaster.pid")); !os.IsNotExist(err) {
+			t.Errorf("postmaster.pid still present after stop (err %v): PostgreSQL left running", err)
+		}
+	}
+	runOnce(true)
+	runOnce(false)
+}
