@@ -449,4 +449,3 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		})
 	}
 }
-

@@ -277,7 +277,11 @@ func (c *Consumer) processOne(ctx context.Context, d *delivery) {
 			return
 		}
 		if ctx.Err() != nil {
-			return // redelivered after restart
+			// Stopping: hand it back now rather than after AckWait.
+			if !c.cfg.Ordered {
+				_ = d.msg.Nak()
+			}
+			return
 		}
 		if attempt >= uint64(c.cfg.MaxDeliver) {
 			c.deadLetter(ctx, d, attempt, err)

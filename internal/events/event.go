@@ -114,9 +114,16 @@ func KindOf(msg proto.Message) (Kind, error) {
 	if !tokenPattern.MatchString(service) || !namePattern.MatchString(name) {
 		return Kind{}, fmt.Errorf("message %s: invalid event service %q or name %q", desc.FullName(), service, name)
 	}
-	typ := "nl.meedoen." + service + "." + strings.NewReplacer(".", "-", "_", "-").Replace(name)
-	return Kind{Service: service, Name: name, Type: typ}, nil
+	return Kind{Service: service, Name: name, Type: TypeOf(service, name)}, nil
 }
+
+// TypeOf is the CloudEvents type of the event name in service: reverse DNS,
+// e.g. "nl.meedoen.councils.municipality-created".
+func TypeOf(service, name string) string {
+	return "nl.meedoen." + service + "." + typeReplacer.Replace(name)
+}
+
+var typeReplacer = strings.NewReplacer(".", "-", "_", "-")
 
 func deriveName(msgName protoreflect.Name) string {
 	var words []string

@@ -53,7 +53,7 @@ type env struct {
 	log      *slog.Logger
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	url := testkit.NewDatabase(t,
 		testkit.Schema{Name: "councils", Sets: []pg.MigrationSet{events.Migrations(), testMigrations()}},
@@ -72,7 +72,7 @@ func newEnv(t *testing.T) *env {
 	}
 }
 
-func (e *env) relay(t *testing.T, cfg events.RelayConfig) *events.Relay {
+func (e *env) relay(t testing.TB, cfg events.RelayConfig) *events.Relay {
 	t.Helper()
 	cfg.Service, cfg.Schema = "councils", "councils"
 	r, err := events.NewRelay(cfg, e.producer, e.js, e.log, noop.NewTracerProvider(), metricnoop.NewMeterProvider())
@@ -134,7 +134,7 @@ func start(t *testing.T, fn func(context.Context) error) (stop func()) {
 	return stop
 }
 
-func event(t *testing.T, ctx context.Context, name string) events.Event {
+func event(t testing.TB, ctx context.Context, name string) events.Event {
 	t.Helper()
 	ev, err := events.New(ctx, "GM0453", "GM0453", &eventsv1.MunicipalityCreated{Code: "GM0453", Name: name, RegionId: "ijmond"})
 	if err != nil {
@@ -143,7 +143,7 @@ func event(t *testing.T, ctx context.Context, name string) events.Event {
 	return ev
 }
 
-func commit(t *testing.T, pool *pgxpool.Pool, evs ...events.Event) {
+func commit(t testing.TB, pool *pgxpool.Pool, evs ...events.Event) {
 	t.Helper()
 	err := pg.InTx(context.Background(), pool, func(tx pgx.Tx) error { return events.Enqueue(context.Background(), tx, evs...) })
 	if err != nil {
@@ -151,7 +151,7 @@ func commit(t *testing.T, pool *pgxpool.Pool, evs ...events.Event) {
 	}
 }
 
-func count(t *testing.T, pool *pgxpool.Pool, query string, args ...any) int {
+func count(t testing.TB, pool *pgxpool.Pool, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {

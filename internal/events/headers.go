@@ -28,8 +28,7 @@ const SubjectPrefix = "meedoen"
 
 // Msg encodes e as a NATS message in CloudEvents binary content mode.
 func (e Event) Msg() *nats.Msg {
-	m := nats.NewMsg(e.NATSSubject())
-	m.Data = e.Data
+	m := &nats.Msg{Subject: e.NATSSubject(), Data: e.Data, Header: make(nats.Header, 10)}
 	// Header keys are set directly, not through Header.Set, which would
 	// canonicalise them MIME-style; CloudEvents names are lower case.
 	m.Header[hdrSpecVersion] = []string{"1.0"}

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -155,37 +157,7 @@ func (r *Relay) lead(ctx context.Context) error {
 	}
 	r.log.InfoContext(ctx, "outbox relay active")
 
-	lastCleanup := time.Time{}
-	backoff := 100 * time.Millisecond
-	for {
-		n, err := r.PublishBatch(ctx)
-		if err != nil {
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			r.log.ErrorContext(ctx, "publishing outbox batch", "error", err)
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(backoff):
-			}
-			backoff = min(backoff*2, 5*time.Second)
-			continue
-		}
-		backoff = 100 * time.Millisecond
-		if time.Since(lastCleanup) > r.cfg.CleanupInterval {
-			if err := r.cleanup(ctx); err != nil && ctx.Err() == nil {
-				r.log.WarnContext(ctx, "cleaning up outbox", "error", err)
-			}
-			lastCleanup = time.Now()
-		}
-		if n == r.cfg.BatchSize {
-			continue // more is waiting
-		}
-		if err := r.wait(ctx, pgc); err != nil {
-			return err
-		}
-	}
+	return r.pump(ctx, pgc)
 }
 
 // wait blocks until a notification, the poll interval, or ctx's end.
@@ -209,111 +181,234 @@ type outboxRow struct {
 }
 
 // PublishBatch publishes the next batch of committed, unpublished events in
-// id order and marks those JetStream acknowledged. It returns how many rows
-// it read.
+// id order, waits for JetStream's acknowledgements and marks the
+// acknowledged ones. It returns how many rows it read. Run does the same
+// with the next batch read and published while the previous one's
+// acknowledgements and marks are still under way.
+func (r *Relay) PublishBatch(ctx context.Context) (int, error) {
+	rows, err := r.read(ctx, nil)
+	if err != nil || len(rows) == 0 {
+		return 0, err
+	}
+	futures, pubErr := r.publish(ctx, rows)
+	acked, err := r.settle(ctx, rows, futures)
+	if err = errors.Join(pubErr, err); err != nil {
+		return acked, err
+	}
+	return len(rows), nil
+}
+
+// read returns the next unpublished rows in id order, leaving out those
+// already in flight.
 //
 // Id order is commit order for each aggregate: a writer locks the aggregate
 // before it inserts events, so the next writer's ids are drawn after the
 // previous commit. Rows are chosen by "not yet published", never by a cursor,
-// so a row that commits late is published late, not skipped. Events of
-// different aggregates written concurrently may interleave.
-func (r *Relay) PublishBatch(ctx context.Context) (int, error) {
-	const q = `SELECT id, event_id::text, subject, ce_type, ce_source, ce_subject, ce_time, data, traceparent, tracestate, created_at
+// so a row that commits late is published late, not skipped, and never
+// after a later event of its own aggregate. Events of different aggregates
+// written concurrently may interleave.
+func (r *Relay) read(ctx context.Context, inflight []int64) ([]outboxRow, error) {
+	const q = `SELECT id, event_id::text, subject, ce_subject, ce_time, data, traceparent, tracestate, created_at
 FROM outbox
-WHERE published_at IS NULL
+WHERE published_at IS NULL AND id <> ALL($2)
 ORDER BY id
 LIMIT $1`
-	rows, err := r.pool.Query(ctx, q, r.cfg.BatchSize)
+	if inflight == nil {
+		inflight = []int64{}
+	}
+	// A custom plan each time, so PostgreSQL hashes the in-flight ids.
+	rows, err := r.pool.Query(ctx, q, pgx.QueryExecModeExec, r.cfg.BatchSize, inflight)
 	if err != nil {
-		return 0, fmt.Errorf("reading outbox: %w", err)
+		return nil, fmt.Errorf("reading outbox: %w", err)
 	}
 	batch, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (outboxRow, error) {
 		var o outboxRow
 		var subject string
-		err := row.Scan(&o.id, &o.ev.ID, &subject, &o.ev.Type, &o.ev.Source, &o.ev.Subject, &o.ev.Time, &o.ev.Data, &o.ev.TraceParent, &o.ev.TraceState, &o.created)
+		err := row.Scan(&o.id, &o.ev.ID, &subject, &o.ev.Subject, &o.ev.Time, &o.ev.Data, &o.ev.TraceParent, &o.ev.TraceState, &o.created)
 		if err != nil {
 			return o, err
 		}
 		if o.ev.Service, o.ev.Tenant, o.ev.Name, err = splitSubject(subject); err != nil {
 			return o, err
 		}
+		o.ev.Type, o.ev.Source = TypeOf(o.ev.Service, o.ev.Name), SourceURN(o.ev.Service)
 		return o, nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("reading outbox: %w", err)
+		return nil, fmt.Errorf("reading outbox: %w", err)
 	}
-	if len(batch) == 0 {
-		return 0, nil
-	}
+	return batch, nil
+}
 
-	futures := make([]jetstream.PubAckFuture, 0, len(batch))
-	stream := StreamName(batch[0].ev.Service)
-	var pubErr error
-	for _, o := range batch {
+// publish sends rows asynchronously, in order. It returns the futures of
+// those sent; on an error the rest are not sent.
+func (r *Relay) publish(ctx context.Context, rows []outboxRow) ([]jetstream.PubAckFuture, error) {
+	futures := make([]jetstream.PubAckFuture, 0, len(rows))
+	for _, o := range rows {
 		msg := o.ev.Msg()
-		ectx := o.ev.Context(ctx)
-		_, span := r.tracer.Start(ectx, "publish "+o.ev.Type, trace.WithSpanKind(trace.SpanKindProducer),
-			trace.WithAttributes(attribute.String("messaging.system", "nats"),
-				attribute.String("messaging.destination.name", msg.Subject),
-				attribute.String("messaging.message.id", o.ev.ID)))
-		// The consumer's span becomes a child of this publish span.
-		if span.SpanContext().IsValid() {
-			carrier := propagation.MapCarrier{}
-			propagation.TraceContext{}.Inject(trace.ContextWithSpan(ctx, span), carrier)
-			msg.Header[hdrTraceParent] = []string{carrier.Get("traceparent")}
+		if o.ev.TraceParent != "" {
+			// The publish span continues the change's trace, and the
+			// consumer's span becomes its child.
+			_, span := r.tracer.Start(o.ev.Context(ctx), "publish "+o.ev.Type, trace.WithSpanKind(trace.SpanKindProducer),
+				trace.WithAttributes(attribute.String("messaging.system", "nats"),
+					attribute.String("messaging.destination.name", msg.Subject),
+					attribute.String("messaging.message.id", o.ev.ID)))
+			if span.SpanContext().IsValid() {
+				carrier := propagation.MapCarrier{}
+				propagation.TraceContext{}.Inject(trace.ContextWithSpan(ctx, span), carrier)
+				msg.Header[hdrTraceParent] = []string{carrier.Get("traceparent")}
+			}
+			span.End()
 		}
-		span.End()
-		f, err := r.js.PublishMsgAsync(msg, jetstream.WithMsgID(o.ev.ID), jetstream.WithExpectStream(stream))
+		// Msg already carries Nats-Msg-Id; no publish options, which would
+		// copy and re-canonicalise headers for every message.
+		f, err := r.js.PublishMsgAsync(msg)
 		if err != nil {
-			pubErr = fmt.Errorf("publishing %s: %w", o.ev.ID, err)
-			break
+			return futures, fmt.Errorf("publishing %s: %w", o.ev.ID, err)
 		}
 		futures = append(futures, f)
 	}
+	return futures, nil
+}
 
-	// Only the acknowledged prefix is marked, so a later round resumes in
-	// order; re-published duplicates are dropped by JetStream's window.
+// settle waits for the acknowledgements of rows in order and marks the
+// acknowledged prefix published. Only a prefix is marked, so a later round
+// resumes in order; re-published copies are dropped by JetStream's
+// duplicate window.
+func (r *Relay) settle(ctx context.Context, rows []outboxRow, futures []jetstream.PubAckFuture) (int, error) {
 	timeout := time.NewTimer(r.cfg.AckTimeout)
 	defer timeout.Stop()
 	acked := 0
+	var ackErr error
 wait:
 	for _, f := range futures {
 		select {
 		case <-f.Ok():
 			acked++
 		case err := <-f.Err():
-			pubErr = fmt.Errorf("publishing %s: %w", batch[acked].ev.ID, err)
+			ackErr = fmt.Errorf("publishing %s: %w", rows[acked].ev.ID, err)
 			break wait
 		case <-timeout.C:
-			pubErr = fmt.Errorf("publishing %s: no acknowledgement within %s", batch[acked].ev.ID, r.cfg.AckTimeout)
+			ackErr = fmt.Errorf("publishing %s: no acknowledgement within %s", rows[acked].ev.ID, r.cfg.AckTimeout)
 			break wait
 		case <-ctx.Done():
-			pubErr = ctx.Err()
+			ackErr = ctx.Err()
 			break wait
 		}
 	}
-	if acked > 0 {
-		ids := make([]int64, acked)
-		for i := range acked {
-			ids[i] = batch[i].id
+	if acked == 0 {
+		return 0, ackErr
+	}
+	ids := make([]int64, acked)
+	for i := range acked {
+		ids[i] = rows[i].id
+	}
+	// Marking must happen even when ctx ends: the messages are in the stream.
+	// A mark lost in a crash only means a re-publish that JetStream drops as
+	// a duplicate, so marks need not wait for the WAL flush.
+	mark := func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+			return err
 		}
-		if _, err := r.pool.Exec(context.WithoutCancel(ctx), `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)`, ids); err != nil {
-			return acked, fmt.Errorf("marking %d events published: %w", acked, err)
+		_, err := tx.Exec(ctx, `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)`, ids)
+		return err
+	}
+	if err := pg.InTx(context.WithoutCancel(ctx), r.pool, mark); err != nil {
+		return 0, errors.Join(ackErr, fmt.Errorf("marking %d events published: %w", acked, err))
+	}
+	now := time.Now()
+	r.published.Add(ctx, int64(acked), r.attrs)
+	for i := range acked {
+		r.lag.Record(ctx, now.Sub(rows[i].created).Seconds(), r.attrs)
+	}
+	return acked, ackErr
+}
+
+// flight is a published batch whose acknowledgements are awaited.
+type flight struct {
+	rows    []outboxRow
+	futures []jetstream.PubAckFuture
+}
+
+// pump publishes until ctx ends or a batch fails, keeping up to two batches
+// in flight: while one batch's acknowledgements and marks are awaited, the
+// next is read and published.
+func (r *Relay) pump(ctx context.Context, conn *pgx.Conn) error {
+	queue := make(chan flight, 1)
+	settled := make(chan error, 1)
+	var mu sync.Mutex
+	var inflight []int64 // ids published but not yet marked
+	go func() {
+		for f := range queue {
+			acked, err := r.settle(ctx, f.rows, f.futures)
+			mu.Lock()
+			inflight = inflight[min(acked, len(inflight)):]
+			mu.Unlock()
+			if err != nil {
+				settled <- err
+				for range queue { // let pump finish its send and close
+				}
+				return
+			}
 		}
-		now := time.Now()
-		r.published.Add(ctx, int64(acked), r.attrs)
-		for i := range acked {
-			r.lag.Record(ctx, now.Sub(batch[i].created).Seconds(), r.attrs)
+		settled <- nil
+	}()
+	stop := func(err error) error {
+		close(queue)
+		return errors.Join(err, <-settled)
+	}
+
+	lastCleanup := time.Time{}
+	for {
+		select {
+		case err := <-settled: // a batch failed: stop, and restart from the table
+			close(queue)
+			return err
+		default:
+		}
+		mu.Lock()
+		exclude := append([]int64(nil), inflight...)
+		mu.Unlock()
+		rows, err := r.read(ctx, exclude)
+		if err != nil {
+			return stop(err)
+		}
+		if len(rows) > 0 {
+			mu.Lock()
+			for _, o := range rows {
+				inflight = append(inflight, o.id)
+			}
+			mu.Unlock()
+			futures, pubErr := r.publish(ctx, rows)
+			select {
+			case queue <- flight{rows: rows[:len(futures)], futures: futures}:
+			case err := <-settled:
+				close(queue)
+				return errors.Join(pubErr, err)
+			}
+			if pubErr != nil {
+				return stop(pubErr)
+			}
+		}
+		if time.Since(lastCleanup) > r.cfg.CleanupInterval {
+			if err := r.cleanup(ctx); err != nil && ctx.Err() == nil {
+				r.log.WarnContext(ctx, "cleaning up outbox", "error", err)
+			}
+			lastCleanup = time.Now()
+		}
+		if len(rows) == r.cfg.BatchSize {
+			continue // more is waiting
+		}
+		if err := r.wait(ctx, conn); err != nil {
+			return stop(err)
 		}
 	}
-	if pubErr != nil {
-		return acked, pubErr
-	}
-	return len(batch), nil
 }
 
 func (r *Relay) cleanup(ctx context.Context) error {
-	_, err := r.pool.Exec(ctx, `DELETE FROM outbox WHERE published_at < now() - make_interval(secs => $1)`, r.cfg.Retention.Seconds())
+	_, err := r.pool.Exec(ctx, `DELETE FROM outbox
+WHERE id <= (SELECT max(id) FROM outbox WHERE created_at < now() - make_interval(secs => $1))
+  AND published_at IS NOT NULL`, r.cfg.Retention.Seconds())
 	if err != nil {
 		return fmt.Errorf("deleting published outbox rows: %w", err)
 	}

@@ -6,8 +6,8 @@ package councils
 import (
 	"context"
 
-	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/internal/platform"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	"github.com/meedoen/meedoen/services/councils/internal/api"
 	"github.com/meedoen/meedoen/services/councils/internal/store"
