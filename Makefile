@@ -39,9 +39,10 @@ gen-check:
 lint-api:
 	@scripts/lint-api.sh
 
-## bench: outbox relay throughput beside raw JetStream publishing
+## bench: outbox relay throughput beside raw JetStream publishing, and relay lag at a sustained rate
 bench: deps
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/events/
+	$(GO) test -run '^$$' -bench 'RawAsyncPublish|RelayThroughput' -benchtime 300000x -count 3 ./internal/events/
+	$(GO) test -run '^$$' -bench 'RelayLag' -benchtime 100000x -count 3 ./internal/events/
 
 clean:
 	rm -rf bin var
