@@ -89,7 +89,7 @@ func NewRelay(cfg RelayConfig, pool *pgxpool.Pool, js jetstream.JetStream, log *
 	if err != nil {
 		return nil, fmt.Errorf("relay metric: %w", err)
 	}
-	return &Relay{
+	r := &Relay{
 		cfg:       cfg,
 		pool:      pool,
 		js:        js,
@@ -98,7 +98,45 @@ func NewRelay(cfg RelayConfig, pool *pgxpool.Pool, js jetstream.JetStream, log *
 		published: published,
 		lag:       lag,
 		attrs:     metric.WithAttributes(attribute.String("service", cfg.Service)),
-	}, nil
+	}
+	if err := r.observeBacklog(meter); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// observeBacklog reports, at each scrape, how many events wait unpublished
+// and how old the oldest is: the lag that matters when publishing stalls and
+// no acknowledgement arrives to be measured.
+func (r *Relay) observeBacklog(meter metric.Meter) error {
+	pending, err := meter.Int64ObservableGauge("meedoen.outbox.pending",
+		metric.WithDescription("Committed events not yet acknowledged by JetStream."), metric.WithUnit("{event}"))
+	if err != nil {
+		return fmt.Errorf("relay metric: %w", err)
+	}
+	oldest, err := meter.Float64ObservableGauge("meedoen.outbox.oldest_pending_age",
+		metric.WithDescription("Age of the oldest committed event not yet acknowledged by JetStream."), metric.WithUnit("s"))
+	if err != nil {
+		return fmt.Errorf("relay metric: %w", err)
+	}
+	_, err = meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		ctx, cancel := context.WithTimeout(ctx, time.Second)
+		defer cancel()
+		var n int64
+		var age float64
+		err := r.pool.QueryRow(ctx, `SELECT count(*), coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8
+FROM outbox WHERE published_at IS NULL`).Scan(&n, &age)
+		if err != nil {
+			return nil // unknown now; the next scrape tries again
+		}
+		o.ObserveInt64(pending, n, r.attrs)
+		o.ObserveFloat64(oldest, age, r.attrs)
+		return nil
+	}, pending, oldest)
+	if err != nil {
+		return fmt.Errorf("relay metric: %w", err)
+	}
+	return nil
 }
 
 // lockKey is the advisory lock that makes one relay per service active, so
