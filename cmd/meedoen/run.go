@@ -44,6 +44,22 @@ type runner interface {
 	Run(ctx context.Context) error
 }
 
+// services maps each service target to its constructor.
+var services = map[string]func(ctx context.Context, grpcAddr string, deps platform.Deps) (*platform.Service, error){
+	councils.Name: func(ctx context.Context, addr string, deps platform.Deps) (*platform.Service, error) {
+		return councils.New(ctx, councils.Config{GRPCAddr: addr}, deps)
+	},
+	focusgroups.Name: func(ctx context.Context, addr string, deps platform.Deps) (*platform.Service, error) {
+		return focusgroups.New(ctx, focusgroups.Config{GRPCAddr: addr}, deps)
+	},
+	surveys.Name: func(ctx context.Context, addr string, deps platform.Deps) (*platform.Service, error) {
+		return surveys.New(ctx, surveys.Config{GRPCAddr: addr}, deps)
+	},
+	results.Name: func(ctx context.Context, addr string, deps platform.Deps) (*platform.Service, error) {
+		return results.New(ctx, results.Config{GRPCAddr: addr}, deps)
+	},
+}
+
 func realMain(ctx context.Context, args []string) error {
 	return run(ctx, args, os.Stdout, os.Stderr)
 }
@@ -149,33 +165,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	var runners []runner
 	councilsAddr := cfg.CouncilsAddr
 	for _, t := range targets {
-		var r interface {
-			runner
-			Addr() string
+		newService, ok := services[t]
+		if !ok {
+			continue // the gateway
 		}
-		var err error
-		switch t {
-		case councils.Name:
-			var s *councils.Service
-			s, err = councils.New(ctx, councils.Config{GRPCAddr: grpcAddr}, deps)
-			if err == nil {
-				councilsAddr = s.Addr()
-			}
-			r = s
-		case focusgroups.Name:
-			r, err = focusgroups.New(ctx, focusgroups.Config{GRPCAddr: grpcAddr}, deps)
-		case surveys.Name:
-			r, err = surveys.New(ctx, surveys.Config{GRPCAddr: grpcAddr}, deps)
-		case results.Name:
-			r, err = results.New(ctx, results.Config{GRPCAddr: grpcAddr}, deps)
-		default:
-			continue
-		}
+		s, err := newService(ctx, grpcAddr, deps)
 		if err != nil {
 			return err
 		}
-		log.Info("service listening", "service", t, "grpc", r.Addr())
-		runners = append(runners, r)
+		if t == councils.Name {
+			councilsAddr = s.Addr()
+		}
+		log.Info("service listening", "service", t, "grpc", s.Addr())
+		runners = append(runners, s)
 	}
 
 	// HTTP: operations endpoints always, web and API when the gateway runs.

@@ -52,14 +52,23 @@ type ServiceConfig struct {
 	// Migrations are the service's own migrations, applied after the
 	// platform's outbox/inbox set.
 	Migrations []pg.MigrationSet
+	// Consumers are the event consumers the service runs.
+	Consumers []events.ConsumerConfig
+	// Register registers the service's gRPC API, built on its pool.
+	Register func(s *grpc.Server, pool *pgxpool.Pool)
 }
 
 // Service is a started service's shared plumbing.
 type Service struct {
-	Name     string
-	Pool     *pgxpool.Pool
-	GRPC     *grpc.Server
-	Deps     Deps
+	// Name is the service's name.
+	Name string
+	// Pool works in the service's schema.
+	Pool *pgxpool.Pool
+	// GRPC is the service's gRPC server.
+	GRPC *grpc.Server
+	// Deps is the shared infrastructure it runs on.
+	Deps Deps
+	// Log carries the service's name.
 	Log      *slog.Logger
 	listener net.Listener
 
@@ -67,9 +76,27 @@ type Service struct {
 	relay     *events.Relay
 }
 
-// Start migrates the service's schema, connects its pool, provisions its
-// stream, and binds its gRPC listener, so its address is known before Serve.
-func Start(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
+// New migrates the service's schema, connects its pool, provisions its
+// stream and consumers, registers its API and binds its gRPC listener, so its
+// address is known before Run.
+func New(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
+	s, err := start(ctx, cfg, deps)
+	if err != nil {
+		return nil, err
+	}
+	for _, cc := range cfg.Consumers {
+		if err := s.consume(ctx, cc); err != nil {
+			s.close()
+			return nil, err
+		}
+	}
+	if cfg.Register != nil {
+		cfg.Register(s.GRPC, s.Pool)
+	}
+	return s, nil
+}
+
+func start(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
 	log := deps.Telemetry.Logger.With("service", cfg.Name)
 	sets := append([]pg.MigrationSet{events.Migrations()}, cfg.Migrations...)
 	if err := pg.Migrate(ctx, deps.DatabaseURL, cfg.Name, sets...); err != nil {
@@ -112,9 +139,15 @@ func Start(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) 
 // Addr is the bound gRPC address.
 func (s *Service) Addr() string { return s.listener.Addr().String() }
 
-// Consume adds a consumer that Serve runs. Its durable consumer is
+// close releases what start took, for a service that will not run.
+func (s *Service) close() {
+	s.listener.Close()
+	s.Pool.Close()
+}
+
+// consume adds a consumer that Run runs. Its durable consumer is
 // provisioned now, so events published from here on are not missed.
-func (s *Service) Consume(ctx context.Context, cfg events.ConsumerConfig) error {
+func (s *Service) consume(ctx context.Context, cfg events.ConsumerConfig) error {
 	cfg.Service = s.Name
 	tel := s.Deps.Telemetry
 	c, err := events.NewConsumer(cfg, s.Pool, s.Deps.JetStream, s.Log, tel.TracerProvider, tel.MeterProvider)
@@ -128,10 +161,10 @@ func (s *Service) Consume(ctx context.Context, cfg events.ConsumerConfig) error 
 	return nil
 }
 
-// Serve runs gRPC, the relay and the consumers until ctx ends, then stops
-// them: gRPC drains in-flight calls (bounded), the relay and consumers end
-// with ctx, and the pool closes last.
-func (s *Service) Serve(ctx context.Context) error {
+// Run serves gRPC and runs the relay and the consumers until ctx ends, then
+// stops them: gRPC drains in-flight calls (bounded), the relay and consumers
+// end with ctx, and the pool closes last.
+func (s *Service) Run(ctx context.Context) error {
 	stopHealth := health.Register(s.GRPC, s.Deps.Health, "meedoen."+s.Name)
 	defer stopHealth()
 

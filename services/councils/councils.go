@@ -1,10 +1,13 @@
 // Package councils is the councils service: regions and municipalities,
 // councils and their members, the agenda and participation processes. It
-// exposes only Config, New and Run; everything else is internal.
+// exposes only Config and New; everything else is internal.
 package councils
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/grpc"
 
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
@@ -22,27 +25,15 @@ type Config struct {
 	GRPCAddr string
 }
 
-// Service is a started councils service.
-type Service struct {
-	svc *platform.Service
-}
-
-// New migrates the schema, provisions the stream and binds the listener.
-func New(ctx context.Context, cfg Config, deps platform.Deps) (*Service, error) {
-	svc, err := platform.Start(ctx, platform.ServiceConfig{
+// New migrates the schema, provisions the stream, registers the API and
+// binds the listener; Run on the result serves until its context ends.
+func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service, error) {
+	return platform.New(ctx, platform.ServiceConfig{
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,
 		Migrations: []pg.MigrationSet{store.Migrations()},
+		Register: func(s *grpc.Server, pool *pgxpool.Pool) {
+			councilsv1.RegisterCouncilsServiceServer(s, api.New(store.New(pool)))
+		},
 	}, deps)
-	if err != nil {
-		return nil, err
-	}
-	councilsv1.RegisterCouncilsServiceServer(svc.GRPC, api.New(store.New(svc.Pool)))
-	return &Service{svc: svc}, nil
 }
-
-// Addr is the gRPC address the service listens on.
-func (s *Service) Addr() string { return s.svc.Addr() }
-
-// Run serves until ctx ends.
-func (s *Service) Run(ctx context.Context) error { return s.svc.Serve(ctx) }

@@ -1,13 +1,13 @@
 // Package focusgroups is the focusgroups service: focus groups, their members and roles, sessions, RSVPs, attendance and findings.
-// It exposes only Config, New and Run; everything else is internal. For now it
+// It exposes only Config and New; everything else is internal. For now it
 // keeps its projection of the tenants (regions and municipalities) that the
 // councils service announces.
 package focusgroups
 
 import (
 	"context"
-	"fmt"
 
+	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/tenancy"
@@ -22,30 +22,13 @@ type Config struct {
 	GRPCAddr string
 }
 
-// Service is a started focusgroups service.
-type Service struct {
-	svc *platform.Service
-}
-
-// New migrates the schema, provisions the stream and its consumers, and
-// binds the listener.
-func New(ctx context.Context, cfg Config, deps platform.Deps) (*Service, error) {
-	svc, err := platform.Start(ctx, platform.ServiceConfig{
+// New migrates the schema, provisions the stream and the consumers, and
+// binds the listener; Run on the result serves until its context ends.
+func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service, error) {
+	return platform.New(ctx, platform.ServiceConfig{
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,
 		Migrations: []pg.MigrationSet{tenancy.Migrations()},
+		Consumers:  []events.ConsumerConfig{tenancy.Consumer()},
 	}, deps)
-	if err != nil {
-		return nil, err
-	}
-	if err := svc.Consume(ctx, tenancy.Consumer()); err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
-	}
-	return &Service{svc: svc}, nil
 }
-
-// Addr is the gRPC address the service listens on.
-func (s *Service) Addr() string { return s.svc.Addr() }
-
-// Run serves until ctx ends.
-func (s *Service) Run(ctx context.Context) error { return s.svc.Serve(ctx) }
