@@ -5,9 +5,11 @@ import (
 	"fmt"
 	"log/slog"
 
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/telemetry"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
@@ -30,11 +32,14 @@ var demoRegion = struct {
 
 // loadDemoData creates the demo region through the councils service's API,
 // like any client would. It is idempotent: what exists is left alone.
-func loadDemoData(ctx context.Context, councilsAddr string, tel *telemetry.Telemetry, log *slog.Logger) error {
-	conn, err := rpc.Dial(councilsAddr, tel)
+func loadDemoData(ctx context.Context, councilsAddr string, signer *auth.Signer, tel *telemetry.Telemetry, log *slog.Logger) error {
+	conn, err := rpc.Dial(councilsAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
 	if err != nil {
 		return err
 	}
+	// The loader acts as a platform administrator, through the same checks
+	// as anyone else.
+	ctx = auth.WithIdentity(ctx, auth.Identity{Subject: "system:demo-loader", Grants: []auth.Grant{{Tenant: auth.AllTenants, Role: auth.Admin}}})
 	defer conn.Close()
 	client := councilsv1.NewCouncilsServiceClient(conn)
 	created := 0
@@ -60,4 +65,14 @@ func loadDemoData(ctx context.Context, councilsAddr string, tel *telemetry.Telem
 	}
 	log.Info("demo data ready", "region", demoRegion.id, "created", created)
 	return nil
+}
+
+// demoTenantNames names the demo tenants for the web pages until the pages
+// read names from the councils service.
+func demoTenantNames() map[string]string {
+	names := map[string]string{demoRegion.id: demoRegion.name}
+	for _, m := range demoRegion.municipalities {
+		names[m[0]] = m[1]
+	}
+	return names
 }

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +23,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/testkit"
 )
 
@@ -114,16 +117,20 @@ func freeAddr(t *testing.T) string {
 // walk is the walking skeleton: a municipality created over REST reaches
 // another service's projection through the outbox and JetStream, and the
 // request's trace continues into the event.
-func walk(t *testing.T, gatewayURL, databaseURL string) {
+func walk(t *testing.T, gatewayURL, databaseURL string, idp *testIdP) {
 	t.Helper()
 	ctx := context.Background()
-	if resp := post(t, gatewayURL+"/api/v1/regions", `{"id":"ijmond","name":"IJmond"}`, nil); resp.StatusCode != http.StatusCreated {
+	admin := http.Header{"Authorization": {"Bearer " + idp.token(t, "root")}}
+	if resp := post(t, gatewayURL+"/api/v1/regions", `{"id":"ijmond","name":"IJmond"}`, nil); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("POST /regions without a token: %s, want 401", resp.Status)
+	}
+	if resp := post(t, gatewayURL+"/api/v1/regions", `{"id":"ijmond","name":"IJmond"}`, admin); resp.StatusCode != http.StatusCreated {
 		b, _ := io.ReadAll(resp.Body)
 		t.Fatalf("POST /regions: %s %s", resp.Status, b)
 	}
 	const traceID = "4bf92f3577b34da6a3ce929d0e0e4736"
 	resp := post(t, gatewayURL+"/api/v1/municipalities", `{"code":"GM0375","name":"Beverwijk","regionId":"ijmond"}`,
-		http.Header{"Traceparent": {"00-" + traceID + "-00f067aa0ba902b7-01"}})
+		http.Header{"Traceparent": {"00-" + traceID + "-00f067aa0ba902b7-01"}, "Authorization": admin["Authorization"]})
 	if resp.StatusCode != http.StatusCreated {
 		b, _ := io.ReadAll(resp.Body)
 		t.Fatalf("POST /municipalities: %s %s", resp.Status, b)
@@ -169,22 +176,30 @@ func walk(t *testing.T, gatewayURL, databaseURL string) {
 
 func TestWalkingSkeletonAllInOne(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
-	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL)
-	walk(t, base, databaseURL)
+	idp := newTestIdP(t)
+	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer)
+	walk(t, base, databaseURL, idp)
 }
 
 // Several processes, one component each, behave like -target=all.
 func TestWalkingSkeletonSplitTargets(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	srv, _, _ := testkit.NewJetStream(t)
-	common := []string{"-database-url=" + databaseURL, "-nats-url=" + srv.ClientURL(), "-http-addr=127.0.0.1:0"}
+	idp := newTestIdP(t)
+	key, err := auth.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"-database-url=" + databaseURL, "-nats-url=" + srv.ClientURL(), "-http-addr=127.0.0.1:0",
+		"-internal-verify-keys=" + auth.EncodePublicKey(key.Public().(ed25519.PublicKey))}
 	councilsAddr := freeAddr(t)
 	startInProcess(t, append(common, "-target=councils", "-grpc-addr="+councilsAddr)...)
 	for _, target := range []string{"surveys", "focusgroups", "results"} {
 		startInProcess(t, append(common, "-target="+target, "-grpc-addr=127.0.0.1:0")...)
 	}
-	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr)...)
-	walk(t, gw, databaseURL)
+	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr, "-oidc-issuer="+idp.issuer,
+		"-internal-signing-key="+base64.StdEncoding.EncodeToString(key.Seed()))...)
+	walk(t, gw, databaseURL, idp)
 }
 
 func TestSingleTargetNeedsExternalInfrastructure(t *testing.T) {

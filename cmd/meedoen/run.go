@@ -18,7 +18,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"google.golang.org/grpc"
 
-	"github.com/meedoen/meedoen/gateway"
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/broker"
 	"github.com/meedoen/meedoen/internal/config"
 	"github.com/meedoen/meedoen/internal/events"
@@ -72,6 +72,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		return err
 	}
 	targets, _ := cfg.targets()
+	if cfg.NewInternalKey {
+		return printNewInternalKey(stdout)
+	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
@@ -144,6 +147,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 	})
 
+	signer, verifier, err := internalKeys(cfg, targets)
+	if err != nil {
+		return err
+	}
+
 	checks := health.New()
 	checks.Add("nats", health.NATS(nc))
 	deps := platform.Deps{
@@ -154,6 +162,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		Health:      checks,
 		Streams:     events.StreamConfig{Replicas: cfg.StreamReplicas},
 		Outbox:      events.RelayConfig{Retention: cfg.OutboxRetention},
+		Guard:       auth.NewGuard(verifier, auth.DefaultPolicy(), log),
 	}
 
 	// Services. In one process each still gets its own gRPC listener, so the
@@ -185,24 +194,24 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	mux.Handle("GET /healthz", checks.LiveHandler())
 	mux.Handle("GET /readyz", checks.ReadyHandler())
 	mux.Handle("GET /metrics", tel.MetricsHandler())
-	var councilsConn *grpc.ClientConn
+	lis, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.HTTPAddr, err)
+	}
+	defer lis.Close()
+	base := strings.TrimSuffix(cfg.PublicURL, "/")
+	if base == "" {
+		base = "http://" + lis.Addr().String()
+	}
 	if contains(targets, "gateway") {
-		councilsConn, err = rpc.Dial(councilsAddr, tel)
+		councilsConn, err := rpc.Dial(councilsAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
 		if err != nil {
 			return err
 		}
 		cleanups = append(cleanups, func() { councilsConn.Close() })
-		gw, err := gateway.New(ctx, gateway.Config{
-			CouncilsAddr: councilsAddr, MaxBodyBytes: cfg.MaxBodyBytes, APIVersion: apiVersion,
-		}, gateway.Conns{Councils: councilsConn}, log)
-		if err != nil {
+		if err := mountGateway(ctx, cfg, mux, base, councilsConn, log); err != nil {
 			return err
 		}
-		mux.Handle("/", gw.Handler())
-	}
-	lis, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", cfg.HTTPAddr, err)
 	}
 	httpSrv := &http.Server{
 		Handler:           tel.HTTPMiddleware(mux, "meedoen"),
@@ -235,13 +244,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 	}()
 
-	if cfg.Dev && contains(targets, councils.Name) {
-		if err := loadDemoData(ctx, councilsAddr, tel, log); err != nil {
+	if cfg.Dev && contains(targets, councils.Name) && signer != nil {
+		if err := loadDemoData(ctx, councilsAddr, signer, tel, log); err != nil {
 			log.Error("loading demo data", "error", err)
 		}
 	}
 
-	base := "http://" + lis.Addr().String()
 	printEntryPoints(stdout, base, contains(targets, "gateway"))
 	log.Info("meedoen started", "url", base, "targets", strings.Join(targets, ","))
 

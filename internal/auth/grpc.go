@@ -19,18 +19,23 @@ const mdAuthorization = "authorization"
 const InternalTokenTTL = time.Minute
 
 // ClientInterceptor attaches an internal token for the identity in the
-// call's context, so the service can verify who asks. Calls without an
-// identity go out without a token (and reach only public methods).
+// call's context, so the service can verify who asks. It replaces any
+// authorization metadata already on the call (grpc-gateway forwards the
+// HTTP Authorization header, which services must never see). Calls without
+// an identity go out without a token and reach only public methods.
 func ClientInterceptor(s *Signer) grpc.UnaryClientInterceptor {
 	return func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		md, _ := metadata.FromOutgoingContext(ctx)
+		md = md.Copy()
+		md.Delete(mdAuthorization)
 		if id, ok := FromContext(ctx); ok {
 			tok, err := s.Sign(id, InternalTokenTTL)
 			if err != nil {
 				return status.Error(codes.Internal, "signing internal token")
 			}
-			ctx = metadata.AppendToOutgoingContext(ctx, mdAuthorization, "Bearer "+tok)
+			md.Set(mdAuthorization, "Bearer "+tok)
 		}
-		return invoker(ctx, method, req, reply, cc, opts...)
+		return invoker(metadata.NewOutgoingContext(ctx, md), method, req, reply, cc, opts...)
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/health"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -41,6 +42,8 @@ type Deps struct {
 	Streams events.StreamConfig
 	// Outbox tunes the outbox relay.
 	Outbox events.RelayConfig
+	// Guard authenticates and authorises every gRPC call to the service.
+	Guard *auth.Guard
 }
 
 // ServiceConfig describes one service to Start.
@@ -97,6 +100,9 @@ func New(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
 }
 
 func start(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
+	if deps.Guard == nil {
+		return nil, fmt.Errorf("%s: no guard: a service must verify every caller itself", cfg.Name)
+	}
 	log := deps.Telemetry.Logger.With("service", cfg.Name)
 	sets := append([]pg.MigrationSet{events.Migrations()}, cfg.Migrations...)
 	if err := pg.Migrate(ctx, deps.DatabaseURL, cfg.Name, sets...); err != nil {
@@ -126,9 +132,11 @@ func start(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) 
 	}
 	deps.Health.Add("postgres-"+cfg.Name, health.Postgres(pool))
 	return &Service{
-		Name:     cfg.Name,
-		Pool:     pool,
-		GRPC:     rpc.NewServer(tel, log),
+		Name: cfg.Name,
+		Pool: pool,
+		GRPC: rpc.NewServer(tel, log,
+			grpc.ChainUnaryInterceptor(deps.Guard.UnaryInterceptor()),
+			grpc.ChainStreamInterceptor(deps.Guard.StreamInterceptor())),
 		Deps:     deps,
 		Log:      log,
 		listener: lis,

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"google.golang.org/grpc"
+
+	"github.com/meedoen/meedoen/gateway"
+	"github.com/meedoen/meedoen/gateway/devidp"
+	"github.com/meedoen/meedoen/gateway/identity"
+	"github.com/meedoen/meedoen/gateway/web"
+)
+
+// devIssuerPath is where -dev serves the development identity provider.
+const devIssuerPath = "/dev/oidc"
+
+// mountGateway adds the API, the web pages and the identity routes to mux.
+// base is the public base URL, without a trailing slash.
+func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base string, councils grpc.ClientConnInterface, log *slog.Logger) error {
+	issuer := cfg.OIDCIssuer
+	if issuer == "" && cfg.Dev {
+		issuer = base + devIssuerPath
+		provider, err := devidp.New(issuer, devidp.DemoUsers())
+		if err != nil {
+			return err
+		}
+		mux.Handle(devIssuerPath+"/", http.StripPrefix(devIssuerPath, provider.Handler()))
+		log.Warn("development identity provider enabled: anyone can log in as any demo user", "issuer", issuer)
+	}
+	sessionKey, err := sessionKey(cfg.SessionKey)
+	if err != nil {
+		return err
+	}
+
+	var authenticate func(http.Handler) http.Handler
+	if issuer == "" {
+		log.Warn("no identity provider configured (-oidc-issuer): staff cannot log in and the API answers 401")
+		authenticate = func(h http.Handler) http.Handler { return h }
+	} else {
+		authn, err := identity.New(ctx, identity.Config{
+			Issuer:        issuer,
+			ClientID:      cfg.OIDCClientID,
+			ClientSecret:  cfg.OIDCClientSecret,
+			RedirectURL:   base + "/auth/callback",
+			Audience:      "meedoen-api",
+			RolesClaim:    cfg.OIDCRolesClaim,
+			SessionKey:    sessionKey,
+			SecureCookies: strings.HasPrefix(base, "https://"),
+		}, log)
+		if err != nil {
+			return err
+		}
+		mux.Handle("GET /auth/login", authn.LoginHandler())
+		mux.Handle("GET /auth/callback", authn.CallbackHandler())
+		mux.Handle("POST /auth/logout", authn.LogoutHandler())
+		authenticate = authn.Middleware
+	}
+
+	gw, err := gateway.New(ctx, gateway.Config{MaxBodyBytes: cfg.MaxBodyBytes, APIVersion: apiVersion},
+		gateway.Conns{Councils: councils}, log)
+	if err != nil {
+		return err
+	}
+	site, err := web.New(web.Config{
+		APIVersion:  apiVersion,
+		DevLogin:    cfg.Dev,
+		TenantNames: demoTenantNames(),
+	}, log)
+	if err != nil {
+		return err
+	}
+	mux.Handle("/api/", authenticate(gw.Handler()))
+	mux.Handle("/", authenticate(site.Handler()))
+	return nil
+}
+
+// sessionKey decodes the configured key or makes one for this start.
+func sessionKey(s string) ([]byte, error) {
+	if s == "" {
+		key := make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("making a session key: %w", err)
+		}
+		return key, nil
+	}
+	key, err := base64.StdEncoding.DecodeString(s)
+	if err != nil || len(key) < 32 {
+		return nil, fmt.Errorf("-session-key: want base64 of at least 32 bytes")
+	}
+	return key, nil
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"unicode"
+
+	"github.com/meedoen/meedoen/gateway/openapi"
+	"github.com/meedoen/meedoen/internal/auth"
+	"github.com/meedoen/meedoen/internal/testkit"
+)
+
+// exampleRequest is a well-formed call of one endpoint; the matrix varies
+// only who makes it. n makes created things unique per call.
+type exampleRequest func(n int64) (path, body string)
+
+// examples holds one example per operationId. An endpoint in the OpenAPI
+// document without an example, or without a policy rule, fails the matrix.
+var examples = map[string]exampleRequest{
+	"listRegions":        func(int64) (string, string) { return "/regions", "" },
+	"getRegion":          func(int64) (string, string) { return "/regions/ijmond", "" },
+	"createRegion":       func(n int64) (string, string) { return "/regions", fmt.Sprintf(`{"id":"regio-%d","name":"Regio %d"}`, n, n) },
+	"listMunicipalities": func(int64) (string, string) { return "/municipalities?regionId=ijmond", "" },
+	"getMunicipality":    func(int64) (string, string) { return "/municipalities/GM0453", "" },
+	"createMunicipality": func(n int64) (string, string) {
+		return "/municipalities", fmt.Sprintf(`{"code":"GM%04d","name":"Gemeente %d","regionId":"ijmond"}`, 9000+n%1000, n)
+	},
+}
+
+// publicOperations are served by the gateway itself, not by a service.
+var publicOperations = []string{"getOpenApiDocument"}
+
+type operation struct{ method, path, id string }
+
+func documentedOperations(t *testing.T) []operation {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(openapi.Document(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var ops []operation
+	for path, methods := range doc.Paths {
+		for method, raw := range methods {
+			var op struct {
+				OperationID string `json:"operationId"`
+			}
+			if json.Unmarshal(raw, &op) == nil && op.OperationID != "" {
+				ops = append(ops, operation{method: strings.ToUpper(method), path: path, id: op.OperationID})
+			}
+		}
+	}
+	slices.SortFunc(ops, func(a, b operation) int { return strings.Compare(a.id, b.id) })
+	return ops
+}
+
+func lowerFirst(s string) string {
+	r := []rune(s)
+	r[0] = unicode.ToLower(r[0])
+	return string(r)
+}
+
+// ruleFor finds the policy rule of the gRPC method behind an operationId.
+func ruleFor(p auth.Policy, operationID string) (auth.Rule, bool) {
+	for _, r := range p.Rules() {
+		if lowerFirst(auth.MethodName(r.Method)) == operationID {
+			return r, true
+		}
+	}
+	return auth.Rule{}, false
+}
+
+// TestPolicyMatrix calls every endpoint of the OpenAPI document as every
+// role in every demo tenant, and anonymously, through the whole system, and
+// checks the answer against the policy table.
+func TestPolicyMatrix(t *testing.T) {
+	databaseURL := testkit.NewDatabase(t)
+	idp := newTestIdP(t)
+	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL,
+		"-oidc-issuer="+idp.issuer, "-dev")
+	policy := auth.DefaultPolicy()
+
+	type caller struct {
+		name  string
+		id    auth.Identity
+		token string
+	}
+	callers := []caller{{name: "anonymous"}}
+	for _, tenant := range matrixTenants {
+		for _, role := range auth.Roles {
+			sub := matrixSubject(role, tenant)
+			callers = append(callers, caller{name: sub, token: idp.token(t, sub),
+				id: auth.Identity{Subject: sub, Grants: []auth.Grant{{Tenant: tenant, Role: role}}}})
+		}
+	}
+
+	var n atomic.Int64
+	for _, op := range documentedOperations(t) {
+		if slices.Contains(publicOperations, op.id) {
+			continue
+		}
+		rule, ok := ruleFor(policy, op.id)
+		if !ok {
+			t.Errorf("%s %s (%s) has no rule in the policy (internal/auth.DefaultPolicy)", op.method, op.path, op.id)
+			continue
+		}
+		example, ok := examples[op.id]
+		if !ok {
+			t.Errorf("%s %s (%s) has no example request in the policy matrix", op.method, op.path, op.id)
+			continue
+		}
+		for _, c := range callers {
+			t.Run(op.id+"/"+c.name, func(t *testing.T) {
+				path, body := example(n.Add(1))
+				req, err := http.NewRequest(op.method, base+"/api/v1"+path, strings.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body != "" {
+					req.Header.Set("Content-Type", "application/json")
+				}
+				if c.token != "" {
+					req.Header.Set("Authorization", "Bearer "+c.token)
+				}
+				resp, err := http.DefaultClient.Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				allowed := rule.Allows(c.id, c.token != "")
+				switch {
+				case allowed && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden):
+					t.Errorf("policy allows %s, got %s: %s", c.name, resp.Status, b)
+				case allowed && resp.StatusCode >= 500:
+					t.Errorf("%s: %s: %s", c.name, resp.Status, b)
+				case !allowed && c.token == "" && resp.StatusCode != http.StatusUnauthorized:
+					t.Errorf("anonymous: got %s, want 401", resp.Status)
+				case !allowed && c.token != "" && resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound:
+					t.Errorf("policy denies %s, got %s: %s", c.name, resp.Status, b)
+				}
+			})
+		}
+	}
+}
