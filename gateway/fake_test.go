@@ -33,6 +33,8 @@ const (
 	brokenRegion      = "broken"      // internal/rpc's Internal status with a correlation id
 	leakyRegion       = "leaky"       // a plain error whose text must not reach the client
 	unavailableRegion = "unavailable" // a dependency is down
+	lockedRegion      = "locked"      // the caller has no valid identity
+	forbiddenRegion   = "forbidden"   // the caller may not read it
 	brokenCorrelation = "0193a3f5-7c1e-7b4e-9a1e-5f0c2d3b4a59"
 )
 
@@ -81,6 +83,10 @@ func (f *fakeCouncils) GetRegion(_ context.Context, req *councilsv1.GetRegionReq
 		return nil, errors.New("pq: password authentication failed for user meedoen")
 	case unavailableRegion:
 		return nil, status.Error(codes.Unavailable, "dial tcp 10.0.0.7:5432: connect: connection refused")
+	case lockedRegion:
+		return nil, status.Error(codes.Unauthenticated, "no valid identity")
+	case forbiddenRegion:
+		return nil, status.Error(codes.PermissionDenied, "only the region's coordinators may read it")
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()

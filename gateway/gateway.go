@@ -5,7 +5,11 @@
 // The API follows the Dutch API Design Rules: errors are RFC 9457 problem
 // details (application/problem+json) naming the offending fields, every
 // response carries an API-Version header, unknown routes get 404 and known
-// routes with the wrong method get 405 with an Allow header.
+// routes with the wrong method get 405 with an Allow header. Lists link to
+// their next page (RFC 8288), and each client is rate limited.
+//
+// The gateway reads the caller's identity from the request context
+// (internal/auth); authentication happens in front of its handler.
 package gateway
 
 import (
@@ -13,6 +17,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"strings"
 
@@ -30,14 +35,17 @@ const apiPrefix = "/api/v1"
 
 // Config configures the gateway. The zero value, plus connections, works.
 type Config struct {
-	// CouncilsAddr is the gRPC target of the councils service, e.g.
-	// "localhost:9001"; Dial connects to it.
-	CouncilsAddr string
 	// MaxBodyBytes caps request bodies; a larger body gets 413. Default 1 MiB.
 	MaxBodyBytes int64
 	// APIVersion is the full semantic version sent in the API-Version
 	// header, e.g. "1.0.0". Default: the version in the OpenAPI document.
 	APIVersion string
+	// RateLimit limits how often each client may call the API.
+	RateLimit RateLimit
+	// TrustedProxies are the networks of the reverse proxies in front of
+	// the gateway. Only when the TCP peer is in one of them does the rate
+	// limit believe X-Forwarded-For about the client's address.
+	TrustedProxies []netip.Prefix
 }
 
 // Conns holds one gRPC connection per service the gateway exposes.
@@ -46,7 +54,8 @@ type Conns struct {
 	Councils grpc.ClientConnInterface
 }
 
-// Gateway serves the REST API, its OpenAPI document and the home page.
+// Gateway serves the REST API and its OpenAPI document; the web pages are
+// package web's.
 type Gateway struct {
 	log      *slog.Logger
 	maxBody  int64
@@ -54,7 +63,7 @@ type Gateway struct {
 	api      *runtime.ServeMux
 	routes   routes
 	document []byte
-	home     []byte
+	limiter  *limiter
 }
 
 // service registers the REST handlers of one gRPC service on the mux.
@@ -102,7 +111,7 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 	if !regexp.MustCompile(`^\d+\.\d+\.\d+([-+].*)?$`).MatchString(g.version) {
 		return nil, fmt.Errorf("api version %q is not a semantic version", g.version)
 	}
-	if g.home, err = renderHome(g.version); err != nil {
+	if g.limiter, err = newLimiter(cfg.RateLimit, cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
 
@@ -115,6 +124,7 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 		runtime.WithErrorHandler(g.handleError),
 		runtime.WithRoutingErrorHandler(g.handleRoutingError),
 		runtime.WithForwardResponseOption(g.markCreated),
+		runtime.WithForwardResponseOption(g.linkNext),
 		// Clients must not be able to plant gRPC metadata (which will carry
 		// the verified identity), nor see the services' metadata.
 		runtime.WithIncomingHeaderMatcher(noHeaders),
@@ -136,8 +146,8 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 	return g, nil
 }
 
-// Handler returns the gateway's HTTP handler: the API under /api/v1, the
-// OpenAPI document at /api/v1/openapi.json and the home page at /.
+// Handler returns the gateway's HTTP handler: the API under /api/v1 and the
+// OpenAPI document at /api/v1/openapi.json.
 func (g *Gateway) Handler() http.Handler { return http.HandlerFunc(g.serveHTTP) }
 
 func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
@@ -148,8 +158,6 @@ func (g *Gateway) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("Strict-Transport-Security", "max-age=31536000")
 	h.Set("Referrer-Policy", "no-referrer")
 	switch path := r.URL.Path; {
-	case path == "/":
-		g.serveHome(w, r)
 	case strings.HasPrefix(path, apiPrefix+"/"):
 		h.Set("Cache-Control", "no-store")
 		h.Set("Content-Security-Policy", "frame-ancestors 'none'")

@@ -1,6 +1,8 @@
 package gateway
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -8,7 +10,10 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,10 +30,20 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 var fixedTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 
+// testServer is a gateway in front of a fake councils service.
+type testServer struct {
+	*httptest.Server
+	gateway *Gateway
+	// calls counts the gRPC calls that reached the councils service.
+	calls *atomic.Int64
+	// logs holds what the gateway logged, as text.
+	logs *syncBuffer
+}
+
 // newTestServer starts a gateway in front of a fake councils service that
 // knows two regions and three municipalities, both on loopback listeners
 // that close when the test ends.
-func newTestServer(t *testing.T, cfg Config) *httptest.Server {
+func newTestServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
 	fake := newFakeCouncils()
 	for _, r := range []*councilsv1.Region{
@@ -51,7 +66,12 @@ func newTestServer(t *testing.T, cfg Config) *httptest.Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	grpcServer := grpc.NewServer()
+	calls := new(atomic.Int64)
+	count := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
+		calls.Add(1)
+		return handler(ctx, req)
+	}
+	grpcServer := grpc.NewServer(grpc.UnaryInterceptor(count))
 	councilsv1.RegisterCouncilsServiceServer(grpcServer, fake)
 	served := make(chan error, 1)
 	go func() { served <- grpcServer.Serve(lis) }()
@@ -68,13 +88,33 @@ func newTestServer(t *testing.T, cfg Config) *httptest.Server {
 	}
 	t.Cleanup(func() { _ = conn.Close() })
 
-	g, err := New(t.Context(), cfg, Conns{Councils: conn}, slog.New(slog.DiscardHandler))
+	logs := new(syncBuffer)
+	g, err := New(t.Context(), cfg, Conns{Councils: conn}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
 	srv := httptest.NewServer(g.Handler())
 	t.Cleanup(srv.Close)
-	return srv
+	return &testServer{Server: srv, gateway: g, calls: calls, logs: logs}
+}
+
+// syncBuffer is a bytes.Buffer that handlers on several goroutines may
+// write to.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // chunked hides a body's length so that the client streams it.
@@ -123,6 +163,26 @@ func TestAPI(t *testing.T) {
 			method: "GET", path: "/api/v1/regions?limit=1",
 			wantStatus: http.StatusOK,
 			wantBody:   `{"regions": [{"id": "ijmond", "name": "IJmond", "createTime": "2026-01-02T03:04:05Z"}], "nextCursor": "ijmond"}`,
+		},
+		{
+			name:   "a page that is not the last links to the next one",
+			method: "GET", path: "/api/v1/regions?limit=1",
+			wantStatus: http.StatusOK,
+			wantHeader: map[string]string{"Link": `</api/v1/regions?limit=1&cursor=ijmond>; rel="next"`},
+		},
+		{
+			name:   "the next link replaces the cursor and keeps the other keys",
+			method: "GET", path: "/api/v1/regions?cursor=a&limit=1",
+			wantStatus: http.StatusOK,
+			wantHeader: map[string]string{"Link": `</api/v1/regions?limit=1&cursor=ijmond>; rel="next"`},
+			wantBody:   `{"nextCursor": "ijmond"}`,
+		},
+		{
+			name:   "the last page has no next link",
+			method: "GET", path: "/api/v1/regions?limit=5",
+			wantStatus: http.StatusOK,
+			wantHeader: map[string]string{"Link": ""},
+			wantBody:   `{"nextCursor": ""}`,
 		},
 		{
 			name:   "list filters by a lowerCamelCase query key",
@@ -190,6 +250,49 @@ func TestAPI(t *testing.T) {
 					t.Errorf("problem does not blame the body: %s", body)
 				}
 			},
+		},
+		{
+			name:   "data after the JSON value is 400",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": "zaanstreek", "name": "Zaanstreek"} {}`),
+			wantStatus: http.StatusBadRequest,
+			wantBody:   `{"detail": "request body is not valid JSON: invalid character '{' after top-level value"}`,
+		},
+		{
+			name:   "a JSON syntax error inside a member names the member",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": "zaanstreek", "name": Zaanstreek}`),
+			wantStatus: http.StatusBadRequest,
+			wantBody: `{"detail": "request body is not valid JSON: invalid character 'Z' looking for beginning of value",
+				"invalidParams": [{"name": "/name", "reason": "invalid character 'Z' looking for beginning of value"}]}`,
+		},
+		{
+			name:   "a value of the wrong type is 400 naming the field",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`{"id": "zaanstreek",` + "\n" + ` "name": 42}`),
+			wantStatus: http.StatusBadRequest,
+			wantBody: `{"detail": "request body has a value of the wrong type or format",
+				"invalidParams": [{"name": "/name", "reason": "not a valid string: 42"}]}`,
+		},
+		{
+			name:   "a body that is not an object is 400",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       strings.NewReader(`["zaanstreek"]`),
+			wantStatus: http.StatusBadRequest,
+			wantBody:   `{"detail": "request body has the wrong type: unexpected value ["}`,
+		},
+		{
+			name:   "an empty body is 400",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   `{"title": "Bad Request", "status": 400, "detail": "request body is required: send the resource as a JSON object"}`,
+		},
+		{
+			name:   "a body of white space is 400",
+			method: "POST", path: "/api/v1/regions", contentType: "application/json",
+			body:       chunked{strings.NewReader(" \r\n ")},
+			wantStatus: http.StatusBadRequest,
+			wantBody:   `{"detail": "request body is required: send the resource as a JSON object"}`,
 		},
 		{
 			name:   "an unknown field is 400",
@@ -297,6 +400,20 @@ func TestAPI(t *testing.T) {
 			wantBody:   `{"title": "Service Unavailable", "status": 503, "detail": "service unavailable"}`,
 		},
 		{
+			name:   "a call without a valid identity is 401 with a challenge",
+			method: "GET", path: "/api/v1/regions/" + lockedRegion,
+			wantStatus: http.StatusUnauthorized,
+			wantHeader: map[string]string{"WWW-Authenticate": `Bearer realm="meedoen"`, "Content-Type": problemJSON},
+			wantBody:   `{"title": "Unauthorized", "status": 401, "detail": "no valid identity"}`,
+		},
+		{
+			name:   "a call the caller may not make is 403",
+			method: "GET", path: "/api/v1/regions/" + forbiddenRegion,
+			wantStatus: http.StatusForbidden,
+			wantHeader: map[string]string{"WWW-Authenticate": ""},
+			wantBody:   `{"title": "Forbidden", "status": 403, "detail": "only the region's coordinators may read it"}`,
+		},
+		{
 			name:   "the OpenAPI document is served to any origin",
 			method: "GET", path: "/api/v1/openapi.json",
 			wantStatus: http.StatusOK,
@@ -310,23 +427,9 @@ func TestAPI(t *testing.T) {
 			wantHeader: map[string]string{"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS"},
 		},
 		{
-			name:   "the home page is Dutch first",
+			name:   "paths outside the API are not the gateway's",
 			method: "GET", path: "/",
-			wantStatus: http.StatusOK,
-			wantHeader: map[string]string{"Content-Type": "text/html; charset=utf-8"},
-			check: func(t *testing.T, body []byte) {
-				for _, want := range []string{`<html lang="nl">`, `href="/api/v1/openapi.json"`, "1.0.0"} {
-					if !strings.Contains(string(body), want) {
-						t.Errorf("home page lacks %s", want)
-					}
-				}
-			},
-		},
-		{
-			name:   "the home page only reads",
-			method: "POST", path: "/",
-			wantStatus: http.StatusMethodNotAllowed,
-			wantHeader: map[string]string{"Allow": "GET, HEAD"},
+			wantStatus: http.StatusNotFound,
 		},
 	}
 	for _, tt := range tests {
@@ -344,11 +447,7 @@ func TestAPI(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, err := io.ReadAll(resp.Body)
-			resp.Body.Close()
-			if err != nil {
-				t.Fatal(err)
-			}
+			body := readAll(t, resp)
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("status = %d, want %d; body: %s", resp.StatusCode, tt.wantStatus, body)
 			}
@@ -368,6 +467,17 @@ func TestAPI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// readAll reads and closes the body of resp.
+func readAll(t *testing.T, resp *http.Response) []byte {
+	t.Helper()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("reading the response: %v", err)
+	}
+	return body
 }
 
 // assertJSONSubset checks that the JSON object got has every member of
@@ -440,6 +550,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		{"negative body limit", Config{MaxBodyBytes: -1}, Conns{Councils: conn}},
 		{"version not semver", Config{APIVersion: "v1"}, Conns{Councils: conn}},
 		{"missing connection", Config{}, Conns{}},
+		{"negative burst", Config{RateLimit: RateLimit{Burst: -1}}, Conns{Councils: conn}},
+		{"invalid trusted proxy", Config{TrustedProxies: []netip.Prefix{{}}}, Conns{Councils: conn}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

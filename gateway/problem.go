@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -64,6 +65,10 @@ func (g *Gateway) writeProblem(w http.ResponseWriter, r *http.Request, p *proble
 	if p.allow != "" {
 		h.Set("Allow", p.allow)
 	}
+	if p.Status == http.StatusUnauthorized && h.Get("WWW-Authenticate") == "" {
+		// RFC 9110 requires a challenge with every 401.
+		h.Set("WWW-Authenticate", `Bearer realm="meedoen"`)
+	}
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)
@@ -87,10 +92,6 @@ const statusClientClosedRequest = 499
 // call, whether grpc-gateway failed to read the request or the service
 // returned an error status.
 func (g *Gateway) handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
-	if req := requestFrom(ctx); req != nil && req.bodyTooLarge {
-		g.writeProblem(w, r, g.tooLarge())
-		return
-	}
 	var httpErr *runtime.HTTPStatusError
 	if errors.As(err, &httpErr) {
 		g.writeProblem(w, r, &problem{Status: httpErr.HTTPStatus, Detail: status.Convert(httpErr.Err).Message()})
@@ -104,8 +105,8 @@ func (g *Gateway) handleError(ctx context.Context, _ *runtime.ServeMux, _ runtim
 func (g *Gateway) handleRoutingError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, httpStatus int) {
 	switch httpStatus {
 	case http.StatusMethodNotAllowed:
-		allow, _ := g.routes.allowed(strings.TrimPrefix(r.URL.EscapedPath(), apiPrefix))
-		g.writeProblem(w, r, methodNotAllowed(allow))
+		rt, _ := g.routes.find(strings.TrimPrefix(r.URL.EscapedPath(), apiPrefix))
+		g.writeProblem(w, r, methodNotAllowed(rt.allow))
 	case http.StatusNotFound:
 		g.writeProblem(w, r, notFound())
 	default:
@@ -120,11 +121,15 @@ func (g *Gateway) problemFromStatus(ctx context.Context, r *http.Request, st *st
 	p := &problem{Status: httpStatus(st.Code()), Detail: st.Message()}
 	switch st.Code() {
 	case codes.InvalidArgument, codes.FailedPrecondition, codes.OutOfRange, codes.Aborted, codes.AlreadyExists:
-		p.InvalidParams = invalidParams(st)
+		var body []byte
+		if req := requestFrom(ctx); req != nil {
+			body = req.body
+		}
+		p.InvalidParams = invalidParams(st, len(body) > 0)
 		if st.Code() == codes.InvalidArgument && len(st.Details()) == 0 {
 			// The generated handlers report unreadable input as bare
 			// InvalidArgument statuses.
-			p.Detail, p.InvalidParams = decodeProblem(st.Message())
+			p.Detail, p.InvalidParams = decodeProblem(st.Message(), body)
 		}
 	case codes.Canceled:
 		p.Detail = "request canceled"
@@ -172,14 +177,15 @@ func httpStatus(c codes.Code) int {
 }
 
 // invalidParams collects the field violations (errdetails.BadRequest) and
-// unmet conditions (errdetails.PreconditionFailure) of a status.
-func invalidParams(st *status.Status) []invalidParam {
+// unmet conditions (errdetails.PreconditionFailure) of a status. hasBody
+// tells whether the request had a body for the fields to be in.
+func invalidParams(st *status.Status, hasBody bool) []invalidParam {
 	var ps []invalidParam
 	for _, d := range st.Details() {
 		switch d := d.(type) {
 		case *errdetails.BadRequest:
 			for _, v := range d.GetFieldViolations() {
-				ps = append(ps, invalidParam{Name: jsonPointer(v.GetField()), Reason: v.GetDescription()})
+				ps = append(ps, invalidParam{Name: fieldName(v.GetField(), hasBody), Reason: v.GetDescription()})
 			}
 		case *errdetails.PreconditionFailure:
 			for _, v := range d.GetViolations() {
@@ -196,13 +202,34 @@ func invalidParams(st *status.Status) []invalidParam {
 
 // decodeProblem rewords the message of an InvalidArgument status that
 // grpc-gateway raised while reading the request, naming the field when the
-// message does.
-func decodeProblem(msg string) (string, []invalidParam) {
+// message does. body is the request body the message is about, if any.
+// protojson stops at the first problem, so only one field is named.
+func decodeProblem(msg string, body []byte) (string, []invalidParam) {
 	if m := regexp.MustCompile(`^parsing field "([^"]+)": (.*)$`).FindStringSubmatch(msg); m != nil {
 		return "invalid query parameter", []invalidParam{{Name: m[1], Reason: m[2]}}
 	}
+	// protojson's errors carry the position (line:column) of the key or
+	// value at fault. Their prefix holds a space or, to discourage such
+	// matching, a no-break space.
+	msg = regexp.MustCompile(`^proto:\x{00a0}`).ReplaceAllLiteralString(msg, "proto: ")
+	if m := regexp.MustCompile(`^proto: (?:syntax error )?\(line (\d+):(\d+)\): (.*)$`).FindStringSubmatch(msg); m != nil && body != nil {
+		line, _ := strconv.Atoi(m[1])
+		col, _ := strconv.Atoi(m[2])
+		ptr, reason := pointerAt(body, offsetAt(body, line, col)), m[3]
+		if strings.HasPrefix(reason, "unknown field ") {
+			return "request body has an unknown field", []invalidParam{{Name: ptr, Reason: "unknown field"}}
+		}
+		if v := regexp.MustCompile(`^invalid value for (\S+) field \S+: (.*)$`).FindStringSubmatch(reason); v != nil {
+			reason = "not a valid " + v[1] + ": " + v[2]
+		}
+		reason = strings.Replace(reason, "unexpected token ", "unexpected value ", 1)
+		if ptr == "" {
+			return "request body has the wrong type: " + reason, nil
+		}
+		return "request body has a value of the wrong type or format", []invalidParam{{Name: ptr, Reason: reason}}
+	}
 	if m := regexp.MustCompile(`unknown field "([^"]+)"`).FindStringSubmatch(msg); m != nil {
-		return "request body has an unknown field", []invalidParam{{Name: "/" + m[1], Reason: "unknown field"}}
+		return "request body has an unknown field", []invalidParam{{Name: "/" + escapePointer(m[1]), Reason: "unknown field"}}
 	}
 	if msg == io.ErrUnexpectedEOF.Error() {
 		return "request body is not valid JSON: it ends early", nil
@@ -214,6 +241,22 @@ func decodeProblem(msg string) (string, []invalidParam) {
 		}
 	}
 	return msg, nil
+}
+
+// fieldName names a violated field the way the client sent it. Services
+// write body fields as JSON pointers ("/regionId") and parameters by name
+// ("limit"); a name in errdetails' dotted form ("municipality.region_id")
+// is a body field when there is a body, else a query parameter, whose keys
+// grpc-gateway also writes dotted ("filter.regionId").
+func fieldName(field string, hasBody bool) string {
+	if strings.HasPrefix(field, "/") || hasBody {
+		return jsonPointer(field)
+	}
+	segs := strings.Split(field, ".")
+	for i, s := range segs {
+		segs[i] = lowerCamel(s)
+	}
+	return strings.Join(segs, ".")
 }
 
 // jsonPointer turns a field path, either a JSON pointer ("/region_id") or

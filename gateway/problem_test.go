@@ -1,8 +1,12 @@
 package gateway
 
 import (
+	"context"
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -55,7 +59,7 @@ func TestCorrelationID(t *testing.T) {
 	}
 }
 
-func TestRoutesAllowed(t *testing.T) {
+func TestRoutesFind(t *testing.T) {
 	t.Parallel()
 	rt := routes{
 		{segments: []string{"regions"}, allow: "GET, POST"},
@@ -77,9 +81,9 @@ func TestRoutesAllowed(t *testing.T) {
 		{"/councils", "", false},
 	}
 	for _, tt := range tests {
-		got, found := rt.allowed(tt.path)
-		if got != tt.want || found != tt.wantFound {
-			t.Errorf("allowed(%q) = %q, %v; want %q, %v", tt.path, got, found, tt.want, tt.wantFound)
+		got, found := rt.find(tt.path)
+		if got.allow != tt.want || found != tt.wantFound {
+			t.Errorf("find(%q) = %q, %v; want %q, %v", tt.path, got.allow, found, tt.want, tt.wantFound)
 		}
 	}
 }
@@ -140,5 +144,88 @@ func TestRoutingErrorFallback(t *testing.T) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s with %d: mismatch (-want +got):\n%s", tt.path, tt.status, diff)
 		}
+	}
+}
+
+// TestProblemNamesEveryOffendingField: services report all invalid fields
+// of a request at once, and the problem must pass every one on.
+func TestProblemNamesEveryOffendingField(t *testing.T) {
+	t.Parallel()
+	st, err := status.New(codes.InvalidArgument, "invalid input").WithDetails(
+		&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+			{Field: "/id", Description: "must be a lower-case slug"},
+			{Field: "name", Description: "must not be empty"},
+			{Field: "municipality.region_id", Description: "must not be empty"},
+		}},
+		&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+			{Field: "/phases/2/end_time", Description: "must be after the start"},
+		}},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &Gateway{log: slog.New(slog.DiscardHandler)}
+	ctx := context.WithValue(t.Context(), requestKey{}, &request{method: http.MethodPost, body: []byte(`{}`)})
+	got := g.problemFromStatus(ctx, httptest.NewRequest(http.MethodPost, "/api/v1/regions", nil), st)
+	want := &problem{Status: http.StatusBadRequest, Detail: "invalid input", InvalidParams: []invalidParam{
+		{Name: "/id", Reason: "must be a lower-case slug"},
+		{Name: "/name", Reason: "must not be empty"},
+		{Name: "/municipality/regionId", Reason: "must not be empty"},
+		{Name: "/phases/2/endTime", Reason: "must be after the start"},
+	}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(problem{})); diff != "" {
+		t.Errorf("problem mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestProblemNamesParametersByName: without a body, the fields are query
+// parameters, named as the client wrote their keys.
+func TestProblemNamesParametersByName(t *testing.T) {
+	t.Parallel()
+	st, err := status.New(codes.InvalidArgument, "invalid input").WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+		{Field: "limit", Description: "must be between 1 and 100"},
+		{Field: "region_id", Description: "no such region"},
+		{Field: "filter.start_time", Description: "must be a date-time"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := &Gateway{log: slog.New(slog.DiscardHandler)}
+	ctx := context.WithValue(t.Context(), requestKey{}, &request{method: http.MethodGet})
+	got := g.problemFromStatus(ctx, httptest.NewRequest(http.MethodGet, "/api/v1/regions?limit=500", nil), st).InvalidParams
+	want := []invalidParam{
+		{Name: "limit", Reason: "must be between 1 and 100"},
+		{Name: "regionId", Reason: "no such region"},
+		{Name: "filter.startTime", Reason: "must be a date-time"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("invalidParams mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestInternalErrorCauseOnlyInTheLog: the caller gets a correlation id;
+// the cause goes to the log under the same id.
+func TestInternalErrorCauseOnlyInTheLog(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t, Config{})
+	resp, err := srv.Client().Get(srv.URL + "/api/v1/regions/" + leakyRegion)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := readAll(t, resp)
+	var p problem
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusInternalServerError || p.CorrelationID == "" {
+		t.Fatalf("status %d, correlation id %q; want 500 with an id", resp.StatusCode, p.CorrelationID)
+	}
+	const cause = "password authentication failed"
+	if strings.Contains(string(body), cause) {
+		t.Errorf("the response shows the cause: %s", body)
+	}
+	logs := srv.logs.String()
+	if !strings.Contains(logs, cause) || !strings.Contains(logs, "correlation_id="+p.CorrelationID) {
+		t.Errorf("the log lacks the cause or the correlation id %s:\n%s", p.CorrelationID, logs)
 	}
 }

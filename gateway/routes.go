@@ -18,6 +18,9 @@ type route struct {
 	segments []string
 	// allow lists the methods, ready for an Allow header.
 	allow string
+	// bodies holds the methods that take a request body, and whether it is
+	// required.
+	bodies map[string]bool
 }
 
 // parseDocument reads the routing table and the API version from the
@@ -40,19 +43,31 @@ func parseDocument(doc []byte) (routes, string, error) {
 	}
 	var rt routes
 	for path, item := range d.Paths {
+		r := route{bodies: map[string]bool{}}
 		var methods []string
-		for key := range item {
+		for key, raw := range item {
 			switch m := strings.ToUpper(key); m {
 			case "GET", "PUT", "POST", "DELETE", "PATCH":
 				methods = append(methods, m)
 				if m == "GET" {
 					methods = append(methods, "HEAD")
 				}
+				var op struct {
+					RequestBody *struct {
+						Required bool `json:"required"`
+					} `json:"requestBody"`
+				}
+				if err := json.Unmarshal(raw, &op); err != nil {
+					return nil, "", fmt.Errorf("%s %s: %w", m, path, err)
+				}
+				if op.RequestBody != nil {
+					r.bodies[m] = op.RequestBody.Required
+				}
 			}
 		}
 		methods = append(methods, "OPTIONS")
 		slices.Sort(methods)
-		r := route{allow: strings.Join(methods, ", ")}
+		r.allow = strings.Join(methods, ", ")
 		for _, s := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
 			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
 				s = ""
@@ -64,15 +79,16 @@ func parseDocument(doc []byte) (routes, string, error) {
 	return rt, d.Info.Version, nil
 }
 
-// allowed returns the methods of the route that matches path (escaped,
-// below apiPrefix), and whether one does. Literal segments win over
-// parameters, as in grpc-gateway.
-func (rt routes) allowed(path string) (string, bool) {
+// find returns the route that matches path (escaped, below apiPrefix), and
+// whether one does. Literal segments win over parameters, as in
+// grpc-gateway.
+func (rt routes) find(path string) (route, bool) {
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
-	best, bestLiterals := "", -1
+	var best route
+	bestLiterals := -1
 	for _, r := range rt {
 		if n, ok := r.match(segs); ok && n > bestLiterals {
-			best, bestLiterals = r.allow, n
+			best, bestLiterals = r, n
 		}
 	}
 	return best, bestLiterals >= 0
@@ -97,4 +113,9 @@ func (r route) match(segs []string) (int, bool) {
 		}
 	}
 	return literals, true
+}
+
+// allows reports whether the route answers method.
+func (r route) allows(method string) bool {
+	return slices.Contains(strings.Split(r.allow, ", "), method)
 }

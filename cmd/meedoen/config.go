@@ -47,6 +47,10 @@ type Config struct {
 	OIDCRolesClaim   string
 	SessionKey       string `secret:"true"`
 
+	RateLimit          int
+	AnonymousRateLimit int
+	TrustedProxies     string
+
 	StreamReplicas  int
 	OutboxRetention time.Duration
 	MaxBodyBytes    int64
@@ -75,6 +79,9 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", config.Env("OIDC_CLIENT_SECRET", ""), "client secret, if the provider issued one (PKCE is always used)")
 	fs.StringVar(&c.OIDCRolesClaim, "oidc-roles-claim", config.Env("OIDC_ROLES_CLAIM", "meedoen_roles"), "token claim with the person's grants as \"<role>@<tenant>\" strings")
 	fs.StringVar(&c.SessionKey, "session-key", config.Env("MEEDOEN_SESSION_KEY", ""), "base64 key of at least 32 bytes for web session cookies; a new one per start when empty (everyone is logged out at restart)")
+	fs.IntVar(&c.RateLimit, "rate-limit", config.EnvInt("MEEDOEN_RATE_LIMIT", 600), "API requests per minute per logged-in person; negative turns the limit off")
+	fs.IntVar(&c.AnonymousRateLimit, "anonymous-rate-limit", config.EnvInt("MEEDOEN_ANONYMOUS_RATE_LIMIT", 120), "API requests per minute per address without a login; negative turns the limit off")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", config.Env("MEEDOEN_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.IntVar(&c.StreamReplicas, "stream-replicas", config.EnvInt("MEEDOEN_STREAM_REPLICAS", 1), "JetStream stream replicas (3 on a NATS cluster)")
 	fs.DurationVar(&c.OutboxRetention, "outbox-retention", config.EnvDuration("MEEDOEN_OUTBOX_RETENTION", 7*24*time.Hour), "how long published outbox rows are kept so streams can be rebuilt")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(config.EnvInt("MEEDOEN_MAX_BODY_BYTES", 1<<20)), "largest accepted request body")

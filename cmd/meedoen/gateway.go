@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 
 	"google.golang.org/grpc"
@@ -62,8 +63,16 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		authenticate = authn.Middleware
 	}
 
-	gw, err := gateway.New(ctx, gateway.Config{MaxBodyBytes: cfg.MaxBodyBytes, APIVersion: apiVersion},
-		gateway.Conns{Councils: councils}, log)
+	proxies, err := parsePrefixes(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	gw, err := gateway.New(ctx, gateway.Config{
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		APIVersion:     apiVersion,
+		RateLimit:      gateway.RateLimit{PerMinute: cfg.RateLimit, AnonymousPerMinute: cfg.AnonymousRateLimit},
+		TrustedProxies: proxies,
+	}, gateway.Conns{Councils: councils}, log)
 	if err != nil {
 		return err
 	}
@@ -78,6 +87,22 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 	mux.Handle("/api/", authenticate(gw.Handler()))
 	mux.Handle("/", authenticate(site.Handler()))
 	return nil
+}
+
+// parsePrefixes reads comma-separated CIDRs.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("-trusted-proxies: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
 }
 
 // sessionKey decodes the configured key or makes one for this start.

@@ -17,7 +17,8 @@ import (
 )
 
 // componentsJSON holds the parts every document gets: the problem schema,
-// the error responses built on it, and the response headers.
+// the error responses built on it, the response headers and the security
+// scheme.
 //
 //go:embed components.json
 var componentsJSON []byte
@@ -28,6 +29,8 @@ const problemJSON = "application/problem+json"
 func errorResponses() map[int]string {
 	return map[int]string{
 		http.StatusBadRequest:            "BadRequest",
+		http.StatusUnauthorized:          "Unauthorized",
+		http.StatusForbidden:             "Forbidden",
 		http.StatusNotFound:              "NotFound",
 		http.StatusConflict:              "Conflict",
 		http.StatusRequestEntityTooLarge: "ContentTooLarge",
@@ -37,6 +40,14 @@ func errorResponses() map[int]string {
 		http.StatusServiceUnavailable:    "ServiceUnavailable",
 	}
 }
+
+// rateLimitHeaders are on every response of the rate-limited API, which
+// is all of it but this document.
+var rateLimitHeaders = []string{"RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
+
+// securityScheme is the scheme in components.json that every operation
+// but this document's requires.
+const securityScheme = "bearerAuth"
 
 // semverPattern is the pattern of the API Design Rules linter (nlgov:semver).
 const semverPattern = `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`
@@ -87,6 +98,7 @@ func shape(doc *openapi3.T, prefix string) error {
 	if err != nil {
 		return err
 	}
+	doc.Security = openapi3.SecurityRequirements{{securityScheme: []string{}}}
 
 	paths := openapi3.NewPaths()
 	for _, p := range doc.Paths.InMatchingOrder() {
@@ -96,7 +108,7 @@ func shape(doc *openapi3.T, prefix string) error {
 		}
 		item := doc.Paths.Value(p)
 		for method, op := range item.Operations() {
-			if err := shapeOperation(method, "/"+rel, op, responses); err != nil {
+			if err := shapeOperation(doc, method, "/"+rel, op, responses); err != nil {
 				return fmt.Errorf("%s %s: %w", method, p, err)
 			}
 		}
@@ -127,21 +139,26 @@ func checkInfo(info *openapi3.Info) error {
 	return nil
 }
 
-// addComponents adds the shared headers, schemas and error responses to
-// doc and returns the error responses by status.
+// addComponents adds the shared headers, schemas, security scheme and error
+// responses to doc and returns the error responses by status.
 func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
 	var shared struct {
-		Headers   openapi3.Headers `json:"headers"`
-		Schemas   openapi3.Schemas `json:"schemas"`
-		Responses map[string]struct {
-			Description string `json:"description"`
-			Example     any    `json:"example"`
+		Headers         openapi3.Headers         `json:"headers"`
+		Schemas         openapi3.Schemas         `json:"schemas"`
+		SecuritySchemes openapi3.SecuritySchemes `json:"securitySchemes"`
+		Responses       map[string]struct {
+			Description string   `json:"description"`
+			Headers     []string `json:"headers"`
+			Example     any      `json:"example"`
 		} `json:"responses"`
 	}
 	if err := json.Unmarshal(componentsJSON, &shared); err != nil {
 		return nil, fmt.Errorf("parsing components.json: %w", err)
 	}
 	shared.Headers["API-Version"].Value.Schema.Value.Example = doc.Info.Version
+	if _, ok := shared.SecuritySchemes[securityScheme]; !ok {
+		return nil, fmt.Errorf("components.json has no security scheme %s", securityScheme)
+	}
 
 	c := doc.Components
 	if c.Headers == nil {
@@ -153,6 +170,9 @@ func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
 	if c.Responses == nil {
 		c.Responses = openapi3.ResponseBodies{}
 	}
+	if c.SecuritySchemes == nil {
+		c.SecuritySchemes = openapi3.SecuritySchemes{}
+	}
 	for name, h := range shared.Headers {
 		c.Headers[name] = h
 	}
@@ -162,6 +182,9 @@ func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
 		}
 		c.Schemas[name] = s
 	}
+	for name, s := range shared.SecuritySchemes {
+		c.SecuritySchemes[name] = s
+	}
 
 	byStatus := make(map[int]*openapi3.ResponseRef)
 	for status, name := range errorResponses() {
@@ -169,9 +192,16 @@ func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
 		if !ok {
 			return nil, fmt.Errorf("components.json has no response %s", name)
 		}
+		headers := versionHeader()
+		for _, h := range r.Headers {
+			if _, ok := shared.Headers[h]; !ok {
+				return nil, fmt.Errorf("components.json: response %s has header %s, which is not among the headers", name, h)
+			}
+			headers[h] = headerRef(h)
+		}
 		c.Responses[name] = &openapi3.ResponseRef{Value: &openapi3.Response{
 			Description: &r.Description,
-			Headers:     versionHeader(),
+			Headers:     headers,
 			Content: openapi3.Content{problemJSON: &openapi3.MediaType{
 				Schema:  openapi3.NewSchemaRef("#/components/schemas/Problem", nil),
 				Example: r.Example,
@@ -182,13 +212,17 @@ func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
 	return byStatus, nil
 }
 
+func headerRef(name string) *openapi3.HeaderRef {
+	return &openapi3.HeaderRef{Ref: "#/components/headers/" + name}
+}
+
 func versionHeader() openapi3.Headers {
-	return openapi3.Headers{"API-Version": &openapi3.HeaderRef{Ref: "#/components/headers/API-Version"}}
+	return openapi3.Headers{"API-Version": headerRef("API-Version")}
 }
 
 // shapeOperation gives op a lowerCamelCase id, a success response with the
 // right status and headers, and the problem responses it can return.
-func shapeOperation(method, path string, op *openapi3.Operation, errs map[int]*openapi3.ResponseRef) error {
+func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation, errs map[int]*openapi3.ResponseRef) error {
 	if op.OperationID == "" {
 		return fmt.Errorf("no operationId")
 	}
@@ -200,13 +234,21 @@ func shapeOperation(method, path string, op *openapi3.Operation, errs map[int]*o
 	}
 	op.Responses = openapi3.NewResponses()
 	ok.Value.Headers = versionHeader()
+	for _, h := range rateLimitHeaders {
+		ok.Value.Headers[h] = headerRef(h)
+	}
 	// The gateway answers a POST that creates something with 201 and the
-	// new resource's URL.
-	if method == http.MethodPost && strings.HasPrefix(op.OperationID, "create") {
+	// new resource's URL, and links a page of a list to the next one.
+	switch {
+	case method == http.MethodPost && strings.HasPrefix(op.OperationID, "create"):
 		ok.Value.Description = ptr("Created.")
-		ok.Value.Headers["Location"] = &openapi3.HeaderRef{Ref: "#/components/headers/Location"}
+		ok.Value.Headers["Location"] = headerRef("Location")
 		op.Responses.Set("201", ok)
-	} else {
+	case isPage(doc, ok.Value):
+		ok.Value.Description = ptr("OK: one page of the list.")
+		ok.Value.Headers["Link"] = headerRef("Link")
+		op.Responses.Set("200", ok)
+	default:
 		ok.Value.Description = ptr("OK.")
 		op.Responses.Set("200", ok)
 	}
@@ -222,6 +264,7 @@ func shapeOperation(method, path string, op *openapi3.Operation, errs map[int]*o
 	if len(op.Parameters) > 0 || op.RequestBody != nil {
 		statuses = append(statuses, http.StatusBadRequest)
 	}
+	statuses = append(statuses, http.StatusUnauthorized, http.StatusForbidden)
 	if hasPathParams {
 		statuses = append(statuses, http.StatusNotFound)
 	}
@@ -236,6 +279,22 @@ func shapeOperation(method, path string, op *openapi3.Operation, errs map[int]*o
 		op.Responses.Set(fmt.Sprint(s), errs[s])
 	}
 	return nil
+}
+
+// isPage reports whether a response is one page of a list: a message with
+// a nextCursor, which the gateway turns into a Link header.
+func isPage(doc *openapi3.T, r *openapi3.Response) bool {
+	mt := r.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return false
+	}
+	s := mt.Schema.Value
+	if name, ok := strings.CutPrefix(mt.Schema.Ref, "#/components/schemas/"); ok {
+		if ref := doc.Components.Schemas[name]; ref != nil {
+			s = ref.Value
+		}
+	}
+	return s != nil && s.Properties["nextCursor"] != nil
 }
 
 const (
@@ -255,7 +314,9 @@ func documentItem() *openapi3.PathItem {
 	return &openapi3.PathItem{Get: &openapi3.Operation{
 		OperationID: "getOpenApiDocument",
 		Summary:     "Returns this OpenAPI document.",
+		Description: "Public: no token needed, and not rate limited.",
 		Tags:        []string{documentTag},
+		Security:    &openapi3.SecurityRequirements{},
 		Responses:   responses,
 	}}
 }

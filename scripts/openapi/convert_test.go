@@ -24,6 +24,11 @@ func swagger(t *testing.T, edit func(d map[string]any)) []byte {
 	  "produces": ["application/json"],
 	  "paths": {
 	    "/api/v1/things": {
+	      "get": {
+	        "operationId": "ListThings", "tags": ["Things"],
+	        "parameters": [{"name": "cursor", "in": "query", "type": "string"}],
+	        "responses": {"200": {"description": "ok", "schema": {"$ref": "#/definitions/ListThingsResponse"}}}
+	      },
 	      "post": {
 	        "operationId": "CreateThing", "tags": ["Things"],
 	        "parameters": [{"name": "thing", "in": "body", "required": true, "schema": {"$ref": "#/definitions/Thing"}}],
@@ -43,6 +48,9 @@ func swagger(t *testing.T, edit func(d map[string]any)) []byte {
 	  },
 	  "definitions": {
 	    "Thing": {"type": "object", "properties": {"id": {"type": "string"}}},
+	    "ListThingsResponse": {"type": "object", "properties": {
+	      "things": {"type": "array", "items": {"$ref": "#/definitions/Thing"}},
+	      "nextCursor": {"type": "string"}}},
 	    "rpcStatus": {"type": "object", "properties": {"code": {"type": "integer"}}}
 	  }
 	}`), &d)
@@ -71,15 +79,18 @@ func TestConvertShapesForTheDesignRules(t *testing.T) {
 			URL string `json:"url"`
 		} `json:"servers"`
 		Paths map[string]map[string]struct {
-			OperationID string `json:"operationId"`
+			OperationID string                 `json:"operationId"`
+			Security    *[]map[string][]string `json:"security"`
 			Responses   map[string]struct {
 				Ref     string                     `json:"$ref"`
 				Headers map[string]json.RawMessage `json:"headers"`
 			} `json:"responses"`
 		} `json:"paths"`
 		Components struct {
-			Schemas map[string]json.RawMessage `json:"schemas"`
+			Schemas         map[string]json.RawMessage `json:"schemas"`
+			SecuritySchemes map[string]json.RawMessage `json:"securitySchemes"`
 		} `json:"components"`
+		Security []map[string][]string `json:"security"`
 	}
 	if err := json.Unmarshal(out, &doc); err != nil {
 		t.Fatal(err)
@@ -87,13 +98,14 @@ func TestConvertShapesForTheDesignRules(t *testing.T) {
 
 	type op struct {
 		ID        string
+		Public    bool // needs no token
 		Responses []string
 		Headers   []string // of the success response
 	}
 	got := map[string]op{}
 	for path, item := range doc.Paths {
 		for method, o := range item {
-			g := op{ID: o.OperationID}
+			g := op{ID: o.OperationID, Public: o.Security != nil && len(*o.Security) == 0}
 			for code, r := range o.Responses {
 				g.Responses = append(g.Responses, code+" "+r.Ref)
 				if strings.HasPrefix(code, "2") {
@@ -107,12 +119,28 @@ func TestConvertShapesForTheDesignRules(t *testing.T) {
 			got[method+" "+path] = g
 		}
 	}
+	rateLimited := []string{"API-Version", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"}
 	want := map[string]op{
+		"get /things": {
+			ID: "listThings",
+			Responses: []string{
+				"200 ",
+				"400 #/components/responses/BadRequest",
+				"401 #/components/responses/Unauthorized",
+				"403 #/components/responses/Forbidden",
+				"429 #/components/responses/TooManyRequests",
+				"500 #/components/responses/InternalServerError",
+				"503 #/components/responses/ServiceUnavailable",
+			},
+			Headers: []string{"API-Version", "Link", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
+		},
 		"post /things": {
 			ID: "createThing",
 			Responses: []string{
 				"201 ",
 				"400 #/components/responses/BadRequest",
+				"401 #/components/responses/Unauthorized",
+				"403 #/components/responses/Forbidden",
 				"409 #/components/responses/Conflict",
 				"413 #/components/responses/ContentTooLarge",
 				"415 #/components/responses/UnsupportedMediaType",
@@ -120,22 +148,25 @@ func TestConvertShapesForTheDesignRules(t *testing.T) {
 				"500 #/components/responses/InternalServerError",
 				"503 #/components/responses/ServiceUnavailable",
 			},
-			Headers: []string{"API-Version", "Location"},
+			Headers: []string{"API-Version", "Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
 		},
 		"get /things/{id}": {
 			ID: "getThing",
 			Responses: []string{
 				"200 ",
 				"400 #/components/responses/BadRequest",
+				"401 #/components/responses/Unauthorized",
+				"403 #/components/responses/Forbidden",
 				"404 #/components/responses/NotFound",
 				"429 #/components/responses/TooManyRequests",
 				"500 #/components/responses/InternalServerError",
 				"503 #/components/responses/ServiceUnavailable",
 			},
-			Headers: []string{"API-Version"},
+			Headers: rateLimited,
 		},
 		"get /openapi.json": {
 			ID:        "getOpenApiDocument",
+			Public:    true,
 			Responses: []string{"200 "},
 			Headers:   []string{"API-Version"},
 		},
@@ -147,8 +178,14 @@ func TestConvertShapesForTheDesignRules(t *testing.T) {
 		t.Errorf("openapi %q, servers %+v; want 3.0.3 served from /api/v1", doc.OpenAPI, doc.Servers)
 	}
 	schemas := slices.Sorted(maps.Keys(doc.Components.Schemas))
-	if diff := cmp.Diff([]string{"InvalidParam", "Problem", "Thing"}, schemas); diff != "" {
+	if diff := cmp.Diff([]string{"InvalidParam", "ListThingsResponse", "Problem", "Thing"}, schemas); diff != "" {
 		t.Errorf("schemas mismatch (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]map[string][]string{{"bearerAuth": {}}}, doc.Security); diff != "" {
+		t.Errorf("security mismatch (-want +got):\n%s", diff)
+	}
+	if _, ok := doc.Components.SecuritySchemes["bearerAuth"]; !ok {
+		t.Error("no bearerAuth security scheme")
 	}
 
 	again, err := convert(swagger(t, nil), "/api/v1")

@@ -1,0 +1,248 @@
+package gateway
+
+import (
+	"fmt"
+	"math"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/meedoen/meedoen/internal/auth"
+)
+
+// RateLimit is a token bucket per client of the API: a client may send
+// Burst requests at once, and its bucket refills at its per-minute rate.
+// An authenticated caller is one client wherever it calls from; callers
+// without an identity are told apart by IP address (the /64 network for
+// IPv6, which one host usually holds entirely).
+type RateLimit struct {
+	// PerMinute is the rate for authenticated callers. Default 600;
+	// negative turns their limit off.
+	PerMinute int
+	// AnonymousPerMinute is the rate for callers without an identity.
+	// Default 120; negative turns their limit off.
+	AnonymousPerMinute int
+	// Burst is how many requests a client of either kind may send at
+	// once. Default a tenth of the client's per-minute rate, at least 1.
+	Burst int
+}
+
+// Bounds of the per-client state. Once per sweepEvery a request sweeps out
+// every bucket that has refilled, which then differs in nothing from a new
+// one. Should a flood of new clients reach maxClients between sweeps, each
+// newcomer pushes out an arbitrary bucket: memory stays bounded at the price
+// of a fresh bucket for the client that lost its own.
+const (
+	sweepEvery = time.Minute
+	maxClients = 1 << 16
+)
+
+// policy is the bucket shape of one kind of client.
+type policy struct {
+	off       bool
+	perMinute int
+	burst     int
+}
+
+func newPolicy(perMinute, def, burst int) policy {
+	switch {
+	case perMinute < 0:
+		return policy{off: true}
+	case perMinute == 0:
+		perMinute = def
+	}
+	if burst == 0 {
+		burst = max(1, perMinute/10)
+	}
+	return policy{perMinute: perMinute, burst: burst}
+}
+
+func (p policy) limit() rate.Limit { return rate.Limit(float64(p.perMinute) / 60) }
+
+// limiter keeps a token bucket per client. Idle buckets are swept lazily by
+// the requests themselves, so it owns no goroutine.
+type limiter struct {
+	authenticated, anonymous policy
+	trusted                  []netip.Prefix
+	now                      func() time.Time
+	maxClients               int
+
+	mu        sync.Mutex
+	clients   map[string]*rate.Limiter
+	lastSweep time.Time
+}
+
+func newLimiter(cfg RateLimit, trusted []netip.Prefix) (*limiter, error) {
+	if cfg.Burst < 0 {
+		return nil, fmt.Errorf("rate limit burst is %d, want a positive number or 0 for the default", cfg.Burst)
+	}
+	for _, p := range trusted {
+		if !p.IsValid() {
+			return nil, fmt.Errorf("trusted proxy %v is not a valid prefix", p)
+		}
+	}
+	return &limiter{
+		authenticated: newPolicy(cfg.PerMinute, 600, cfg.Burst),
+		anonymous:     newPolicy(cfg.AnonymousPerMinute, 120, cfg.Burst),
+		trusted:       trusted,
+		now:           time.Now,
+		maxClients:    maxClients,
+		clients:       make(map[string]*rate.Limiter),
+	}, nil
+}
+
+// verdict is the limiter's answer to one request.
+type verdict struct {
+	allowed bool
+	// limit is the bucket size, remaining what is left in it, and reset
+	// the time until it is full again.
+	limit, remaining int
+	reset            time.Duration
+	// retryAfter is, when not allowed, the time until one request fits.
+	retryAfter time.Duration
+}
+
+// take spends one token of the client that sent r. ok is false when the
+// client's kind is not limited.
+func (l *limiter) take(r *http.Request) (v verdict, ok bool) {
+	key, p := l.client(r)
+	if p.off {
+		return verdict{}, false
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) >= sweepEvery {
+		l.sweep(now)
+	}
+	b, found := l.clients[key]
+	if !found {
+		for k := range l.clients {
+			if len(l.clients) < l.maxClients {
+				break
+			}
+			delete(l.clients, k)
+		}
+		b = rate.NewLimiter(p.limit(), p.burst)
+		l.clients[key] = b
+	}
+	v = verdict{allowed: b.AllowN(now, 1), limit: p.burst}
+	tokens := b.TokensAt(now)
+	v.remaining = max(0, int(math.Floor(tokens)))
+	v.reset = secondsFor(float64(p.burst)-tokens, p.limit())
+	if !v.allowed {
+		v.retryAfter = max(time.Second, secondsFor(1-tokens, p.limit()))
+	}
+	return v, true
+}
+
+// secondsFor is how long rate takes to refill tokens, in whole seconds
+// rounded up, as the Retry-After and RateLimit-Reset headers count.
+func secondsFor(tokens float64, r rate.Limit) time.Duration {
+	if tokens <= 0 {
+		return 0
+	}
+	return time.Duration(math.Ceil(tokens/float64(r))) * time.Second
+}
+
+// sweep drops the buckets that have refilled.
+func (l *limiter) sweep(now time.Time) {
+	l.lastSweep = now
+	for k, b := range l.clients {
+		if b.TokensAt(now) >= float64(b.Burst()) {
+			delete(l.clients, k)
+		}
+	}
+}
+
+// client names the client that sent r and the policy for its kind.
+func (l *limiter) client(r *http.Request) (string, policy) {
+	if id, ok := auth.FromContext(r.Context()); ok && id.Subject != "" {
+		return "sub:" + id.Subject, l.authenticated
+	}
+	addr := l.clientAddr(r)
+	if addr.Is6() {
+		return "net:" + netip.PrefixFrom(addr, 64).Masked().String(), l.anonymous
+	}
+	return "ip:" + addr.String(), l.anonymous
+}
+
+// clientAddr is the TCP peer of r or, when that is a trusted proxy, the
+// address the proxies name in X-Forwarded-For: the nearest one that is not
+// itself a trusted proxy. Entries further left are the client's word and
+// are not believed.
+func (l *limiter) clientAddr(r *http.Request) netip.Addr {
+	addr := parseAddr(r.RemoteAddr)
+	if !l.isTrusted(addr) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		hop := parseAddr(strings.TrimSpace(hops[i]))
+		if !hop.IsValid() {
+			break
+		}
+		addr = hop
+		if !l.isTrusted(hop) {
+			break
+		}
+	}
+	return addr
+}
+
+func (l *limiter) isTrusted(a netip.Addr) bool {
+	if !a.IsValid() {
+		return false
+	}
+	for _, p := range l.trusted {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// parseAddr reads an IP address with or without a port; the zero Addr
+// stands for anything else.
+func parseAddr(s string) netip.Addr {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap()
+	}
+	a, err := netip.ParseAddr(strings.Trim(s, "[]"))
+	if err != nil {
+		return netip.Addr{}
+	}
+	return a.Unmap()
+}
+
+// limit applies the rate limit to r. It sets the RateLimit headers and, if
+// the client has to wait, answers 429 and returns false.
+func (g *Gateway) limit(w http.ResponseWriter, r *http.Request) bool {
+	v, ok := g.limiter.take(r)
+	if !ok {
+		return true
+	}
+	h := w.Header()
+	h.Set("RateLimit-Limit", strconv.Itoa(v.limit))
+	h.Set("RateLimit-Remaining", strconv.Itoa(v.remaining))
+	h.Set("RateLimit-Reset", strconv.Itoa(int(v.reset/time.Second)))
+	if v.allowed {
+		return true
+	}
+	wait := int(v.retryAfter / time.Second)
+	h.Set("Retry-After", strconv.Itoa(wait))
+	unit := "seconds"
+	if wait == 1 {
+		unit = "second"
+	}
+	g.writeProblem(w, r, &problem{
+		Status: http.StatusTooManyRequests,
+		Detail: fmt.Sprintf("rate limit exceeded; retry after %d %s", wait, unit),
+	})
+	return false
+}

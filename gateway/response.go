@@ -1,0 +1,66 @@
+package gateway
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+// markCreated answers a successful Create call made with POST with 201
+// and the new resource's URL. By convention field 1 of a resource message
+// is its identifier (Region.id, Municipality.code), and the resource lives
+// under the collection it was posted to.
+func (g *Gateway) markCreated(ctx context.Context, w http.ResponseWriter, msg proto.Message) error {
+	req := requestFrom(ctx)
+	method, _ := runtime.RPCMethod(ctx)
+	if req == nil || req.method != http.MethodPost || !strings.HasPrefix(method[strings.LastIndex(method, "/")+1:], "Create") {
+		return nil
+	}
+	m := msg.ProtoReflect()
+	if f := m.Descriptor().Fields().ByNumber(1); f != nil && f.Kind() == protoreflect.StringKind && !f.IsList() {
+		if id := m.Get(f).String(); id != "" {
+			w.Header().Set("Location", req.path+"/"+url.PathEscape(id))
+		}
+	}
+	w.WriteHeader(http.StatusCreated)
+	return nil
+}
+
+// linkNext points to the next page of a list (RFC 8288): every page is a
+// message with a next_cursor field, empty on the last page. The link is the
+// same request with the cursor replaced; the other query keys keep their
+// order.
+func (g *Gateway) linkNext(ctx context.Context, w http.ResponseWriter, msg proto.Message) error {
+	req := requestFrom(ctx)
+	if req == nil {
+		return nil
+	}
+	m := msg.ProtoReflect()
+	f := m.Descriptor().Fields().ByName("next_cursor")
+	if f == nil || f.Kind() != protoreflect.StringKind || f.IsList() {
+		return nil
+	}
+	cursor := m.Get(f).String()
+	if cursor == "" {
+		return nil
+	}
+	// Re-escaping each pair keeps characters such as ">" out of the link.
+	var query []string
+	for pair := range strings.SplitSeq(req.query, "&") {
+		rawKey, rawValue, _ := strings.Cut(pair, "=")
+		key, errKey := url.QueryUnescape(rawKey)
+		value, errValue := url.QueryUnescape(rawValue)
+		if key == "" || key == "cursor" || errKey != nil || errValue != nil {
+			continue
+		}
+		query = append(query, url.QueryEscape(key)+"="+url.QueryEscape(value))
+	}
+	query = append(query, "cursor="+url.QueryEscape(cursor))
+	w.Header().Add("Link", "<"+req.path+"?"+strings.Join(query, "&")+`>; rel="next"`)
+	return nil
+}
