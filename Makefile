@@ -7,7 +7,7 @@ TEST_PKGS ?= ./...
 # The full suite must stay well under 15 minutes on 2 cores.
 TEST_TIMEOUT ?= 12m
 
-.PHONY: run test build vet gen gen-check lint-api test-go bench deps clean
+.PHONY: run test build vet gen gen-check lint-api test-go bench deps test-deps css clean
 
 ## run: start everything on this machine with the IJmond demo data (Ctrl-C stops it)
 # Like `go run ./cmd/meedoen -dev`, but built first and run directly: `go run`
@@ -16,10 +16,19 @@ run: deps build
 	bin/meedoen -dev
 
 ## test: vet, generated-code check, API lint (when Node is present) and the whole suite with -race
-test: deps vet gen-check lint-api test-go
+test: deps test-deps vet gen-check lint-api test-go
 
 deps:
 	@scripts/ensure-postgres.sh
+
+# Browser tests need Chromium and axe-core; installed when missing (root),
+# else the browser tests say how and skip (outside CI).
+test-deps:
+	@scripts/ensure-browser.sh
+
+## css: rebuild gateway/web/static/meedoen.css from NL Design System packages (needs Node; the result is committed)
+css:
+	scripts/css.sh
 
 build:
 	$(GO) build -o bin/meedoen ./cmd/meedoen

@@ -172,10 +172,9 @@ func (s *Site) newView(w http.ResponseWriter, r *http.Request) *view {
 // render executes the page into a buffer first, so a template error becomes
 // a clean 500 instead of half a page.
 func (s *Site) render(w http.ResponseWriter, r *http.Request, name string, status int, v *view) {
-	t, ok := s.pages[v.Lang][name]
 	var b bytes.Buffer
-	err := errUnknownPage(v.Lang, name)
-	if ok {
+	err := fmt.Errorf("no template %q for language %q", name, v.Lang)
+	if t, ok := s.pages[v.Lang][name]; ok {
 		err = t.Execute(&b, v)
 	}
 	if err != nil {

@@ -12,7 +12,6 @@
 package web
 
 import (
-	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -103,9 +102,3 @@ func securityHeaders(next http.Handler) http.Handler {
 // first script ships, and only then.
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-
-// errUnknownPage is returned when a handler asks for a template that was
-// not parsed; a programming error caught by the tests.
-func errUnknownPage(lang, name string) error {
-	return fmt.Errorf("no template %q for language %q", name, lang)
-}

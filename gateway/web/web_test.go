@@ -13,16 +13,16 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 )
 
-// ijmond are the demo tenants' display names.
+// ijmond names the demo tenants.
 var ijmond = map[string]string{
 	"GM0453": "Velsen",
 	"GM0375": "Beverwijk",
 	"GM0396": "Heemskerk",
-	"ijmond":  "IJmond",
+	"ijmond": "IJmond",
 }
 
-// member of Velsen's council and regional coordinator for the IJmond: two
-// tenants, so the switcher shows.
+// twoTenants sits on Velsen's council and coordinates the IJmond region:
+// two tenants, so the switcher shows.
 var twoTenants = auth.Identity{
 	Subject: "u-1",
 	Name:    "Anne de Vries",
@@ -32,6 +32,7 @@ var twoTenants = auth.Identity{
 	},
 }
 
+// oneTenant is a policy officer of Beverwijk only.
 var oneTenant = auth.Identity{
 	Subject: "u-2",
 	Name:    "Bram Jansen",
@@ -81,7 +82,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		navCurrent string // the nav link marked current, if any
 	}{
 		{"/", http.StatusOK, "Wat is Meedoen?", "What is Meedoen?", "/"},
-		{"/toegankelijkheid", http.StatusOK, "Toegankelijkheidsverklaring", "Accessibility statement", ""},
+		{"/toegankelijkheid", http.StatusOK, "Hoe we testen", "How we test", ""},
 		{"/privacy", http.StatusOK, "Waar de gegevens blijven", "Where the data stays", ""},
 		{"/agenda", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/agenda"},
 		{"/trajecten", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/trajecten"},

@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -53,8 +54,9 @@ const (
 	actionTimeout = 30 * time.Second
 )
 
-// Browser is one headless Chromium with one tab. Its methods are not safe
-// for concurrent use: give each parallel test its own Browser.
+// Browser is one headless Chromium with one tab. Cookies persist from one
+// visit to the next, as in a person's browser. Its methods are not safe for
+// concurrent use: give each parallel test its own Browser.
 type Browser struct {
 	ctx context.Context // the tab's chromedp context
 	axe string          // axe-core's source
@@ -211,8 +213,11 @@ func (b *Browser) observe(ev any) {
 		return
 	}
 	b.mu.Lock()
-	b.problems = append(b.problems, problem)
-	b.mu.Unlock()
+	defer b.mu.Unlock()
+	// The browser may log one refusal twice (preload scan and parse).
+	if !slices.Contains(b.problems, problem) {
+		b.problems = append(b.problems, problem)
+	}
 }
 
 // foreign reports whether a request goes to another origin than the page.
@@ -240,14 +245,16 @@ func (b *Browser) logProblem(e *log.Entry) string {
 	}
 	switch e.Source {
 	case log.EntrySourceSecurity, log.EntrySourceViolation:
-		return "blocked by the browser's security policy: " + e.Text
+		return "the browser blocked it: " + e.Text
 	case log.EntrySourceJavascript:
 		return "console error: " + e.Text
 	case log.EntrySourceNetwork:
 		b.mu.Lock()
 		doc := b.docURL
 		b.mu.Unlock()
-		if e.URL == doc {
+		// The browser asks for /favicon.ico on its own, after the load,
+		// of pages that name no icon: not the page's fault.
+		if e.URL == doc || strings.HasSuffix(e.URL, "/favicon.ico") {
 			return ""
 		}
 		return "failed to load " + e.URL + ": " + e.Text
@@ -295,7 +302,7 @@ func missing(t testing.TB, what string) {
 	t.Helper()
 	msg := "browsertest: " + what + "; run scripts/ensure-browser.sh"
 	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
+		t.Fatalf("%s", msg)
 	}
 	t.Skip(msg)
 }
