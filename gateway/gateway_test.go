@@ -310,10 +310,10 @@ func TestAPI(t *testing.T) {
 		},
 		{
 			name:   "an unknown route is 404",
-			method: "GET", path: "/api/v1/councils",
+			method: "GET", path: "/api/v1/unicorns",
 			wantStatus: http.StatusNotFound,
 			wantHeader: map[string]string{"Content-Type": problemJSON},
-			wantBody:   `{"title": "Not Found", "status": 404, "instance": "/api/v1/councils"}`,
+			wantBody:   `{"title": "Not Found", "status": 404, "instance": "/api/v1/unicorns"}`,
 		},
 		{
 			name:   "an unknown route outside the API is 404",

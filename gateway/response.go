@@ -6,22 +6,20 @@ import (
 	"net/url"
 	"strings"
 
-	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 )
 
-// markCreated answers a successful Create call made with POST with 201
-// and the new resource's URL. By convention field 1 of a resource message
-// is its identifier (Region.id, Municipality.code), and the resource lives
-// under the collection it was posted to.
+// markCreated answers a successful POST that creates a resource (see
+// CreatesResource) with 201 and the new resource's URL. By convention field
+// 1 of a resource message is its identifier (Region.id, Municipality.code),
+// and the resource lives under the collection it was posted to.
 func (g *Gateway) markCreated(ctx context.Context, w http.ResponseWriter, msg proto.Message) error {
 	req := requestFrom(ctx)
-	method, _ := runtime.RPCMethod(ctx)
-	if req == nil || req.method != http.MethodPost || !strings.HasPrefix(method[strings.LastIndex(method, "/")+1:], "Create") {
+	m := msg.ProtoReflect()
+	if req == nil || req.method != http.MethodPost || !CreatesResource(req.path, string(m.Descriptor().Name())) {
 		return nil
 	}
-	m := msg.ProtoReflect()
 	if f := m.Descriptor().Fields().ByNumber(1); f != nil && f.Kind() == protoreflect.StringKind && !f.IsList() {
 		if id := m.Get(f).String(); id != "" {
 			w.Header().Set("Location", req.path+"/"+url.PathEscape(id))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -63,8 +64,132 @@ func loadDemoData(ctx context.Context, councilsAddr string, signer *auth.Signer,
 			return fmt.Errorf("creating municipality %s: %w", m[0], err)
 		}
 	}
+	n, err := loadDemoCouncils(ctx, client)
+	if err != nil {
+		return err
+	}
+	created += n
+	n, err = loadDemoAgenda(ctx, client)
+	if err != nil {
+		return err
+	}
+	created += n
 	log.Info("demo data ready", "region", demoRegion.id, "created", created)
 	return nil
+}
+
+// demoCouncils are the three councils' ways of working: Velsen only takes
+// the municipality's questions; Beverwijk and Heemskerk also raise their
+// own. Members are fictional; each council has vacancies.
+var demoCouncils = []struct {
+	code, name  string
+	unsolicited bool
+	members     [][2]string // name, role
+}{
+	{"GM0453", "Participatieraad Velsen", false, [][2]string{
+		{"Anouk de Vries", "MEMBER_ROLE_MEMBER"}, {"Pieter Bakker", "MEMBER_ROLE_CHAIR"}, {"Fatima El Amrani", "MEMBER_ROLE_SECRETARY"},
+		{"Femke van Leeuwen", "MEMBER_ROLE_MEMBER"}, {"Gerrit Kok", "MEMBER_ROLE_MEMBER"}, {"Yasmina Bouali", "MEMBER_ROLE_MEMBER"},
+	}},
+	{"GM0375", "Participatieraad Beverwijk", true, [][2]string{
+		{"Sanne Jansen", "MEMBER_ROLE_MEMBER"}, {"Mehmet Yilmaz", "MEMBER_ROLE_CHAIR"}, {"Eline Smit", "MEMBER_ROLE_SECRETARY"},
+		{"Kees Schouten", "MEMBER_ROLE_MEMBER"}, {"Daphne Prins", "MEMBER_ROLE_MEMBER"},
+	}},
+	{"GM0396", "Participatieraad Heemskerk", true, [][2]string{
+		{"Lotte Mulder", "MEMBER_ROLE_MEMBER"}, {"Hans Dekker", "MEMBER_ROLE_CHAIR"}, {"Noor Bos", "MEMBER_ROLE_SECRETARY"},
+		{"Ahmed Ouali", "MEMBER_ROLE_MEMBER"}, {"Marijke Hendriks", "MEMBER_ROLE_MEMBER"}, {"Tom Verbeek", "MEMBER_ROLE_MEMBER"},
+		{"Ria de Graaf", "MEMBER_ROLE_MEMBER"},
+	}},
+}
+
+func loadDemoCouncils(ctx context.Context, client councilsv1.CouncilsServiceClient) (int, error) {
+	created := 0
+	for _, c := range demoCouncils {
+		if _, err := client.UpdateCouncil(ctx, &councilsv1.UpdateCouncilRequest{MunicipalityCode: c.code, Council: &councilsv1.Council{
+			Name: c.name, ContactEmail: "participatieraad@" + strings.ToLower(strings.TrimPrefix(c.name, "Participatieraad ")) + ".example",
+			TakesUnsolicitedQuestions: c.unsolicited, Seats: 9,
+		}}); err != nil {
+			return created, fmt.Errorf("council %s: %w", c.code, err)
+		}
+		roster, err := client.ListMembers(ctx, &councilsv1.ListMembersRequest{MunicipalityCode: c.code, IncludeFormer: true})
+		if err != nil {
+			return created, fmt.Errorf("council %s: %w", c.code, err)
+		}
+		if len(roster.GetMembers()) > 0 {
+			continue
+		}
+		for _, m := range c.members {
+			role := councilsv1.MemberRole(councilsv1.MemberRole_value[m[1]])
+			if _, err := client.AddMember(ctx, &councilsv1.AddMemberRequest{MunicipalityCode: c.code, Member: &councilsv1.Member{
+				Name: m[0], Role: role, TermStart: "2025-01-01", TermEnd: "2026-12-31",
+			}}); err != nil {
+				return created, fmt.Errorf("member of %s: %w", c.code, err)
+			}
+			created++
+		}
+	}
+	return created, nil
+}
+
+// loadDemoAgenda puts a local and a regional question on the agenda and
+// takes both into a process, so the board has something to show.
+func loadDemoAgenda(ctx context.Context, client councilsv1.CouncilsServiceClient) (int, error) {
+	existing, err := client.ListQuestions(ctx, &councilsv1.ListQuestionsRequest{Limit: 1})
+	if err != nil {
+		return 0, fmt.Errorf("demo agenda: %w", err)
+	}
+	if len(existing.GetQuestions()) > 0 {
+		return 0, nil
+	}
+	questions := []*councilsv1.Question{
+		{
+			Title:          "Bereikbaarheid van het Wmo-loket",
+			Description:    "De gemeente wil weten hoe inwoners met een beperking het Wmo-loket ervaren en wat beter kan.",
+			Theme:          "toegankelijkheid",
+			Origin:         councilsv1.Origin_ORIGIN_SOLICITED,
+			Scope:          &councilsv1.Scope{Tenant: "GM0375"},
+			AdviceNeededBy: "2027-03-31",
+		},
+		{
+			Title:          "Regionale minimaregelingen: vinden inwoners de weg?",
+			Description:    "De drie gemeenten stemmen hun minimaregelingen af en willen weten waar inwoners vastlopen.",
+			Theme:          "minimabeleid",
+			Origin:         councilsv1.Origin_ORIGIN_SOLICITED,
+			Scope:          &councilsv1.Scope{Tenant: "ijmond", ParticipatingMunicipalities: []string{"GM0453", "GM0375", "GM0396"}},
+			AdviceNeededBy: "2027-06-30",
+		},
+		{
+			Title:       "Mantelzorgers die uit beeld raken",
+			Description: "Leden horen bij het koor en de schilderclub dat jonge mantelzorgers geen ondersteuning vinden.",
+			Theme:       "mantelzorg",
+			Origin:      councilsv1.Origin_ORIGIN_UNSOLICITED,
+			Scope:       &councilsv1.Scope{Tenant: "GM0396"},
+		},
+	}
+	created := 0
+	for i, q := range questions {
+		raised, err := client.RaiseQuestion(ctx, &councilsv1.RaiseQuestionRequest{Question: q})
+		if err != nil {
+			return created, fmt.Errorf("demo question %q: %w", q.GetTitle(), err)
+		}
+		created++
+		if i == 2 {
+			continue // stays open on Heemskerk's agenda
+		}
+		if _, err := client.DecideQuestion(ctx, &councilsv1.DecideQuestionRequest{Id: raised.GetId(), Accept: true}); err != nil {
+			return created, fmt.Errorf("demo question %q: %w", q.GetTitle(), err)
+		}
+		p, err := client.StartProcess(ctx, &councilsv1.StartProcessRequest{QuestionId: raised.GetId()})
+		if err != nil {
+			return created, fmt.Errorf("demo process %q: %w", q.GetTitle(), err)
+		}
+		created++
+		if i == 1 {
+			if _, err := client.TransitionProcess(ctx, &councilsv1.TransitionProcessRequest{Id: p.GetId(), ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Reason: "Op de agenda van de drie raden"}); err != nil {
+				return created, fmt.Errorf("demo process %q: %w", q.GetTitle(), err)
+			}
+		}
+	}
+	return created, nil
 }
 
 // demoTenantNames names the demo tenants for the web pages until the pages

@@ -110,8 +110,47 @@ func DefaultPolicy() Policy {
 			Scope: "any municipality"},
 		Rule{Method: councils + "CreateMunicipality", Access: Change, Roles: []Role{Admin}, Platform: true,
 			Scope: "platform administrators only (admin@*)"},
+
+		Rule{Method: councils + "GetCouncil", Access: Read, Roles: staff, Scope: localOrCoordinator},
+		Rule{Method: councils + "ListCouncils", Access: Read, Roles: staff, Scope: localOrCoordinator},
+		Rule{Method: councils + "ListMembers", Access: Read, Roles: staff, Scope: localOrCoordinator},
+		Rule{Method: councils + "UpdateCouncil", Access: Change, Roles: board, Scope: "chair or secretary of that municipality's council"},
+		Rule{Method: councils + "AddMember", Access: Change, Roles: board, Scope: "chair or secretary of that municipality's council"},
+		Rule{Method: councils + "UpdateMember", Access: Change, Roles: board, Scope: "chair or secretary of that municipality's council"},
+
+		Rule{Method: councils + "ListThemes", Access: Read, Roles: staff, Scope: "all themes"},
+		Rule{Method: councils + "GetQuestion", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: councils + "ListQuestions", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: councils + "RaiseQuestion", Access: Change, Roles: []Role{PolicyOfficer, CouncilMember, Chair, Secretary, RegionalCoordinator},
+			Scope: "solicited: a policy officer of the municipality (regional: of a participating municipality, or the regional coordinator); unsolicited: a council role there, and only if the council takes unsolicited questions"},
+		Rule{Method: councils + "DecideQuestion", Access: Change, Roles: []Role{Chair, Secretary, RegionalCoordinator},
+			Scope: "chair or secretary of the council concerned (regional: of a participating council, or the regional coordinator)"},
+
+		Rule{Method: councils + "GetProcess", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: councils + "ListProcesses", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: councils + "ListTransitions", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: councils + "ListFieldActivities", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: councils + "ListDeclarations", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: councils + "StartProcess", Access: Change, Roles: councilWork, Scope: councilWorkScope},
+		Rule{Method: councils + "UpdateProcess", Access: Change, Roles: councilWork, Scope: councilWorkScope},
+		Rule{Method: councils + "TransitionProcess", Access: Change, Roles: councilWork, Scope: councilWorkScope},
+		Rule{Method: councils + "RecordFieldActivity", Access: Change, Roles: councilWork, Scope: councilWorkScope},
+		Rule{Method: councils + "DeclareInterest", Access: Change, Roles: []Role{CouncilMember, Chair, Secretary},
+			Scope: "a member of a council concerned, for themselves"},
 	)
 }
+
+// Roles and scopes the councils rules share.
+var (
+	board       = []Role{Chair, Secretary}
+	councilWork = []Role{CouncilMember, Chair, Secretary, RegionalCoordinator}
+)
+
+const (
+	localOrCoordinator = "staff of that municipality, and the coordinator of its region"
+	visibleWork        = "local work: staff of that municipality; regional work: staff of its participating municipalities and of the region; others get 404"
+	councilWorkScope   = "local work: a council role in that municipality; regional work: a council role in a participating municipality, or the regional coordinator"
+)
 
 // MethodName is the last element of a full gRPC method name.
 func MethodName(method string) string { return method[strings.LastIndex(method, "/")+1:] }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strings"
 	"sync"
 	"time"
 
@@ -157,6 +158,12 @@ func (s *Service) close() {
 // provisioned now, so events published from here on are not missed.
 func (s *Service) consume(ctx context.Context, cfg events.ConsumerConfig) error {
 	cfg.Service = s.Name
+	// The source stream may belong to a service that has not started yet
+	// (or runs elsewhere); provisioning is idempotent, so make sure it exists.
+	source := strings.ToLower(strings.TrimPrefix(cfg.Stream, "MEEDOEN_"))
+	if err := events.ProvisionStreams(ctx, s.Deps.JetStream, source, s.Deps.Streams); err != nil {
+		return fmt.Errorf("%s: %w", s.Name, err)
+	}
 	tel := s.Deps.Telemetry
 	c, err := events.NewConsumer(cfg, s.Pool, s.Deps.JetStream, s.Log, tel.TracerProvider, tel.MeterProvider)
 	if err != nil {

@@ -14,6 +14,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi2"
 	"github.com/getkin/kin-openapi/openapi2conv"
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/meedoen/meedoen/gateway"
 )
 
 // componentsJSON holds the parts every document gets: the problem schema,
@@ -240,7 +242,7 @@ func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation
 	// The gateway answers a POST that creates something with 201 and the
 	// new resource's URL, and links a page of a list to the next one.
 	switch {
-	case method == http.MethodPost && strings.HasPrefix(op.OperationID, "create"):
+	case method == http.MethodPost && gateway.CreatesResource(path, responseSchema(ok.Value)):
 		ok.Value.Description = ptr("Created.")
 		ok.Value.Headers["Location"] = headerRef("Location")
 		op.Responses.Set("201", ok)
@@ -279,6 +281,16 @@ func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation
 		op.Responses.Set(fmt.Sprint(s), errs[s])
 	}
 	return nil
+}
+
+// responseSchema names the schema of a JSON response, or "".
+func responseSchema(r *openapi3.Response) string {
+	mt := r.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return ""
+	}
+	name, _ := strings.CutPrefix(mt.Schema.Ref, "#/components/schemas/")
+	return name
 }
 
 // isPage reports whether a response is one page of a list: a message with

@@ -13,6 +13,7 @@ import (
 	"github.com/meedoen/meedoen/internal/platform"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	"github.com/meedoen/meedoen/services/councils/internal/api"
+	"github.com/meedoen/meedoen/services/councils/internal/inputs"
 	"github.com/meedoen/meedoen/services/councils/internal/store"
 )
 
@@ -32,6 +33,7 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,
 		Migrations: []pg.MigrationSet{store.Migrations()},
+		Consumers:  inputs.Consumers(deps.Telemetry.Logger.With("service", Name)),
 		Register: func(s *grpc.Server, pool *pgxpool.Pool) {
 			councilsv1.RegisterCouncilsServiceServer(s, api.New(store.New(pool)))
 		},

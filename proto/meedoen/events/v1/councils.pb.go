@@ -159,18 +159,732 @@ func (x *MunicipalityCreated) GetRegionId() string {
 	return ""
 }
 
+// A council's settings changed. Tenant: the municipality.
+type CouncilSettingsChanged struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// CBS code of the council's municipality.
+	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	// Whether it now takes unsolicited questions.
+	TakesUnsolicitedQuestions bool `protobuf:"varint,2,opt,name=takes_unsolicited_questions,json=takesUnsolicitedQuestions,proto3" json:"takes_unsolicited_questions,omitempty"`
+	// Its number of seats.
+	Seats         int32 `protobuf:"varint,3,opt,name=seats,proto3" json:"seats,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CouncilSettingsChanged) Reset() {
+	*x = CouncilSettingsChanged{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CouncilSettingsChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CouncilSettingsChanged) ProtoMessage() {}
+
+func (x *CouncilSettingsChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CouncilSettingsChanged.ProtoReflect.Descriptor instead.
+func (*CouncilSettingsChanged) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CouncilSettingsChanged) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+func (x *CouncilSettingsChanged) GetTakesUnsolicitedQuestions() bool {
+	if x != nil {
+		return x.TakesUnsolicitedQuestions
+	}
+	return false
+}
+
+func (x *CouncilSettingsChanged) GetSeats() int32 {
+	if x != nil {
+		return x.Seats
+	}
+	return 0
+}
+
+// A member joined a council. Tenant: the municipality. The member's name
+// stays in the councils service.
+type MemberJoined struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the member.
+	MemberId string `protobuf:"bytes,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	// CBS code of the council's municipality.
+	MunicipalityCode string `protobuf:"bytes,2,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	// Role: "member", "chair" or "secretary".
+	Role string `protobuf:"bytes,3,opt,name=role,proto3" json:"role,omitempty"`
+	// First day of the term, YYYY-MM-DD.
+	TermStart string `protobuf:"bytes,4,opt,name=term_start,json=termStart,proto3" json:"term_start,omitempty"`
+	// Last day of the term, YYYY-MM-DD, or empty.
+	TermEnd       string `protobuf:"bytes,5,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MemberJoined) Reset() {
+	*x = MemberJoined{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MemberJoined) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MemberJoined) ProtoMessage() {}
+
+func (x *MemberJoined) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MemberJoined.ProtoReflect.Descriptor instead.
+func (*MemberJoined) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *MemberJoined) GetMemberId() string {
+	if x != nil {
+		return x.MemberId
+	}
+	return ""
+}
+
+func (x *MemberJoined) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+func (x *MemberJoined) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *MemberJoined) GetTermStart() string {
+	if x != nil {
+		return x.TermStart
+	}
+	return ""
+}
+
+func (x *MemberJoined) GetTermEnd() string {
+	if x != nil {
+		return x.TermEnd
+	}
+	return ""
+}
+
+// A member's term was set to end. Tenant: the municipality.
+type MemberLeft struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the member.
+	MemberId string `protobuf:"bytes,1,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	// CBS code of the council's municipality.
+	MunicipalityCode string `protobuf:"bytes,2,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	// Last day of the term, YYYY-MM-DD.
+	TermEnd       string `protobuf:"bytes,3,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MemberLeft) Reset() {
+	*x = MemberLeft{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MemberLeft) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MemberLeft) ProtoMessage() {}
+
+func (x *MemberLeft) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MemberLeft.ProtoReflect.Descriptor instead.
+func (*MemberLeft) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *MemberLeft) GetMemberId() string {
+	if x != nil {
+		return x.MemberId
+	}
+	return ""
+}
+
+func (x *MemberLeft) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+func (x *MemberLeft) GetTermEnd() string {
+	if x != nil {
+		return x.TermEnd
+	}
+	return ""
+}
+
+// A question was put on an agenda. Tenant: the question's municipality or
+// region.
+type QuestionRaised struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the question.
+	QuestionId string `protobuf:"bytes,1,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	// Theme key.
+	Theme string `protobuf:"bytes,2,opt,name=theme,proto3" json:"theme,omitempty"`
+	// "solicited" or "unsolicited".
+	Origin string `protobuf:"bytes,3,opt,name=origin,proto3" json:"origin,omitempty"`
+	// Municipalities taking part, for a regional question.
+	ParticipatingMunicipalities []string `protobuf:"bytes,4,rep,name=participating_municipalities,json=participatingMunicipalities,proto3" json:"participating_municipalities,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
+}
+
+func (x *QuestionRaised) Reset() {
+	*x = QuestionRaised{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuestionRaised) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuestionRaised) ProtoMessage() {}
+
+func (x *QuestionRaised) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuestionRaised.ProtoReflect.Descriptor instead.
+func (*QuestionRaised) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *QuestionRaised) GetQuestionId() string {
+	if x != nil {
+		return x.QuestionId
+	}
+	return ""
+}
+
+func (x *QuestionRaised) GetTheme() string {
+	if x != nil {
+		return x.Theme
+	}
+	return ""
+}
+
+func (x *QuestionRaised) GetOrigin() string {
+	if x != nil {
+		return x.Origin
+	}
+	return ""
+}
+
+func (x *QuestionRaised) GetParticipatingMunicipalities() []string {
+	if x != nil {
+		return x.ParticipatingMunicipalities
+	}
+	return nil
+}
+
+// A council took a question up. Tenant: the question's.
+type QuestionAccepted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the question.
+	QuestionId    string `protobuf:"bytes,1,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuestionAccepted) Reset() {
+	*x = QuestionAccepted{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuestionAccepted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuestionAccepted) ProtoMessage() {}
+
+func (x *QuestionAccepted) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuestionAccepted.ProtoReflect.Descriptor instead.
+func (*QuestionAccepted) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *QuestionAccepted) GetQuestionId() string {
+	if x != nil {
+		return x.QuestionId
+	}
+	return ""
+}
+
+// A council declined a question. Tenant: the question's.
+type QuestionRejected struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the question.
+	QuestionId    string `protobuf:"bytes,1,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *QuestionRejected) Reset() {
+	*x = QuestionRejected{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *QuestionRejected) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*QuestionRejected) ProtoMessage() {}
+
+func (x *QuestionRejected) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use QuestionRejected.ProtoReflect.Descriptor instead.
+func (*QuestionRejected) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *QuestionRejected) GetQuestionId() string {
+	if x != nil {
+		return x.QuestionId
+	}
+	return ""
+}
+
+// A participation process started. Tenant: the question's municipality or
+// region.
+type ProcessCreated struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the process.
+	ProcessId string `protobuf:"bytes,1,opt,name=process_id,json=processId,proto3" json:"process_id,omitempty"`
+	// Id of its question.
+	QuestionId string `protobuf:"bytes,2,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	// Theme key.
+	Theme string `protobuf:"bytes,3,opt,name=theme,proto3" json:"theme,omitempty"`
+	// "solicited" or "unsolicited".
+	Origin string `protobuf:"bytes,4,opt,name=origin,proto3" json:"origin,omitempty"`
+	// Municipalities taking part, for a regional process.
+	ParticipatingMunicipalities []string `protobuf:"bytes,5,rep,name=participating_municipalities,json=participatingMunicipalities,proto3" json:"participating_municipalities,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
+}
+
+func (x *ProcessCreated) Reset() {
+	*x = ProcessCreated{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProcessCreated) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProcessCreated) ProtoMessage() {}
+
+func (x *ProcessCreated) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProcessCreated.ProtoReflect.Descriptor instead.
+func (*ProcessCreated) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ProcessCreated) GetProcessId() string {
+	if x != nil {
+		return x.ProcessId
+	}
+	return ""
+}
+
+func (x *ProcessCreated) GetQuestionId() string {
+	if x != nil {
+		return x.QuestionId
+	}
+	return ""
+}
+
+func (x *ProcessCreated) GetTheme() string {
+	if x != nil {
+		return x.Theme
+	}
+	return ""
+}
+
+func (x *ProcessCreated) GetOrigin() string {
+	if x != nil {
+		return x.Origin
+	}
+	return ""
+}
+
+func (x *ProcessCreated) GetParticipatingMunicipalities() []string {
+	if x != nil {
+		return x.ParticipatingMunicipalities
+	}
+	return nil
+}
+
+// A process moved to another phase. Tenant: the process's.
+type ProcessPhaseChanged struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the process.
+	ProcessId string `protobuf:"bytes,1,opt,name=process_id,json=processId,proto3" json:"process_id,omitempty"`
+	// Phase left, e.g. "concretise".
+	FromPhase string `protobuf:"bytes,2,opt,name=from_phase,json=fromPhase,proto3" json:"from_phase,omitempty"`
+	// Phase entered, e.g. "choose_forms".
+	ToPhase       string `protobuf:"bytes,3,opt,name=to_phase,json=toPhase,proto3" json:"to_phase,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProcessPhaseChanged) Reset() {
+	*x = ProcessPhaseChanged{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProcessPhaseChanged) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProcessPhaseChanged) ProtoMessage() {}
+
+func (x *ProcessPhaseChanged) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProcessPhaseChanged.ProtoReflect.Descriptor instead.
+func (*ProcessPhaseChanged) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *ProcessPhaseChanged) GetProcessId() string {
+	if x != nil {
+		return x.ProcessId
+	}
+	return ""
+}
+
+func (x *ProcessPhaseChanged) GetFromPhase() string {
+	if x != nil {
+		return x.FromPhase
+	}
+	return ""
+}
+
+func (x *ProcessPhaseChanged) GetToPhase() string {
+	if x != nil {
+		return x.ToPhase
+	}
+	return ""
+}
+
+// A process was closed. Tenant: the process's.
+type ProcessClosed struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the process.
+	ProcessId     string `protobuf:"bytes,1,opt,name=process_id,json=processId,proto3" json:"process_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ProcessClosed) Reset() {
+	*x = ProcessClosed{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[10]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProcessClosed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProcessClosed) ProtoMessage() {}
+
+func (x *ProcessClosed) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[10]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProcessClosed.ProtoReflect.Descriptor instead.
+func (*ProcessClosed) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{10}
+}
+
+func (x *ProcessClosed) GetProcessId() string {
+	if x != nil {
+		return x.ProcessId
+	}
+	return ""
+}
+
+// A field activity was recorded. Tenant: the process's.
+type FieldActivityRecorded struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the activity.
+	FieldActivityId string `protobuf:"bytes,1,opt,name=field_activity_id,json=fieldActivityId,proto3" json:"field_activity_id,omitempty"`
+	// Id of the process.
+	ProcessId string `protobuf:"bytes,2,opt,name=process_id,json=processId,proto3" json:"process_id,omitempty"`
+	// Form, e.g. "visit".
+	Form string `protobuf:"bytes,3,opt,name=form,proto3" json:"form,omitempty"`
+	// Municipality it took place in.
+	MunicipalityCode string `protobuf:"bytes,4,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	// Residents reached.
+	ResidentsReached int32 `protobuf:"varint,5,opt,name=residents_reached,json=residentsReached,proto3" json:"residents_reached,omitempty"`
+	// Day, YYYY-MM-DD.
+	Date          string `protobuf:"bytes,6,opt,name=date,proto3" json:"date,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FieldActivityRecorded) Reset() {
+	*x = FieldActivityRecorded{}
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[11]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FieldActivityRecorded) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FieldActivityRecorded) ProtoMessage() {}
+
+func (x *FieldActivityRecorded) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_councils_proto_msgTypes[11]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FieldActivityRecorded.ProtoReflect.Descriptor instead.
+func (*FieldActivityRecorded) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_councils_proto_rawDescGZIP(), []int{11}
+}
+
+func (x *FieldActivityRecorded) GetFieldActivityId() string {
+	if x != nil {
+		return x.FieldActivityId
+	}
+	return ""
+}
+
+func (x *FieldActivityRecorded) GetProcessId() string {
+	if x != nil {
+		return x.ProcessId
+	}
+	return ""
+}
+
+func (x *FieldActivityRecorded) GetForm() string {
+	if x != nil {
+		return x.Form
+	}
+	return ""
+}
+
+func (x *FieldActivityRecorded) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+func (x *FieldActivityRecorded) GetResidentsReached() int32 {
+	if x != nil {
+		return x.ResidentsReached
+	}
+	return 0
+}
+
+func (x *FieldActivityRecorded) GetDate() string {
+	if x != nil {
+		return x.Date
+	}
+	return ""
+}
+
 var File_meedoen_events_v1_councils_proto protoreflect.FileDescriptor
 
 const file_meedoen_events_v1_councils_proto_rawDesc = "" +
 	"\n" +
-	" meedoen/events/v1/councils.proto\x12\x11meedoen.events.v1\"@\n" +
+	" meedoen/events/v1/councils.proto\x12\x11meedoen.events.v1\x1a\x1fmeedoen/events/v1/options.proto\"@\n" +
 	"\rRegionCreated\x12\x1b\n" +
 	"\tregion_id\x18\x01 \x01(\tR\bregionId\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\"Z\n" +
 	"\x13MunicipalityCreated\x12\x12\n" +
 	"\x04code\x18\x01 \x01(\tR\x04code\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12\x1b\n" +
-	"\tregion_id\x18\x03 \x01(\tR\bregionIdB=Z;github.com/meedoen/meedoen/proto/meedoen/events/v1;eventsv1b\x06proto3"
+	"\tregion_id\x18\x03 \x01(\tR\bregionId\"\x9b\x01\n" +
+	"\x16CouncilSettingsChanged\x12+\n" +
+	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12>\n" +
+	"\x1btakes_unsolicited_questions\x18\x02 \x01(\bR\x19takesUnsolicitedQuestions\x12\x14\n" +
+	"\x05seats\x18\x03 \x01(\x05R\x05seats\"\xa6\x01\n" +
+	"\fMemberJoined\x12\x1b\n" +
+	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12+\n" +
+	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x12\n" +
+	"\x04role\x18\x03 \x01(\tR\x04role\x12\x1d\n" +
+	"\n" +
+	"term_start\x18\x04 \x01(\tR\ttermStart\x12\x19\n" +
+	"\bterm_end\x18\x05 \x01(\tR\atermEnd\"q\n" +
+	"\n" +
+	"MemberLeft\x12\x1b\n" +
+	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12+\n" +
+	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x19\n" +
+	"\bterm_end\x18\x03 \x01(\tR\atermEnd\"\xa2\x01\n" +
+	"\x0eQuestionRaised\x12\x1f\n" +
+	"\vquestion_id\x18\x01 \x01(\tR\n" +
+	"questionId\x12\x14\n" +
+	"\x05theme\x18\x02 \x01(\tR\x05theme\x12\x16\n" +
+	"\x06origin\x18\x03 \x01(\tR\x06origin\x12A\n" +
+	"\x1cparticipating_municipalities\x18\x04 \x03(\tR\x1bparticipatingMunicipalities\"3\n" +
+	"\x10QuestionAccepted\x12\x1f\n" +
+	"\vquestion_id\x18\x01 \x01(\tR\n" +
+	"questionId\"3\n" +
+	"\x10QuestionRejected\x12\x1f\n" +
+	"\vquestion_id\x18\x01 \x01(\tR\n" +
+	"questionId\"\xc1\x01\n" +
+	"\x0eProcessCreated\x12\x1d\n" +
+	"\n" +
+	"process_id\x18\x01 \x01(\tR\tprocessId\x12\x1f\n" +
+	"\vquestion_id\x18\x02 \x01(\tR\n" +
+	"questionId\x12\x14\n" +
+	"\x05theme\x18\x03 \x01(\tR\x05theme\x12\x16\n" +
+	"\x06origin\x18\x04 \x01(\tR\x06origin\x12A\n" +
+	"\x1cparticipating_municipalities\x18\x05 \x03(\tR\x1bparticipatingMunicipalities\"n\n" +
+	"\x13ProcessPhaseChanged\x12\x1d\n" +
+	"\n" +
+	"process_id\x18\x01 \x01(\tR\tprocessId\x12\x1d\n" +
+	"\n" +
+	"from_phase\x18\x02 \x01(\tR\tfromPhase\x12\x19\n" +
+	"\bto_phase\x18\x03 \x01(\tR\atoPhase\".\n" +
+	"\rProcessClosed\x12\x1d\n" +
+	"\n" +
+	"process_id\x18\x01 \x01(\tR\tprocessId\"\x81\x02\n" +
+	"\x15FieldActivityRecorded\x12*\n" +
+	"\x11field_activity_id\x18\x01 \x01(\tR\x0ffieldActivityId\x12\x1d\n" +
+	"\n" +
+	"process_id\x18\x02 \x01(\tR\tprocessId\x12\x12\n" +
+	"\x04form\x18\x03 \x01(\tR\x04form\x12+\n" +
+	"\x11municipality_code\x18\x04 \x01(\tR\x10municipalityCode\x12+\n" +
+	"\x11residents_reached\x18\x05 \x01(\x05R\x10residentsReached\x12\x12\n" +
+	"\x04date\x18\x06 \x01(\tR\x04date:\x1b\x8a\xb5\x18\x17field_activity.recordedB=Z;github.com/meedoen/meedoen/proto/meedoen/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_meedoen_events_v1_councils_proto_rawDescOnce sync.Once
@@ -184,10 +898,20 @@ func file_meedoen_events_v1_councils_proto_rawDescGZIP() []byte {
 	return file_meedoen_events_v1_councils_proto_rawDescData
 }
 
-var file_meedoen_events_v1_councils_proto_msgTypes = make([]protoimpl.MessageInfo, 2)
+var file_meedoen_events_v1_councils_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_meedoen_events_v1_councils_proto_goTypes = []any{
-	(*RegionCreated)(nil),       // 0: meedoen.events.v1.RegionCreated
-	(*MunicipalityCreated)(nil), // 1: meedoen.events.v1.MunicipalityCreated
+	(*RegionCreated)(nil),          // 0: meedoen.events.v1.RegionCreated
+	(*MunicipalityCreated)(nil),    // 1: meedoen.events.v1.MunicipalityCreated
+	(*CouncilSettingsChanged)(nil), // 2: meedoen.events.v1.CouncilSettingsChanged
+	(*MemberJoined)(nil),           // 3: meedoen.events.v1.MemberJoined
+	(*MemberLeft)(nil),             // 4: meedoen.events.v1.MemberLeft
+	(*QuestionRaised)(nil),         // 5: meedoen.events.v1.QuestionRaised
+	(*QuestionAccepted)(nil),       // 6: meedoen.events.v1.QuestionAccepted
+	(*QuestionRejected)(nil),       // 7: meedoen.events.v1.QuestionRejected
+	(*ProcessCreated)(nil),         // 8: meedoen.events.v1.ProcessCreated
+	(*ProcessPhaseChanged)(nil),    // 9: meedoen.events.v1.ProcessPhaseChanged
+	(*ProcessClosed)(nil),          // 10: meedoen.events.v1.ProcessClosed
+	(*FieldActivityRecorded)(nil),  // 11: meedoen.events.v1.FieldActivityRecorded
 }
 var file_meedoen_events_v1_councils_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -202,13 +926,14 @@ func file_meedoen_events_v1_councils_proto_init() {
 	if File_meedoen_events_v1_councils_proto != nil {
 		return
 	}
+	file_meedoen_events_v1_options_proto_init()
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_events_v1_councils_proto_rawDesc), len(file_meedoen_events_v1_councils_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   2,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -19,8 +19,8 @@ import (
 )
 
 const (
-	defaultPageSize = 50
-	maxPageSize     = 200
+	defaultPageSize = 20
+	maxPageSize     = 100
 )
 
 // Server implements councilsv1.CouncilsServiceServer.

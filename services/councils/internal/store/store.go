@@ -118,6 +118,9 @@ func (s *Store) CreateMunicipality(ctx context.Context, m region.Municipality, e
 		case err != nil:
 			return fmt.Errorf("inserting municipality: %w", err)
 		}
+		if err := insertDefaultCouncil(ctx, tx, m); err != nil {
+			return err
+		}
 		return events.Enqueue(ctx, tx, evs...)
 	})
 }
