@@ -158,6 +158,14 @@ func loadDemoAgenda(ctx context.Context, client councilsv1.CouncilsServiceClient
 			AdviceNeededBy: "2027-06-30",
 		},
 		{
+			Title:          "Wachttijden bij huishoudelijke hulp",
+			Description:    "De gemeente vraagt hoe inwoners de wachttijd tot huishoudelijke hulp ervaren en wat hen in die tijd helpt.",
+			Theme:          "huishoudelijke-hulp",
+			Origin:         councilsv1.Origin_ORIGIN_SOLICITED,
+			Scope:          &councilsv1.Scope{Tenant: "GM0453"},
+			AdviceNeededBy: "2027-02-28",
+		},
+		{
 			Title:       "Mantelzorgers die uit beeld raken",
 			Description: "Leden horen bij het koor en de schilderclub dat jonge mantelzorgers geen ondersteuning vinden.",
 			Theme:       "mantelzorg",
@@ -172,7 +180,7 @@ func loadDemoAgenda(ctx context.Context, client councilsv1.CouncilsServiceClient
 			return created, fmt.Errorf("demo question %q: %w", q.GetTitle(), err)
 		}
 		created++
-		if i == 2 {
+		if q.GetOrigin() == councilsv1.Origin_ORIGIN_UNSOLICITED {
 			continue // stays open on Heemskerk's agenda
 		}
 		if _, err := client.DecideQuestion(ctx, &councilsv1.DecideQuestionRequest{Id: raised.GetId(), Accept: true}); err != nil {

@@ -269,6 +269,12 @@ func TestBinaryStartStopRestart(t *testing.T) {
 			return nil
 		})
 		t.Logf("ready after %s (initdb expected: %v)", time.Since(started).Round(time.Millisecond), wantInitdb)
+		testkit.CheckFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+			if !strings.Contains(stderr.String(), `"msg":"demo data ready"`) {
+				return fmt.Errorf("demo data not loaded:\n%s", stderr.String())
+			}
+			return nil
+		})
 		if got := strings.Contains(stderr.String(), `"initdb":true`); got != wantInitdb {
 			t.Errorf("initdb ran: %v, want %v", got, wantInitdb)
 		}
