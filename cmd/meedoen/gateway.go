@@ -16,6 +16,7 @@ import (
 	"github.com/meedoen/meedoen/gateway/devidp"
 	"github.com/meedoen/meedoen/gateway/identity"
 	"github.com/meedoen/meedoen/gateway/web"
+	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
 // devIssuerPath is where -dev serves the development identity provider.
@@ -80,6 +81,7 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		APIVersion:  apiVersion,
 		DevLogin:    cfg.Dev,
 		TenantNames: demoTenantNames(),
+		Councils:    councilsv1.NewCouncilsServiceClient(councils),
 	}, log)
 	if err != nil {
 		return err

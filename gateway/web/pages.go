@@ -17,11 +17,12 @@ type section struct {
 // people who bookmark them.
 var sections = []section{
 	{key: "nav.start", path: "/"},
-	{key: "nav.agenda", path: "/agenda", later: true, aboutKey: "later.agenda"},
-	{key: "nav.processes", path: "/trajecten", later: true, aboutKey: "later.processes"},
+	{key: "nav.agenda", path: "/agenda"},
+	{key: "nav.processes", path: "/trajecten"},
 	{key: "nav.focusgroups", path: "/focusgroepen", later: true, aboutKey: "later.focusgroups"},
 	{key: "nav.polls", path: "/peilingen", later: true, aboutKey: "later.polls"},
 	{key: "nav.advice", path: "/adviezen", later: true, aboutKey: "later.advice"},
+	{key: "nav.council", path: "/raad"},
 }
 
 func (s *Site) start(_ *http.Request, v *view) int {

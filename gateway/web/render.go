@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/meedoen/meedoen/internal/auth"
 )
@@ -16,7 +17,10 @@ var templateFiles embed.FS
 
 // pageNames are the content templates; each is parsed together with
 // templates/layout.html.
-var pageNames = []string{"start", "accessibility", "privacy", "later", "notfound"}
+var pageNames = []string{
+	"start", "accessibility", "privacy", "later", "notfound", "error",
+	"agenda", "question", "board", "process", "activity", "council",
+}
 
 // parsePages parses every page once per language, with that language's
 // catalogue bound to the t function, so rendering needs no per-request
@@ -28,10 +32,11 @@ func parsePages(cats catalogues, a *assets) (map[string]map[string]*template.Tem
 		funcs := template.FuncMap{
 			"t":      cat.text,
 			"static": a.url,
+			"join":   strings.Join,
 		}
 		for _, name := range pageNames {
 			t, err := template.New("layout.html").Funcs(funcs).
-				ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
+				ParseFS(templateFiles, "templates/layout.html", "templates/forms.html", "templates/"+name+".html")
 			if err != nil {
 				return nil, fmt.Errorf("parsing the %s page: %w", name, err)
 			}
@@ -61,6 +66,14 @@ type view struct {
 	DevLogin      bool
 	APIVersion    string
 	ContactEmail  string
+	// NoticeKey is a success message to show above the content, e.g.
+	// after a form was saved; empty for none.
+	NoticeKey string
+	// HasErrors marks a page that shows a form with errors: its title says
+	// so, which is the first thing a screen reader reads.
+	HasErrors bool
+	// Wide lets the content use the whole window, for the process board.
+	Wide bool
 	// Page is the page's own data.
 	Page any
 }
@@ -105,7 +118,7 @@ func (s *Site) page(name string, fill handlerFunc) http.Handler {
 			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
 			return
 		}
-		v := s.newView(w, r)
+		v := s.newView(w, r, r.URL.Path)
 		status := fill(r, v)
 		if v.TenantRefused && status == http.StatusOK {
 			status = http.StatusForbidden
@@ -115,26 +128,38 @@ func (s *Site) page(name string, fill handlerFunc) http.Handler {
 }
 
 // newView gathers what the layout needs: language, navigation, the user and
-// their tenants.
-func (s *Site) newView(w http.ResponseWriter, r *http.Request) *view {
+// their tenants. pagePath is the page the links of the layout (language
+// switch, tenant switcher, login) lead back to: the request's path, except
+// for a form shown again after a POST to an action's URL.
+func (s *Site) newView(w http.ResponseWriter, r *http.Request, pagePath string) *view {
 	lang := language(w, r)
 	v := &view{
 		Lang:         lang,
-		Path:         r.URL.Path,
+		Path:         pagePath,
 		DevLogin:     s.cfg.DevLogin,
 		APIVersion:   s.cfg.APIVersion,
 		ContactEmail: s.cfg.ContactEmail,
-		LoginURL:     "/auth/login?returnTo=" + url.QueryEscape(r.URL.Path),
+		LoginURL:     "/auth/login?returnTo=" + url.QueryEscape(pagePath),
 	}
 	for _, sec := range sections {
-		v.Nav = append(v.Nav, navLink{Key: sec.key, Path: sec.path, Current: sec.path == r.URL.Path})
+		v.Nav = append(v.Nav, navLink{Key: sec.key, Path: sec.path, Current: sec.path == pagePath})
+	}
+	// The language switch keeps what the page shows (the agenda's
+	// filters, which a form's action URL carries too), but not one-off
+	// parts of the URL.
+	keep := url.Values{}
+	for k, vs := range r.URL.Query() {
+		if k != "lang" && k != "tenant" && k != doneParam {
+			keep[k] = vs
+		}
 	}
 	for _, l := range langs {
 		if l != lang {
+			keep.Set("lang", l)
 			v.OtherLangs = append(v.OtherLangs, langLink{
 				Lang: l,
 				Name: s.cats[l]["lang.name"],
-				URL:  r.URL.Path + "?lang=" + l,
+				URL:  pagePath + "?" + keep.Encode(),
 			})
 		}
 	}

@@ -9,12 +9,22 @@
 //
 // The site trusts the identity that the gateway's authentication put in the
 // request context (auth.FromContext); it does no authentication itself.
+// The council workspace (agenda, processes, roster) reads and changes the
+// councils service through Config.Councils with that same context, so the
+// service authorises every call as the person; its forms post back and
+// redirect (Post/Redirect/Get), or show the service's objections next to
+// the fields.
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
+	"time"
+	_ "time/tzdata" // times show in Amsterdam's zone even where the host has no zone database
+
+	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
 // Config configures the site. The zero value works.
@@ -31,6 +41,12 @@ type Config struct {
 	// ContactEmail is where people report accessibility problems and ask
 	// about privacy; empty points them to their municipality instead.
 	ContactEmail string
+	// Councils is the councils service, which the council workspace (the
+	// agenda, processes and roster) reads and changes. The site calls it
+	// with each request's context, which carries the caller's identity;
+	// the connection must turn that into the service's credentials. Nil
+	// makes the workspace pages say that the service is unavailable.
+	Councils councilsv1.CouncilsServiceClient
 }
 
 // Site serves the web UI.
@@ -40,6 +56,7 @@ type Site struct {
 	pages  map[string]map[string]*template.Template // language → page → template
 	cats   catalogues
 	assets *assets
+	loc    *time.Location // where times are shown
 }
 
 // New parses the templates and loads the message catalogues and static
@@ -56,7 +73,11 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{cfg: cfg, log: log, cats: cats, assets: a}
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return nil, fmt.Errorf("loading the time zone %s: %w", zone, err)
+	}
+	s := &Site{cfg: cfg, log: log, cats: cats, assets: a, loc: loc}
 	if s.pages, err = parsePages(cats, a); err != nil {
 		return nil, err
 	}
@@ -76,10 +97,25 @@ func (s *Site) Handler() http.Handler {
 			mux.Handle(sec.path, s.page("later", s.later(sec)))
 		}
 	}
+	// The council workspace. Forms post to the page they are on, or to an
+	// action under it; every POST ends in a redirect (Post/Redirect/Get),
+	// or shows its page again with what the service objected to.
+	mux.Handle("GET /agenda", s.work("agenda", s.agenda))
+	mux.Handle("POST /agenda/besluit", s.act("agenda", s.decide))
+	mux.Handle("POST /agenda/traject", s.act("agenda", s.startProcess))
+	mux.Handle("GET /agenda/nieuw", s.work("question", s.newQuestion))
+	mux.Handle("POST /agenda/nieuw", s.work("question", s.raiseQuestion))
+	mux.Handle("GET /trajecten", s.work("board", s.board))
+	mux.Handle("GET /trajecten/{id}", s.work("process", s.process))
+	mux.Handle("POST /trajecten/{id}/bijwerken", s.act("process", s.updateProcess))
+	mux.Handle("POST /trajecten/{id}/fase", s.act("process", s.transition))
+	mux.Handle("GET /trajecten/{id}/veldactiviteit", s.work("activity", s.newActivity))
+	mux.Handle("POST /trajecten/{id}/veldactiviteit", s.work("activity", s.recordActivity))
+	mux.Handle("GET /raad", s.work("council", s.council))
 	mux.Handle("GET /static/{file}", http.HandlerFunc(s.assets.serve))
 	mux.Handle("/", s.page("notfound", s.notFound))
 	// Same-origin checks (Sec-Fetch-Site, Origin) on every unsafe method, so
-	// that the POST forms later pages add are safe from cross-site requests
+	// that the workspace's POST forms are safe from cross-site requests
 	// without tokens in each form.
 	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }

@@ -84,8 +84,6 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		{"/", http.StatusOK, "Wat is Meedoen?", "What is Meedoen?", "/"},
 		{"/toegankelijkheid", http.StatusOK, "Hoe we testen", "How we test", ""},
 		{"/privacy", http.StatusOK, "Waar de gegevens blijven", "Where the data stays", ""},
-		{"/agenda", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/agenda"},
-		{"/trajecten", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/trajecten"},
 		{"/focusgroepen", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/focusgroepen"},
 		{"/peilingen", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/peilingen"},
 		{"/adviezen", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/adviezen"},
@@ -240,7 +238,7 @@ func TestTenantSwitcher(t *testing.T) {
 			if tc.id != nil {
 				h = withIdentity(*tc.id, h)
 			}
-			r := httptest.NewRequest("GET", "/agenda"+tc.query, nil)
+			r := httptest.NewRequest("GET", "/focusgroepen"+tc.query, nil)
 			if tc.cookie != "" {
 				r.AddCookie(&http.Cookie{Name: tenantCookie, Value: tc.cookie})
 			}
@@ -263,7 +261,7 @@ func TestTenantSwitcher(t *testing.T) {
 				if selected != tc.wantCurrent {
 					t.Errorf("selected tenant = %q, want %q", selected, tc.wantCurrent)
 				}
-				if !strings.Contains(body, `<form class="utrecht-form mdn-tenant" method="get" action="/agenda">`) {
+				if !strings.Contains(body, `<form class="utrecht-form mdn-tenant" method="get" action="/focusgroepen">`) {
 					t.Error("switcher is not a GET form back to the same page")
 				}
 			} else if tc.wantCurrent != "" && !strings.Contains(body, "Organisatie: "+tc.wantCurrent) {
@@ -360,7 +358,7 @@ func TestPagesHaveNoInlineStyleOrScript(t *testing.T) {
 	t.Parallel()
 	h := withIdentity(twoTenants, newSite(t, Config{DevLogin: true}).Handler())
 	forbidden := regexp.MustCompile(`(?i)<script|<style|\sstyle=|\son[a-z]+=|https?://`)
-	for _, path := range []string{"/", "/toegankelijkheid", "/privacy", "/agenda", "/bestaat-niet"} {
+	for _, path := range []string{"/", "/toegankelijkheid", "/privacy", "/peilingen", "/agenda", "/bestaat-niet"} {
 		_, body := get(t, h, httptest.NewRequest("GET", path, nil))
 		if m := forbidden.FindString(body); m != "" {
 			t.Errorf("%s holds %q: the CSP would block it, or it reaches another site", path, m)

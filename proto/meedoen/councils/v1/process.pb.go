@@ -214,7 +214,8 @@ type Process struct {
 	// only).
 	ReportPublishedTime *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=report_published_time,json=reportPublishedTime,proto3" json:"report_published_time,omitempty"`
 	// What the next phase still needs (output only): each unmet condition of
-	// its gate.
+	// its gate, as "<JSON pointer of the field>: <reason>", e.g.
+	// "/preciseQuestion: the precise question is not set".
 	NextGateUnmet []string `protobuf:"bytes,16,rep,name=next_gate_unmet,json=nextGateUnmet,proto3" json:"next_gate_unmet,omitempty"`
 	// When the process started (output only).
 	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`

@@ -302,7 +302,7 @@ func processMsg(p process.Process) *councilsv1.Process {
 		msg.ExecutedForms = append(msg.ExecutedForms, formMsg(f))
 	}
 	for _, c := range p.NextGateUnmet() {
-		msg.NextGateUnmet = append(msg.NextGateUnmet, c.Reason)
+		msg.NextGateUnmet = append(msg.NextGateUnmet, c.Path+": "+c.Reason)
 	}
 	return msg
 }

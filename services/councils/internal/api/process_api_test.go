@@ -163,7 +163,7 @@ func TestBeverwijksQuestionBecomesAProcessThatVelsenSeesOnlyWhenRegional(t *test
 	if p.GetPhase() != councilsv1.Phase_PHASE_EXECUTE {
 		t.Fatalf("phase %s, want execute", p.GetPhase())
 	}
-	wantUnmet := []string{"no form has brought in input yet: record a field activity, hold a focus-group session or close a poll for this process"}
+	wantUnmet := []string{"/executedForms: no form has brought in input yet: record a field activity, hold a focus-group session or close a poll for this process"}
 	if diff := cmp.Diff(wantUnmet, p.GetNextGateUnmet()); diff != "" {
 		t.Errorf("what analyse needs (-want +got):\n%s", diff)
 	}
