@@ -244,7 +244,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 	}()
 
-	if cfg.Dev && contains(targets, councils.Name) && signer != nil {
+	switch {
+	case !cfg.Dev || !contains(targets, councils.Name):
+	case signer == nil:
+		log.Warn("demo data not loaded: it is loaded through the API as an administrator, which needs MEEDOEN_INTERNAL_SIGNING_KEY in this process")
+	default:
 		if err := loadDemoData(ctx, councilsAddr, signer, tel, log); err != nil {
 			log.Error("loading demo data", "error", err)
 		}
