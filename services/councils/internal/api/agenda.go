@@ -47,7 +47,11 @@ func (s *Server) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQuestio
 		}
 	}
 	participants := in.GetScope().GetParticipatingMunicipalities()
-	dir, err := s.store.Directory(ctx, append([]string{tenant}, participants...)...)
+	names := []string{tenant}
+	for _, code := range participants {
+		names = append(names, strings.TrimSpace(code)) // as agenda.NewScope reads them
+	}
+	dir, err := s.store.Directory(ctx, names...)
 	if err != nil {
 		return nil, err
 	}
@@ -118,10 +122,7 @@ func (s *Server) GetQuestion(ctx context.Context, req *councilsv1.GetQuestionReq
 // first.
 func (s *Server) ListQuestions(ctx context.Context, req *councilsv1.ListQuestionsRequest) (*councilsv1.ListQuestionsResponse, error) {
 	var v errs.Violations
-	page, err := pageOf(req.GetLimit(), req.GetCursor())
-	if err != nil {
-		return nil, err
-	}
+	page := pageIn(&v, req.GetLimit(), req.GetCursor())
 	origin, ok := originOf(req.GetOrigin())
 	if !ok {
 		v.Add("origin", "must be solicited or unsolicited")

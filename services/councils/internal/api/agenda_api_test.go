@@ -139,6 +139,7 @@ func TestRaiseQuestionChecksWhoRaisesWhatWhere(t *testing.T) {
 			wantCode: errs.Invalid, wantPaths: []string{"/scope/tenant"}},
 		{name: "a Beverwijk officer asks the region with Beverwijk", ctx: beverwijkOfficer(), q: solicited("ijmond", "GM0375", "GM0453")},
 		{name: "the coordinator asks the region", ctx: ijmondCoord(), q: solicited("ijmond", "GM0453")},
+		{name: "codes with spaces around them", ctx: ijmondCoord(), q: solicited(" ijmond", " GM0453", "GM0375 ")},
 		{name: "Beverwijk's council raises its own", ctx: beverwijkMember(), q: unsolicited("GM0375")},
 		{name: "Beverwijk and Heemskerk raise one together", ctx: heemskerkChair(), q: unsolicited("ijmond", "GM0375", "GM0396")},
 
@@ -179,8 +180,8 @@ func TestRaiseQuestionChecksWhoRaisesWhatWhere(t *testing.T) {
 		})
 	}
 
-	if n := f.count(t, `SELECT count(*) FROM outbox WHERE subject LIKE 'meedoen.councils.%.question.raised'`); n != 7 {
-		t.Errorf("%d questions announced, want 7", n)
+	if n := f.count(t, `SELECT count(*) FROM outbox WHERE subject LIKE 'meedoen.councils.%.question.raised'`); n != 8 {
+		t.Errorf("%d questions announced, want 8", n)
 	}
 }
 
@@ -317,11 +318,12 @@ func TestListQuestionsShowsWhatTheCallerMaySee(t *testing.T) {
 	reg := f.raised(t, ijmondCoord(), solicited("ijmond", "GM0375", "GM0453")).GetId()
 
 	tests := []struct {
-		name     string
-		ctx      context.Context
-		req      *councilsv1.ListQuestionsRequest
-		want     []string
-		wantCode errs.Code
+		name      string
+		ctx       context.Context
+		req       *councilsv1.ListQuestionsRequest
+		want      []string
+		wantCode  errs.Code
+		wantPaths []string
 	}{
 		{name: "Beverwijk", ctx: beverwijkChair(), req: &councilsv1.ListQuestionsRequest{}, want: []string{reg, own, bev}},
 		{name: "Velsen", ctx: velsenMember(), req: &councilsv1.ListQuestionsRequest{}, want: []string{reg, vel}},
@@ -333,13 +335,22 @@ func TestListQuestionsShowsWhatTheCallerMaySee(t *testing.T) {
 		{name: "by theme", ctx: beverwijkChair(), req: &councilsv1.ListQuestionsRequest{Theme: "huishoudelijke-hulp"}, want: []string{own}},
 		{name: "open ones", ctx: beverwijkChair(), req: &councilsv1.ListQuestionsRequest{Status: councilsv1.QuestionStatus_QUESTION_STATUS_OPEN}, want: []string{reg, own, bev}},
 		{name: "an undefined origin", ctx: beverwijkChair(), req: &councilsv1.ListQuestionsRequest{Origin: 7}, wantCode: errs.Invalid},
-		{name: "too large a page", ctx: beverwijkChair(), req: &councilsv1.ListQuestionsRequest{Limit: 101}, wantCode: errs.Invalid},
+		{name: "too large a page", ctx: beverwijkChair(), req: &councilsv1.ListQuestionsRequest{Limit: 101}, wantCode: errs.Invalid,
+			wantPaths: []string{"limit"}},
+		{name: "every bad parameter at once", ctx: beverwijkChair(), req: &councilsv1.ListQuestionsRequest{Limit: 101, Origin: 7, Status: 9},
+			wantCode: errs.Invalid, wantPaths: []string{"limit", "origin", "status"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, err := f.srv.ListQuestions(tc.ctx, tc.req)
-			if code, _ := agendaProblem(err); code != tc.wantCode {
+			code, paths := agendaProblem(err)
+			if code != tc.wantCode {
 				t.Fatalf("error %v, want code %q", err, tc.wantCode)
+			}
+			if tc.wantPaths != nil {
+				if diff := cmp.Diff(tc.wantPaths, paths); diff != "" {
+					t.Errorf("fields (-want +got):\n%s", diff)
+				}
 			}
 			var got []string
 			for _, q := range resp.GetQuestions() {

@@ -1,6 +1,8 @@
 // Package api is the councils service's gRPC application layer: it turns
-// requests into domain calls and domain values into messages. Authorisation
-// is added with the gateway issue; until then every caller is trusted.
+// requests into domain calls and domain values into messages. The guard
+// (internal/auth) lets a caller reach a method by the policy's roles; the
+// methods then decide, per tenant, what the caller may see and change
+// (access.go).
 package api
 
 import (
@@ -121,14 +123,21 @@ func (s *Server) ListMunicipalities(ctx context.Context, req *councilsv1.ListMun
 }
 
 func pageOf(limit int32, cursor string) (store.Page, error) {
+	var v errs.Violations
+	page := pageIn(&v, limit, cursor)
+	return page, v.Err()
+}
+
+// pageIn is pageOf for a list with more parameters: it adds a bad limit to
+// v, so that it is reported with the others.
+func pageIn(v *errs.Violations, limit int32, cursor string) store.Page {
 	switch {
 	case limit == 0:
 		limit = defaultPageSize
 	case limit < 0 || limit > maxPageSize:
-		return store.Page{}, &errs.Error{Code: errs.Invalid, Message: "invalid input",
-			Fields: []errs.Field{{Path: "limit", Reason: fmt.Sprintf("must be between 1 and %d", maxPageSize)}}}
+		v.Add("limit", fmt.Sprintf("must be between 1 and %d", maxPageSize))
 	}
-	return store.Page{Limit: int(limit), Cursor: cursor}, nil
+	return store.Page{Limit: int(limit), Cursor: cursor}
 }
 
 func regionMsg(r region.Region) *councilsv1.Region {

@@ -67,10 +67,7 @@ func (s *Server) GetProcess(ctx context.Context, req *councilsv1.GetProcessReque
 // first.
 func (s *Server) ListProcesses(ctx context.Context, req *councilsv1.ListProcessesRequest) (*councilsv1.ListProcessesResponse, error) {
 	var v errs.Violations
-	page, err := pageOf(req.GetLimit(), req.GetCursor())
-	if err != nil {
-		return nil, err
-	}
+	page := pageIn(&v, req.GetLimit(), req.GetCursor())
 	origin, ok := originOf(req.GetOrigin())
 	if !ok {
 		v.Add("origin", "must be solicited or unsolicited")
@@ -196,7 +193,7 @@ func (s *Server) ListFieldActivities(ctx context.Context, req *councilsv1.ListFi
 }
 
 // DeclareInterest records a declaration of interest of a member of a
-// council the process concerns.
+// council the process concerns, made by that member.
 func (s *Server) DeclareInterest(ctx context.Context, req *councilsv1.DeclareInterestRequest) (*councilsv1.Declaration, error) {
 	id := caller(ctx)
 	p, err := s.workableProcess(ctx, id, req.GetId(), "declare interests in this process")
@@ -204,13 +201,18 @@ func (s *Server) DeclareInterest(ctx context.Context, req *councilsv1.DeclareInt
 		return nil, err
 	}
 	in := req.GetDeclaration()
-	memberCouncil, err := s.store.MemberCouncil(ctx, in.GetMemberId())
+	memberCouncil, memberSubject, err := s.store.MemberCouncil(ctx, in.GetMemberId())
 	if err != nil {
 		return nil, err
 	}
 	d, err := process.NewDeclaration(p, in.GetMemberId(), memberCouncil, in.GetStatement(), id.Subject, s.now())
 	if err != nil {
 		return nil, err
+	}
+	// A declaration speaks for the member, so only the member makes it: the
+	// roster links them to their login.
+	if memberSubject == "" || memberSubject != id.Subject {
+		return nil, forbidden("declare an interest for another member")
 	}
 	if err := s.store.Declare(ctx, d); err != nil {
 		return nil, err

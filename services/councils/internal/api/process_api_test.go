@@ -530,15 +530,17 @@ func TestDeclareInterestForMembersOfACouncilTakingPart(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	p := f.started(t, beverwijkOfficer(), ijmondCoord(), ijmondCoord(), solicited("ijmond", "GM0375", "GM0453")).GetId()
-	member := func(code string) string {
+	// member puts someone on the roster of code, with the login subject.
+	member := func(code, subject string) string {
 		id := uuid.NewString()
-		if _, err := f.pool.Exec(context.Background(), `INSERT INTO members (id, municipality_code, name, role, term_start, created_at, updated_at)
-VALUES ($1, $2, 'Lid', 'member', '2024-01-01', now(), now())`, id, code); err != nil {
+		if _, err := f.pool.Exec(context.Background(), `INSERT INTO members (id, municipality_code, name, role, term_start, subject, created_at, updated_at)
+VALUES ($1, $2, 'Lid', 'member', '2024-01-01', $3, now(), now())`, id, code, subject); err != nil {
 			t.Fatal(err)
 		}
 		return id
 	}
-	velsen, heemskerk := member("GM0453"), member("GM0396")
+	velsen, velsenChairs, heemskerk := member("GM0453", "cm-vel"), member("GM0453", "chair-vel"), member("GM0396", "cm-hee")
+	withoutLogin := member("GM0453", "")
 	tests := []struct {
 		name      string
 		ctx       context.Context
@@ -546,7 +548,12 @@ VALUES ($1, $2, 'Lid', 'member', '2024-01-01', now(), now())`, id, code); err !=
 		wantCode  errs.Code
 		wantPaths []string
 	}{
-		{name: "a Velsen member", ctx: velsenChair(), d: &councilsv1.Declaration{MemberId: velsen, Statement: "Werkt bij de thuiszorg"}},
+		{name: "a Velsen member for themselves", ctx: velsenMember(), d: &councilsv1.Declaration{MemberId: velsen, Statement: "Werkt bij de thuiszorg"}},
+		{name: "the Velsen chair for themselves", ctx: velsenChair(), d: &councilsv1.Declaration{MemberId: velsenChairs, Statement: "Bestuurslid van de voedselbank"}},
+		{name: "the Velsen chair for a member", ctx: velsenChair(), d: &councilsv1.Declaration{MemberId: velsen, Statement: "Werkt bij de thuiszorg"},
+			wantCode: errs.PermissionDenied},
+		{name: "a Velsen member for a member without a login", ctx: velsenMember(), d: &councilsv1.Declaration{MemberId: withoutLogin, Statement: "x"},
+			wantCode: errs.PermissionDenied},
 		{name: "a Heemskerk member", ctx: velsenChair(), d: &councilsv1.Declaration{MemberId: heemskerk, Statement: "Werkt bij de thuiszorg"},
 			wantCode: errs.Invalid, wantPaths: []string{"/memberId"}},
 		{name: "nobody, nothing", ctx: velsenChair(), d: &councilsv1.Declaration{MemberId: uuid.NewString()},
@@ -556,6 +563,7 @@ VALUES ($1, $2, 'Lid', 'member', '2024-01-01', now(), now())`, id, code); err !=
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			before := f.count(t, `SELECT count(*) FROM declarations`)
 			_, err := f.srv.DeclareInterest(tc.ctx, &councilsv1.DeclareInterestRequest{Id: p, Declaration: tc.d})
 			code, paths := agendaProblem(err)
 			if code != tc.wantCode {
@@ -564,14 +572,21 @@ VALUES ($1, $2, 'Lid', 'member', '2024-01-01', now(), now())`, id, code); err !=
 			if diff := cmp.Diff(tc.wantPaths, paths); diff != "" {
 				t.Errorf("fields (-want +got):\n%s", diff)
 			}
+			if after := f.count(t, `SELECT count(*) FROM declarations`); err != nil && after != before {
+				t.Error("a refused declaration was stored")
+			}
 		})
 	}
 	list, err := f.srv.ListDeclarations(beverwijkOfficer(), &councilsv1.ListDeclarationsRequest{Id: p})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(list.GetDeclarations()) != 1 || list.GetDeclarations()[0].GetMemberId() != velsen {
-		t.Errorf("declarations %v, want Velsen's member's one", list.GetDeclarations())
+	var got []string
+	for _, d := range list.GetDeclarations() {
+		got = append(got, d.GetMemberId())
+	}
+	if diff := cmp.Diff([]string{velsen, velsenChairs}, got); diff != "" {
+		t.Errorf("declarations (-want +got):\n%s", diff)
 	}
 	if _, err := f.srv.ListDeclarations(heemskerkMember(), &councilsv1.ListDeclarationsRequest{Id: p}); errs.CodeOf(err) != errs.NotFound {
 		t.Errorf("Heemskerk listing declarations gave %v, want not found", err)
@@ -586,10 +601,11 @@ func TestListProcessesFiltersAndPages(t *testing.T) {
 	f.takeUnsolicited(t, "GM0375")
 	c := f.started(t, beverwijkMember(), beverwijkChair(), beverwijkMember(), unsolicited("GM0375")).GetId()
 	tests := []struct {
-		name     string
-		req      *councilsv1.ListProcessesRequest
-		want     []string
-		wantCode errs.Code
+		name      string
+		req       *councilsv1.ListProcessesRequest
+		want      []string
+		wantCode  errs.Code
+		wantPaths []string
 	}{
 		{name: "all", req: &councilsv1.ListProcessesRequest{}, want: []string{c, b, a}},
 		{name: "in execute", req: &councilsv1.ListProcessesRequest{Phase: councilsv1.Phase_PHASE_EXECUTE}, want: []string{a}},
@@ -597,12 +613,20 @@ func TestListProcessesFiltersAndPages(t *testing.T) {
 		{name: "by theme", req: &councilsv1.ListProcessesRequest{Theme: "mantelzorg"}, want: []string{b, a}},
 		{name: "an undefined phase", req: &councilsv1.ListProcessesRequest{Phase: 12}, wantCode: errs.Invalid},
 		{name: "a made-up cursor", req: &councilsv1.ListProcessesRequest{Cursor: "eA"}, wantCode: errs.Invalid},
+		{name: "every bad parameter at once", req: &councilsv1.ListProcessesRequest{Limit: -1, Origin: 7, Phase: 12},
+			wantCode: errs.Invalid, wantPaths: []string{"limit", "origin", "phase"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, err := f.srv.ListProcesses(beverwijkMember(), tc.req)
-			if code, _ := agendaProblem(err); code != tc.wantCode {
+			code, paths := agendaProblem(err)
+			if code != tc.wantCode {
 				t.Fatalf("error %v, want code %q", err, tc.wantCode)
+			}
+			if tc.wantPaths != nil {
+				if diff := cmp.Diff(tc.wantPaths, paths); diff != "" {
+					t.Errorf("fields (-want +got):\n%s", diff)
+				}
 			}
 			var got []string
 			for _, p := range resp.GetProcesses() {

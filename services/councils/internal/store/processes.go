@@ -256,11 +256,20 @@ func readProcess(ctx context.Context, q querier, id string, forUpdate bool) (pro
 	if _, err := uuid.Parse(id); err != nil {
 		return process.Process{}, processNotFound(id)
 	}
-	sql := `SELECT ` + processColumns + ` ` + processFrom + ` WHERE p.id = $1`
 	if forUpdate {
-		sql += ` FOR UPDATE OF p`
+		// Lock in a statement of its own and read in the next: a locking read
+		// that had to wait returns the newest version of the locked row, but
+		// computes the forms and input of the sub-selects from its snapshot
+		// taken before the wait, and a change would write stale forms back.
+		err := q.QueryRow(ctx, `SELECT 1 FROM processes WHERE id = $1 FOR UPDATE`, id).Scan(new(int))
+		if errors.Is(err, pgx.ErrNoRows) {
+			return process.Process{}, processNotFound(id)
+		}
+		if err != nil {
+			return process.Process{}, fmt.Errorf("locking process %s: %w", id, err)
+		}
 	}
-	p, err := scanProcess(q.QueryRow(ctx, sql, id))
+	p, err := scanProcess(q.QueryRow(ctx, `SELECT `+processColumns+` `+processFrom+` WHERE p.id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return process.Process{}, processNotFound(id)
 	}
@@ -350,20 +359,20 @@ residents_reached, notes, recorded_by, created_at FROM field_activities WHERE pr
 }
 
 // MemberCouncil returns the CBS code of the council the member with id
-// sits on, or "" when there is no such member.
-func (s *Store) MemberCouncil(ctx context.Context, id string) (string, error) {
+// sits on and the member's login subject, or "" and "" when there is no
+// such member.
+func (s *Store) MemberCouncil(ctx context.Context, id string) (code, subject string, err error) {
 	if _, err := uuid.Parse(id); err != nil {
-		return "", nil
+		return "", "", nil
 	}
-	var code string
-	err := s.pool.QueryRow(ctx, `SELECT municipality_code FROM members WHERE id = $1`, id).Scan(&code)
+	err = s.pool.QueryRow(ctx, `SELECT municipality_code, subject FROM members WHERE id = $1`, id).Scan(&code, &subject)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", nil
+		return "", "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("reading council of member %s: %w", id, err)
+		return "", "", fmt.Errorf("reading council of member %s: %w", id, err)
 	}
-	return code, nil
+	return code, subject, nil
 }
 
 // Declare stores a declaration of interest and its events.

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/testkit"
 	"github.com/meedoen/meedoen/services/councils/internal/agenda"
 	"github.com/meedoen/meedoen/services/councils/internal/process"
 	"github.com/meedoen/meedoen/services/councils/internal/store"
@@ -290,17 +292,17 @@ func TestDeclarationsNeedAnExistingMember(t *testing.T) {
 	ctx := context.Background()
 	p := f.started(t, "GM0375")
 	member := uuid.Must(uuid.NewV7()).String()
-	if _, err := f.pool.Exec(ctx, `INSERT INTO members (id, municipality_code, name, role, term_start, created_at, updated_at)
-VALUES ($1, 'GM0375', 'Anna de Vries', 'member', '2024-01-01', now(), now())`, member); err != nil {
+	if _, err := f.pool.Exec(ctx, `INSERT INTO members (id, municipality_code, name, role, term_start, subject, created_at, updated_at)
+VALUES ($1, 'GM0375', 'Anna de Vries', 'member', '2024-01-01', 'cm-anna', now(), now())`, member); err != nil {
 		t.Fatal(err)
 	}
-	code, err := f.st.MemberCouncil(ctx, member)
-	if err != nil || code != "GM0375" {
-		t.Fatalf("member's council %q (%v), want GM0375", code, err)
+	code, subject, err := f.st.MemberCouncil(ctx, member)
+	if err != nil || code != "GM0375" || subject != "cm-anna" {
+		t.Fatalf("member's council %q and subject %q (%v), want GM0375 and cm-anna", code, subject, err)
 	}
 	for _, unknown := range []string{"", "nobody", uuid.Must(uuid.NewV7()).String()} {
-		if code, err := f.st.MemberCouncil(ctx, unknown); err != nil || code != "" {
-			t.Errorf("council of unknown member %q: %q (%v), want none", unknown, code, err)
+		if code, subject, err := f.st.MemberCouncil(ctx, unknown); err != nil || code != "" || subject != "" {
+			t.Errorf("council of unknown member %q: %q, %q (%v), want none", unknown, code, subject, err)
 		}
 	}
 	d, err := process.NewDeclaration(p, member, code, "Vrijwilliger bij de voedselbank", "sec-1", time.Now())
@@ -362,5 +364,58 @@ func TestProcessesListsOnlyWhatTheCallerMaySee(t *testing.T) {
 				t.Errorf("processes (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// A change that waited for another's row lock must see what the other
+// stored, forms and input included: otherwise it writes back the forms it
+// read before and undoes the other's choice.
+func TestAChangeThatWaitedSeesTheChangeItWaitedFor(t *testing.T) {
+	t.Parallel()
+	f := newAgendaStore(t)
+	ctx := context.Background()
+	p := f.started(t, "GM0375")
+
+	locked, release := make(chan struct{}), make(chan struct{})
+	planned := make(chan error, 1)
+	go func() {
+		_, err := f.change(p.ID(), func(p *process.Process) error {
+			close(locked)
+			<-release
+			return p.SetPlan(process.Plan{PreciseQuestion: "Wat mist u?", Approach: "Gesprekken", TargetGroup: "Mantelzorgers",
+				Forms: []process.FormKind{process.Visit}}, time.Now())
+		})
+		planned <- err
+	}()
+	<-locked
+	moved := make(chan error, 1)
+	go func() {
+		_, err := f.change(p.ID(), func(p *process.Process) error { return p.MoveTo(process.Concretise, "", "cm-2", time.Now()) })
+		moved <- err
+	}()
+	// The move has started and waits for the plan's lock.
+	testkit.CheckFor(t, 10*time.Second, 10*time.Millisecond, func() error {
+		if n := f.count(t, `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`); n != 1 {
+			return fmt.Errorf("%d sessions wait for a lock, want 1", n)
+		}
+		return nil
+	})
+	close(release)
+	if err := <-planned; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-moved; err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := f.st.Process(ctx, p.ID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Phase() != process.Concretise || got.PreciseQuestion() != "Wat mist u?" {
+		t.Errorf("process in %s with precise question %q, want both changes", got.Phase(), got.PreciseQuestion())
+	}
+	if diff := cmp.Diff([]process.FormKind{process.Visit}, got.Forms()); diff != "" {
+		t.Errorf("forms after both changes (-want +got):\n%s", diff)
 	}
 }
