@@ -220,6 +220,18 @@ func parseAddr(s string) netip.Addr {
 	return a.Unmap()
 }
 
+// Limit applies the API's rate limit to next, a handler outside the API
+// whose every request costs a call elsewhere: the login callback redeems a
+// code at the identity provider, and anyone may call it. It shares the
+// API's buckets, so a client's calls there and here count together.
+func (g *Gateway) Limit(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if g.limit(w, r) {
+			next.ServeHTTP(w, r)
+		}
+	})
+}
+
 // limit applies the rate limit to r. It sets the RateLimit headers and, if
 // the client has to wait, answers 429 and returns false.
 func (g *Gateway) limit(w http.ResponseWriter, r *http.Request) bool {

@@ -265,3 +265,23 @@ func TestRateLimitOverHTTP(t *testing.T) {
 		t.Errorf("after waiting as told: status %d, want 200", resp.StatusCode)
 	}
 }
+
+func TestLimitGuardsHandlersOutsideTheAPI(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t, Config{RateLimit: RateLimit{AnonymousPerMinute: 60, Burst: 1}})
+	ts.gateway.limiter.now = (&fakeClock{t: fixedTime}).now
+	var reached int
+	h := ts.gateway.Limit(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { reached++ }))
+	var got []int
+	for range 2 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, requestBy("", "192.0.2.1:1234"))
+		got = append(got, w.Code)
+	}
+	if diff := cmp.Diff([]int{http.StatusOK, http.StatusTooManyRequests}, got); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	if reached != 1 {
+		t.Errorf("the guarded handler ran %d times, want 1", reached)
+	}
+}

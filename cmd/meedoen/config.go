@@ -64,7 +64,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.Target, "target", config.Env("MEEDOEN_TARGET", "all"), "component(s) to run: all, or a comma-separated list of "+strings.Join(components, ", "))
 	fs.StringVar(&c.DataDir, "data-dir", config.Env("MEEDOEN_DATA_DIR", "./var"), "directory for the embedded NATS store (nats/) and PostgreSQL cluster (pg/)")
 	fs.StringVar(&c.HTTPAddr, "http-addr", config.Env("MEEDOEN_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address for web, API, /healthz, /readyz and /metrics; port 0 picks a free one")
-	fs.BoolVar(&c.Dev, "dev", config.EnvBool("MEEDOEN_DEV", false), "development mode: load the IJmond demo data")
+	fs.BoolVar(&c.Dev, "dev", config.EnvBool("MEEDOEN_DEV", false), "development mode: load the IJmond demo data and, without -oidc-issuer, serve an identity provider at /dev/oidc where anyone can log in as any demo user, admin included")
 	fs.StringVar(&c.LogLevel, "log-level", config.Env("MEEDOEN_LOG_LEVEL", "info"), "log level: debug, info, warn or error")
 	fs.StringVar(&c.DatabaseURL, "database-url", config.Env("DATABASE_URL", ""), "PostgreSQL URL; empty in -target=all starts a private cluster under -data-dir")
 	fs.StringVar(&c.NATSURL, "nats-url", config.Env("NATS_URL", ""), "NATS URL; empty in -target=all starts an embedded server under -data-dir")

@@ -26,7 +26,8 @@ const devIssuerPath = "/dev/oidc"
 // base is the public base URL, without a trailing slash.
 func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base string, councils grpc.ClientConnInterface, log *slog.Logger) error {
 	issuer := cfg.OIDCIssuer
-	if issuer == "" && cfg.Dev {
+	devProvider := issuer == "" && cfg.Dev
+	if devProvider {
 		issuer = base + devIssuerPath
 		provider, err := devidp.New(issuer, devidp.DemoUsers())
 		if err != nil {
@@ -35,7 +36,22 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		mux.Handle(devIssuerPath+"/", http.StripPrefix(devIssuerPath, provider.Handler()))
 		log.Warn("development identity provider enabled: anyone can log in as any demo user", "issuer", issuer)
 	}
+	secureCookies := strings.HasPrefix(base, "https://")
 	sessionKey, err := sessionKey(cfg.SessionKey)
+	if err != nil {
+		return err
+	}
+
+	proxies, err := parsePrefixes(cfg.TrustedProxies)
+	if err != nil {
+		return err
+	}
+	gw, err := gateway.New(ctx, gateway.Config{
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		APIVersion:     apiVersion,
+		RateLimit:      gateway.RateLimit{PerMinute: cfg.RateLimit, AnonymousPerMinute: cfg.AnonymousRateLimit},
+		TrustedProxies: proxies,
+	}, gateway.Conns{Councils: councils}, log)
 	if err != nil {
 		return err
 	}
@@ -53,35 +69,24 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 			Audience:      "meedoen-api",
 			RolesClaim:    cfg.OIDCRolesClaim,
 			SessionKey:    sessionKey,
-			SecureCookies: strings.HasPrefix(base, "https://"),
+			SecureCookies: secureCookies,
 		}, log)
 		if err != nil {
 			return err
 		}
 		mux.Handle("GET /auth/login", authn.LoginHandler())
-		mux.Handle("GET /auth/callback", authn.CallbackHandler())
+		// Every callback redeems a code at the provider.
+		mux.Handle("GET /auth/callback", gw.Limit(authn.CallbackHandler()))
 		mux.Handle("POST /auth/logout", authn.LogoutHandler())
 		authenticate = authn.Middleware
 	}
 
-	proxies, err := parsePrefixes(cfg.TrustedProxies)
-	if err != nil {
-		return err
-	}
-	gw, err := gateway.New(ctx, gateway.Config{
-		MaxBodyBytes:   cfg.MaxBodyBytes,
-		APIVersion:     apiVersion,
-		RateLimit:      gateway.RateLimit{PerMinute: cfg.RateLimit, AnonymousPerMinute: cfg.AnonymousRateLimit},
-		TrustedProxies: proxies,
-	}, gateway.Conns{Councils: councils}, log)
-	if err != nil {
-		return err
-	}
 	site, err := web.New(web.Config{
-		APIVersion:  apiVersion,
-		DevLogin:    cfg.Dev,
-		TenantNames: demoTenantNames(),
-		Councils:    councilsv1.NewCouncilsServiceClient(councils),
+		APIVersion:    apiVersion,
+		DevLogin:      devProvider, // demo accounts exist only at the development provider
+		SecureCookies: secureCookies,
+		TenantNames:   demoTenantNames(),
+		Councils:      councilsv1.NewCouncilsServiceClient(councils),
 	}, log)
 	if err != nil {
 		return err

@@ -214,6 +214,12 @@ func (a *Authenticator) fetchDiscovery(ctx context.Context) (*discovered, error)
 	}
 	ep := p.Endpoint()
 	ep.AuthStyle = style
+	// The key set gets a client of its own, whose transport limits how
+	// often it asks the provider: see jwksThrottle.
+	keysClient := *a.cfg.HTTPClient
+	keysClient.Transport = newJWKSThrottle(keysClient.Transport)
+	// Like go-oidc's own key set, it outlives this request's context.
+	keysCtx := oidc.ClientContext(context.Background(), &keysClient)
 	return &discovered{
 		oauth: oauth2.Config{
 			ClientID:     a.cfg.ClientID,
@@ -222,8 +228,8 @@ func (a *Authenticator) fetchDiscovery(ctx context.Context) (*discovered, error)
 			RedirectURL:  a.cfg.RedirectURL,
 			Scopes:       []string{oidc.ScopeOpenID, "profile"},
 		},
-		idTokens:   p.Verifier(&oidc.Config{ClientID: a.cfg.ClientID}),
-		bearers:    p.Verifier(&oidc.Config{SkipClientIDCheck: true}),
+		idTokens:   p.VerifierContext(keysCtx, &oidc.Config{ClientID: a.cfg.ClientID}),
+		bearers:    p.VerifierContext(keysCtx, &oidc.Config{SkipClientIDCheck: true}),
 		endSession: meta.EndSession,
 	}, nil
 }

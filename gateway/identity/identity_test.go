@@ -40,6 +40,8 @@ type env struct {
 	logs   *syncBuffer
 	// reached counts requests that got past the middleware.
 	reached atomic.Int64
+	// jwksFetches counts requests for the provider's key set.
+	jwksFetches atomic.Int64
 }
 
 type envOption func(*identity.Config, *[]devidp.User)
@@ -94,7 +96,12 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	e.idp = idp
 	// Mounted after identity.New, as in the binary, where the provider
 	// comes up with the server that New precedes.
-	e.mux.Handle("/dev/oidc/", http.StripPrefix("/dev/oidc", idp.Handler()))
+	e.mux.Handle("/dev/oidc/", http.StripPrefix("/dev/oidc", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/jwks" {
+			e.jwksFetches.Add(1)
+		}
+		idp.Handler().ServeHTTP(w, r)
+	})))
 	return e
 }
 
@@ -461,6 +468,42 @@ func TestBearerTokens(t *testing.T) {
 				t.Error("the next handler ran for a refused token")
 			}
 		})
+	}
+}
+
+// Anyone can send a token with the provider's issuer, a future expiry and
+// a key the gateway does not know; verifying it must not cost a request to
+// the provider every time.
+func TestForgedBearerTokensDoNotFloodTheProvider(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	impostor, err := devidp.New(e.issuer, devidp.DemoUsers())
+	if err != nil {
+		t.Fatal(err)
+	}
+	bearer := func(p *devidp.Provider) func(*http.Request) {
+		tok, err := p.IssueToken(velsenCM, devidp.APIAudience, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return func(r *http.Request) { r.Header.Set("Authorization", "Bearer "+tok) }
+	}
+	if got := e.whoami(t, e.srv.Client(), bearer(e.idp)); got == nil {
+		t.Fatal("a genuine token was refused")
+	}
+	before := e.jwksFetches.Load()
+	forged := bearer(impostor)
+	for range 20 {
+		req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/whoami", nil)
+		forged(req)
+		resp, body := do(t, e.srv.Client(), req)
+		wantStatus(t, resp, body, http.StatusUnauthorized)
+	}
+	if n := e.jwksFetches.Load() - before; n > 1 {
+		t.Errorf("20 forged tokens made %d requests for the provider's keys, want at most 1", n)
+	}
+	if got := e.whoami(t, e.srv.Client(), bearer(e.idp)); got == nil {
+		t.Error("a genuine token was refused after the forged ones")
 	}
 }
 

@@ -73,9 +73,9 @@ func supported(lang string) bool {
 
 // language picks the language for r: a ?lang= link, which it also remembers
 // in a cookie, else the cookie, else Dutch.
-func language(w http.ResponseWriter, r *http.Request) string {
+func (s *Site) language(w http.ResponseWriter, r *http.Request) string {
 	if q := r.URL.Query().Get("lang"); supported(q) {
-		setPreference(w, r, langCookie, q)
+		s.setPreference(w, r, langCookie, q)
 		return q
 	}
 	if c, err := r.Cookie(langCookie); err == nil && supported(c.Value) {
@@ -86,14 +86,14 @@ func language(w http.ResponseWriter, r *http.Request) string {
 
 // setPreference stores a display preference for a year. The cookies hold
 // choices, not secrets, but scripts have no business with them either.
-func setPreference(w http.ResponseWriter, r *http.Request, name, value string) {
+func (s *Site) setPreference(w http.ResponseWriter, r *http.Request, name, value string) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     name,
 		Value:    value,
 		Path:     "/",
 		MaxAge:   365 * 24 * 60 * 60,
 		HttpOnly: true,
-		Secure:   r.TLS != nil,
+		Secure:   s.cfg.SecureCookies || r.TLS != nil,
 		SameSite: http.SameSiteLaxMode,
 	})
 }

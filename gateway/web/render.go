@@ -132,14 +132,15 @@ func (s *Site) page(name string, fill handlerFunc) http.Handler {
 // switch, tenant switcher, login) lead back to: the request's path, except
 // for a form shown again after a POST to an action's URL.
 func (s *Site) newView(w http.ResponseWriter, r *http.Request, pagePath string) *view {
-	lang := language(w, r)
+	lang := s.language(w, r)
+	link := linkTo(pagePath)
 	v := &view{
 		Lang:         lang,
-		Path:         pagePath,
+		Path:         link,
 		DevLogin:     s.cfg.DevLogin,
 		APIVersion:   s.cfg.APIVersion,
 		ContactEmail: s.cfg.ContactEmail,
-		LoginURL:     "/auth/login?returnTo=" + url.QueryEscape(pagePath),
+		LoginURL:     "/auth/login?returnTo=" + url.QueryEscape(link),
 	}
 	for _, sec := range sections {
 		v.Nav = append(v.Nav, navLink{Key: sec.key, Path: sec.path, Current: sec.path == pagePath})
@@ -159,7 +160,7 @@ func (s *Site) newView(w http.ResponseWriter, r *http.Request, pagePath string) 
 			v.OtherLangs = append(v.OtherLangs, langLink{
 				Lang: l,
 				Name: s.cats[l]["lang.name"],
-				URL:  pagePath + "?" + keep.Encode(),
+				URL:  link + "?" + keep.Encode(),
 			})
 		}
 	}
@@ -192,6 +193,18 @@ func (s *Site) newView(w http.ResponseWriter, r *http.Request, pagePath string) 
 		}
 	}
 	return v
+}
+
+// linkTo writes a path of this site as a link to it. The path is the
+// decoded one, so it is escaped again: a "?" in it would start the query,
+// and a leading "//" (what a request for /%2F%2Fhost has, which ServeMux
+// does not clean) would make browsers go to another host.
+func linkTo(pagePath string) string {
+	p := (&url.URL{Path: pagePath}).EscapedPath()
+	if strings.HasPrefix(p, "//") {
+		p = "/%2F" + p[2:]
+	}
+	return p
 }
 
 // render executes the page into a buffer first, so a template error becomes

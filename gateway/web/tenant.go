@@ -34,7 +34,7 @@ func (s *Site) chooseTenant(w http.ResponseWriter, r *http.Request, id auth.Iden
 	}
 	if q := r.URL.Query().Get("tenant"); q != "" {
 		if slices.Contains(c.options, q) {
-			setPreference(w, r, tenantCookie, q)
+			s.setPreference(w, r, tenantCookie, q)
 			c.current = q
 			return c
 		}

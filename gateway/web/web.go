@@ -38,6 +38,10 @@ type Config struct {
 	// TenantNames maps tenant codes (GM0453, ijmond) to display names
 	// (Velsen, IJmond); a tenant without a name shows its code.
 	TenantNames map[string]string
+	// SecureCookies sets the Secure flag on the site's cookies even when a
+	// request arrives over plain HTTP, as it does behind a proxy that ends
+	// TLS; set it when the public URL is https.
+	SecureCookies bool
 	// ContactEmail is where people report accessibility problems and ask
 	// about privacy; empty points them to their municipality instead.
 	ContactEmail string

@@ -169,6 +169,41 @@ func TestLanguageChoice(t *testing.T) {
 	}
 }
 
+// Behind a proxy that ends TLS the site sees plain HTTP; the public URL
+// being https (Config.SecureCookies) must still make its cookies Secure.
+func TestPreferenceCookiesAreSecure(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		secure     bool
+		tls        bool
+		wantSecure bool
+	}{
+		{name: "plain-HTTP development", wantSecure: false},
+		{name: "TLS at the site", tls: true, wantSecure: true},
+		{name: "https public URL behind a proxy", secure: true, wantSecure: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := withIdentity(twoTenants, newSite(t, Config{SecureCookies: tc.secure}).Handler())
+			target := "http://meedoen.test/privacy?lang=en&tenant=ijmond"
+			if tc.tls {
+				target = "https://meedoen.test/privacy?lang=en&tenant=ijmond"
+			}
+			resp, _ := get(t, h, httptest.NewRequest("GET", target, nil))
+			got := map[string]bool{}
+			for _, c := range resp.Cookies() {
+				got[c.Name] = c.Secure
+			}
+			want := map[string]bool{langCookie: tc.wantSecure, tenantCookie: tc.wantSecure}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Secure per cookie (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestLanguageSwitchLinksToTheSamePage(t *testing.T) {
 	t.Parallel()
 	h := newSite(t, Config{}).Handler()
@@ -182,6 +217,38 @@ func TestLanguageSwitchLinksToTheSamePage(t *testing.T) {
 	want = `href="/privacy?lang=nl" lang="nl" hreflang="nl">Nederlands</a>`
 	if !strings.Contains(body, want) {
 		t.Errorf("English page lacks the switch %s", want)
+	}
+}
+
+// A request for /%2F%2Fevil.example has the path //evil.example, which
+// ServeMux does not clean; links back to the page (the language switch, the
+// tenant switcher) must not turn into links to that host.
+func TestLinksBackToThePageStayOnTheSite(t *testing.T) {
+	t.Parallel()
+	h := withIdentity(twoTenants, newSite(t, Config{}).Handler())
+	tests := []struct {
+		name       string
+		target     string
+		wantSwitch string // the language switch's link
+	}{
+		{name: "encoded slashes", target: "/%2F%2Fevil.example", wantSwitch: "/%2F/evil.example?lang=en"},
+		{name: "encoded slash and backslash", target: "/%2F%5Cevil.example", wantSwitch: "/%2F%5Cevil.example?lang=en"},
+		{name: "encoded question mark", target: "/nergens%3Fx", wantSwitch: "/nergens%3Fx?lang=en"},
+	}
+	linkRE := regexp.MustCompile(`(href|action)="([^"]*)"`)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, body := get(t, h, httptest.NewRequest("GET", tc.target, nil))
+			for _, m := range linkRE.FindAllStringSubmatch(body, -1) {
+				if link := m[2]; strings.HasPrefix(link, "//") || strings.HasPrefix(link, `/\`) {
+					t.Errorf("%s=%q leads to another host", m[1], link)
+				}
+			}
+			if want := `href="` + tc.wantSwitch + `" lang="en"`; !strings.Contains(body, want) {
+				t.Errorf("page lacks the language switch %s", want)
+			}
+		})
 	}
 }
 

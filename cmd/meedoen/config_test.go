@@ -1,0 +1,38 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/meedoen/meedoen/internal/config"
+)
+
+// The configuration printed at start goes to the logs: no secret may be in
+// it, only whether it was given.
+func TestPrintedConfigurationHidesSecrets(t *testing.T) {
+	t.Parallel()
+	secrets := map[string]string{
+		"-internal-signing-key": "SIGNINGKEY",
+		"-oidc-client-secret":   "CLIENTSECRET",
+		"-session-key":          "SESSIONKEY",
+		"-database-url":         "postgres://app:DBPASSWORD@db/meedoen",
+		"-nats-url":             "nats://app:NATSPASSWORD@nats:4222",
+	}
+	var args []string
+	for flag, value := range secrets {
+		args = append(args, flag+"="+value)
+	}
+	cfg, err := parseConfig(args, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	config.Print(&out, "configuration:", cfg)
+	for _, leak := range []string{"SIGNINGKEY", "CLIENTSECRET", "SESSIONKEY", "DBPASSWORD", "NATSPASSWORD"} {
+		if strings.Contains(out.String(), leak) {
+			t.Errorf("printed configuration shows %s:\n%s", leak, out.String())
+		}
+	}
+}
