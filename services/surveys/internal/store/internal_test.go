@@ -1,0 +1,4 @@
+package store
+
+// PollLockKey lets tests hold a poll's lock as a submit in flight does.
+var PollLockKey = pollLockKey

@@ -1,0 +1,132 @@
+package store_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/services/surveys/internal/store"
+)
+
+const (
+	anna  = "01957a3c-2b1e-7c00-8000-0000000000a1"
+	bram  = "01957a3c-2b1e-7c00-8000-0000000000b2"
+	chris = "01957a3c-2b1e-7c00-8000-0000000000c3"
+)
+
+func TestInvitationsKeepOnlyTheHashOfTheirToken(t *testing.T) {
+	t.Parallel()
+	f := newStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	p := openPoll(t, f, sharedSpec(t, "mantelzorg", now), now)
+
+	issued, err := f.st.CreateInvitations(ctx, p.ID(), []store.Invitee{
+		{PanelMemberID: anna, Municipality: "GM0453"},
+		{PanelMemberID: bram, Municipality: "GM0375"},
+		{Municipality: "GM0396"}, // on paper, no panel member
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(issued) != 3 {
+		t.Fatalf("%d invitations issued, want 3", len(issued))
+	}
+	for _, inv := range issued {
+		got, err := f.st.InvitationByToken(ctx, inv.Token)
+		if err != nil {
+			t.Fatalf("InvitationByToken: %v", err)
+		}
+		if diff := cmp.Diff(inv.Invitation, got); diff != "" {
+			t.Errorf("invitation read by its token (-want +got):\n%s", diff)
+		}
+		hash := sha256.Sum256([]byte(inv.Token))
+		if n := f.count(t, `SELECT count(*) FROM invitations WHERE token_hash = $1`, hash[:]); n != 1 {
+			t.Errorf("%d invitations stored under the token's hash, want 1", n)
+		}
+		if n := f.count(t, `SELECT count(*) FROM invitations i WHERE strpos(i::text, $1) > 0`, inv.Token); n != 0 {
+			t.Errorf("the token itself is stored")
+		}
+	}
+
+	// Inviting the panel again invites only its new member.
+	again, err := f.st.CreateInvitations(ctx, p.ID(), []store.Invitee{
+		{PanelMemberID: bram, Municipality: "GM0375"},
+		{PanelMemberID: chris, Municipality: "GM0453"},
+		{PanelMemberID: chris, Municipality: "GM0453"},
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 1 || again[0].PanelMemberID != chris {
+		t.Errorf("inviting again issued %+v, want one invitation, for the new member", again)
+	}
+	if n := f.count(t, `SELECT count(*) FROM invitations`); n != 4 {
+		t.Errorf("%d invitations stored, want 4", n)
+	}
+}
+
+func TestCreateInvitationsRefusesWhatDoesNotFit(t *testing.T) {
+	t.Parallel()
+	f := newStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	local := openPoll(t, f, flashSpec("velsen", now), now)
+	shared := openPoll(t, f, sharedSpec(t, "ijmond", now), now)
+
+	tests := []struct {
+		name      string
+		pollID    string
+		invitees  []store.Invitee
+		wantCode  errs.Code
+		wantPaths []string
+	}{
+		{"an unknown poll", "01957a3c-2b1e-7c00-8000-00000000dead", []store.Invitee{{}}, errs.NotFound, nil},
+		{"a municipality outside a local poll", local.ID(), []store.Invitee{{Municipality: "GM0375"}}, errs.Invalid, []string{"/invitees/0/municipality"}},
+		{"a shared poll's invitee without a municipality", shared.ID(), []store.Invitee{{Municipality: "GM0453"}, {PanelMemberID: anna}}, errs.Invalid, []string{"/invitees/1/municipality"}},
+		{"a panel member id that is none", shared.ID(), []store.Invitee{{PanelMemberID: "anna", Municipality: "GM0453"}}, errs.Invalid, []string{"/invitees/0/panelMemberId"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			issued, err := f.st.CreateInvitations(ctx, tc.pollID, tc.invitees, now)
+			if codeOf(err) != tc.wantCode {
+				t.Fatalf("CreateInvitations: %v, want code %q", err, tc.wantCode)
+			}
+			if diff := cmp.Diff(tc.wantPaths, fieldPaths(err)); diff != "" {
+				t.Errorf("fields named (-want +got):\n%s", diff)
+			}
+			if issued != nil {
+				t.Errorf("issued %d invitations with an error", len(issued))
+			}
+		})
+	}
+	if n := f.count(t, `SELECT count(*) FROM invitations`); n != 0 {
+		t.Errorf("%d invitations stored, want none", n)
+	}
+
+	// A local poll's invitee may leave the municipality to the poll.
+	issued, err := f.st.CreateInvitations(ctx, local.ID(), []store.Invitee{{}}, now)
+	if err != nil || len(issued) != 1 || issued[0].Municipality != "GM0453" {
+		t.Errorf("CreateInvitations for a local poll: %+v, %v; want one invitation for GM0453", issued, err)
+	}
+}
+
+func TestInvitationByTokenFindsNothingForAForeignToken(t *testing.T) {
+	t.Parallel()
+	f := newStore(t)
+	ctx := context.Background()
+	for name, token := range map[string]string{
+		"empty":                      "",
+		"not base64url":              "not a token!",
+		"too short":                  "abc",
+		"well-formed but not issued": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	} {
+		if _, err := f.st.InvitationByToken(ctx, token); codeOf(err) != errs.NotFound {
+			t.Errorf("%s token: %v, want not found", name, err)
+		}
+	}
+}

@@ -1,0 +1,237 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/services/surveys/internal/poll"
+)
+
+// Visibility is whose polls a caller may see: everything (a platform-wide
+// grant), or those of Tenants: the polls whose tenant is one of them, and
+// the shared ones any of them takes part in.
+type Visibility struct {
+	All     bool
+	Tenants []string
+}
+
+// PollFilter narrows a list of polls. Empty fields do not filter.
+type PollFilter struct {
+	Visibility
+	// Tenant keeps the polls of one municipality, including the shared ones
+	// it takes part in, or of one region.
+	Tenant    string
+	ProcessID string
+	Status    poll.Status
+}
+
+// PollChange turns a poll, read with its row locked, into its changed self
+// and the events that announce the change.
+type PollChange func(poll.Poll) (poll.Poll, []events.Event, error)
+
+const pollColumns = `id::text, process_id::text, tenant, participants, kind, coalesce(slug, ''), status,
+opens_at, closes_at, cancel_reason, definition, created_by, created_at, updated_at`
+
+// CreatePoll stores p and its events. A slug that another poll has is a
+// Conflict naming /slug.
+func (s *Store) CreatePoll(ctx context.Context, p poll.Poll, evs ...events.Event) error {
+	r := p.Record()
+	def, err := encodeDefinition(r)
+	if err != nil {
+		return err
+	}
+	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `INSERT INTO polls (id, process_id, tenant, participants, kind, slug, status,
+opens_at, closes_at, cancel_reason, definition, created_by, created_at, updated_at)
+VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10, $11, $12, $13, $14)`,
+			r.ID, r.ProcessID, r.Tenant, textArray(r.Participants), string(r.Kind), r.Slug, string(r.Status),
+			timeOrNull(r.OpensAt), timeOrNull(r.ClosesAt), r.CancelReason, def, r.CreatedBy, r.CreatedAt, r.UpdatedAt)
+		switch {
+		case isUniqueViolation(err, "polls_slug_key"):
+			return slugTaken(r.Slug)
+		case isUniqueViolation(err, "polls_pkey"):
+			return errs.New(errs.Conflict, "poll %s already exists", r.ID)
+		case err != nil:
+			return fmt.Errorf("inserting poll: %w", err)
+		}
+		return events.Enqueue(ctx, tx, evs...)
+	})
+}
+
+// UpdatePoll changes the poll with id. It holds the poll's lock alone
+// while change runs, so concurrent changes of one poll serialise, their
+// events reach the outbox in commit order, and a poll closes only once the
+// submits in flight have committed, while later submits wait and then
+// find it closed (see SubmitResponse).
+func (s *Store) UpdatePoll(ctx context.Context, id string, change PollChange) (poll.Poll, error) {
+	if err := checkID("poll", id); err != nil {
+		return poll.Poll{}, err
+	}
+	var out poll.Poll
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// An advisory lock rather than the row's: PostgreSQL queues new
+		// shared holders behind a waiting exclusive one, so a stream of
+		// submits cannot keep a poll from closing, as the key-share locks
+		// they take on the row could.
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, pollLockKey(id)); err != nil {
+			return fmt.Errorf("locking poll %s: %w", id, err)
+		}
+		p, err := readPoll(ctx, tx, `SELECT `+pollColumns+` FROM polls WHERE id = $1 FOR NO KEY UPDATE`, id)
+		if err != nil {
+			return err
+		}
+		p, evs, err := change(p)
+		if err != nil {
+			return err
+		}
+		r := p.Record()
+		if r.ID != id {
+			return fmt.Errorf("updating poll %s: the change returned poll %s", id, r.ID)
+		}
+		def, err := encodeDefinition(r)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE polls SET slug = NULLIF($2, ''), status = $3, opens_at = $4, closes_at = $5,
+cancel_reason = $6, definition = $7, updated_at = $8 WHERE id = $1`,
+			id, r.Slug, string(r.Status), timeOrNull(r.OpensAt), timeOrNull(r.ClosesAt), r.CancelReason, def, r.UpdatedAt)
+		if isUniqueViolation(err, "polls_slug_key") {
+			return slugTaken(r.Slug)
+		}
+		if err != nil {
+			return fmt.Errorf("updating poll %s: %w", id, err)
+		}
+		out = p
+		return events.Enqueue(ctx, tx, evs...)
+	})
+	return out, err
+}
+
+// pollLockKey is the advisory lock that orders submits and changes of one
+// poll: a hash of its id, in a namespace of its own.
+func pollLockKey(pollID string) int64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte("meedoen/surveys/poll/" + pollID))
+	return int64(h.Sum64())
+}
+
+func slugTaken(slug string) error {
+	return &errs.Error{Code: errs.Conflict, Message: "the link is taken",
+		Fields: []errs.Field{{Path: "/slug", Reason: fmt.Sprintf("%q is the link of another poll", slug)}}}
+}
+
+// Poll returns the poll with id.
+func (s *Store) Poll(ctx context.Context, id string) (poll.Poll, error) {
+	if err := checkID("poll", id); err != nil {
+		return poll.Poll{}, err
+	}
+	return readPoll(ctx, s.pool, `SELECT `+pollColumns+` FROM polls WHERE id = $1`, id)
+}
+
+// PollBySlug returns the poll whose open link is /p/{slug}.
+func (s *Store) PollBySlug(ctx context.Context, slug string) (poll.Poll, error) {
+	if slug == "" {
+		return poll.Poll{}, errs.New(errs.NotFound, "poll %q not found", slug)
+	}
+	p, err := readPoll(ctx, s.pool, `SELECT `+pollColumns+` FROM polls WHERE slug = $1`, slug)
+	if errs.CodeOf(err) == errs.NotFound {
+		return poll.Poll{}, errs.New(errs.NotFound, "poll %q not found", slug)
+	}
+	return p, err
+}
+
+// Polls lists the polls f lets through, newest first.
+func (s *Store) Polls(ctx context.Context, f PollFilter, p Page) ([]poll.Poll, string, error) {
+	before, err := decodeIDCursor(p.Cursor)
+	if err != nil {
+		return nil, "", err
+	}
+	var process *string
+	if f.ProcessID != "" {
+		if err := checkID("process", f.ProcessID); err != nil {
+			return nil, "", invalid("processId", "must be the id (a UUID) of a participation process")
+		}
+		process = &f.ProcessID
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+pollColumns+` FROM polls
+WHERE ($1 OR tenant = ANY($2) OR participants && $2)
+  AND ($3 = '' OR tenant = $3 OR $3 = ANY(participants))
+  AND ($4::uuid IS NULL OR process_id = $4::uuid)
+  AND ($5 = '' OR status = $5)
+  AND ($6::uuid IS NULL OR id < $6::uuid)
+ORDER BY id DESC LIMIT $7`,
+		f.All, textArray(f.Tenants), f.Tenant, process, string(f.Status), before, p.Limit+1)
+	if err != nil {
+		return nil, "", fmt.Errorf("listing polls: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (poll.Poll, error) { return scanPoll(row) })
+	if err != nil {
+		return nil, "", fmt.Errorf("listing polls: %w", err)
+	}
+	next := ""
+	if len(list) > p.Limit {
+		list = list[:p.Limit]
+		next = encodeCursor(list[len(list)-1].ID())
+	}
+	return list, next, nil
+}
+
+// DuePolls returns the ids of the polls with an automatic transition due
+// at now (see poll.Poll.Due), at most limit of each kind, the longest
+// overdue first. A scheduler passes each to UpdatePoll with Advance.
+func (s *Store) DuePolls(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	rows, err := s.pool.Query(ctx, `(SELECT id::text FROM polls WHERE status = 'scheduled' AND opens_at <= $1 ORDER BY opens_at LIMIT $2)
+UNION ALL
+(SELECT id::text FROM polls WHERE status = 'open' AND closes_at <= $1 ORDER BY closes_at LIMIT $2)`, now, limit)
+	if err != nil {
+		return nil, fmt.Errorf("finding due polls: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("finding due polls: %w", err)
+	}
+	return ids, nil
+}
+
+func readPoll(ctx context.Context, q querier, query string, arg any) (poll.Poll, error) {
+	p, err := scanPoll(q.QueryRow(ctx, query, arg))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return poll.Poll{}, errs.New(errs.NotFound, "poll %v not found", arg)
+	}
+	if err != nil {
+		return poll.Poll{}, fmt.Errorf("reading poll %v: %w", arg, err)
+	}
+	return p, nil
+}
+
+func scanPoll(row pgx.Row) (poll.Poll, error) {
+	var (
+		r                 poll.Record
+		kind, status      string
+		opensAt, closesAt *time.Time
+		def               []byte
+	)
+	err := row.Scan(&r.ID, &r.ProcessID, &r.Tenant, &r.Participants, &kind, &r.Slug, &status,
+		&opensAt, &closesAt, &r.CancelReason, &def, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt)
+	if err != nil {
+		return poll.Poll{}, err
+	}
+	if len(r.Participants) == 0 {
+		r.Participants = nil
+	}
+	r.Kind, r.Status = poll.Kind(kind), poll.Status(status)
+	r.OpensAt, r.ClosesAt = timeOf(opensAt), timeOf(closesAt)
+	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	if err := decodeDefinition(def, &r); err != nil {
+		return poll.Poll{}, err
+	}
+	return poll.Restore(r), nil
+}
