@@ -24,6 +24,11 @@ import (
 // tx: the consumer records the event as applied in the same transaction.
 type Handler func(ctx context.Context, tx pgx.Tx, ev Event) error
 
+// BatchHandler applies several events inside tx at once, for hot aggregates
+// such as poll tallies, where one update per event would contend on the
+// same rows. It gets only events not applied before, in stream order.
+type BatchHandler func(ctx context.Context, tx pgx.Tx, evs []Event) error
+
 // ConsumerConfig configures one consumer of a service.
 type ConsumerConfig struct {
 	// Service is the consuming service; it scopes the durable name and the
@@ -47,8 +52,10 @@ type ConsumerConfig struct {
 	AckWait time.Duration
 	// BatchSize bounds how many events one transaction applies.
 	BatchSize int
-	// Handle applies an event.
+	// Handle applies an event. Set it or HandleBatch.
 	Handle Handler
+	// HandleBatch applies the events of one delivery batch in one call.
+	HandleBatch BatchHandler
 }
 
 func (c *ConsumerConfig) defaults() {
@@ -90,8 +97,8 @@ type Consumer struct {
 // NewConsumer returns a consumer; Run starts it.
 func NewConsumer(cfg ConsumerConfig, pool *pgxpool.Pool, js jetstream.JetStream, log *slog.Logger, tp trace.TracerProvider, mp metric.MeterProvider) (*Consumer, error) {
 	cfg.defaults()
-	if cfg.Service == "" || cfg.Name == "" || cfg.Stream == "" || cfg.Handle == nil {
-		return nil, errors.New("consumer needs a service, name, stream and handler")
+	if cfg.Service == "" || cfg.Name == "" || cfg.Stream == "" || (cfg.Handle == nil) == (cfg.HandleBatch == nil) {
+		return nil, errors.New("consumer needs a service, name, stream and exactly one of Handle and HandleBatch")
 	}
 	meter := mp.Meter("github.com/meedoen/meedoen/internal/events")
 	processed, err := meter.Int64Counter("meedoen.consumer.processed",
@@ -315,6 +322,9 @@ func (c *Consumer) apply(ctx context.Context, ds []delivery) error {
 		if err != nil {
 			return err
 		}
+		if c.cfg.HandleBatch != nil {
+			return c.handleBatch(ctx, tx, todo)
+		}
 		for _, d := range todo {
 			if err := c.handle(ctx, tx, d.ev); err != nil {
 				return err
@@ -398,6 +408,35 @@ func (c *Consumer) handle(ctx context.Context, tx pgx.Tx, ev Event) error {
 		span.RecordError(err)
 		span.SetStatus(codes.Error, "handler failed")
 		return fmt.Errorf("applying %s %s: %w", ev.Type, ev.ID, err)
+	}
+	return nil
+}
+
+func (c *Consumer) handleBatch(ctx context.Context, tx pgx.Tx, todo []delivery) error {
+	if len(todo) == 0 {
+		return nil
+	}
+	evs := make([]Event, len(todo))
+	for i, d := range todo {
+		evs[i] = d.ev
+	}
+	// One span for the batch, linked to each event's trace, so every
+	// event's trace shows where it was applied.
+	links := make([]trace.Link, 0, len(evs))
+	for _, ev := range evs {
+		if sc := trace.SpanContextFromContext(ev.Context(ctx)); sc.IsValid() {
+			links = append(links, trace.Link{SpanContext: sc})
+		}
+	}
+	ctx, span := c.tracer.Start(ctx, "process batch", trace.WithSpanKind(trace.SpanKindConsumer), trace.WithLinks(links...),
+		trace.WithAttributes(attribute.String("messaging.system", "nats"),
+			attribute.String("messaging.consumer.group.name", c.cfg.Durable()),
+			attribute.Int("messaging.batch.message_count", len(evs))))
+	defer span.End()
+	if err := c.cfg.HandleBatch(ctx, tx, evs); err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, "batch handler failed")
+		return fmt.Errorf("applying a batch of %d events: %w", len(evs), err)
 	}
 	return nil
 }

@@ -105,7 +105,7 @@ func (e *env) newConsumer(t *testing.T, cfg events.ConsumerConfig) *events.Consu
 		cfg.Name = "applied"
 	}
 	cfg.Stream = events.StreamName("councils")
-	if cfg.Handle == nil {
+	if cfg.Handle == nil && cfg.HandleBatch == nil {
 		cfg.Handle = recordApplied
 	}
 	c, err := events.NewConsumer(cfg, e.consumer, e.js, e.log, noop.NewTracerProvider(), metricnoop.NewMeterProvider())
@@ -475,4 +475,51 @@ func TestTraceContextTravels(t *testing.T) {
 	start(t, r.Run)
 	start(t, c.Run)
 	waitCount(t, e.consumer, 1, `SELECT count(*) FROM applied WHERE trace_id = $1`, span.SpanContext().TraceID().String())
+}
+
+// A batch handler gets bursts in one call, and a redelivery still counts
+// once.
+func TestBatchHandlerAppliesBurstsOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	var calls, biggest atomic.Int64
+	batch := func(ctx context.Context, tx pgx.Tx, evs []events.Event) error {
+		calls.Add(1)
+		if n := int64(len(evs)); n > biggest.Load() {
+			biggest.Store(n)
+		}
+		for _, ev := range evs {
+			if err := recordApplied(ctx, tx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	const total = 2000
+	evs := make([]events.Event, total)
+	for i := range evs {
+		evs[i] = event(t, ctx, fmt.Sprint(i))
+	}
+	commit(t, e.producer, evs...)
+	// The same events again, outside JetStream's duplicate window in
+	// effect: published under new message ids, as a redelivery would look.
+	for _, ev := range evs[:100] {
+		m := ev.Msg()
+		m.Header.Set("Nats-Msg-Id", ev.ID+"-again")
+		if _, err := e.js.PublishMsg(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	start(t, e.relay(t, events.RelayConfig{}).Run)
+	start(t, e.newConsumer(t, events.ConsumerConfig{Name: "batched", BatchSize: 500, HandleBatch: batch}).Run)
+	waitCount(t, e.consumer, total, `SELECT count(*) FROM applied`)
+	time.Sleep(300 * time.Millisecond)
+	if n := count(t, e.consumer, `SELECT count(*) FROM applied`); n != total {
+		t.Errorf("applied %d events, want each of %d once", n, total)
+	}
+	if biggest.Load() < 2 {
+		t.Errorf("the largest batch held %d events; bursts should be applied together", biggest.Load())
+	}
+	t.Logf("%d events in %d calls, largest batch %d", total, calls.Load(), biggest.Load())
 }
