@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,8 @@ import (
 	"github.com/meedoen/meedoen/internal/browsertest"
 	"github.com/meedoen/meedoen/internal/testkit"
 )
+
+var screenshots = flag.String("screenshots", "", "directory to save screenshots of the workspace in, for a person to look at")
 
 // The main flow in a real browser against the whole system with the demo
 // data: a Beverwijk council member logs in through the development identity
@@ -70,6 +74,12 @@ func TestCouncilWorkspaceInBrowser(t *testing.T) {
 	}
 	process := base + href
 	b.AssertAccessible(t, process)
+	if *screenshots != "" {
+		b.Visit(t, base+"/trajecten")
+		b.Screenshot(t, filepath.Join(*screenshots, "board.png"))
+		b.Visit(t, process, browsertest.Width(browsertest.NarrowWidth))
+		b.Screenshot(t, filepath.Join(*screenshots, "process-320.png"))
+	}
 	b.AssertAccessible(t, base+"/agenda")
 	b.AssertAccessible(t, base+"/raad")
 
