@@ -97,6 +97,7 @@ var staff = []Role{CouncilMember, Chair, Secretary, PolicyOfficer, RegionalCoord
 // endpoint against.
 func DefaultPolicy() Policy {
 	const councils = "/meedoen.councils.v1.CouncilsService/"
+	const surveys = "/meedoen.surveys.v1.SurveysService/"
 	return NewPolicy(
 		Rule{Method: councils + "ListRegions", Access: Read, Roles: staff,
 			Scope: "all regions: their names are public facts"},
@@ -137,6 +138,24 @@ func DefaultPolicy() Policy {
 		Rule{Method: councils + "RecordFieldActivity", Access: Change, Roles: councilWork, Scope: councilWorkScope},
 		Rule{Method: councils + "DeclareInterest", Access: Change, Roles: []Role{CouncilMember, Chair, Secretary},
 			Scope: "a member of a council concerned, for themselves"},
+
+		Rule{Method: surveys + "GetPoll", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: surveys + "ListPolls", Access: Read, Roles: staff, Scope: visibleWork},
+		Rule{Method: surveys + "GetTally", Access: Read, Roles: staff, Scope: visibleWork + "; live, without suppression"},
+		Rule{Method: surveys + "CreatePoll", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: surveys + "UpdatePoll", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: surveys + "SchedulePoll", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: surveys + "UnschedulePoll", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: surveys + "OpenPoll", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: surveys + "ClosePoll", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: surveys + "CancelPoll", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: surveys + "CreateInvitations", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: surveys + "GetPollForRespondent", Access: Public,
+			Scope: "residents, by an invitation token or an open poll's link; drafts and panel polls by link answer 404"},
+		Rule{Method: surveys + "SubmitResponse", Access: Public,
+			Scope: "residents, once per invitation or per browser, while the poll is open"},
+		Rule{Method: surveys + "GetPublicTally", Access: Public,
+			Scope: "anyone, for open and closed polls, with small cells suppressed"},
 	)
 }
 
@@ -150,6 +169,7 @@ const (
 	localOrCoordinator = "staff of that municipality, and the coordinator of its region"
 	visibleWork        = "local work: staff of that municipality; regional work: staff of its participating municipalities and of the region; others get 404"
 	councilWorkScope   = "local work: a council role in that municipality; regional work: a council role in a participating municipality, or the regional coordinator"
+	pollWorkScope      = "a council role in the poll's municipality (shared polls: in a participating municipality), or the region's coordinator for shared polls"
 )
 
 // MethodName is the last element of a full gRPC method name.

@@ -60,6 +60,10 @@ type ServiceConfig struct {
 	Consumers []events.ConsumerConfig
 	// Register registers the service's gRPC API, built on its pool.
 	Register func(s *grpc.Server, pool *pgxpool.Pool)
+	// Run are the service's own background loops, such as a scheduler,
+	// built on its pool. Service.Run runs each until its context ends; one
+	// that fails stops the service.
+	Run []func(ctx context.Context, pool *pgxpool.Pool) error
 }
 
 // Service is a started service's shared plumbing.
@@ -78,6 +82,7 @@ type Service struct {
 
 	consumers []*events.Consumer
 	relay     *events.Relay
+	loops     []func(ctx context.Context, pool *pgxpool.Pool) error
 }
 
 // New migrates the service's schema, connects its pool, provisions its
@@ -97,6 +102,7 @@ func New(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
 	if cfg.Register != nil {
 		cfg.Register(s.GRPC, s.Pool)
 	}
+	s.loops = cfg.Run
 	return s, nil
 }
 
@@ -176,9 +182,10 @@ func (s *Service) consume(ctx context.Context, cfg events.ConsumerConfig) error 
 	return nil
 }
 
-// Run serves gRPC and runs the relay and the consumers until ctx ends, then
-// stops them: gRPC drains in-flight calls (bounded), the relay and consumers
-// end with ctx, and the pool closes last.
+// Run serves gRPC and runs the relay, the consumers and the service's own
+// loops until ctx ends, then stops them: gRPC drains in-flight calls
+// (bounded), the relay, consumers and loops end with ctx, and the pool
+// closes last.
 func (s *Service) Run(ctx context.Context) error {
 	stopHealth := health.Register(s.GRPC, s.Deps.Health, "meedoen."+s.Name)
 	defer stopHealth()
@@ -186,7 +193,7 @@ func (s *Service) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var wg sync.WaitGroup
-	errc := make(chan error, 2+len(s.consumers))
+	errc := make(chan error, 2+len(s.consumers)+len(s.loops))
 	run := func(name string, fn func(context.Context) error) {
 		wg.Add(1)
 		go func() {
@@ -221,6 +228,9 @@ func (s *Service) Run(ctx context.Context) error {
 	run("outbox relay", s.relay.Run)
 	for _, c := range s.consumers {
 		run("consumer", c.Run)
+	}
+	for _, loop := range s.loops {
+		run("loop", func(ctx context.Context) error { return loop(ctx, s.Pool) })
 	}
 	<-ctx.Done()
 	wg.Wait()

@@ -1,0 +1,79 @@
+// Package api is the surveys service's gRPC application layer: it turns
+// requests into domain calls and domain values into messages. The guard
+// (internal/auth) lets a caller reach a method by the policy's roles; the
+// staff methods then decide, per tenant, what the caller may see and
+// change (access.go). The respondent methods serve residents, who have no
+// identity: they check the invitation token or the open link's respondent
+// id instead (respond.go).
+package api
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/meedoen/meedoen/internal/errs"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+	"github.com/meedoen/meedoen/services/surveys/internal/store"
+)
+
+const (
+	defaultPageSize = 20
+	maxPageSize     = 100
+)
+
+// DefaultMinCell is the smallest count a public tally shows unless
+// configured otherwise: smaller counts could point at a person.
+const DefaultMinCell = 5
+
+// Config tunes the server.
+type Config struct {
+	// MinCell is the smallest count a public tally shows; 0 means
+	// DefaultMinCell.
+	MinCell int
+}
+
+// Server implements surveysv1.SurveysServiceServer.
+type Server struct {
+	surveysv1.UnimplementedSurveysServiceServer
+	store   *store.Store
+	minCell int
+	now     func() time.Time
+}
+
+// New returns a server on st.
+func New(st *store.Store, cfg Config) *Server {
+	if cfg.MinCell <= 0 {
+		cfg.MinCell = DefaultMinCell
+	}
+	return &Server{store: st, minCell: cfg.MinCell, now: time.Now}
+}
+
+// pageIn reads a list's limit and cursor, adding a bad limit to v so that
+// it is reported with the list's other parameters.
+func pageIn(v *errs.Violations, limit int32, cursor string) store.Page {
+	switch {
+	case limit == 0:
+		limit = defaultPageSize
+	case limit < 0 || limit > maxPageSize:
+		v.Add("limit", fmt.Sprintf("must be between 1 and %d", maxPageSize))
+	}
+	return store.Page{Limit: int(limit), Cursor: cursor}
+}
+
+// withViolations adds the violations v found in a request before the
+// domain saw it to err, the domain's verdict, so that the caller hears of
+// every problem at once: Invalid errors merge; any other error stands.
+func withViolations(v errs.Violations, err error) error {
+	if len(v) == 0 {
+		return err
+	}
+	if err == nil {
+		return v.Err()
+	}
+	var e *errs.Error
+	if errors.As(err, &e) && e.Code == errs.Invalid {
+		return (append(v, e.Fields...)).Err()
+	}
+	return err
+}

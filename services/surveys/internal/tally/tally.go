@@ -1,0 +1,80 @@
+// Package tally keeps the live tallies: a consumer of the service's own
+// response.accepted events that adds each delivery batch to the stored
+// counts at once, one delta per poll, so that a busy poll's counters are
+// updated once per batch rather than once per answer. The events inbox
+// records the events applied in the same transaction, so a redelivered
+// event counts once.
+package tally
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/meedoen/meedoen/internal/events"
+	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
+	"github.com/meedoen/meedoen/services/surveys/internal/announce"
+	"github.com/meedoen/meedoen/services/surveys/internal/poll"
+	"github.com/meedoen/meedoen/services/surveys/internal/store"
+)
+
+// BatchSize bounds the events one transaction applies.
+const BatchSize = 500
+
+// Consumer returns the consumer that keeps the tallies.
+func Consumer() events.ConsumerConfig {
+	return events.ConsumerConfig{
+		Name:        "tally",
+		Stream:      events.StreamName("surveys"),
+		Subjects:    []string{"meedoen.surveys.*.response.accepted"},
+		BatchSize:   BatchSize,
+		HandleBatch: Apply,
+	}
+}
+
+// Apply adds the responses evs announce to their polls' tallies in tx: it
+// groups them by poll and applies one delta per poll, polls in id order so
+// that concurrent batches lock counters in the same order. The free texts
+// that events leave out are read from the stored responses, in one query
+// for the batch.
+func Apply(ctx context.Context, tx pgx.Tx, evs []events.Event) error {
+	byPoll := map[string][]*eventsv1.ResponseAccepted{}
+	var withText []string
+	for _, ev := range evs {
+		msg := &eventsv1.ResponseAccepted{}
+		if err := ev.Decode(msg); err != nil {
+			return err
+		}
+		byPoll[msg.GetPollId()] = append(byPoll[msg.GetPollId()], msg)
+		if announce.HasText(msg) {
+			withText = append(withText, msg.GetResponseId())
+		}
+	}
+	texts, err := store.ResponseReplies(ctx, tx, withText)
+	if err != nil {
+		return fmt.Errorf("tallying: %w", err)
+	}
+	for _, id := range slices.Sorted(maps.Keys(byPoll)) {
+		p, err := store.PollIn(ctx, tx, id)
+		if err != nil {
+			return fmt.Errorf("tallying: %w", err)
+		}
+		delta := poll.NewTally(p)
+		for _, msg := range byPoll[id] {
+			r, err := announce.Response(p, msg, texts[msg.GetResponseId()])
+			if err != nil {
+				return fmt.Errorf("tallying: %w", err)
+			}
+			if err := delta.Add(r); err != nil {
+				return fmt.Errorf("tallying: %w", err)
+			}
+		}
+		if err := store.ApplyTally(ctx, tx, id, delta.Record()); err != nil {
+			return fmt.Errorf("tallying: %w", err)
+		}
+	}
+	return nil
+}

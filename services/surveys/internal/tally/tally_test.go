@@ -1,0 +1,346 @@
+package tally_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go/jetstream"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
+	"go.opentelemetry.io/otel/trace/noop"
+
+	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/internal/tenancy"
+	"github.com/meedoen/meedoen/internal/testkit"
+	"github.com/meedoen/meedoen/services/surveys/internal/announce"
+	"github.com/meedoen/meedoen/services/surveys/internal/poll"
+	"github.com/meedoen/meedoen/services/surveys/internal/store"
+	"github.com/meedoen/meedoen/services/surveys/internal/tally"
+)
+
+func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
+
+func nl(s string) poll.Text { return poll.Text{NL: s} }
+
+func opts(ids ...string) []poll.Option {
+	out := make([]poll.Option, len(ids))
+	for i, id := range ids {
+		out[i] = poll.Option{ID: id, Label: nl("optie " + id)}
+	}
+	return out
+}
+
+// sharedQuestionnaire is an open IJmond questionnaire with a question of
+// every type, on an open link that checks postcodes.
+func sharedQuestionnaire(t *testing.T, st *store.Store, now time.Time) poll.Poll {
+	t.Helper()
+	p, err := poll.New(poll.Spec{
+		ProcessID:    "01957a3c-2b1e-7c00-8000-000000000001",
+		Tenant:       "ijmond",
+		Participants: []string{"GM0453", "GM0375", "GM0396"},
+		Kind:         poll.Questionnaire,
+		Title:        nl("Mantelzorg in de IJmond"),
+		Sections: []poll.Section{
+			{ID: "s1", Title: nl("Over u"), Questions: []poll.Question{
+				{ID: "single", Type: poll.SingleChoice, Text: nl("Hoe vaak?"), Required: true, Options: opts("a", "b", "c"), Other: true},
+				{ID: "multi", Type: poll.MultipleChoice, Text: nl("Welke?"), Options: opts("a", "b", "c", "d"), MaxChoices: 2},
+				{ID: "likert", Type: poll.Likert, Text: nl("Mee eens?")},
+				{ID: "scale", Type: poll.Scale, Text: nl("Welk cijfer?")},
+			}},
+			{ID: "s2", Title: nl("Meer"), Questions: []poll.Question{
+				{ID: "rank", Type: poll.Ranking, Text: nl("Wat eerst?"), Options: opts("x", "y", "z")},
+				{ID: "matrix", Type: poll.Matrix, Text: nl("Hoe tevreden?"), Rows: opts("r1", "r2"), Columns: opts("c1", "c2", "c3")},
+				{ID: "number", Type: poll.Number, Text: nl("Hoeveel uur?"), Min: poll.DecimalFromInt(-10), Max: poll.DecimalFromInt(100), Step: poll.Decimal(500)},
+				{ID: "short", Type: poll.ShortText, Text: nl("Uw wijk?")},
+				{ID: "long", Type: poll.LongText, Text: nl("Toelichting")},
+			}},
+		},
+		Slug:           "mantelzorg",
+		Audience:       poll.Audience{Kind: poll.OpenLink, PostcodeCheck: true},
+		OpensAt:        now.Add(-time.Minute),
+		ClosesAt:       now.Add(7 * 24 * time.Hour),
+		ResultsSharing: nl("In juni."),
+		CreatedBy:      "test",
+	}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Schedule(now); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Open(now); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.CreatePoll(context.Background(), p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// answers is the i-th respondent's answers: every type, varied, some left
+// open, some with texts.
+func answers(i int) poll.Answers {
+	ms := []string{"GM0453", "GM0375", "GM0396"}
+	q := map[string]poll.Answer{
+		"single": {Choice: []string{"a", "b", "c", "other"}[i%4]},
+		"multi":  {Choices: [][]string{{"a"}, {"b", "d"}, {"c", "a"}}[i%3]},
+		"likert": {Value: strconv.Itoa(1 + i%5)},
+		"rank":   {Ranks: []map[string]int{{"x": 1, "y": 2, "z": 3}, {"x": 3, "y": 1, "z": 2}}[i%2]},
+		"matrix": {Rows: map[string]string{"r1": []string{"c1", "c2", "c3"}[i%3], "r2": "c2"}},
+		"number": {Value: fmt.Sprintf("%d,5", i%90)},
+	}
+	if i%4 == 3 {
+		q["single"] = poll.Answer{Choice: "other", Other: "iets anders " + strconv.Itoa(i)}
+	}
+	if i%2 == 0 {
+		q["scale"] = poll.Answer{Value: strconv.Itoa(i % 11)}
+	}
+	if i%5 == 0 {
+		q["short"] = poll.Answer{Text: "wijk " + strconv.Itoa(i)}
+		q["long"] = poll.Answer{Text: "Een langere toelichting, nummer " + strconv.Itoa(i) + "."}
+	}
+	return poll.Answers{Municipality: ms[i%3], Questions: q}
+}
+
+// start runs fn until the test ends and waits for it to return.
+func start(t *testing.T, fn func(context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- fn(ctx) }()
+	var once sync.Once
+	t.Cleanup(func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("run returned %v", err)
+			}
+		})
+	})
+}
+
+// Responses submitted through the store reach the tally through the
+// outbox, JetStream and the consumer, and the stored tally is the one the
+// domain computes from the responses themselves. Events delivered again
+// count once.
+func TestTheConsumerTalliesEveryResponseOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := testkit.NewDatabase(t, testkit.Schema{Name: "surveys",
+		Sets: []pg.MigrationSet{events.Migrations(), tenancy.Migrations(), store.Migrations()}})
+	pool := testkit.NewPool(t, url, "surveys")
+	_, _, js := testkit.NewJetStream(t)
+	if err := events.ProvisionStreams(ctx, js, "surveys", events.StreamConfig{}); err != nil {
+		t.Fatal(err)
+	}
+	st := store.New(pool)
+	now := time.Now()
+	p := sharedQuestionnaire(t, st, now)
+
+	const n = 300
+	want := poll.NewTally(p)
+	for i := range n {
+		r, err := p.Check(answers(i), now)
+		if err != nil {
+			t.Fatalf("respondent %d: %v", i, err)
+		}
+		ev, err := announce.ResponseAccepted(ctx, p, r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub := store.Submission{Response: r, Respondent: store.CookieRespondent(fmt.Sprintf("browser-%d", i))}
+		if _, err := st.SubmitResponse(ctx, sub, ev); err != nil {
+			t.Fatalf("respondent %d: %v", i, err)
+		}
+		if err := want.Add(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	relay, err := events.NewRelay(events.RelayConfig{Service: "surveys"}, pool, js, log, noop.NewTracerProvider(), metricnoop.NewMeterProvider())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := tally.Consumer()
+	cfg.Service = "surveys"
+	consumer, err := events.NewConsumer(cfg, pool, js, log, noop.NewTracerProvider(), metricnoop.NewMeterProvider())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := consumer.Provision(ctx); err != nil {
+		t.Fatal(err)
+	}
+	start(t, relay.Run)
+	start(t, consumer.Run)
+
+	testkit.CheckFor(t, 30*time.Second, 20*time.Millisecond, func() error {
+		got, err := st.Tally(ctx, p.ID(), store.Texts{})
+		if err != nil {
+			return err
+		}
+		if got.Responses() != n {
+			return fmt.Errorf("tallied %d responses, want %d", got.Responses(), n)
+		}
+		return nil
+	})
+	compare(t, st, p, want)
+
+	// Deliver every event again, as JetStream would after a lost ack: a
+	// new message id gets them past the stream's duplicate window.
+	seen := publishAgain(t, pool, js)
+	drained(t, js, cfg.Durable(), 2*seen)
+	compare(t, st, p, want)
+	var applied int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM inbox WHERE consumer = $1`, cfg.Durable()).Scan(&applied); err != nil {
+		t.Fatal(err)
+	}
+	if applied != n {
+		t.Errorf("the inbox records %d applied events, want %d", applied, n)
+	}
+}
+
+// compare checks that the stored tally of p equals want, the tally the
+// domain computed.
+func compare(t *testing.T, st *store.Store, p poll.Poll, want poll.Tally) {
+	t.Helper()
+	ctx := context.Background()
+	got, err := st.Tally(ctx, p.ID(), store.Texts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, g := want.Record(), got.Record()
+	if diff := cmp.Diff(w.Counters, g.Counters); diff != "" {
+		t.Errorf("counters (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(w.Numbers, g.Numbers); diff != "" {
+		t.Errorf("number sums (-want +got):\n%s", diff)
+	}
+	texts, _, err := st.TallyTexts(ctx, p.ID(), "", false, store.Page{Limit: 10_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := cmpopts.SortSlices(func(a, b poll.TextAnswer) bool {
+		return a.ResponseID+a.Question < b.ResponseID+b.Question
+	})
+	if diff := cmp.Diff(w.Texts, texts, byKey); diff != "" {
+		t.Errorf("texts (-want +got):\n%s", diff)
+	}
+}
+
+// publishAgain publishes the outbox's events once more, under new message
+// ids, and returns how many.
+func publishAgain(t *testing.T, pool *pgxpool.Pool, js jetstream.JetStream) int {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := pool.Query(ctx, `SELECT event_id::text, subject, ce_subject, ce_time, data FROM outbox ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var evs []events.Event
+	for rows.Next() {
+		var ev events.Event
+		var subject string
+		if err := rows.Scan(&ev.ID, &subject, &ev.Subject, &ev.Time, &ev.Data); err != nil {
+			t.Fatal(err)
+		}
+		parts := strings.SplitN(subject, ".", 4)
+		ev.Service, ev.Tenant, ev.Name = parts[1], parts[2], parts[3]
+		ev.Type, ev.Source = events.TypeOf(ev.Service, ev.Name), events.SourceURN(ev.Service)
+		evs = append(evs, ev)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		m := ev.Msg()
+		m.Header["Nats-Msg-Id"] = []string{"again-" + ev.ID}
+		if _, err := js.PublishMsg(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return len(evs)
+}
+
+// drained waits until the durable consumer has had total messages
+// delivered and acknowledged them all.
+func drained(t *testing.T, js jetstream.JetStream, durable string, total int) {
+	t.Helper()
+	testkit.CheckFor(t, 30*time.Second, 20*time.Millisecond, func() error {
+		c, err := js.Consumer(context.Background(), events.StreamName("surveys"), durable)
+		if err != nil {
+			return err
+		}
+		info, err := c.Info(context.Background())
+		if err != nil {
+			return err
+		}
+		if info.NumPending != 0 || info.NumAckPending != 0 || info.AckFloor.Stream < uint64(total) {
+			return fmt.Errorf("consumer at ack floor %d of %d, %d pending, %d awaiting ack",
+				info.AckFloor.Stream, total, info.NumPending, info.NumAckPending)
+		}
+		return nil
+	})
+}
+
+// Apply refuses what it cannot count rather than count it wrong, so that
+// the consumer retries and in the end dead-letters that one event.
+func TestApplyRefusesEventsItCannotCount(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := testkit.NewDatabase(t, testkit.Schema{Name: "surveys",
+		Sets: []pg.MigrationSet{events.Migrations(), tenancy.Migrations(), store.Migrations()}})
+	pool := testkit.NewPool(t, url, "surveys")
+	st := store.New(pool)
+	now := time.Now()
+	p := sharedQuestionnaire(t, st, now)
+	r, err := p.Check(answers(0), now) // answers 0 has texts
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := p.Record()
+	other.ID = "01957a3c-2b1e-7c00-8000-0000000000ff"
+	unknownPoll, err := announce.ResponseAccepted(ctx, poll.Restore(other), poll.Response{ID: r.ID, PollID: other.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notStored, err := announce.ResponseAccepted(ctx, p, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		ev   events.Event
+		want string
+	}{
+		{"a poll this service does not have", unknownPoll, "not found"},
+		{"texts of a response that was never stored", notStored, "has no text"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := pg.InTx(ctx, pool, func(tx pgx.Tx) error { return tally.Apply(ctx, tx, []events.Event{tc.ev}) })
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Apply: %v, want an error saying %q", err, tc.want)
+			}
+		})
+	}
+	got, err := st.Tally(ctx, p.ID(), store.Texts{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Responses() != 0 {
+		t.Errorf("refused events counted %d responses", got.Responses())
+	}
+}
