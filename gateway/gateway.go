@@ -27,6 +27,7 @@ import (
 
 	"github.com/meedoen/meedoen/gateway/openapi"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // apiPrefix is where the REST API lives; the HTTP rules in proto/ and the
@@ -52,6 +53,9 @@ type Config struct {
 type Conns struct {
 	// Councils reaches the councils service.
 	Councils grpc.ClientConnInterface
+	// Surveys reaches the surveys service; only its staff methods have
+	// REST routes.
+	Surveys grpc.ClientConnInterface
 }
 
 // Gateway serves the REST API and its OpenAPI document; the web pages are
@@ -77,6 +81,9 @@ func services(c Conns) []service {
 	return []service{
 		{"councils", c.Councils, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
 			return councilsv1.RegisterCouncilsServiceHandlerClient(ctx, mux, councilsv1.NewCouncilsServiceClient(cc))
+		}},
+		{"surveys", c.Surveys, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+			return surveysv1.RegisterSurveysServiceHandlerClient(ctx, mux, surveysv1.NewSurveysServiceClient(cc))
 		}},
 	}
 }

@@ -89,7 +89,7 @@ func newTestServer(t *testing.T, cfg Config) *testServer {
 	t.Cleanup(func() { _ = conn.Close() })
 
 	logs := new(syncBuffer)
-	g, err := New(t.Context(), cfg, Conns{Councils: conn}, slog.New(slog.NewTextHandler(logs, nil)))
+	g, err := New(t.Context(), cfg, Conns{Councils: conn, Surveys: conn}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -547,11 +547,12 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		cfg   Config
 		conns Conns
 	}{
-		{"negative body limit", Config{MaxBodyBytes: -1}, Conns{Councils: conn}},
-		{"version not semver", Config{APIVersion: "v1"}, Conns{Councils: conn}},
-		{"missing connection", Config{}, Conns{}},
-		{"negative burst", Config{RateLimit: RateLimit{Burst: -1}}, Conns{Councils: conn}},
-		{"invalid trusted proxy", Config{TrustedProxies: []netip.Prefix{{}}}, Conns{Councils: conn}},
+		{"negative body limit", Config{MaxBodyBytes: -1}, Conns{Councils: conn, Surveys: conn}},
+		{"version not semver", Config{APIVersion: "v1"}, Conns{Councils: conn, Surveys: conn}},
+		{"missing connections", Config{}, Conns{}},
+		{"missing surveys connection", Config{}, Conns{Councils: conn}},
+		{"negative burst", Config{RateLimit: RateLimit{Burst: -1}}, Conns{Councils: conn, Surveys: conn}},
+		{"invalid trusted proxy", Config{TrustedProxies: []netip.Prefix{{}}}, Conns{Councils: conn, Surveys: conn}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

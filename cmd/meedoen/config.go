@@ -28,9 +28,12 @@ type Config struct {
 
 	// GRPCAddr is where a single service target serves gRPC.
 	GRPCAddr string
-	// CouncilsAddr is the councils service's gRPC address for a gateway
-	// running on its own.
+	// CouncilsAddr and SurveysAddr are the services' gRPC addresses for a
+	// gateway that does not run them in the same process. Both default to
+	// the single-service -grpc-addr default, so a split deployment sets
+	// each.
 	CouncilsAddr string
+	SurveysAddr  string
 
 	// InternalSigningKey lets the gateway sign the internal tokens services
 	// verify; InternalVerifyKeys are the public keys services accept.
@@ -46,6 +49,7 @@ type Config struct {
 	OIDCClientSecret string `secret:"true"`
 	OIDCRolesClaim   string
 	SessionKey       string `secret:"true"`
+	RespondentKey    string `secret:"true"`
 
 	RateLimit          int
 	AnonymousRateLimit int
@@ -70,6 +74,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.NATSURL, "nats-url", config.Env("NATS_URL", ""), "NATS URL; empty in -target=all starts an embedded server under -data-dir")
 	fs.StringVar(&c.GRPCAddr, "grpc-addr", config.Env("MEEDOEN_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address of a single service target")
 	fs.StringVar(&c.CouncilsAddr, "councils-addr", config.Env("COUNCILS_ADDR", "127.0.0.1:9090"), "councils gRPC address, for a gateway without the councils service in the same process")
+	fs.StringVar(&c.SurveysAddr, "surveys-addr", config.Env("SURVEYS_ADDR", "127.0.0.1:9090"), "surveys gRPC address, for a gateway without the surveys service in the same process")
 	fs.StringVar(&c.InternalSigningKey, "internal-signing-key", config.Env("MEEDOEN_INTERNAL_SIGNING_KEY", ""), "base64 Ed25519 seed the gateway signs internal tokens with; -target=all makes one per start when empty")
 	fs.StringVar(&c.InternalVerifyKeys, "internal-verify-keys", config.Env("MEEDOEN_INTERNAL_VERIFY_KEYS", ""), "comma-separated base64 Ed25519 public keys services accept internal tokens from")
 	fs.BoolVar(&c.NewInternalKey, "new-internal-key", false, "print a new internal signing key and its public key, then exit")
@@ -78,6 +83,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", config.Env("OIDC_CLIENT_ID", "meedoen"), "client id of the gateway at the identity provider")
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", config.Env("OIDC_CLIENT_SECRET", ""), "client secret, if the provider issued one (PKCE is always used)")
 	fs.StringVar(&c.OIDCRolesClaim, "oidc-roles-claim", config.Env("OIDC_ROLES_CLAIM", "meedoen_roles"), "token claim with the person's grants as \"<role>@<tenant>\" strings")
+	fs.StringVar(&c.RespondentKey, "respondent-key", config.Env("MEEDOEN_RESPONDENT_KEY", ""), "base64 key of 32 bytes sealing residents' per-browser cookies on open polls; a new one per start when empty")
 	fs.StringVar(&c.SessionKey, "session-key", config.Env("MEEDOEN_SESSION_KEY", ""), "base64 key of at least 32 bytes for web session cookies; a new one per start when empty (everyone is logged out at restart)")
 	fs.IntVar(&c.RateLimit, "rate-limit", config.EnvInt("MEEDOEN_RATE_LIMIT", 600), "API requests per minute per logged-in person; negative turns the limit off")
 	fs.IntVar(&c.AnonymousRateLimit, "anonymous-rate-limit", config.EnvInt("MEEDOEN_ANONYMOUS_RATE_LIMIT", 120), "API requests per minute per address without a login; negative turns the limit off")

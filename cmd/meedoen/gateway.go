@@ -10,21 +10,21 @@ import (
 	"net/netip"
 	"strings"
 
-	"google.golang.org/grpc"
-
 	"github.com/meedoen/meedoen/gateway"
 	"github.com/meedoen/meedoen/gateway/devidp"
 	"github.com/meedoen/meedoen/gateway/identity"
 	"github.com/meedoen/meedoen/gateway/web"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // devIssuerPath is where -dev serves the development identity provider.
 const devIssuerPath = "/dev/oidc"
 
 // mountGateway adds the API, the web pages and the identity routes to mux.
-// base is the public base URL, without a trailing slash.
-func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base string, councils grpc.ClientConnInterface, log *slog.Logger) error {
+// base is the public base URL, without a trailing slash; conns reach the
+// services.
+func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base string, conns gateway.Conns, log *slog.Logger) error {
 	issuer := cfg.OIDCIssuer
 	devProvider := issuer == "" && cfg.Dev
 	if devProvider {
@@ -51,7 +51,7 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		APIVersion:     apiVersion,
 		RateLimit:      gateway.RateLimit{PerMinute: cfg.RateLimit, AnonymousPerMinute: cfg.AnonymousRateLimit},
 		TrustedProxies: proxies,
-	}, gateway.Conns{Councils: councils}, log)
+	}, conns, log)
 	if err != nil {
 		return err
 	}
@@ -81,17 +81,30 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		authenticate = authn.Middleware
 	}
 
+	var respondentKey []byte // nil: the site makes one per start
+	if cfg.RespondentKey != "" {
+		respondentKey, err = base64.StdEncoding.DecodeString(cfg.RespondentKey)
+		if err != nil || len(respondentKey) != 32 {
+			return fmt.Errorf("-respondent-key: want base64 of 32 bytes")
+		}
+	}
 	site, err := web.New(web.Config{
 		APIVersion:    apiVersion,
 		DevLogin:      devProvider, // demo accounts exist only at the development provider
 		SecureCookies: secureCookies,
 		TenantNames:   demoTenantNames(),
-		Councils:      councilsv1.NewCouncilsServiceClient(councils),
+		Councils:      councilsv1.NewCouncilsServiceClient(conns.Councils),
+		Surveys:       surveysv1.NewSurveysServiceClient(conns.Surveys),
+		RespondentKey: respondentKey,
 	}, log)
 	if err != nil {
 		return err
 	}
 	mux.Handle("/api/", authenticate(gw.Handler()))
+	// Residents answering open polls have no identity: their submits share
+	// the API's per-address limit.
+	mux.Handle("POST /p/{slug}", authenticate(gw.Limit(site.Handler())))
+	mux.Handle("POST /i/{token}", authenticate(gw.Limit(site.Handler())))
 	mux.Handle("/", authenticate(site.Handler()))
 	return nil
 }

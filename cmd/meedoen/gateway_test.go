@@ -14,6 +14,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/credentials/insecure"
 
+	"github.com/meedoen/meedoen/gateway"
 	"github.com/meedoen/meedoen/gateway/devidp"
 )
 
@@ -34,7 +35,7 @@ func newGatewayServer(t *testing.T, cfg Config, base string) *httptest.Server {
 	}
 	t.Cleanup(func() { conn.Close() })
 	cfg.OIDCClientID, cfg.OIDCRolesClaim = "meedoen", "meedoen_roles"
-	if err := mountGateway(t.Context(), cfg, mux, base, conn, slog.New(slog.DiscardHandler)); err != nil {
+	if err := mountGateway(t.Context(), cfg, mux, base, gateway.Conns{Councils: conn, Surveys: conn}, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatalf("mountGateway: %v", err)
 	}
 	return srv

@@ -194,10 +194,12 @@ func TestWalkingSkeletonSplitTargets(t *testing.T) {
 		"-internal-verify-keys=" + auth.EncodePublicKey(key.Public().(ed25519.PublicKey))}
 	councilsAddr := freeAddr(t)
 	startInProcess(t, append(common, "-target=councils", "-grpc-addr="+councilsAddr)...)
-	for _, target := range []string{"surveys", "focusgroups", "results"} {
+	surveysAddr := freeAddr(t)
+	startInProcess(t, append(common, "-target=surveys", "-grpc-addr="+surveysAddr)...)
+	for _, target := range []string{"focusgroups", "results"} {
 		startInProcess(t, append(common, "-target="+target, "-grpc-addr=127.0.0.1:0")...)
 	}
-	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr, "-oidc-issuer="+idp.issuer,
+	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr, "-oidc-issuer="+idp.issuer,
 		"-internal-signing-key="+base64.StdEncoding.EncodeToString(key.Seed()))...)
 	walk(t, gw, databaseURL, idp)
 }

@@ -68,6 +68,25 @@ var examples = map[string]exampleRequest{
 	"declareInterest": func(int64) (string, string) {
 		return "/processes/" + unknownID + "/declarations", `{"memberId":"` + unknownID + `","statement":"Ik werk bij de voedselbank."}`
 	},
+
+	"listPolls": func(int64) (string, string) { return "/polls?tenant=GM0453", "" },
+	"getPoll":   func(int64) (string, string) { return "/polls/" + unknownID, "" },
+	"createPoll": func(n int64) (string, string) {
+		return "/polls", fmt.Sprintf(`{"processId":"%s","tenant":"GM0453","kind":"POLL_KIND_FLASH_POLL","title":{"nl":"Peiling %d"}}`, unknownID, n)
+	},
+	"updatePoll":     func(int64) (string, string) { return "/polls/" + unknownID, `{"intro":{"nl":"Vijf korte vragen."}}` },
+	"schedulePoll":   func(int64) (string, string) { return "/polls/" + unknownID + "/scheduling", "" },
+	"unschedulePoll": func(int64) (string, string) { return "/polls/" + unknownID + "/scheduling", "" },
+	"openPoll":       func(int64) (string, string) { return "/polls/" + unknownID + "/opening", "" },
+	"closePoll":      func(int64) (string, string) { return "/polls/" + unknownID + "/closing", "" },
+	"cancelPoll": func(int64) (string, string) {
+		return "/polls/" + unknownID + "/cancellation", `{"reason":"Dubbel aangemaakt."}`
+	},
+	"createInvitations": func(int64) (string, string) {
+		return "/polls/" + unknownID + "/invitations", `{"invitees":[{"municipalityCode":"GM0453"}]}`
+	},
+	"getTally":       func(int64) (string, string) { return "/polls/" + unknownID + "/tally", "" },
+	"getPublicTally": func(int64) (string, string) { return "/polls/" + unknownID + "/public-tally", "" },
 }
 
 // unknownID names a thing that does not exist: what matters is whether the

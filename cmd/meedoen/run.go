@@ -18,6 +18,7 @@ import (
 	"github.com/nats-io/nats-server/v2/server"
 	"google.golang.org/grpc"
 
+	"github.com/meedoen/meedoen/gateway"
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/broker"
 	"github.com/meedoen/meedoen/internal/config"
@@ -172,7 +173,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		grpcAddr = "127.0.0.1:0"
 	}
 	var runners []runner
-	councilsAddr := cfg.CouncilsAddr
+	// The gateway reaches a service it runs beside at its listener, and
+	// any other at the configured address.
+	councilsAddr, surveysAddr := cfg.CouncilsAddr, cfg.SurveysAddr
 	for _, t := range targets {
 		newService, ok := services[t]
 		if !ok {
@@ -182,8 +185,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		if err != nil {
 			return err
 		}
-		if t == councils.Name {
+		switch t {
+		case councils.Name:
 			councilsAddr = s.Addr()
+		case surveys.Name:
+			surveysAddr = s.Addr()
 		}
 		log.Info("service listening", "service", t, "grpc", s.Addr())
 		runners = append(runners, s)
@@ -204,12 +210,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		base = "http://" + lis.Addr().String()
 	}
 	if contains(targets, "gateway") {
-		councilsConn, err := rpc.Dial(councilsAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
-		if err != nil {
+		dial := func(addr string) (*grpc.ClientConn, error) {
+			conn, err := rpc.Dial(addr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
+			if err != nil {
+				return nil, err
+			}
+			cleanups = append(cleanups, func() { conn.Close() })
+			return conn, nil
+		}
+		var conns gateway.Conns
+		if conns.Councils, err = dial(councilsAddr); err != nil {
 			return err
 		}
-		cleanups = append(cleanups, func() { councilsConn.Close() })
-		if err := mountGateway(ctx, cfg, mux, base, councilsConn, log); err != nil {
+		if conns.Surveys, err = dial(surveysAddr); err != nil {
+			return err
+		}
+		if err := mountGateway(ctx, cfg, mux, base, conns, log); err != nil {
 			return err
 		}
 	}

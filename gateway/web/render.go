@@ -20,6 +20,7 @@ var templateFiles embed.FS
 var pageNames = []string{
 	"start", "accessibility", "privacy", "later", "notfound", "error",
 	"agenda", "question", "board", "process", "activity", "council",
+	"poll", "pollnotice",
 }
 
 // parsePages parses every page once per language, with that language's
@@ -51,6 +52,11 @@ type view struct {
 	Lang     string
 	Path     string
 	TitleKey string
+	// Title, when set, is the page's title as is instead of TitleKey's:
+	// a poll's own title.
+	Title string
+	// Resident marks a page for residents: no staff menu, no login.
+	Resident bool
 	Nav      []navLink
 	// OtherLangs are the language switch's links.
 	OtherLangs []langLink

@@ -17,6 +17,7 @@
 package web
 
 import (
+	"crypto/rand"
 	"fmt"
 	"html/template"
 	"log/slog"
@@ -25,6 +26,7 @@ import (
 	_ "time/tzdata" // times show in Amsterdam's zone even where the host has no zone database
 
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // Config configures the site. The zero value works.
@@ -51,6 +53,23 @@ type Config struct {
 	// the connection must turn that into the service's credentials. Nil
 	// makes the workspace pages say that the service is unavailable.
 	Councils councilsv1.CouncilsServiceClient
+	// Surveys is the surveys service, which the residents' poll pages
+	// (/p/{slug}, /i/{token}) read and answer. Residents have no
+	// identity: the site calls it with none. Nil makes those pages say
+	// that polls are unavailable.
+	Surveys surveysv1.SurveysServiceClient
+	// RespondentKey seals the respondent cookie that tells browsers apart
+	// on open links: 32 random bytes, the same for every gateway
+	// instance and kept across restarts. Nil makes a random key at each
+	// start, which forgets every cookie issued before: fine for
+	// development and tests, but in production a browser could then
+	// answer an open poll again after a restart.
+	RespondentKey []byte
+	// Postcodes finds the municipality (its CBS code) of a postcode
+	// written "1971AB", for open links that accept only residents of the
+	// poll's municipalities; ok is false for a postcode it does not
+	// know. Nil makes such polls say that they cannot be answered here.
+	Postcodes func(postcode string) (municipalityCode string, ok bool)
 }
 
 // Site serves the web UI.
@@ -61,6 +80,8 @@ type Site struct {
 	cats   catalogues
 	assets *assets
 	loc    *time.Location // where times are shown
+	// respondents seal the open links' respondent cookies.
+	respondents respondentSealers
 }
 
 // New parses the templates and loads the message catalogues and static
@@ -81,7 +102,18 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("loading the time zone %s: %w", zone, err)
 	}
-	s := &Site{cfg: cfg, log: log, cats: cats, assets: a, loc: loc}
+	key := cfg.RespondentKey
+	if key == nil {
+		key = make([]byte, 32)
+		if _, err := rand.Read(key); err != nil {
+			return nil, fmt.Errorf("making a respondent cookie key: %w", err)
+		}
+	}
+	respondents, err := newRespondentSealers(key)
+	if err != nil {
+		return nil, err
+	}
+	s := &Site{cfg: cfg, log: log, cats: cats, assets: a, loc: loc, respondents: respondents}
 	if s.pages, err = parsePages(cats, a); err != nil {
 		return nil, err
 	}
@@ -116,6 +148,14 @@ func (s *Site) Handler() http.Handler {
 	mux.Handle("GET /trajecten/{id}/veldactiviteit", s.work("activity", s.newActivity))
 	mux.Handle("POST /trajecten/{id}/veldactiviteit", s.work("activity", s.recordActivity))
 	mux.Handle("GET /raad", s.work("council", s.council))
+	// The residents' poll pages: no login, since residents have none.
+	// The integrator puts the open link's POST behind the rate limit.
+	mux.Handle("GET /p/{slug}", s.respond(openLink, s.showPoll))
+	mux.Handle("POST /p/{slug}", s.respond(openLink, s.submitPoll))
+	mux.Handle("GET /p/{slug}/bedankt", s.respond(openLink, s.thanks))
+	mux.Handle("GET /i/{token}", s.respond(invitationLink, s.showPoll))
+	mux.Handle("POST /i/{token}", s.respond(invitationLink, s.submitPoll))
+	mux.Handle("GET /i/{token}/bedankt", s.respond(invitationLink, s.thanks))
 	mux.Handle("GET /static/{file}", http.HandlerFunc(s.assets.serve))
 	mux.Handle("/", s.page("notfound", s.notFound))
 	// Same-origin checks (Sec-Fetch-Site, Origin) on every unsafe method, so

@@ -54,6 +54,8 @@ type request struct {
 	as     *auth.Identity
 	form   url.Values // posted when set
 	lang   string
+	// cookies are sent along, as a browser sends what it was given.
+	cookies []*http.Cookie
 }
 
 // send sends rq through the site's handler.
@@ -75,6 +77,9 @@ func send(t *testing.T, s *Site, rq request) (*http.Response, string) {
 	}
 	if rq.lang != "" {
 		r.AddCookie(&http.Cookie{Name: langCookie, Value: rq.lang})
+	}
+	for _, c := range rq.cookies {
+		r.AddCookie(c)
 	}
 	h := s.Handler()
 	if rq.as != nil {

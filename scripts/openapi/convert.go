@@ -57,6 +57,10 @@ const semverPattern = `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\
 // convert turns a Swagger 2.0 document whose paths all start with prefix
 // into an OpenAPI 3.0 document served from prefix.
 func convert(swagger []byte, prefix string) ([]byte, error) {
+	swagger, messages, err := unqualify(swagger)
+	if err != nil {
+		return nil, err
+	}
 	var doc2 openapi2.T
 	if err := json.Unmarshal(swagger, &doc2); err != nil {
 		return nil, fmt.Errorf("parsing swagger: %w", err)
@@ -65,7 +69,7 @@ func convert(swagger []byte, prefix string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("converting to openapi 3: %w", err)
 	}
-	if err := shape(doc, prefix); err != nil {
+	if err := shape(doc, prefix, messages); err != nil {
 		return nil, err
 	}
 	// Resolving fills in the targets of the references shape added, which
@@ -86,8 +90,9 @@ func convert(swagger []byte, prefix string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// shape rewrites doc in place to follow the API Design Rules.
-func shape(doc *openapi3.T, prefix string) error {
+// shape rewrites doc in place to follow the API Design Rules. messages
+// maps the schemas unqualify renamed to their messages' names.
+func shape(doc *openapi3.T, prefix string, messages map[string]string) error {
 	if err := checkInfo(doc.Info); err != nil {
 		return err
 	}
@@ -110,7 +115,7 @@ func shape(doc *openapi3.T, prefix string) error {
 		}
 		item := doc.Paths.Value(p)
 		for method, op := range item.Operations() {
-			if err := shapeOperation(doc, method, "/"+rel, op, responses); err != nil {
+			if err := shapeOperation(doc, method, "/"+rel, op, responses, messages); err != nil {
 				return fmt.Errorf("%s %s: %w", method, p, err)
 			}
 		}
@@ -224,7 +229,7 @@ func versionHeader() openapi3.Headers {
 
 // shapeOperation gives op a lowerCamelCase id, a success response with the
 // right status and headers, and the problem responses it can return.
-func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation, errs map[int]*openapi3.ResponseRef) error {
+func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation, errs map[int]*openapi3.ResponseRef, messages map[string]string) error {
 	if op.OperationID == "" {
 		return fmt.Errorf("no operationId")
 	}
@@ -241,8 +246,12 @@ func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation
 	}
 	// The gateway answers a POST that creates something with 201 and the
 	// new resource's URL, and links a page of a list to the next one.
+	message := responseSchema(ok.Value)
+	if m, renamed := messages[message]; renamed {
+		message = m
+	}
 	switch {
-	case method == http.MethodPost && gateway.CreatesResource(path, responseSchema(ok.Value)):
+	case method == http.MethodPost && gateway.CreatesResource(path, message):
 		ok.Value.Description = ptr("Created.")
 		ok.Value.Headers["Location"] = headerRef("Location")
 		op.Responses.Set("201", ok)

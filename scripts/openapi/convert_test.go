@@ -268,3 +268,99 @@ func TestMergeRules(t *testing.T) {
 		t.Errorf("merging a duplicate selector: error = %v, want one saying it is already bound", err)
 	}
 }
+
+// Two packages with a message of the same name get schema names the design
+// rules accept, and a POST that answers one still creates it.
+func TestConvertRenamesQualifiedSchemas(t *testing.T) {
+	t.Parallel()
+	out, err := convert(swagger(t, func(d map[string]any) {
+		b, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b = []byte(strings.ReplaceAll(string(b), `"#/definitions/Thing"`, `"#/definitions/things.v1.Thing"`))
+		clear(d)
+		if err := json.Unmarshal(b, &d); err != nil {
+			t.Fatal(err)
+		}
+		defs := d["definitions"].(map[string]any)
+		defs["things.v1.Thing"] = defs["Thing"]
+		defs["other.v1beta1.Thing"] = defs["Thing"]
+		delete(defs, "Thing")
+	}), "/api/v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Responses map[string]struct {
+				Content map[string]struct {
+					Schema struct {
+						Ref string `json:"$ref"`
+					} `json:"schema"`
+				} `json:"content"`
+			} `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Schemas map[string]json.RawMessage `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	created, ok := doc.Paths["/things"]["post"].Responses["201"]
+	if !ok {
+		t.Fatalf("POST /things answers %v, want 201", doc.Paths["/things"]["post"].Responses)
+	}
+	if got, want := created.Content["application/json"].Schema.Ref, "#/components/schemas/ThingsThing"; got != want {
+		t.Errorf("POST /things answers %s, want %s", got, want)
+	}
+	// OtherThing is unused, so dropped like any other unused schema.
+	schemas := slices.Sorted(maps.Keys(doc.Components.Schemas))
+	if diff := cmp.Diff([]string{"InvalidParam", "ListThingsResponse", "Problem", "ThingsThing"}, schemas); diff != "" {
+		t.Errorf("schemas mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestConvertRejectsRenameClash(t *testing.T) {
+	t.Parallel()
+	_, err := convert(swagger(t, func(d map[string]any) {
+		defs := d["definitions"].(map[string]any)
+		defs["things.v1.Thing"] = defs["Thing"]
+		defs["ThingsThing"] = defs["Thing"]
+	}), "/api/v1")
+	if err == nil || !strings.Contains(err.Error(), "ThingsThing") {
+		t.Errorf("convert error = %v, want one naming ThingsThing", err)
+	}
+}
+
+// An operation marked public in proto/openapi.yaml (security: [] in the
+// Swagger input) stays public; the others need the bearer token.
+func TestConvertKeepsPublicOperations(t *testing.T) {
+	t.Parallel()
+	out, err := convert(swagger(t, func(d map[string]any) {
+		get := d["paths"].(map[string]any)["/api/v1/things/{id}"].(map[string]any)["get"].(map[string]any)
+		get["security"] = []any{}
+	}), "/api/v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Security *[]map[string][]string `json:"security"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]bool{}
+	for path, item := range doc.Paths {
+		for method, op := range item {
+			got[method+" "+path] = op.Security != nil && len(*op.Security) == 0
+		}
+	}
+	want := map[string]bool{"get /things": false, "post /things": false, "get /things/{id}": true, "get /openapi.json": true}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("public operations mismatch (-want +got):\n%s", diff)
+	}
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/meedoen/meedoen/internal/testkit"
+)
+
+// A Velsen council member builds a flash poll over REST, schedules it,
+// changes their mind and schedules it again, and opens it early; the
+// council's tally starts at zero. Beverwijk cannot see the poll, and anyone
+// may read its public tally without logging in.
+func TestPollOverREST(t *testing.T) {
+	databaseURL := testkit.NewDatabase(t)
+	idp := newTestIdP(t)
+	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer)
+	as := func(subject string) apiClient { return apiClient{t: t, base: base, token: idp.token(t, subject)} }
+	velsen := as("council_member@GM0453")
+	beverwijk := as("council_member@GM0375")
+
+	const processID = "0190f0e0-1234-7000-8000-000000000453"
+	now := time.Now().UTC()
+	poll := velsen.must(http.StatusCreated, "POST", "/polls", `{
+		"processId": "`+processID+`", "tenant": "GM0453", "kind": "POLL_KIND_FLASH_POLL",
+		"title": {"nl": "Het Wmo-loket"},
+		"sections": [{"id": "s1", "questions": [
+			{"id": "q1", "type": "QUESTION_TYPE_SINGLE_CHOICE", "text": {"nl": "Hoe vaak was u dit jaar bij het loket?"}, "required": true,
+			 "options": [{"id": "a", "label": {"nl": "Nooit"}}, {"id": "b", "label": {"nl": "Een keer"}}, {"id": "c", "label": {"nl": "Vaker"}}]},
+			{"id": "q2", "type": "QUESTION_TYPE_LIKERT", "text": {"nl": "Het loket is goed bereikbaar."}}
+		]}],
+		"slug": "wmo-loket-velsen",
+		"audience": {"kind": "AUDIENCE_KIND_OPEN_LINK"},
+		"opensAt": "`+now.Add(time.Hour).Format(time.RFC3339)+`",
+		"closesAt": "`+now.Add(14*24*time.Hour).Format(time.RFC3339)+`"
+	}`)
+	id, _ := poll["id"].(string)
+	if id == "" || poll["status"] != "POLL_STATUS_DRAFT" || poll["tenant"] != "GM0453" {
+		t.Fatalf("created poll %v, want a draft of GM0453 with an id", poll)
+	}
+
+	// Scheduling needs everything the resident's pages show.
+	code, refused := velsen.do("POST", "/polls/"+id+"/scheduling", "")
+	if code != http.StatusConflict || !strings.Contains(fmt.Sprint(refused["invalidParams"]), "/resultsSharing/nl") {
+		t.Errorf("scheduling without resultsSharing: %d %v, want 409 naming /resultsSharing/nl", code, refused)
+	}
+
+	// The body's top-level fields are what a PATCH changes, each whole.
+	poll = velsen.must(http.StatusOK, "PATCH", "/polls/"+id, `{
+		"title": {"nl": "Het Wmo-loket in Velsen", "en": "The Wmo desk in Velsen"},
+		"resultsSharing": {"nl": "In juni op de website van de participatieraad."}}`)
+	if diff := cmp.Diff(map[string]any{"nl": "Het Wmo-loket in Velsen", "en": "The Wmo desk in Velsen"}, poll["title"]); diff != "" {
+		t.Errorf("title after PATCH mismatch (-want +got):\n%s", diff)
+	}
+	if code, out := velsen.do("PATCH", "/polls/"+id, `{"status": "POLL_STATUS_OPEN"}`); code != http.StatusBadRequest {
+		t.Errorf("PATCH of the status: %d %v, want 400", code, out)
+	}
+
+	for _, step := range []struct {
+		method, path, want string
+	}{
+		{"POST", "/scheduling", "POLL_STATUS_SCHEDULED"},
+		{"DELETE", "/scheduling", "POLL_STATUS_DRAFT"},
+		{"POST", "/scheduling", "POLL_STATUS_SCHEDULED"},
+		{"POST", "/opening", "POLL_STATUS_OPEN"},
+	} {
+		got := velsen.must(http.StatusOK, step.method, "/polls/"+id+step.path, "")
+		if got["status"] != step.want {
+			t.Fatalf("%s %s: status %v, want %s", step.method, step.path, got["status"], step.want)
+		}
+	}
+	if code, out := velsen.do("POST", "/polls/"+id+"/scheduling", ""); code != http.StatusConflict {
+		t.Errorf("scheduling an open poll: %d %v, want 409", code, out)
+	}
+
+	tally := velsen.must(http.StatusOK, "GET", "/polls/"+id+"/tally", "")
+	if diff := cmp.Diff(map[string]any{"value": "0", "hidden": false}, tally["responses"]); diff != "" {
+		t.Errorf("responses of a new poll mismatch (-want +got):\n%s", diff)
+	}
+	if questions, _ := tally["questions"].([]any); len(questions) != 2 {
+		t.Errorf("tally has %d questions, want 2: %v", len(questions), tally["questions"])
+	}
+	if ids := listedIDs(velsen.must(http.StatusOK, "GET", "/polls?processId="+processID, ""), "polls"); !cmp.Equal(ids, []string{id}) {
+		t.Errorf("polls of the process: %v, want [%s]", ids, id)
+	}
+
+	for _, path := range []string{"/polls/" + id, "/polls/" + id + "/tally"} {
+		if code, out := beverwijk.do("GET", path, ""); code != http.StatusNotFound {
+			t.Errorf("Beverwijk GET %s: %d %v, want 404", path, code, out)
+		}
+	}
+
+	anonymous := func(path string) (int, map[string]any) {
+		t.Helper()
+		resp, err := http.Get(base + "/api/v1" + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		var out map[string]any
+		_ = json.Unmarshal(b, &out)
+		return resp.StatusCode, out
+	}
+	if code, out := anonymous("/polls/" + id); code != http.StatusUnauthorized {
+		t.Errorf("anonymous GET of the poll: %d %v, want 401", code, out)
+	}
+	code, public := anonymous("/polls/" + id + "/public-tally")
+	if code != http.StatusOK || public["pollId"] != id {
+		t.Fatalf("anonymous GET of the public tally: %d %v, want 200 with the poll's tally", code, public)
+	}
+	if cell, _ := public["minCell"].(float64); cell < 1 {
+		t.Errorf("public tally hides cells below %v, want a positive minimum", public["minCell"])
+	}
+
+	closed := velsen.must(http.StatusOK, "POST", "/polls/"+id+"/closing", "")
+	if closed["status"] != "POLL_STATUS_CLOSED" {
+		t.Errorf("status after closing: %v", closed["status"])
+	}
+	if code, out := velsen.do("POST", "/polls/"+id+"/cancellation", `{"reason": "Te laat."}`); code != http.StatusConflict {
+		t.Errorf("cancelling a closed poll: %d %v, want 409", code, out)
+	}
+}
