@@ -44,7 +44,7 @@ func TestPagesAreAccessible(t *testing.T) {
 		{"start, staff, English", staff.URL + "/?lang=en", 200},
 		{"accessibility statement, staff", staff.URL + "/toegankelijkheid", 200},
 		{"privacy, staff", staff.URL + "/privacy", 200},
-		{"placeholder section, staff", staff.URL + "/peilingen", 200},
+		{"placeholder section, staff", staff.URL + "/adviezen", 200},
 		{"not found, staff", staff.URL + "/bestaat-niet", 404},
 		{"tenant switch refused", staff.URL + "/?tenant=GM0396", 403},
 	}
@@ -70,6 +70,61 @@ func TestPagesAreAccessible(t *testing.T) {
 			b.Visit(t, url, browsertest.Width(shot.width))
 			b.Screenshot(t, filepath.Join(*screenshots, shot.file))
 		}
+	}
+}
+
+// The staff's poll pages: the list, and polls with their tally and
+// lifecycle buttons, among them an open shared poll whose live script
+// runs (its policy allows it) and a refused action.
+func TestStaffPollPagesAreAccessible(t *testing.T) {
+	b := browsertest.Start(t)
+	fake := newFakeSurveys()
+	site := newSite(t, Config{Surveys: fake.serve(t), APIVersion: "1.0.0"})
+	srv := httptest.NewServer(withIdentity(velsenChair, site.Handler()))
+	t.Cleanup(srv.Close)
+
+	pages := []struct {
+		name string
+		url  string
+	}{
+		{"list", srv.URL + "/peilingen"},
+		{"list, English", srv.URL + "/peilingen?lang=en"},
+		{"open shared poll with its live tally", srv.URL + "/peilingen/" + openPollID + "?lang=nl"},
+		{"open shared poll, English", srv.URL + "/peilingen/" + openPollID + "?lang=en"},
+		{"draft with its buttons", srv.URL + "/peilingen/" + draftPollID + "?lang=nl"},
+		{"closed poll", srv.URL + "/peilingen/" + closedPollID},
+		{"after scheduling", srv.URL + "/peilingen/" + scheduledPollID + "?gelukt=gepland"},
+	}
+	for _, tc := range pages {
+		t.Run(tc.name, func(t *testing.T) {
+			b.AssertAccessible(t, tc.url)
+		})
+	}
+}
+
+// With JavaScript, an open poll's tally follows new responses without a
+// reload.
+func TestLiveTallyUpdatesThePage(t *testing.T) {
+	b := browsertest.Start(t)
+	fake := newFakeSurveys()
+	site := newSite(t, Config{Surveys: fake.serve(t)})
+	site.liveEvery = 50 * time.Millisecond
+	// Streams end soon, so that closing the server does not wait long for
+	// a browser that still listens.
+	site.liveFor = 5 * time.Second
+	srv := httptest.NewServer(withIdentity(velsenChair, site.Handler()))
+	t.Cleanup(srv.Close)
+
+	b.Visit(t, srv.URL+"/peilingen/"+openPollID+"?lang=nl")
+	fake.setResponses(openPollID, 7)
+	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx,
+		chromedp.Poll[chromedp.Void](`document.querySelector('.mdn-tally__responses').textContent === 'Reacties: 7'`),
+		// Leaving the page closes its event stream.
+		chromedp.Navigate("about:blank"),
+	); err != nil {
+		t.Fatalf("waiting for the tally to show 7 responses: %v", err)
 	}
 }
 

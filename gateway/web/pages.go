@@ -20,7 +20,7 @@ var sections = []section{
 	{key: "nav.agenda", path: "/agenda"},
 	{key: "nav.processes", path: "/trajecten"},
 	{key: "nav.focusgroups", path: "/focusgroepen", later: true, aboutKey: "later.focusgroups"},
-	{key: "nav.polls", path: "/peilingen", later: true, aboutKey: "later.polls"},
+	{key: "nav.polls", path: "/peilingen"},
 	{key: "nav.advice", path: "/adviezen", later: true, aboutKey: "later.advice"},
 	{key: "nav.council", path: "/raad"},
 }

@@ -20,7 +20,7 @@ var templateFiles embed.FS
 var pageNames = []string{
 	"start", "accessibility", "privacy", "later", "notfound", "error",
 	"agenda", "question", "board", "process", "activity", "council",
-	"poll", "pollnotice",
+	"poll", "pollnotice", "polls", "polldetail",
 }
 
 // parsePages parses every page once per language, with that language's

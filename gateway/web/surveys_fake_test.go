@@ -44,6 +44,10 @@ type fakeSurveys struct {
 	got map[string]proto.Message
 	// calls counts the calls of each method.
 	calls map[string]int
+	// staff are the polls as the staff's pages see them, by id, with
+	// the number of responses each has (polls_fake_test.go).
+	staff     map[string]*surveysv1.Poll
+	responded map[string]int64
 }
 
 // keyed is what an idempotency key stored.
@@ -84,6 +88,7 @@ func newFakeSurveys() *fakeSurveys {
 		calls:    map[string]int{},
 	}
 	f.invite(questionnaireToken)
+	f.addStaffPolls()
 	f.polls["p/"+flashSlug] = flashPoll()
 	withPostcode := flashPoll()
 	withPostcode.Id, withPostcode.PostcodeCheck = "poll-postcode", true

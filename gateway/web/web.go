@@ -82,6 +82,9 @@ type Site struct {
 	loc    *time.Location // where times are shown
 	// respondents seal the open links' respondent cookies.
 	respondents respondentSealers
+	// liveEvery is how often a live tally asks the service, liveFor how
+	// long one stream lasts; tests shorten them.
+	liveEvery, liveFor time.Duration
 }
 
 // New parses the templates and loads the message catalogues and static
@@ -113,7 +116,10 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{cfg: cfg, log: log, cats: cats, assets: a, loc: loc, respondents: respondents}
+	s := &Site{
+		cfg: cfg, log: log, cats: cats, assets: a, loc: loc, respondents: respondents,
+		liveEvery: defaultLiveEvery, liveFor: defaultLiveFor,
+	}
 	if s.pages, err = parsePages(cats, a); err != nil {
 		return nil, err
 	}
@@ -148,6 +154,13 @@ func (s *Site) Handler() http.Handler {
 	mux.Handle("GET /trajecten/{id}/veldactiviteit", s.work("activity", s.newActivity))
 	mux.Handle("POST /trajecten/{id}/veldactiviteit", s.work("activity", s.recordActivity))
 	mux.Handle("GET /raad", s.work("council", s.council))
+	// The staff's poll pages, with the live tally's event stream. The
+	// stream is a web route: the gateway's API rate limit does not
+	// apply to it.
+	mux.Handle("GET /peilingen", s.staffPolls("polls", func(r *http.Request) string { return r.URL.RequestURI() }, s.polls))
+	mux.Handle("GET /peilingen/{id}", s.staffPolls("polldetail", func(r *http.Request) string { return r.URL.RequestURI() }, s.pollDetail))
+	mux.Handle("POST /peilingen/{id}/{action}", s.staffPolls("polldetail", pageOf, s.pollAct))
+	mux.Handle("GET /peilingen/{id}/live", http.HandlerFunc(s.liveTally))
 	// The residents' poll pages: no login, since residents have none.
 	// The integrator puts the open link's POST behind the rate limit.
 	mux.Handle("GET /p/{slug}", s.respond(openLink, s.showPoll))
@@ -166,7 +179,8 @@ func (s *Site) Handler() http.Handler {
 
 // securityHeaders sets the headers every response of the site carries. The
 // policy allows our own stylesheet and images and nothing else: no scripts,
-// no inline styles, no third party, no framing.
+// no inline styles, no third party, no framing. The one page with a script,
+// an open poll's live tally, widens it for itself (liveSecurityPolicy).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -178,7 +192,7 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// contentSecurityPolicy is the site's policy. Add script-src 'self' when the
-// first script ships, and only then.
+// contentSecurityPolicy is the site's policy. It has no script-src: pages
+// that need a script of our own add it for themselves.
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"

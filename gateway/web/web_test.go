@@ -85,7 +85,6 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		{"/toegankelijkheid", http.StatusOK, "Hoe we testen", "How we test", ""},
 		{"/privacy", http.StatusOK, "Waar de gegevens blijven", "Where the data stays", ""},
 		{"/focusgroepen", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/focusgroepen"},
-		{"/peilingen", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/peilingen"},
 		{"/adviezen", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/adviezen"},
 		{"/bestaat-niet", http.StatusNotFound, "Deze pagina bestaat niet", "This page does not exist", ""},
 	}

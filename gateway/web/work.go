@@ -142,7 +142,7 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, v *view, err error) 
 			// The person left; there is no one to show a page to.
 			s.log.DebugContext(r.Context(), "request canceled", "path", r.URL.Path)
 		} else {
-			s.log.ErrorContext(r.Context(), "calling the councils service", "path", r.URL.Path, "code", code.String(), "err", err)
+			s.log.ErrorContext(r.Context(), "calling a service", "path", r.URL.Path, "code", code.String(), "err", err)
 		}
 		s.renderError(w, r, v, http.StatusInternalServerError, "error.internal")
 	}

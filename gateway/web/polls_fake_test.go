@@ -1,0 +1,173 @@
+package web
+
+import (
+	"context"
+	"maps"
+	"slices"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+)
+
+// The staff's side of the fake surveys service: polls of Velsen and of the
+// IJmond region, their lifecycle and a tally that follows the number of
+// responses a test sets.
+
+// Ids of the fake's staff polls.
+const (
+	draftPollID     = "poll-draft"
+	openPollID      = "poll-open"
+	scheduledPollID = "poll-scheduled"
+	closedPollID    = "poll-closed"
+	otherPollID     = "poll-beverwijk"
+)
+
+func (f *fakeSurveys) addStaffPolls() {
+	question := &surveysv1.Question{
+		Id: "q1", Type: surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, Other: true,
+		Text:    text("Waar wilt u meer bankjes?", "Where would you like more benches?"),
+		Options: []*surveysv1.Option{opt("a", "Bij het strand", "By the beach"), opt("b", "In het park", "In the park")},
+	}
+	poll := func(id, tenant string, kind surveysv1.PollKind, st surveysv1.PollStatus, title *surveysv1.Text, participants ...string) *surveysv1.Poll {
+		return &surveysv1.Poll{
+			Id: id, Tenant: tenant, Participants: participants, Kind: kind, Status: st, Title: title,
+			Sections: []*surveysv1.Section{{Id: "s1", Questions: []*surveysv1.Question{question}}},
+			OpensAt:  at("2026-11-02T08:00:00Z"), ClosesAt: at("2026-11-30T17:00:00Z"),
+		}
+	}
+	flash, questionnaire := surveysv1.PollKind_POLL_KIND_FLASH_POLL, surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE
+	f.staff = map[string]*surveysv1.Poll{
+		draftPollID: poll(draftPollID, "GM0453", flash, surveysv1.PollStatus_POLL_STATUS_DRAFT,
+			text("Bankjes in IJmuiden", "Benches in IJmuiden")),
+		openPollID: poll(openPollID, "ijmond", questionnaire, surveysv1.PollStatus_POLL_STATUS_OPEN,
+			text("Mantelzorg in de IJmond", ""), "GM0453", "GM0396"),
+		scheduledPollID: poll(scheduledPollID, "GM0453", flash, surveysv1.PollStatus_POLL_STATUS_SCHEDULED,
+			text("Speeltuin Velsen-Noord", "Playground Velsen-Noord")),
+		closedPollID: poll(closedPollID, "GM0453", flash, surveysv1.PollStatus_POLL_STATUS_CLOSED,
+			text("Zwembad", "Swimming pool")),
+		otherPollID: poll(otherPollID, "GM0375", flash, surveysv1.PollStatus_POLL_STATUS_OPEN,
+			text("Markt Beverwijk", "Beverwijk market")),
+	}
+	f.responded = map[string]int64{openPollID: 3, closedPollID: 12}
+}
+
+// setResponses sets how many responses the poll has.
+func (f *fakeSurveys) setResponses(id string, n int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.responded[id] = n
+}
+
+// staffPoll is the poll by id, or NotFound. The caller holds f.mu.
+func (f *fakeSurveys) staffPoll(id string) (*surveysv1.Poll, error) {
+	p, ok := f.staff[id]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "poll %q not found", id)
+	}
+	return p, nil
+}
+
+func (f *fakeSurveys) ListPolls(_ context.Context, req *surveysv1.ListPollsRequest) (*surveysv1.ListPollsResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("ListPolls", req); err != nil {
+		return nil, err
+	}
+	resp := &surveysv1.ListPollsResponse{}
+	for _, id := range slices.Sorted(maps.Keys(f.staff)) {
+		p := f.staff[id]
+		if p.GetTenant() == req.GetTenant() || slices.Contains(p.GetParticipants(), req.GetTenant()) {
+			resp.Polls = append(resp.Polls, proto.CloneOf(p))
+		}
+	}
+	return resp, nil
+}
+
+func (f *fakeSurveys) GetPoll(_ context.Context, req *surveysv1.GetPollRequest) (*surveysv1.Poll, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("GetPoll", req); err != nil {
+		return nil, err
+	}
+	p, err := f.staffPoll(req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	return proto.CloneOf(p), nil
+}
+
+// move changes a poll's status when it is in one of from.
+func (f *fakeSurveys) move(method string, req proto.Message, id string, to surveysv1.PollStatus, from ...surveysv1.PollStatus) (*surveysv1.Poll, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call(method, req); err != nil {
+		return nil, err
+	}
+	p, err := f.staffPoll(id)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(from, p.GetStatus()) {
+		return nil, status.Errorf(codes.FailedPrecondition, "the poll is %s", p.GetStatus())
+	}
+	p.Status = to
+	return proto.CloneOf(p), nil
+}
+
+func (f *fakeSurveys) SchedulePoll(_ context.Context, req *surveysv1.SchedulePollRequest) (*surveysv1.Poll, error) {
+	return f.move("SchedulePoll", req, req.GetId(), surveysv1.PollStatus_POLL_STATUS_SCHEDULED, surveysv1.PollStatus_POLL_STATUS_DRAFT)
+}
+
+func (f *fakeSurveys) OpenPoll(_ context.Context, req *surveysv1.OpenPollRequest) (*surveysv1.Poll, error) {
+	return f.move("OpenPoll", req, req.GetId(), surveysv1.PollStatus_POLL_STATUS_OPEN, surveysv1.PollStatus_POLL_STATUS_SCHEDULED)
+}
+
+func (f *fakeSurveys) ClosePoll(_ context.Context, req *surveysv1.ClosePollRequest) (*surveysv1.Poll, error) {
+	return f.move("ClosePoll", req, req.GetId(), surveysv1.PollStatus_POLL_STATUS_CLOSED, surveysv1.PollStatus_POLL_STATUS_OPEN)
+}
+
+func (f *fakeSurveys) CancelPoll(_ context.Context, req *surveysv1.CancelPollRequest) (*surveysv1.Poll, error) {
+	return f.move("CancelPoll", req, req.GetId(), surveysv1.PollStatus_POLL_STATUS_CANCELLED,
+		surveysv1.PollStatus_POLL_STATUS_DRAFT, surveysv1.PollStatus_POLL_STATUS_SCHEDULED, surveysv1.PollStatus_POLL_STATUS_OPEN)
+}
+
+// GetTally splits the responses over the options (two thirds "a", a third
+// "b") and, for a shared poll, over its first two municipalities.
+func (f *fakeSurveys) GetTally(_ context.Context, req *surveysv1.GetTallyRequest) (*surveysv1.Tally, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("GetTally", req); err != nil {
+		return nil, err
+	}
+	p, err := f.staffPoll(req.GetPollId())
+	if err != nil {
+		return nil, err
+	}
+	count := func(n int64) *surveysv1.Count { return &surveysv1.Count{Value: n} }
+	cellsOf := func(n int64) []*surveysv1.Cell {
+		return []*surveysv1.Cell{
+			{Key: "a", Count: count(n - n/3)}, {Key: "b", Count: count(n / 3)}, {Key: "other", Count: count(0)},
+		}
+	}
+	n := f.responded[p.GetId()]
+	line := &surveysv1.TallyLine{Answered: count(n), Cells: cellsOf(n)}
+	t := &surveysv1.Tally{PollId: p.GetId(), Responses: count(n)}
+	if ps := p.GetParticipants(); len(ps) >= 2 {
+		first, second := n-n/2, n/2
+		t.Municipalities = []*surveysv1.GroupCount{
+			{MunicipalityCodes: ps[:1], Count: count(first)}, {MunicipalityCodes: ps[1:2], Count: count(second)},
+		}
+		line.Groups = []*surveysv1.GroupLine{
+			{MunicipalityCodes: ps[:1], Answered: count(first), Cells: cellsOf(first)},
+			{MunicipalityCodes: ps[1:2], Answered: count(second), Cells: cellsOf(second)},
+		}
+	}
+	t.Questions = []*surveysv1.QuestionTally{{
+		QuestionId: "q1", Type: surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, Answered: count(n),
+		Lines: []*surveysv1.TallyLine{line},
+	}}
+	return t, nil
+}

@@ -1,0 +1,345 @@
+package web
+
+import (
+	"bufio"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/testing/protocmp"
+
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+)
+
+func TestStaffPollPagesRenderInBothLanguages(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		target  string
+		lang    string
+		want    []string
+		notWant []string
+	}{
+		{
+			name: "list", target: "/peilingen", lang: "nl",
+			want: []string{
+				"Peilingen van Velsen", "Bankjes in IJmuiden", "Mantelzorg in de IJmond", "Speeltuin Velsen-Noord", "Zwembad",
+				"Flitspeiling", "Vragenlijst", "Concept", "Gepland", "Open", "Gesloten", "Gedeeld", "Heemskerk, Velsen",
+				"2 november 2026, 09:00", "30 november 2026, 18:00", `href="/peilingen/poll-draft"`,
+			},
+			notWant: []string{"Markt Beverwijk", "Dit onderdeel is nog niet gebouwd."},
+		},
+		{
+			name: "list, English", target: "/peilingen", lang: "en",
+			want: []string{
+				"Polls of Velsen", "Benches in IJmuiden", `<span lang="nl">Mantelzorg in de IJmond</span>`,
+				"Flash poll", "Questionnaire", "Draft", "Scheduled", "Closed", "Shared", "2 November 2026, 09:00",
+			},
+		},
+		{
+			name: "shared open poll with its tally per municipality", target: "/peilingen/" + openPollID, lang: "nl",
+			want: []string{
+				"Mantelzorg in de IJmond", "Reacties: 3", "Waar wilt u meer bankjes?", "Bij het strand", "2 (66%)",
+				"In het park", "1 (33%)", "Anders, namelijk", "0 (0%)", "Reacties per gemeente", "Velsen: 2", "Heemskerk: 1",
+				`mdn-bar__fill--65`, `mdn-bar__fill--30`, `data-live="/peilingen/poll-open/live"`, ">Vernieuwen</a>",
+				">Nu sluiten</button>", ">Annuleren</button>", `action="/peilingen/poll-open/sluiten"`,
+			},
+			notWant: []string{">Plannen</button>", ">Nu openen</button>"},
+		},
+		{
+			name: "shared open poll, English", target: "/peilingen/" + openPollID, lang: "en",
+			want: []string{"Responses: 3", "By the beach", "Other, namely", "Responses per municipality", ">Refresh</a>", ">Close now</button>"},
+		},
+		{
+			name: "draft", target: "/peilingen/" + draftPollID, lang: "nl",
+			want:    []string{"Bankjes in IJmuiden", "Reacties: 0", ">Plannen</button>", ">Annuleren</button>"},
+			notWant: []string{"data-live", "<script", ">Nu sluiten</button>"},
+		},
+		{
+			name: "closed: no buttons", target: "/peilingen/" + closedPollID, lang: "nl",
+			want:    []string{"Zwembad", "Reacties: 12"},
+			notWant: []string{"<button class=\"utrecht-button utrecht-button--primary-action\"", "Status wijzigen"},
+		},
+		{
+			name: "after scheduling", target: "/peilingen/" + scheduledPollID + "?gelukt=gepland", lang: "nl",
+			want: []string{"De peiling is gepland.", ">Nu openen</button>"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, site := pollSite(t, Config{})
+			resp, body := send(t, site, request{target: tc.target, as: &velsenChair, lang: tc.lang})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("status = %d, want 200", resp.StatusCode)
+			}
+			mustContain(t, body, tc.want...)
+			mustNotContain(t, body, tc.notWant...)
+		})
+	}
+}
+
+func TestStaffPollPagesRefuse(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		target string
+		fail   error
+		want   int
+	}{
+		{"another tenant's poll", "/peilingen/" + otherPollID, nil, http.StatusNotFound},
+		{"an unknown poll", "/peilingen/poll-none", nil, http.StatusNotFound},
+		{"the service is down", "/peilingen", status.Error(codes.Unavailable, "down"), http.StatusServiceUnavailable},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake, site := pollSite(t, Config{})
+			if tc.fail != nil {
+				fake.failWith("ListPolls", tc.fail)
+			}
+			resp, _ := send(t, site, request{target: tc.target, as: &velsenChair})
+			if resp.StatusCode != tc.want {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tc.want)
+			}
+		})
+	}
+	t.Run("anonymous visitors log in first", func(t *testing.T) {
+		t.Parallel()
+		_, site := pollSite(t, Config{})
+		resp, _ := send(t, site, request{target: "/peilingen/" + openPollID})
+		if got, want := resp.Header.Get("Location"), "/auth/login?returnTo=%2Fpeilingen%2Fpoll-open"; resp.StatusCode != http.StatusSeeOther || got != want {
+			t.Errorf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
+		}
+	})
+	t.Run("without the service", func(t *testing.T) {
+		t.Parallel()
+		resp, _ := send(t, newSite(t, Config{}), request{target: "/peilingen", as: &velsenChair})
+		if resp.StatusCode != http.StatusServiceUnavailable {
+			t.Errorf("status = %d, want 503", resp.StatusCode)
+		}
+	})
+}
+
+func TestPollLifecycle(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		target   string
+		form     url.Values
+		method   string
+		want     proto.Message
+		location string
+	}{
+		{"schedule", "/peilingen/poll-draft/plannen", url.Values{}, "SchedulePoll",
+			&surveysv1.SchedulePollRequest{Id: draftPollID}, "/peilingen/poll-draft?gelukt=gepland"},
+		{"open early", "/peilingen/poll-scheduled/openen", url.Values{}, "OpenPoll",
+			&surveysv1.OpenPollRequest{Id: scheduledPollID}, "/peilingen/poll-scheduled?gelukt=geopend"},
+		{"close early", "/peilingen/poll-open/sluiten", url.Values{}, "ClosePoll",
+			&surveysv1.ClosePollRequest{Id: openPollID}, "/peilingen/poll-open?gelukt=gesloten"},
+		{"cancel with a reason", "/peilingen/poll-open/annuleren", url.Values{"reden": {" Het budget is op. "}}, "CancelPoll",
+			&surveysv1.CancelPollRequest{Id: openPollID, Reason: "Het budget is op."}, "/peilingen/poll-open?gelukt=geannuleerd"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fake, site := pollSite(t, Config{})
+			resp, _ := send(t, site, request{target: tc.target, as: &velsenChair, form: tc.form})
+			if resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("status = %d, want 303", resp.StatusCode)
+			}
+			if got := resp.Header.Get("Location"); got != tc.location {
+				t.Errorf("Location = %q, want %q", got, tc.location)
+			}
+			if diff := cmp.Diff(tc.want, fake.request(tc.method), protocmp.Transform()); diff != "" {
+				t.Errorf("%s request (-want +got):\n%s", tc.method, diff)
+			}
+		})
+	}
+	t.Run("cancel without a reason asks for one", func(t *testing.T) {
+		t.Parallel()
+		fake, site := pollSite(t, Config{})
+		resp, body := send(t, site, request{target: "/peilingen/poll-draft/annuleren", as: &velsenChair, form: url.Values{"reden": {" "}}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("status = %d, want 422", resp.StatusCode)
+		}
+		mustContain(t, body, "Geef een reden om de peiling te annuleren.", "<title>Fout: Bankjes in IJmuiden")
+		if n := fake.callsOf("CancelPoll"); n != 0 {
+			t.Errorf("CancelPoll called %d times, want 0", n)
+		}
+	})
+	t.Run("the service's objection is shown on the poll", func(t *testing.T) {
+		t.Parallel()
+		fake, site := pollSite(t, Config{})
+		fake.failWith("SchedulePoll", status.Error(codes.FailedPrecondition, "the poll has no results sharing text"))
+		resp, body := send(t, site, request{target: "/peilingen/poll-draft/plannen", as: &velsenChair, form: url.Values{}})
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("status = %d, want 409", resp.StatusCode)
+		}
+		mustContain(t, body, "Dat kon niet", `<span lang="en">the poll has no results sharing text</span>`, ">Plannen</button>")
+	})
+	t.Run("refused by role", func(t *testing.T) {
+		t.Parallel()
+		fake, site := pollSite(t, Config{})
+		fake.failWith("ClosePoll", status.Error(codes.PermissionDenied, "not allowed"))
+		resp, body := send(t, site, request{target: "/peilingen/poll-open/sluiten", as: &velsenOfficer, form: url.Values{}})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("status = %d, want 403", resp.StatusCode)
+		}
+		mustContain(t, body, "U mag de status van deze peiling niet wijzigen.")
+	})
+	t.Run("an unknown action", func(t *testing.T) {
+		t.Parallel()
+		_, site := pollSite(t, Config{})
+		resp, _ := send(t, site, request{target: "/peilingen/poll-open/wissen", as: &velsenChair, form: url.Values{}})
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("status = %d, want 404", resp.StatusCode)
+		}
+	})
+}
+
+// Only the page with the live tally may run a script, and only ours.
+func TestLiveTallyPolicy(t *testing.T) {
+	t.Parallel()
+	_, site := pollSite(t, Config{})
+	for target, want := range map[string]string{
+		"/peilingen":                     contentSecurityPolicy,
+		"/peilingen/" + draftPollID:      contentSecurityPolicy,
+		"/peilingen/" + openPollID:       contentSecurityPolicy + "; script-src 'self'; connect-src 'self'",
+		"/peilingen/" + openPollID + "x": contentSecurityPolicy,
+	} {
+		resp, body := send(t, site, request{target: target, as: &velsenChair})
+		if got := resp.Header.Get("Content-Security-Policy"); got != want {
+			t.Errorf("%s: policy = %q, want %q", target, got, want)
+		}
+		if strings.Contains(body, "<script") != (want != contentSecurityPolicy) {
+			t.Errorf("%s: a script without the policy for it, or the policy without a script", target)
+		}
+		if strings.Contains(body, "<script") && !strings.Contains(body, `<script src="/static/live.`) {
+			t.Errorf("%s: a script other than live.js", target)
+		}
+	}
+}
+
+// sseEvent is one Server-Sent Event as read from the stream.
+type sseEvent struct {
+	name string
+	data string
+}
+
+// readEvent reads the next event with a name from the stream.
+func readEvent(t *testing.T, sc *bufio.Scanner) sseEvent {
+	t.Helper()
+	var ev sseEvent
+	var data []string
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case line == "" && ev.name != "":
+			ev.data = strings.Join(data, "\n")
+			return ev
+		case strings.HasPrefix(line, "event: "):
+			ev.name = strings.TrimPrefix(line, "event: ")
+		case strings.HasPrefix(line, "data: "):
+			data = append(data, strings.TrimPrefix(line, "data: "))
+		}
+	}
+	t.Fatalf("the stream ended before an event: %v", sc.Err())
+	return ev
+}
+
+func TestLiveTally(t *testing.T) {
+	t.Parallel()
+	fake, site := pollSite(t, Config{})
+	site.liveEvery = 10 * time.Millisecond
+	handlerDone := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		withIdentity(velsenChair, site.Handler()).ServeHTTP(w, r)
+		if strings.HasSuffix(r.URL.Path, "/live") {
+			handlerDone <- struct{}{}
+		}
+	}))
+	t.Cleanup(srv.Close)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL+"/peilingen/"+openPollID+"/live?lang=en", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if got := resp.Header.Get("Content-Type"); got != "text/event-stream" {
+		t.Fatalf("Content-Type = %q, want text/event-stream", got)
+	}
+	sc := bufio.NewScanner(resp.Body)
+
+	first := readEvent(t, sc)
+	if first.name != "tally" || !strings.Contains(first.data, "Responses: 3") {
+		t.Fatalf("first event = %+v, want the tally with 3 responses", first)
+	}
+	fake.setResponses(openPollID, 4)
+	next := readEvent(t, sc)
+	mustContain(t, next.data, "Responses: 4", "By the beach", "3 (75%)", "Velsen: 2", "Heemskerk: 2")
+	if strings.Contains(next.data, "<html") {
+		t.Error("the event holds a whole page, want the tally fragment")
+	}
+
+	cancel()
+	select {
+	case <-handlerDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream goes on after the client left")
+	}
+}
+
+func TestLiveTallyEndsByItself(t *testing.T) {
+	t.Parallel()
+	_, site := pollSite(t, Config{})
+	site.liveEvery, site.liveFor = 10*time.Millisecond, 100*time.Millisecond
+	r := httptest.NewRequest(http.MethodGet, "/peilingen/"+openPollID+"/live", nil)
+	w := httptest.NewRecorder()
+	// ServeHTTP returns only when the stream has ended.
+	withIdentity(velsenChair, site.Handler()).ServeHTTP(w, r)
+	if got := strings.Count(w.Body.String(), "event: tally"); got != 1 {
+		t.Errorf("%d events, want 1: the count did not change", got)
+	}
+}
+
+func TestLiveTallyRefuses(t *testing.T) {
+	t.Parallel()
+	_, site := pollSite(t, Config{})
+	tests := []struct {
+		name   string
+		target string
+		as     bool
+		want   int
+	}{
+		{"anonymous", "/peilingen/" + openPollID + "/live", false, http.StatusUnauthorized},
+		{"another tenant's poll", "/peilingen/" + otherPollID + "/live", true, http.StatusNotFound},
+		{"an unknown poll", "/peilingen/poll-none/live", true, http.StatusNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rq := request{target: tc.target}
+			if tc.as {
+				rq.as = &velsenChair
+			}
+			resp, _ := send(t, site, rq)
+			if resp.StatusCode != tc.want {
+				t.Errorf("status = %d, want %d", resp.StatusCode, tc.want)
+			}
+		})
+	}
+}
