@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -50,12 +51,19 @@ type Config struct {
 	OIDCRolesClaim   string
 	SessionKey       string `secret:"true"`
 	RespondentKey    string `secret:"true"`
+	// Postcodes is a CSV file of postcodes and municipality codes; empty
+	// uses the built-in IJmond demo table.
+	Postcodes string
 
 	RateLimit          int
 	AnonymousRateLimit int
 	TrustedProxies     string
 
 	StreamReplicas  int
+	// MinCell is the smallest count public tallies show; MinCellBy raises
+	// it per municipality ("GM0453=10,GM0375=8").
+	MinCell   int
+	MinCellBy string
 	OutboxRetention time.Duration
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
@@ -83,11 +91,14 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", config.Env("OIDC_CLIENT_ID", "meedoen"), "client id of the gateway at the identity provider")
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", config.Env("OIDC_CLIENT_SECRET", ""), "client secret, if the provider issued one (PKCE is always used)")
 	fs.StringVar(&c.OIDCRolesClaim, "oidc-roles-claim", config.Env("OIDC_ROLES_CLAIM", "meedoen_roles"), "token claim with the person's grants as \"<role>@<tenant>\" strings")
+	fs.StringVar(&c.Postcodes, "postcodes", config.Env("MEEDOEN_POSTCODES", ""), "CSV file of postcode;gemeentecode rows (PC4 or PC6) for open polls that check the municipality; empty uses the built-in IJmond demo table")
 	fs.StringVar(&c.RespondentKey, "respondent-key", config.Env("MEEDOEN_RESPONDENT_KEY", ""), "base64 key of 32 bytes sealing residents' per-browser cookies on open polls; a new one per start when empty")
 	fs.StringVar(&c.SessionKey, "session-key", config.Env("MEEDOEN_SESSION_KEY", ""), "base64 key of at least 32 bytes for web session cookies; a new one per start when empty (everyone is logged out at restart)")
 	fs.IntVar(&c.RateLimit, "rate-limit", config.EnvInt("MEEDOEN_RATE_LIMIT", 600), "API requests per minute per logged-in person; negative turns the limit off")
 	fs.IntVar(&c.AnonymousRateLimit, "anonymous-rate-limit", config.EnvInt("MEEDOEN_ANONYMOUS_RATE_LIMIT", 120), "API requests per minute per address without a login; negative turns the limit off")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", config.Env("MEEDOEN_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
+	fs.IntVar(&c.MinCell, "min-cell", config.EnvInt("MEEDOEN_MIN_CELL", 5), "smallest count a public tally or export shows (small-cell suppression)")
+	fs.StringVar(&c.MinCellBy, "min-cell-by", config.Env("MEEDOEN_MIN_CELL_BY", ""), "larger minimum cells per municipality, e.g. GM0453=10,GM0375=8")
 	fs.IntVar(&c.StreamReplicas, "stream-replicas", config.EnvInt("MEEDOEN_STREAM_REPLICAS", 1), "JetStream stream replicas (3 on a NATS cluster)")
 	fs.DurationVar(&c.OutboxRetention, "outbox-retention", config.EnvDuration("MEEDOEN_OUTBOX_RETENTION", 7*24*time.Hour), "how long published outbox rows are kept so streams can be rebuilt")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(config.EnvInt("MEEDOEN_MAX_BODY_BYTES", 1<<20)), "largest accepted request body")
@@ -130,3 +141,21 @@ func (c Config) targets() ([]string, error) {
 // embedded says whether this process runs everything, and so may start its
 // own NATS server and PostgreSQL cluster.
 func (c Config) embedded() bool { return c.Target == "all" || c.Target == "" }
+
+// parseMinCellBy reads -min-cell-by: comma-separated CBS code=count pairs.
+func parseMinCellBy(s string) (map[string]int, error) {
+	out := map[string]int{}
+	for pair := range strings.SplitSeq(s, ",") {
+		pair = strings.TrimSpace(pair)
+		if pair == "" {
+			continue
+		}
+		code, n, ok := strings.Cut(pair, "=")
+		count, err := strconv.Atoi(strings.TrimSpace(n))
+		if !ok || err != nil || count < 1 || !strings.HasPrefix(strings.TrimSpace(code), "GM") {
+			return nil, fmt.Errorf("-min-cell-by: %q is not GMxxxx=count", pair)
+		}
+		out[strings.TrimSpace(code)] = count
+	}
+	return out, nil
+}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/meedoen/meedoen/internal/config"
 )
 
@@ -33,6 +35,21 @@ func TestPrintedConfigurationHidesSecrets(t *testing.T) {
 	for _, leak := range []string{"SIGNINGKEY", "CLIENTSECRET", "SESSIONKEY", "DBPASSWORD", "NATSPASSWORD"} {
 		if strings.Contains(out.String(), leak) {
 			t.Errorf("printed configuration shows %s:\n%s", leak, out.String())
+		}
+	}
+}
+
+func TestMinCellByNamesMunicipalitiesAndCounts(t *testing.T) {
+	got, err := parseMinCellBy(" GM0453=10, GM0375=8 ,")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(map[string]int{"GM0453": 10, "GM0375": 8}, got); diff != "" {
+		t.Errorf("parseMinCellBy (-want +got):\n%s", diff)
+	}
+	for _, bad := range []string{"GM0453", "GM0453=0", "Velsen=10", "GM0453=ten"} {
+		if _, err := parseMinCellBy(bad); err == nil {
+			t.Errorf("parseMinCellBy(%q) accepted it", bad)
 		}
 	}
 }

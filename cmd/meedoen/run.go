@@ -45,18 +45,23 @@ type runner interface {
 	Run(ctx context.Context) error
 }
 
-// services maps each service target to its constructor.
-var services = map[string]func(ctx context.Context, grpcAddr string, deps platform.Deps) (*platform.Service, error){
-	councils.Name: func(ctx context.Context, addr string, deps platform.Deps) (*platform.Service, error) {
+// services maps each service target to its constructor, which takes the
+// binary's configuration and the gRPC address to listen at.
+var services = map[string]func(ctx context.Context, cfg Config, grpcAddr string, deps platform.Deps) (*platform.Service, error){
+	councils.Name: func(ctx context.Context, _ Config, addr string, deps platform.Deps) (*platform.Service, error) {
 		return councils.New(ctx, councils.Config{GRPCAddr: addr}, deps)
 	},
-	focusgroups.Name: func(ctx context.Context, addr string, deps platform.Deps) (*platform.Service, error) {
+	focusgroups.Name: func(ctx context.Context, _ Config, addr string, deps platform.Deps) (*platform.Service, error) {
 		return focusgroups.New(ctx, focusgroups.Config{GRPCAddr: addr}, deps)
 	},
-	surveys.Name: func(ctx context.Context, addr string, deps platform.Deps) (*platform.Service, error) {
-		return surveys.New(ctx, surveys.Config{GRPCAddr: addr}, deps)
+	surveys.Name: func(ctx context.Context, cfg Config, addr string, deps platform.Deps) (*platform.Service, error) {
+		minCellBy, err := parseMinCellBy(cfg.MinCellBy)
+		if err != nil {
+			return nil, err
+		}
+		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy}, deps)
 	},
-	results.Name: func(ctx context.Context, addr string, deps platform.Deps) (*platform.Service, error) {
+	results.Name: func(ctx context.Context, _ Config, addr string, deps platform.Deps) (*platform.Service, error) {
 		return results.New(ctx, results.Config{GRPCAddr: addr}, deps)
 	},
 }
@@ -181,7 +186,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		if !ok {
 			continue // the gateway
 		}
-		s, err := newService(ctx, grpcAddr, deps)
+		s, err := newService(ctx, cfg, grpcAddr, deps)
 		if err != nil {
 			return err
 		}

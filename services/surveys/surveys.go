@@ -32,6 +32,8 @@ type Config struct {
 	GRPCAddr string
 	// MinCell is the smallest count a public tally shows; 0 means 5.
 	MinCell int
+	// MinCellBy raises MinCell for the municipalities it names.
+	MinCellBy map[string]int
 	// ScheduleInterval is how often polls due to open or close are looked
 	// for; 0 means every 2 seconds.
 	ScheduleInterval time.Duration
@@ -49,7 +51,7 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		Migrations: []pg.MigrationSet{tenancy.Migrations(), store.Migrations()},
 		Consumers:  []events.ConsumerConfig{tenancy.Consumer(), tally.Consumer()},
 		Register: func(s *grpc.Server, pool *pgxpool.Pool) {
-			surveysv1.RegisterSurveysServiceServer(s, api.New(store.New(pool), api.Config{MinCell: cfg.MinCell}))
+			surveysv1.RegisterSurveysServiceServer(s, api.New(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy}))
 		},
 		Run: []func(context.Context, *pgxpool.Pool) error{
 			func(ctx context.Context, pool *pgxpool.Pool) error {

@@ -10,10 +10,12 @@ package api
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"github.com/meedoen/meedoen/internal/errs"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
 
@@ -31,14 +33,20 @@ type Config struct {
 	// MinCell is the smallest count a public tally shows; 0 means
 	// DefaultMinCell.
 	MinCell int
+	// MinCellBy overrides MinCell per municipality (CBS code), for a
+	// municipality whose privacy officer asks for larger cells. Values
+	// below MinCell are ignored: a municipality may ask for more
+	// protection, never for less than the service's floor.
+	MinCellBy map[string]int
 }
 
 // Server implements surveysv1.SurveysServiceServer.
 type Server struct {
 	surveysv1.UnimplementedSurveysServiceServer
-	store   *store.Store
-	minCell int
-	now     func() time.Time
+	store     *store.Store
+	minCell   int
+	minCellBy map[string]int
+	now       func() time.Time
 }
 
 // New returns a server on st.
@@ -46,7 +54,20 @@ func New(st *store.Store, cfg Config) *Server {
 	if cfg.MinCell <= 0 {
 		cfg.MinCell = DefaultMinCell
 	}
-	return &Server{store: st, minCell: cfg.MinCell, now: time.Now}
+	return &Server{store: st, minCell: cfg.MinCell, minCellBy: maps.Clone(cfg.MinCellBy), now: time.Now}
+}
+
+// minCellFor is the smallest count public views of p show: the largest
+// minimum of the municipalities p belongs to. A shared poll's published
+// figures concern every participant, so the strictest of them decides
+// for all; a cell per municipality under a laxer minimum would show what
+// the stricter one hides in the total.
+func (s *Server) minCellFor(p poll.Poll) int {
+	m := s.minCell
+	for _, code := range p.Municipalities() {
+		m = max(m, s.minCellBy[code])
+	}
+	return m
 }
 
 // pageIn reads a list's limit and cursor, adding a bad limit to v so that

@@ -57,7 +57,7 @@ func (s *Server) GetPublicTally(ctx context.Context, req *surveysv1.GetPublicTal
 	if err != nil {
 		return nil, err
 	}
-	pub := t.Public(s.minCell)
+	pub := t.Public(s.minCellFor(p))
 	return tallyMsg(pub.MinCell, pub.Summary), nil
 }
 

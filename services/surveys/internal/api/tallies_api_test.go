@@ -5,6 +5,8 @@ import (
 
 	"github.com/meedoen/meedoen/internal/errs"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+	"github.com/meedoen/meedoen/services/surveys/internal/poll"
+	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
 
 // line returns the cells of a tally's question as key → count, hidden
@@ -90,4 +92,45 @@ func TestTheCouncilSeesEveryCountAndThePublicNoSmallOnes(t *testing.T) {
 	if _, err := f.srv.GetPublicTally(velsenOfficer(), &surveysv1.GetPublicTallyRequest{PollId: draft}); err != nil {
 		t.Errorf("the public tally of a draft, for its staff: %v", err)
 	}
+}
+
+func TestAMunicipalityMayAskForLargerPublicCells(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	// Velsen's privacy officer wants cells of at least 10; a laxer 3 for
+	// Velsen is ignored under the service's floor of 5 elsewhere.
+	f.srv = New(store.New(f.pool), Config{MinCellBy: map[string]int{"GM0453": 10, "GM0375": 3}})
+	id := f.opened(t, velsenMember(), flashPoll("velsen-streng")).GetId()
+	for range 7 {
+		a := good()
+		a["often"] = &surveysv1.Answer{Choice: "never"}
+		if _, err := f.srv.SubmitResponse(resident(), byLink("velsen-streng", browser(t), a, "")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.tallyOutbox(t)
+
+	public, err := f.srv.GetPublicTally(resident(), &surveysv1.GetPublicTallyRequest{PollId: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if public.GetMinCell() != 10 {
+		t.Errorf("public tally min cell = %d, want Velsen's 10", public.GetMinCell())
+	}
+	if got := line(t, public, "often"); got["never"] == 7 {
+		t.Errorf("public counts %v: 7 answers are below Velsen's minimum of 10 and must not show", got)
+	}
+	if n := New(store.New(f.pool), Config{MinCellBy: map[string]int{"GM0453": 3}}).minCellFor(mustPoll(t, f, id)); n != DefaultMinCell {
+		t.Errorf("a municipality asking for cells of 3 got %d, want the floor %d", n, DefaultMinCell)
+	}
+}
+
+// mustPoll reads the poll with id from the fixture's store.
+func mustPoll(t *testing.T, f fixture, id string) poll.Poll {
+	t.Helper()
+	p, err := store.New(f.pool).Poll(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
