@@ -397,7 +397,12 @@ type ResponseAccepted struct {
 	// Municipality of the respondent, when known (panel or postcode check).
 	MunicipalityCode string `protobuf:"bytes,3,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
 	// The answers, without free text.
-	Answers       []*AnswerValue `protobuf:"bytes,4,rep,name=answers,proto3" json:"answers,omitempty"`
+	Answers []*AnswerValue `protobuf:"bytes,4,rep,name=answers,proto3" json:"answers,omitempty"`
+	// What the panel knows of an invited respondent, for the council's
+	// breakdowns: "age_band" (e.g. "27-40") and "neighbourhood", when
+	// known. Coarse by design; never an e-mail address, postcode or id, and
+	// empty for open links.
+	Attributes    map[string]string `protobuf:"bytes,5,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -456,6 +461,13 @@ func (x *ResponseAccepted) GetMunicipalityCode() string {
 func (x *ResponseAccepted) GetAnswers() []*AnswerValue {
 	if x != nil {
 		return x.Answers
+	}
+	return nil
+}
+
+func (x *ResponseAccepted) GetAttributes() map[string]string {
+	if x != nil {
+		return x.Attributes
 	}
 	return nil
 }
@@ -625,13 +637,19 @@ const file_meedoen_events_v1_surveys_proto_rawDesc = "" +
 	"\bhas_text\x18\x05 \x01(\bR\ahasText\x1a9\n" +
 	"\vMatrixEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xb3\x01\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xc7\x02\n" +
 	"\x10ResponseAccepted\x12\x1f\n" +
 	"\vresponse_id\x18\x01 \x01(\tR\n" +
 	"responseId\x12\x17\n" +
 	"\apoll_id\x18\x02 \x01(\tR\x06pollId\x12+\n" +
 	"\x11municipality_code\x18\x03 \x01(\tR\x10municipalityCode\x128\n" +
-	"\aanswers\x18\x04 \x03(\v2\x1e.meedoen.events.v1.AnswerValueR\aanswers\"Y\n" +
+	"\aanswers\x18\x04 \x03(\v2\x1e.meedoen.events.v1.AnswerValueR\aanswers\x12S\n" +
+	"\n" +
+	"attributes\x18\x05 \x03(\v23.meedoen.events.v1.ResponseAccepted.AttributesEntryR\n" +
+	"attributes\x1a=\n" +
+	"\x0fAttributesEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"Y\n" +
 	"\x10PanelSizeChanged\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12\x18\n" +
 	"\amembers\x18\x02 \x01(\x05R\amembers\"\x85\x01\n" +
@@ -654,7 +672,7 @@ func file_meedoen_events_v1_surveys_proto_rawDescGZIP() []byte {
 	return file_meedoen_events_v1_surveys_proto_rawDescData
 }
 
-var file_meedoen_events_v1_surveys_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_meedoen_events_v1_surveys_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_meedoen_events_v1_surveys_proto_goTypes = []any{
 	(*PollOpened)(nil),            // 0: meedoen.events.v1.PollOpened
 	(*MunicipalityResponses)(nil), // 1: meedoen.events.v1.MunicipalityResponses
@@ -665,16 +683,18 @@ var file_meedoen_events_v1_surveys_proto_goTypes = []any{
 	(*PanelSizeChanged)(nil),      // 6: meedoen.events.v1.PanelSizeChanged
 	(*FeedbackDelivered)(nil),     // 7: meedoen.events.v1.FeedbackDelivered
 	nil,                           // 8: meedoen.events.v1.AnswerValue.MatrixEntry
+	nil,                           // 9: meedoen.events.v1.ResponseAccepted.AttributesEntry
 }
 var file_meedoen_events_v1_surveys_proto_depIdxs = []int32{
 	1, // 0: meedoen.events.v1.PollClosed.per_municipality:type_name -> meedoen.events.v1.MunicipalityResponses
 	8, // 1: meedoen.events.v1.AnswerValue.matrix:type_name -> meedoen.events.v1.AnswerValue.MatrixEntry
 	4, // 2: meedoen.events.v1.ResponseAccepted.answers:type_name -> meedoen.events.v1.AnswerValue
-	3, // [3:3] is the sub-list for method output_type
-	3, // [3:3] is the sub-list for method input_type
-	3, // [3:3] is the sub-list for extension type_name
-	3, // [3:3] is the sub-list for extension extendee
-	0, // [0:3] is the sub-list for field type_name
+	9, // 3: meedoen.events.v1.ResponseAccepted.attributes:type_name -> meedoen.events.v1.ResponseAccepted.AttributesEntry
+	4, // [4:4] is the sub-list for method output_type
+	4, // [4:4] is the sub-list for method input_type
+	4, // [4:4] is the sub-list for extension type_name
+	4, // [4:4] is the sub-list for extension extendee
+	0, // [0:4] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_events_v1_surveys_proto_init() }
@@ -688,7 +708,7 @@ func file_meedoen_events_v1_surveys_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_events_v1_surveys_proto_rawDesc), len(file_meedoen_events_v1_surveys_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -41,7 +41,11 @@ type Tally struct {
 	// Empty for a local poll.
 	Municipalities []*GroupCount `protobuf:"bytes,4,rep,name=municipalities,proto3" json:"municipalities,omitempty"`
 	// Per question, in the poll's order.
-	Questions     []*QuestionTally `protobuf:"bytes,5,rep,name=questions,proto3" json:"questions,omitempty"`
+	Questions []*QuestionTally `protobuf:"bytes,5,rep,name=questions,proto3" json:"questions,omitempty"`
+	// Counts per panel attribute value (age band, neighbourhood) of the
+	// respondents who came through a panel invitation. Only in the
+	// council's view: the public view leaves them out.
+	Breakdowns    []*Breakdown `protobuf:"bytes,6,rep,name=breakdowns,proto3" json:"breakdowns,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -111,6 +115,161 @@ func (x *Tally) GetQuestions() []*QuestionTally {
 	return nil
 }
 
+func (x *Tally) GetBreakdowns() []*Breakdown {
+	if x != nil {
+		return x.Breakdowns
+	}
+	return nil
+}
+
+// The counts among respondents with one value of a panel attribute.
+type Breakdown struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The attribute: "age_band" or "neighbourhood".
+	Attribute string `protobuf:"bytes,1,opt,name=attribute,proto3" json:"attribute,omitempty"`
+	// Its value, e.g. "27-40" or "Zeewijk".
+	Value string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
+	// Responses with this value.
+	Responses int64 `protobuf:"varint,3,opt,name=responses,proto3" json:"responses,omitempty"`
+	// Counts per question and option, point, matrix cell or ranking
+	// position, as in a TallyLine; cell "" counts those who answered.
+	Cells         []*BreakdownCell `protobuf:"bytes,4,rep,name=cells,proto3" json:"cells,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Breakdown) Reset() {
+	*x = Breakdown{}
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Breakdown) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Breakdown) ProtoMessage() {}
+
+func (x *Breakdown) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Breakdown.ProtoReflect.Descriptor instead.
+func (*Breakdown) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Breakdown) GetAttribute() string {
+	if x != nil {
+		return x.Attribute
+	}
+	return ""
+}
+
+func (x *Breakdown) GetValue() string {
+	if x != nil {
+		return x.Value
+	}
+	return ""
+}
+
+func (x *Breakdown) GetResponses() int64 {
+	if x != nil {
+		return x.Responses
+	}
+	return 0
+}
+
+func (x *Breakdown) GetCells() []*BreakdownCell {
+	if x != nil {
+		return x.Cells
+	}
+	return nil
+}
+
+// One count of a breakdown.
+type BreakdownCell struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the question.
+	QuestionId string `protobuf:"bytes,1,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	// A matrix row or a ranked option; empty otherwise.
+	Row string `protobuf:"bytes,2,opt,name=row,proto3" json:"row,omitempty"`
+	// An option, point, matrix column or ranking position; empty counts
+	// those who answered.
+	Cell string `protobuf:"bytes,3,opt,name=cell,proto3" json:"cell,omitempty"`
+	// The count.
+	Count         int64 `protobuf:"varint,4,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BreakdownCell) Reset() {
+	*x = BreakdownCell{}
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BreakdownCell) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BreakdownCell) ProtoMessage() {}
+
+func (x *BreakdownCell) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BreakdownCell.ProtoReflect.Descriptor instead.
+func (*BreakdownCell) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *BreakdownCell) GetQuestionId() string {
+	if x != nil {
+		return x.QuestionId
+	}
+	return ""
+}
+
+func (x *BreakdownCell) GetRow() string {
+	if x != nil {
+		return x.Row
+	}
+	return ""
+}
+
+func (x *BreakdownCell) GetCell() string {
+	if x != nil {
+		return x.Cell
+	}
+	return ""
+}
+
+func (x *BreakdownCell) GetCount() int64 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
 // A count as shown.
 type Count struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -124,7 +283,7 @@ type Count struct {
 
 func (x *Count) Reset() {
 	*x = Count{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[1]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -136,7 +295,7 @@ func (x *Count) String() string {
 func (*Count) ProtoMessage() {}
 
 func (x *Count) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[1]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -149,7 +308,7 @@ func (x *Count) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Count.ProtoReflect.Descriptor instead.
 func (*Count) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{1}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Count) GetValue() int64 {
@@ -179,7 +338,7 @@ type Figure struct {
 
 func (x *Figure) Reset() {
 	*x = Figure{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[2]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -191,7 +350,7 @@ func (x *Figure) String() string {
 func (*Figure) ProtoMessage() {}
 
 func (x *Figure) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[2]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -204,7 +363,7 @@ func (x *Figure) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Figure.ProtoReflect.Descriptor instead.
 func (*Figure) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{2}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *Figure) GetValue() float64 {
@@ -236,7 +395,7 @@ type GroupCount struct {
 
 func (x *GroupCount) Reset() {
 	*x = GroupCount{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[3]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -248,7 +407,7 @@ func (x *GroupCount) String() string {
 func (*GroupCount) ProtoMessage() {}
 
 func (x *GroupCount) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[3]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -261,7 +420,7 @@ func (x *GroupCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupCount.ProtoReflect.Descriptor instead.
 func (*GroupCount) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{3}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *GroupCount) GetMunicipalityCodes() []string {
@@ -304,7 +463,7 @@ type QuestionTally struct {
 
 func (x *QuestionTally) Reset() {
 	*x = QuestionTally{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[4]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -316,7 +475,7 @@ func (x *QuestionTally) String() string {
 func (*QuestionTally) ProtoMessage() {}
 
 func (x *QuestionTally) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[4]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -329,7 +488,7 @@ func (x *QuestionTally) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use QuestionTally.ProtoReflect.Descriptor instead.
 func (*QuestionTally) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{4}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *QuestionTally) GetQuestionId() string {
@@ -401,7 +560,7 @@ type TallyLine struct {
 
 func (x *TallyLine) Reset() {
 	*x = TallyLine{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[5]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -413,7 +572,7 @@ func (x *TallyLine) String() string {
 func (*TallyLine) ProtoMessage() {}
 
 func (x *TallyLine) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[5]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -426,7 +585,7 @@ func (x *TallyLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TallyLine.ProtoReflect.Descriptor instead.
 func (*TallyLine) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{5}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *TallyLine) GetRow() string {
@@ -481,7 +640,7 @@ type GroupLine struct {
 
 func (x *GroupLine) Reset() {
 	*x = GroupLine{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[6]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -493,7 +652,7 @@ func (x *GroupLine) String() string {
 func (*GroupLine) ProtoMessage() {}
 
 func (x *GroupLine) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[6]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -506,7 +665,7 @@ func (x *GroupLine) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupLine.ProtoReflect.Descriptor instead.
 func (*GroupLine) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{6}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *GroupLine) GetMunicipalityCodes() []string {
@@ -550,7 +709,7 @@ type Cell struct {
 
 func (x *Cell) Reset() {
 	*x = Cell{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[7]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -562,7 +721,7 @@ func (x *Cell) String() string {
 func (*Cell) ProtoMessage() {}
 
 func (x *Cell) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[7]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -575,7 +734,7 @@ func (x *Cell) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Cell.ProtoReflect.Descriptor instead.
 func (*Cell) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{7}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *Cell) GetKey() string {
@@ -609,7 +768,7 @@ type RankTally struct {
 
 func (x *RankTally) Reset() {
 	*x = RankTally{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[8]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -621,7 +780,7 @@ func (x *RankTally) String() string {
 func (*RankTally) ProtoMessage() {}
 
 func (x *RankTally) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[8]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -634,7 +793,7 @@ func (x *RankTally) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RankTally.ProtoReflect.Descriptor instead.
 func (*RankTally) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{8}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *RankTally) GetOption() string {
@@ -678,7 +837,7 @@ type GroupFigure struct {
 
 func (x *GroupFigure) Reset() {
 	*x = GroupFigure{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[9]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -690,7 +849,7 @@ func (x *GroupFigure) String() string {
 func (*GroupFigure) ProtoMessage() {}
 
 func (x *GroupFigure) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[9]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -703,7 +862,7 @@ func (x *GroupFigure) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupFigure.ProtoReflect.Descriptor instead.
 func (*GroupFigure) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{9}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *GroupFigure) GetMunicipalityCodes() []string {
@@ -739,7 +898,7 @@ type NumberTally struct {
 
 func (x *NumberTally) Reset() {
 	*x = NumberTally{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[10]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -751,7 +910,7 @@ func (x *NumberTally) String() string {
 func (*NumberTally) ProtoMessage() {}
 
 func (x *NumberTally) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[10]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -764,7 +923,7 @@ func (x *NumberTally) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use NumberTally.ProtoReflect.Descriptor instead.
 func (*NumberTally) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{10}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *NumberTally) GetCount() *Count {
@@ -821,7 +980,7 @@ type GroupNumber struct {
 
 func (x *GroupNumber) Reset() {
 	*x = GroupNumber{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[11]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -833,7 +992,7 @@ func (x *GroupNumber) String() string {
 func (*GroupNumber) ProtoMessage() {}
 
 func (x *GroupNumber) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[11]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -846,7 +1005,7 @@ func (x *GroupNumber) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GroupNumber.ProtoReflect.Descriptor instead.
 func (*GroupNumber) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{11}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GroupNumber) GetMunicipalityCodes() []string {
@@ -906,7 +1065,7 @@ type TextAnswer struct {
 
 func (x *TextAnswer) Reset() {
 	*x = TextAnswer{}
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[12]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -918,7 +1077,7 @@ func (x *TextAnswer) String() string {
 func (*TextAnswer) ProtoMessage() {}
 
 func (x *TextAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[12]
+	mi := &file_meedoen_surveys_v1_tally_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -931,7 +1090,7 @@ func (x *TextAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TextAnswer.ProtoReflect.Descriptor instead.
 func (*TextAnswer) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{12}
+	return file_meedoen_surveys_v1_tally_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *TextAnswer) GetResponseId() string {
@@ -980,13 +1139,27 @@ var File_meedoen_surveys_v1_tally_proto protoreflect.FileDescriptor
 
 const file_meedoen_surveys_v1_tally_proto_rawDesc = "" +
 	"\n" +
-	"\x1emeedoen/surveys/v1/tally.proto\x12\x12meedoen.surveys.v1\x1a\x1dmeedoen/surveys/v1/poll.proto\"\xfd\x01\n" +
+	"\x1emeedoen/surveys/v1/tally.proto\x12\x12meedoen.surveys.v1\x1a\x1dmeedoen/surveys/v1/poll.proto\"\xbc\x02\n" +
 	"\x05Tally\x12\x17\n" +
 	"\apoll_id\x18\x01 \x01(\tR\x06pollId\x12\x19\n" +
 	"\bmin_cell\x18\x02 \x01(\x05R\aminCell\x127\n" +
 	"\tresponses\x18\x03 \x01(\v2\x19.meedoen.surveys.v1.CountR\tresponses\x12F\n" +
 	"\x0emunicipalities\x18\x04 \x03(\v2\x1e.meedoen.surveys.v1.GroupCountR\x0emunicipalities\x12?\n" +
-	"\tquestions\x18\x05 \x03(\v2!.meedoen.surveys.v1.QuestionTallyR\tquestions\"5\n" +
+	"\tquestions\x18\x05 \x03(\v2!.meedoen.surveys.v1.QuestionTallyR\tquestions\x12=\n" +
+	"\n" +
+	"breakdowns\x18\x06 \x03(\v2\x1d.meedoen.surveys.v1.BreakdownR\n" +
+	"breakdowns\"\x96\x01\n" +
+	"\tBreakdown\x12\x1c\n" +
+	"\tattribute\x18\x01 \x01(\tR\tattribute\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value\x12\x1c\n" +
+	"\tresponses\x18\x03 \x01(\x03R\tresponses\x127\n" +
+	"\x05cells\x18\x04 \x03(\v2!.meedoen.surveys.v1.BreakdownCellR\x05cells\"l\n" +
+	"\rBreakdownCell\x12\x1f\n" +
+	"\vquestion_id\x18\x01 \x01(\tR\n" +
+	"questionId\x12\x10\n" +
+	"\x03row\x18\x02 \x01(\tR\x03row\x12\x12\n" +
+	"\x04cell\x18\x03 \x01(\tR\x04cell\x12\x14\n" +
+	"\x05count\x18\x04 \x01(\x03R\x05count\"5\n" +
 	"\x05Count\x12\x14\n" +
 	"\x05value\x18\x01 \x01(\x03R\x05value\x12\x16\n" +
 	"\x06hidden\x18\x02 \x01(\bR\x06hidden\"6\n" +
@@ -1063,60 +1236,64 @@ func file_meedoen_surveys_v1_tally_proto_rawDescGZIP() []byte {
 	return file_meedoen_surveys_v1_tally_proto_rawDescData
 }
 
-var file_meedoen_surveys_v1_tally_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
+var file_meedoen_surveys_v1_tally_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_meedoen_surveys_v1_tally_proto_goTypes = []any{
 	(*Tally)(nil),         // 0: meedoen.surveys.v1.Tally
-	(*Count)(nil),         // 1: meedoen.surveys.v1.Count
-	(*Figure)(nil),        // 2: meedoen.surveys.v1.Figure
-	(*GroupCount)(nil),    // 3: meedoen.surveys.v1.GroupCount
-	(*QuestionTally)(nil), // 4: meedoen.surveys.v1.QuestionTally
-	(*TallyLine)(nil),     // 5: meedoen.surveys.v1.TallyLine
-	(*GroupLine)(nil),     // 6: meedoen.surveys.v1.GroupLine
-	(*Cell)(nil),          // 7: meedoen.surveys.v1.Cell
-	(*RankTally)(nil),     // 8: meedoen.surveys.v1.RankTally
-	(*GroupFigure)(nil),   // 9: meedoen.surveys.v1.GroupFigure
-	(*NumberTally)(nil),   // 10: meedoen.surveys.v1.NumberTally
-	(*GroupNumber)(nil),   // 11: meedoen.surveys.v1.GroupNumber
-	(*TextAnswer)(nil),    // 12: meedoen.surveys.v1.TextAnswer
-	(QuestionType)(0),     // 13: meedoen.surveys.v1.QuestionType
+	(*Breakdown)(nil),     // 1: meedoen.surveys.v1.Breakdown
+	(*BreakdownCell)(nil), // 2: meedoen.surveys.v1.BreakdownCell
+	(*Count)(nil),         // 3: meedoen.surveys.v1.Count
+	(*Figure)(nil),        // 4: meedoen.surveys.v1.Figure
+	(*GroupCount)(nil),    // 5: meedoen.surveys.v1.GroupCount
+	(*QuestionTally)(nil), // 6: meedoen.surveys.v1.QuestionTally
+	(*TallyLine)(nil),     // 7: meedoen.surveys.v1.TallyLine
+	(*GroupLine)(nil),     // 8: meedoen.surveys.v1.GroupLine
+	(*Cell)(nil),          // 9: meedoen.surveys.v1.Cell
+	(*RankTally)(nil),     // 10: meedoen.surveys.v1.RankTally
+	(*GroupFigure)(nil),   // 11: meedoen.surveys.v1.GroupFigure
+	(*NumberTally)(nil),   // 12: meedoen.surveys.v1.NumberTally
+	(*GroupNumber)(nil),   // 13: meedoen.surveys.v1.GroupNumber
+	(*TextAnswer)(nil),    // 14: meedoen.surveys.v1.TextAnswer
+	(QuestionType)(0),     // 15: meedoen.surveys.v1.QuestionType
 }
 var file_meedoen_surveys_v1_tally_proto_depIdxs = []int32{
-	1,  // 0: meedoen.surveys.v1.Tally.responses:type_name -> meedoen.surveys.v1.Count
-	3,  // 1: meedoen.surveys.v1.Tally.municipalities:type_name -> meedoen.surveys.v1.GroupCount
-	4,  // 2: meedoen.surveys.v1.Tally.questions:type_name -> meedoen.surveys.v1.QuestionTally
-	1,  // 3: meedoen.surveys.v1.GroupCount.count:type_name -> meedoen.surveys.v1.Count
-	13, // 4: meedoen.surveys.v1.QuestionTally.type:type_name -> meedoen.surveys.v1.QuestionType
-	1,  // 5: meedoen.surveys.v1.QuestionTally.answered:type_name -> meedoen.surveys.v1.Count
-	5,  // 6: meedoen.surveys.v1.QuestionTally.lines:type_name -> meedoen.surveys.v1.TallyLine
-	8,  // 7: meedoen.surveys.v1.QuestionTally.ranks:type_name -> meedoen.surveys.v1.RankTally
-	10, // 8: meedoen.surveys.v1.QuestionTally.number:type_name -> meedoen.surveys.v1.NumberTally
-	12, // 9: meedoen.surveys.v1.QuestionTally.texts:type_name -> meedoen.surveys.v1.TextAnswer
-	1,  // 10: meedoen.surveys.v1.TallyLine.answered:type_name -> meedoen.surveys.v1.Count
-	7,  // 11: meedoen.surveys.v1.TallyLine.cells:type_name -> meedoen.surveys.v1.Cell
-	2,  // 12: meedoen.surveys.v1.TallyLine.mean:type_name -> meedoen.surveys.v1.Figure
-	6,  // 13: meedoen.surveys.v1.TallyLine.groups:type_name -> meedoen.surveys.v1.GroupLine
-	1,  // 14: meedoen.surveys.v1.GroupLine.answered:type_name -> meedoen.surveys.v1.Count
-	7,  // 15: meedoen.surveys.v1.GroupLine.cells:type_name -> meedoen.surveys.v1.Cell
-	2,  // 16: meedoen.surveys.v1.GroupLine.mean:type_name -> meedoen.surveys.v1.Figure
-	1,  // 17: meedoen.surveys.v1.Cell.count:type_name -> meedoen.surveys.v1.Count
-	2,  // 18: meedoen.surveys.v1.RankTally.average:type_name -> meedoen.surveys.v1.Figure
-	1,  // 19: meedoen.surveys.v1.RankTally.positions:type_name -> meedoen.surveys.v1.Count
-	9,  // 20: meedoen.surveys.v1.RankTally.groups:type_name -> meedoen.surveys.v1.GroupFigure
-	2,  // 21: meedoen.surveys.v1.GroupFigure.value:type_name -> meedoen.surveys.v1.Figure
-	1,  // 22: meedoen.surveys.v1.NumberTally.count:type_name -> meedoen.surveys.v1.Count
-	2,  // 23: meedoen.surveys.v1.NumberTally.mean:type_name -> meedoen.surveys.v1.Figure
-	2,  // 24: meedoen.surveys.v1.NumberTally.min:type_name -> meedoen.surveys.v1.Figure
-	2,  // 25: meedoen.surveys.v1.NumberTally.max:type_name -> meedoen.surveys.v1.Figure
-	11, // 26: meedoen.surveys.v1.NumberTally.groups:type_name -> meedoen.surveys.v1.GroupNumber
-	1,  // 27: meedoen.surveys.v1.GroupNumber.count:type_name -> meedoen.surveys.v1.Count
-	2,  // 28: meedoen.surveys.v1.GroupNumber.mean:type_name -> meedoen.surveys.v1.Figure
-	2,  // 29: meedoen.surveys.v1.GroupNumber.min:type_name -> meedoen.surveys.v1.Figure
-	2,  // 30: meedoen.surveys.v1.GroupNumber.max:type_name -> meedoen.surveys.v1.Figure
-	31, // [31:31] is the sub-list for method output_type
-	31, // [31:31] is the sub-list for method input_type
-	31, // [31:31] is the sub-list for extension type_name
-	31, // [31:31] is the sub-list for extension extendee
-	0,  // [0:31] is the sub-list for field type_name
+	3,  // 0: meedoen.surveys.v1.Tally.responses:type_name -> meedoen.surveys.v1.Count
+	5,  // 1: meedoen.surveys.v1.Tally.municipalities:type_name -> meedoen.surveys.v1.GroupCount
+	6,  // 2: meedoen.surveys.v1.Tally.questions:type_name -> meedoen.surveys.v1.QuestionTally
+	1,  // 3: meedoen.surveys.v1.Tally.breakdowns:type_name -> meedoen.surveys.v1.Breakdown
+	2,  // 4: meedoen.surveys.v1.Breakdown.cells:type_name -> meedoen.surveys.v1.BreakdownCell
+	3,  // 5: meedoen.surveys.v1.GroupCount.count:type_name -> meedoen.surveys.v1.Count
+	15, // 6: meedoen.surveys.v1.QuestionTally.type:type_name -> meedoen.surveys.v1.QuestionType
+	3,  // 7: meedoen.surveys.v1.QuestionTally.answered:type_name -> meedoen.surveys.v1.Count
+	7,  // 8: meedoen.surveys.v1.QuestionTally.lines:type_name -> meedoen.surveys.v1.TallyLine
+	10, // 9: meedoen.surveys.v1.QuestionTally.ranks:type_name -> meedoen.surveys.v1.RankTally
+	12, // 10: meedoen.surveys.v1.QuestionTally.number:type_name -> meedoen.surveys.v1.NumberTally
+	14, // 11: meedoen.surveys.v1.QuestionTally.texts:type_name -> meedoen.surveys.v1.TextAnswer
+	3,  // 12: meedoen.surveys.v1.TallyLine.answered:type_name -> meedoen.surveys.v1.Count
+	9,  // 13: meedoen.surveys.v1.TallyLine.cells:type_name -> meedoen.surveys.v1.Cell
+	4,  // 14: meedoen.surveys.v1.TallyLine.mean:type_name -> meedoen.surveys.v1.Figure
+	8,  // 15: meedoen.surveys.v1.TallyLine.groups:type_name -> meedoen.surveys.v1.GroupLine
+	3,  // 16: meedoen.surveys.v1.GroupLine.answered:type_name -> meedoen.surveys.v1.Count
+	9,  // 17: meedoen.surveys.v1.GroupLine.cells:type_name -> meedoen.surveys.v1.Cell
+	4,  // 18: meedoen.surveys.v1.GroupLine.mean:type_name -> meedoen.surveys.v1.Figure
+	3,  // 19: meedoen.surveys.v1.Cell.count:type_name -> meedoen.surveys.v1.Count
+	4,  // 20: meedoen.surveys.v1.RankTally.average:type_name -> meedoen.surveys.v1.Figure
+	3,  // 21: meedoen.surveys.v1.RankTally.positions:type_name -> meedoen.surveys.v1.Count
+	11, // 22: meedoen.surveys.v1.RankTally.groups:type_name -> meedoen.surveys.v1.GroupFigure
+	4,  // 23: meedoen.surveys.v1.GroupFigure.value:type_name -> meedoen.surveys.v1.Figure
+	3,  // 24: meedoen.surveys.v1.NumberTally.count:type_name -> meedoen.surveys.v1.Count
+	4,  // 25: meedoen.surveys.v1.NumberTally.mean:type_name -> meedoen.surveys.v1.Figure
+	4,  // 26: meedoen.surveys.v1.NumberTally.min:type_name -> meedoen.surveys.v1.Figure
+	4,  // 27: meedoen.surveys.v1.NumberTally.max:type_name -> meedoen.surveys.v1.Figure
+	13, // 28: meedoen.surveys.v1.NumberTally.groups:type_name -> meedoen.surveys.v1.GroupNumber
+	3,  // 29: meedoen.surveys.v1.GroupNumber.count:type_name -> meedoen.surveys.v1.Count
+	4,  // 30: meedoen.surveys.v1.GroupNumber.mean:type_name -> meedoen.surveys.v1.Figure
+	4,  // 31: meedoen.surveys.v1.GroupNumber.min:type_name -> meedoen.surveys.v1.Figure
+	4,  // 32: meedoen.surveys.v1.GroupNumber.max:type_name -> meedoen.surveys.v1.Figure
+	33, // [33:33] is the sub-list for method output_type
+	33, // [33:33] is the sub-list for method input_type
+	33, // [33:33] is the sub-list for extension type_name
+	33, // [33:33] is the sub-list for extension extendee
+	0,  // [0:33] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_surveys_v1_tally_proto_init() }
@@ -1131,7 +1308,7 @@ func file_meedoen_surveys_v1_tally_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_surveys_v1_tally_proto_rawDesc), len(file_meedoen_surveys_v1_tally_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   13,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -16,6 +16,14 @@ import (
 // an answer with a text says only that it has one.
 func ResponseAccepted(ctx context.Context, p poll.Poll, r poll.Response) (events.Event, error) {
 	msg := &eventsv1.ResponseAccepted{ResponseId: r.ID, PollId: r.PollID, MunicipalityCode: r.Municipality}
+	for _, a := range []string{poll.AgeBand, poll.Neighbourhood} {
+		if v := r.Attributes[a]; v != "" {
+			if msg.Attributes == nil {
+				msg.Attributes = map[string]string{}
+			}
+			msg.Attributes[a] = v
+		}
+	}
 	for _, rep := range r.Replies {
 		a := &eventsv1.AnswerValue{Question: rep.Question, HasText: rep.Text != "" || rep.Other != ""}
 		switch rep.Type {
@@ -53,7 +61,7 @@ func Response(p poll.Poll, msg *eventsv1.ResponseAccepted, texts []poll.Reply) (
 	if msg.GetPollId() != p.ID() {
 		return poll.Response{}, fmt.Errorf("response %s is to poll %s, not %s", msg.GetResponseId(), msg.GetPollId(), p.ID())
 	}
-	r := poll.Response{ID: msg.GetResponseId(), PollID: p.ID(), Municipality: msg.GetMunicipalityCode()}
+	r := poll.Response{ID: msg.GetResponseId(), PollID: p.ID(), Municipality: msg.GetMunicipalityCode(), Attributes: maps.Clone(msg.GetAttributes())}
 	for _, a := range msg.GetAnswers() {
 		q, ok := p.Question(a.GetQuestion())
 		if !ok {

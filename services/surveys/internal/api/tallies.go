@@ -33,11 +33,13 @@ func (s *Server) GetTally(ctx context.Context, req *surveysv1.GetTallyRequest) (
 	if _, err := s.visiblePoll(ctx, req.GetPollId()); err != nil {
 		return nil, err
 	}
-	t, err := s.store.Tally(ctx, req.GetPollId(), store.Texts{Latest: limit})
+	t, err := s.store.Tally(ctx, req.GetPollId(), store.Texts{Latest: limit, Breakdowns: true})
 	if err != nil {
 		return nil, err
 	}
-	return tallyMsg(0, t.Summary()), nil
+	m := tallyMsg(0, t.Summary())
+	m.Breakdowns = breakdownMsgs(t.Breakdowns())
+	return m, nil
 }
 
 // GetPublicTally returns the tally fit to show outside the council. Staff
@@ -118,6 +120,18 @@ func cellsMsg(cs []poll.Cell) []*surveysv1.Cell {
 	out := make([]*surveysv1.Cell, len(cs))
 	for i, c := range cs {
 		out[i] = &surveysv1.Cell{Key: c.Key, Count: countMsg(c.Count)}
+	}
+	return out
+}
+
+func breakdownMsgs(bs []poll.Breakdown) []*surveysv1.Breakdown {
+	out := make([]*surveysv1.Breakdown, 0, len(bs))
+	for _, b := range bs {
+		m := &surveysv1.Breakdown{Attribute: b.Attribute, Value: b.Value, Responses: b.Responses}
+		for _, c := range b.Counts {
+			m.Cells = append(m.Cells, &surveysv1.BreakdownCell{QuestionId: c.Question, Row: c.Row, Cell: c.Cell, Count: c.Count})
+		}
+		out = append(out, m)
 	}
 	return out
 }

@@ -69,6 +69,11 @@ type Response struct {
 	// Replies are the answers given, in question order. Questions left
 	// open, and those hidden by their condition, have none.
 	Replies []Reply
+	// Attributes are what the panel knows of an invited respondent, by
+	// attribute (AgeBand, Neighbourhood), for breakdowns of the tally;
+	// nil for open links. They are coarse on purpose and never stored
+	// with the answers (see Breakdown).
+	Attributes map[string]string
 }
 
 // Reply is one checked answer, normalised: for each type one way to say it.

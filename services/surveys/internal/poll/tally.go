@@ -24,6 +24,9 @@ type Tally struct {
 	counts  map[counterKey]int64
 	numbers map[numberKey]NumberStat
 	texts   []TextAnswer
+	// breakdowns count the same as counts, per panel attribute value
+	// instead of per municipality (breakdown.go).
+	breakdowns map[breakdownKey]int64
 }
 
 // shape is what a tally needs to know of its poll: its questions and what
@@ -114,6 +117,8 @@ type TallyRecord struct {
 	Counters []Counter
 	Numbers  []NumberStat
 	Texts    []TextAnswer
+	// Breakdowns are the counts per panel attribute value.
+	Breakdowns []BreakdownCounter
 }
 
 // NewTally returns an empty tally for p's responses.
@@ -154,6 +159,9 @@ func RestoreTally(p Poll, r TallyRecord) Tally {
 		t.numbers[k] = t.numbers[k].merge(n)
 	}
 	t.texts = slices.Clone(r.Texts)
+	for _, b := range r.Breakdowns {
+		t.breakdowns[breakdownKey{b.Attribute, b.Value, b.Question, b.Row, b.Cell}] += b.Count
+	}
 	return t
 }
 
@@ -163,6 +171,9 @@ func (t *Tally) init() {
 	}
 	if t.numbers == nil {
 		t.numbers = map[numberKey]NumberStat{}
+	}
+	if t.breakdowns == nil {
+		t.breakdowns = map[breakdownKey]int64{}
 	}
 }
 
@@ -190,10 +201,19 @@ func (t *Tally) Add(r Response) error {
 	}
 	t.init()
 	m := r.Municipality
+	attrs := breakdownsOf(r)
 	t.counts[counterKey{municipality: m}]++
+	for _, a := range attrs {
+		t.breakdowns[breakdownKey{attribute: a[0], value: a[1]}]++
+	}
 	for _, rep := range r.Replies {
 		q := rep.Question
-		inc := func(row, cell string) { t.counts[counterKey{m, q, row, cell}]++ }
+		inc := func(row, cell string) {
+			t.counts[counterKey{m, q, row, cell}]++
+			for _, a := range attrs {
+				t.breakdowns[breakdownKey{a[0], a[1], q, row, cell}]++
+			}
+		}
 		inc("", "")
 		switch rep.Type {
 		case SingleChoice, MultipleChoice:
@@ -228,7 +248,7 @@ func (t *Tally) Add(r Response) error {
 // Texts of o follow those of t, so merging tallies of consecutive batches
 // keeps the order of arrival.
 func (t *Tally) Merge(o Tally) error {
-	if o.shape == nil && len(o.counts) == 0 && len(o.numbers) == 0 && len(o.texts) == 0 {
+	if o.shape == nil && len(o.counts) == 0 && len(o.numbers) == 0 && len(o.texts) == 0 && len(o.breakdowns) == 0 {
 		return nil
 	}
 	if t.PollID() != o.PollID() {
@@ -241,13 +261,17 @@ func (t *Tally) Merge(o Tally) error {
 	for k, n := range o.numbers {
 		t.numbers[k] = t.numbers[k].merge(n)
 	}
+	for k, n := range o.breakdowns {
+		t.breakdowns[k] += n
+	}
 	t.texts = append(t.texts, o.texts...)
 	return nil
 }
 
 // Clone returns a copy that shares nothing with t.
 func (t Tally) Clone() Tally {
-	return Tally{shape: t.shape, counts: maps.Clone(t.counts), numbers: maps.Clone(t.numbers), texts: slices.Clone(t.texts)}
+	return Tally{shape: t.shape, counts: maps.Clone(t.counts), numbers: maps.Clone(t.numbers), texts: slices.Clone(t.texts),
+		breakdowns: maps.Clone(t.breakdowns)}
 }
 
 // Responses returns how many responses it counts.
@@ -292,5 +316,6 @@ func (t Tally) Record() TallyRecord {
 		return cmp.Or(cmp.Compare(a.Municipality, b.Municipality), cmp.Compare(a.Question, b.Question))
 	})
 	r.Texts = slices.Clone(t.texts)
+	r.Breakdowns = t.breakdownRecord()
 	return r
 }

@@ -98,6 +98,13 @@ func randomResponses(t testing.TB, rng *rand.Rand, p poll.Poll, n int, municipal
 		if err != nil {
 			t.Fatalf("a random valid submission: %v", err)
 		}
+		// Some respondents came through the panel, with what it knows.
+		if rng.IntN(2) == 0 {
+			r.Attributes = map[string]string{poll.AgeBand: []string{"18-26", "27-40", "66-75"}[rng.IntN(3)]}
+			if rng.IntN(2) == 0 {
+				r.Attributes[poll.Neighbourhood] = []string{"Zeewijk", "Oud-IJmuiden"}[rng.IntN(2)]
+			}
+		}
 		out = append(out, r)
 	}
 	return out
@@ -361,5 +368,50 @@ func TestMarkText(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("public texts (-want +got):\n%s", diff)
+	}
+}
+
+func TestBreakdownsCountPerPanelAttribute(t *testing.T) {
+	t.Parallel()
+	p := openPoll(t, with(shared(t), func(s *poll.Spec) { s.Audience = poll.Audience{Kind: poll.OpenLink} }))
+	submit := func(single string, attrs map[string]string) poll.Response {
+		r, err := p.Check(poll.Answers{Municipality: "GM0453", Questions: map[string]poll.Answer{
+			"single": {Choice: single}, "likert": {Value: "3"},
+			"matrix": {Rows: map[string]string{"r1": "c1", "r2": "c1"}}, "rank": {Ranks: map[string]int{"x": 1, "y": 2, "z": 3}},
+		}}, during)
+		if err != nil {
+			t.Fatalf("Check: %v", err)
+		}
+		r.Attributes = attrs
+		return r
+	}
+	tally := tallyOf(t, p, []poll.Response{
+		submit("a", map[string]string{poll.AgeBand: "27-40", poll.Neighbourhood: "Zeewijk"}),
+		submit("b", map[string]string{poll.AgeBand: "27-40"}),
+		submit("a", nil), // an open-link respondent: counted, but in no breakdown
+	})
+	got := map[string]map[string]int64{}
+	for _, b := range tally.Breakdowns() {
+		key := b.Attribute + "=" + b.Value
+		got[key] = map[string]int64{"responses": b.Responses}
+		for _, c := range b.Counts {
+			if c.Question == "single" && c.Cell != "" {
+				got[key][c.Cell] = c.Count
+			}
+		}
+	}
+	want := map[string]map[string]int64{
+		"age_band=27-40":        {"responses": 2, "a": 1, "b": 1},
+		"neighbourhood=Zeewijk": {"responses": 1, "a": 1},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("breakdowns (-want +got):\n%s", diff)
+	}
+	if got := tally.Responses(); got != 3 {
+		t.Errorf("Responses = %d, want 3: breakdowns must not count twice", got)
+	}
+	restored := poll.RestoreTally(p, tally.Record())
+	if diff := cmp.Diff(tally.Breakdowns(), restored.Breakdowns()); diff != "" {
+		t.Errorf("restored breakdowns (-want +got):\n%s", diff)
 	}
 }

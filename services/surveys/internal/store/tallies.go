@@ -32,6 +32,9 @@ func ApplyTally(ctx context.Context, tx pgx.Tx, pollID string, delta poll.TallyR
 	if err := applyNumbers(ctx, tx, pollID, delta.Numbers); err != nil {
 		return err
 	}
+	if err := applyBreakdowns(ctx, tx, pollID, delta.Breakdowns); err != nil {
+		return err
+	}
 	return applyTexts(ctx, tx, pollID, delta.Texts)
 }
 
@@ -121,6 +124,9 @@ type Texts struct {
 	// Latest is how many of the newest texts per question to carry, in
 	// order of arrival; 0 carries none.
 	Latest int
+	// Breakdowns carries the counts per panel attribute value, which only
+	// the council sees.
+	Breakdowns bool
 	// PublicOnly carries only the texts marked fit to show outside the
 	// council.
 	PublicOnly bool
@@ -142,6 +148,9 @@ func (s *Store) Tally(ctx context.Context, pollID string, sel Texts) (poll.Tally
 		b.Queue(`SELECT `+pollColumns+` FROM polls WHERE id = $1`, pollID)
 		b.Queue(`SELECT municipality, question, row_key, cell_key, count FROM tallies WHERE poll_id = $1`, pollID)
 		b.Queue(`SELECT municipality, question, count, sum, min, max FROM tally_numbers WHERE poll_id = $1`, pollID)
+		if sel.Breakdowns {
+			b.Queue(`SELECT attribute, value, question, row_key, cell_key, count FROM tally_breakdowns WHERE poll_id = $1`, pollID)
+		}
 		if sel.Latest > 0 {
 			// Per question the newest texts, from the index; the poll's
 			// question ids bound the loop without reading the poll first.
@@ -171,6 +180,11 @@ ORDER BY t.seq`, pollID, sel.PublicOnly, sel.Latest)
 		}
 		if rec.Numbers, err = collect(br, scanNumber); err != nil {
 			return fmt.Errorf("reading the number sums of poll %s: %w", pollID, err)
+		}
+		if sel.Breakdowns {
+			if rec.Breakdowns, err = collect(br, scanBreakdown); err != nil {
+				return fmt.Errorf("reading the breakdowns of poll %s: %w", pollID, err)
+			}
 		}
 		if sel.Latest > 0 {
 			if rec.Texts, err = collect(br, scanText); err != nil {
