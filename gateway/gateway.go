@@ -85,6 +85,10 @@ func services(c Conns) []service {
 		{"surveys", c.Surveys, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
 			return surveysv1.RegisterSurveysServiceHandlerClient(ctx, mux, surveysv1.NewSurveysServiceClient(cc))
 		}},
+		// The panels API is served by the surveys service too.
+		{"panels", c.Surveys, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+			return surveysv1.RegisterPanelsServiceHandlerClient(ctx, mux, surveysv1.NewPanelsServiceClient(cc))
+		}},
 	}
 }
 
@@ -149,6 +153,10 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 		if err := s.register(ctx, g.api, s.conn); err != nil {
 			return nil, fmt.Errorf("registering the %s service: %w", s.name, err)
 		}
+	}
+	// A download that grpc-gateway cannot map (see export.go).
+	if err := g.api.HandlePath(http.MethodGet, exportPath, g.serveExport(surveysv1.NewExportServiceClient(conns.Surveys))); err != nil {
+		return nil, fmt.Errorf("registering the export download: %w", err)
 	}
 	return g, nil
 }

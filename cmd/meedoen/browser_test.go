@@ -82,6 +82,30 @@ func TestCouncilWorkspaceInBrowser(t *testing.T) {
 	}
 	b.AssertAccessible(t, base+"/agenda")
 	b.AssertAccessible(t, base+"/raad")
+	// The poll builder: a new poll's form, and a demo poll in the editor
+	// (read-only once open) and in the preview of the resident's page.
+	b.AssertAccessible(t, base+"/peilingen/nieuw")
+	b.Visit(t, base+"/peilingen")
+	poll := get(chromedp.Evaluate[string](`(document.querySelector('main .mdn-card a') || {getAttribute: () => ""}).getAttribute('href')`))
+	if !strings.HasPrefix(poll, "/peilingen/") {
+		t.Fatalf("no demo poll on /peilingen (got %q)", poll)
+	}
+	b.AssertAccessible(t, base+poll+"/bewerken")
+	b.AssertAccessible(t, base+poll+"/voorbeeld")
+	// The panels: the staff's summary, and the residents' sign-up, which
+	// asks for no login.
+	b.AssertAccessible(t, base+"/panels")
+	b.AssertAccessible(t, base+"/panel/aanmelden")
+	b.AssertAccessible(t, base+"/panel/aanmelden/GM0375?lang=en")
+	b.Visit(t, base+"/panel/aanmelden/GM0375?lang=nl", browsertest.Width(browsertest.NarrowWidth))
+	run(
+		chromedp.SendKeys(`#email`, "inwoner@example.nl"),
+		chromedp.SetValue(`#leeftijd`, "41-65"),
+		chromedp.Click(`#toestemming`),
+		chromedp.Submit(`#email`),
+	)
+	arrive("the page that says a mail was sent", func(u string) bool { return strings.HasSuffix(u, "/panel/aanmelden/verstuurd") })
+	b.AssertAccessible(t, base+"/panel/aanmelden/verstuurd")
 
 	// Record a field activity on a phone.
 	b.Visit(t, process+"/veldactiviteit", browsertest.Width(browsertest.NarrowWidth))

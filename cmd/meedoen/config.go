@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/meedoen/meedoen/internal/config"
+	"github.com/meedoen/meedoen/internal/mail"
 )
 
 // components lists what -target can name, in start order.
@@ -55,15 +56,29 @@ type Config struct {
 	// uses the built-in IJmond demo table.
 	Postcodes string
 
+	// SMTP* name the mail server the surveys service sends through; with
+	// no host, -dev sends to the development mailbox at /dev/mail and
+	// otherwise no mail is sent. The password is read from the
+	// environment only, so it never shows in a process list.
+	SMTPHost     string
+	SMTPPort     int
+	SMTPUsername string
+	SMTPPassword string `secret:"true"`
+	SMTPFrom     string
+	SMTPTLS      string
+	// mailer is what the surveys service sends with; run sets it from the
+	// SMTP settings (see mail.go).
+	mailer mail.Sender
+
 	RateLimit          int
 	AnonymousRateLimit int
 	TrustedProxies     string
 
-	StreamReplicas  int
+	StreamReplicas int
 	// MinCell is the smallest count public tallies show; MinCellBy raises
 	// it per municipality ("GM0453=10,GM0375=8").
-	MinCell   int
-	MinCellBy string
+	MinCell         int
+	MinCellBy       string
 	OutboxRetention time.Duration
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
@@ -99,6 +114,12 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", config.Env("MEEDOEN_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.IntVar(&c.MinCell, "min-cell", config.EnvInt("MEEDOEN_MIN_CELL", 5), "smallest count a public tally or export shows (small-cell suppression)")
 	fs.StringVar(&c.MinCellBy, "min-cell-by", config.Env("MEEDOEN_MIN_CELL_BY", ""), "larger minimum cells per municipality, e.g. GM0453=10,GM0375=8")
+	fs.StringVar(&c.SMTPHost, "smtp-host", config.Env("MEEDOEN_SMTP_HOST", ""), "mail server for invitations and feedback mails; empty sends none, or with -dev sends to the development mailbox at /dev/mail")
+	fs.IntVar(&c.SMTPPort, "smtp-port", config.EnvInt("MEEDOEN_SMTP_PORT", 0), "mail server port; 0 means 587 (starttls), 465 (tls) or 25 (none)")
+	fs.StringVar(&c.SMTPUsername, "smtp-username", config.Env("MEEDOEN_SMTP_USERNAME", ""), "mail server login; empty sends without logging in (the password comes from MEEDOEN_SMTP_PASSWORD)")
+	c.SMTPPassword = config.Env("MEEDOEN_SMTP_PASSWORD", "")
+	fs.StringVar(&c.SMTPFrom, "smtp-from", config.Env("MEEDOEN_SMTP_FROM", "Meedoen <noreply@meedoen.localhost>"), "sender address of the mails")
+	fs.StringVar(&c.SMTPTLS, "smtp-tls", config.Env("MEEDOEN_SMTP_TLS", "starttls"), "mail server encryption: starttls, tls (implicit, port 465) or none")
 	fs.IntVar(&c.StreamReplicas, "stream-replicas", config.EnvInt("MEEDOEN_STREAM_REPLICAS", 1), "JetStream stream replicas (3 on a NATS cluster)")
 	fs.DurationVar(&c.OutboxRetention, "outbox-retention", config.EnvDuration("MEEDOEN_OUTBOX_RETENTION", 7*24*time.Hour), "how long published outbox rows are kept so streams can be rebuilt")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(config.EnvInt("MEEDOEN_MAX_BODY_BYTES", 1<<20)), "largest accepted request body")

@@ -14,6 +14,7 @@ import (
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/telemetry"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // demoRegion is the IJmond: three municipalities that share much of their
@@ -33,7 +34,7 @@ var demoRegion = struct {
 
 // loadDemoData creates the demo region through the councils service's API,
 // like any client would. It is idempotent: what exists is left alone.
-func loadDemoData(ctx context.Context, councilsAddr string, signer *auth.Signer, tel *telemetry.Telemetry, log *slog.Logger) error {
+func loadDemoData(ctx context.Context, councilsAddr, surveysAddr string, signer *auth.Signer, tel *telemetry.Telemetry, log *slog.Logger) error {
 	conn, err := rpc.Dial(councilsAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
 	if err != nil {
 		return err
@@ -69,11 +70,23 @@ func loadDemoData(ctx context.Context, councilsAddr string, signer *auth.Signer,
 		return err
 	}
 	created += n
-	n, err = loadDemoAgenda(ctx, client)
+	n, processes, err := loadDemoAgenda(ctx, client)
 	if err != nil {
 		return err
 	}
 	created += n
+	if surveysAddr != "" {
+		sconn, err := rpc.Dial(surveysAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
+		if err != nil {
+			return err
+		}
+		defer sconn.Close()
+		n, err := loadDemoPolls(ctx, surveysv1.NewSurveysServiceClient(sconn), processes)
+		created += n
+		if err != nil {
+			return err
+		}
+	}
 	log.Info("demo data ready", "region", demoRegion.id, "created", created)
 	return nil
 }
@@ -132,13 +145,16 @@ func loadDemoCouncils(ctx context.Context, client councilsv1.CouncilsServiceClie
 
 // loadDemoAgenda puts a local and a regional question on the agenda and
 // takes both into a process, so the board has something to show.
-func loadDemoAgenda(ctx context.Context, client councilsv1.CouncilsServiceClient) (int, error) {
+// loadDemoAgenda raises the demo's questions and starts processes for
+// the accepted ones, returning the process ids by question title. It does
+// nothing when the agenda has questions.
+func loadDemoAgenda(ctx context.Context, client councilsv1.CouncilsServiceClient) (int, map[string]string, error) {
 	existing, err := client.ListQuestions(ctx, &councilsv1.ListQuestionsRequest{Limit: 1})
 	if err != nil {
-		return 0, fmt.Errorf("demo agenda: %w", err)
+		return 0, nil, fmt.Errorf("demo agenda: %w", err)
 	}
 	if len(existing.GetQuestions()) > 0 {
-		return 0, nil
+		return 0, nil, nil
 	}
 	questions := []*councilsv1.Question{
 		{
@@ -174,30 +190,32 @@ func loadDemoAgenda(ctx context.Context, client councilsv1.CouncilsServiceClient
 		},
 	}
 	created := 0
+	processes := map[string]string{}
 	for i, q := range questions {
 		raised, err := client.RaiseQuestion(ctx, &councilsv1.RaiseQuestionRequest{Question: q})
 		if err != nil {
-			return created, fmt.Errorf("demo question %q: %w", q.GetTitle(), err)
+			return created, processes, fmt.Errorf("demo question %q: %w", q.GetTitle(), err)
 		}
 		created++
 		if q.GetOrigin() == councilsv1.Origin_ORIGIN_UNSOLICITED {
 			continue // stays open on Heemskerk's agenda
 		}
 		if _, err := client.DecideQuestion(ctx, &councilsv1.DecideQuestionRequest{Id: raised.GetId(), Accept: true}); err != nil {
-			return created, fmt.Errorf("demo question %q: %w", q.GetTitle(), err)
+			return created, processes, fmt.Errorf("demo question %q: %w", q.GetTitle(), err)
 		}
 		p, err := client.StartProcess(ctx, &councilsv1.StartProcessRequest{QuestionId: raised.GetId()})
 		if err != nil {
-			return created, fmt.Errorf("demo process %q: %w", q.GetTitle(), err)
+			return created, processes, fmt.Errorf("demo process %q: %w", q.GetTitle(), err)
 		}
 		created++
+		processes[q.GetTitle()] = p.GetId()
 		if i == 1 {
 			if _, err := client.TransitionProcess(ctx, &councilsv1.TransitionProcessRequest{Id: p.GetId(), ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Reason: "Op de agenda van de drie raden"}); err != nil {
-				return created, fmt.Errorf("demo process %q: %w", q.GetTitle(), err)
+				return created, processes, fmt.Errorf("demo process %q: %w", q.GetTitle(), err)
 			}
 		}
 	}
-	return created, nil
+	return created, processes, nil
 }
 
 // demoTenantNames names the demo tenants for the web pages until the pages

@@ -104,6 +104,7 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		TenantNames:   demoTenantNames(),
 		Councils:      councilsv1.NewCouncilsServiceClient(conns.Councils),
 		Surveys:       surveysv1.NewSurveysServiceClient(conns.Surveys),
+		Panels:        surveysv1.NewPanelsServiceClient(conns.Surveys),
 		RespondentKey: respondentKey,
 		Postcodes:     postcodes.Municipality,
 	}, log)
@@ -115,6 +116,12 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 	// the API's per-address limit.
 	mux.Handle("POST /p/{slug}", authenticate(gw.Limit(site.Handler())))
 	mux.Handle("POST /i/{token}", authenticate(gw.Limit(site.Handler())))
+	// Each sign-up mails a confirmation link, and confirming or leaving
+	// tries a token: all three share the same limit.
+	mux.Handle("POST /panel/aanmelden", authenticate(gw.Limit(site.Handler())))
+	mux.Handle("POST /panel/aanmelden/{municipality}", authenticate(gw.Limit(site.Handler())))
+	mux.Handle("POST /panel/bevestigen/{token}", authenticate(gw.Limit(site.Handler())))
+	mux.Handle("POST /panel/afmelden/{token}", authenticate(gw.Limit(site.Handler())))
 	mux.Handle("/", authenticate(site.Handler()))
 	return nil
 }

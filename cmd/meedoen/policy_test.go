@@ -87,6 +87,23 @@ var examples = map[string]exampleRequest{
 	},
 	"getTally":       func(int64) (string, string) { return "/polls/" + unknownID + "/tally", "" },
 	"getPublicTally": func(int64) (string, string) { return "/polls/" + unknownID + "/public-tally", "" },
+	// A download (text/csv by default); its errors are problem+json as
+	// any other's.
+	"exportResponses": func(int64) (string, string) { return "/polls/" + unknownID + "/responses?format=csv", "" },
+
+	"importPanelMembers": func(int64) (string, string) {
+		// "email;toestemming_datum\njan@velsen.example;2026-01-05\n", base64.
+		return "/panels/GM0453/imports", `{"csv":"ZW1haWw7dG9lc3RlbW1pbmdfZGF0dW0KamFuQHZlbHNlbi5leGFtcGxlOzIwMjYtMDEtMDUK","consentVersion":"2026-01","dryRun":true}`
+	},
+	"listPanelMembers":  func(int64) (string, string) { return "/panels/GM0453/members", "" },
+	"getPanelMember":    func(int64) (string, string) { return "/panels/GM0453/members/" + unknownID, "" },
+	"exportPanelMember": func(int64) (string, string) { return "/panels/GM0453/members/" + unknownID + "/data-export", "" },
+	"erasePanelMember":  func(int64) (string, string) { return "/panels/GM0453/members/" + unknownID, "" },
+	"getPanelSummary":   func(int64) (string, string) { return "/panels/GM0453", "" },
+	"invitePanel": func(int64) (string, string) {
+		return "/polls/" + unknownID + "/panel-invitations", `{"municipalityCode":"GM0453","ageBands":["66-75"]}`
+	},
+	"remindPanel": func(int64) (string, string) { return "/polls/" + unknownID + "/reminders", "" },
 }
 
 // unknownID names a thing that does not exist: what matters is whether the

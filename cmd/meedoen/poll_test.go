@@ -26,7 +26,7 @@ func TestPollOverREST(t *testing.T) {
 	velsen := as("council_member@GM0453")
 	beverwijk := as("council_member@GM0375")
 
-	const processID = "0190f0e0-1234-7000-8000-000000000453"
+	processID := startVelsenProcess(t, as)
 	now := time.Now().UTC()
 	poll := velsen.must(http.StatusCreated, "POST", "/polls", `{
 		"processId": "`+processID+`", "tenant": "GM0453", "kind": "POLL_KIND_FLASH_POLL",
@@ -127,4 +127,23 @@ func TestPollOverREST(t *testing.T) {
 	if code, out := velsen.do("POST", "/polls/"+id+"/cancellation", `{"reason": "Te laat."}`); code != http.StatusConflict {
 		t.Errorf("cancelling a closed poll: %d %v, want 409", code, out)
 	}
+}
+
+// startVelsenProcess creates the IJmond tenants and starts a Velsen
+// participation process the way the council does, returning its id: a poll
+// must belong to a process the surveys service has heard of.
+func startVelsenProcess(t *testing.T, as func(subject string) apiClient) string {
+	t.Helper()
+	root := as("root")
+	root.must(http.StatusCreated, "POST", "/regions", `{"id":"ijmond","name":"IJmond"}`)
+	for _, m := range [][2]string{{"GM0453", "Velsen"}, {"GM0375", "Beverwijk"}, {"GM0396", "Heemskerk"}} {
+		root.must(http.StatusCreated, "POST", "/municipalities", `{"code":"`+m[0]+`","name":"`+m[1]+`","regionId":"ijmond"}`)
+	}
+	q := as("policy_officer@GM0453").must(http.StatusCreated, "POST", "/questions", `{"title":"Het Wmo-loket","description":"Hoe ervaren inwoners het loket?",
+		"theme":"toegankelijkheid","origin":"ORIGIN_SOLICITED","scope":{"tenant":"GM0453"},"adviceNeededBy":"2099-03-31"}`)
+	qid, _ := q["id"].(string)
+	as("chair@GM0453").must(http.StatusOK, "POST", "/questions/"+qid+"/decisions", `{"accept":true}`)
+	p := as("council_member@GM0453").must(http.StatusCreated, "POST", "/processes", `{"questionId":"`+qid+`"}`)
+	id, _ := p["id"].(string)
+	return id
 }

@@ -59,7 +59,13 @@ var services = map[string]func(ctx context.Context, cfg Config, grpcAddr string,
 		if err != nil {
 			return nil, err
 		}
-		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy}, deps)
+		// Without a public URL the gateway is reached at its listen address
+		// (see run), which is what mails in development link to.
+		publicURL := cfg.PublicURL
+		if publicURL == "" {
+			publicURL = "http://" + cfg.HTTPAddr
+		}
+		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy, PublicURL: publicURL, Mail: cfg.mailer}, deps)
 	},
 	results.Name: func(ctx context.Context, _ Config, addr string, deps platform.Deps) (*platform.Service, error) {
 		return results.New(ctx, results.Config{GRPCAddr: addr}, deps)
@@ -178,6 +184,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		grpcAddr = "127.0.0.1:0"
 	}
 	var runners []runner
+	mailer, mailbox, err := setupMail(cfg, targets, log)
+	if err != nil {
+		return err
+	}
+	cfg.mailer = mailer
+	if mailbox != nil {
+		cleanups = append(cleanups, func() { _ = mailbox.Close() })
+		runners = append(runners, mailbox)
+	}
 	// The gateway reaches a service it runs beside at its listener, and
 	// any other at the configured address.
 	councilsAddr, surveysAddr := cfg.CouncilsAddr, cfg.SurveysAddr
@@ -216,7 +231,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 	if contains(targets, "gateway") {
 		dial := func(addr string) (*grpc.ClientConn, error) {
-			conn, err := rpc.Dial(addr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
+			conn, err := rpc.Dial(addr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)),
+				grpc.WithChainStreamInterceptor(auth.StreamClientInterceptor(signer)))
 			if err != nil {
 				return nil, err
 			}
@@ -232,6 +248,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 		if err := mountGateway(ctx, cfg, mux, base, conns, log); err != nil {
 			return err
+		}
+		if mailbox != nil {
+			mux.Handle("GET "+devMailPath, mailbox.Handler())
 		}
 	}
 	httpSrv := &http.Server{
@@ -270,12 +289,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	case signer == nil:
 		log.Warn("demo data not loaded: it is loaded through the API as an administrator, which needs MEEDOEN_INTERNAL_SIGNING_KEY in this process")
 	default:
-		if err := loadDemoData(ctx, councilsAddr, signer, tel, log); err != nil {
+		demoSurveys := ""
+		if contains(targets, surveys.Name) {
+			demoSurveys = surveysAddr
+		}
+		if err := loadDemoData(ctx, councilsAddr, demoSurveys, signer, tel, log); err != nil {
 			log.Error("loading demo data", "error", err)
 		}
 	}
 
 	printEntryPoints(stdout, base, contains(targets, "gateway"))
+	if mailbox != nil && contains(targets, "gateway") {
+		fmt.Fprintf(stdout, "  mail:     %s%s\n", base, devMailPath)
+	}
 	log.Info("meedoen started", "url", base, "targets", strings.Join(targets, ","))
 
 	var runErr error

@@ -21,6 +21,7 @@ var sections = []section{
 	{key: "nav.processes", path: "/trajecten"},
 	{key: "nav.focusgroups", path: "/focusgroepen", later: true, aboutKey: "later.focusgroups"},
 	{key: "nav.polls", path: "/peilingen"},
+	{key: "nav.panels", path: "/panels"},
 	{key: "nav.advice", path: "/adviezen", later: true, aboutKey: "later.advice"},
 	{key: "nav.council", path: "/raad"},
 }

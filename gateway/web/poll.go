@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -256,6 +257,9 @@ func (s *Site) submitPoll(a *answering) error {
 		}
 	}
 	req := &surveysv1.SubmitResponseRequest{Answers: answersFrom(rp, form), IdempotencyKey: key}
+	if addr := strings.TrimSpace(form.Get(feedbackField)); addr != "" && rp.GetOffersFeedback() {
+		req.FeedbackEmail, req.FeedbackLanguage = addr, a.v.Lang
+	}
 	local := &formErrors{}
 	if a.link.token != "" {
 		req.Respondent = &surveysv1.SubmitResponseRequest_InvitationToken{InvitationToken: a.link.token}
@@ -389,6 +393,9 @@ const (
 	keyField = "sleutel"
 	// postcodeField asks for the postcode of an open link that checks it.
 	postcodeField = "postcode"
+	// feedbackField takes the optional address to mail what came of the
+	// answers to.
+	feedbackField = "email"
 )
 
 // idempotencyKeyPattern is the form of the keys newIdempotencyKey makes;

@@ -27,7 +27,8 @@ const (
 	partRank          // one option's position in a ranking
 	partRow           // one row of a matrix
 	partPostcode
-	partForm // the form as a whole
+	partFeedback // the optional address for feedback on the outcome
+	partForm     // the form as a whole
 )
 
 // pollField is a form field with what a message about it needs.
@@ -61,6 +62,12 @@ func pollFieldList(rp *surveysv1.RespondentPoll, ph phrasing) []pollField {
 			n++
 			out = append(out, pollQuestionFields(q, n, ph)...)
 		}
+	}
+	if rp.GetOffersFeedback() {
+		out = append(out, pollField{
+			formField: formField{Path: "/feedbackEmail", Name: feedbackField, Anchor: feedbackField, Label: ph.say("poll.feedback.field")},
+			part:      partFeedback,
+		})
 	}
 	return append(out, pollField{part: partForm})
 }
@@ -179,6 +186,8 @@ func (c phrasing) problem(f pollField, reason string) string {
 	switch f.part {
 	case partForm:
 		return c.say("poll.error.form")
+	case partFeedback:
+		return c.say("poll.error.feedback")
 	case partPostcode:
 		if has("required") {
 			return c.say("poll.error.postcode.missing")

@@ -65,6 +65,9 @@ type pollPage struct {
 	// Postcode asks for the resident's postcode; nil when not needed.
 	Postcode *inputView
 	Sections []sectionView
+	// Feedback asks, optionally, for an address to mail what came of the
+	// answers to; nil when the service sends no mail.
+	Feedback *inputView
 	Errors   *formErrors
 }
 
@@ -186,6 +189,18 @@ func (a *answering) showForm(rp *surveysv1.RespondentPoll, values url.Values, ke
 		}
 		in.DescribedBy = describedBy(in.ID, true, in.Errors)
 		p.Postcode = in
+	}
+	if rp.GetOffersFeedback() {
+		in := &inputView{
+			ID:           feedbackField,
+			Label:        ltext{S: a.cat.say("poll.feedback.label")},
+			Value:        values.Get(feedbackField),
+			Hint:         a.cat.say("poll.feedback.hint"),
+			Autocomplete: "email",
+			Errors:       errs.For(feedbackField),
+		}
+		in.DescribedBy = describedBy(in.ID, true, in.Errors)
+		p.Feedback = in
 	}
 	b := formBuilder{phrasing: a.phrasing(), values: values, errs: errs, index: indexQuestions(rp)}
 	for _, sec := range rp.GetSections() {

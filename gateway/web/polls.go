@@ -180,6 +180,9 @@ type pollDetailPage struct {
 	Errors []fieldError
 	// Reason is the cancellation reason typed, kept after an error.
 	Reason string
+	// Panel invites the poll's panel; nil for a poll that is not for a
+	// panel or takes no invitations (panelinvite.go).
+	Panel *pollPanelView
 }
 
 // pollDetail serves GET /peilingen/{id}.
@@ -226,6 +229,7 @@ func (s *Site) showPollDetail(pw *pollWork, id string, errs []fieldError, reason
 			st == surveysv1.PollStatus_POLL_STATUS_OPEN,
 		Errors: errs,
 		Reason: reason,
+		Panel:  s.pollPanel(pw, pl),
 	}
 	pw.v.HasErrors = len(errs) > 0
 	pw.live = st == surveysv1.PollStatus_POLL_STATUS_OPEN

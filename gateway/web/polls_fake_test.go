@@ -169,5 +169,11 @@ func (f *fakeSurveys) GetTally(_ context.Context, req *surveysv1.GetTallyRequest
 		QuestionId: "q1", Type: surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, Answered: count(n),
 		Lines: []*surveysv1.TallyLine{line},
 	}}
+	// Every respondent came through the panel, all aged 27-40.
+	if n > 0 {
+		t.Breakdowns = []*surveysv1.Breakdown{{Attribute: "age_band", Value: "27-40", Responses: n, Cells: []*surveysv1.BreakdownCell{
+			{QuestionId: "q1", Count: n}, {QuestionId: "q1", Cell: "a", Count: n - n/3}, {QuestionId: "q1", Cell: "b", Count: n / 3},
+		}}}
+	}
 	return t, nil
 }

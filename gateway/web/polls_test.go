@@ -51,6 +51,8 @@ func TestStaffPollPagesRenderInBothLanguages(t *testing.T) {
 				"In het park", "1 (33%)", "Anders, namelijk", "0 (0%)", "Reacties per gemeente", "Velsen: 2", "Heemskerk: 1",
 				`mdn-bar__fill--65`, `mdn-bar__fill--30`, `data-live="/peilingen/poll-open/live"`, ">Vernieuwen</a>",
 				">Nu sluiten</button>", ">Annuleren</button>", `action="/peilingen/poll-open/sluiten"`,
+				"Uitsplitsing naar panelkenmerken", "Waar wilt u meer bankjes? — Leeftijdsgroep", `scope="row">27-40</th>`,
+				`role="status" id="uitslag-status"`,
 			},
 			notWant: []string{">Plannen</button>", ">Nu openen</button>"},
 		},

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"
@@ -21,6 +22,7 @@ var pageNames = []string{
 	"start", "accessibility", "privacy", "later", "notfound", "error",
 	"agenda", "question", "board", "process", "activity", "council",
 	"poll", "pollnotice", "polls", "polldetail",
+	"panels", "panelsmembers", "panelsmember", "panelserase", "panelsimport", "signup", "signupnotice",
 }
 
 // parsePages parses every page once per language, with that language's
@@ -43,6 +45,11 @@ func parsePages(cats catalogues, a *assets) (map[string]map[string]*template.Tem
 			}
 			pages[lang][name] = t
 		}
+		builder, err := parseBuilderPages(funcs)
+		if err != nil {
+			return nil, fmt.Errorf("parsing the poll builder's pages: %w", err)
+		}
+		maps.Copy(pages[lang], builder)
 	}
 	return pages, nil
 }

@@ -13,6 +13,9 @@ type tallyView struct {
 	// Municipalities are a shared poll's responses per municipality.
 	Municipalities []groupCount
 	Questions      []questionTally
+	// Breakdowns split choice and scale questions by panel attribute;
+	// only the council's tally has them.
+	Breakdowns []breakdownTable
 }
 
 // groupCount is the responses of one municipality (or merged group).
@@ -123,6 +126,7 @@ func (s *Site) tallyView(lang string, p *surveysv1.Poll, t *surveysv1.Tally) tal
 		}
 		v.Questions = append(v.Questions, qv)
 	}
+	v.Breakdowns = s.breakdownTables(lang, p, t.GetBreakdowns())
 	return v
 }
 

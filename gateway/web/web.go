@@ -58,6 +58,12 @@ type Config struct {
 	// identity: the site calls it with none. Nil makes those pages say
 	// that polls are unavailable.
 	Surveys surveysv1.SurveysServiceClient
+	// Panels is the surveys service's resident panels: the staff's panel
+	// pages and the poll page's invitations call it with the person's
+	// identity, the residents' sign-up, confirmation and unsubscribe
+	// pages with none. Nil makes those pages say that panels are
+	// unavailable.
+	Panels surveysv1.PanelsServiceClient
 	// RespondentKey seals the respondent cookie that tells browsers apart
 	// on open links: 32 random bytes, the same for every gateway
 	// instance and kept across restarts. Nil makes a random key at each
@@ -161,6 +167,17 @@ func (s *Site) Handler() http.Handler {
 	mux.Handle("GET /peilingen/{id}", s.staffPolls("polldetail", func(r *http.Request) string { return r.URL.RequestURI() }, s.pollDetail))
 	mux.Handle("POST /peilingen/{id}/{action}", s.staffPolls("polldetail", pageOf, s.pollAct))
 	mux.Handle("GET /peilingen/{id}/live", http.HandlerFunc(s.liveTally))
+	// The poll builder (builder.go): a new poll, its draft's editor and
+	// the preview of the resident's page. More specific than the
+	// lifecycle's actions above, so these win.
+	self := func(r *http.Request) string { return r.URL.RequestURI() }
+	mux.Handle("GET /peilingen/nieuw", s.staffPolls("buildernew", self, s.newPoll))
+	mux.Handle("POST /peilingen/nieuw", s.staffPolls("buildernew", self, s.createPoll))
+	mux.Handle("GET /peilingen/{id}/bewerken", s.staffPolls("builder", self, s.editPoll))
+	mux.Handle("POST /peilingen/{id}/bewerken", s.staffPolls("builder", self, s.saveDraft))
+	mux.Handle("GET /peilingen/{id}/voorbeeld", s.staffPolls("builderpreview", self, s.previewPoll))
+	mux.Handle("POST /peilingen/{id}/voorbeeld", s.staffPolls("builderpreview", self, s.previewPoll))
+	mux.Handle("POST /peilingen/{id}/intrekken", s.staffPolls("polldetail", pageOf, s.unschedulePoll))
 	// The residents' poll pages: no login, since residents have none.
 	// The integrator puts the open link's POST behind the rate limit.
 	mux.Handle("GET /p/{slug}", s.respond(openLink, s.showPoll))
@@ -169,6 +186,31 @@ func (s *Site) Handler() http.Handler {
 	mux.Handle("GET /i/{token}", s.respond(invitationLink, s.showPoll))
 	mux.Handle("POST /i/{token}", s.respond(invitationLink, s.submitPoll))
 	mux.Handle("GET /i/{token}/bedankt", s.respond(invitationLink, s.thanks))
+	// The staff's panel pages (panels.go) and the panel on a poll's page
+	// (panelinvite.go).
+	mux.Handle("GET /panels", s.staffPanels("panels", false, s.panels))
+	mux.Handle("GET /panels/{municipality}/leden", s.staffPanels("panelsmembers", false, s.members))
+	mux.Handle("GET /panels/{municipality}/leden/{id}", s.staffPanels("panelsmember", false, s.member))
+	mux.Handle("GET /panels/{municipality}/leden/{id}/gegevens", s.staffPanels("panelsmember", false, s.downloadMember))
+	mux.Handle("GET /panels/{municipality}/leden/{id}/wissen", s.staffPanels("panelserase", false, s.confirmErase))
+	mux.Handle("POST /panels/{municipality}/leden/{id}/wissen", s.staffPanels("panelserase", false, s.erase))
+	mux.Handle("GET /panels/{municipality}/importeren", s.staffPanels("panelsimport", false, s.importForm))
+	mux.Handle("POST /panels/{municipality}/importeren", s.staffPanels("panelsimport", true, s.importMembers))
+	mux.Handle("POST /peilingen/{id}"+pollInvitePath, s.staffPolls("polldetail", pageOf, s.invitePanel))
+	mux.Handle("POST /peilingen/{id}"+pollRemindPath, s.staffPolls("polldetail", pageOf, s.remindPanel))
+	// The residents' panel pages (panelsignup.go): no login. The
+	// integrator puts their POSTs behind the rate limit.
+	mux.Handle("GET "+signupPath, s.resident(s.signup))
+	mux.Handle("POST "+signupPath, s.resident(s.submitSignup))
+	mux.Handle("GET "+signupSentPath, s.resident(s.signupSent))
+	mux.Handle("GET "+signupPath+"/{municipality}", s.resident(s.signup))
+	mux.Handle("POST "+signupPath+"/{municipality}", s.resident(s.submitSignup))
+	mux.Handle("GET "+confirmPath+"{token}", s.resident(s.showLink(confirmLink)))
+	mux.Handle("POST "+confirmPath+"{token}", s.resident(s.followLink(confirmLink)))
+	mux.Handle("GET "+confirmedPath, s.resident(s.linkDone("signup.confirmed")))
+	mux.Handle("GET "+unsubscribePath+"{token}", s.resident(s.showLink(unsubscribeLink)))
+	mux.Handle("POST "+unsubscribePath+"{token}", s.resident(s.followLink(unsubscribeLink)))
+	mux.Handle("GET "+leftPath, s.resident(s.linkDone("signup.left")))
 	mux.Handle("GET /static/{file}", http.HandlerFunc(s.assets.serve))
 	mux.Handle("/", s.page("notfound", s.notFound))
 	// Same-origin checks (Sec-Fetch-Site, Origin) on every unsafe method, so

@@ -98,6 +98,7 @@ var staff = []Role{CouncilMember, Chair, Secretary, PolicyOfficer, RegionalCoord
 func DefaultPolicy() Policy {
 	const councils = "/meedoen.councils.v1.CouncilsService/"
 	const surveys = "/meedoen.surveys.v1.SurveysService/"
+	const panels = "/meedoen.surveys.v1.PanelsService/"
 	return NewPolicy(
 		Rule{Method: councils + "ListRegions", Access: Read, Roles: staff,
 			Scope: "all regions: their names are public facts"},
@@ -156,6 +157,24 @@ func DefaultPolicy() Policy {
 			Scope: "residents, once per invitation or per browser, while the poll is open"},
 		Rule{Method: surveys + "GetPublicTally", Access: Public,
 			Scope: "anyone, for open and closed polls, with small cells suppressed"},
+		Rule{Method: "/meedoen.surveys.v1.ExportService/ExportResponses", Access: Read, Roles: staff,
+			Scope: visibleWork + "; every response, pseudonymous (public: without free texts)"},
+
+		Rule{Method: panels + "ImportPanelMembers", Access: Change, Roles: panelKeepers, Scope: panelKeeperScope},
+		Rule{Method: panels + "ListPanelMembers", Access: Read, Roles: panelKeepers, Scope: panelKeeperScope},
+		Rule{Method: panels + "GetPanelMember", Access: Read, Roles: panelKeepers, Scope: panelKeeperScope},
+		Rule{Method: panels + "ExportPanelMember", Access: Read, Roles: panelKeepers, Scope: panelKeeperScope + "; everything held on the member"},
+		Rule{Method: panels + "ErasePanelMember", Access: Change, Roles: panelKeepers, Scope: panelKeeperScope},
+		Rule{Method: panels + "GetPanelSummary", Access: Read, Roles: staff,
+			Scope: "staff of that municipality; counts only, no personal data; others get 404"},
+		Rule{Method: panels + "InvitePanel", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: panels + "RemindPanel", Access: Change, Roles: councilWork, Scope: pollWorkScope},
+		Rule{Method: panels + "SignUp", Access: Public,
+			Scope: "residents, for a known municipality's panel; answers the same whether or not the address is known"},
+		Rule{Method: panels + "ConfirmSignUp", Access: Public,
+			Scope: "residents, by the single-use token mailed to them"},
+		Rule{Method: panels + "Unsubscribe", Access: Public,
+			Scope: "residents, by the token in any panel mail"},
 	)
 }
 
@@ -171,6 +190,13 @@ const (
 	councilWorkScope   = "local work: a council role in that municipality; regional work: a council role in a participating municipality, or the regional coordinator"
 	pollWorkScope      = "a council role in the poll's municipality (shared polls: in a participating municipality), or the region's coordinator for shared polls"
 )
+
+// panelKeepers keep a municipality's resident panel: its members' addresses
+// and consent records are the municipality's administration, not the
+// council's.
+var panelKeepers = []Role{Secretary, PolicyOfficer}
+
+const panelKeeperScope = "secretary or policy officer of that municipality; others get 404"
 
 // MethodName is the last element of a full gRPC method name.
 func MethodName(method string) string { return method[strings.LastIndex(method, "/")+1:] }

@@ -124,9 +124,13 @@ func shape(doc *openapi3.T, prefix string, messages map[string]string) error {
 	if paths.Value(documentPath) != nil {
 		return fmt.Errorf("path %s%s is reserved for this document", prefix, documentPath)
 	}
+	if err := addDownloads(doc, paths, responses); err != nil {
+		return err
+	}
 	paths.Set(documentPath, documentItem())
 	doc.Tags = append(doc.Tags, &openapi3.Tag{Name: documentTag, Description: "This description of the API."})
 	doc.Paths = paths
+	dropUnusedTags(doc)
 
 	if err := checkOperations(doc); err != nil {
 		return err

@@ -7,17 +7,22 @@ package surveys
 
 import (
 	"context"
+	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
 
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/mail"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/tenancy"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/api"
+	"github.com/meedoen/meedoen/services/surveys/internal/feedback"
+	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
+	"github.com/meedoen/meedoen/services/surveys/internal/process"
 	"github.com/meedoen/meedoen/services/surveys/internal/schedule"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 	"github.com/meedoen/meedoen/services/surveys/internal/tally"
@@ -37,6 +42,16 @@ type Config struct {
 	// ScheduleInterval is how often polls due to open or close are looked
 	// for; 0 means every 2 seconds.
 	ScheduleInterval time.Duration
+	// PublicURL is the gateway's base URL as residents reach it, for the
+	// links in panel mails (invitations, confirmations, unsubscribing).
+	PublicURL string
+	// Mail sends the queued mail (invitations, confirmations, feedback on
+	// reports). Without it mail waits in the queue, and respondents are
+	// not offered feedback.
+	Mail mail.Sender
+	// ReportURL is the address of a published report, with "{id}" for the
+	// report's id, for the feedback mails; empty leaves the link out.
+	ReportURL string
 }
 
 // New migrates the schema, provisions the stream and the consumers
@@ -49,14 +64,45 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,
 		Migrations: []pg.MigrationSet{tenancy.Migrations(), store.Migrations()},
-		Consumers:  []events.ConsumerConfig{tenancy.Consumer(), tally.Consumer()},
+		Consumers:  []events.ConsumerConfig{tenancy.Consumer(), process.Consumer(), tally.Consumer(), feedback.Consumer(feedback.Config{ReportURL: cfg.ReportURL})},
 		Register: func(s *grpc.Server, pool *pgxpool.Pool) {
-			surveysv1.RegisterSurveysServiceServer(s, api.New(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy}))
+			surveysv1.RegisterSurveysServiceServer(s, api.New(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy, Feedback: feedbackRequests(cfg, pool)}))
+			surveysv1.RegisterPanelsServiceServer(s, api.NewPanels(store.New(pool), api.PanelsConfig{PublicURL: cfg.PublicURL}))
+			surveysv1.RegisterExportServiceServer(s, api.NewExporter(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy}))
 		},
 		Run: []func(context.Context, *pgxpool.Pool) error{
 			func(ctx context.Context, pool *pgxpool.Pool) error {
 				return schedule.New(store.New(pool), log, cfg.ScheduleInterval).Run(ctx)
 			},
+			func(ctx context.Context, pool *pgxpool.Pool) error { return sendMail(ctx, cfg, pool, log) },
 		},
 	}, deps)
+}
+
+// feedbackRequests is where respondents' feedback addresses are kept, or
+// nil when the service cannot mail them.
+func feedbackRequests(cfg Config, pool *pgxpool.Pool) api.FeedbackRequests {
+	if cfg.Mail == nil {
+		return nil
+	}
+	return feedback.NewStore(pool)
+}
+
+// sendMail runs the mail queue's worker until ctx ends; without a sender
+// the queue keeps its mail for a start that has one.
+func sendMail(ctx context.Context, cfg Config, pool *pgxpool.Pool, log *slog.Logger) error {
+	if cfg.Mail == nil {
+		log.InfoContext(ctx, "no mail sender configured; queued mail waits")
+		<-ctx.Done()
+		return nil
+	}
+	w, err := mailq.NewWorker(pool, mailq.WorkerConfig{
+		Sender:  cfg.Mail,
+		Log:     log.With("component", "mail"),
+		Settled: map[string]mailq.SettleFunc{feedback.Kind: feedback.Delivered},
+	})
+	if err != nil {
+		return err
+	}
+	return w.Run(ctx)
 }

@@ -8,17 +8,20 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/meedoen/meedoen/internal/auth"
+	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/health"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/telemetry"
 	"github.com/meedoen/meedoen/internal/testkit"
+	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys"
 )
@@ -102,6 +105,7 @@ func TestTheServiceOpensPollsAndTalliesAnswers(t *testing.T) {
 	t.Cleanup(func() { conn.Close() })
 	client := surveysv1.NewSurveysServiceClient(conn)
 	member := as("GM0453", auth.CouncilMember)
+	startProcess(t, js, "01957a3c-2b1e-7c00-8000-000000000001", "GM0453")
 
 	now := time.Now()
 	created, err := client.CreatePoll(member, &surveysv1.CreatePollRequest{Poll: &surveysv1.Poll{
@@ -195,5 +199,19 @@ func TestTheServiceOpensPollsAndTalliesAnswers(t *testing.T) {
 				t.Errorf("got %s, want %s", got, tc.want)
 			}
 		})
+	}
+}
+
+// startProcess publishes the councils' process.created event for a
+// process with id, as the councils service does when a council starts
+// one; the service's projection learns of it through its consumer.
+func startProcess(t *testing.T, js jetstream.JetStream, id, tenant string, participants ...string) {
+	t.Helper()
+	ev, err := events.New(t.Context(), tenant, id, &eventsv1.ProcessCreated{ProcessId: id, Theme: "eenzaamheid", Origin: "solicited", ParticipatingMunicipalities: participants})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.PublishMsg(t.Context(), ev.Msg()); err != nil {
+		t.Fatalf("publishing process.created: %v", err)
 	}
 }

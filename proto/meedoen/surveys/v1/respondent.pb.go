@@ -56,8 +56,12 @@ type RespondentPoll struct {
 	// Whether this invitation, or the browser of the respondent id given,
 	// has answered already.
 	AlreadyAnswered bool `protobuf:"varint,11,opt,name=already_answered,json=alreadyAnswered,proto3" json:"already_answered,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// Whether the page may offer to mail the respondent what came of the
+	// answers (SubmitResponseRequest.feedback_email): only when the service
+	// can send mail.
+	OffersFeedback bool `protobuf:"varint,12,opt,name=offers_feedback,json=offersFeedback,proto3" json:"offers_feedback,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *RespondentPoll) Reset() {
@@ -163,6 +167,13 @@ func (x *RespondentPoll) GetPostcodeCheck() bool {
 func (x *RespondentPoll) GetAlreadyAnswered() bool {
 	if x != nil {
 		return x.AlreadyAnswered
+	}
+	return false
+}
+
+func (x *RespondentPoll) GetOffersFeedback() bool {
+	if x != nil {
+		return x.OffersFeedback
 	}
 	return false
 }
@@ -341,7 +352,7 @@ var File_meedoen_surveys_v1_respondent_proto protoreflect.FileDescriptor
 
 const file_meedoen_surveys_v1_respondent_proto_rawDesc = "" +
 	"\n" +
-	"#meedoen/surveys/v1/respondent.proto\x12\x12meedoen.surveys.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dmeedoen/surveys/v1/poll.proto\"\xa8\x04\n" +
+	"#meedoen/surveys/v1/respondent.proto\x12\x12meedoen.surveys.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dmeedoen/surveys/v1/poll.proto\"\xd1\x04\n" +
 	"\x0eRespondentPoll\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x120\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1c.meedoen.surveys.v1.PollKindR\x04kind\x12.\n" +
@@ -354,7 +365,8 @@ const file_meedoen_surveys_v1_respondent_proto_rawDesc = "" +
 	"\x0fresults_sharing\x18\t \x01(\v2\x18.meedoen.surveys.v1.TextR\x0eresultsSharing\x12%\n" +
 	"\x0epostcode_check\x18\n" +
 	" \x01(\bR\rpostcodeCheck\x12)\n" +
-	"\x10already_answered\x18\v \x01(\bR\x0falreadyAnswered\"\xe4\x02\n" +
+	"\x10already_answered\x18\v \x01(\bR\x0falreadyAnswered\x12'\n" +
+	"\x0foffers_feedback\x18\f \x01(\bR\x0eoffersFeedback\"\xe4\x02\n" +
 	"\x06Answer\x12\x16\n" +
 	"\x06choice\x18\x01 \x01(\tR\x06choice\x12\x18\n" +
 	"\achoices\x18\x02 \x03(\tR\achoices\x12\x14\n" +

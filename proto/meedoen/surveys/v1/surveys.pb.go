@@ -945,8 +945,15 @@ type SubmitResponseRequest struct {
 	// the same key and answers gets the first result back; the same key with
 	// other answers is refused.
 	IdempotencyKey string `protobuf:"bytes,4,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// Optional: an address to mail, once, what came of the answers when the
+	// process's report is published. It is stored apart from the response,
+	// with nothing linking the two, and deleted once that mail is sent. Only
+	// a newly accepted response stores it; a replayed submit does not.
+	FeedbackEmail string `protobuf:"bytes,5,opt,name=feedback_email,json=feedbackEmail,proto3" json:"feedback_email,omitempty"`
+	// Language of that mail: "nl" (the default) or "en".
+	FeedbackLanguage string `protobuf:"bytes,6,opt,name=feedback_language,json=feedbackLanguage,proto3" json:"feedback_language,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *SubmitResponseRequest) Reset() {
@@ -1014,6 +1021,20 @@ func (x *SubmitResponseRequest) GetAnswers() map[string]*Answer {
 func (x *SubmitResponseRequest) GetIdempotencyKey() string {
 	if x != nil {
 		return x.IdempotencyKey
+	}
+	return ""
+}
+
+func (x *SubmitResponseRequest) GetFeedbackEmail() string {
+	if x != nil {
+		return x.FeedbackEmail
+	}
+	return ""
+}
+
+func (x *SubmitResponseRequest) GetFeedbackLanguage() string {
+	if x != nil {
+		return x.FeedbackLanguage
 	}
 	return ""
 }
@@ -1250,12 +1271,14 @@ const file_meedoen_surveys_v1_surveys_proto_rawDesc = "" +
 	"\x04slug\x18\x01 \x01(\tH\x00R\x04slug\x12+\n" +
 	"\x10invitation_token\x18\x02 \x01(\tH\x00R\x0finvitationToken\x12#\n" +
 	"\rrespondent_id\x18\x03 \x01(\tR\frespondentIdB\x06\n" +
-	"\x04link\"\xec\x02\n" +
+	"\x04link\"\xc0\x03\n" +
 	"\x15SubmitResponseRequest\x12+\n" +
 	"\x10invitation_token\x18\x01 \x01(\tH\x00R\x0finvitationToken\x12E\n" +
 	"\topen_link\x18\x02 \x01(\v2&.meedoen.surveys.v1.OpenLinkRespondentH\x00R\bopenLink\x12P\n" +
 	"\aanswers\x18\x03 \x03(\v26.meedoen.surveys.v1.SubmitResponseRequest.AnswersEntryR\aanswers\x12'\n" +
-	"\x0fidempotency_key\x18\x04 \x01(\tR\x0eidempotencyKey\x1aV\n" +
+	"\x0fidempotency_key\x18\x04 \x01(\tR\x0eidempotencyKey\x12%\n" +
+	"\x0efeedback_email\x18\x05 \x01(\tR\rfeedbackEmail\x12+\n" +
+	"\x11feedback_language\x18\x06 \x01(\tR\x10feedbackLanguage\x1aV\n" +
 	"\fAnswersEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x120\n" +
 	"\x05value\x18\x02 \x01(\v2\x1a.meedoen.surveys.v1.AnswerR\x05value:\x028\x01B\f\n" +

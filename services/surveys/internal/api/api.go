@@ -38,6 +38,9 @@ type Config struct {
 	// below MinCell are ignored: a municipality may ask for more
 	// protection, never for less than the service's floor.
 	MinCellBy map[string]int
+	// Feedback keeps respondents' requests to hear what came of their
+	// answers; nil refuses such requests.
+	Feedback FeedbackRequests
 }
 
 // Server implements surveysv1.SurveysServiceServer.
@@ -47,6 +50,7 @@ type Server struct {
 	minCell   int
 	minCellBy map[string]int
 	now       func() time.Time
+	feedback  FeedbackRequests
 }
 
 // New returns a server on st.
@@ -54,7 +58,7 @@ func New(st *store.Store, cfg Config) *Server {
 	if cfg.MinCell <= 0 {
 		cfg.MinCell = DefaultMinCell
 	}
-	return &Server{store: st, minCell: cfg.MinCell, minCellBy: maps.Clone(cfg.MinCellBy), now: time.Now}
+	return &Server{store: st, minCell: cfg.MinCell, minCellBy: maps.Clone(cfg.MinCellBy), now: time.Now, feedback: cfg.Feedback}
 }
 
 // minCellFor is the smallest count public views of p show: the largest

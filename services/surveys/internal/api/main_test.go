@@ -42,7 +42,20 @@ func newFixture(t *testing.T) fixture {
 	url := testkit.NewDatabase(t, testkit.Schema{Name: "surveys",
 		Sets: []pg.MigrationSet{events.Migrations(), tenancy.Migrations(), store.Migrations()}})
 	pool := testkit.NewPool(t, url, "surveys")
+	knowProcess(t, pool, processID, "ijmond", "GM0375", "GM0396", "GM0453")
 	return fixture{srv: New(store.New(pool), Config{}), pool: pool}
+}
+
+// knowProcess puts a participation process into the service's projection,
+// as the councils' process.created event would.
+func knowProcess(t *testing.T, pool *pgxpool.Pool, id, tenant string, participants ...string) {
+	t.Helper()
+	if participants == nil {
+		participants = []string{}
+	}
+	if _, err := pool.Exec(t.Context(), `INSERT INTO processes (id, tenant, participants) VALUES ($1, $2, $3)`, id, tenant, participants); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // as returns a context carrying an identity with grants "<role>@<tenant>".

@@ -15,6 +15,7 @@ import (
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
+	"github.com/meedoen/meedoen/services/surveys/internal/process"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
 
@@ -24,6 +25,17 @@ func (s *Server) CreatePoll(ctx context.Context, req *surveysv1.CreatePollReques
 	id, _ := caller(ctx)
 	var v errs.Violations
 	spec := specOf(&v, req.GetPoll(), id.Subject)
+	proc, err := s.knownProcess(ctx, spec.ProcessID)
+	switch {
+	case errors.Is(err, process.ErrUnknown):
+		v.Add("/processId", "is not a participation process known to the surveys service")
+	case err != nil:
+		return nil, err
+	default:
+		if err := placeInProcess(&v, &spec, proc); err != nil {
+			return nil, err
+		}
+	}
 	if spec.Tenant == "" {
 		// Someone who works for one municipality or region need not say
 		// which.

@@ -198,8 +198,10 @@ func TestPollLifecycle(t *testing.T) {
 	f := newFixture(t)
 	ctx := velsenMember()
 
-	// Someone who works for one municipality need not name it.
-	draft := f.create(t, ctx, &surveysv1.Poll{ProcessId: processID,
+	// A poll takes its process's tenant: nobody need name it.
+	const velsenProcess = "01957a3c-2b1e-7c00-8000-0000000000b1"
+	knowProcess(t, f.pool, velsenProcess, "GM0453")
+	draft := f.create(t, ctx, &surveysv1.Poll{ProcessId: velsenProcess,
 		Kind: surveysv1.PollKind_POLL_KIND_FLASH_POLL, Title: nl("Concept")})
 	if draft.GetStatus() != surveysv1.PollStatus_POLL_STATUS_DRAFT || draft.GetCreatedBy() != "velsen-member" || draft.GetTenant() != "GM0453" {
 		t.Fatalf("created %v", draft)
@@ -284,10 +286,10 @@ func TestPollLifecycle(t *testing.T) {
 
 	opened := decoded(t, f.outbox(t, "poll.opened"), func() *eventsv1.PollOpened { return &eventsv1.PollOpened{} })
 	closed := decoded(t, f.outbox(t, "poll.closed"), func() *eventsv1.PollClosed { return &eventsv1.PollClosed{} })
-	if len(opened) != 1 || opened[0].GetPollId() != id || opened[0].GetProcessId() != processID || opened[0].GetKind() != "flash_poll" {
+	if len(opened) != 1 || opened[0].GetPollId() != id || opened[0].GetProcessId() != velsenProcess || opened[0].GetKind() != "flash_poll" {
 		t.Errorf("poll.opened events %v", opened)
 	}
-	wantClosed := &eventsv1.PollClosed{PollId: id, ProcessId: processID, Kind: "flash_poll",
+	wantClosed := &eventsv1.PollClosed{PollId: id, ProcessId: velsenProcess, Kind: "flash_poll",
 		PerMunicipality: []*eventsv1.MunicipalityResponses{{MunicipalityCode: "GM0453"}}}
 	if diff := cmp.Diff([]*eventsv1.PollClosed{wantClosed}, closed, protocmp.Transform()); diff != "" {
 		t.Errorf("poll.closed events (-want +got):\n%s", diff)
@@ -376,5 +378,57 @@ func TestPollChangesNameEveryProblemAtOnce(t *testing.T) {
 				t.Errorf("(-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+func TestAPollBelongsToAKnownOpenProcess(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	const (
+		velsenProcess = "01957a3c-2b1e-7c00-8000-0000000000a1"
+		closedProcess = "01957a3c-2b1e-7c00-8000-0000000000a2"
+		unknown       = "01957a3c-2b1e-7c00-8000-0000000000a3"
+	)
+	knowProcess(t, f.pool, velsenProcess, "GM0453")
+	knowProcess(t, f.pool, closedProcess, "GM0453")
+	if _, err := f.pool.Exec(t.Context(), `UPDATE processes SET closed = true WHERE id = $1`, closedProcess); err != nil {
+		t.Fatal(err)
+	}
+	poll := func(process, tenant string, participants ...string) *surveysv1.Poll {
+		p := flashPoll("")
+		p.Slug, p.ProcessId, p.Tenant, p.Participants = "", process, tenant, participants
+		return p
+	}
+
+	// Without a tenant, the poll takes the process's: the regional
+	// process's municipalities share it.
+	shared, err := f.srv.CreatePoll(platformAdmin(), &surveysv1.CreatePollRequest{Poll: poll(processID, "")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if shared.GetTenant() != "ijmond" || !cmp.Equal(shared.GetParticipants(), []string{"GM0375", "GM0396", "GM0453"}) {
+		t.Errorf("poll of the regional process: tenant %q, participants %v", shared.GetTenant(), shared.GetParticipants())
+	}
+	// One municipality of a shared process may poll its own residents.
+	if _, err := f.srv.CreatePoll(velsenMember(), &surveysv1.CreatePollRequest{Poll: poll(processID, "GM0453")}); err != nil {
+		t.Errorf("a Velsen poll in the regional process: %v", err)
+	}
+
+	refusals := []struct {
+		name string
+		poll *surveysv1.Poll
+		code errs.Code
+		path string
+	}{
+		{"another municipality's process", poll(velsenProcess, "GM0375"), errs.Invalid, "/tenant"},
+		{"a municipality outside the process", poll(processID, "ijmond", "GM0453", "GM0999"), errs.Invalid, "/participants"},
+		{"a process nobody started", poll(unknown, "GM0453"), errs.Invalid, "/processId"},
+		{"a closed process", poll(closedProcess, "GM0453"), errs.FailedPrecondition, ""},
+	}
+	for _, r := range refusals {
+		_, err := f.srv.CreatePoll(platformAdmin(), &surveysv1.CreatePollRequest{Poll: r.poll})
+		if codeOf(err) != r.code || r.path != "" && !slices.Contains(fieldPaths(err), r.path) {
+			t.Errorf("%s: %v, want %s naming %q", r.name, err, r.code, r.path)
+		}
 	}
 }

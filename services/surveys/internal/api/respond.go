@@ -15,6 +15,7 @@ import (
 	"github.com/meedoen/meedoen/internal/errs"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/announce"
+	"github.com/meedoen/meedoen/services/surveys/internal/feedback"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
@@ -88,6 +89,7 @@ func (s *Server) GetPollForRespondent(ctx context.Context, req *surveysv1.GetPol
 		ResultsSharing:  textMsg(p.ResultsSharing()),
 		PostcodeCheck:   p.Audience().PostcodeCheck,
 		AlreadyAnswered: answered,
+		OffersFeedback:  s.feedback != nil,
 	}
 	// Questions may still change before the poll opens, and are of no use
 	// after it ends.
@@ -110,6 +112,7 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 	if n := len(req.GetAnswers()); n > maxAnswers {
 		v.Add("/answers", fmt.Sprintf("must be at most %d answers (has %d)", maxAnswers, n))
 	}
+	feedbackTo := s.checkFeedback(req, &v)
 	var (
 		p            poll.Poll
 		respondent   store.RespondentKey
@@ -177,7 +180,48 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 	if err != nil {
 		return nil, err
 	}
+	if feedbackTo != "" && !out.Replayed {
+		// A transaction of its own, after the response's: the store's
+		// submit batches concurrent responses into one commit and has no
+		// room for it. Should this one fail, the submit fails, but the
+		// response stands: a retry replays it, and only the feedback
+		// request is lost.
+		err := s.feedback.Add(ctx, feedback.Request{PollID: p.ID(), ProcessID: p.ProcessID(),
+			Address: feedbackTo, Language: feedback.ParseLanguage(req.GetFeedbackLanguage())})
+		if err != nil {
+			return nil, fmt.Errorf("response %s stored, but its feedback request not: %w", out.ResponseID, err)
+		}
+	}
 	return &surveysv1.SubmitResponseResponse{ResponseId: out.ResponseID, Replayed: out.Replayed}, nil
+}
+
+// FeedbackRequests keeps respondents' requests to hear what came of their
+// answers, apart from the answers.
+type FeedbackRequests interface {
+	// Add stores one request.
+	Add(ctx context.Context, r feedback.Request) error
+}
+
+// checkFeedback checks a submit's optional feedback address, adding what
+// is wrong to v, and returns the address to store, if any.
+func (s *Server) checkFeedback(req *surveysv1.SubmitResponseRequest, v *errs.Violations) string {
+	if l := req.GetFeedbackLanguage(); l != "" && l != "nl" && l != "en" {
+		v.Add("/feedbackLanguage", "must be nl or en")
+	}
+	raw := req.GetFeedbackEmail()
+	if raw == "" {
+		return ""
+	}
+	if s.feedback == nil {
+		v.Add("/feedbackEmail", "is not accepted: this service does not send feedback")
+		return ""
+	}
+	addr, err := feedback.ParseAddress(raw)
+	if err != nil {
+		v.Add("/feedbackEmail", err.Error())
+		return ""
+	}
+	return addr
 }
 
 // replay asks the store for the response sub's idempotency key stored

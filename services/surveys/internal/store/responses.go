@@ -119,17 +119,28 @@ func conflictAt(err error, path string) bool {
 // Both rules hold under any concurrency because PostgreSQL enforces them
 // with primary keys: concurrent submits of one key or respondent wait for
 // the first and then see its result.
+//
+// Concurrent submits commit together, in batches (see submitQueue); each
+// is answered as if it had committed alone, and one that is refused
+// leaves nothing behind however its batch fares.
 func (s *Store) SubmitResponse(ctx context.Context, sub Submission, evs ...events.Event) (Submitted, error) {
-	r := sub.Response
 	if err := checkSubmission(sub); err != nil {
 		return Submitted{}, err
 	}
-	answers, err := encodeReplies(r.Replies)
+	answers, err := encodeReplies(sub.Response.Replies)
 	if err != nil {
 		return Submitted{}, err
 	}
+	return s.submits.submit(ctx, s, &pendingSubmit{sub: sub, evs: evs, answers: answers, keyHash: sub.Respondent.hash()})
+}
+
+// submitOne stores one submission in a transaction of its own. It is what
+// a batch falls back to when it fails as a whole, so that a submit is
+// answered exactly as the rules above say even then.
+func (s *Store) submitOne(ctx context.Context, sub Submission, answers []byte, evs ...events.Event) (Submitted, error) {
+	r := sub.Response
 	var out Submitted
-	err = pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		lifecycle, claimed, err := lockPoll(ctx, tx, sub)
 		if err != nil {
 			return err

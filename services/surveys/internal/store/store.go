@@ -54,6 +54,8 @@ func Migrations() pg.MigrationSet {
 // Store reads and writes the surveys schema.
 type Store struct {
 	pool *pgxpool.Pool
+	// submits batches concurrent SubmitResponse calls (group commit).
+	submits submitQueue
 }
 
 // New returns a store on pool, whose search_path is the surveys schema.

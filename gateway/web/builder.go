@@ -1,0 +1,537 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
+
+	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+)
+
+// The poll builder: the staff's pages that create a poll for a
+// participation process, edit its draft, preview it as residents will see
+// it, and schedule it. Like the rest of the staff's poll pages they call
+// the surveys service with the caller's identity, and the service decides
+// what is allowed and valid; the pages only put its objections next to
+// the fields they are about.
+//
+// The editor is one plain form (see builderdraft.go): every button posts
+// the whole draft, which is saved with UpdatePoll, so that no work is lost
+// between buttons and no JavaScript is needed. A poll that is no longer a
+// draft shows its questions read-only: they are frozen once it opens, and
+// a scheduled poll goes back to draft first ("Planning intrekken").
+
+// builderPage is the data of /peilingen/{id}/bewerken.
+type builderPage struct {
+	Poll pollRow
+	// Editable is true for a draft; FrozenKey explains why another poll
+	// cannot be edited.
+	Editable   bool
+	FrozenKey  string
+	Action     string
+	PreviewURL string
+	DetailURL  string
+	Errors     *formErrors
+	Texts      []bField
+	Flash      bool
+	Sections   []bSection
+	// QuestionErrors are those about the questions as a whole (a flash
+	// poll with too many).
+	QuestionErrors []fieldError
+	CanAddSection  bool
+	Audience       []bField
+	Schedule       []bField
+	// ReadOnly is the questions of a poll that is not a draft.
+	ReadOnly []roSection
+	// The buttons of a scheduled poll.
+	CanUnschedule, CanOpen bool
+	UnscheduleURL, OpenURL string
+}
+
+// roSection and roQuestion are the read-only view of the questions.
+type roSection struct {
+	Title     ltext
+	Questions []roQuestion
+}
+
+type roQuestion struct {
+	Number   int
+	Text     ltext
+	TypeKey  string
+	Required bool
+	Items    []ltext
+}
+
+// builderDoneKeys are the builder's success messages, each
+// "done.builder.<key>" in the catalogue.
+var builderDoneKeys = []string{"aangemaakt", "opgeslagen", "ingetrokken"}
+
+func (pw *pollWork) builderDone() {
+	if k := pw.r.URL.Query().Get(doneParam); slices.Contains(builderDoneKeys, k) {
+		pw.v.NoticeKey = "done.builder." + k
+	}
+}
+
+// staffPoll reads a poll of the current tenant.
+func (s *Site) staffPoll(pw *pollWork, id string) (*surveysv1.Poll, error) {
+	pl, err := pw.api.GetPoll(pw.r.Context(), &surveysv1.GetPollRequest{Id: id})
+	if err != nil {
+		return nil, err
+	}
+	if pl.GetTenant() != pw.tenant && !slices.Contains(pl.GetParticipants(), pw.tenant) {
+		return nil, status.Error(codes.NotFound, "poll of another tenant")
+	}
+	return pl, nil
+}
+
+func pollBase(id string) string { return "/peilingen/" + url.PathEscape(id) }
+
+// editPoll serves GET /peilingen/{id}/bewerken.
+func (s *Site) editPoll(pw *pollWork) error {
+	pl, err := s.staffPoll(pw, pollID(pw.r))
+	if err != nil {
+		return err
+	}
+	pw.builderDone()
+	s.showEditor(pw, pl, nil, nil)
+	return nil
+}
+
+// showEditor fills in the editor for p; form is what was posted (nil on
+// GET) and errs what was wrong with it, applied to fields.
+func (s *Site) showEditor(pw *pollWork, p *surveysv1.Poll, form url.Values, errs func(fields []formField) *formErrors) {
+	base := pollBase(p.GetId())
+	row := s.pollRow(pw, p)
+	b := &builderPage{
+		Poll:       row,
+		Editable:   p.GetStatus() == surveysv1.PollStatus_POLL_STATUS_DRAFT,
+		Action:     base + "/bewerken",
+		PreviewURL: base + "/voorbeeld",
+		DetailURL:  base,
+		Flash:      p.GetKind() != surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE,
+	}
+	pw.v.Title = pw.words.cat.say("builder.title", "poll", row.Title.S)
+	ph := phrasing{lang: pw.v.Lang, cat: s.cats[pw.v.Lang]}
+	if !b.Editable {
+		b.FrozenKey = "builder.frozen." + row.Status
+		b.ReadOnly = readOnlyQuestions(p, pw.v.Lang)
+		if p.GetStatus() == surveysv1.PollStatus_POLL_STATUS_SCHEDULED {
+			b.CanUnschedule, b.CanOpen = true, true
+			b.UnscheduleURL, b.OpenURL = base+"/intrekken", base+"/openen"
+		}
+		if errs != nil {
+			b.Errors = errs(nil)
+		}
+		pw.v.HasErrors = b.Errors.Any()
+		pw.v.Page = b
+		return
+	}
+	// The fields register in the order of the page, which is the order
+	// of the error summary.
+	e := &editorView{ph: ph, names: s.tenantName, form: form}
+	b.Texts = e.texts(p)
+	e.register("/sections", "vragen", "vragen", ph.say("builder.questions.heading"))
+	b.Sections = e.sections(p)
+	b.CanAddSection = !b.Flash
+	b.Audience = e.audience(p, s.linkBase(pw.r))
+	b.Schedule = e.schedule(s, p)
+	if errs != nil {
+		b.attachErrors(errs(e.fields))
+	} else {
+		b.attachErrors(&formErrors{})
+	}
+	pw.v.HasErrors = b.Errors.Any()
+	pw.v.Page = b
+}
+
+// linkBase is the site's own address as the browser reached it, for the
+// open link a poll will have.
+func (s *Site) linkBase(r *http.Request) string {
+	scheme := "http"
+	if s.cfg.SecureCookies || r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// readOnlyQuestions is the questions of a poll that can no longer change.
+func readOnlyQuestions(p *surveysv1.Poll, lang string) []roSection {
+	var out []roSection
+	n := 0
+	for _, sec := range p.GetSections() {
+		rs := roSection{Title: localText(sec.GetTitle(), lang)}
+		for _, q := range sec.GetQuestions() {
+			n++
+			rq := roQuestion{Number: n, Text: localText(q.GetText(), lang), TypeKey: typeKey(q.GetType()), Required: q.GetRequired()}
+			for _, ts := range [][]*surveysv1.Text{labelsOf(q.GetOptions()), labelsOf(q.GetRows()), labelsOf(q.GetColumns()), q.GetLabels()} {
+				for _, t := range ts {
+					rq.Items = append(rq.Items, localText(t, lang))
+				}
+			}
+			if q.GetOther() {
+				rq.Items = append(rq.Items, otherLabel(q, lang))
+			}
+			rs.Questions = append(rs.Questions, rq)
+		}
+		out = append(out, rs)
+	}
+	return out
+}
+
+// draftMask names every field the editor saves.
+var draftMask = []string{"title", "intro", "sections", "audience", "slug", "opens_at", "closes_at", "results_sharing"}
+
+// saveDraft serves POST /peilingen/{id}/bewerken: it reads the draft from
+// the form, applies the button pressed, and saves the whole draft; then
+// it shows the editor again (Post/Redirect/Get), or the form as posted
+// with what the service objected to, having saved nothing.
+func (s *Site) saveDraft(pw *pollWork) error {
+	id := pollID(pw.r)
+	stored, err := s.staffPoll(pw, id)
+	if err != nil {
+		return err
+	}
+	if stored.GetStatus() != surveysv1.PollStatus_POLL_STATUS_DRAFT {
+		pw.status = http.StatusConflict
+		s.showEditor(pw, stored, nil, wholeFormError(pw, "builder.error.notDraft"))
+		return nil
+	}
+	form := pw.r.PostForm
+	draft, problems := readDraft(form, stored, s.loc)
+	op := form.Get(bfAction)
+	if op == "" {
+		// Enter in a text box sends the form without a button on some
+		// browsers.
+		op = opSave
+	}
+	_, key, _ := strings.Cut(op, ".")
+	d := defaults{nl: s.cats["nl"]}
+	anchor, ok := d.applyOp(draft, op, form.Get(sField(key, sfNewType)))
+	if !ok {
+		pw.status = http.StatusBadRequest
+		s.showEditor(pw, draft, form, wholeFormError(pw, "builder.error.unknownAction"))
+		return nil
+	}
+	if len(problems) > 0 {
+		pw.status = http.StatusUnprocessableEntity
+		s.showEditor(pw, draft, form, func(fields []formField) *formErrors {
+			errs := &formErrors{}
+			for _, p := range problems {
+				errs.invalid(fields, p.name, p.key)
+			}
+			return errs
+		})
+		return nil
+	}
+	ctx := pw.r.Context()
+	_, err = pw.api.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{
+		Id: id, Poll: draft, UpdateMask: &fieldmaskpb.FieldMask{Paths: draftMask},
+	})
+	if err != nil {
+		return s.refused(pw, draft, form, err)
+	}
+	if op == opSchedule {
+		if _, err := pw.api.SchedulePoll(ctx, &surveysv1.SchedulePollRequest{Id: id}); err != nil {
+			// The draft is saved; what is missing to schedule it is
+			// shown next to its fields.
+			return s.refused(pw, draft, form, err)
+		}
+		pw.redirect = withDone(pollBase(id), "gepland")
+		return nil
+	}
+	pw.redirect = withDone(pollBase(id)+"/bewerken", "opgeslagen")
+	if anchor != "" {
+		pw.redirect += "#" + anchor
+	}
+	return nil
+}
+
+// refused shows the editor with the service's objections to err, or
+// returns err when it is no objection to the form.
+func (s *Site) refused(pw *pollWork, draft *surveysv1.Poll, form url.Values, err error) error {
+	ph := phrasing{lang: pw.v.Lang, cat: s.cats[pw.v.Lang]}
+	switch {
+	case status.Code(err) == codes.PermissionDenied:
+		pw.status = http.StatusForbidden
+		s.showEditor(pw, draft, form, wholeFormError(pw, "builder.error.forbidden"))
+	case isFormError(err):
+		pw.status = formStatus(err)
+		s.showEditor(pw, draft, form, func(fields []formField) *formErrors { return builderErrors(err, fields, ph) })
+	default:
+		return err
+	}
+	return nil
+}
+
+// wholeFormError is an error about the form as a whole.
+func wholeFormError(pw *pollWork, key string) func([]formField) *formErrors {
+	return func(fields []formField) *formErrors {
+		errs := &formErrors{}
+		errs.add(fields, formField{}, fieldError{Key: key})
+		return errs
+	}
+}
+
+// unschedulePoll serves POST /peilingen/{id}/intrekken: the poll goes back
+// to draft, and the editor opens.
+func (s *Site) unschedulePoll(pw *pollWork) error {
+	id := pollID(pw.r)
+	_, err := pw.api.UnschedulePoll(pw.r.Context(), &surveysv1.UnschedulePollRequest{Id: id})
+	switch {
+	case err == nil:
+		pw.redirect = withDone(pollBase(id)+"/bewerken", "ingetrokken")
+		return nil
+	case status.Code(err) == codes.PermissionDenied:
+		pw.status = http.StatusForbidden
+		return s.showPollDetail(pw, id, []fieldError{{Key: "pollpage.action.forbidden"}}, "")
+	case isFormError(err):
+		pw.status = formStatus(err)
+		return s.showPollDetail(pw, id, []fieldError{explain(status.Convert(err).Message())}, "")
+	default:
+		return err
+	}
+}
+
+// previewPage is the data of /peilingen/{id}/voorbeeld: the resident's
+// poll page, with a banner that says it is a preview.
+type previewPage struct {
+	*pollPage
+	EditURL string
+	// Sent reports a press on the preview's submit button.
+	Sent bool
+}
+
+// previewPoll serves GET and POST /peilingen/{id}/voorbeeld: the poll as
+// residents will see it, rendered by the resident's own template. Its
+// form posts back here, where nothing is sent to the service: the answers
+// come back as they were typed.
+func (s *Site) previewPoll(pw *pollWork) error {
+	pl, err := s.staffPoll(pw, pollID(pw.r))
+	if err != nil {
+		return err
+	}
+	values := url.Values{}
+	if pw.r.Method == http.MethodPost {
+		values = pw.r.PostForm
+	}
+	a := &answering{
+		r: pw.r, v: pw.v, link: respondentLink{slug: pl.GetSlug()}, words: pw.words,
+		cat: s.cats[pw.v.Lang], status: http.StatusOK,
+	}
+	a.showForm(respondentView(pl), values, "", &formErrors{}, http.StatusOK)
+	page, _ := pw.v.Page.(*pollPage)
+	if page == nil {
+		return status.Error(codes.Internal, "the poll form has no page")
+	}
+	base := pollBase(pl.GetId())
+	page.Action = base + "/voorbeeld"
+	pw.v.Title = pw.words.cat.say("builder.preview.title", "poll", page.Title.S)
+	pw.v.Page = &previewPage{pollPage: page, EditURL: base + "/bewerken", Sent: pw.r.Method == http.MethodPost}
+	// Exactly what residents see: no staff menu.
+	pw.v.Resident = true
+	pw.status = a.status
+	return nil
+}
+
+// respondentView is the poll as the resident's page gets it, open.
+func respondentView(p *surveysv1.Poll) *surveysv1.RespondentPoll {
+	a := p.GetAudience()
+	return &surveysv1.RespondentPoll{
+		Id:             p.GetId(),
+		Kind:           p.GetKind(),
+		Title:          p.GetTitle(),
+		Intro:          p.GetIntro(),
+		Status:         surveysv1.PollStatus_POLL_STATUS_OPEN,
+		Sections:       p.GetSections(),
+		OpensAt:        p.GetOpensAt(),
+		ClosesAt:       p.GetClosesAt(),
+		ResultsSharing: p.GetResultsSharing(),
+		PostcodeCheck:  a.GetKind() == surveysv1.AudienceKind_AUDIENCE_KIND_OPEN_LINK && a.GetPostcodeCheck(),
+	}
+}
+
+// newPollPage is the data of /peilingen/nieuw.
+type newPollPage struct {
+	Action string
+	Errors *formErrors
+	Fields []bField
+	// NoProcesses says there is no process to make a poll for.
+	NoProcesses bool
+}
+
+// Fields of the new poll's form.
+const (
+	npProcess = "traject"
+	npKind    = "soort"
+	kindFlash = "flitspeiling"
+	kindList  = "vragenlijst"
+)
+
+// newPoll serves GET /peilingen/nieuw.
+func (s *Site) newPoll(pw *pollWork) error {
+	return s.showNewPoll(pw, url.Values{npKind: {kindFlash}, npProcess: {pw.r.URL.Query().Get(npProcess)}}, nil)
+}
+
+// showNewPoll fills in the new poll's form with values and errs.
+func (s *Site) showNewPoll(pw *pollWork, values url.Values, errs func([]formField) *formErrors) error {
+	pw.v.TitleKey = "builder.new.title"
+	ph := phrasing{lang: pw.v.Lang, cat: s.cats[pw.v.Lang]}
+	procs, err := s.pollProcesses(pw)
+	if err != nil {
+		return err
+	}
+	e := &editorView{ph: ph, form: values}
+	process := bField{ID: npProcess, Kind: "select", Label: ph.say("builder.new.process"), Hint: ph.say("builder.new.process.hint")}
+	process.Options = append(process.Options, option{Value: "", Label: ph.say("builder.new.chooseProcess")})
+	for _, pr := range procs {
+		label := pr.GetTitle()
+		if sc := pr.GetScope(); len(sc.GetParticipatingMunicipalities()) > 0 {
+			label = ph.say("builder.new.regional", "title", pr.GetTitle(), "region", s.tenantName(sc.GetTenant()))
+		}
+		process.Options = append(process.Options, option{Value: pr.GetId(), Label: label, Selected: pr.GetId() == values.Get(npProcess)})
+	}
+	e.register("/processId", npProcess, npProcess, process.Label)
+	e.register("/tenant", npProcess, npProcess, process.Label)
+	e.register("/participants", npProcess, npProcess, process.Label)
+	kind := bField{ID: npKind, Kind: "radios", Label: ph.say("builder.new.kind")}
+	for _, k := range []string{kindFlash, kindList} {
+		kind.Options = append(kind.Options, option{Value: k, Label: ph.say("builder.new.kind." + k), Selected: values.Get(npKind) == k})
+	}
+	e.register("/kind", npKind, npKind+"-"+kindFlash, kind.Label)
+	kind.Hint = ph.say("builder.new.kind.hint")
+	fields := []bField{process, kind}
+	fields = append(fields, e.texts(&surveysv1.Poll{})...)
+	p := &newPollPage{Action: "/peilingen/nieuw", Fields: fields, NoProcesses: len(procs) == 0}
+	p.Errors = &formErrors{}
+	if errs != nil {
+		p.Errors = errs(e.fields)
+	}
+	for i := range p.Fields {
+		p.Fields[i].Errors = p.Errors.For(p.Fields[i].ID)
+	}
+	pw.v.HasErrors = p.Errors.Any()
+	pw.v.Page = p
+	return nil
+}
+
+// pollProcesses lists the tenant's processes that are not closed: the
+// ones a poll can serve. Without the councils service there are none.
+func (s *Site) pollProcesses(pw *pollWork) ([]*councilsv1.Process, error) {
+	if s.cfg.Councils == nil {
+		return nil, nil
+	}
+	var out []*councilsv1.Process
+	cursor := ""
+	for range maxPages {
+		resp, err := s.cfg.Councils.ListProcesses(pw.r.Context(), &councilsv1.ListProcessesRequest{Tenant: pw.tenant, Limit: boardPageSize, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		for _, pr := range resp.GetProcesses() {
+			if pr.GetPhase() != councilsv1.Phase_PHASE_CLOSED {
+				out = append(out, pr)
+			}
+		}
+		if cursor = resp.GetNextCursor(); cursor == "" {
+			break
+		}
+	}
+	return out, nil
+}
+
+// createPoll serves POST /peilingen/nieuw: a draft for the chosen
+// process, whose scope decides the poll's: a regional process makes a
+// shared poll of its participating municipalities.
+func (s *Site) createPoll(pw *pollWork) error {
+	form := pw.r.PostForm
+	ph := phrasing{lang: pw.v.Lang, cat: s.cats[pw.v.Lang]}
+	again := func(st int, errs func([]formField) *formErrors) error {
+		pw.status = st
+		return s.showNewPoll(pw, form, errs)
+	}
+	processID := form.Get(npProcess)
+	if processID == "" || s.cfg.Councils == nil {
+		return again(http.StatusUnprocessableEntity, func(fields []formField) *formErrors {
+			errs := &formErrors{}
+			errs.invalid(fields, npProcess, "builder.new.processRequired")
+			return errs
+		})
+	}
+	pr, err := s.cfg.Councils.GetProcess(pw.r.Context(), &councilsv1.GetProcessRequest{Id: processID})
+	switch {
+	case status.Code(err) == codes.NotFound:
+		return again(http.StatusUnprocessableEntity, func(fields []formField) *formErrors {
+			errs := &formErrors{}
+			errs.invalid(fields, npProcess, "builder.new.processUnknown")
+			return errs
+		})
+	case err != nil:
+		return err
+	}
+	kind := surveysv1.PollKind_POLL_KIND_FLASH_POLL
+	if form.Get(npKind) == kindList {
+		kind = surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE
+	}
+	d := &draftReader{form: form}
+	p := &surveysv1.Poll{
+		ProcessId:    pr.GetId(),
+		Tenant:       pr.GetScope().GetTenant(),
+		Participants: pr.GetScope().GetParticipatingMunicipalities(),
+		Kind:         kind,
+		Title:        d.text(bfTitleNL, bfTitleEN),
+		Intro:        d.text(bfIntroNL, bfIntroEN),
+	}
+	created, err := pw.api.CreatePoll(pw.r.Context(), &surveysv1.CreatePollRequest{Poll: p})
+	switch {
+	case err == nil:
+		pw.redirect = withDone(pollBase(created.GetId())+"/bewerken", "aangemaakt")
+		return nil
+	case status.Code(err) == codes.PermissionDenied:
+		return again(http.StatusForbidden, func(fields []formField) *formErrors {
+			errs := &formErrors{}
+			errs.invalid(fields, npProcess, "builder.new.forbidden")
+			return errs
+		})
+	case isFormError(err):
+		return again(formStatus(err), func(fields []formField) *formErrors { return builderErrors(err, fields, ph) })
+	default:
+		return err
+	}
+}
+
+// parseBuilderPages parses the builder's pages with funcs: its own field
+// templates beside the layout, and the preview, which wraps the
+// resident's poll page (poll.html) unchanged in a banner.
+func parseBuilderPages(funcs template.FuncMap) (map[string]*template.Template, error) {
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"buildernew", "builder"} {
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+			"templates/layout.html", "templates/forms.html", "templates/builderfields.html", "templates/"+name+".html")
+		if err != nil {
+			return nil, err
+		}
+		pages[name] = t
+	}
+	t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles,
+		"templates/layout.html", "templates/forms.html", "templates/poll.html")
+	if err != nil {
+		return nil, err
+	}
+	// The poll page's content keeps its name "poll-content"; the
+	// preview's content puts the banner above it.
+	if _, err := t.AddParseTree("poll-content", t.Lookup("content").Tree.Copy()); err != nil {
+		return nil, err
+	}
+	if t, err = t.ParseFS(templateFiles, "templates/builderpreview.html"); err != nil {
+		return nil, err
+	}
+	pages["builderpreview"] = t
+	return pages, nil
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+
+	"github.com/meedoen/meedoen/internal/browsertest"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+)
+
+// The poll builder's pages pass axe-core's WCAG 2.1 A and AA rules and fit
+// a 320 px phone: the new poll's form, the editor with every question
+// type, with the service's objections, read-only, and the preview.
+func TestBuilderPagesAreAccessible(t *testing.T) {
+	b := browsertest.Start(t)
+	fake := newFakeSurveys()
+	site := newSite(t, Config{Surveys: fake.serve(t), Councils: newFakeCouncils().serve(t)})
+	d := defaults{nl: site.cats["nl"]}
+	var qs []*surveysv1.Question
+	for i, qt := range questionTypes {
+		qs = append(qs, d.newQuestion("q"+string(rune('1'+i)), qt))
+	}
+	qs[0].Other = true
+	qs[2].ShowIf = &surveysv1.Condition{Question: "q1", AnyOf: []string{"a"}}
+	fake.addDraft(&surveysv1.Poll{
+		Id: questionnaireDraft, Tenant: "ijmond", Participants: []string{"GM0453", "GM0396"},
+		Kind: surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE, Status: surveysv1.PollStatus_POLL_STATUS_DRAFT,
+		Title: text("Vervoer naar de dagbesteding", "Transport to day care"), Slug: "vervoer",
+		Audience: &surveysv1.Audience{Kind: surveysv1.AudienceKind_AUDIENCE_KIND_PANEL},
+		OpensAt:  at("2026-12-01T08:00:00Z"), ClosesAt: at("2026-12-15T16:00:00Z"),
+		Sections: []*surveysv1.Section{
+			{Id: "s1", Title: text("De rit", "The ride"), Questions: qs[:5]},
+			{Id: "s2", Title: text("Uw ervaring", ""), Questions: qs[5:]},
+		},
+	})
+	srv := httptest.NewServer(withIdentity(velsenChair, site.Handler()))
+	t.Cleanup(srv.Close)
+
+	pages := []struct {
+		name, url string
+	}{
+		{"new poll", srv.URL + "/peilingen/nieuw?lang=nl"},
+		{"editor of a questionnaire with every question type", srv.URL + "/peilingen/" + questionnaireDraft + "/bewerken?lang=nl"},
+		{"editor, English", srv.URL + "/peilingen/" + questionnaireDraft + "/bewerken?lang=en"},
+		{"editor of a flash poll", srv.URL + "/peilingen/" + draftPollID + "/bewerken?lang=nl"},
+		{"read-only editor of a scheduled poll", srv.URL + "/peilingen/" + scheduledPollID + "/bewerken"},
+		{"preview of a questionnaire", srv.URL + "/peilingen/" + questionnaireDraft + "/voorbeeld?lang=nl"},
+		{"preview, English", srv.URL + "/peilingen/" + questionnaireDraft + "/voorbeeld?lang=en"},
+		{"a scheduled poll's page", srv.URL + "/peilingen/" + scheduledPollID + "?lang=nl"},
+	}
+	for _, tc := range pages {
+		t.Run(tc.name, func(t *testing.T) {
+			b.AssertAccessible(t, tc.url)
+		})
+	}
+
+	t.Run("the editor with errors", func(t *testing.T) {
+		fake.failWith("UpdatePoll", invalid(
+			"/sections/0/questions/0/options", "must have 2 to 30 entries (has 1)",
+			"/sections/1/title/nl", "is required",
+			"/closesAt", "must be at least an hour after opensAt",
+		))
+		t.Cleanup(func() { fake.failWith("UpdatePoll", nil) })
+		for _, width := range []int{browsertest.DesktopWidth, browsertest.NarrowWidth} {
+			b.Visit(t, srv.URL+"/peilingen/"+questionnaireDraft+"/bewerken?lang=nl", browsertest.Width(width))
+			submitAndWait(t, b, `button[value="opslaan"]`, "#fouten")
+			for _, v := range b.Axe(t) {
+				t.Errorf("the editor with errors at %d px: %s", width, v)
+			}
+			assertFits(t, b, width)
+			if *screenshots != "" && width == browsertest.NarrowWidth {
+				b.Screenshot(t, filepath.Join(*screenshots, "meedoen-builder-errors-320.png"))
+			}
+		}
+	})
+
+	if *screenshots != "" {
+		for _, shot := range []struct {
+			file, url string
+			width     int
+		}{
+			{"meedoen-builder-320.png", srv.URL + "/peilingen/" + questionnaireDraft + "/bewerken?lang=nl", browsertest.NarrowWidth},
+			{"meedoen-builder-desktop.png", srv.URL + "/peilingen/" + questionnaireDraft + "/bewerken?lang=nl", browsertest.DesktopWidth},
+			{"meedoen-builder-preview-320.png", srv.URL + "/peilingen/" + questionnaireDraft + "/voorbeeld?lang=nl", browsertest.NarrowWidth},
+		} {
+			b.Visit(t, shot.url, browsertest.Width(shot.width))
+			b.Screenshot(t, filepath.Join(*screenshots, shot.file))
+		}
+	}
+}

@@ -1,0 +1,70 @@
+// Package mailq is the surveys service's transactional mail queue. A mail
+// is enqueued in the transaction that makes the change it reports (a panel
+// sign-up, an invitation, a published report), so a commit and the mail it
+// promises are never split; a Worker sends what is due and deletes each
+// mail once sent, so that no address lingers.
+//
+// Deliveries are counted per batch (a grouping key such as a report id) in
+// mail_batches, without the addresses, so that "how many were delivered"
+// can be answered after the mails are gone.
+package mailq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+// Mail is one message to enqueue.
+type Mail struct {
+	// To is the recipient's address.
+	To string
+	// Subject is the subject line.
+	Subject string
+	// Text is the plain-text body; every mail has one.
+	Text string
+	// HTML is an optional HTML alternative of Text.
+	HTML string
+	// UnsubscribeURL, when set, is sent as the List-Unsubscribe header.
+	UnsubscribeURL string
+	// Kind says what the mail is for, e.g. "panel_confirm", "invitation",
+	// "reminder" or "feedback".
+	Kind string
+	// Batch groups mails whose deliveries are counted together, e.g. a
+	// report id; empty counts nowhere.
+	Batch string
+	// Language is the body's main language ("nl" or "en"); empty means
+	// "nl".
+	Language string
+}
+
+// Enqueue writes m to the queue of the schema tx works in. Call it in the
+// transaction that makes the change the mail reports; the worker sees the
+// mail only once that transaction commits.
+func Enqueue(ctx context.Context, tx pgx.Tx, m Mail) error {
+	if m.To == "" {
+		return errors.New("enqueueing mail: no recipient")
+	}
+	if m.Kind == "" {
+		return errors.New("enqueueing mail: no kind")
+	}
+	if m.Language == "" {
+		m.Language = "nl"
+	}
+	id, err := uuid.NewV7()
+	if err != nil {
+		return fmt.Errorf("enqueueing %s mail: %w", m.Kind, err)
+	}
+	now := time.Now().UTC()
+	const q = `INSERT INTO outgoing_mail
+    (id, to_address, subject, text_body, html_body, unsubscribe_url, language, kind, batch, next_attempt_at, created_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`
+	if _, err := tx.Exec(ctx, q, id, m.To, m.Subject, m.Text, m.HTML, m.UnsubscribeURL, m.Language, m.Kind, m.Batch, now); err != nil {
+		return fmt.Errorf("enqueueing %s mail: %w", m.Kind, err)
+	}
+	return nil
+}
