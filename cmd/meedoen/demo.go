@@ -86,6 +86,13 @@ func loadDemoData(ctx context.Context, councilsAddr, surveysAddr string, signer 
 		if err != nil {
 			return err
 		}
+		if n > 0 { // a first start: the panels are new too
+			n, err := loadDemoPanels(ctx, surveysv1.NewPanelsServiceClient(sconn))
+			created += n
+			if err != nil {
+				return err
+			}
+		}
 	}
 	log.Info("demo data ready", "region", demoRegion.id, "created", created)
 	return nil

@@ -96,6 +96,40 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 	return created, nil
 }
 
+// demoPanels are a few fictional panel members per municipality, with
+// example.nl addresses that reach nobody, so that the panel pages and a
+// panel invitation have someone to show and to mail (to /dev/mail).
+var demoPanels = []struct {
+	code, postcode string
+	wijken         []string
+}{
+	{"GM0453", "1971", []string{"Zeewijk", "Oud-IJmuiden", "Velserbroek"}},
+	{"GM0375", "1941", []string{"Centrum", "Wijk aan Zee"}},
+	{"GM0396", "1965", []string{"Broekpolder", "Centrum"}},
+}
+
+// loadDemoPanels imports the demo panels through the same call the import
+// page makes, and reports how many members it added.
+func loadDemoPanels(ctx context.Context, client surveysv1.PanelsServiceClient) (int, error) {
+	bands := []string{"18-26", "27-40", "41-65", "66-75", "76+"}
+	added := 0
+	for _, p := range demoPanels {
+		csv := "email;postcode;wijk;leeftijdsgroep;toestemming_datum\n"
+		for i := range 12 {
+			csv += fmt.Sprintf("panellid%d.%s@example.nl;%s AB;%s;%s;2026-10-01\n",
+				i+1, p.code, p.postcode, p.wijken[i%len(p.wijken)], bands[i%len(bands)])
+		}
+		out, err := client.ImportPanelMembers(ctx, &surveysv1.ImportPanelMembersRequest{
+			MunicipalityCode: p.code, Csv: []byte(csv), ConsentVersion: "meedoen-panel-2026-11",
+		})
+		if err != nil {
+			return added, fmt.Errorf("demo panel %s: %w", p.code, err)
+		}
+		added += int(out.GetImported())
+	}
+	return added, nil
+}
+
 // answerDemoPoll answers the demo's open poll as 36 browsers from the three
 // municipalities, through the same call the resident's page makes, so that
 // its tally has something to show.
