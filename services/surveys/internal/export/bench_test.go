@@ -200,7 +200,7 @@ func seed(b *testing.B, ctx context.Context, st *store.Store, pool *pgxpool.Pool
 		sb.WriteString("]")
 		bodies = append(bodies, []byte(sb.String()))
 	}
-	pollID := uuid.MustParse(p.ID())
+	pollID := [16]byte(uuid.MustParse(p.ID()))
 	municipalities := p.Participants()
 	i := 0
 	n, err := pool.CopyFrom(ctx, pgx.Identifier{"responses"}, []string{"id", "poll_id", "municipality", "answers", "submitted_at"},
@@ -209,7 +209,7 @@ func seed(b *testing.B, ctx context.Context, st *store.Store, pool *pgxpool.Pool
 				return nil, nil
 			}
 			i++
-			return []any{uuid.Must(uuid.NewV7()), pollID, municipalities[i%3], json.RawMessage(bodies[i%len(bodies)]),
+			return []any{[16]byte(uuid.Must(uuid.NewV7())), pollID, municipalities[i%3], json.RawMessage(bodies[i%len(bodies)]),
 				now.Add(time.Duration(i) * time.Millisecond)}, nil
 		}))
 	if err != nil || n != int64(rows) {

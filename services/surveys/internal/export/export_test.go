@@ -385,3 +385,12 @@ func TestXLSXContinuesOnANewSheetWhenOneIsFull(t *testing.T) {
 		}
 	}
 }
+
+func TestDecimalsAreWrittenAsPollWritesThem(t *testing.T) {
+	t.Parallel()
+	for _, n := range []int64{0, 1, -1, 5, 500, -2500, 12_500, 168_000, 999_999, 1_000_000_000_000, -1_000_000_000_000, 123_456_789_012} {
+		if got, want := string(appendDecimal(nil, n)), poll.Decimal(n).String(); got != want {
+			t.Errorf("appendDecimal(%d) = %s, want %s", n, got, want)
+		}
+	}
+}

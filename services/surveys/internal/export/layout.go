@@ -1,6 +1,7 @@
 package export
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
@@ -233,7 +234,10 @@ func appendMoment(b []byte, micros int64) []byte {
 	return time.UnixMicro(micros).UTC().AppendFormat(b, timeLayout)
 }
 
-// appendDecimal appends a decimal cell's number with a point.
+// appendDecimal appends a decimal cell's number with a point, as
+// poll.Decimal.String writes it but without its allocations: a decimal has
+// at most three digits after the point and fewer than fifteen in all, so
+// the shortest float that reads back is exactly that decimal.
 func appendDecimal(b []byte, n int64) []byte {
-	return append(b, poll.Decimal(n).String()...)
+	return strconv.AppendFloat(b, poll.Decimal(n).Float64(), 'f', -1, 64)
 }
