@@ -117,6 +117,7 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 		p            poll.Poll
 		respondent   store.RespondentKey
 		municipality string
+		attributes   map[string]string // of a panel member's invitation
 		err          error
 	)
 	switch r := req.GetRespondent().(type) {
@@ -129,6 +130,7 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 			return nil, err
 		}
 		respondent, municipality = store.InvitationRespondent(inv.ID), inv.Municipality
+		attributes = map[string]string{poll.AgeBand: inv.AgeBand, poll.Neighbourhood: inv.Neighbourhood}
 	case *surveysv1.SubmitResponseRequest_OpenLink:
 		ol := r.OpenLink
 		if !validRespondentID(ol.GetRespondentId()) {
@@ -171,6 +173,9 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 		}
 		return nil, err
 	}
+	// The panel attributes go into the event for the tally's breakdowns,
+	// never into the stored answers (see poll.AgeBand).
+	resp.Attributes = attributes
 	sub.Response = resp
 	ev, err := announce.ResponseAccepted(ctx, p, resp)
 	if err != nil {

@@ -37,6 +37,10 @@ type Invitation struct {
 	// to its response.
 	Used   bool
 	UsedOn time.Time
+	// AgeBand and Neighbourhood are what the panel knew of the invited
+	// member when inviting them, for the tally's breakdowns; empty when
+	// unknown or when the invitation is not a panel member's.
+	AgeBand, Neighbourhood string
 }
 
 // IssuedInvitation is a new invitation with its link's token, which exists
@@ -139,9 +143,10 @@ func (s *Store) InvitationByToken(ctx context.Context, token string) (Invitation
 		member *string
 		usedOn *time.Time
 	)
-	err := s.pool.QueryRow(ctx, `SELECT id::text, poll_id::text, panel_member_id::text, municipality, created_at, used_on
+	err := s.pool.QueryRow(ctx, `SELECT id::text, poll_id::text, panel_member_id::text, municipality, created_at, used_on,
+    coalesce(age_band, ''), coalesce(neighbourhood, '')
 FROM invitations WHERE token_hash = $1`, resident.HashInvitationToken(token)).
-		Scan(&inv.ID, &inv.PollID, &member, &inv.Municipality, &inv.CreatedAt, &usedOn)
+		Scan(&inv.ID, &inv.PollID, &member, &inv.Municipality, &inv.CreatedAt, &usedOn, &inv.AgeBand, &inv.Neighbourhood)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Invitation{}, notFound
 	}
