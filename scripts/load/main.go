@@ -288,7 +288,9 @@ func startMeedoen(ctx context.Context, cfg config) (*meedoen, error) {
 		return nil, err
 	}
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
+	// A group of its own, so that signals meant for it or its children
+	// (PostgreSQL) stay there.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGTERM}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting meedoen: %w", err)
 	}
@@ -413,9 +415,13 @@ func (c apiClient) call(ctx context.Context, method, path, body string) (map[str
 // createPoll creates and schedules the shared IJmond flash poll, waiting
 // for the surveys service to have learnt the region from the demo data.
 func createPoll(ctx context.Context, api apiClient) (string, error) {
+	process, err := regionalProcess(ctx, api)
+	if err != nil {
+		return "", err
+	}
 	now := time.Now().UTC()
 	body := `{
-		"processId": "` + uuid.Must(uuid.NewV7()).String() + `", "tenant": "ijmond",
+		"processId": "` + process + `", "tenant": "ijmond",
 		"participants": ["GM0453", "GM0375", "GM0396"], "kind": "POLL_KIND_FLASH_POLL",
 		"title": {"nl": "Belasting test: het Wmo-loket", "en": "Load test: the Wmo desk"},
 		"sections": [{"id": "s1", "questions": [
@@ -428,10 +434,7 @@ func createPoll(ctx context.Context, api apiClient) (string, error) {
 		"opensAt": "` + now.Add(time.Hour).Format(time.RFC3339) + `",
 		"closesAt": "` + now.Add(14*24*time.Hour).Format(time.RFC3339) + `"
 	}`
-	var (
-		poll map[string]any
-		err  error
-	)
+	var poll map[string]any
 	for range 150 {
 		if poll, err = api.call(ctx, "POST", "/polls", body); err == nil {
 			break
@@ -450,6 +453,29 @@ func createPoll(ctx context.Context, api apiClient) (string, error) {
 		return "", fmt.Errorf("scheduling the poll: %w", err)
 	}
 	return id, nil
+}
+
+// regionalProcess returns the id of one of the IJmond's participation
+// processes from the demo data, waiting for the demo data to be loaded.
+func regionalProcess(ctx context.Context, api apiClient) (string, error) {
+	for range 150 {
+		out, err := api.call(ctx, "GET", "/processes?pageSize=100", "")
+		if err == nil {
+			list, _ := out["processes"].([]any)
+			for _, p := range list {
+				m, _ := p.(map[string]any)
+				if id, _ := m["id"].(string); id != "" && strings.Contains(fmt.Sprint(m), "ijmond") {
+					return id, nil
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return "", ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	return "", errors.New("found no participation process of the IJmond (is meedoen running with -dev?)")
 }
 
 // maxInvitees is the most one CreateInvitations call takes.

@@ -21,7 +21,7 @@ const (
 	// maxFlushes is how many batches of submits commit at once. One batch
 	// leaves PostgreSQL idle while its results travel back; many make the
 	// batches small again.
-	maxFlushes = 3
+	maxFlushes = 2
 	// maxBatch bounds a batch, so that one stays a short transaction.
 	maxBatch = 256
 	// batchTimeout bounds a batch's transaction. The batch runs apart from
