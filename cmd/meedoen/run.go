@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 	"strings"
@@ -220,6 +221,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	mux.Handle("GET /healthz", checks.LiveHandler())
 	mux.Handle("GET /readyz", checks.ReadyHandler())
 	mux.Handle("GET /metrics", tel.MetricsHandler())
+	if cfg.Dev {
+		// Profiles for the load tool and whoever measures (docs/benchmarks.md);
+		// development only, since a profile shows internals.
+		mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	}
 	lis, err := net.Listen("tcp", cfg.HTTPAddr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", cfg.HTTPAddr, err)

@@ -286,11 +286,7 @@ func (s *Server) openLinkPoll(ctx context.Context, slug string) (poll.Poll, erro
 // invitedPoll returns the poll an invitation token invites to, and the
 // invitation.
 func (s *Server) invitedPoll(ctx context.Context, token string) (poll.Poll, store.Invitation, error) {
-	inv, err := s.store.InvitationByToken(ctx, token)
-	if err != nil {
-		return poll.Poll{}, store.Invitation{}, err
-	}
-	p, err := s.store.Poll(ctx, inv.PollID)
+	inv, p, err := s.store.InvitedPoll(ctx, token)
 	if err != nil {
 		return poll.Poll{}, store.Invitation{}, err
 	}

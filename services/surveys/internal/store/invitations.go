@@ -12,6 +12,7 @@ import (
 
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/resident"
+	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
 
 // Invitee is someone to invite to a poll.
@@ -134,24 +135,47 @@ RETURNING id::text`, p.ID(), now, ids, hashes, members, places)
 // InvitationByToken returns the invitation whose link carries token. A
 // token that is not one we issue is not looked up.
 func (s *Store) InvitationByToken(ctx context.Context, token string) (Invitation, error) {
+	inv, _, err := s.invitationByToken(ctx, token, false)
+	return inv, err
+}
+
+// InvitedPoll returns the invitation whose link carries token and its
+// poll, read together in one query: every resident's page view and submit
+// needs both.
+func (s *Store) InvitedPoll(ctx context.Context, token string) (Invitation, poll.Poll, error) {
+	return s.invitationByToken(ctx, token, true)
+}
+
+func (s *Store) invitationByToken(ctx context.Context, token string, withPoll bool) (Invitation, poll.Poll, error) {
 	notFound := errs.New(errs.NotFound, "invitation not found")
 	if err := resident.CheckInvitationToken(token); err != nil {
-		return Invitation{}, notFound
+		return Invitation{}, poll.Poll{}, notFound
 	}
 	var (
 		inv    Invitation
 		member *string
 		usedOn *time.Time
+		ps     pollScan
 	)
-	err := s.pool.QueryRow(ctx, `SELECT id::text, poll_id::text, panel_member_id::text, municipality, created_at, used_on,
-    coalesce(age_band, ''), coalesce(neighbourhood, '')
-FROM invitations WHERE token_hash = $1`, resident.HashInvitationToken(token)).
-		Scan(&inv.ID, &inv.PollID, &member, &inv.Municipality, &inv.CreatedAt, &usedOn, &inv.AgeBand, &inv.Neighbourhood)
+	query := `SELECT i.id::text, i.poll_id::text, i.panel_member_id::text, i.municipality, i.created_at, i.used_on,
+    coalesce(i.age_band, ''), coalesce(i.neighbourhood, '')
+FROM invitations i WHERE i.token_hash = $1`
+	dests := []any{&inv.ID, &inv.PollID, &member, &inv.Municipality, &inv.CreatedAt, &usedOn, &inv.AgeBand, &inv.Neighbourhood}
+	if withPoll {
+		// Inside the lateral subquery the unqualified pollColumns name the
+		// poll's columns.
+		query = `SELECT i.id::text, i.poll_id::text, i.panel_member_id::text, i.municipality, i.created_at, i.used_on,
+    coalesce(i.age_band, ''), coalesce(i.neighbourhood, ''), p.*
+FROM invitations i CROSS JOIN LATERAL (SELECT ` + pollColumns + ` FROM polls WHERE polls.id = i.poll_id) p
+WHERE i.token_hash = $1`
+		dests = append(dests, ps.dests()...)
+	}
+	err := s.pool.QueryRow(ctx, query, resident.HashInvitationToken(token)).Scan(dests...)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Invitation{}, notFound
+		return Invitation{}, poll.Poll{}, notFound
 	}
 	if err != nil {
-		return Invitation{}, fmt.Errorf("reading invitation: %w", err)
+		return Invitation{}, poll.Poll{}, fmt.Errorf("reading invitation: %w", err)
 	}
 	if member != nil {
 		inv.PanelMemberID = *member
@@ -161,5 +185,12 @@ FROM invitations WHERE token_hash = $1`, resident.HashInvitationToken(token)).
 		inv.Used = true
 		inv.UsedOn = time.Date(usedOn.Year(), usedOn.Month(), usedOn.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	return inv, nil
+	if !withPoll {
+		return inv, poll.Poll{}, nil
+	}
+	p, err := ps.poll(&s.defs)
+	if err != nil {
+		return Invitation{}, poll.Poll{}, fmt.Errorf("reading the poll of invitation %s: %w", inv.ID, err)
+	}
+	return inv, p, nil
 }

@@ -133,7 +133,7 @@ func (s *Store) Poll(ctx context.Context, id string) (poll.Poll, error) {
 	if err := checkID("poll", id); err != nil {
 		return poll.Poll{}, err
 	}
-	return readPoll(ctx, s.pool, `SELECT `+pollColumns+` FROM polls WHERE id = $1`, id)
+	return readPollWith(ctx, s.pool, &s.defs, `SELECT `+pollColumns+` FROM polls WHERE id = $1`, id)
 }
 
 // PollBySlug returns the poll whose open link is /p/{slug}.
@@ -141,7 +141,7 @@ func (s *Store) PollBySlug(ctx context.Context, slug string) (poll.Poll, error) 
 	if slug == "" {
 		return poll.Poll{}, errs.New(errs.NotFound, "poll %q not found", slug)
 	}
-	p, err := readPoll(ctx, s.pool, `SELECT `+pollColumns+` FROM polls WHERE slug = $1`, slug)
+	p, err := readPollWith(ctx, s.pool, &s.defs, `SELECT `+pollColumns+` FROM polls WHERE slug = $1`, slug)
 	if errs.CodeOf(err) == errs.NotFound {
 		return poll.Poll{}, errs.New(errs.NotFound, "poll %q not found", slug)
 	}
@@ -202,7 +202,13 @@ UNION ALL
 }
 
 func readPoll(ctx context.Context, q querier, query string, arg any) (poll.Poll, error) {
-	p, err := scanPoll(q.QueryRow(ctx, query, arg))
+	return readPollWith(ctx, q, nil, query, arg)
+}
+
+// readPollWith is readPoll decoding the definition through defs (nil
+// decodes it every time).
+func readPollWith(ctx context.Context, q querier, defs *definitions, query string, arg any) (poll.Poll, error) {
+	p, err := scanPollWith(q.QueryRow(ctx, query, arg), defs)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return poll.Poll{}, errs.New(errs.NotFound, "poll %v not found", arg)
 	}
@@ -212,25 +218,40 @@ func readPoll(ctx context.Context, q querier, query string, arg any) (poll.Poll,
 	return p, nil
 }
 
-func scanPoll(row pgx.Row) (poll.Poll, error) {
-	var (
-		r                 poll.Record
-		kind, status      string
-		opensAt, closesAt *time.Time
-		def               []byte
-	)
-	err := row.Scan(&r.ID, &r.ProcessID, &r.Tenant, &r.Participants, &kind, &r.Slug, &status,
-		&opensAt, &closesAt, &r.CancelReason, &def, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt)
-	if err != nil {
+func scanPoll(row pgx.Row) (poll.Poll, error) { return scanPollWith(row, nil) }
+
+func scanPollWith(row pgx.Row, defs *definitions) (poll.Poll, error) {
+	var ps pollScan
+	if err := row.Scan(ps.dests()...); err != nil {
 		return poll.Poll{}, err
 	}
+	return ps.poll(defs)
+}
+
+// pollScan receives the pollColumns of a row, so that a query may read a
+// poll beside other columns.
+type pollScan struct {
+	r                 poll.Record
+	kind, status      string
+	opensAt, closesAt *time.Time
+	def               []byte
+}
+
+func (ps *pollScan) dests() []any {
+	r := &ps.r
+	return []any{&r.ID, &r.ProcessID, &r.Tenant, &r.Participants, &ps.kind, &r.Slug, &ps.status,
+		&ps.opensAt, &ps.closesAt, &r.CancelReason, &ps.def, &r.CreatedBy, &r.CreatedAt, &r.UpdatedAt}
+}
+
+func (ps *pollScan) poll(defs *definitions) (poll.Poll, error) {
+	r := ps.r
 	if len(r.Participants) == 0 {
 		r.Participants = nil
 	}
-	r.Kind, r.Status = poll.Kind(kind), poll.Status(status)
-	r.OpensAt, r.ClosesAt = timeOf(opensAt), timeOf(closesAt)
+	r.Kind, r.Status = poll.Kind(ps.kind), poll.Status(ps.status)
+	r.OpensAt, r.ClosesAt = timeOf(ps.opensAt), timeOf(ps.closesAt)
 	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
-	if err := decodeDefinition(def, &r); err != nil {
+	if err := defs.decode(ps.def, &r); err != nil {
 		return poll.Poll{}, err
 	}
 	return poll.Restore(r), nil

@@ -343,3 +343,41 @@ func pollEvent(t testing.TB, p poll.Poll) events.Event {
 	ev.Name, ev.Type = "poll.changed", events.TypeOf("surveys", "poll.changed")
 	return ev
 }
+
+// Residents' reads go through a cache of decoded definitions: a poll read,
+// changed and read again shows the change, even within one clock tick.
+func TestAChangedPollIsNeverReadFromTheCache(t *testing.T) {
+	t.Parallel()
+	f := newStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	p, err := poll.New(flashSpec("cache", now), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.CreatePoll(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"Eerste titel", "Tweede titel", "Derde titel"} {
+		if _, err := f.st.Poll(ctx, p.ID()); err != nil { // fills the cache
+			t.Fatal(err)
+		}
+		if _, err := f.st.UpdatePoll(ctx, p.ID(), func(q poll.Poll) (poll.Poll, []events.Event, error) {
+			return q, nil, q.SetTitle(nl(title), nl(""), now) // the same updated_at each time
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, read := range []func() (poll.Poll, error){
+			func() (poll.Poll, error) { return f.st.Poll(ctx, p.ID()) },
+			func() (poll.Poll, error) { return f.st.PollBySlug(ctx, "cache") },
+		} {
+			got, err := read()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Title().NL != title {
+				t.Errorf("read title %q after setting %q", got.Title().NL, title)
+			}
+		}
+	}
+}

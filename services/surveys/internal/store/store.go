@@ -56,6 +56,8 @@ type Store struct {
 	pool *pgxpool.Pool
 	// submits batches concurrent SubmitResponse calls (group commit).
 	submits submitQueue
+	// defs caches decoded poll definitions for the residents' reads.
+	defs definitions
 }
 
 // New returns a store on pool, whose search_path is the surveys schema.
