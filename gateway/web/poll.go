@@ -78,6 +78,7 @@ type answering struct {
 	v     *view
 	link  respondentLink
 	api   surveysv1.SurveysServiceClient
+	forms *formCache
 	words words
 	cat   catalogue
 
@@ -127,7 +128,7 @@ func (s *Site) respond(linkOf func(*http.Request) (respondentLink, bool), h answ
 			return
 		}
 		a := &answering{
-			w: w, r: r, v: v, link: link, api: s.cfg.Surveys,
+			w: w, r: r, v: v, link: link, api: s.cfg.Surveys, forms: s.forms,
 			words: s.words(v.Lang), cat: s.cats[v.Lang], status: http.StatusOK,
 		}
 		if err := h(a); err != nil {
@@ -194,7 +195,11 @@ func (a *answering) fetch(respondentID string) (*surveysv1.RespondentPoll, error
 		req.Link = &surveysv1.GetPollForRespondentRequest_Slug{Slug: a.link.slug}
 		req.RespondentId = respondentID
 	}
-	return a.api.GetPollForRespondent(a.r.Context(), req)
+	rp, err := a.api.GetPollForRespondent(a.r.Context(), req)
+	if err == nil {
+		a.forms.put(rp)
+	}
+	return rp, err
 }
 
 // showPoll serves GET /p/{slug} and /i/{token}: the form, or a page that
@@ -245,11 +250,14 @@ func (s *Site) showPoll(a *answering) error {
 // gives back the first result, so that the resident sees the thank-you
 // page and not "you answered already" for their own answer.
 func (s *Site) submitPoll(a *answering) error {
-	rp, err := a.fetch("")
-	if err != nil {
-		return err
-	}
 	form := a.r.PostForm
+	var err error
+	rp, cached := a.forms.get(form.Get(pollIDField))
+	if !cached {
+		if rp, err = a.fetch(""); err != nil {
+			return err
+		}
+	}
 	key := form.Get(keyField)
 	if !idempotencyKeyPattern.MatchString(key) {
 		if key, err = newIdempotencyKey(); err != nil {

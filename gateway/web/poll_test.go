@@ -689,3 +689,43 @@ func TestPollMessageKeysExist(t *testing.T) {
 		}
 	}
 }
+
+// A submit within seconds of the form reads the answers with the form the
+// page was shown with, without asking the service for the poll again; a
+// poll that closed meanwhile still refuses the answer, since the service
+// judges the submit itself.
+func TestPollSubmitReusesTheFormItShowed(t *testing.T) {
+	t.Parallel()
+	fake, site := pollSite(t, Config{})
+	_, page := send(t, site, request{target: "/i/" + questionnaireToken})
+	m := regexp.MustCompile(`name="peiling" value="([^"]*)"`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the form does not name its poll")
+	}
+	shown := fake.callsOf("GetPollForRespondent")
+	form := url.Values{"sleutel": {formKeyOf(t, page)}, "peiling": {m[1]}, "v.q1": {"bus"}, "v.q5": {"7"}}
+	resp, _ := send(t, site, request{target: "/i/" + questionnaireToken, form: form})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: status %d, want 303", resp.StatusCode)
+	}
+	if got := fake.callsOf("GetPollForRespondent"); got != shown {
+		t.Errorf("the submit asked for the poll again (%d calls, %d before)", got, shown)
+	}
+	if diff := cmp.Diff(&surveysv1.Answer{Choice: "bus"}, fake.responses()[0].GetAnswers()["q1"], protocmp.Transform()); diff != "" {
+		t.Errorf("answer to q1 (-want +got):\n%s", diff)
+	}
+
+	// Another resident of the same poll, whose form is cached too, finds
+	// it closed in between.
+	_, other := send(t, site, request{target: "/p/" + flashSlug})
+	m = regexp.MustCompile(`name="peiling" value="([^"]*)"`).FindStringSubmatch(other)
+	if m == nil {
+		t.Fatal("the open link's form does not name its poll")
+	}
+	fake.setStatus("p/"+flashSlug, surveysv1.PollStatus_POLL_STATUS_CLOSED)
+	resp, body := send(t, site, request{target: "/p/" + flashSlug, form: url.Values{"sleutel": {formKeyOf(t, other)}, "peiling": {m[1]}}})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("submit to a poll closed meanwhile: status %d, want 409", resp.StatusCode)
+	}
+	mustNotContain(t, body, `name="sleutel"`)
+}

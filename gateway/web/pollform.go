@@ -58,6 +58,8 @@ type pollPage struct {
 	Action string
 	// Key is the idempotency key of this form.
 	Key string
+	// PollID names the poll for the form cache (formcache.go).
+	PollID string
 	// Closes says until when the poll takes answers.
 	Closes string
 	// AnyRequired tells whether to explain the "(required)" mark.
@@ -171,6 +173,7 @@ func (a *answering) showForm(rp *surveysv1.RespondentPoll, values url.Values, ke
 		Intro:  localText(rp.GetIntro(), lang),
 		Action: linkTo(a.link.path()),
 		Key:    key,
+		PollID: rp.GetId(),
 		Errors: errs,
 	}
 	if rp.GetClosesAt() != nil {

@@ -91,6 +91,8 @@ type Site struct {
 	// liveEvery is how often a live tally asks the service, liveFor how
 	// long one stream lasts; tests shorten them.
 	liveEvery, liveFor time.Duration
+	// forms keeps open polls' forms for reading submits (formcache.go).
+	forms *formCache
 }
 
 // New parses the templates and loads the message catalogues and static
@@ -124,7 +126,7 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	}
 	s := &Site{
 		cfg: cfg, log: log, cats: cats, assets: a, loc: loc, respondents: respondents,
-		liveEvery: defaultLiveEvery, liveFor: defaultLiveFor,
+		liveEvery: defaultLiveEvery, liveFor: defaultLiveFor, forms: newFormCache(),
 	}
 	if s.pages, err = parsePages(cats, a); err != nil {
 		return nil, err

@@ -177,7 +177,7 @@ func realMain(ctx context.Context, args []string, stdout io.Writer) error {
 
 	logf("submitting %d answers with %d concurrent residents", cfg.MaxSubmits, cfg.Concurrency)
 	tallies := startTallyWatch(ctx, api, pollID, cfg.TallyEvery)
-	phase := submitAll(ctx, client, base, tokens[:cfg.MaxSubmits], cfg.Concurrency, 0)
+	phase := submitAll(ctx, client, base, pollID, tokens[:cfg.MaxSubmits], cfg.Concurrency, 0)
 	// Wait for the tally to catch up, so that every submit's lag is known.
 	tallies.waitFor(ctx, phase.accepted, 30*time.Second)
 	observed := tallies.stop()
@@ -200,7 +200,7 @@ func realMain(ctx context.Context, args []string, stdout io.Writer) error {
 			rate = res.AnswersPerSecond / 2
 		}
 		logf("submitting %d answers at %.0f/s", len(rest), rate)
-		half := submitAll(ctx, client, base, rest, cfg.Concurrency, rate)
+		half := submitAll(ctx, client, base, pollID, rest, cfg.Concurrency, rate)
 		res.HalfRate, res.HalfAccepted = rate, half.accepted
 		res.HalfAchieved = float64(half.accepted) / half.elapsed.Seconds()
 		res.HalfP50ms, res.HalfP99ms = ms(percentile(half.latencies, 50)), ms(percentile(half.latencies, 99))
@@ -529,7 +529,7 @@ type phase struct {
 // through the resident page; with rate > 0 it starts submits at that rate
 // overall (open-loop, so that a slow answer does not slow the offered
 // load, as long as concurrency suffices).
-func submitAll(ctx context.Context, client *http.Client, base string, tokens []string, concurrency int, rate float64) phase {
+func submitAll(ctx context.Context, client *http.Client, base, pollID string, tokens []string, concurrency int, rate float64) phase {
 	var (
 		next      atomic.Int64
 		mu        sync.Mutex
@@ -555,7 +555,7 @@ func submitAll(ctx context.Context, client *http.Client, base string, tokens []s
 					}
 				}
 				began := time.Now()
-				err := submit(ctx, client, base, tokens[i])
+				err := submit(ctx, client, base, pollID, tokens[i])
 				done := time.Now()
 				if err != nil {
 					refusals.Add(1)
@@ -580,14 +580,15 @@ func submitAll(ctx context.Context, client *http.Client, base string, tokens []s
 }
 
 // submit posts one resident's answers to their invitation link, as the
-// form does, with a fresh form key; a redirect to the thank-you page means
-// accepted.
-func submit(ctx context.Context, client *http.Client, base, token string) error {
+// form does (its key fresh, the poll's id in "peiling" as the page puts
+// it), without loading the page first; a redirect to the thank-you page
+// means accepted.
+func submit(ctx context.Context, client *http.Client, base, pollID, token string) error {
 	key := make([]byte, 16)
 	_, _ = rand.Read(key)
 	likert := strconv.Itoa(1 + int(key[0])%5)
 	choice := []string{"nooit", "een", "vaker"}[int(key[1])%3]
-	form := url.Values{"v.vaak": {choice}, "v.bereik": {likert}, "sleutel": {base64.RawURLEncoding.EncodeToString(key)}}
+	form := url.Values{"v.vaak": {choice}, "v.bereik": {likert}, "sleutel": {base64.RawURLEncoding.EncodeToString(key)}, "peiling": {pollID}}
 	req, err := http.NewRequestWithContext(ctx, "POST", base+"/i/"+token, strings.NewReader(form.Encode()))
 	if err != nil {
 		return err
