@@ -332,6 +332,9 @@ postcode = NULL, neighbourhood = NULL, age_band = NULL, unsubscribed_at = $3, up
 		if _, err := tx.Exec(ctx, `DELETE FROM panel_tokens WHERE member_id = $1 AND purpose = 'confirm'`, m.ID); err != nil {
 			return fmt.Errorf("unsubscribing: %w", err)
 		}
+		if err := withdrawPanelMail(ctx, tx, m.Email); err != nil {
+			return err
+		}
 		if err := logConsent(ctx, tx, m.ID, "withdrawn", m.ConsentVersion, "unsubscribe", now); err != nil {
 			return err
 		}
@@ -359,16 +362,38 @@ AND EXISTS (SELECT 1 FROM panel_members WHERE id = $1 AND municipality = $2)`, i
 			return fmt.Errorf("unlinking invitations: %w", err)
 		}
 		unlinked = int(tag.RowsAffected())
-		tag, err = tx.Exec(ctx, `DELETE FROM panel_members WHERE id = $1 AND municipality = $2`, id, municipality)
+		var email *string
+		err = tx.QueryRow(ctx, `DELETE FROM panel_members WHERE id = $1 AND municipality = $2 RETURNING email`, id, municipality).Scan(&email)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return memberNotFound(id)
+		}
 		if err != nil {
 			return fmt.Errorf("erasing a panel member: %w", err)
 		}
-		if tag.RowsAffected() == 0 {
-			return memberNotFound(id)
+		if email != nil {
+			if err := withdrawPanelMail(ctx, tx, *email); err != nil {
+				return err
+			}
 		}
 		return announceSize(ctx, tx, municipality, before)
 	})
 	return unlinked, err
+}
+
+// withdrawPanelMail deletes the panel's mails to address that are still
+// queued: someone who leaves or is erased gets no invitation, reminder or
+// confirmation afterwards. Feedback mails are the respondent's own
+// request, apart from the panel, and stay.
+func withdrawPanelMail(ctx context.Context, tx pgx.Tx, address string) error {
+	if address == "" {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `DELETE FROM outgoing_mail WHERE lower(to_address) = lower($1)
+AND kind IN ('invitation', 'reminder', 'panel_confirm', 'panel_already_member')`, address)
+	if err != nil {
+		return fmt.Errorf("withdrawing queued mail: %w", err)
+	}
+	return nil
 }
 
 // PanelMember returns the member with id of municipality's panel.

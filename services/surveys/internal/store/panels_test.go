@@ -129,6 +129,9 @@ func TestErasePanelMemberKeepsInvitationsUnlinked(t *testing.T) {
 		t.Fatalf("PanelMembers = %v, %v", members, err)
 	}
 	id := members[0].ID
+	if got := f.count(t, `SELECT count(*) FROM outgoing_mail WHERE to_address = 'a@velsen.example'`); got != 1 {
+		t.Fatalf("%d invitation mails queued, want 1", got)
+	}
 
 	if _, err := f.st.ErasePanelMember(ctx, "GM0375", id); errs.CodeOf(err) != errs.NotFound {
 		t.Errorf("erasing from another municipality: %v, want not found", err)
@@ -142,6 +145,8 @@ func TestErasePanelMemberKeepsInvitationsUnlinked(t *testing.T) {
 		`SELECT count(*) FROM panel_tokens`:                                                     0,
 		`SELECT count(*) FROM panel_consents`:                                                   0,
 		`SELECT count(*) FROM invitations WHERE panel_member_id IS NULL AND age_band = '18-26'`: 1,
+		// The invitation mail not sent yet is withdrawn with the person.
+		`SELECT count(*) FROM outgoing_mail`: 0,
 	} {
 		if got := f.count(t, query); got != want {
 			t.Errorf("%s = %d, want %d", query, got, want)
