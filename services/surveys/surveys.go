@@ -75,6 +75,7 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 				return schedule.New(store.New(pool), log, cfg.ScheduleInterval).Run(ctx)
 			},
 			func(ctx context.Context, pool *pgxpool.Pool) error { return sendMail(ctx, cfg, pool, log) },
+			func(ctx context.Context, pool *pgxpool.Pool) error { return sweep(ctx, store.New(pool), log) },
 		},
 	}, deps)
 }
@@ -105,4 +106,41 @@ func sendMail(ctx context.Context, cfg Config, pool *pgxpool.Pool, log *slog.Log
 		return err
 	}
 	return w.Run(ctx)
+}
+
+// Housekeeping: what the service stops needing, it deletes.
+const (
+	sweepEvery = 10 * time.Minute
+	// keepIdempotencyKeys is how long a retried submit still gets its
+	// first result back; clients retry for seconds, not days.
+	keepIdempotencyKeys = 24 * time.Hour
+	// keepUnconfirmed is how long a sign-up waits for its confirmation,
+	// as long as the confirmation link works.
+	keepUnconfirmed = 7 * 24 * time.Hour
+)
+
+// sweep deletes, now and every sweepEvery until ctx ends, the idempotency
+// keys no client retries with any more and the sign-ups nobody confirmed.
+// A failed round is logged and tried again at the next.
+func sweep(ctx context.Context, st *store.Store, log *slog.Logger) error {
+	t := time.NewTicker(sweepEvery)
+	defer t.Stop()
+	for {
+		now := time.Now()
+		if n, err := st.PurgeIdempotencyKeys(ctx, now.Add(-keepIdempotencyKeys)); err != nil {
+			log.WarnContext(ctx, "sweeping idempotency keys", "err", err)
+		} else if n > 0 {
+			log.InfoContext(ctx, "swept idempotency keys", "deleted", n)
+		}
+		if n, err := st.PurgeUnconfirmed(ctx, now.Add(-keepUnconfirmed)); err != nil {
+			log.WarnContext(ctx, "sweeping unconfirmed sign-ups", "err", err)
+		} else if n > 0 {
+			log.InfoContext(ctx, "swept unconfirmed sign-ups", "deleted", n)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
 }

@@ -156,3 +156,32 @@ func TestErasePanelMemberKeepsInvitationsUnlinked(t *testing.T) {
 		t.Errorf("erasing twice: %v, want not found", err)
 	}
 }
+
+func TestUnconfirmedSignUpsArePurged(t *testing.T) {
+	t.Parallel()
+	f := newStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	for _, a := range []string{"oud@velsen.example", "nieuw@velsen.example"} {
+		if err := f.st.SignUp(ctx, panel.Application{Municipality: "GM0453", Email: a, ConsentVersion: "2026-01", Language: "nl"}, plainLetters, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.pool.Exec(ctx, `UPDATE panel_members SET updated_at = $1 WHERE email = 'oud@velsen.example'`, now.Add(-8*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	n, err := f.st.PurgeUnconfirmed(ctx, now.Add(-7*24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("PurgeUnconfirmed = %d, %v; want 1", n, err)
+	}
+	for query, want := range map[string]int{
+		`SELECT count(*) FROM panel_members WHERE email = 'oud@velsen.example'`:        0,
+		`SELECT count(*) FROM outgoing_mail WHERE to_address = 'oud@velsen.example'`:   0,
+		`SELECT count(*) FROM panel_members WHERE email = 'nieuw@velsen.example'`:      1,
+		`SELECT count(*) FROM outgoing_mail WHERE to_address = 'nieuw@velsen.example'`: 1,
+	} {
+		if got := f.count(t, query); got != want {
+			t.Errorf("%s = %d, want %d", query, got, want)
+		}
+	}
+}
