@@ -254,28 +254,45 @@ LIMIT $1`
 	if inflight == nil {
 		inflight = []int64{}
 	}
-	// A custom plan each time, so PostgreSQL hashes the in-flight ids.
-	rows, err := r.pool.Query(ctx, q, pgx.QueryExecModeExec, r.cfg.BatchSize, inflight)
-	if err != nil {
-		return nil, fmt.Errorf("reading outbox: %w", err)
-	}
-	batch, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (outboxRow, error) {
-		var o outboxRow
-		var subject string
-		err := row.Scan(&o.id, &o.ev.ID, &subject, &o.ev.Subject, &o.ev.Time, &o.ev.Data, &o.ev.TraceParent, &o.ev.TraceState, &o.created)
+	// A custom plan each time, so PostgreSQL hashes the in-flight ids. It
+	// must walk outbox_unpublished in id order: under a rush, before
+	// autovacuum has caught up, that index holds an entry for every row
+	// published since, and only an index scan learns to skip them
+	// (PostgreSQL marks them dead as it passes); a bitmap scan, which
+	// statistics from a quieter moment make look cheaper, visits every one
+	// of them again on each read, and a sequential scan reads the whole
+	// retained outbox.
+	var batch []outboxRow
+	err := pgx.BeginTxFunc(ctx, r.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off`); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, q, pgx.QueryExecModeExec, r.cfg.BatchSize, inflight)
 		if err != nil {
-			return o, err
+			return err
 		}
-		if o.ev.Service, o.ev.Tenant, o.ev.Name, err = splitSubject(subject); err != nil {
-			return o, err
-		}
-		o.ev.Type, o.ev.Source = TypeOf(o.ev.Service, o.ev.Name), SourceURN(o.ev.Service)
-		return o, nil
+		batch, err = pgx.CollectRows(rows, r.scanRow)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reading outbox: %w", err)
 	}
 	return batch, nil
+}
+
+// scanRow reads one outbox row.
+func (r *Relay) scanRow(row pgx.CollectableRow) (outboxRow, error) {
+	var o outboxRow
+	var subject string
+	err := row.Scan(&o.id, &o.ev.ID, &subject, &o.ev.Subject, &o.ev.Time, &o.ev.Data, &o.ev.TraceParent, &o.ev.TraceState, &o.created)
+	if err != nil {
+		return o, err
+	}
+	if o.ev.Service, o.ev.Tenant, o.ev.Name, err = splitSubject(subject); err != nil {
+		return o, err
+	}
+	o.ev.Type, o.ev.Source = TypeOf(o.ev.Service, o.ev.Name), SourceURN(o.ev.Service)
+	return o, nil
 }
 
 // publish sends rows asynchronously, in order. It returns the futures of

@@ -135,47 +135,24 @@ RETURNING id::text`, p.ID(), now, ids, hashes, members, places)
 // InvitationByToken returns the invitation whose link carries token. A
 // token that is not one we issue is not looked up.
 func (s *Store) InvitationByToken(ctx context.Context, token string) (Invitation, error) {
-	inv, _, err := s.invitationByToken(ctx, token, false)
-	return inv, err
-}
-
-// InvitedPoll returns the invitation whose link carries token and its
-// poll, read together in one query: every resident's page view and submit
-// needs both.
-func (s *Store) InvitedPoll(ctx context.Context, token string) (Invitation, poll.Poll, error) {
-	return s.invitationByToken(ctx, token, true)
-}
-
-func (s *Store) invitationByToken(ctx context.Context, token string, withPoll bool) (Invitation, poll.Poll, error) {
 	notFound := errs.New(errs.NotFound, "invitation not found")
 	if err := resident.CheckInvitationToken(token); err != nil {
-		return Invitation{}, poll.Poll{}, notFound
+		return Invitation{}, notFound
 	}
 	var (
 		inv    Invitation
 		member *string
 		usedOn *time.Time
-		ps     pollScan
 	)
-	query := `SELECT i.id::text, i.poll_id::text, i.panel_member_id::text, i.municipality, i.created_at, i.used_on,
+	err := s.pool.QueryRow(ctx, `SELECT i.id::text, i.poll_id::text, i.panel_member_id::text, i.municipality, i.created_at, i.used_on,
     coalesce(i.age_band, ''), coalesce(i.neighbourhood, '')
-FROM invitations i WHERE i.token_hash = $1`
-	dests := []any{&inv.ID, &inv.PollID, &member, &inv.Municipality, &inv.CreatedAt, &usedOn, &inv.AgeBand, &inv.Neighbourhood}
-	if withPoll {
-		// Inside the lateral subquery the unqualified pollColumns name the
-		// poll's columns.
-		query = `SELECT i.id::text, i.poll_id::text, i.panel_member_id::text, i.municipality, i.created_at, i.used_on,
-    coalesce(i.age_band, ''), coalesce(i.neighbourhood, ''), p.*
-FROM invitations i CROSS JOIN LATERAL (SELECT ` + pollColumns + ` FROM polls WHERE polls.id = i.poll_id) p
-WHERE i.token_hash = $1`
-		dests = append(dests, ps.dests()...)
-	}
-	err := s.pool.QueryRow(ctx, query, resident.HashInvitationToken(token)).Scan(dests...)
+FROM invitations i WHERE i.token_hash = $1`, resident.HashInvitationToken(token)).
+		Scan(&inv.ID, &inv.PollID, &member, &inv.Municipality, &inv.CreatedAt, &usedOn, &inv.AgeBand, &inv.Neighbourhood)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Invitation{}, poll.Poll{}, notFound
+		return Invitation{}, notFound
 	}
 	if err != nil {
-		return Invitation{}, poll.Poll{}, fmt.Errorf("reading invitation: %w", err)
+		return Invitation{}, fmt.Errorf("reading invitation: %w", err)
 	}
 	if member != nil {
 		inv.PanelMemberID = *member
@@ -185,12 +162,22 @@ WHERE i.token_hash = $1`
 		inv.Used = true
 		inv.UsedOn = time.Date(usedOn.Year(), usedOn.Month(), usedOn.Day(), 0, 0, 0, 0, time.UTC)
 	}
-	if !withPoll {
-		return inv, poll.Poll{}, nil
+	return inv, nil
+}
+
+// InvitedPoll returns the invitation whose link carries token and its
+// poll, read together: every resident's page view and submit needs both.
+// Concurrent calls share one query (see lookupQueue).
+func (s *Store) InvitedPoll(ctx context.Context, token string) (Invitation, poll.Poll, error) {
+	if err := resident.CheckInvitationToken(token); err != nil {
+		return Invitation{}, poll.Poll{}, errs.New(errs.NotFound, "invitation not found")
 	}
-	p, err := ps.poll(&s.defs)
-	if err != nil {
-		return Invitation{}, poll.Poll{}, fmt.Errorf("reading the poll of invitation %s: %w", inv.ID, err)
+	inv, p, found, err := s.lookups.lookup(ctx, s, resident.HashInvitationToken(token))
+	switch {
+	case err != nil:
+		return Invitation{}, poll.Poll{}, err
+	case !found:
+		return Invitation{}, poll.Poll{}, errs.New(errs.NotFound, "invitation not found")
 	}
 	return inv, p, nil
 }

@@ -3,12 +3,15 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
 
@@ -128,5 +131,74 @@ func TestInvitationByTokenFindsNothingForAForeignToken(t *testing.T) {
 		if _, err := f.st.InvitationByToken(ctx, token); codeOf(err) != errs.NotFound {
 			t.Errorf("%s token: %v, want not found", name, err)
 		}
+	}
+}
+
+// Residents open their links at the same moment: concurrent reads share
+// queries (lookupQueue), and each must still get its own invitation and
+// its own poll, and a foreign token nothing.
+func TestConcurrentInvitedPollsEachGetTheirOwn(t *testing.T) {
+	t.Parallel()
+	f := newStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	polls := []poll.Poll{
+		openPoll(t, f, sharedSpec(t, "vervoer", now), now),
+		openPoll(t, f, flashSpec("bibliotheek", now), now),
+	}
+	type want struct {
+		inv  store.Invitation
+		poll poll.Poll
+	}
+	tokens := map[string]want{}
+	for i, p := range polls {
+		var invitees []store.Invitee
+		for j := range 150 {
+			m := "GM0453" // the flash poll is Velsen's
+			if i == 0 {
+				m = []string{"GM0453", "GM0375", "GM0396"}[j%3]
+			}
+			invitees = append(invitees, store.Invitee{Municipality: m})
+		}
+		issued, err := f.st.CreateInvitations(ctx, p.ID(), invitees, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, inv := range issued {
+			tokens[inv.Token] = want{inv.Invitation, p}
+		}
+	}
+	// Foreign tokens, well-formed but never issued.
+	for i := range 50 {
+		tokens[fmt.Sprintf("%043d", i)] = want{}
+	}
+
+	// Each token twice, as a double click or a second tab does.
+	var wg sync.WaitGroup
+	errc := make(chan error, 2*len(tokens))
+	for token, w := range tokens {
+		for range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				inv, p, err := f.st.InvitedPoll(ctx, token)
+				switch {
+				case w.inv.ID == "" && codeOf(err) != errs.NotFound:
+					errc <- fmt.Errorf("foreign token %s: %v, want not found", token, err)
+				case w.inv.ID == "":
+				case err != nil:
+					errc <- fmt.Errorf("invitation %s: %v", w.inv.ID, err)
+				case !cmp.Equal(inv, w.inv):
+					errc <- fmt.Errorf("token of invitation %s read %+v", w.inv.ID, inv)
+				case p.ID() != w.poll.ID() || p.Title() != w.poll.Title() || len(p.Questions()) != len(w.poll.Questions()):
+					errc <- fmt.Errorf("invitation %s came with poll %s %q, want %s %q", w.inv.ID, p.ID(), p.Title().NL, w.poll.ID(), w.poll.Title().NL)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errc)
+	for err := range errc {
+		t.Error(err)
 	}
 }

@@ -168,10 +168,14 @@ func (s *Store) RemindPanel(ctx context.Context, pollID string, compose Compose,
 	reminded := 0
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		// SKIP LOCKED leaves an invitation being used right now to its
-		// submit; it is skipped rather than reminded after its answer.
+		// submit; it is skipped rather than reminded after its answer. The
+		// poll's invitations are read through invitations_member (an index
+		// on used_on would make every answer's update of its invitation
+		// write every index, see migration 00009).
 		rows, err := tx.Query(ctx, `SELECT i.id::text, m.id::text, m.municipality, m.email
 FROM invitations i JOIN panel_members m ON m.id = i.panel_member_id
-WHERE i.poll_id = $1 AND i.used_on IS NULL AND i.reminded_at IS NULL AND m.status = 'active'
+WHERE i.poll_id = $1 AND i.panel_member_id IS NOT NULL AND i.used_on IS NULL AND i.reminded_at IS NULL
+    AND m.status = 'active'
 ORDER BY i.id
 FOR UPDATE OF i SKIP LOCKED`, pollID)
 		if err != nil {

@@ -56,6 +56,8 @@ type Store struct {
 	pool *pgxpool.Pool
 	// submits batches concurrent SubmitResponse calls (group commit).
 	submits submitQueue
+	// lookups batches concurrent InvitedPoll calls.
+	lookups lookupQueue
 	// defs caches decoded poll definitions for the residents' reads.
 	defs definitions
 }
