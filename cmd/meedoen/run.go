@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fullstorydev/grpchan"
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats-server/v2/server"
 	"google.golang.org/grpc"
@@ -178,8 +179,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		Guard:       auth.NewGuard(verifier, auth.DefaultPolicy(), log),
 	}
 
-	// Services. In one process each still gets its own gRPC listener, so the
-	// code path is the same as when they run apart.
+	// Services. In one process each still gets its own gRPC listener (for
+	// the demo loader, health checks and whoever dials it); the gateway
+	// beside them calls them through their in-process channels.
 	grpcAddr := cfg.GRPCAddr
 	if cfg.embedded() || len(targets) > 1 {
 		grpcAddr = "127.0.0.1:0"
@@ -197,6 +199,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	// The gateway reaches a service it runs beside at its listener, and
 	// any other at the configured address.
 	councilsAddr, surveysAddr := cfg.CouncilsAddr, cfg.SurveysAddr
+	local := map[string]*platform.Service{}
 	for _, t := range targets {
 		newService, ok := services[t]
 		if !ok {
@@ -212,6 +215,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		case surveys.Name:
 			surveysAddr = s.Addr()
 		}
+		local[t] = s
 		log.Info("service listening", "service", t, "grpc", s.Addr())
 		runners = append(runners, s)
 	}
@@ -237,7 +241,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		base = "http://" + lis.Addr().String()
 	}
 	if contains(targets, "gateway") {
-		dial := func(addr string) (*grpc.ClientConn, error) {
+		// A service in this process is called through its in-process
+		// channel (rpc.NewChannel), any other over gRPC at its address;
+		// both carry the internal token the service verifies.
+		dial := func(service, addr string) (grpc.ClientConnInterface, error) {
+			if s := local[service]; s != nil {
+				return grpchan.InterceptClientConn(s.Local, auth.ClientInterceptor(signer), auth.StreamClientInterceptor(signer)), nil
+			}
 			conn, err := rpc.Dial(addr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)),
 				grpc.WithChainStreamInterceptor(auth.StreamClientInterceptor(signer)))
 			if err != nil {
@@ -247,10 +257,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			return conn, nil
 		}
 		var conns gateway.Conns
-		if conns.Councils, err = dial(councilsAddr); err != nil {
+		if conns.Councils, err = dial(councils.Name, councilsAddr); err != nil {
 			return err
 		}
-		if conns.Surveys, err = dial(surveysAddr); err != nil {
+		if conns.Surveys, err = dial(surveys.Name, surveysAddr); err != nil {
 			return err
 		}
 		if err := mountGateway(ctx, cfg, mux, base, conns, log); err != nil {

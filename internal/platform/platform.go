@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fullstorydev/grpchan/inprocgrpc"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -58,8 +59,9 @@ type ServiceConfig struct {
 	Migrations []pg.MigrationSet
 	// Consumers are the event consumers the service runs.
 	Consumers []events.ConsumerConfig
-	// Register registers the service's gRPC API, built on its pool.
-	Register func(s *grpc.Server, pool *pgxpool.Pool)
+	// Register registers the service's gRPC API, built on its pool, once,
+	// on both its gRPC server and its in-process channel.
+	Register func(s grpc.ServiceRegistrar, pool *pgxpool.Pool)
 	// Run are the service's own background loops, such as a scheduler,
 	// built on its pool. Service.Run runs each until its context ends; one
 	// that fails stops the service.
@@ -74,6 +76,9 @@ type Service struct {
 	Pool *pgxpool.Pool
 	// GRPC is the service's gRPC server.
 	GRPC *grpc.Server
+	// Local reaches the same API within the process, without a socket
+	// (see rpc.NewChannel); callers add their client interceptors.
+	Local *inprocgrpc.Channel
 	// Deps is the shared infrastructure it runs on.
 	Deps Deps
 	// Log carries the service's name.
@@ -100,7 +105,7 @@ func New(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
 		}
 	}
 	if cfg.Register != nil {
-		cfg.Register(s.GRPC, s.Pool)
+		cfg.Register(rpc.Registrars{s.GRPC, s.Local}, s.Pool)
 	}
 	s.loops = cfg.Run
 	return s, nil
@@ -144,6 +149,7 @@ func start(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) 
 		GRPC: rpc.NewServer(tel, log,
 			grpc.ChainUnaryInterceptor(deps.Guard.UnaryInterceptor()),
 			grpc.ChainStreamInterceptor(deps.Guard.StreamInterceptor())),
+		Local:    rpc.NewChannel(tel, log, deps.Guard.UnaryInterceptor(), deps.Guard.StreamInterceptor()),
 		Deps:     deps,
 		Log:      log,
 		listener: lis,

@@ -107,6 +107,19 @@ func serve(t *testing.T, tel *telemetry.Telemetry, logger *slog.Logger, outcome 
 	return healthpb.NewHealthClient(conn)
 }
 
+// transports returns clients of one fake behind each way a service is
+// reached: over loopback gRPC (rpc.NewServer, rpc.Dial) and through its
+// in-process channel (rpc.NewChannel), which must behave the same.
+func transports(t *testing.T, tel *telemetry.Telemetry, logger *slog.Logger, outcome func(context.Context, string) error) map[string]healthpb.HealthClient {
+	t.Helper()
+	ch := rpc.NewChannel(tel, logger, nil, nil)
+	healthpb.RegisterHealthServer(ch, fakeHealth{outcome: outcome})
+	return map[string]healthpb.HealthClient{
+		"loopback":   serve(t, tel, logger, outcome),
+		"in-process": healthpb.NewHealthClient(ch),
+	}
+}
+
 // callers returns the unary and the streaming way to reach the fake's
 // outcome for service, both giving the status the client sees.
 func callers(client healthpb.HealthClient) map[string]func(ctx context.Context, service string) error {
@@ -181,21 +194,23 @@ func TestErrorsBecomeStatuses(t *testing.T) {
 	for _, tt := range tests {
 		errByName[tt.name] = tt.err
 	}
-	client := serve(t, nil, nil, func(_ context.Context, service string) error { return errByName[service] })
+	clients := transports(t, nil, nil, func(_ context.Context, service string) error { return errByName[service] })
 
 	for _, tt := range tests {
-		for how, call := range callers(client) {
-			t.Run(tt.name+"/"+how, func(t *testing.T) {
-				t.Parallel()
-				st := status.Convert(call(t.Context(), tt.name))
+		for transport, client := range clients {
+			for how, call := range callers(client) {
+				t.Run(tt.name+"/"+transport+"/"+how, func(t *testing.T) {
+					t.Parallel()
+					st := status.Convert(call(t.Context(), tt.name))
 
-				if st.Code() != tt.wantCode || st.Message() != tt.wantMessage {
-					t.Errorf("status = %s %q, want %s %q", st.Code(), st.Message(), tt.wantCode, tt.wantMessage)
-				}
-				if diff := cmp.Diff(tt.wantDetails, details(t, st), protocmp.Transform()); diff != "" {
-					t.Errorf("details (-want +got):\n%s", diff)
-				}
-			})
+					if st.Code() != tt.wantCode || st.Message() != tt.wantMessage {
+						t.Errorf("status = %s %q, want %s %q", st.Code(), st.Message(), tt.wantCode, tt.wantMessage)
+					}
+					if diff := cmp.Diff(tt.wantDetails, details(t, st), protocmp.Transform()); diff != "" {
+						t.Errorf("details (-want +got):\n%s", diff)
+					}
+				})
+			}
 		}
 	}
 }
@@ -235,40 +250,42 @@ func TestInternalErrorsAreHiddenAndLogged(t *testing.T) {
 		outcomes[tt.name] = tt.outcome
 	}
 	var logs syncBuffer
-	client := serve(t, nil, slog.New(slog.NewJSONHandler(&logs, nil)), func(_ context.Context, service string) error {
+	clients := transports(t, nil, slog.New(slog.NewJSONHandler(&logs, nil)), func(_ context.Context, service string) error {
 		return outcomes[service]()
 	})
 
 	for _, tt := range tests {
-		for how, call := range callers(client) {
-			t.Run(tt.name+"/"+how, func(t *testing.T) {
-				t.Parallel()
-				st := status.Convert(call(t.Context(), tt.name))
+		for transport, client := range clients {
+			for how, call := range callers(client) {
+				t.Run(tt.name+"/"+transport+"/"+how, func(t *testing.T) {
+					t.Parallel()
+					st := status.Convert(call(t.Context(), tt.name))
 
-				if st.Code() != codes.Internal {
-					t.Errorf("code = %s, want Internal", st.Code())
-				}
-				match := internalMessage.FindStringSubmatch(st.Message())
-				if match == nil {
-					t.Fatalf("message = %q, want it to match %s", st.Message(), internalMessage)
-				}
-				id := match[1]
-				wantDetails := []proto.Message{&errdetails.RequestInfo{RequestId: id}}
-				if diff := cmp.Diff(wantDetails, details(t, st), protocmp.Transform()); diff != "" {
-					t.Errorf("details (-want +got):\n%s", diff)
-				}
+					if st.Code() != codes.Internal {
+						t.Errorf("code = %s, want Internal", st.Code())
+					}
+					match := internalMessage.FindStringSubmatch(st.Message())
+					if match == nil {
+						t.Fatalf("message = %q, want it to match %s", st.Message(), internalMessage)
+					}
+					id := match[1]
+					wantDetails := []proto.Message{&errdetails.RequestInfo{RequestId: id}}
+					if diff := cmp.Diff(wantDetails, details(t, st), protocmp.Transform()); diff != "" {
+						t.Errorf("details (-want +got):\n%s", diff)
+					}
 
-				line := logLineWith(t, &logs, "correlation_id", id)
-				if line["level"] != "ERROR" {
-					t.Errorf("log level = %v, want ERROR", line["level"])
-				}
-				if msg, _ := line["error"].(string); !strings.Contains(msg, tt.secret) {
-					t.Errorf("logged error = %q, want the cause %q", msg, tt.secret)
-				}
-				if stack, _ := line["stack"].(string); tt.wantStack != strings.Contains(stack, "rpc_test.go") {
-					t.Errorf("logged stack = %q, want a stack through the handler: %v", stack, tt.wantStack)
-				}
-			})
+					line := logLineWith(t, &logs, "correlation_id", id)
+					if line["level"] != "ERROR" {
+						t.Errorf("log level = %v, want ERROR", line["level"])
+					}
+					if msg, _ := line["error"].(string); !strings.Contains(msg, tt.secret) {
+						t.Errorf("logged error = %q, want the cause %q", msg, tt.secret)
+					}
+					if stack, _ := line["stack"].(string); tt.wantStack != strings.Contains(stack, "rpc_test.go") {
+						t.Errorf("logged stack = %q, want a stack through the handler: %v", stack, tt.wantStack)
+					}
+				})
+			}
 		}
 	}
 }
@@ -302,20 +319,21 @@ func TestCallsCarryTheTrace(t *testing.T) {
 			t.Errorf("Shutdown: %v", err)
 		}
 	})
-	client := serve(t, tel, tel.Logger, func(ctx context.Context, _ string) error {
-		tel.Logger.InfoContext(ctx, "handling")
+	clients := transports(t, tel, tel.Logger, func(ctx context.Context, service string) error {
+		tel.Logger.InfoContext(ctx, "handling", "via", service)
 		return nil
 	})
 
-	ctx, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "caller")
-	_, err = client.Check(ctx, &healthpb.HealthCheckRequest{})
-	span.End()
-	if err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-
-	line := logLineWith(t, &logs, "msg", "handling")
-	if got, want := line["trace_id"], span.SpanContext().TraceID().String(); got != want {
-		t.Errorf("server log trace_id = %v, want the caller's %s", got, want)
+	for transport, client := range clients {
+		ctx, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "caller")
+		_, err = client.Check(ctx, &healthpb.HealthCheckRequest{Service: transport})
+		span.End()
+		if err != nil {
+			t.Fatalf("Check %s: %v", transport, err)
+		}
+		line := logLineWith(t, &logs, "via", transport)
+		if got, want := line["trace_id"], span.SpanContext().TraceID().String(); got != want {
+			t.Errorf("%s: server log trace_id = %v, want the caller's %s", transport, got, want)
+		}
 	}
 }

@@ -34,7 +34,7 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		GRPCAddr:   cfg.GRPCAddr,
 		Migrations: []pg.MigrationSet{store.Migrations()},
 		Consumers:  inputs.Consumers(deps.Telemetry.Logger.With("service", Name)),
-		Register: func(s *grpc.Server, pool *pgxpool.Pool) {
+		Register: func(s grpc.ServiceRegistrar, pool *pgxpool.Pool) {
 			councilsv1.RegisterCouncilsServiceServer(s, api.New(store.New(pool)))
 		},
 	}, deps)

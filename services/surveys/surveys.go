@@ -65,7 +65,7 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		GRPCAddr:   cfg.GRPCAddr,
 		Migrations: []pg.MigrationSet{tenancy.Migrations(), store.Migrations()},
 		Consumers:  []events.ConsumerConfig{tenancy.Consumer(), process.Consumer(), tally.Consumer(), feedback.Consumer(feedback.Config{ReportURL: cfg.ReportURL})},
-		Register: func(s *grpc.Server, pool *pgxpool.Pool) {
+		Register: func(s grpc.ServiceRegistrar, pool *pgxpool.Pool) {
 			surveysv1.RegisterSurveysServiceServer(s, api.New(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy, Feedback: feedbackRequests(cfg, pool)}))
 			surveysv1.RegisterPanelsServiceServer(s, api.NewPanels(store.New(pool), api.PanelsConfig{PublicURL: cfg.PublicURL}))
 			surveysv1.RegisterExportServiceServer(s, api.NewExporter(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy}))
