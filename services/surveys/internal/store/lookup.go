@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	_ "github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
@@ -148,10 +148,26 @@ func (s *Store) readInvitations(ctx context.Context, batch []*pendingLookup) {
     p.created_by, p.created_at, p.updated_at
 FROM invitations i JOIN polls p ON p.id = i.poll_id
 WHERE i.token_hash = ANY($1::bytea[])`
-	// Planned for each batch (no cached plan): a plan cached while the
-	// invitations table was nearly empty would scan it whole once a panel
-	// of thousands is invited; planning costs little beside a batch.
-	rows, err := s.pool.Query(ctx, query, hashes)
+	// A plan cached while the invitations table was nearly empty (before a
+	// panel is invited) would scan it whole for every batch once thousands
+	// are; planning each batch anew cost PostgreSQL more than the read. So
+	// the statement runs in a transaction of its own that rules sequential
+	// scans out, all in one round trip, and its cached plan stays an index
+	// scan however the table grows.
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN READ ONLY`)
+	b.Queue(`SELECT set_config('enable_seqscan', 'off', true)`)
+	b.Queue(query, hashes)
+	b.Queue(`COMMIT`)
+	br := s.pool.SendBatch(ctx, b)
+	defer br.Close()
+	for range 2 {
+		if _, err := br.Exec(); err != nil {
+			fail(fmt.Errorf("reading invitations: %w", err))
+			return
+		}
+	}
+	rows, err := br.Query()
 	if err != nil {
 		fail(fmt.Errorf("reading invitations: %w", err))
 		return
@@ -190,7 +206,12 @@ WHERE i.token_hash = ANY($1::bytea[])`
 		}
 		all = append(all, f)
 	}
+	rows.Close()
 	if err := rows.Err(); err != nil {
+		fail(fmt.Errorf("reading invitations: %w", err))
+		return
+	}
+	if _, err := br.Exec(); err != nil { // COMMIT
 		fail(fmt.Errorf("reading invitations: %w", err))
 		return
 	}
