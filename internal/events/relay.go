@@ -360,9 +360,11 @@ wait:
 	}
 	// Marking must happen even when ctx ends: the messages are in the stream.
 	// A mark lost in a crash only means a re-publish that JetStream drops as
-	// a duplicate, so marks need not wait for the WAL flush.
+	// a duplicate, so marks need not wait for the WAL flush. The update
+	// finds its rows by id; a cached plan made while the outbox was nearly
+	// empty must not scan the retained outbox whole later.
 	mark := func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off`); err != nil {
+		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL enable_seqscan = off`); err != nil {
 			return err
 		}
 		_, err := tx.Exec(ctx, `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)`, ids)

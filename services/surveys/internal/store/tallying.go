@@ -35,6 +35,13 @@ func ResponseReplies(ctx context.Context, tx pgx.Tx, ids []string) (map[string][
 			return nil, err
 		}
 	}
+	// By primary key, always: a plan cached while a new installation's
+	// responses table was nearly empty must not scan it whole later. The
+	// setting ends with the consumer's transaction, whose other statements
+	// find their rows by key as well.
+	if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+		return nil, fmt.Errorf("reading the answers of %d responses: %w", len(ids), err)
+	}
 	rows, err := tx.Query(ctx, `SELECT id::text, answers FROM responses WHERE id = ANY($1::uuid[])`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("reading the answers of %d responses: %w", len(ids), err)
