@@ -57,9 +57,9 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodHead {
 		// net/http drops the body of a HEAD response by itself; the
 		// generated handlers only know GET.
-		get := *r
+		get := r.WithContext(context.WithValue(r.Context(), headRequest{}, true))
 		get.Method = http.MethodGet
-		r = &get
+		r = get
 	}
 
 	state := &request{method: r.Method, path: r.URL.EscapedPath(), query: r.URL.RawQuery}
@@ -110,4 +110,15 @@ func withPatchMask(query string, body []byte) (string, bool) {
 		query += "&"
 	}
 	return query + maskParameter + "=" + mask, true
+}
+
+// headRequest marks, in a request's context, a HEAD request that the API
+// serves as a GET: handlers that make their body at a cost (a download)
+// can stop after the headers.
+type headRequest struct{}
+
+// isHead reports whether r came as a HEAD request.
+func isHead(r *http.Request) bool {
+	head, _ := r.Context().Value(headRequest{}).(bool)
+	return head || r.Method == http.MethodHead
 }

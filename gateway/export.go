@@ -71,6 +71,12 @@ func (g *Gateway) serveExport(client surveysv1.ExportServiceClient) func(http.Re
 		h.Set("Content-Type", first.GetContentType())
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": first.GetFileName()}))
 		w.WriteHeader(http.StatusOK)
+		if isHead(r) {
+			// The headers are the answer (net/http would refuse the body's
+			// writes anyway); returning cancels the rest of the file. The
+			// first chunk had to come, for the status and the headers.
+			return
+		}
 		rc := http.NewResponseController(w)
 		for msg := first; ; {
 			// Not every ResponseWriter has deadlines (tests'); then there is
@@ -97,8 +103,8 @@ func (g *Gateway) serveExport(client surveysv1.ExportServiceClient) func(http.Re
 }
 
 // exportRequest reads the download's parameters: format (csv, json or
-// xlsx; else from the Accept header; else CSV), language (nl or en) and
-// public (a boolean).
+// xlsx; else from the Accept header; else CSV), language (nl or en),
+// separator (comma or semicolon, CSV only) and public (a boolean).
 func exportRequest(r *http.Request, pollID string) (*surveysv1.ExportResponsesRequest, *problem) {
 	q := r.URL.Query()
 	req := &surveysv1.ExportResponsesRequest{PollId: pollID, Format: surveysv1.ExportFormat_EXPORT_FORMAT_CSV}
@@ -121,6 +127,15 @@ func exportRequest(r *http.Request, pollID string) (*surveysv1.ExportResponsesRe
 		req.Language = lang
 	default:
 		bad = append(bad, invalidParam{Name: "language", Reason: "must be nl or en"})
+	}
+	switch sep := q.Get("separator"); sep {
+	case "", "comma", "semicolon":
+		req.Separator = sep
+	default:
+		bad = append(bad, invalidParam{Name: "separator", Reason: "must be comma or semicolon"})
+	}
+	if req.Separator == "semicolon" && req.Format != surveysv1.ExportFormat_EXPORT_FORMAT_CSV {
+		bad = append(bad, invalidParam{Name: "separator", Reason: "applies to CSV only"})
 	}
 	if s := q.Get("public"); s != "" {
 		public, err := strconv.ParseBool(s)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc"
@@ -27,11 +28,16 @@ type fakeExports struct {
 	surveysv1.UnimplementedExportServiceServer
 	mu   sync.Mutex
 	last *surveysv1.ExportResponsesRequest
+	// hugeSent is how many chunks of hugePoll's export were sent, once it
+	// ended (hugeDone closed).
+	hugeSent int
+	hugeDone chan struct{}
 }
 
 const (
 	missingPoll = "0190f0e0-0000-7000-8000-00000000dead"
 	brokenPoll  = "0190f0e0-0000-7000-8000-0000000000bb" // fails after the first chunk
+	hugePoll    = "0190f0e0-0000-7000-8000-0000000000cc" // 1 GiB, in 16,384 chunks of 64 KiB
 )
 
 func (f *fakeExports) ExportResponses(req *surveysv1.ExportResponsesRequest, stream grpc.ServerStreamingServer[surveysv1.ExportChunk]) error {
@@ -46,6 +52,19 @@ func (f *fakeExports) ExportResponses(req *surveysv1.ExportResponsesRequest, str
 			return err
 		}
 		return status.Error(codes.Internal, "the database went away")
+	case hugePoll:
+		defer close(f.hugeDone)
+		chunk := &surveysv1.ExportChunk{Data: make([]byte, 64<<10), ContentType: "text/csv; charset=utf-8", FileName: "groot.csv"}
+		for range 16384 {
+			if err := stream.Send(chunk); err != nil {
+				return err
+			}
+			chunk = &surveysv1.ExportChunk{Data: chunk.Data}
+			f.mu.Lock()
+			f.hugeSent++
+			f.mu.Unlock()
+		}
+		return nil
 	}
 	chunks := []*surveysv1.ExportChunk{
 		{Data: []byte("\uFEFFAntwoord-id,Gemeente\r\n"), ContentType: "text/csv; charset=utf-8", FileName: "velsen-antwoorden.csv"},
@@ -72,7 +91,7 @@ func newExportServer(t *testing.T) (*httptest.Server, *fakeExports) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := &fakeExports{}
+	fake := &fakeExports{hugeDone: make(chan struct{})}
 	grpcServer := grpc.NewServer()
 	surveysv1.RegisterExportServiceServer(grpcServer, fake)
 	served := make(chan error, 1)
@@ -147,6 +166,8 @@ func TestExportParametersAndContentNegotiation(t *testing.T) {
 		{"accept header", "", "text/html, application/json;q=0.9, text/csv;q=0.5",
 			&surveysv1.ExportResponsesRequest{PollId: pollID, Format: surveysv1.ExportFormat_EXPORT_FORMAT_JSON}},
 		{"accept header with nothing we make", "", "text/html", &surveysv1.ExportResponsesRequest{PollId: pollID, Format: surveysv1.ExportFormat_EXPORT_FORMAT_CSV}},
+		{"semicolons for Dutch spreadsheets", "?separator=semicolon", "",
+			&surveysv1.ExportResponsesRequest{PollId: pollID, Format: surveysv1.ExportFormat_EXPORT_FORMAT_CSV, Separator: "semicolon"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -185,6 +206,8 @@ func TestExportErrorsAreProblemsUntilTheFileHasStarted(t *testing.T) {
 	}{
 		{"unknown poll", "/api/v1/polls/" + missingPoll + "/responses", http.StatusNotFound, "not found"},
 		{"bad parameters", "/api/v1/polls/" + pollID + "/responses?format=pdf&language=fr&public=soms", http.StatusBadRequest, `"name":"public"`},
+		{"unknown separator", "/api/v1/polls/" + pollID + "/responses?separator=tab", http.StatusBadRequest, `"name":"separator"`},
+		{"semicolons outside CSV", "/api/v1/polls/" + pollID + "/responses?format=json&separator=semicolon", http.StatusBadRequest, `"name":"separator"`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -227,5 +250,31 @@ func TestTheExportIsAKnownRoute(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET, HEAD, OPTIONS" {
 		t.Errorf("POST: %s, Allow %q; want 405 with GET, HEAD, OPTIONS", resp.Status, resp.Header.Get("Allow"))
+	}
+}
+
+// HEAD tells what a download would be without making it: a client that
+// checks a link must not have the service format a million responses.
+func TestHeadOnAnExportDoesNotMakeTheFile(t *testing.T) {
+	t.Parallel()
+	srv, fake := newExportServer(t)
+	resp, err := http.Head(srv.URL + "/api/v1/polls/" + hugePoll + "/responses")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Disposition") != "attachment; filename=groot.csv" {
+		t.Errorf("HEAD: %s, Content-Disposition %q; want 200 naming the file", resp.Status, resp.Header.Get("Content-Disposition"))
+	}
+	select {
+	case <-fake.hugeDone:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the export went on after the HEAD request was answered")
+	}
+	fake.mu.Lock()
+	sent := fake.hugeSent
+	fake.mu.Unlock()
+	if sent >= 16384 {
+		t.Errorf("the whole file was made (%d chunks) for a HEAD request", sent)
 	}
 }

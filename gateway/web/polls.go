@@ -183,6 +183,30 @@ type pollDetailPage struct {
 	// Panel invites the poll's panel; nil for a poll that is not for a
 	// panel or takes no invitations (panelinvite.go).
 	Panel *pollPanelView
+	// Downloads are the responses as files, for the council's analysis;
+	// PublicDownloads the files fit to leave the council. None for a draft.
+	Downloads, PublicDownloads []download
+}
+
+// download is a link to a file of a poll's responses (the API's export,
+// which the session cookie authorises).
+type download struct {
+	Label, URL string
+}
+
+// downloads returns the links to poll id's responses as files, headings
+// and labels in lang.
+func downloads(id, lang string, public bool) []download {
+	base := "/api/v1/polls/" + url.PathEscape(id) + "/responses?language=" + url.QueryEscape(lang)
+	if public {
+		base += "&public=true"
+	}
+	return []download{
+		{Label: "export.xlsx", URL: base + "&format=xlsx"},
+		{Label: "export.csvDutch", URL: base + "&format=csv&separator=semicolon"},
+		{Label: "export.csv", URL: base + "&format=csv"},
+		{Label: "export.json", URL: base + "&format=json"},
+	}
 }
 
 // pollDetail serves GET /peilingen/{id}.
@@ -230,6 +254,9 @@ func (s *Site) showPollDetail(pw *pollWork, id string, errs []fieldError, reason
 		Errors: errs,
 		Reason: reason,
 		Panel:  s.pollPanel(pw, pl),
+	}
+	if st != surveysv1.PollStatus_POLL_STATUS_DRAFT {
+		p.Downloads, p.PublicDownloads = downloads(pl.GetId(), pw.v.Lang, false), downloads(pl.GetId(), pw.v.Lang, true)
 	}
 	pw.v.HasErrors = len(errs) > 0
 	pw.live = st == surveysv1.PollStatus_POLL_STATUS_OPEN

@@ -53,17 +53,21 @@ func TestStaffPollPagesRenderInBothLanguages(t *testing.T) {
 				">Nu sluiten</button>", ">Annuleren</button>", `action="/peilingen/poll-open/sluiten"`,
 				"Uitsplitsing naar panelkenmerken", "Waar wilt u meer bankjes? — Leeftijdsgroep", `scope="row">27-40</th>`,
 				`role="status" id="uitslag-status"`,
+				"Antwoorden als bestand", "CSV met puntkomma’s, voor Excel in het Nederlands",
+				`href="/api/v1/polls/poll-open/responses?language=nl&amp;format=csv&amp;separator=semicolon"`,
+				`href="/api/v1/polls/poll-open/responses?language=nl&amp;public=true&amp;format=xlsx"`,
 			},
 			notWant: []string{">Plannen</button>", ">Nu openen</button>"},
 		},
 		{
 			name: "shared open poll, English", target: "/peilingen/" + openPollID, lang: "en",
-			want: []string{"Responses: 3", "By the beach", "Other, namely", "Responses per municipality", ">Refresh</a>", ">Close now</button>"},
+			want: []string{"Responses: 3", "By the beach", "Other, namely", "Responses per municipality", ">Refresh</a>", ">Close now</button>",
+				"Responses as a file", `href="/api/v1/polls/poll-open/responses?language=en&amp;format=json"`},
 		},
 		{
 			name: "draft", target: "/peilingen/" + draftPollID, lang: "nl",
 			want:    []string{"Bankjes in IJmuiden", "Reacties: 0", ">Plannen</button>", ">Annuleren</button>"},
-			notWant: []string{"data-live", "<script", ">Nu sluiten</button>"},
+			notWant: []string{"data-live", "<script", ">Nu sluiten</button>", "Antwoorden als bestand"},
 		},
 		{
 			name: "closed: no buttons", target: "/peilingen/" + closedPollID, lang: "nl",

@@ -101,7 +101,12 @@ type ExportResponsesRequest struct {
 	// Asks for a file fit to leave the council: without free texts (text
 	// answers and "other, namely…"), and without the municipality when a
 	// municipality has fewer responses than the smallest cell shown.
-	Public        bool `protobuf:"varint,4,opt,name=public,proto3" json:"public,omitempty"`
+	Public bool `protobuf:"varint,4,opt,name=public,proto3" json:"public,omitempty"`
+	// CSV only: "comma" (the default; RFC 4180, decimals with a point) or
+	// "semicolon" (fields separated by semicolons and decimals written with
+	// a comma, as spreadsheets set up for Dutch open a CSV file on a double
+	// click).
+	Separator     string `protobuf:"bytes,5,opt,name=separator,proto3" json:"separator,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -162,6 +167,13 @@ func (x *ExportResponsesRequest) GetPublic() bool {
 		return x.Public
 	}
 	return false
+}
+
+func (x *ExportResponsesRequest) GetSeparator() string {
+	if x != nil {
+		return x.Separator
+	}
+	return ""
 }
 
 // A piece of the file; concatenated in order, the chunks are the file.
@@ -232,12 +244,13 @@ var File_meedoen_surveys_v1_export_proto protoreflect.FileDescriptor
 
 const file_meedoen_surveys_v1_export_proto_rawDesc = "" +
 	"\n" +
-	"\x1fmeedoen/surveys/v1/export.proto\x12\x12meedoen.surveys.v1\"\x9f\x01\n" +
+	"\x1fmeedoen/surveys/v1/export.proto\x12\x12meedoen.surveys.v1\"\xbd\x01\n" +
 	"\x16ExportResponsesRequest\x12\x17\n" +
 	"\apoll_id\x18\x01 \x01(\tR\x06pollId\x128\n" +
 	"\x06format\x18\x02 \x01(\x0e2 .meedoen.surveys.v1.ExportFormatR\x06format\x12\x1a\n" +
 	"\blanguage\x18\x03 \x01(\tR\blanguage\x12\x16\n" +
-	"\x06public\x18\x04 \x01(\bR\x06public\"a\n" +
+	"\x06public\x18\x04 \x01(\bR\x06public\x12\x1c\n" +
+	"\tseparator\x18\x05 \x01(\tR\tseparator\"a\n" +
 	"\vExportChunk\x12\x12\n" +
 	"\x04data\x18\x01 \x01(\fR\x04data\x12!\n" +
 	"\fcontent_type\x18\x02 \x01(\tR\vcontentType\x12\x1b\n" +

@@ -41,6 +41,17 @@ func (e *Exporter) ExportResponses(req *surveysv1.ExportResponsesRequest, stream
 	default:
 		v.Add("language", "must be nl or en")
 	}
+	semicolon := false
+	switch req.GetSeparator() {
+	case "", "comma":
+	case "semicolon":
+		semicolon = true
+	default:
+		v.Add("separator", "must be comma or semicolon")
+	}
+	if semicolon && format != export.CSV {
+		v.Add("separator", "applies to CSV only")
+	}
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -49,7 +60,7 @@ func (e *Exporter) ExportResponses(req *surveysv1.ExportResponsesRequest, stream
 		return err
 	}
 
-	opts := export.Options{Format: format, Language: lang, Public: req.GetPublic(), Municipality: true}
+	opts := export.Options{Format: format, Language: lang, Public: req.GetPublic(), Municipality: true, Semicolon: semicolon}
 	out := &chunker{send: stream.Send, first: &surveysv1.ExportChunk{
 		ContentType: format.ContentType(),
 		FileName:    export.FileName(p, format, lang),

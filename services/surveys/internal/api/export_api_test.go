@@ -88,6 +88,8 @@ func TestStaffWhoSeeAPollExportItsResponsesAndNobodyElse(t *testing.T) {
 		{"an unknown poll", velsenOfficer(), &surveysv1.ExportResponsesRequest{PollId: "0190f0e0-0000-7000-8000-000000000000"}, errs.NotFound},
 		{"an unknown language", velsenOfficer(), &surveysv1.ExportResponsesRequest{PollId: id, Language: "fr"}, errs.Invalid},
 		{"an unknown format", velsenOfficer(), &surveysv1.ExportResponsesRequest{PollId: id, Format: 99}, errs.Invalid},
+		{"an unknown separator", velsenOfficer(), &surveysv1.ExportResponsesRequest{PollId: id, Separator: "tab"}, errs.Invalid},
+		{"semicolons outside CSV", velsenOfficer(), &surveysv1.ExportResponsesRequest{PollId: id, Format: surveysv1.ExportFormat_EXPORT_FORMAT_XLSX, Separator: "semicolon"}, errs.Invalid},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"io"
 	"strconv"
 
@@ -13,19 +14,25 @@ import (
 type csvSink struct {
 	w   io.Writer
 	buf []byte
+	// sep separates fields: a comma, or a semicolon for Dutch
+	// spreadsheets, which then also want decimal commas.
+	sep byte
 }
 
 // bom makes Excel read the file as UTF-8.
 const bom = "\uFEFF"
 
-func newCSV(w io.Writer, headers []string) (*csvSink, error) {
-	s := &csvSink{w: w, buf: make([]byte, 0, 4096)}
+func newCSV(w io.Writer, headers []string, semicolon bool) (*csvSink, error) {
+	s := &csvSink{w: w, buf: make([]byte, 0, 4096), sep: ','}
+	if semicolon {
+		s.sep = ';'
+	}
 	s.buf = append(s.buf, bom...)
 	for i, h := range headers {
 		if i > 0 {
-			s.buf = append(s.buf, ',')
+			s.buf = append(s.buf, s.sep)
 		}
-		s.buf = appendCSVText(s.buf, h, false)
+		s.buf = appendCSVText(s.buf, h, false, s.sep)
 	}
 	s.buf = append(s.buf, '\r', '\n')
 	return s, s.flush()
@@ -34,18 +41,25 @@ func newCSV(w io.Writer, headers []string) (*csvSink, error) {
 func (s *csvSink) write(_ *poll.Response, row []cell) error {
 	for i := range row {
 		if i > 0 {
-			s.buf = append(s.buf, ',')
+			s.buf = append(s.buf, s.sep)
 		}
 		c := &row[i]
 		switch c.kind {
 		case text:
-			s.buf = appendCSVText(s.buf, c.s, true)
+			s.buf = appendCSVText(s.buf, c.s, true, s.sep)
 		case label:
-			s.buf = appendCSVText(s.buf, c.s, false)
+			s.buf = appendCSVText(s.buf, c.s, false, s.sep)
 		case integer:
 			s.buf = strconv.AppendInt(s.buf, c.n, 10)
 		case decimal:
+			at := len(s.buf)
 			s.buf = appendDecimal(s.buf, c.n)
+			if s.sep == ';' {
+				// A decimal comma: the number has no other punctuation.
+				if i := bytes.IndexByte(s.buf[at:], '.'); i >= 0 {
+					s.buf[at+i] = ','
+				}
+			}
 		case moment:
 			s.buf = appendMoment(s.buf, c.n)
 		}
@@ -67,12 +81,12 @@ func (s *csvSink) close() error { return nil }
 // that a spreadsheet shows it instead of evaluating it (CSV injection):
 // "=HYPERLINK(…)" in an answer must not become a link in the council's
 // Excel.
-func appendCSVText(b []byte, s string, typed bool) []byte {
+func appendCSVText(b []byte, s string, typed bool, sep byte) []byte {
 	guard := typed && len(s) > 0 && startsFormula(s[0])
 	quote := guard
 	for i := 0; i < len(s) && !quote; i++ {
 		switch s[i] {
-		case ',', '"', '\r', '\n':
+		case sep, '"', '\r', '\n':
 			quote = true
 		}
 	}

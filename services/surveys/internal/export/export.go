@@ -61,6 +61,9 @@ type Options struct {
 	// Municipality keeps each respondent's municipality; the caller
 	// decides whether it is safe to (see the package comment).
 	Municipality bool
+	// Semicolon makes a CSV file the way spreadsheets set up for Dutch
+	// read it: fields separated by semicolons, decimals with a comma.
+	Semicolon bool
 }
 
 // Encoder writes responses to a file.
@@ -97,7 +100,7 @@ func New(w io.Writer, p poll.Poll, opts Options) (*Encoder, error) {
 	var err error
 	switch opts.Format {
 	case CSV, "":
-		e.out, err = newCSV(w, e.layout.headers)
+		e.out, err = newCSV(w, e.layout.headers, opts.Semicolon)
 	case JSON:
 		e.out, err = newJSON(w, p, opts)
 	case XLSX:

@@ -133,6 +133,34 @@ func TestCSVPutsEveryQuestionTypeInItsColumns(t *testing.T) {
 	}
 }
 
+// A council member in a Dutch office double-clicks the file: Excel set up
+// for Dutch splits fields at semicolons and reads decimal commas.
+func TestSemicolonCSVIsTheSameTableForDutchSpreadsheets(t *testing.T) {
+	t.Parallel()
+	rs := responses()
+	// A text with a semicolon must be quoted; one with a comma need not be.
+	rs[1].Replies = append(rs[1].Replies, poll.Reply{Question: "short", Type: poll.ShortText, Text: "IJmuiden; Zee, Duin"})
+	b := encode(t, everyType(), Options{Format: CSV, Municipality: true, Semicolon: true}, rs)
+	if !bytes.HasPrefix(b, []byte(bom)) {
+		t.Fatalf("no byte order mark: %q", b[:10])
+	}
+	r := csv.NewReader(bytes.NewReader(b[len(bom):]))
+	r.Comma = ';'
+	got, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := wantTable()
+	want[1][17] = "-2,5" // the number question's decimal comma
+	want[2][18] = "IJmuiden; Zee, Duin"
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("table (-want +got):\n%s", diff)
+	}
+	if !bytes.Contains(b, []byte(`"IJmuiden; Zee, Duin"`)) {
+		t.Error("a text with a semicolon is not quoted")
+	}
+}
+
 func TestPublicExportsLeaveOutFreeTextsAndMaybeTheMunicipality(t *testing.T) {
 	t.Parallel()
 	b := encode(t, everyType(), Options{Format: CSV, Public: true, Language: "en"}, responses()[:1])
