@@ -46,6 +46,20 @@ type Mail struct {
 // transaction that makes the change the mail reports; the worker sees the
 // mail only once that transaction commits.
 func Enqueue(ctx context.Context, tx pgx.Tx, m Mail) error {
+	b := &pgx.Batch{}
+	if err := Queue(b, m); err != nil {
+		return err
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("enqueueing %s mail: %w", m.Kind, err)
+	}
+	return nil
+}
+
+// Queue adds the statement that writes m to the queue to b, for a caller
+// that sends many mails in one round trip; b must run in the transaction
+// that makes the change the mail reports, as Enqueue's does.
+func Queue(b *pgx.Batch, m Mail) error {
 	if m.To == "" {
 		return errors.New("enqueueing mail: no recipient")
 	}
@@ -63,8 +77,6 @@ func Enqueue(ctx context.Context, tx pgx.Tx, m Mail) error {
 	const q = `INSERT INTO outgoing_mail
     (id, to_address, subject, text_body, html_body, unsubscribe_url, language, kind, batch, next_attempt_at, created_at)
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)`
-	if _, err := tx.Exec(ctx, q, id, m.To, m.Subject, m.Text, m.HTML, m.UnsubscribeURL, m.Language, m.Kind, m.Batch, now); err != nil {
-		return fmt.Errorf("enqueueing %s mail: %w", m.Kind, err)
-	}
+	b.Queue(q, id, m.To, m.Subject, m.Text, m.HTML, m.UnsubscribeURL, m.Language, m.Kind, m.Batch, now)
 	return nil
 }

@@ -128,6 +128,22 @@ func announceSize(ctx context.Context, tx pgx.Tx, municipality string, before in
 
 // addToken stores the hash of a new token for member's links and returns
 // the token.
+// queueToken is addToken for many: it adds the token's insert to b.
+func queueToken(b *pgx.Batch, memberID, purpose string, now time.Time, ttl time.Duration) (string, error) {
+	token, hash, err := resident.NewInvitationToken()
+	if err != nil {
+		return "", fmt.Errorf("new %s token: %w", purpose, err)
+	}
+	var expires *time.Time
+	if ttl > 0 {
+		t := now.Add(ttl)
+		expires = &t
+	}
+	b.Queue(`INSERT INTO panel_tokens (token_hash, member_id, purpose, created_at, expires_at)
+VALUES ($1, $2, $3, $4, $5)`, hash, memberID, purpose, now, expires)
+	return token, nil
+}
+
 func addToken(ctx context.Context, tx pgx.Tx, memberID, purpose string, now time.Time, ttl time.Duration) (string, error) {
 	token, hash, err := resident.NewInvitationToken()
 	if err != nil {

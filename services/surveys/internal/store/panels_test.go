@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -104,6 +105,45 @@ func TestInvitePanelInvitesEachMemberOnce(t *testing.T) {
 		if n, err := f.st.RemindPanel(ctx, p.ID(), plainLetters, now); err != nil || n != want {
 			t.Errorf("RemindPanel = %d, %v; want %d", n, err, want)
 		}
+	}
+}
+
+// A panel larger than one round trip of mails (mailMembers sends them 500
+// at a time): every member gets one invitation mail and one reminder, each
+// with a link of their own to leave the panel.
+func TestInvitingALargePanelMailsEveryMember(t *testing.T) {
+	t.Parallel()
+	f := newStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	spec := flashSpec("", now)
+	spec.Audience = poll.Audience{Kind: poll.Panel}
+	p := openPoll(t, f, spec, now)
+	const members = 1201
+	rows := make([]panel.Row, members)
+	for i := range rows {
+		rows[i] = row(i+2, fmt.Sprintf("inwoner%d@velsen.example", i), "", "")
+	}
+	if _, err := f.st.ImportPanel(ctx, "GM0453", "2026-01", rows, false, now); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	n, _, err := f.st.InvitePanel(ctx, p.ID(), store.PanelFilter{Municipalities: []string{"GM0453"}}, plainLetters, now)
+	if err != nil || n != members {
+		t.Fatalf("InvitePanel = %d, %v; want %d invited", n, err, members)
+	}
+	t.Logf("inviting %d members took %s", members, time.Since(start))
+	if n, err := f.st.RemindPanel(ctx, p.ID(), plainLetters, now); err != nil || n != members {
+		t.Fatalf("RemindPanel = %d, %v; want %d", n, err, members)
+	}
+	for _, kind := range []string{"invitation", "reminder"} {
+		if got := f.count(t, `SELECT count(DISTINCT to_address) FROM outgoing_mail WHERE kind = $1`, kind); got != members {
+			t.Errorf("%s mails reach %d members, want %d", kind, got, members)
+		}
+	}
+	// Every mail's own unsubscribe token, stored once per mail.
+	if got := f.count(t, `SELECT count(*) FROM panel_tokens WHERE purpose = 'unsubscribe'`); got < 2*members {
+		t.Errorf("%d unsubscribe tokens, want one per mail (%d)", got, 2*members)
 	}
 }
 
