@@ -166,7 +166,7 @@ func DefaultPolicy() Policy {
 		Rule{Method: panels + "ExportPanelMember", Access: Read, Roles: panelKeepers, Scope: panelKeeperScope + "; everything held on the member"},
 		Rule{Method: panels + "ErasePanelMember", Access: Change, Roles: panelKeepers, Scope: panelKeeperScope},
 		Rule{Method: panels + "GetPanelSummary", Access: Read, Roles: staff,
-			Scope: "staff of that municipality; counts only, no personal data; others get 404"},
+			Scope: "staff of that municipality, and the coordinator of its region; counts only, no personal data; others get 404"},
 		Rule{Method: panels + "InvitePanel", Access: Change, Roles: councilWork, Scope: pollWorkScope},
 		Rule{Method: panels + "RemindPanel", Access: Change, Roles: councilWork, Scope: pollWorkScope},
 		Rule{Method: panels + "SignUp", Access: Public,

@@ -209,7 +209,12 @@ func (s *Panels) ErasePanelMember(ctx context.Context, req *surveysv1.ErasePanel
 func (s *Panels) GetPanelSummary(ctx context.Context, req *surveysv1.GetPanelSummaryRequest) (*surveysv1.PanelSummary, error) {
 	m := req.GetMunicipalityCode()
 	if id, _ := caller(ctx); !id.Has(m, staffRoles...) {
-		return nil, panelNotVisible(m)
+		// The region's coordinator plans shared polls with the panels of
+		// its municipalities, and sees their numbers (never members).
+		region, err := s.store.MunicipalityRegion(ctx, m)
+		if err != nil || !id.Has(region, auth.RegionalCoordinator) {
+			return nil, panelNotVisible(m)
+		}
 	}
 	size, err := s.store.PanelSize(ctx, m)
 	if err != nil {

@@ -299,7 +299,7 @@ func TestInvitePanelMailsLinksOnceAndSurvivesErasure(t *testing.T) {
 
 // A panel's members are for its own municipality's keepers: other
 // municipalities' staff are told it does not exist, the council's members
-// see only its size.
+// and the region's coordinator see only its size.
 func TestPanelMembersAreForTheirMunicipalitysKeepers(t *testing.T) {
 	t.Parallel()
 	f := newPanelFixture(t)
@@ -319,7 +319,10 @@ func TestPanelMembersAreForTheirMunicipalitysKeepers(t *testing.T) {
 		{"Velsen's secretary", velsenSecretary(), "", "", 1},
 		{"a Velsen council member", velsenMember(), errs.PermissionDenied, "", 0},
 		{"Beverwijk's chair", beverwijkChair(), errs.NotFound, errs.NotFound, 0},
-		{"the IJmond coordinator", coordinator(), errs.NotFound, errs.NotFound, 0},
+		// Plans shared polls with the region's panels: their numbers, never
+		// their members.
+		{"the IJmond coordinator", coordinator(), errs.NotFound, "", 0},
+		{"another region's coordinator", as("zk-coordinator", "regional_coordinator@zuid-kennemerland"), errs.NotFound, errs.NotFound, 0},
 		{"a platform admin", platformAdmin(), "", "", 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

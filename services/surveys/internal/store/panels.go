@@ -182,6 +182,19 @@ func (s *Store) MunicipalityName(ctx context.Context, code string) (string, erro
 	return m.Name, nil
 }
 
+// MunicipalityRegion returns the region of the municipality with code, as
+// the councils service announced it; not found if it is not known.
+func (s *Store) MunicipalityRegion(ctx context.Context, code string) (string, error) {
+	m, err := tenancy.LookupMunicipality(ctx, s.pool, code)
+	if errors.Is(err, tenancy.ErrUnknown) {
+		return "", errs.New(errs.NotFound, "municipality %q not found", code)
+	}
+	if err != nil {
+		return "", err
+	}
+	return m.RegionID, nil
+}
+
 // SignUp adds a pending member for a (normalised) and queues the
 // confirmation mail. An address on the panel already changes nothing but
 // gets a mail: a pending member a new confirmation link, an active member
