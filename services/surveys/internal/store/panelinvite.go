@@ -191,6 +191,11 @@ func (s *Store) RemindPanel(ctx context.Context, pollID string, compose Compose,
 	now = now.UTC().Truncate(time.Microsecond)
 	reminded := 0
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		// Rows by key only, whatever plan was cached while the tables
+		// were nearly empty (see lockAndClaim).
+		if _, err := tx.Exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+			return fmt.Errorf("reminding: %w", err)
+		}
 		// SKIP LOCKED leaves an invitation being used right now to its
 		// submit; it is skipped rather than reminded after its answer. The
 		// poll's invitations are read through invitations_member (an index
