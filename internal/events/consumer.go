@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
@@ -167,6 +168,12 @@ func (c *Consumer) run(ctx context.Context) error {
 	var cons jetstream.Consumer
 	var err error
 	if c.cfg.Ordered {
+		// The position row must exist before any batch locks it: replicas
+		// that both found it missing would both apply their first batch.
+		_, err = c.pool.Exec(ctx, `INSERT INTO consumer_positions (consumer, stream_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING`, c.cfg.key())
+		if err != nil {
+			return fmt.Errorf("creating position: %w", err)
+		}
 		var pos uint64
 		err = c.pool.QueryRow(ctx, `SELECT stream_seq FROM consumer_positions WHERE consumer = $1`, c.cfg.key()).Scan(&pos)
 		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -344,15 +351,15 @@ func (c *Consumer) claim(ctx context.Context, tx pgx.Tx, ds []delivery) ([]deliv
 			return nil, fmt.Errorf("reading position: %w", err)
 		}
 		var todo []delivery
-		last := pos
+		last, lastID := pos, ""
 		for _, d := range ds {
 			if d.seq > last {
 				todo = append(todo, d)
-				last = d.seq
+				last, lastID = d.seq, validID(d.ev.ID)
 			}
 		}
 		if last > pos {
-			if err := setPosition(ctx, tx, c.cfg.key(), last); err != nil {
+			if err := setPosition(ctx, tx, c.cfg.key(), last, lastID); err != nil {
 				return nil, err
 			}
 		}
@@ -388,13 +395,26 @@ RETURNING event_id::text`, c.cfg.key(), ids, seqs)
 	return todo, nil
 }
 
-func setPosition(ctx context.Context, tx pgx.Tx, consumer string, seq uint64) error {
-	_, err := tx.Exec(ctx, `INSERT INTO consumer_positions (consumer, stream_seq, updated_at) VALUES ($1, $2, now())
-ON CONFLICT (consumer) DO UPDATE SET stream_seq = excluded.stream_seq, updated_at = excluded.updated_at`, consumer, int64(seq))
+// setPosition records an ordered consumer's position and the id of the
+// event there (empty when the message there was not a valid event).
+func setPosition(ctx context.Context, tx pgx.Tx, consumer string, seq uint64, eventID string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO consumer_positions (consumer, stream_seq, last_event_id, updated_at)
+VALUES ($1, $2, nullif($3, '')::uuid, now())
+ON CONFLICT (consumer) DO UPDATE SET stream_seq = excluded.stream_seq, last_event_id = excluded.last_event_id, updated_at = excluded.updated_at`,
+		consumer, int64(seq), eventID)
 	if err != nil {
 		return fmt.Errorf("recording position: %w", err)
 	}
 	return nil
+}
+
+// validID returns id if it is a UUID, else "" (a dead-lettered message may
+// not be a valid event).
+func validID(id string) string {
+	if uuid.Validate(id) != nil {
+		return ""
+	}
+	return id
 }
 
 func (c *Consumer) handle(ctx context.Context, tx pgx.Tx, ev Event) error {
@@ -481,7 +501,7 @@ func (c *Consumer) deadLetter(ctx context.Context, d *delivery, attempts uint64,
 	}
 	if c.cfg.Ordered {
 		// Skip past it so later events flow.
-		err := pg.InTx(ctx, c.pool, func(tx pgx.Tx) error { return setPosition(ctx, tx, c.cfg.key(), d.seq) })
+		err := pg.InTx(ctx, c.pool, func(tx pgx.Tx) error { return setPosition(ctx, tx, c.cfg.key(), d.seq, validID(d.ev.ID)) })
 		if err != nil {
 			c.log.ErrorContext(ctx, "recording position after dead-lettering", "error", err)
 		}

@@ -261,6 +261,58 @@ func TestRelayRetryOfSameRow(t *testing.T) {
 	}
 }
 
+// A relay that died between JetStream's acknowledgement and its mark, and
+// came back after the stream's duplicate window had passed, finds the events
+// in the stream's tail and marks them instead of publishing them again: an
+// ordered consumer, which keeps a stream position rather than an inbox,
+// would otherwise apply them twice.
+func TestRelayRestartAfterTheDuplicateWindowPublishesNothingTwice(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	s, err := e.js.Stream(ctx, "MEEDOEN_COUNCILS")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := s.CachedInfo().Config
+	cfg.Duplicates = 100 * time.Millisecond
+	if _, err := e.js.UpdateStream(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	commit(t, e.producer, event(t, ctx, "Velsen"), event(t, ctx, "Beverwijk"))
+	if _, err := e.relay(t, events.RelayConfig{}).PublishBatch(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The marks were lost; the process stays down past the window.
+	if _, err := e.producer.Exec(ctx, `UPDATE outbox SET published_at = NULL`); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	heemskerk := event(t, ctx, "Heemskerk")
+	commit(t, e.producer, heemskerk) // written while it was down
+
+	c := e.newConsumer(t, events.ConsumerConfig{Name: "ordered", Ordered: true})
+	start(t, c.Run)
+	start(t, e.relay(t, events.RelayConfig{}).Run)
+	waitCount(t, e.consumer, 3, `SELECT count(*) FROM applied`)
+	waitCount(t, e.producer, 0, `SELECT count(*) FROM outbox WHERE published_at IS NULL`)
+	time.Sleep(200 * time.Millisecond) // a second copy would be applied by now
+	if got := streamMsgs(t, e.js, "MEEDOEN_COUNCILS"); got != 3 {
+		t.Errorf("stream holds %d messages, want 3", got)
+	}
+	if n := count(t, e.consumer, `SELECT count(*) FROM applied`); n != 3 {
+		t.Errorf("applied %d events, want 3", n)
+	}
+	// The position names the last event too, for rebuilding a lost stream.
+	var last string
+	if err := e.consumer.QueryRow(ctx, `SELECT last_event_id::text FROM consumer_positions WHERE consumer = 'projection-ordered'`).Scan(&last); err != nil {
+		t.Fatal(err)
+	}
+	if last != heemskerk.ID {
+		t.Errorf("position's last event is %s, want %s", last, heemskerk.ID)
+	}
+}
+
 // An event redelivered because its ack did not arrive in time changes
 // nothing the second time.
 func TestRedeliveryAppliesOnce(t *testing.T) {

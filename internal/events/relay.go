@@ -194,8 +194,103 @@ func (r *Relay) lead(ctx context.Context) error {
 		return fmt.Errorf("listening on %s: %w", channel, err)
 	}
 	r.log.InfoContext(ctx, "outbox relay active")
-
+	if err := r.reconcile(ctx); err != nil {
+		return err
+	}
 	return r.pump(ctx, pgc)
+}
+
+// reconcile marks published the unmarked rows whose events the stream
+// already holds, before anything is published again. A relay that died
+// between JetStream's acknowledgement and its mark (or whose unsynchronised
+// mark a crash of PostgreSQL lost) left them. Published again they would be
+// dropped only within the stream's duplicate window; after a longer outage
+// they would land a second time, at new stream positions, and a consumer
+// that keeps a stream position instead of an inbox would apply them twice.
+//
+// Only the stream's tail is read: the relay publishes in id order and
+// stops at its first failure, with at most a few batches in flight, so the
+// events it may have published without marking are among the last
+// 4×BatchSize messages, which are read as headers only.
+func (r *Relay) reconcile(ctx context.Context) error {
+	window := 4 * r.cfg.BatchSize
+	var unmarked map[string]int64
+	rows, err := r.pool.Query(ctx, `SELECT id, event_id::text FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1`, window)
+	if err == nil {
+		unmarked = map[string]int64{}
+		var id int64
+		var eventID string
+		_, err = pgx.ForEachRow(rows, []any{&id, &eventID}, func() error {
+			unmarked[eventID] = id
+			return nil
+		})
+	}
+	if err != nil {
+		return fmt.Errorf("reconciling outbox with stream: %w", err)
+	}
+	if len(unmarked) == 0 {
+		return nil
+	}
+	inStream, err := r.streamTail(ctx, uint64(window), unmarked)
+	if err != nil {
+		return fmt.Errorf("reconciling outbox with stream: %w", err)
+	}
+	if len(inStream) == 0 {
+		return nil
+	}
+	if _, err := r.pool.Exec(ctx, `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1) AND published_at IS NULL`, inStream); err != nil {
+		return fmt.Errorf("marking events the stream holds: %w", err)
+	}
+	r.log.InfoContext(ctx, "outbox rows found already published", "events", len(inStream))
+	return nil
+}
+
+// streamTail returns the outbox ids of those unmarked events among the
+// stream's last n messages.
+func (r *Relay) streamTail(ctx context.Context, n uint64, unmarked map[string]int64) ([]int64, error) {
+	stream, err := r.js.Stream(ctx, StreamName(r.cfg.Service))
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		return nil, nil // nothing was published yet
+	}
+	if err != nil {
+		return nil, err
+	}
+	st := stream.CachedInfo().State
+	if st.Msgs == 0 || st.LastSeq == 0 {
+		return nil, nil
+	}
+	first := max(st.FirstSeq, st.LastSeq-min(st.LastSeq, n)+1)
+	cons, err := stream.OrderedConsumer(ctx, jetstream.OrderedConsumerConfig{
+		DeliverPolicy: jetstream.DeliverByStartSequencePolicy,
+		OptStartSeq:   first,
+		HeadersOnly:   true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var found []int64
+	for {
+		batch, err := cons.Fetch(500, jetstream.FetchMaxWait(2*time.Second))
+		if err != nil {
+			return nil, err
+		}
+		got, last := 0, uint64(0)
+		for m := range batch.Messages() {
+			got++
+			if md, err := m.Metadata(); err == nil {
+				last = md.Sequence.Stream
+			}
+			if id, ok := unmarked[header(m.Headers(), hdrMsgID)]; ok {
+				found = append(found, id)
+			}
+		}
+		if err := batch.Error(); err != nil {
+			return nil, err
+		}
+		if got == 0 || last >= st.LastSeq {
+			return found, nil
+		}
+	}
 }
 
 // wait blocks until a notification, the poll interval, or ctx's end.

@@ -1,9 +1,10 @@
 // Package tally keeps the live tallies: a consumer of the service's own
 // response.accepted events that adds each delivery batch to the stored
 // counts at once, one delta per poll, so that a busy poll's counters are
-// updated once per batch rather than once per answer. The events inbox
-// records the events applied in the same transaction, so a redelivered
-// event counts once.
+// updated once per batch rather than once per answer. It is an ordered
+// consumer: it records the stream position it reached in the same
+// transaction, so an event read again (after a restart, or by a second
+// replica) counts once, without an inbox row per answer.
 package tally
 
 import (
@@ -32,6 +33,7 @@ func Consumer() events.ConsumerConfig {
 		Subjects:    []string{"meedoen.surveys.*.response.accepted"},
 		BatchSize:   BatchSize,
 		HandleBatch: Apply,
+		Ordered:     true,
 	}
 }
 
