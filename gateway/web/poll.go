@@ -12,6 +12,7 @@ import (
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/meedoen/meedoen/internal/resident"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
@@ -315,6 +316,7 @@ func (s *Site) submitPoll(a *answering) error {
 	case codes.FailedPrecondition:
 		// Closed (or cancelled) between showing the form and sending it.
 		if rp.GetStatus() == surveysv1.PollStatus_POLL_STATUS_OPEN {
+			rp = proto.CloneOf(rp) // it may be the cache's
 			rp.Status = surveysv1.PollStatus_POLL_STATUS_CLOSED
 		}
 		a.showNotOpen(rp, http.StatusConflict)

@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -37,6 +37,9 @@ type RelayConfig struct {
 	Retention time.Duration
 	// CleanupInterval is how often rows past retention are deleted.
 	CleanupInterval time.Duration
+	// MinInterval spaces the relay's reads of the outbox: during a rush
+	// each read then takes the events of several commits at once.
+	MinInterval time.Duration
 }
 
 func (c *RelayConfig) defaults() {
@@ -57,6 +60,9 @@ func (c *RelayConfig) defaults() {
 	}
 	if c.Schema == "" {
 		c.Schema = c.Service
+	}
+	if c.MinInterval == 0 {
+		c.MinInterval = 20 * time.Millisecond
 	}
 }
 
@@ -164,16 +170,31 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 }
 
+// listener is the relay's own connection: it holds the relay lock, LISTENs
+// for commits and reads the outbox. Notifications that arrive while it
+// reads, or several at once, leave one pending wake-up, not one each: under
+// a rush every commit notifies, far more often than the relay reads.
+type listener struct {
+	conn     *pgx.Conn
+	notified chan struct{}
+}
+
 // lead holds a dedicated connection with the relay lock and LISTENs on it.
 func (r *Relay) lead(ctx context.Context) error {
-	conn, err := r.pool.Acquire(ctx)
-	if err != nil {
-		return fmt.Errorf("acquiring relay connection: %w", err)
+	cfg := r.pool.Config().ConnConfig
+	l := &listener{notified: make(chan struct{}, 1)}
+	cfg.OnNotification = func(*pgconn.PgConn, *pgconn.Notification) {
+		select {
+		case l.notified <- struct{}{}:
+		default:
+		}
 	}
-	// The connection will carry a session lock and a LISTEN: take it out of
-	// the pool for good, and close it when leadership ends.
-	pgc := conn.Hijack()
+	pgc, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return fmt.Errorf("connecting the relay: %w", err)
+	}
 	defer pgc.Close(context.WithoutCancel(ctx))
+	l.conn = pgc
 
 	for {
 		var locked bool
@@ -190,14 +211,16 @@ func (r *Relay) lead(ctx context.Context) error {
 		}
 	}
 	channel := pgx.Identifier{r.cfg.Schema + "_outbox"}.Sanitize()
-	if _, err := pgc.Exec(ctx, "LISTEN "+channel); err != nil {
+	// The connection reads only the outbox's unpublished rows, by index in
+	// id order (see read), so the planner settings hold for the session.
+	if _, err := pgc.Exec(ctx, "LISTEN "+channel+"; SET enable_bitmapscan = off; SET enable_seqscan = off"); err != nil {
 		return fmt.Errorf("listening on %s: %w", channel, err)
 	}
 	r.log.InfoContext(ctx, "outbox relay active")
 	if err := r.reconcile(ctx); err != nil {
 		return err
 	}
-	return r.pump(ctx, pgc)
+	return r.pump(ctx, l)
 }
 
 // reconcile marks published the unmarked rows whose events the stream
@@ -294,10 +317,19 @@ func (r *Relay) streamTail(ctx context.Context, n uint64, unmarked map[string]in
 }
 
 // wait blocks until a notification, the poll interval, or ctx's end.
-func (r *Relay) wait(ctx context.Context, conn *pgx.Conn) error {
+func (r *Relay) wait(ctx context.Context, l *listener) error {
+	select {
+	case <-l.notified: // arrived while the relay was reading
+		return nil
+	default:
+	}
 	wctx, cancel := context.WithTimeout(ctx, r.cfg.PollInterval)
 	defer cancel()
-	_, err := conn.WaitForNotification(wctx)
+	err := l.conn.PgConn().WaitForNotification(wctx)
+	select {
+	case <-l.notified: // the one that ended the wait
+	default:
+	}
 	if err == nil || errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
 		return nil
 	}
@@ -319,7 +351,7 @@ type outboxRow struct {
 // with the next batch read and published while the previous one's
 // acknowledgements and marks are still under way.
 func (r *Relay) PublishBatch(ctx context.Context) (int, error) {
-	rows, err := r.read(ctx, nil)
+	rows, err := r.read(ctx, nil, nil)
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
@@ -340,7 +372,7 @@ func (r *Relay) PublishBatch(ctx context.Context) (int, error) {
 // so a row that commits late is published late, not skipped, and never
 // after a later event of its own aggregate. Events of different aggregates
 // written concurrently may interleave.
-func (r *Relay) read(ctx context.Context, inflight []int64) ([]outboxRow, error) {
+func (r *Relay) read(ctx context.Context, l *listener, inflight []int64) ([]outboxRow, error) {
 	const q = `SELECT id, event_id::text, subject, ce_subject, ce_time, data, traceparent, tracestate, created_at
 FROM outbox
 WHERE published_at IS NULL AND id <> ALL($2)
@@ -358,6 +390,16 @@ LIMIT $1`
 	// of them again on each read, and a sequential scan reads the whole
 	// retained outbox.
 	var batch []outboxRow
+	if l != nil { // the listener's session has the settings: one round trip
+		rows, err := l.conn.Query(ctx, q, pgx.QueryExecModeExec, r.cfg.BatchSize, inflight)
+		if err == nil {
+			batch, err = pgx.CollectRows(rows, r.scanRow)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading outbox: %w", err)
+		}
+		return batch, nil
+	}
 	err := pgx.BeginTxFunc(ctx, r.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off`); err != nil {
 			return err
@@ -458,14 +500,13 @@ wait:
 	// a duplicate, so marks need not wait for the WAL flush. The update
 	// finds its rows by id; a cached plan made while the outbox was nearly
 	// empty must not scan the retained outbox whole later.
-	mark := func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL synchronous_commit = off; SET LOCAL enable_seqscan = off`); err != nil {
-			return err
-		}
-		_, err := tx.Exec(ctx, `UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)`, ids)
-		return err
-	}
-	if err := pg.InTx(context.WithoutCancel(ctx), r.pool, mark); err != nil {
+	// All in one round trip.
+	b := &pgx.Batch{}
+	b.Queue(`BEGIN`)
+	b.Queue(`SELECT set_config('synchronous_commit', 'off', true), set_config('enable_seqscan', 'off', true)`)
+	b.Queue(`UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)`, ids)
+	b.Queue(`COMMIT`)
+	if err := r.pool.SendBatch(context.WithoutCancel(ctx), b).Close(); err != nil {
 		return 0, errors.Join(ackErr, fmt.Errorf("marking %d events published: %w", acked, err))
 	}
 	now := time.Now()
@@ -485,7 +526,7 @@ type flight struct {
 // pump publishes until ctx ends or a batch fails, keeping up to two batches
 // in flight: while one batch's acknowledgements and marks are awaited, the
 // next is read and published.
-func (r *Relay) pump(ctx context.Context, conn *pgx.Conn) error {
+func (r *Relay) pump(ctx context.Context, l *listener) error {
 	queue := make(chan flight, 1)
 	settled := make(chan error, 1)
 	var mu sync.Mutex
@@ -510,7 +551,7 @@ func (r *Relay) pump(ctx context.Context, conn *pgx.Conn) error {
 		return errors.Join(err, <-settled)
 	}
 
-	lastCleanup := time.Time{}
+	lastCleanup, lastRead := time.Time{}, time.Time{}
 	for {
 		select {
 		case err := <-settled: // a batch failed: stop, and restart from the table
@@ -518,10 +559,18 @@ func (r *Relay) pump(ctx context.Context, conn *pgx.Conn) error {
 			return err
 		default:
 		}
+		if wait := r.cfg.MinInterval - time.Since(lastRead); wait > 0 {
+			select {
+			case <-ctx.Done():
+				return stop(nil)
+			case <-time.After(wait):
+			}
+		}
+		lastRead = time.Now()
 		mu.Lock()
 		exclude := append([]int64(nil), inflight...)
 		mu.Unlock()
-		rows, err := r.read(ctx, exclude)
+		rows, err := r.read(ctx, l, exclude)
 		if err != nil {
 			return stop(err)
 		}
@@ -551,7 +600,7 @@ func (r *Relay) pump(ctx context.Context, conn *pgx.Conn) error {
 		if len(rows) == r.cfg.BatchSize {
 			continue // more is waiting
 		}
-		if err := r.wait(ctx, conn); err != nil {
+		if err := r.wait(ctx, l); err != nil {
 			return stop(err)
 		}
 	}
