@@ -566,9 +566,9 @@ func insertWinners(ctx context.Context, conn *pgx.Conn, candidates []*pendingSub
 ), winners AS (
     SELECT input.* FROM input JOIN won USING (poll_id, key_hash)
 ), used AS (
-    UPDATE invitations i SET used_on = (SELECT (w.submitted_at AT TIME ZONE 'UTC')::date FROM winners w WHERE w.invitation = i.id::text)
-    WHERE i.id = ANY (ARRAY(SELECT invitation::uuid FROM winners WHERE invitation <> ''))
-        AND i.poll_id = ANY (ARRAY(SELECT poll_id FROM winners)) AND i.used_on IS NULL
+    UPDATE invitations i SET used_on = (w.submitted_at AT TIME ZONE 'UTC')::date
+    FROM winners w
+    WHERE w.invitation <> '' AND i.id = w.invitation::uuid AND i.poll_id = w.poll_id AND i.used_on IS NULL
     RETURNING i.id
 ), stored AS (
     INSERT INTO responses (id, poll_id, municipality, answers, submitted_at)
