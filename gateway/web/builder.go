@@ -2,14 +2,18 @@ package web
 
 import (
 	"html/template"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
@@ -53,6 +57,10 @@ type builderPage struct {
 	// The buttons of a scheduled poll.
 	CanUnschedule, CanOpen bool
 	UnscheduleURL, OpenURL string
+	// Version is the poll's update time as this editor was filled in from
+	// it; the save sends it back, so that a save over someone else's
+	// later changes is refused rather than undoing them.
+	Version string
 }
 
 // roSection and roQuestion are the read-only view of the questions.
@@ -116,6 +124,10 @@ func (s *Site) showEditor(pw *pollWork, p *surveysv1.Poll, form url.Values, errs
 		PreviewURL: base + "/voorbeeld",
 		DetailURL:  base,
 		Flash:      p.GetKind() != surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE,
+		Version:    p.GetUpdateTime().AsTime().Format(time.RFC3339Nano),
+	}
+	if v := form.Get(bfVersion); form != nil && v != "" {
+		b.Version = v // the form as posted goes on from the read it came from
 	}
 	pw.v.Title = pw.words.cat.say("builder.title", "poll", row.Title.S)
 	ph := phrasing{lang: pw.v.Lang, cat: s.cats[pw.v.Lang]}
@@ -231,9 +243,22 @@ func (s *Site) saveDraft(pw *pollWork) error {
 		return nil
 	}
 	ctx := pw.r.Context()
-	_, err = pw.api.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{
-		Id: id, Poll: draft, UpdateMask: &fieldmaskpb.FieldMask{Paths: draftMask},
-	})
+	req := &surveysv1.UpdatePollRequest{Id: id, Poll: draft, UpdateMask: &fieldmaskpb.FieldMask{Paths: draftMask}}
+	if v, err := time.Parse(time.RFC3339Nano, form.Get(bfVersion)); err == nil {
+		req.ExpectedUpdateTime = timestamppb.New(v)
+	}
+	_, err = pw.api.UpdatePoll(ctx, req)
+	if changedMeanwhile(err) {
+		// Someone saved this draft after this form was filled in. Their
+		// work stays; this form comes back as it was typed, so nothing of
+		// it is lost either, now based on the stored version: saving it
+		// again overwrites theirs, knowingly.
+		pw.status = http.StatusConflict
+		again := maps.Clone(form)
+		again.Set(bfVersion, stored.GetUpdateTime().AsTime().Format(time.RFC3339Nano))
+		s.showEditor(pw, draft, again, wholeFormError(pw, "builder.error.changedMeanwhile"))
+		return nil
+	}
 	if err != nil {
 		return s.refused(pw, draft, form, err)
 	}
@@ -251,6 +276,24 @@ func (s *Site) saveDraft(pw *pollWork) error {
 		pw.redirect += "#" + anchor
 	}
 	return nil
+}
+
+// changedMeanwhile reports the service's refusal of a save based on an
+// older read of the poll.
+func changedMeanwhile(err error) bool {
+	if status.Code(err) != codes.FailedPrecondition {
+		return false
+	}
+	for _, d := range status.Convert(err).Details() {
+		if pf, ok := d.(*errdetails.PreconditionFailure); ok {
+			for _, v := range pf.GetViolations() {
+				if v.GetSubject() == "/expectedUpdateTime" {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // refused shows the editor with the service's objections to err, or

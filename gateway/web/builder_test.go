@@ -11,12 +11,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
@@ -58,6 +61,14 @@ func (f *fakeSurveys) UpdatePoll(_ context.Context, req *surveysv1.UpdatePollReq
 	if p.GetStatus() != surveysv1.PollStatus_POLL_STATUS_DRAFT {
 		return nil, status.Errorf(codes.FailedPrecondition, "cannot change the questions of a poll that is %s", p.GetStatus())
 	}
+	if want := req.GetExpectedUpdateTime(); want != nil && !want.AsTime().Equal(p.GetUpdateTime().AsTime()) {
+		st, err := status.New(codes.FailedPrecondition, "the poll changed since it was read").WithDetails(&errdetails.PreconditionFailure{
+			Violations: []*errdetails.PreconditionFailure_Violation{{Type: "GATE", Subject: "/expectedUpdateTime", Description: "the poll was changed since"}}})
+		if err != nil {
+			return nil, err
+		}
+		return nil, st.Err()
+	}
 	in := req.GetPoll()
 	if n := questionCount(in); p.GetKind() == surveysv1.PollKind_POLL_KIND_FLASH_POLL && n > flashQuestionsLimit {
 		return nil, invalid("/sections", "a flash poll has at most 5 questions (this one has "+strconv.Itoa(n)+"); make it a questionnaire")
@@ -84,6 +95,7 @@ func (f *fakeSurveys) UpdatePoll(_ context.Context, req *surveysv1.UpdatePollReq
 			return nil, invalid("/updateMask", path+" cannot be changed")
 		}
 	}
+	p.UpdateTime = timestamppb.New(p.GetUpdateTime().AsTime().Add(time.Second))
 	return proto.CloneOf(p), nil
 }
 
@@ -586,6 +598,52 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 			t.Errorf("%d fields are marked invalid, want 1", n)
 		}
 	})
+}
+
+// Two council members have one draft open; the first saves. The second's
+// save is refused with their typing kept in the form; saving that again
+// overwrites, knowingly.
+func TestBuilderRefusesToSaveOverSomeoneElsesChanges(t *testing.T) {
+	t.Parallel()
+	fake, site := builderSite(t)
+	editor := "/peilingen/" + draftPollID + "/bewerken"
+	open := func() url.Values {
+		resp, body := send(t, site, request{target: editor, as: &velsenChair})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d", editor, resp.StatusCode)
+		}
+		return formOf(t, body, editor)
+	}
+	first, second := open(), open()
+	if first.Get(bfVersion) == "" {
+		t.Fatal("the editor's form carries no version")
+	}
+	first.Set(bfTitleNL, "Titel van de eerste")
+	first.Set(bfAction, opSave)
+	if resp, _ := send(t, site, request{target: editor, as: &velsenChair, form: first}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the first save: status %d, want 303", resp.StatusCode)
+	}
+
+	second.Set(bfTitleNL, "Titel van de tweede")
+	second.Set(bfAction, opSave)
+	resp, body := send(t, site, request{target: editor, as: &velsenChair, form: second})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("the second save: status %d, want 409", resp.StatusCode)
+	}
+	mustContain(t, body, "Iemand anders heeft deze peiling opgeslagen nadat u dit formulier opende; er is niets opgeslagen.",
+		`value="Titel van de tweede"`)
+	if got := fake.staffNow(t, draftPollID).GetTitle().GetNl(); got != "Titel van de eerste" {
+		t.Errorf("after the refused save the title is %q, want the first's", got)
+	}
+
+	again := formOf(t, body, editor)
+	again.Set(bfAction, opSave)
+	if resp, _ := send(t, site, request{target: editor, as: &velsenChair, form: again}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("saving again after the warning: status %d, want 303", resp.StatusCode)
+	}
+	if got := fake.staffNow(t, draftPollID).GetTitle().GetNl(); got != "Titel van de tweede" {
+		t.Errorf("after saving again the title is %q, want the second's", got)
+	}
 }
 
 func TestPreviewRendersTheResidentsPage(t *testing.T) {

@@ -39,6 +39,7 @@ import (
 // Names of the editor's own fields.
 const (
 	bfAction          = "actie"
+	bfVersion         = "versie"
 	bfSection         = "deel"
 	bfTitleNL         = "titel.nl"
 	bfTitleEN         = "titel.en"

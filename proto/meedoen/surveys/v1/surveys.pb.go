@@ -282,9 +282,15 @@ type UpdatePollRequest struct {
 	// opens_at, closes_at, audience, slug, results_sharing. Sections,
 	// audience and slug cannot change once the poll opens; of the schedule
 	// only the closing time can.
-	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,3,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,3,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
+	// The poll's updateTime as the caller last read it. When set, the poll
+	// changes only if nobody changed it since; otherwise the request fails
+	// with 409 naming /expectedUpdateTime, and nothing changes. Editors that
+	// show a poll and save it later set it, so that of two people editing
+	// one draft the second does not silently undo the first's work.
+	ExpectedUpdateTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=expected_update_time,json=expectedUpdateTime,proto3" json:"expected_update_time,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *UpdatePollRequest) Reset() {
@@ -334,6 +340,13 @@ func (x *UpdatePollRequest) GetPoll() *Poll {
 func (x *UpdatePollRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
 	if x != nil {
 		return x.UpdateMask
+	}
+	return nil
+}
+
+func (x *UpdatePollRequest) GetExpectedUpdateTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpectedUpdateTime
 	}
 	return nil
 }
@@ -1234,12 +1247,13 @@ const file_meedoen_surveys_v1_surveys_proto_rawDesc = "" +
 	"\x11ListPollsResponse\x12.\n" +
 	"\x05polls\x18\x01 \x03(\v2\x18.meedoen.surveys.v1.PollR\x05polls\x12\x1f\n" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
-	"nextCursor\"\x8e\x01\n" +
+	"nextCursor\"\xdc\x01\n" +
 	"\x11UpdatePollRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12,\n" +
 	"\x04poll\x18\x02 \x01(\v2\x18.meedoen.surveys.v1.PollR\x04poll\x12;\n" +
 	"\vupdate_mask\x18\x03 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
-	"updateMask\"%\n" +
+	"updateMask\x12L\n" +
+	"\x14expected_update_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\x12expectedUpdateTime\"%\n" +
 	"\x13SchedulePollRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"'\n" +
 	"\x15UnschedulePollRequest\x12\x0e\n" +
@@ -1362,45 +1376,46 @@ var file_meedoen_surveys_v1_surveys_proto_depIdxs = []int32{
 	20, // 2: meedoen.surveys.v1.ListPollsResponse.polls:type_name -> meedoen.surveys.v1.Poll
 	20, // 3: meedoen.surveys.v1.UpdatePollRequest.poll:type_name -> meedoen.surveys.v1.Poll
 	22, // 4: meedoen.surveys.v1.UpdatePollRequest.update_mask:type_name -> google.protobuf.FieldMask
-	10, // 5: meedoen.surveys.v1.CreateInvitationsRequest.invitees:type_name -> meedoen.surveys.v1.Invitee
-	23, // 6: meedoen.surveys.v1.IssuedInvitation.create_time:type_name -> google.protobuf.Timestamp
-	12, // 7: meedoen.surveys.v1.CreateInvitationsResponse.invitations:type_name -> meedoen.surveys.v1.IssuedInvitation
-	24, // 8: meedoen.surveys.v1.SubmitResponseRequest.open_link:type_name -> meedoen.surveys.v1.OpenLinkRespondent
-	19, // 9: meedoen.surveys.v1.SubmitResponseRequest.answers:type_name -> meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry
-	25, // 10: meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry.value:type_name -> meedoen.surveys.v1.Answer
-	0,  // 11: meedoen.surveys.v1.SurveysService.CreatePoll:input_type -> meedoen.surveys.v1.CreatePollRequest
-	1,  // 12: meedoen.surveys.v1.SurveysService.GetPoll:input_type -> meedoen.surveys.v1.GetPollRequest
-	2,  // 13: meedoen.surveys.v1.SurveysService.ListPolls:input_type -> meedoen.surveys.v1.ListPollsRequest
-	4,  // 14: meedoen.surveys.v1.SurveysService.UpdatePoll:input_type -> meedoen.surveys.v1.UpdatePollRequest
-	5,  // 15: meedoen.surveys.v1.SurveysService.SchedulePoll:input_type -> meedoen.surveys.v1.SchedulePollRequest
-	6,  // 16: meedoen.surveys.v1.SurveysService.UnschedulePoll:input_type -> meedoen.surveys.v1.UnschedulePollRequest
-	7,  // 17: meedoen.surveys.v1.SurveysService.OpenPoll:input_type -> meedoen.surveys.v1.OpenPollRequest
-	8,  // 18: meedoen.surveys.v1.SurveysService.ClosePoll:input_type -> meedoen.surveys.v1.ClosePollRequest
-	9,  // 19: meedoen.surveys.v1.SurveysService.CancelPoll:input_type -> meedoen.surveys.v1.CancelPollRequest
-	11, // 20: meedoen.surveys.v1.SurveysService.CreateInvitations:input_type -> meedoen.surveys.v1.CreateInvitationsRequest
-	14, // 21: meedoen.surveys.v1.SurveysService.GetPollForRespondent:input_type -> meedoen.surveys.v1.GetPollForRespondentRequest
-	15, // 22: meedoen.surveys.v1.SurveysService.SubmitResponse:input_type -> meedoen.surveys.v1.SubmitResponseRequest
-	17, // 23: meedoen.surveys.v1.SurveysService.GetTally:input_type -> meedoen.surveys.v1.GetTallyRequest
-	18, // 24: meedoen.surveys.v1.SurveysService.GetPublicTally:input_type -> meedoen.surveys.v1.GetPublicTallyRequest
-	20, // 25: meedoen.surveys.v1.SurveysService.CreatePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 26: meedoen.surveys.v1.SurveysService.GetPoll:output_type -> meedoen.surveys.v1.Poll
-	3,  // 27: meedoen.surveys.v1.SurveysService.ListPolls:output_type -> meedoen.surveys.v1.ListPollsResponse
-	20, // 28: meedoen.surveys.v1.SurveysService.UpdatePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 29: meedoen.surveys.v1.SurveysService.SchedulePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 30: meedoen.surveys.v1.SurveysService.UnschedulePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 31: meedoen.surveys.v1.SurveysService.OpenPoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 32: meedoen.surveys.v1.SurveysService.ClosePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 33: meedoen.surveys.v1.SurveysService.CancelPoll:output_type -> meedoen.surveys.v1.Poll
-	13, // 34: meedoen.surveys.v1.SurveysService.CreateInvitations:output_type -> meedoen.surveys.v1.CreateInvitationsResponse
-	26, // 35: meedoen.surveys.v1.SurveysService.GetPollForRespondent:output_type -> meedoen.surveys.v1.RespondentPoll
-	16, // 36: meedoen.surveys.v1.SurveysService.SubmitResponse:output_type -> meedoen.surveys.v1.SubmitResponseResponse
-	27, // 37: meedoen.surveys.v1.SurveysService.GetTally:output_type -> meedoen.surveys.v1.Tally
-	27, // 38: meedoen.surveys.v1.SurveysService.GetPublicTally:output_type -> meedoen.surveys.v1.Tally
-	25, // [25:39] is the sub-list for method output_type
-	11, // [11:25] is the sub-list for method input_type
-	11, // [11:11] is the sub-list for extension type_name
-	11, // [11:11] is the sub-list for extension extendee
-	0,  // [0:11] is the sub-list for field type_name
+	23, // 5: meedoen.surveys.v1.UpdatePollRequest.expected_update_time:type_name -> google.protobuf.Timestamp
+	10, // 6: meedoen.surveys.v1.CreateInvitationsRequest.invitees:type_name -> meedoen.surveys.v1.Invitee
+	23, // 7: meedoen.surveys.v1.IssuedInvitation.create_time:type_name -> google.protobuf.Timestamp
+	12, // 8: meedoen.surveys.v1.CreateInvitationsResponse.invitations:type_name -> meedoen.surveys.v1.IssuedInvitation
+	24, // 9: meedoen.surveys.v1.SubmitResponseRequest.open_link:type_name -> meedoen.surveys.v1.OpenLinkRespondent
+	19, // 10: meedoen.surveys.v1.SubmitResponseRequest.answers:type_name -> meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry
+	25, // 11: meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry.value:type_name -> meedoen.surveys.v1.Answer
+	0,  // 12: meedoen.surveys.v1.SurveysService.CreatePoll:input_type -> meedoen.surveys.v1.CreatePollRequest
+	1,  // 13: meedoen.surveys.v1.SurveysService.GetPoll:input_type -> meedoen.surveys.v1.GetPollRequest
+	2,  // 14: meedoen.surveys.v1.SurveysService.ListPolls:input_type -> meedoen.surveys.v1.ListPollsRequest
+	4,  // 15: meedoen.surveys.v1.SurveysService.UpdatePoll:input_type -> meedoen.surveys.v1.UpdatePollRequest
+	5,  // 16: meedoen.surveys.v1.SurveysService.SchedulePoll:input_type -> meedoen.surveys.v1.SchedulePollRequest
+	6,  // 17: meedoen.surveys.v1.SurveysService.UnschedulePoll:input_type -> meedoen.surveys.v1.UnschedulePollRequest
+	7,  // 18: meedoen.surveys.v1.SurveysService.OpenPoll:input_type -> meedoen.surveys.v1.OpenPollRequest
+	8,  // 19: meedoen.surveys.v1.SurveysService.ClosePoll:input_type -> meedoen.surveys.v1.ClosePollRequest
+	9,  // 20: meedoen.surveys.v1.SurveysService.CancelPoll:input_type -> meedoen.surveys.v1.CancelPollRequest
+	11, // 21: meedoen.surveys.v1.SurveysService.CreateInvitations:input_type -> meedoen.surveys.v1.CreateInvitationsRequest
+	14, // 22: meedoen.surveys.v1.SurveysService.GetPollForRespondent:input_type -> meedoen.surveys.v1.GetPollForRespondentRequest
+	15, // 23: meedoen.surveys.v1.SurveysService.SubmitResponse:input_type -> meedoen.surveys.v1.SubmitResponseRequest
+	17, // 24: meedoen.surveys.v1.SurveysService.GetTally:input_type -> meedoen.surveys.v1.GetTallyRequest
+	18, // 25: meedoen.surveys.v1.SurveysService.GetPublicTally:input_type -> meedoen.surveys.v1.GetPublicTallyRequest
+	20, // 26: meedoen.surveys.v1.SurveysService.CreatePoll:output_type -> meedoen.surveys.v1.Poll
+	20, // 27: meedoen.surveys.v1.SurveysService.GetPoll:output_type -> meedoen.surveys.v1.Poll
+	3,  // 28: meedoen.surveys.v1.SurveysService.ListPolls:output_type -> meedoen.surveys.v1.ListPollsResponse
+	20, // 29: meedoen.surveys.v1.SurveysService.UpdatePoll:output_type -> meedoen.surveys.v1.Poll
+	20, // 30: meedoen.surveys.v1.SurveysService.SchedulePoll:output_type -> meedoen.surveys.v1.Poll
+	20, // 31: meedoen.surveys.v1.SurveysService.UnschedulePoll:output_type -> meedoen.surveys.v1.Poll
+	20, // 32: meedoen.surveys.v1.SurveysService.OpenPoll:output_type -> meedoen.surveys.v1.Poll
+	20, // 33: meedoen.surveys.v1.SurveysService.ClosePoll:output_type -> meedoen.surveys.v1.Poll
+	20, // 34: meedoen.surveys.v1.SurveysService.CancelPoll:output_type -> meedoen.surveys.v1.Poll
+	13, // 35: meedoen.surveys.v1.SurveysService.CreateInvitations:output_type -> meedoen.surveys.v1.CreateInvitationsResponse
+	26, // 36: meedoen.surveys.v1.SurveysService.GetPollForRespondent:output_type -> meedoen.surveys.v1.RespondentPoll
+	16, // 37: meedoen.surveys.v1.SurveysService.SubmitResponse:output_type -> meedoen.surveys.v1.SubmitResponseResponse
+	27, // 38: meedoen.surveys.v1.SurveysService.GetTally:output_type -> meedoen.surveys.v1.Tally
+	27, // 39: meedoen.surveys.v1.SurveysService.GetPublicTally:output_type -> meedoen.surveys.v1.Tally
+	26, // [26:40] is the sub-list for method output_type
+	12, // [12:26] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_surveys_v1_surveys_proto_init() }

@@ -132,6 +132,14 @@ func (s *Server) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollReques
 	if len(req.GetUpdateMask().GetPaths()) == 0 {
 		v.Add("/updateMask", "must name at least one field to change")
 	}
+	var expected time.Time
+	if req.GetExpectedUpdateTime() != nil {
+		if err := req.GetExpectedUpdateTime().CheckValid(); err != nil {
+			v.Add("/expectedUpdateTime", "must be a valid time")
+		}
+		// Stored times have microseconds.
+		expected = req.GetExpectedUpdateTime().AsTime().Truncate(time.Microsecond)
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -181,6 +189,9 @@ func (s *Server) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollReques
 		}},
 	}
 	p, err := s.changePoll(ctx, req.GetId(), "change this poll", func(p *poll.Poll, now time.Time) ([]events.Event, error) {
+		if !expected.IsZero() && !p.UpdatedAt().Equal(expected) {
+			return nil, changedSince(p)
+		}
 		// A failed change leaves the poll as it was, so the next one can
 		// still be tried and its problems reported too.
 		found := slices.Clone(v)
@@ -204,6 +215,13 @@ func (s *Server) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollReques
 		return nil, err
 	}
 	return pollMsg(p), nil
+}
+
+// changedSince is the error for an update based on an older read of p.
+func changedSince(p *poll.Poll) error {
+	return &errs.Error{Code: errs.FailedPrecondition, Message: "the poll changed since it was read",
+		Fields: []errs.Field{{Path: "/expectedUpdateTime",
+			Reason: "the poll was changed at " + p.UpdatedAt().UTC().Format(time.RFC3339Nano) + "; read it again, or send this time to overwrite"}}}
 }
 
 // SchedulePoll makes a complete draft ready to open at its opening time.

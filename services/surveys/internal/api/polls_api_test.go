@@ -191,6 +191,51 @@ func TestOnlyCouncilRolesChangePolls(t *testing.T) {
 	}
 }
 
+// Two council members edit one draft: the one who saves last, from an
+// older read, is told and changes nothing, unless they send the time the
+// refusal names, which overwrites on purpose.
+func TestUpdateFromAnOlderReadIsRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := velsenMember()
+	const velsenProcess = "01957a3c-2b1e-7c00-8000-0000000000b2"
+	knowProcess(t, f.pool, velsenProcess, "GM0453")
+	read := f.create(t, ctx, &surveysv1.Poll{ProcessId: velsenProcess,
+		Kind: surveysv1.PollKind_POLL_KIND_FLASH_POLL, Title: nl("Concept")})
+
+	first, err := f.srv.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{Id: read.GetId(), Poll: &surveysv1.Poll{Title: nl("Van de eerste")},
+		UpdateMask: mask("title"), ExpectedUpdateTime: read.GetUpdateTime()})
+	if err != nil {
+		t.Fatalf("the first save, from the current read: %v", err)
+	}
+	_, err = f.srv.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{Id: read.GetId(), Poll: &surveysv1.Poll{Title: nl("Van de tweede")},
+		UpdateMask: mask("title"), ExpectedUpdateTime: read.GetUpdateTime()})
+	if codeOf(err) != errs.FailedPrecondition || !cmp.Equal([]string{"/expectedUpdateTime"}, fieldPaths(err)) {
+		t.Fatalf("the second save, from the older read: %v, want failed precondition naming /expectedUpdateTime", err)
+	}
+	stored, err := f.srv.GetPoll(ctx, &surveysv1.GetPollRequest{Id: read.GetId()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.GetTitle().GetNl() != "Van de eerste" || !stored.GetUpdateTime().AsTime().Equal(first.GetUpdateTime().AsTime()) {
+		t.Errorf("after the refused save the poll is %q updated %v, want the first's", stored.GetTitle().GetNl(), stored.GetUpdateTime().AsTime())
+	}
+	// Knowing, the second overwrites; a caller that sends no time is not checked.
+	if _, err := f.srv.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{Id: read.GetId(), Poll: &surveysv1.Poll{Title: nl("Van de tweede")},
+		UpdateMask: mask("title"), ExpectedUpdateTime: stored.GetUpdateTime()}); err != nil {
+		t.Errorf("overwriting from the current read: %v", err)
+	}
+	if _, err := f.srv.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{Id: read.GetId(), Poll: &surveysv1.Poll{Title: nl("Zonder tijd")},
+		UpdateMask: mask("title")}); err != nil {
+		t.Errorf("a save without an expected time: %v", err)
+	}
+	_, err = f.srv.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{Id: read.GetId(), Poll: &surveysv1.Poll{Title: nl("x")},
+		UpdateMask: mask("title"), ExpectedUpdateTime: &timestamppb.Timestamp{Seconds: 1, Nanos: -1}})
+	if codeOf(err) != errs.Invalid || !cmp.Equal([]string{"/expectedUpdateTime"}, fieldPaths(err)) {
+		t.Errorf("an invalid expected time: %v, want invalid naming /expectedUpdateTime", err)
+	}
+}
+
 // The whole life of a poll through the API, with the events each step
 // announces.
 func TestPollLifecycle(t *testing.T) {
