@@ -545,13 +545,20 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 		},
 		{
 			name: "an English text without Dutch, in English",
-			fail: invalid("/sections/0/questions/0/text/nl", "is required when there is an English text: Dutch comes first", "/slug", "must be 3 to 60 lower-case letters"),
+			fail: invalid("/sections/0/questions/0/text/nl", "is required when there is an English text: Dutch comes first", "/slug", "cannot change once the poll is open"),
 			op:   opSave,
 			set:  url.Values{"vraag.q1.tekst.nl": {""}, "slug": {"X"}},
 			want: []string{
 				`href="#vraag.q1.tekst.nl">Vraag 1: Vraag (Nederlands): Vul ook het Nederlands in: dat komt eerst.</a>`,
-				`href="#slug">Open link: <span lang="en">must be 3 to 60 lower-case letters</span></a>`,
+				`href="#slug">Open link: <span lang="en">cannot change once the poll is open</span></a>`,
 			},
+		},
+		{
+			name: "the service's words for a malformed link, in Dutch",
+			fail: invalid("/slug", "must be 3 to 60 lower-case letters, digits or single hyphens, starting and ending with a letter or digit"),
+			op:   opSave,
+			set:  url.Values{"slug": {"X"}},
+			want: []string{`href="#slug">Open link: Gebruik 3 tot 60 kleine letters, cijfers of losse streepjes, beginnend en eindigend met een letter of cijfer.</a>`},
 		},
 		{
 			name: "a sixth question in a flash poll",
@@ -846,6 +853,31 @@ func TestStaffPollPagesLinkToTheBuilder(t *testing.T) {
 	mustContain(t, detail, `href="/peilingen/poll-draft/bewerken">Bewerken</a>`, `href="/peilingen/poll-draft/voorbeeld">Voorbeeld bekijken</a>`)
 }
 
+// The service's objections to a poll, as it words them, reach the builder
+// in the page's language.
+func TestBuilderReasonsInDutch(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ph := phrasing{lang: "nl", cat: cats["nl"]}
+	for reason, want := range map[string]string{
+		"a questionnaire has at most 60 questions (this one has 61)": "Een vragenlijst heeft hoogstens 60 vragen; deze heeft er 61.",
+		"must be at least 1":                                                             "Vul 1 of meer in.",
+		"must not exceed maxChoices (3)":                                                 "Hoogstens het hoogste aantal keuzes (3).",
+		"must be positive":                                                               "Vul een getal groter dan 0 in.",
+		"must lie between minus and plus a billion":                                      "Vul een getal tussen min en plus een miljard in.",
+		"is required when the audience is narrowed":                                      "Kies wie mag antwoorden: het panel of een open link.",
+		"a shared poll needs at least one participating municipality":                    "Kies minstens één deelnemende gemeente.",
+		"a flash poll has at most 5 questions (this one has 6); make it a questionnaire": "Een flitspeiling heeft hoogstens 5 vragen; deze heeft er 6. Verwijder een vraag, of maak een vragenlijst.",
+	} {
+		if got := ph.builderReason(reason); got.Text != want || got.Lang != "" {
+			t.Errorf("%q: %q (lang %q), want %q", reason, got.Text, got.Lang, want)
+		}
+	}
+}
+
 func TestBuilderKeysExist(t *testing.T) {
 	t.Parallel()
 	cats, err := loadCatalogues()
@@ -872,8 +904,9 @@ func TestBuilderKeysExist(t *testing.T) {
 		need = append(need, "builder.new.kind."+k)
 	}
 	slices.Sort(need)
+	need = slices.Compact(need) // once: Compact clears the tail it drops
 	for _, lang := range langs {
-		for _, k := range slices.Compact(need) {
+		for _, k := range need {
 			if _, ok := cats[lang][k]; !ok {
 				t.Errorf("%s: the catalogue lacks %q", lang, k)
 			}

@@ -505,6 +505,7 @@ var builderReasons = []struct {
 	{regexp.MustCompile(`^is required for an open link`), "builder.error.slugRequired", nil},
 	{regexp.MustCompile(`^is required: the thank-you page`), "builder.error.resultsSharing", nil},
 	{regexp.MustCompile(`^is required when there is an English text`), "builder.error.dutchFirst", nil},
+	{regexp.MustCompile(`^is required when the audience is narrowed`), "builder.error.audience", nil},
 	{regexp.MustCompile(`^is required`), "form.error.required", nil},
 	{regexp.MustCompile(`^must refer to an earlier question`), "builder.error.conditionEarlier", nil},
 	{regexp.MustCompile(`^a Likert question has five labels`), "builder.error.likertLabels", nil},
@@ -514,6 +515,13 @@ var builderReasons = []struct {
 	{regexp.MustCompile(`^must be greater than min`), "builder.error.maxAboveMin", nil},
 	{regexp.MustCompile(`^must not exceed the number of options \(([0-9]+)\)`), "builder.error.maxChoices", []string{"count"}},
 	{regexp.MustCompile(`already in use|is taken`), "builder.error.slugTaken", nil},
+	{regexp.MustCompile(`^must be 3 to 60 lower-case letters`), "builder.error.slugForm", nil},
+	{regexp.MustCompile(`^a questionnaire has at most ([0-9]+) questions \(this one has ([0-9]+)\)`), "builder.error.questionnaireMax", []string{"max", "count"}},
+	{regexp.MustCompile(`^must be at least 1$`), "builder.error.atLeastOne", nil},
+	{regexp.MustCompile(`^must not exceed maxChoices \(([0-9]+)\)`), "builder.error.minAboveMax", []string{"max"}},
+	{regexp.MustCompile(`^must be positive`), "builder.error.positive", nil},
+	{regexp.MustCompile(`^must lie between minus and plus a billion`), "builder.error.billion", nil},
+	{regexp.MustCompile(`^a shared poll needs at least one participating municipality`), "builder.error.participants", nil},
 }
 
 // builderReason is a reason in the page's words if it is a common one.
