@@ -224,13 +224,3 @@ func loadDemoAgenda(ctx context.Context, client councilsv1.CouncilsServiceClient
 	}
 	return created, processes, nil
 }
-
-// demoTenantNames names the demo tenants for the web pages until the pages
-// read names from the councils service.
-func demoTenantNames() map[string]string {
-	names := map[string]string{demoRegion.id: demoRegion.name}
-	for _, m := range demoRegion.municipalities {
-		names[m[0]] = m[1]
-	}
-	return names
-}

@@ -101,7 +101,6 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		APIVersion:    apiVersion,
 		DevLogin:      devProvider, // demo accounts exist only at the development provider
 		SecureCookies: secureCookies,
-		TenantNames:   demoTenantNames(),
 		Councils:      councilsv1.NewCouncilsServiceClient(conns.Councils),
 		Surveys:       surveysv1.NewSurveysServiceClient(conns.Surveys),
 		Panels:        surveysv1.NewPanelsServiceClient(conns.Surveys),

@@ -212,6 +212,13 @@ func (f *fakeCouncils) GetMunicipality(ctx context.Context, req *councilsv1.GetM
 	return nil, status.Errorf(codes.NotFound, "municipality %q not found", req.GetCode())
 }
 
+func (f *fakeCouncils) ListRegions(ctx context.Context, req *councilsv1.ListRegionsRequest) (*councilsv1.ListRegionsResponse, error) {
+	if err := f.call(ctx, "ListRegions", req); err != nil {
+		return nil, err
+	}
+	return &councilsv1.ListRegionsResponse{Regions: []*councilsv1.Region{{Id: "ijmond", Name: "IJmond"}}}, nil
+}
+
 func (f *fakeCouncils) GetRegion(ctx context.Context, req *councilsv1.GetRegionRequest) (*councilsv1.Region, error) {
 	if err := f.call(ctx, "GetRegion", req); err != nil {
 		return nil, err

@@ -179,7 +179,7 @@ func (s *Site) signupMunicipality(r *http.Request) (code string, ok bool) {
 	if code == "" {
 		return "", true
 	}
-	_, known := s.cfg.TenantNames[code]
+	_, known := s.tenantNames(r.Context())[code]
 	return code, isMunicipality(code) && known
 }
 
@@ -353,7 +353,7 @@ func (j *joining) showSignup(s *Site, in signupInput, fixed bool, errs *formErro
 // name: those the site knows by name.
 func (s *Site) panelMunicipalities() []string {
 	var codes []string
-	for code := range s.cfg.TenantNames {
+	for code := range s.tenantNames(context.Background()) {
 		if isMunicipality(code) {
 			codes = append(codes, code)
 		}

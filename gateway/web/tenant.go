@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"context"
 	"net/http"
 	"slices"
 
@@ -57,7 +58,7 @@ func (s *Site) tenantOptions(id auth.Identity) []string {
 	var ts []string
 	for _, t := range id.Tenants() {
 		if t == auth.AllTenants {
-			for known := range s.cfg.TenantNames {
+			for known := range s.tenantNames(context.Background()) {
 				if !slices.Contains(ts, known) {
 					ts = append(ts, known)
 				}
@@ -77,7 +78,7 @@ func (s *Site) tenantOptions(id auth.Identity) []string {
 // tenantName is the display name of a tenant code; the code itself when the
 // site has no name for it.
 func (s *Site) tenantName(code string) string {
-	if name, ok := s.cfg.TenantNames[code]; ok && name != "" {
+	if name, ok := s.tenantNames(context.Background())[code]; ok && name != "" {
 		return name
 	}
 	return code

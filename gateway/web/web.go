@@ -38,7 +38,8 @@ type Config struct {
 	// development identity provider (dev mode).
 	DevLogin bool
 	// TenantNames maps tenant codes (GM0453, ijmond) to display names
-	// (Velsen, IJmond); a tenant without a name shows its code.
+	// (Velsen, IJmond); a tenant without a name shows its code. When nil,
+	// the names are read from the councils service (directory.go).
 	TenantNames map[string]string
 	// SecureCookies sets the Secure flag on the site's cookies even when a
 	// request arrives over plain HTTP, as it does behind a proxy that ends
@@ -82,6 +83,7 @@ type Config struct {
 type Site struct {
 	cfg    Config
 	log    *slog.Logger
+	dir    *directory                               // nil when cfg.TenantNames fixes the names
 	pages  map[string]map[string]*template.Template // language → page → template
 	cats   catalogues
 	assets *assets
@@ -130,6 +132,9 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	}
 	if s.pages, err = parsePages(cats, a); err != nil {
 		return nil, err
+	}
+	if cfg.TenantNames == nil && cfg.Councils != nil {
+		s.dir = newDirectory(cfg.Councils, log)
 	}
 	return s, nil
 }

@@ -216,11 +216,8 @@ func (wk *work) loadArea(s *Site) (*area, error) {
 	if wk.area != nil {
 		return wk.area, nil
 	}
-	a := &area{names: map[string]string{}}
-	for code, name := range s.cfg.TenantNames {
-		a.names[code] = name
-	}
 	ctx := wk.ctx()
+	a := &area{names: copyNames(s.tenantNames(ctx))}
 	a.regionID = wk.tenant
 	if isMunicipality(wk.tenant) {
 		m, err := wk.api.GetMunicipality(ctx, &councilsv1.GetMunicipalityRequest{Code: wk.tenant})

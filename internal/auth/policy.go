@@ -100,14 +100,14 @@ func DefaultPolicy() Policy {
 	const surveys = "/meedoen.surveys.v1.SurveysService/"
 	const panels = "/meedoen.surveys.v1.PanelsService/"
 	return NewPolicy(
-		Rule{Method: councils + "ListRegions", Access: Read, Roles: staff,
-			Scope: "all regions: their names are public facts"},
+		Rule{Method: councils + "ListRegions", Access: Public,
+			Scope: "anyone, all regions: their names are public facts, and residents' pages (the panel sign-up) show them"},
 		Rule{Method: councils + "GetRegion", Access: Read, Roles: staff,
 			Scope: "any region"},
 		Rule{Method: councils + "CreateRegion", Access: Change, Roles: []Role{Admin}, Platform: true,
 			Scope: "platform administrators only (admin@*)"},
-		Rule{Method: councils + "ListMunicipalities", Access: Read, Roles: staff,
-			Scope: "all municipalities: their names are public facts"},
+		Rule{Method: councils + "ListMunicipalities", Access: Public,
+			Scope: "anyone, all municipalities: their names are public facts, and residents' pages (the panel sign-up) show them"},
 		Rule{Method: councils + "GetMunicipality", Access: Read, Roles: staff,
 			Scope: "any municipality"},
 		Rule{Method: councils + "CreateMunicipality", Access: Change, Roles: []Role{Admin}, Platform: true,
