@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -77,8 +78,11 @@ type Config struct {
 	StreamReplicas int
 	// MinCell is the smallest count public tallies show; MinCellBy raises
 	// it per municipality ("GM0453=10,GM0375=8").
-	MinCell         int
-	MinCellBy       string
+	MinCell   int
+	MinCellBy string
+	// ReportURL is where a published report can be read, with {id} for
+	// the report's id, for the link in feedback mails.
+	ReportURL       string
 	OutboxRetention time.Duration
 	MaxBodyBytes    int64
 	ShutdownTimeout time.Duration
@@ -114,6 +118,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", config.Env("MEEDOEN_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.IntVar(&c.MinCell, "min-cell", config.EnvInt("MEEDOEN_MIN_CELL", 5), "smallest count a public tally or export shows (small-cell suppression)")
 	fs.StringVar(&c.MinCellBy, "min-cell-by", config.Env("MEEDOEN_MIN_CELL_BY", ""), "larger minimum cells per municipality, e.g. GM0453=10,GM0375=8")
+	fs.StringVar(&c.ReportURL, "report-url", config.Env("MEEDOEN_REPORT_URL", ""), "address of a published report, with {id} for its id, linked from the mails to residents who asked to hear about the outcome; empty leaves the link out")
 	fs.StringVar(&c.SMTPHost, "smtp-host", config.Env("MEEDOEN_SMTP_HOST", ""), "mail server for invitations and feedback mails; empty sends none, or with -dev sends to the development mailbox at /dev/mail")
 	fs.IntVar(&c.SMTPPort, "smtp-port", config.EnvInt("MEEDOEN_SMTP_PORT", 0), "mail server port; 0 means 587 (starttls), 465 (tls) or 25 (none)")
 	fs.StringVar(&c.SMTPUsername, "smtp-username", config.Env("MEEDOEN_SMTP_USERNAME", ""), "mail server login; empty sends without logging in (the password comes from MEEDOEN_SMTP_PASSWORD)")
@@ -133,7 +138,24 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	if _, err := c.targets(); err != nil {
 		return Config{}, err
 	}
+	if err := checkReportURL(c.ReportURL); err != nil {
+		return Config{}, err
+	}
 	return c, nil
+}
+
+// checkReportURL accepts an empty -report-url, or an absolute http(s)
+// address that names the report by {id}: a mail's link must lead to the
+// report it announces.
+func checkReportURL(s string) error {
+	if s == "" {
+		return nil
+	}
+	u, err := url.Parse(strings.ReplaceAll(s, "{id}", "x"))
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.Contains(s, "{id}") {
+		return fmt.Errorf("-report-url: want an http(s) address with {id} for the report, e.g. https://meedoen.example.nl/verslagen/{id}; got %q", s)
+	}
+	return nil
 }
 
 // targets returns the components to run, in start order.

@@ -53,3 +53,18 @@ func TestMinCellByNamesMunicipalitiesAndCounts(t *testing.T) {
 		}
 	}
 }
+
+// -report-url reaches the surveys service only when it can lead a resident
+// to the report the mail announces.
+func TestReportURLNamesTheReport(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseConfig([]string{"-report-url=https://meedoen.example.nl/verslagen/{id}"}, io.Discard)
+	if err != nil || cfg.ReportURL != "https://meedoen.example.nl/verslagen/{id}" {
+		t.Fatalf("parseConfig: %q, %v", cfg.ReportURL, err)
+	}
+	for _, bad := range []string{"https://meedoen.example.nl/verslagen", "/verslagen/{id}", "ftp://host/{id}", "https:///{id}"} {
+		if _, err := parseConfig([]string{"-report-url=" + bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "-report-url") {
+			t.Errorf("-report-url=%s: %v, want an error naming the flag", bad, err)
+		}
+	}
+}

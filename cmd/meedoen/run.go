@@ -67,7 +67,7 @@ var services = map[string]func(ctx context.Context, cfg Config, grpcAddr string,
 		if publicURL == "" {
 			publicURL = "http://" + cfg.HTTPAddr
 		}
-		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy, PublicURL: publicURL, Mail: cfg.mailer}, deps)
+		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy, PublicURL: publicURL, Mail: cfg.mailer, ReportURL: cfg.ReportURL}, deps)
 	},
 	results.Name: func(ctx context.Context, _ Config, addr string, deps platform.Deps) (*platform.Service, error) {
 		return results.New(ctx, results.Config{GRPCAddr: addr}, deps)
