@@ -37,8 +37,9 @@ type RelayConfig struct {
 	Retention time.Duration
 	// CleanupInterval is how often rows past retention are deleted.
 	CleanupInterval time.Duration
-	// MinInterval spaces the relay's reads of the outbox: during a rush
-	// each read then takes the events of several commits at once.
+	// MinInterval spaces the relay's reads of the outbox once it has
+	// caught up: during a rush each read then takes the events of several
+	// commits at once. A backlog is read without pause.
 	MinInterval time.Duration
 }
 
@@ -559,13 +560,6 @@ func (r *Relay) pump(ctx context.Context, l *listener) error {
 			return err
 		default:
 		}
-		if wait := r.cfg.MinInterval - time.Since(lastRead); wait > 0 {
-			select {
-			case <-ctx.Done():
-				return stop(nil)
-			case <-time.After(wait):
-			}
-		}
 		lastRead = time.Now()
 		mu.Lock()
 		exclude := append([]int64(nil), inflight...)
@@ -602,6 +596,16 @@ func (r *Relay) pump(ctx context.Context, l *listener) error {
 		}
 		if err := r.wait(ctx, l); err != nil {
 			return stop(err)
+		}
+		// Caught up, and woken by a commit: let a few more commit before
+		// reading, so that during a rush one read takes several commits'
+		// events. A backlog of full batches is read without pause above.
+		if pause := r.cfg.MinInterval - time.Since(lastRead); pause > 0 {
+			select {
+			case <-ctx.Done():
+				return stop(nil)
+			case <-time.After(pause):
+			}
 		}
 	}
 }
