@@ -516,6 +516,7 @@ var builderReasons = []struct {
 	{regexp.MustCompile(`^must not exceed the number of options \(([0-9]+)\)`), "builder.error.maxChoices", []string{"count"}},
 	{regexp.MustCompile(`already in use|is taken`), "builder.error.slugTaken", nil},
 	{regexp.MustCompile(`^must be 3 to 60 lower-case letters`), "builder.error.slugForm", nil},
+	{regexp.MustCompile(`^opening now would keep the poll open longer than ([0-9]+) days`), "builder.error.openTooLong", []string{"days"}},
 	{regexp.MustCompile(`^a questionnaire has at most ([0-9]+) questions \(this one has ([0-9]+)\)`), "builder.error.questionnaireMax", []string{"max", "count"}},
 	{regexp.MustCompile(`^must be at least 1$`), "builder.error.atLeastOne", nil},
 	{regexp.MustCompile(`^must not exceed maxChoices \(([0-9]+)\)`), "builder.error.minAboveMax", []string{"max"}},

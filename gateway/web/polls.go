@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -317,10 +318,56 @@ func (s *Site) pollAct(pw *pollWork) error {
 		return s.showPollDetail(pw, id, []fieldError{{Key: "pollpage.action.forbidden"}}, reason)
 	case isFormError(err):
 		pw.status = formStatus(err)
-		return s.showPollDetail(pw, id, []fieldError{explain(status.Convert(err).Message())}, reason)
+		return s.showPollDetail(pw, id, s.pollActionErrors(err, pw.v.Lang), reason)
 	default:
 		return err
 	}
+}
+
+// actionLabels name, by the first part of its path, what an unmet
+// condition of a poll action concerns.
+var actionLabels = map[string]string{
+	"/sections":       "builder.questions.heading",
+	"/opensAt":        "builder.field.opensAt",
+	"/closesAt":       "builder.field.closesAt",
+	"/audience":       "builder.field.audience",
+	"/slug":           "builder.field.slug",
+	"/resultsSharing": "builder.field.resultsSharing",
+	"/title":          "builder.field.title",
+}
+
+// pollActionErrors puts the service's refusal of a poll action in the
+// page's words where it can: each unmet condition after the name of what
+// it concerns, and a status that changed meanwhile (another person, the
+// schedule) as such; the service's own words otherwise.
+func (s *Site) pollActionErrors(err error, lang string) []fieldError {
+	ph := phrasing{lang: lang, cat: s.cats[lang]}
+	var out []fieldError
+	changed := false
+	for _, d := range status.Convert(err).Details() {
+		pf, ok := d.(*errdetails.PreconditionFailure)
+		if !ok {
+			continue
+		}
+		for _, v := range pf.GetViolations() {
+			subject := v.GetSubject()
+			if subject == "/status" {
+				if !changed {
+					out = append(out, fieldError{Key: "pollpage.action.statusChanged"})
+					changed = true
+				}
+				continue
+			}
+			fe := ph.builderReason(v.GetDescription())
+			first, _, _ := strings.Cut(strings.TrimPrefix(subject, "/"), "/")
+			fe.LabelKey = actionLabels["/"+first]
+			out = append(out, fe)
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, explain(status.Convert(err).Message()))
+	}
+	return out
 }
 
 // pollDone shows the success message a lifecycle redirect asks for.

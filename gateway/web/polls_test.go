@@ -192,6 +192,35 @@ func TestPollLifecycle(t *testing.T) {
 		}
 		mustContain(t, body, "Dat kon niet", `<span lang="en">the poll has no results sharing text</span>`, ">Plannen</button>")
 	})
+	t.Run("unmet conditions in the page's words", func(t *testing.T) {
+		t.Parallel()
+		tests := []struct {
+			name, target, method string
+			fail                 error
+			want                 []string
+		}{
+			{"scheduling an incomplete draft", "/peilingen/poll-draft/plannen", "SchedulePoll",
+				unmet("the poll cannot be scheduled", "/sections", "needs at least one question",
+					"/resultsSharing/nl", "is required: the thank-you page tells residents when and how the results will be shared"),
+				[]string{"Vragen: Voeg minstens één vraag toe.", "Wanneer en hoe de resultaten gedeeld worden: Vertel inwoners wanneer en hoe de resultaten gedeeld worden."}},
+			{"opening early for too long", "/peilingen/poll-scheduled/openen", "OpenPoll",
+				unmet("the poll cannot open early", "/closesAt", "opening now would keep the poll open longer than 14 days"),
+				[]string{"Sluit op: Nu openen zou de peiling langer dan 14 dagen open houden."}},
+			{"closing what closed meanwhile", "/peilingen/poll-open/sluiten", "ClosePoll",
+				unmet("cannot close a poll that is closed: only an open poll can close", "/status", "is closed"),
+				[]string{"De peiling is intussen veranderd, door iemand anders of door de planning; deze stap past niet meer."}},
+		}
+		for _, tc := range tests {
+			fake, site := pollSite(t, Config{})
+			fake.failWith(tc.method, tc.fail)
+			resp, body := send(t, site, request{target: tc.target, as: &velsenChair, form: url.Values{}})
+			if resp.StatusCode != http.StatusConflict {
+				t.Errorf("%s: status = %d, want 409", tc.name, resp.StatusCode)
+			}
+			mustContain(t, body, tc.want...)
+			mustNotContain(t, body, `<span lang="en">`)
+		}
+	})
 	t.Run("refused by role", func(t *testing.T) {
 		t.Parallel()
 		fake, site := pollSite(t, Config{})
