@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"strconv"
 	"time"
@@ -168,6 +169,15 @@ func (c *Consumer) run(ctx context.Context) error {
 	var cons jetstream.Consumer
 	var err error
 	if c.cfg.Ordered {
+		// One replica at a time reads: the others would read every event
+		// too, only to find it applied. Correctness does not rest on the
+		// lock (the position row, locked per batch, does that), so a lock
+		// lost with its connection costs only duplicate reading.
+		release, lerr := c.lead(ctx)
+		if lerr != nil {
+			return lerr
+		}
+		defer release()
 		// The position row must exist before any batch locks it: replicas
 		// that both found it missing would both apply their first batch.
 		_, err = c.pool.Exec(ctx, `INSERT INTO consumer_positions (consumer, stream_seq) VALUES ($1, 0) ON CONFLICT DO NOTHING`, c.cfg.key())
@@ -218,6 +228,35 @@ func (c *Consumer) run(ctx context.Context) error {
 			batch = append(batch, msg)
 		}
 		c.process(ctx, batch)
+	}
+}
+
+// lead waits until this replica holds the ordered consumer's advisory
+// lock, on a connection of its own, and returns what lets it go.
+func (c *Consumer) lead(ctx context.Context) (release func(), err error) {
+	pooled, err := c.pool.Acquire(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("acquiring the consumer's lock connection: %w", err)
+	}
+	conn := pooled.Hijack() // it carries a session lock: out of the pool for good
+	h := fnv.New64a()
+	h.Write([]byte("meedoen-ordered-consumer:" + c.cfg.key()))
+	key := int64(h.Sum64())
+	for {
+		var locked bool
+		if err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock($1)`, key).Scan(&locked); err != nil {
+			_ = conn.Close(context.WithoutCancel(ctx))
+			return nil, fmt.Errorf("taking the consumer's lock: %w", err)
+		}
+		if locked {
+			return func() { _ = conn.Close(context.WithoutCancel(ctx)) }, nil
+		}
+		select {
+		case <-ctx.Done():
+			_ = conn.Close(context.WithoutCancel(ctx))
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
 	}
 }
 

@@ -354,6 +354,57 @@ func TestRedeliveryAppliesOnce(t *testing.T) {
 
 // 10,000 events of one aggregate, written by concurrent writers that lock
 // the aggregate, reach an ordered consumer in commit order.
+// Replicas of an ordered consumer take turns: one reads and applies while
+// the others wait, and when it stops another carries on from its position.
+func TestOrderedConsumerReplicasTakeTurns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	var mu sync.Mutex
+	seen := map[string]map[string]bool{} // replica → event ids it handled
+	replica := func(name string) *events.Consumer {
+		return e.newConsumer(t, events.ConsumerConfig{Name: "ordered", Ordered: true,
+			Handle: func(ctx context.Context, tx pgx.Tx, ev events.Event) error {
+				mu.Lock()
+				if seen[name] == nil {
+					seen[name] = map[string]bool{}
+				}
+				seen[name][ev.ID] = true
+				mu.Unlock()
+				return recordApplied(ctx, tx, ev)
+			}})
+	}
+	handled := func() map[string]int {
+		mu.Lock()
+		defer mu.Unlock()
+		out := map[string]int{}
+		for name, ids := range seen {
+			out[name] = len(ids)
+		}
+		return out
+	}
+	start(t, e.relay(t, events.RelayConfig{}).Run)
+	stopA := start(t, replica("a").Run)
+	waitCount(t, e.consumer, 0, `SELECT count(*) FROM applied`)
+	time.Sleep(300 * time.Millisecond) // a has the lock
+	start(t, replica("b").Run)
+	for i := range 20 {
+		commit(t, e.producer, event(t, ctx, fmt.Sprint("eerste ", i)))
+	}
+	waitCount(t, e.consumer, 20, `SELECT count(*) FROM applied`)
+	if got := handled(); got["a"] != 20 || got["b"] != 0 {
+		t.Fatalf("replicas handled %v events, want all 20 by the first only", got)
+	}
+	stopA()
+	for i := range 20 {
+		commit(t, e.producer, event(t, ctx, fmt.Sprint("tweede ", i)))
+	}
+	waitCount(t, e.consumer, 40, `SELECT count(*) FROM applied`)
+	if got := handled(); got["a"] != 20 || got["b"] != 20 {
+		t.Errorf("replicas handled %v events, want 20 each: the second carries on where the first stopped", got)
+	}
+}
+
 func TestOrderedConsumerSeesCommitOrder(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
