@@ -336,7 +336,7 @@ func (s *Site) unschedulePoll(pw *pollWork) error {
 		return s.showPollDetail(pw, id, []fieldError{{Key: "pollpage.action.forbidden"}}, "")
 	case isFormError(err):
 		pw.status = formStatus(err)
-		return s.showPollDetail(pw, id, []fieldError{explain(status.Convert(err).Message())}, "")
+		return s.showPollDetail(pw, id, s.pollActionErrors(err, pw.v.Lang), "")
 	default:
 		return err
 	}
