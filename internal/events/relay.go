@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -214,7 +215,7 @@ func (r *Relay) lead(ctx context.Context) error {
 	channel := pgx.Identifier{r.cfg.Schema + "_outbox"}.Sanitize()
 	// The connection reads only the outbox's unpublished rows, by index in
 	// id order (see read), so the planner settings hold for the session.
-	if _, err := pgc.Exec(ctx, "LISTEN "+channel+"; SET enable_bitmapscan = off; SET enable_seqscan = off"); err != nil {
+	if _, err := pgc.Exec(ctx, "LISTEN "+channel+"; "+relayPlannerSettings); err != nil {
 		return fmt.Errorf("listening on %s: %w", channel, err)
 	}
 	r.log.InfoContext(ctx, "outbox relay active")
@@ -374,11 +375,6 @@ func (r *Relay) PublishBatch(ctx context.Context) (int, error) {
 // after a later event of its own aggregate. Events of different aggregates
 // written concurrently may interleave.
 func (r *Relay) read(ctx context.Context, l *listener, inflight []int64) ([]outboxRow, error) {
-	const q = `SELECT id, event_id::text, subject, ce_subject, ce_time, data, traceparent, tracestate, created_at
-FROM outbox
-WHERE published_at IS NULL AND id <> ALL($2)
-ORDER BY id
-LIMIT $1`
 	if inflight == nil {
 		inflight = []int64{}
 	}
@@ -392,7 +388,7 @@ LIMIT $1`
 	// retained outbox.
 	var batch []outboxRow
 	if l != nil { // the listener's session has the settings: one round trip
-		rows, err := l.conn.Query(ctx, q, pgx.QueryExecModeExec, r.cfg.BatchSize, inflight)
+		rows, err := l.conn.Query(ctx, outboxReadSQL, pgx.QueryExecModeExec, r.cfg.BatchSize, inflight)
 		if err == nil {
 			batch, err = pgx.CollectRows(rows, r.scanRow)
 		}
@@ -402,10 +398,10 @@ LIMIT $1`
 		return batch, nil
 	}
 	err := pgx.BeginTxFunc(ctx, r.pool, pgx.TxOptions{AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off`); err != nil {
+		if _, err := tx.Exec(ctx, strings.ReplaceAll(relayPlannerSettings, "SET ", "SET LOCAL ")); err != nil {
 			return err
 		}
-		rows, err := tx.Query(ctx, q, pgx.QueryExecModeExec, r.cfg.BatchSize, inflight)
+		rows, err := tx.Query(ctx, outboxReadSQL, pgx.QueryExecModeExec, r.cfg.BatchSize, inflight)
 		if err != nil {
 			return err
 		}
@@ -417,6 +413,17 @@ LIMIT $1`
 	}
 	return batch, nil
 }
+
+// outboxReadSQL reads the next unpublished rows, leaving out those in
+// flight; see read.
+const outboxReadSQL = `SELECT id, event_id::text, subject, ce_subject, ce_time, data, traceparent, tracestate, created_at
+FROM outbox
+WHERE published_at IS NULL AND id <> ALL($2)
+ORDER BY id
+LIMIT $1`
+
+// relayPlannerSettings are what the relay's reads run under.
+const relayPlannerSettings = `SET enable_bitmapscan = off; SET enable_seqscan = off`
 
 // scanRow reads one outbox row.
 func (r *Relay) scanRow(row pgx.CollectableRow) (outboxRow, error) {

@@ -379,9 +379,7 @@ func lockAndClaim(ctx context.Context, conn *pgx.Conn, order []*pendingSubmit) (
 		b.Queue(`SELECT id::text, poll_id::text, used_on IS NOT NULL FROM invitations WHERE id = ANY($1::text[]::uuid[])`, invitations)
 	}
 	if len(keys) > 0 {
-		b.Queue(`INSERT INTO idempotency_keys (poll_id, key, request_hash, response_id, created_at)
-SELECT * FROM unnest($1::text[]::uuid[], $2::text[], $3::bytea[], $4::text[]::uuid[], $5::timestamptz[])
-ON CONFLICT (poll_id, key) DO NOTHING RETURNING response_id::text`, keyPolls, keys, keyHashes, keyResponses, keyTimes)
+		b.Queue(claimKeysSQL, keyPolls, keys, keyHashes, keyResponses, keyTimes)
 	}
 	br := conn.SendBatch(ctx, b)
 	defer br.Close()
@@ -555,28 +553,7 @@ func insertWinners(ctx context.Context, conn *pgx.Conn, candidates []*pendingSub
 	// Data-modifying CTEs run exactly once, whether or not the outer query
 	// reads them; the counts let the caller check that every winner's
 	// invitation and response were written.
-	const q = `WITH input AS (
-    SELECT * FROM unnest($1::int[], $2::text[]::uuid[], $3::bytea[], $4::text[], $5::text[]::uuid[], $6::text[], $7::text[]::jsonb[], $8::timestamptz[])
-        AS t (idx, poll_id, key_hash, invitation, id, municipality, answers, submitted_at)
-), won AS (
-    INSERT INTO respondent_keys (poll_id, key_hash) SELECT poll_id, key_hash FROM input
-    WHERE invitation = '' OR EXISTS (SELECT FROM invitations i
-        WHERE i.id = input.invitation::uuid AND i.poll_id = input.poll_id AND i.used_on IS NULL)
-    ON CONFLICT DO NOTHING RETURNING poll_id, key_hash
-), winners AS (
-    SELECT input.* FROM input JOIN won USING (poll_id, key_hash)
-), used AS (
-    UPDATE invitations i SET used_on = (w.submitted_at AT TIME ZONE 'UTC')::date
-    FROM winners w
-    WHERE w.invitation <> '' AND i.id = w.invitation::uuid AND i.poll_id = w.poll_id AND i.used_on IS NULL
-    RETURNING i.id
-), stored AS (
-    INSERT INTO responses (id, poll_id, municipality, answers, submitted_at)
-    SELECT id, poll_id, municipality, answers, submitted_at FROM winners
-    RETURNING id
-)
-SELECT idx, invitation <> '', (SELECT count(*) FROM used), (SELECT count(*) FROM stored) FROM winners`
-	rows, err := conn.Query(ctx, q, idx, polls, hashes, invitations, ids, municipalities, answers, times)
+	rows, err := conn.Query(ctx, storeWinnersSQL, idx, polls, hashes, invitations, ids, municipalities, answers, times)
 	if err != nil {
 		return nil, fmt.Errorf("storing responses: %w", err)
 	}
@@ -604,3 +581,35 @@ SELECT idx, invitation <> '', (SELECT count(*) FROM used), (SELECT count(*) FROM
 	}
 	return won, nil
 }
+
+// storeWinnersSQL inserts the respondent keys of a batch's candidates and,
+// for those whose key is new, marks their invitations used and inserts
+// their responses (see insertWinners). plans_test.go checks that no plan of
+// it scans a table whole.
+const storeWinnersSQL = `WITH input AS (
+    SELECT * FROM unnest($1::int[], $2::text[]::uuid[], $3::bytea[], $4::text[], $5::text[]::uuid[], $6::text[], $7::text[]::jsonb[], $8::timestamptz[])
+        AS t (idx, poll_id, key_hash, invitation, id, municipality, answers, submitted_at)
+), won AS (
+    INSERT INTO respondent_keys (poll_id, key_hash) SELECT poll_id, key_hash FROM input
+    WHERE invitation = '' OR EXISTS (SELECT FROM invitations i
+        WHERE i.id = input.invitation::uuid AND i.poll_id = input.poll_id AND i.used_on IS NULL)
+    ON CONFLICT DO NOTHING RETURNING poll_id, key_hash
+), winners AS (
+    SELECT input.* FROM input JOIN won USING (poll_id, key_hash)
+), used AS (
+    UPDATE invitations i SET used_on = (w.submitted_at AT TIME ZONE 'UTC')::date
+    FROM winners w
+    WHERE w.invitation <> '' AND i.id = w.invitation::uuid AND i.poll_id = w.poll_id AND i.used_on IS NULL
+    RETURNING i.id
+), stored AS (
+    INSERT INTO responses (id, poll_id, municipality, answers, submitted_at)
+    SELECT id, poll_id, municipality, answers, submitted_at FROM winners
+    RETURNING id
+)
+SELECT idx, invitation <> '', (SELECT count(*) FROM used), (SELECT count(*) FROM stored) FROM winners`
+
+// claimKeysSQL claims a batch's idempotency keys; RETURNING names the new
+// ones.
+const claimKeysSQL = `INSERT INTO idempotency_keys (poll_id, key, request_hash, response_id, created_at)
+SELECT * FROM unnest($1::text[]::uuid[], $2::text[], $3::bytea[], $4::text[]::uuid[], $5::timestamptz[])
+ON CONFLICT (poll_id, key) DO NOTHING RETURNING response_id::text`

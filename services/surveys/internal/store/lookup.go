@@ -138,16 +138,6 @@ func (s *Store) readInvitations(ctx context.Context, batch []*pendingLookup) {
 			l.err = err
 		}
 	}
-	// The poll's columns as pollColumns has them (pollScan reads them in
-	// that order), but the definition only on each poll's first row.
-	const query = `SELECT i.token_hash, i.id::text, i.poll_id::text, i.panel_member_id::text, i.municipality, i.created_at, i.used_on,
-    coalesce(i.age_band, ''), coalesce(i.neighbourhood, ''),
-    p.id::text, p.process_id::text, p.tenant, p.participants, p.kind, coalesce(p.slug, ''), p.status,
-    p.opens_at, p.closes_at, p.cancel_reason,
-    CASE WHEN row_number() OVER (PARTITION BY i.poll_id) = 1 THEN p.definition END,
-    p.created_by, p.created_at, p.updated_at
-FROM invitations i JOIN polls p ON p.id = i.poll_id
-WHERE i.token_hash = ANY($1::bytea[])`
 	// A plan cached while the invitations table was nearly empty (before a
 	// panel is invited) would scan it whole for every batch once thousands
 	// are; planning each batch anew cost PostgreSQL more than the read. So
@@ -157,7 +147,7 @@ WHERE i.token_hash = ANY($1::bytea[])`
 	b := &pgx.Batch{}
 	b.Queue(`BEGIN READ ONLY`)
 	b.Queue(`SELECT set_config('enable_seqscan', 'off', true)`)
-	b.Queue(query, hashes)
+	b.Queue(lookupSQL, hashes)
 	b.Queue(`COMMIT`)
 	br := s.pool.SendBatch(ctx, b)
 	defer br.Close()
@@ -244,3 +234,16 @@ WHERE i.token_hash = ANY($1::bytea[])`
 		}
 	}
 }
+
+// lookupSQL reads invitations by token hash with their polls: the poll's
+// columns as pollColumns has them (pollScan reads them in that order), but
+// the definition only on each poll's first row. plans_test.go checks that
+// no plan of it scans a table whole.
+const lookupSQL = `SELECT i.token_hash, i.id::text, i.poll_id::text, i.panel_member_id::text, i.municipality, i.created_at, i.used_on,
+    coalesce(i.age_band, ''), coalesce(i.neighbourhood, ''),
+    p.id::text, p.process_id::text, p.tenant, p.participants, p.kind, coalesce(p.slug, ''), p.status,
+    p.opens_at, p.closes_at, p.cancel_reason,
+    CASE WHEN row_number() OVER (PARTITION BY i.poll_id) = 1 THEN p.definition END,
+    p.created_by, p.created_at, p.updated_at
+FROM invitations i JOIN polls p ON p.id = i.poll_id
+WHERE i.token_hash = ANY($1::bytea[])`
