@@ -127,6 +127,11 @@ type results struct {
 	RSSMiB           float64 `json:"rssMiB,omitempty"`
 	HWMMiB           float64 `json:"hwmMiB,omitempty"`
 	RSSBeforeMiB     float64 `json:"rssBeforeMiB,omitempty"`
+	// CPU per accepted answer at the maximum rate, by process: meedoen,
+	// its PostgreSQL (every process under it) and this tool itself.
+	CPUMeedoenUs  float64 `json:"cpuMeedoenUsPerAnswer,omitempty"`
+	CPUPostgresUs float64 `json:"cpuPostgresUsPerAnswer,omitempty"`
+	CPULoadUs     float64 `json:"cpuLoadToolUsPerAnswer,omitempty"`
 }
 
 func realMain(ctx context.Context, args []string, stdout io.Writer) error {
@@ -177,7 +182,16 @@ func realMain(ctx context.Context, args []string, stdout io.Writer) error {
 
 	logf("submitting %d answers with %d concurrent residents", cfg.MaxSubmits, cfg.Concurrency)
 	tallies := startTallyWatch(ctx, api, pollID, cfg.TallyEvery)
+	cpuBefore := cpuOf(pid)
 	phase := submitAll(ctx, client, base, pollID, tokens[:cfg.MaxSubmits], cfg.Concurrency, 0)
+	if cpuAfter := cpuOf(pid); pid != 0 && phase.accepted > 0 {
+		per := func(after, before time.Duration) float64 {
+			return float64((after - before).Microseconds()) / float64(phase.accepted)
+		}
+		res.CPUMeedoenUs = per(cpuAfter.meedoen, cpuBefore.meedoen)
+		res.CPUPostgresUs = per(cpuAfter.postgres, cpuBefore.postgres)
+		res.CPULoadUs = per(cpuAfter.self, cpuBefore.self)
+	}
 	// Wait for the tally to catch up, so that every submit's lag is known.
 	tallies.waitFor(ctx, phase.accepted, 30*time.Second)
 	observed := tallies.stop()
@@ -752,6 +766,70 @@ func rawInserts(ctx context.Context, databaseURL string, n, concurrency int) (fl
 	return float64(n) / elapsed.Seconds(), nil
 }
 
+// cpuTimes is the CPU time (user and system) used so far by meedoen, by
+// the processes under it (its PostgreSQL) and by this tool.
+type cpuTimes struct{ meedoen, postgres, self time.Duration }
+
+// clockTick is the unit of /proc's CPU times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+// cpuOf reads the CPU times from /proc; zero where it cannot.
+func cpuOf(pid int) cpuTimes {
+	var c cpuTimes
+	c.self = procCPU("self")
+	if pid == 0 {
+		return c
+	}
+	c.meedoen = procCPU(strconv.Itoa(pid))
+	// Every process under meedoen: the postmaster (perhaps under a runuser)
+	// and its backends and workers.
+	parent := map[int]int{}
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if f := statFields(e.Name()); len(f) > 1 {
+			parent[p], _ = strconv.Atoi(f[1])
+		}
+	}
+	for p := range parent {
+		for q := parent[p]; q > 1; q = parent[q] {
+			if q == pid {
+				c.postgres += procCPU(strconv.Itoa(p))
+				break
+			}
+		}
+	}
+	return c
+}
+
+// statFields returns the fields of /proc/<name>/stat after the command
+// (state first), or nil.
+func statFields(name string) []string {
+	b, err := os.ReadFile("/proc/" + name + "/stat")
+	if err != nil {
+		return nil
+	}
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return nil
+	}
+	return strings.Fields(string(b[i+1:]))
+}
+
+// procCPU is the user and system time of /proc/<name>.
+func procCPU(name string) time.Duration {
+	f := statFields(name)
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * clockTick
+}
+
 // memory returns the process's resident set and its peak, in MiB.
 func memory(pid int) (rss, hwm float64) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -806,6 +884,9 @@ func report(w io.Writer, r results, asJSON bool) error {
 	if r.HalfRate > 0 {
 		row("second phase: target / achieved answers/s", fmt.Sprintf("%.0f / %.0f", r.HalfRate, r.HalfAchieved))
 		row("second phase: latency p50 / p99", fmt.Sprintf("%.1f / %.1f ms", r.HalfP50ms, r.HalfP99ms))
+	}
+	if r.CPUMeedoenUs > 0 {
+		row("CPU per answer at max: meedoen / PostgreSQL / this tool", fmt.Sprintf("%.0f / %.0f / %.0f µs", r.CPUMeedoenUs, r.CPUPostgresUs, r.CPULoadUs))
 	}
 	if r.HWMMiB > 0 {
 		row("meedoen RSS before / after / peak", fmt.Sprintf("%.0f / %.0f / %.0f MiB", r.RSSBeforeMiB, r.RSSMiB, r.HWMMiB))
