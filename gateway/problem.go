@@ -206,7 +206,10 @@ func invalidParams(st *status.Status, hasBody bool) []invalidParam {
 // protojson stops at the first problem, so only one field is named.
 func decodeProblem(msg string, body []byte) (string, []invalidParam) {
 	if m := regexp.MustCompile(`^parsing field "([^"]+)": (.*)$`).FindStringSubmatch(msg); m != nil {
-		return "invalid query parameter", []invalidParam{{Name: m[1], Reason: m[2]}}
+		// grpc-gateway names the field as the proto file does
+		// (expected_update_time); the API and its clients spell it in
+		// lowerCamelCase.
+		return "invalid query parameter", []invalidParam{{Name: lowerCamel(m[1]), Reason: m[2]}}
 	}
 	// protojson's errors carry the position (line:column) of the key or
 	// value at fault. Their prefix holds a space or, to discourage such

@@ -229,3 +229,13 @@ func TestInternalErrorCauseOnlyInTheLog(t *testing.T) {
 		t.Errorf("the log lacks the cause or the correlation id %s:\n%s", p.CorrelationID, logs)
 	}
 }
+
+// A query parameter that does not parse is named as the API spells it, not
+// as the proto file does.
+func TestMalformedQueryParameterNamedInCamelCase(t *testing.T) {
+	t.Parallel()
+	detail, params := decodeProblem(`parsing field "expected_update_time": parsing time "garbage": cannot parse`, nil)
+	if detail != "invalid query parameter" || len(params) != 1 || params[0].Name != "expectedUpdateTime" {
+		t.Errorf("decodeProblem = %q, %+v; want the parameter expectedUpdateTime", detail, params)
+	}
+}
