@@ -1,6 +1,6 @@
 // Package announce turns what happens to polls and responses into the
 // surveys service's events (proto/meedoen/events/v1/surveys.proto), and a
-// response.accepted event back into the response the tally counts. Both
+// responses.accepted event back into the responses the tally counts. Both
 // directions live here so that they cannot drift apart.
 //
 // Events carry no personal data: a response appears only by its random id,

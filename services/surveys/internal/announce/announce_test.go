@@ -2,6 +2,7 @@ package announce_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/meedoen/meedoen/internal/events"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
@@ -85,23 +87,31 @@ func TestAResponseRoundTripsThroughItsEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := announce.ResponseAccepted(context.Background(), p, r)
+	evs, err := announce.ResponsesAccepted(context.Background(), p.Tenant(), p.ID(), []*eventsv1.ResponseAccepted{announce.Accepted(r)})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(evs) != 1 {
+		t.Fatalf("%d events for one response", len(evs))
+	}
+	ev := evs[0]
 	for _, secret := range []string{"iets geheims", "mijn straat", "een lang verhaal"} {
 		if strings.Contains(string(ev.Data), secret) {
 			t.Errorf("the event carries the free text %q: %s", secret, ev.Data)
 		}
 	}
-	if ev.Tenant != "ijmond" || ev.Name != "response.accepted" || ev.Subject != r.ID {
+	if ev.Tenant != "ijmond" || ev.Name != "responses.accepted" || ev.Subject != p.ID() {
 		t.Errorf("event %s in %s about %s", ev.Name, ev.Tenant, ev.Subject)
 	}
-	var msg eventsv1.ResponseAccepted
-	if err := ev.Decode(&msg); err != nil {
+	accepted, err := announce.AcceptedIn(ev)
+	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := announce.Response(p, &msg, r.Replies)
+	if len(accepted) != 1 {
+		t.Fatalf("the event holds %d responses", len(accepted))
+	}
+	msg := accepted[0]
+	got, err := announce.Response(p, msg, r.Replies)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,5 +154,82 @@ func TestPollClosedCountsPerMunicipality(t *testing.T) {
 		}}
 	if diff := cmp.Diff(want, &got, protocmp.Transform()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+}
+
+// A commit of many long responses is announced in several events, each of
+// whole responses, that together hold every response once and in order;
+// none comes near JetStream's 1 MiB message limit.
+func TestManyResponsesAreSplitOverEvents(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	p := openPoll(t, now)
+	var accepted []*eventsv1.ResponseAccepted
+	for i := range 400 {
+		r, err := p.Check(poll.Answers{Municipality: "GM0375", Questions: map[string]poll.Answer{
+			"matrix": {Rows: map[string]string{"r1": "c2", "r2": "c1"}},
+			"rank":   {Ranks: map[string]int{"x": 2, "y": 3, "z": 1}},
+			"multi":  {Choices: []string{"a", "b", "c"}},
+		}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := announce.Accepted(r)
+		a.Attributes = map[string]string{poll.Neighbourhood: strings.Repeat("Wijk ", 60) + strconv.Itoa(i)}
+		accepted = append(accepted, a)
+	}
+	evs, err := announce.ResponsesAccepted(context.Background(), p.Tenant(), p.ID(), accepted)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(evs) < 2 {
+		t.Fatalf("%d event(s) for 400 long responses", len(evs))
+	}
+	var got []string
+	for _, ev := range evs {
+		if len(ev.Data) > 512<<10 {
+			t.Errorf("event of %d bytes", len(ev.Data))
+		}
+		in, err := announce.AcceptedIn(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range in {
+			got = append(got, a.GetResponseId())
+		}
+	}
+	var want []string
+	for _, a := range accepted {
+		want = append(want, a.GetResponseId())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("responses across the events (-want +got):\n%s", diff)
+	}
+}
+
+// Events of the single-response kind that earlier versions emitted still
+// read as their one response, so that a stream or outbox from before an
+// upgrade is tallied.
+func TestASingleResponseEventOfEarlierVersionsReads(t *testing.T) {
+	t.Parallel()
+	now := time.Now()
+	p := openPoll(t, now)
+	r, err := p.Check(poll.Answers{Municipality: "GM0375", Questions: map[string]poll.Answer{"likert": {Value: "4"}}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := events.New(context.Background(), p.Tenant(), r.ID, announce.Accepted(r))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.Name != "response.accepted" {
+		t.Fatalf("event %s", ev.Name)
+	}
+	in, err := announce.AcceptedIn(ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(in) != 1 || in[0].GetResponseId() != r.ID || in[0].GetAnswers()[0].GetNumber() != "4" {
+		t.Errorf("read %v", in)
 	}
 }

@@ -7,14 +7,17 @@ import (
 	"slices"
 	"strconv"
 
+	"google.golang.org/protobuf/proto"
+
 	"github.com/meedoen/meedoen/internal/events"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
 
-// ResponseAccepted announces r, a response to p, without its free texts:
-// an answer with a text says only that it has one.
-func ResponseAccepted(ctx context.Context, p poll.Poll, r poll.Response) (events.Event, error) {
+// Accepted is what the event announcing r says of it: its answers without
+// free texts (an answer with a text says only that it has one), its
+// municipality and the panel attributes the tally breaks down by.
+func Accepted(r poll.Response) *eventsv1.ResponseAccepted {
 	msg := &eventsv1.ResponseAccepted{ResponseId: r.ID, PollId: r.PollID, MunicipalityCode: r.Municipality}
 	for _, a := range []string{poll.AgeBand, poll.Neighbourhood} {
 		if v := r.Attributes[a]; v != "" {
@@ -40,12 +43,82 @@ func ResponseAccepted(ctx context.Context, p poll.Poll, r poll.Response) (events
 		}
 		msg.Answers = append(msg.Answers, a)
 	}
-	ev, err := events.New(ctx, p.Tenant(), r.ID, msg)
-	if err != nil {
-		return events.Event{}, fmt.Errorf("announcing response %s: %w", r.ID, err)
-	}
-	return ev, nil
+	return msg
 }
+
+// maxEventResponses bounds the encoded size of the responses one
+// responses.accepted event carries (protobuf's size; the JSON on the wire
+// is at most a few times larger), so that an event of a commit full of
+// long questionnaires stays well under JetStream's message limit (1 MiB).
+const maxEventResponses = 96 << 10
+
+// ResponsesAccepted announces accepted, responses to the poll pollID in
+// tenant that one commit stored, in as few responses.accepted events as
+// fit: one, unless they are many and long. The events' subject is the
+// poll.
+func ResponsesAccepted(ctx context.Context, tenant, pollID string, accepted []*eventsv1.ResponseAccepted) ([]events.Event, error) {
+	var (
+		out  []events.Event
+		msg  = &eventsv1.ResponsesAccepted{PollId: pollID}
+		size int
+	)
+	flush := func() error {
+		if len(msg.Responses) == 0 {
+			return nil
+		}
+		ev, err := events.New(ctx, tenant, pollID, msg)
+		if err != nil {
+			return fmt.Errorf("announcing %d responses to poll %s: %w", len(msg.Responses), pollID, err)
+		}
+		out = append(out, ev)
+		msg, size = &eventsv1.ResponsesAccepted{PollId: pollID}, 0
+		return nil
+	}
+	for _, a := range accepted {
+		if a.GetPollId() != pollID {
+			return nil, fmt.Errorf("announcing responses to poll %s: response %s is to poll %s", pollID, a.GetResponseId(), a.GetPollId())
+		}
+		n := proto.Size(a)
+		if size > 0 && size+n > maxEventResponses {
+			if err := flush(); err != nil {
+				return nil, err
+			}
+		}
+		msg.Responses = append(msg.Responses, a)
+		size += n
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// AcceptedIn returns the responses ev announces: those of a
+// responses.accepted event, or the one of a response.accepted event as
+// earlier versions emitted them.
+func AcceptedIn(ev events.Event) ([]*eventsv1.ResponseAccepted, error) {
+	if ev.Type == responseAcceptedType {
+		msg := &eventsv1.ResponseAccepted{}
+		if err := ev.Decode(msg); err != nil {
+			return nil, err
+		}
+		return []*eventsv1.ResponseAccepted{msg}, nil
+	}
+	msg := &eventsv1.ResponsesAccepted{}
+	if err := ev.Decode(msg); err != nil {
+		return nil, err
+	}
+	for _, a := range msg.GetResponses() {
+		if a.GetPollId() != msg.GetPollId() {
+			return nil, fmt.Errorf("event %s about poll %s holds response %s to poll %s", ev.ID, msg.GetPollId(), a.GetResponseId(), a.GetPollId())
+		}
+	}
+	return msg.GetResponses(), nil
+}
+
+// responseAcceptedType is the CloudEvents type of the single-response
+// event earlier versions emitted.
+var responseAcceptedType = events.TypeOf("surveys", "response.accepted")
 
 // HasText reports whether any answer of msg has a free text, which the
 // event leaves out.

@@ -20,7 +20,9 @@ import (
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/tenancy"
 	"github.com/meedoen/meedoen/internal/testkit"
+	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 	"github.com/meedoen/meedoen/services/surveys/internal/tally"
 )
@@ -231,11 +233,26 @@ func decoded[M proto.Message](t *testing.T, evs []events.Event, msg func() M) []
 	return out
 }
 
-// tallyOutbox applies the response.accepted events in the outbox to the
+// accepted returns the responses the responses.accepted events in the
+// outbox announce, in order.
+func (f fixture) accepted(t *testing.T) []*eventsv1.ResponseAccepted {
+	t.Helper()
+	var out []*eventsv1.ResponseAccepted
+	for _, ev := range f.outbox(t, "responses.accepted") {
+		in, err := announce.AcceptedIn(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, in...)
+	}
+	return out
+}
+
+// tallyOutbox applies the responses.accepted events in the outbox to the
 // tallies, as the tally consumer does.
 func (f fixture) tallyOutbox(t *testing.T) {
 	t.Helper()
-	evs := f.outbox(t, "response.accepted")
+	evs := f.outbox(t, "responses.accepted")
 	err := pg.InTx(context.Background(), f.pool, func(tx pgx.Tx) error { return tally.Apply(context.Background(), tx, evs) })
 	if err != nil {
 		t.Fatal(err)

@@ -100,7 +100,7 @@ func (s *Server) GetPollForRespondent(ctx context.Context, req *surveysv1.GetPol
 }
 
 // SubmitResponse checks a resident's answers, naming every problem at
-// once, and stores the response with its response.accepted event: once per
+// once, and stores the response, announced in a responses.accepted event: once per
 // invitation and per browser, and once per idempotency key, whose retries
 // get the first result back.
 func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitResponseRequest) (*surveysv1.SubmitResponseResponse, error) {
@@ -177,11 +177,8 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 	// never into the stored answers (see poll.AgeBand).
 	resp.Attributes = attributes
 	sub.Response = resp
-	ev, err := announce.ResponseAccepted(ctx, p, resp)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.store.SubmitResponse(ctx, sub, ev)
+	sub.Accepted, sub.Tenant = announce.Accepted(resp), p.Tenant()
+	out, err := s.store.SubmitResponse(ctx, sub)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 )
 
 // The panel attributes a tally breaks down by. They come from the panel
-// member an invitation was sent to, travel with the response.accepted
+// member an invitation was sent to, travel with the responses.accepted
 // event, and are counted here; the stored answers never carry them, so an
 // export cannot join an age band and a neighbourhood to a set of answers.
 const (

@@ -63,12 +63,12 @@ func BenchmarkSubmitResponse(b *testing.B) {
 				for pb.Next() {
 					i := n.Add(1)
 					r := check(b, p, answers, time.Now())
-					_, err := st.SubmitResponse(ctx, store.Submission{
+					_, err := st.SubmitResponse(ctx, announcing(store.Submission{
 						Response:       r,
 						Respondent:     store.CookieRespondent(fmt.Sprintf("browser-%d", i)),
 						IdempotencyKey: fmt.Sprintf("key-%d", i),
 						RequestHash:    hash,
-					}, acceptedEvent(b, r))
+					}))
 					if err != nil {
 						b.Error(err)
 						return

@@ -14,6 +14,8 @@ import (
 
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
+	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
+	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
 
@@ -50,7 +52,6 @@ type submitQueue struct {
 // pendingSubmit is one SubmitResponse call on its way through a batch.
 type pendingSubmit struct {
 	sub     Submission
-	evs     []events.Event
 	answers []byte
 	keyHash []byte // the respondent key's hash
 
@@ -173,7 +174,7 @@ func (s *Store) commitSubmits(ctx context.Context, batch []*pendingSubmit) {
 		return
 	}
 	for _, p := range batch {
-		p.out, p.err = s.submitOne(ctx, p.sub, p.answers, p.evs...)
+		p.out, p.err = s.submitOne(ctx, p.sub, p.answers)
 	}
 }
 
@@ -238,8 +239,8 @@ func (s *Store) storeBatch(ctx context.Context, batch []*pendingSubmit) (_ []sub
 		return nil, err
 	}
 	var (
-		evs     []events.Event
-		unclaim struct{ polls, keys, responses []string }
+		accepted []*pendingSubmit
+		unclaim  struct{ polls, keys, responses []string }
 	)
 	for _, p := range order {
 		o := outcomes[p]
@@ -248,12 +249,16 @@ func (s *Store) storeBatch(ctx context.Context, batch []*pendingSubmit) (_ []sub
 		}
 		switch {
 		case o.err == nil && !o.out.Replayed:
-			evs = append(evs, p.evs...)
+			accepted = append(accepted, p)
 		case seen.claimed[p]:
 			unclaim.polls = append(unclaim.polls, p.sub.Response.PollID)
 			unclaim.keys = append(unclaim.keys, p.sub.IdempotencyKey)
 			unclaim.responses = append(unclaim.responses, p.sub.Response.ID)
 		}
+	}
+	evs, err := announceAccepted(ctx, accepted)
+	if err != nil {
+		return nil, err
 	}
 	if err := finishBatch(ctx, conn, evs, unclaim.polls, unclaim.keys, unclaim.responses); err != nil {
 		return nil, err
@@ -613,3 +618,29 @@ SELECT idx, invitation <> '', (SELECT count(*) FROM used), (SELECT count(*) FROM
 const claimKeysSQL = `INSERT INTO idempotency_keys (poll_id, key, request_hash, response_id, created_at)
 SELECT * FROM unnest($1::text[]::uuid[], $2::text[], $3::bytea[], $4::text[]::uuid[], $5::timestamptz[])
 ON CONFLICT (poll_id, key) DO NOTHING RETURNING response_id::text`
+
+// announceAccepted returns the responses.accepted events of accepted, the
+// submits a commit stores: one per poll (more for a poll with many long
+// responses), polls and responses in the order given.
+func announceAccepted(ctx context.Context, accepted []*pendingSubmit) ([]events.Event, error) {
+	var (
+		evs  []events.Event
+		poll []*eventsv1.ResponseAccepted
+	)
+	for i, p := range accepted {
+		if p.sub.Accepted != nil {
+			poll = append(poll, p.sub.Accepted)
+		}
+		if i+1 < len(accepted) && accepted[i+1].sub.Response.PollID == p.sub.Response.PollID {
+			continue
+		}
+		if len(poll) > 0 {
+			more, err := announce.ResponsesAccepted(ctx, p.sub.Tenant, p.sub.Response.PollID, poll)
+			if err != nil {
+				return nil, err
+			}
+			evs, poll = append(evs, more...), nil
+		}
+	}
+	return evs, nil
+}

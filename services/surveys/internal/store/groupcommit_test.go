@@ -72,7 +72,7 @@ func TestConcurrentSubmitsAreDecidedEachOnTheirOwn(t *testing.T) {
 	for _, a := range attempts {
 		wg.Go(func() {
 			<-start
-			out, err := f.st.SubmitResponse(ctx, a.sub, acceptedEvent(t, a.sub.Response))
+			out, err := f.st.SubmitResponse(ctx, announcing(a.sub))
 			outcome := "accepted"
 			switch {
 			case err == nil && out.Replayed:
@@ -101,7 +101,7 @@ func TestConcurrentSubmitsAreDecidedEachOnTheirOwn(t *testing.T) {
 		t.Errorf("outcomes (-want +got):\n%s", diff)
 	}
 	accepted := invited + 40
-	wantStored := stored{Responses: accepted, RespondentKeys: accepted, IdempotencyKeys: accepted, Events: accepted, UsedInvitations: invited}
+	wantStored := stored{Responses: accepted, RespondentKeys: accepted, IdempotencyKeys: accepted, Announced: accepted, UsedInvitations: invited}
 	if diff := cmp.Diff(wantStored, f.stored(t)); diff != "" {
 		t.Errorf("stored (-want +got):\n%s", diff)
 	}

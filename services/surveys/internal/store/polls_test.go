@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/google/uuid"
 
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
@@ -339,9 +340,15 @@ func TestPollNotFound(t *testing.T) {
 // pollEvent stands in for the events the service emits for a poll.
 func pollEvent(t testing.TB, p poll.Poll) events.Event {
 	t.Helper()
-	ev := acceptedEvent(t, poll.Response{ID: p.ID(), SubmittedAt: time.Now()})
-	ev.Name, ev.Type = "poll.changed", events.TypeOf("surveys", "poll.changed")
-	return ev
+	id, err := uuid.NewV7()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return events.Event{
+		ID: id.String(), Service: "surveys", Tenant: "GM0453", Name: "poll.changed",
+		Type: events.TypeOf("surveys", "poll.changed"), Source: events.SourceURN("surveys"),
+		Subject: p.ID(), Time: time.Now(), Data: []byte(`{}`),
+	}
 }
 
 // Residents' reads go through a cache of decoded definitions: a poll read,

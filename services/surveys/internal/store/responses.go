@@ -13,6 +13,7 @@ import (
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
+	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
 
@@ -71,6 +72,12 @@ type Submission struct {
 	// the same key must carry the same hash. It must not identify the
 	// respondent: it is stored beside the response id.
 	RequestHash []byte
+	// Accepted is what the responses.accepted event says of the response
+	// (announce.Accepted); nil announces nothing. The responses one commit
+	// stores are announced together, one event per poll.
+	Accepted *eventsv1.ResponseAccepted
+	// Tenant is the poll's tenant, the event's; required with Accepted.
+	Tenant string
 }
 
 // Submitted is the outcome of a submit.
@@ -103,8 +110,8 @@ func conflictAt(err error, path string) bool {
 	return errors.As(err, &e) && e.Code == errs.Conflict && len(e.Fields) == 1 && e.Fields[0].Path == path
 }
 
-// SubmitResponse stores sub's response and its events (response.accepted)
-// in one transaction, or nothing at all:
+// SubmitResponse stores sub's response and announces it (responses.accepted,
+// when sub.Accepted is set) in one transaction, or nothing at all:
 //
 //   - A key that produced a response before gives that response back as a
 //     replay if the request hash matches, else a Conflict naming
@@ -123,7 +130,7 @@ func conflictAt(err error, path string) bool {
 // Concurrent submits commit together, in batches (see submitQueue); each
 // is answered as if it had committed alone, and one that is refused
 // leaves nothing behind however its batch fares.
-func (s *Store) SubmitResponse(ctx context.Context, sub Submission, evs ...events.Event) (Submitted, error) {
+func (s *Store) SubmitResponse(ctx context.Context, sub Submission) (Submitted, error) {
 	if err := checkSubmission(sub); err != nil {
 		return Submitted{}, err
 	}
@@ -131,13 +138,13 @@ func (s *Store) SubmitResponse(ctx context.Context, sub Submission, evs ...event
 	if err != nil {
 		return Submitted{}, err
 	}
-	return s.submits.submit(ctx, s, &pendingSubmit{sub: sub, evs: evs, answers: answers, keyHash: sub.Respondent.hash()})
+	return s.submits.submit(ctx, s, &pendingSubmit{sub: sub, answers: answers, keyHash: sub.Respondent.hash()})
 }
 
 // submitOne stores one submission in a transaction of its own. It is what
 // a batch falls back to when it fails as a whole, so that a submit is
 // answered exactly as the rules above say even then.
-func (s *Store) submitOne(ctx context.Context, sub Submission, answers []byte, evs ...events.Event) (Submitted, error) {
+func (s *Store) submitOne(ctx context.Context, sub Submission, answers []byte) (Submitted, error) {
 	r := sub.Response
 	var out Submitted
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -161,6 +168,10 @@ func (s *Store) submitOne(ctx context.Context, sub Submission, answers []byte, e
 			return err
 		}
 		out = Submitted{ResponseID: r.ID}
+		evs, err := announceAccepted(ctx, []*pendingSubmit{{sub: sub}})
+		if err != nil {
+			return err
+		}
 		return events.Enqueue(ctx, tx, evs...)
 	})
 	if err != nil {
@@ -325,6 +336,9 @@ func checkSubmission(sub Submission) error {
 	}
 	if sub.IdempotencyKey != "" && len(sub.RequestHash) == 0 {
 		v.Add("/requestHash", "is required with an idempotency key")
+	}
+	if sub.Accepted != nil && (sub.Tenant == "" || sub.Accepted.GetPollId() != r.PollID || sub.Accepted.GetResponseId() != r.ID) {
+		v.Add("/accepted", "must announce this response, with the poll's tenant")
 	}
 	if err := v.Err(); err != nil {
 		return err

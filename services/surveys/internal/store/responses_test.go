@@ -37,7 +37,7 @@ func requestHash(a poll.Answers) []byte {
 
 // stored counts what submits leave behind.
 type stored struct {
-	Responses, RespondentKeys, IdempotencyKeys, Events, UsedInvitations int
+	Responses, RespondentKeys, IdempotencyKeys, Announced, UsedInvitations int
 }
 
 func (f fixture) stored(t *testing.T) stored {
@@ -46,7 +46,7 @@ func (f fixture) stored(t *testing.T) stored {
 		Responses:       f.count(t, `SELECT count(*) FROM responses`),
 		RespondentKeys:  f.count(t, `SELECT count(*) FROM respondent_keys`),
 		IdempotencyKeys: f.count(t, `SELECT count(*) FROM idempotency_keys`),
-		Events:          f.count(t, `SELECT count(*) FROM outbox`),
+		Announced:       f.count(t, announcedSQL, ""),
 		UsedInvitations: f.count(t, `SELECT count(*) FROM invitations WHERE used_on IS NOT NULL`),
 	}
 }
@@ -90,10 +90,9 @@ func TestOneInvitationSubmittedAThousandTimesAtOnceStoresOneResponse(t *testing.
 				r := check(t, p, answers, time.Now())
 				sub := store.Submission{Response: r, Respondent: store.InvitationRespondent(inv.ID),
 					IdempotencyKey: tc.key(i), RequestHash: requestHash(answers)}
-				ev := acceptedEvent(t, r)
 				wg.Go(func() {
 					<-start
-					out, err := f.st.SubmitResponse(ctx, sub, ev)
+					out, err := f.st.SubmitResponse(ctx, announcing(sub))
 					results[i] = result{key: sub.IdempotencyKey, out: out, err: err}
 				})
 			}
@@ -142,15 +141,15 @@ func TestOneInvitationSubmittedAThousandTimesAtOnceStoresOneResponse(t *testing.
 			if winner.key != "" {
 				wantKeys = 1
 			}
-			want := stored{Responses: 1, RespondentKeys: 1, IdempotencyKeys: wantKeys, Events: 1, UsedInvitations: 1}
+			want := stored{Responses: 1, RespondentKeys: 1, IdempotencyKeys: wantKeys, Announced: 1, UsedInvitations: 1}
 			if diff := cmp.Diff(want, f.stored(t)); diff != "" {
 				t.Errorf("stored after %d concurrent submits (-want +got):\n%s", submits, diff)
 			}
 			if n := f.count(t, `SELECT count(*) FROM responses WHERE id = $1`, winner.out.ResponseID); n != 1 {
 				t.Errorf("the winner's response %s is not the one stored", winner.out.ResponseID)
 			}
-			if n := f.count(t, `SELECT count(*) FROM outbox WHERE ce_subject = $1`, winner.out.ResponseID); n != 1 {
-				t.Errorf("the event in the outbox is not about the winner's response %s", winner.out.ResponseID)
+			if n := f.count(t, announcedSQL, winner.out.ResponseID); n != 1 {
+				t.Errorf("the response announced in the outbox is not the winner's response %s", winner.out.ResponseID)
 			}
 			t.Logf("%d concurrent submits over 20 connections: %d stored, %d replayed, %d conflicts in %s (%.0f submits/s)",
 				submits, fresh, replays, conflicts, elapsed.Round(time.Millisecond), submits/elapsed.Seconds())
@@ -177,13 +176,12 @@ func TestSubmitResponseRefusesAndStoresNothing(t *testing.T) {
 
 	// Anna has answered, with a key; a browser has answered the open link.
 	first := check(t, p, someAnswers(1), now)
-	if _, err := f.st.SubmitResponse(ctx, store.Submission{Response: first, Respondent: store.InvitationRespondent(annas.ID),
-		IdempotencyKey: "anna-1", RequestHash: requestHash(someAnswers(1))}, acceptedEvent(t, first)); err != nil {
+	if _, err := f.st.SubmitResponse(ctx, announcing(store.Submission{Response: first, Respondent: store.InvitationRespondent(annas.ID),
+		IdempotencyKey: "anna-1", RequestHash: requestHash(someAnswers(1))})); err != nil {
 		t.Fatal(err)
 	}
 	viaLink := check(t, p, someAnswers(2), now)
-	if _, err := f.st.SubmitResponse(ctx, store.Submission{Response: viaLink, Respondent: store.CookieRespondent("browser-1")},
-		acceptedEvent(t, viaLink)); err != nil {
+	if _, err := f.st.SubmitResponse(ctx, announcing(store.Submission{Response: viaLink, Respondent: store.CookieRespondent("browser-1")})); err != nil {
 		t.Fatal(err)
 	}
 	before := f.stored(t)
@@ -220,7 +218,7 @@ func TestSubmitResponseRefusesAndStoresNothing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			out, err := f.st.SubmitResponse(ctx, tc.sub, acceptedEvent(t, tc.sub.Response))
+			out, err := f.st.SubmitResponse(ctx, announcing(tc.sub))
 			if codeOf(err) != tc.wantCode {
 				t.Fatalf("SubmitResponse: %+v, %v; want code %q", out, err, tc.wantCode)
 			}
@@ -242,7 +240,7 @@ func TestSubmitResponseRefusesAndStoresNothing(t *testing.T) {
 	// A retry of Anna's first submit gets her response back, also now that
 	// other attempts failed, and stores nothing.
 	retry := check(t, p, someAnswers(1), now)
-	out, err := f.st.SubmitResponse(ctx, submission(retry, store.InvitationRespondent(annas.ID), "anna-1", someAnswers(1)), acceptedEvent(t, retry))
+	out, err := f.st.SubmitResponse(ctx, announcing(submission(retry, store.InvitationRespondent(annas.ID), "anna-1", someAnswers(1))))
 	if err != nil || !out.Replayed || out.ResponseID != first.ID {
 		t.Errorf("retrying the first submit: %+v, %v; want a replay of response %s", out, err, first.ID)
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/meedoen/meedoen/internal/errs"
@@ -15,6 +14,7 @@ import (
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/tenancy"
 	"github.com/meedoen/meedoen/internal/testkit"
+	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
@@ -161,20 +161,18 @@ func check(t testing.TB, p poll.Poll, a poll.Answers, at time.Time) poll.Respons
 	return r
 }
 
-// acceptedEvent stands in for the response.accepted event the service
-// builds; the store only needs to write it to the outbox.
-func acceptedEvent(t testing.TB, r poll.Response) events.Event {
-	t.Helper()
-	id, err := uuid.NewV7()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return events.Event{
-		ID: id.String(), Service: "surveys", Tenant: "GM0453", Name: "response.accepted",
-		Type: events.TypeOf("surveys", "response.accepted"), Source: events.SourceURN("surveys"),
-		Subject: r.ID, Time: r.SubmittedAt, Data: []byte(`{}`),
-	}
+// announcing returns sub set to be announced as the service does: by its
+// response's responses.accepted entry, in the poll's tenant.
+func announcing(sub store.Submission) store.Submission {
+	sub.Accepted, sub.Tenant = announce.Accepted(sub.Response), "GM0453"
+	return sub
 }
+
+// announcedSQL counts the responses announced by the responses.accepted
+// events in the outbox, or with $1 those that announce response $1.
+const announcedSQL = `SELECT count(*) FROM outbox o,
+    jsonb_array_elements(convert_from(o.data, 'UTF8')::jsonb -> 'responses') AS r
+WHERE o.subject LIKE '%.responses.accepted' AND ($1 = '' OR r ->> 'responseId' = $1)`
 
 // codeOf returns the code of a domain error, "" for nil.
 func codeOf(err error) errs.Code {

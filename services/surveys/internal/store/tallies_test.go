@@ -132,7 +132,7 @@ func TestTallyOfTenThousandResponsesAppliedInBatches(t *testing.T) {
 		wg.Go(func() {
 			for i := w; i < responses; i += workers {
 				sub := store.Submission{Response: all[i], Respondent: store.CookieRespondent("browser-" + strconv.Itoa(i))}
-				if _, err := f.st.SubmitResponse(ctx, sub, acceptedEvent(t, all[i])); err != nil {
+				if _, err := f.st.SubmitResponse(ctx, announcing(sub)); err != nil {
 					t.Errorf("submit %d: %v", i, err)
 					return
 				}

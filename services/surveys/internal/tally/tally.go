@@ -1,5 +1,5 @@
 // Package tally keeps the live tallies: a consumer of the service's own
-// response.accepted events that adds each delivery batch to the stored
+// responses.accepted events that adds each delivery batch to the stored
 // counts at once, one delta per poll, so that a busy poll's counters are
 // updated once per batch rather than once per answer. It is an ordered
 // consumer: it records the stream position it reached in the same
@@ -28,9 +28,11 @@ const BatchSize = 500
 // Consumer returns the consumer that keeps the tallies.
 func Consumer() events.ConsumerConfig {
 	return events.ConsumerConfig{
-		Name:        "tally",
-		Stream:      events.StreamName("surveys"),
-		Subjects:    []string{"meedoen.surveys.*.response.accepted"},
+		Name:   "tally",
+		Stream: events.StreamName("surveys"),
+		// response.accepted: the single-response events of earlier
+		// versions, still in a stream or outbox from before an upgrade.
+		Subjects:    []string{"meedoen.surveys.*.responses.accepted", "meedoen.surveys.*.response.accepted"},
 		BatchSize:   BatchSize,
 		HandleBatch: Apply,
 		Ordered:     true,
@@ -46,13 +48,15 @@ func Apply(ctx context.Context, tx pgx.Tx, evs []events.Event) error {
 	byPoll := map[string][]*eventsv1.ResponseAccepted{}
 	var withText []string
 	for _, ev := range evs {
-		msg := &eventsv1.ResponseAccepted{}
-		if err := ev.Decode(msg); err != nil {
+		accepted, err := announce.AcceptedIn(ev)
+		if err != nil {
 			return err
 		}
-		byPoll[msg.GetPollId()] = append(byPoll[msg.GetPollId()], msg)
-		if announce.HasText(msg) {
-			withText = append(withText, msg.GetResponseId())
+		for _, msg := range accepted {
+			byPoll[msg.GetPollId()] = append(byPoll[msg.GetPollId()], msg)
+			if announce.HasText(msg) {
+				withText = append(withText, msg.GetResponseId())
+			}
 		}
 	}
 	texts, err := store.ResponseReplies(ctx, tx, withText)

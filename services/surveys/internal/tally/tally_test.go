@@ -22,6 +22,7 @@ import (
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/tenancy"
 	"github.com/meedoen/meedoen/internal/testkit"
+	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
@@ -158,12 +159,9 @@ func TestTheConsumerTalliesEveryResponseOnce(t *testing.T) {
 			if err != nil {
 				t.Fatalf("respondent %d: %v", i, err)
 			}
-			ev, err := announce.ResponseAccepted(ctx, p, r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			sub := store.Submission{Response: r, Respondent: store.CookieRespondent(fmt.Sprintf("browser-%d", i))}
-			if _, err := st.SubmitResponse(ctx, sub, ev); err != nil {
+			sub := store.Submission{Response: r, Respondent: store.CookieRespondent(fmt.Sprintf("browser-%d", i)),
+				Accepted: announce.Accepted(r), Tenant: p.Tenant()}
+			if _, err := st.SubmitResponse(ctx, sub); err != nil {
 				t.Fatalf("respondent %d: %v", i, err)
 			}
 			if err := want.Add(r); err != nil {
@@ -278,14 +276,16 @@ func TestApplyRefusesEventsItCannotCount(t *testing.T) {
 	}
 	other := p.Record()
 	other.ID = "01957a3c-2b1e-7c00-8000-0000000000ff"
-	unknownPoll, err := announce.ResponseAccepted(ctx, poll.Restore(other), poll.Response{ID: r.ID, PollID: other.ID})
-	if err != nil {
-		t.Fatal(err)
+	announced := func(p poll.Poll, r poll.Response) events.Event {
+		t.Helper()
+		evs, err := announce.ResponsesAccepted(ctx, p.Tenant(), p.ID(), []*eventsv1.ResponseAccepted{announce.Accepted(r)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return evs[0]
 	}
-	notStored, err := announce.ResponseAccepted(ctx, p, r)
-	if err != nil {
-		t.Fatal(err)
-	}
+	unknownPoll := announced(poll.Restore(other), poll.Response{ID: r.ID, PollID: other.ID})
+	notStored := announced(p, r)
 	for _, tc := range []struct {
 		name string
 		ev   events.Event
