@@ -557,6 +557,13 @@ func submitAll(ctx context.Context, client *http.Client, base, pollID string, to
 	start := time.Now()
 	for range concurrency {
 		wg.Go(func() {
+			res, err := newResident(base, client)
+			if err != nil {
+				refusals.Add(1)
+				firstFail.CompareAndSwap(nil, err.Error())
+				return
+			}
+			defer res.close()
 			for ctx.Err() == nil {
 				i := int(next.Add(1)) - 1
 				if i >= len(tokens) {
@@ -569,7 +576,7 @@ func submitAll(ctx context.Context, client *http.Client, base, pollID string, to
 					}
 				}
 				began := time.Now()
-				err := submit(ctx, client, base, pollID, tokens[i])
+				err := submit(ctx, res, pollID, tokens[i])
 				done := time.Now()
 				if err != nil {
 					refusals.Add(1)
@@ -597,25 +604,19 @@ func submitAll(ctx context.Context, client *http.Client, base, pollID string, to
 // form does (its key fresh, the poll's id in "peiling" as the page puts
 // it), without loading the page first; a redirect to the thank-you page
 // means accepted.
-func submit(ctx context.Context, client *http.Client, base, pollID, token string) error {
+func submit(ctx context.Context, res resident, pollID, token string) error {
 	key := make([]byte, 16)
 	_, _ = rand.Read(key)
 	likert := strconv.Itoa(1 + int(key[0])%5)
 	choice := []string{"nooit", "een", "vaker"}[int(key[1])%3]
-	form := url.Values{"v.vaak": {choice}, "v.bereik": {likert}, "sleutel": {base64.RawURLEncoding.EncodeToString(key)}, "peiling": {pollID}}
-	req, err := http.NewRequestWithContext(ctx, "POST", base+"/i/"+token, strings.NewReader(form.Encode()))
+	form := "peiling=" + url.QueryEscape(pollID) + "&sleutel=" + base64.RawURLEncoding.EncodeToString(key) +
+		"&v.bereik=" + likert + "&v.vaak=" + choice
+	status, body, err := res.post(ctx, "/i/"+url.PathEscape(token), form)
 	if err != nil {
 		return err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusSeeOther {
-		return fmt.Errorf("POST /i/…: %s: %s", resp.Status, firstLine(body))
+	if status != http.StatusSeeOther {
+		return fmt.Errorf("POST /i/…: %d %s: %s", status, http.StatusText(status), firstLine(body))
 	}
 	return nil
 }
