@@ -100,9 +100,9 @@ func (s *Server) GetPollForRespondent(ctx context.Context, req *surveysv1.GetPol
 }
 
 // SubmitResponse checks a resident's answers, naming every problem at
-// once, and stores the response, announced in a responses.accepted event: once per
-// invitation and per browser, and once per idempotency key, whose retries
-// get the first result back.
+// once, and stores the response, announced in a responses.accepted event:
+// once per invitation and per browser, and once per idempotency key, whose
+// retries get the first result back.
 func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitResponseRequest) (*surveysv1.SubmitResponseResponse, error) {
 	var v errs.Violations
 	key := req.GetIdempotencyKey()
@@ -117,7 +117,6 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 		p            poll.Poll
 		respondent   store.RespondentKey
 		municipality string
-		attributes   map[string]string // of a panel member's invitation
 		err          error
 	)
 	switch r := req.GetRespondent().(type) {
@@ -125,12 +124,7 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 		if err := v.Err(); err != nil {
 			return nil, err
 		}
-		var inv store.Invitation
-		if p, inv, err = s.invitedPoll(ctx, r.InvitationToken); err != nil {
-			return nil, err
-		}
-		respondent, municipality = store.InvitationRespondent(inv.ID), inv.Municipality
-		attributes = map[string]string{poll.AgeBand: inv.AgeBand, poll.Neighbourhood: inv.Neighbourhood}
+		return s.submitInvited(ctx, req, r.InvitationToken, feedbackTo)
 	case *surveysv1.SubmitResponseRequest_OpenLink:
 		ol := r.OpenLink
 		if !validRespondentID(ol.GetRespondentId()) {
@@ -151,37 +145,94 @@ func (s *Server) SubmitResponse(ctx context.Context, req *surveysv1.SubmitRespon
 		return nil, v.Err()
 	}
 	now := s.now()
-	if p.StatusAt(now) == poll.Draft {
-		return nil, notVisible(p.ID())
+	sub, err := s.submission(req, p, respondent, municipality, nil, now)
+	if err != nil {
+		// A retry that arrives after the poll ended still gets its first
+		// result back; the store finds it by the key.
+		if replayable(p, sub, now, err) {
+			return s.replay(ctx, p, sub, now, err)
+		}
+		return nil, err
 	}
-	hash, err := requestHash(req, municipality)
+	out, err := s.store.SubmitResponse(ctx, sub)
 	if err != nil {
 		return nil, err
 	}
-	sub := store.Submission{Respondent: respondent, IdempotencyKey: key, RequestHash: hash}
+	return s.submitted(ctx, req, p, out, feedbackTo)
+}
+
+// submitInvited is SubmitResponse for an invitation link: the store reads
+// the invitation and its poll in the batch that stores the response, and
+// the submission is made there (store.SubmitInvited).
+func (s *Server) submitInvited(ctx context.Context, req *surveysv1.SubmitResponseRequest, token, feedbackTo string) (*surveysv1.SubmitResponseResponse, error) {
+	// Set by prepare, which runs before SubmitInvited returns.
+	var (
+		p        poll.Poll
+		sub      store.Submission
+		now      time.Time
+		refusal  error
+		prepared bool
+	)
+	out, err := s.store.SubmitInvited(ctx, token, func(inv store.Invitation, ip poll.Poll) (store.Submission, error) {
+		p, now, prepared = ip, s.now(), true
+		attributes := map[string]string{poll.AgeBand: inv.AgeBand, poll.Neighbourhood: inv.Neighbourhood}
+		sub, refusal = s.submission(req, p, store.InvitationRespondent(inv.ID), inv.Municipality, attributes, now)
+		return sub, refusal
+	})
+	if err != nil {
+		if prepared && err == refusal && replayable(p, sub, now, err) {
+			return s.replay(ctx, p, sub, now, err)
+		}
+		return nil, err
+	}
+	return s.submitted(ctx, req, p, out, feedbackTo)
+}
+
+// submission checks req's answers to p, by respondent, counted for
+// municipality, and returns what to store: the checked response, announced
+// with the panel attributes. On a refusal sub still names the respondent,
+// key and request hash, for a replay (see replayable).
+func (s *Server) submission(req *surveysv1.SubmitResponseRequest, p poll.Poll, respondent store.RespondentKey,
+	municipality string, attributes map[string]string, now time.Time) (store.Submission, error) {
+	if p.StatusAt(now) == poll.Draft {
+		return store.Submission{}, notVisible(p.ID())
+	}
+	hash, err := requestHash(req, municipality)
+	if err != nil {
+		return store.Submission{}, err
+	}
+	sub := store.Submission{Respondent: respondent, IdempotencyKey: req.GetIdempotencyKey(), RequestHash: hash}
 	resp, err := p.Check(poll.Answers{Municipality: municipality, Questions: answersOf(req.GetAnswers())}, now)
 	if _, ok := req.GetRespondent().(*surveysv1.SubmitResponseRequest_OpenLink); ok {
 		// The gateway sent the municipality that the postcode check found.
 		err = renamePath(err, "/municipality", "/openLink/municipalityCode")
 	}
 	if err != nil {
-		// A retry that arrives after the poll ended still gets its first
-		// result back; the store finds it by the key. An ended poll stays
-		// ended, so the store cannot take this empty response as new.
-		if st := p.StatusAt(now); key != "" && (st == poll.Closed || st == poll.Cancelled) {
-			return s.replay(ctx, p, sub, now, err)
-		}
-		return nil, err
+		return sub, err
 	}
 	// The panel attributes go into the event for the tally's breakdowns,
 	// never into the stored answers (see poll.AgeBand).
 	resp.Attributes = attributes
 	sub.Response = resp
 	sub.Accepted, sub.Tenant = announce.Accepted(resp), p.Tenant()
-	out, err := s.store.SubmitResponse(ctx, sub)
-	if err != nil {
-		return nil, err
+	return sub, nil
+}
+
+// replayable reports whether a submit that p refused (err) at now may be a
+// retry to answer with its first result: it has an idempotency key and the
+// poll has ended. An ended poll stays ended, so the store cannot take the
+// replay's empty response as new.
+func replayable(p poll.Poll, sub store.Submission, now time.Time, err error) bool {
+	if sub.IdempotencyKey == "" || sub.Respondent == (store.RespondentKey{}) {
+		return false
 	}
+	st := p.StatusAt(now)
+	return st == poll.Closed || st == poll.Cancelled
+}
+
+// submitted finishes an accepted submit: it keeps the respondent's feedback
+// request, if any, and answers.
+func (s *Server) submitted(ctx context.Context, req *surveysv1.SubmitResponseRequest, p poll.Poll, out store.Submitted, feedbackTo string) (*surveysv1.SubmitResponseResponse, error) {
 	if feedbackTo != "" && !out.Replayed {
 		// A transaction of its own, after the response's: the store's
 		// submit batches concurrent responses into one commit and has no

@@ -212,6 +212,50 @@ func TestSubmitReplaysRetriesAndRefusesSecondAnswers(t *testing.T) {
 	}
 }
 
+// Through an invitation link too: a retry is a replay, also after the
+// poll closed, other answers under the key are a conflict, and after
+// closing nothing new goes in.
+func TestAnInvitationLinkReplaysRetries(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id := f.opened(t, velsenMember(), panelPoll()).GetId()
+	tokens := f.invite(t, id, 2)
+
+	first, err := f.srv.SubmitResponse(resident(), byInvitation(tokens[0], good(), "sleutel-1"))
+	if err != nil || first.GetReplayed() {
+		t.Fatalf("first submit: %v, %v", first, err)
+	}
+	again, err := f.srv.SubmitResponse(resident(), byInvitation(tokens[0], good(), "sleutel-1"))
+	if err != nil || !again.GetReplayed() || again.GetResponseId() != first.GetResponseId() {
+		t.Errorf("retry with the same key: %v, %v; want a replay of %s", again, err, first.GetResponseId())
+	}
+	changed := good()
+	changed["grade"] = &surveysv1.Answer{Value: "3"}
+	if _, err := f.srv.SubmitResponse(resident(), byInvitation(tokens[0], changed, "sleutel-1")); codeOf(err) != errs.Conflict {
+		t.Errorf("the same key with other answers: %v, want conflict", err)
+	}
+	bad := good()
+	bad["grade"] = &surveysv1.Answer{Value: "11"}
+	_, err = f.srv.SubmitResponse(resident(), byInvitation(tokens[1], bad, "sleutel-2"))
+	if codeOf(err) != errs.Invalid || !slices.Equal(fieldPaths(err), []string{"/answers/grade"}) {
+		t.Errorf("an answer out of range: %v, want invalid naming /answers/grade", err)
+	}
+
+	if _, err := f.srv.ClosePoll(velsenMember(), &surveysv1.ClosePollRequest{Id: id}); err != nil {
+		t.Fatal(err)
+	}
+	late, err := f.srv.SubmitResponse(resident(), byInvitation(tokens[0], good(), "sleutel-1"))
+	if err != nil || !late.GetReplayed() || late.GetResponseId() != first.GetResponseId() {
+		t.Errorf("a retry after closing: %v, %v; want a replay of %s", late, err, first.GetResponseId())
+	}
+	if _, err := f.srv.SubmitResponse(resident(), byInvitation(tokens[1], good(), "sleutel-3")); codeOf(err) != errs.FailedPrecondition {
+		t.Errorf("a new answer after closing: %v, want failed precondition", err)
+	}
+	if n := f.count(t, `SELECT count(*) FROM responses`); n != 1 {
+		t.Errorf("%d responses stored, want 1", n)
+	}
+}
+
 // An invitation link answers once, however often it is submitted at once;
 // submits with one key share the first result, others are turned away.
 func TestAnInvitationIsUsedOnce(t *testing.T) {

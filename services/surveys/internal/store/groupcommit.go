@@ -49,8 +49,15 @@ type submitQueue struct {
 	flushing int
 }
 
-// pendingSubmit is one SubmitResponse call on its way through a batch.
+// pendingSubmit is one SubmitResponse or SubmitInvited call on its way
+// through a batch.
 type pendingSubmit struct {
+	// token and prepare are a SubmitInvited call's: the hash of the
+	// invitation token, and what makes the submission once the batch has
+	// read the invitation. sub, answers and keyHash are set from then on.
+	token   []byte
+	prepare func(Invitation, poll.Poll) (Submission, error)
+
 	sub     Submission
 	answers []byte
 	keyHash []byte // the respondent key's hash
@@ -142,18 +149,32 @@ func (q *submitQueue) take() []*pendingSubmit {
 		who       = map[[2]string]bool{}
 	)
 	for _, p := range q.waiting {
-		r := p.sub.Response
-		respondent := [2]string{r.PollID, string(p.keyHash)}
-		key := [2]string{r.PollID, p.sub.IdempotencyKey}
-		clash := responses[r.ID] || who[respondent] || (p.sub.IdempotencyKey != "" && keys[key])
+		var (
+			clash bool
+			mark  func()
+		)
+		if p.prepare != nil {
+			// Not prepared yet: one token is one invitation. Clashes that
+			// only preparing reveals are found then (prepareInvited).
+			tok := [2]string{"token", string(p.token)}
+			clash, mark = who[tok], func() { who[tok] = true }
+		} else {
+			r := p.sub.Response
+			respondent := [2]string{r.PollID, string(p.keyHash)}
+			key := [2]string{r.PollID, p.sub.IdempotencyKey}
+			clash = responses[r.ID] || who[respondent] || (p.sub.IdempotencyKey != "" && keys[key])
+			mark = func() {
+				responses[r.ID], who[respondent] = true, true
+				if p.sub.IdempotencyKey != "" {
+					keys[key] = true
+				}
+			}
+		}
 		if clash || len(batch) == maxBatch {
 			kept = append(kept, p)
 			continue
 		}
-		responses[r.ID], who[respondent] = true, true
-		if p.sub.IdempotencyKey != "" {
-			keys[key] = true
-		}
+		mark()
 		p.queued = false
 		batch = append(batch, p)
 	}
@@ -165,17 +186,106 @@ func (q *submitQueue) take() []*pendingSubmit {
 // commitSubmits stores a batch in one transaction and sets each submit's
 // outcome. Should the transaction fail as a whole, each submit is stored
 // on its own instead, so that a batch never answers with another's error.
+//
+// The batch's SubmitInvited calls are prepared first (prepareInvited); one
+// that turns out to clash with another of the batch is stored alone after
+// it.
 func (s *Store) commitSubmits(ctx context.Context, batch []*pendingSubmit) {
-	outcomes, err := s.storeBatch(ctx, batch)
+	ready, late := s.prepareInvited(ctx, batch)
+	outcomes, err := s.storeBatch(ctx, ready)
 	if err == nil {
-		for i, p := range batch {
+		for i, p := range ready {
 			p.out, p.err = outcomes[i].out, outcomes[i].err
 		}
-		return
+	} else {
+		for _, p := range ready {
+			p.out, p.err = s.submitOne(ctx, p.sub, p.answers)
+		}
 	}
-	for _, p := range batch {
+	for _, p := range late {
 		p.out, p.err = s.submitOne(ctx, p.sub, p.answers)
 	}
+}
+
+// prepareInvited reads the invitations of the batch's SubmitInvited calls
+// and their polls in one query (readInvitations, as page views do) and has
+// each call's prepare make its submission; a call whose invitation is
+// unknown, or whose prepare refuses, gets that as its outcome and is left
+// out. It returns the submits to store together, in batch order, and those
+// that clash with an earlier one of the batch (one respondent, idempotency
+// key or response id: take can tell only by token), to store alone after
+// it.
+func (s *Store) prepareInvited(ctx context.Context, batch []*pendingSubmit) (ready, late []*pendingSubmit) {
+	lookups := map[*pendingSubmit]*pendingLookup{}
+	var all []*pendingLookup
+	for _, p := range batch {
+		if p.prepare != nil {
+			l := &pendingLookup{hash: p.token}
+			lookups[p], all = l, append(all, l)
+		}
+	}
+	if len(all) == 0 {
+		return batch, nil
+	}
+	s.readInvitations(ctx, all)
+	var (
+		responses = map[string]bool{}
+		keys      = map[[2]string]bool{}
+		who       = map[[2]string]bool{}
+	)
+	for _, p := range batch {
+		if l := lookups[p]; l != nil {
+			if p.err = prepareOne(p, l); p.err != nil {
+				continue
+			}
+		}
+		r := p.sub.Response
+		respondent := [2]string{r.PollID, string(p.keyHash)}
+		key := [2]string{r.PollID, p.sub.IdempotencyKey}
+		if responses[r.ID] || who[respondent] || (p.sub.IdempotencyKey != "" && keys[key]) {
+			late = append(late, p)
+			continue
+		}
+		responses[r.ID], who[respondent] = true, true
+		if p.sub.IdempotencyKey != "" {
+			keys[key] = true
+		}
+		ready = append(ready, p)
+	}
+	return ready, late
+}
+
+// prepareOne makes p's submission from its invitation as l read it.
+func prepareOne(p *pendingSubmit, l *pendingLookup) (err error) {
+	switch {
+	case l.err != nil:
+		return l.err
+	case !l.found:
+		return errs.New(errs.NotFound, "invitation not found")
+	}
+	defer func() {
+		// prepare runs on another caller's goroutine: a panic must not take
+		// the batch with it.
+		if v := recover(); v != nil {
+			err = fmt.Errorf("preparing a submit: panic: %v", v)
+		}
+	}()
+	sub, err := p.prepare(l.inv, l.poll)
+	if err != nil {
+		return err
+	}
+	if sub.Respondent != InvitationRespondent(l.inv.ID) || sub.Response.PollID != l.inv.PollID {
+		return fmt.Errorf("preparing a submit: it is not by invitation %s to poll %s", l.inv.ID, l.inv.PollID)
+	}
+	if err := checkSubmission(sub); err != nil {
+		return err
+	}
+	answers, err := encodeReplies(sub.Response.Replies)
+	if err != nil {
+		return err
+	}
+	p.sub, p.answers, p.keyHash = sub, answers, sub.Respondent.hash()
+	return nil
 }
 
 // submitOutcome is what a batch decided for one of its submits.
@@ -193,6 +303,9 @@ type submitOutcome struct {
 // claim on its key is undone, so that it leaves nothing behind. An error
 // means nothing was committed.
 func (s *Store) storeBatch(ctx context.Context, batch []*pendingSubmit) (_ []submitOutcome, err error) {
+	if len(batch) == 0 {
+		return nil, nil
+	}
 	pooled, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("acquiring a connection: %w", err)

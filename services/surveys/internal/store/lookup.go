@@ -21,9 +21,11 @@ const (
 )
 
 // lookupQueue gathers concurrent InvitedPoll calls so that they read their
-// invitations and polls in one query: every resident's page view and
-// submit starts with one, and a query per resident cost both this process
-// and PostgreSQL more than the read itself (docs/benchmarks.md). It works
+// invitations and polls in one query: every resident's page view starts
+// with one, and a query per resident cost both this process and PostgreSQL
+// more than the read itself (docs/benchmarks.md). (A submit reads its
+// invitation in its batch instead, with readInvitations: see
+// SubmitInvited.) It works
 // as submitQueue does, without a timer: up to maxLookups queries run at
 // once, a call that arrives while they all run waits, and whoever finishes
 // a query runs the waiting calls as the next one. A lone call reads at once.

@@ -13,6 +13,7 @@ import (
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/internal/resident"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
@@ -139,6 +140,27 @@ func (s *Store) SubmitResponse(ctx context.Context, sub Submission) (Submitted, 
 		return Submitted{}, err
 	}
 	return s.submits.submit(ctx, s, &pendingSubmit{sub: sub, answers: answers, keyHash: sub.Respondent.hash()})
+}
+
+// SubmitInvited stores the submit of whoever holds the invitation link
+// with token, as SubmitResponse does, and reads the invitation and its
+// poll in the batch that stores it rather than before: a resident's submit
+// then waits for one batch, not for a lookup and a batch, and the lookup
+// is shared by the whole batch instead of the few that arrive during
+// another lookup (docs/benchmarks.md).
+//
+// prepare gets the invitation and its poll and returns the checked
+// submission, its respondent the invitation and its response to that poll,
+// or the error that is then the submit's outcome; nothing is stored for
+// it. An unknown token is NotFound without a call. prepare is called at
+// most once, and may run on another caller's goroutine before this call
+// returns; what it records is the caller's to read once this call has
+// returned.
+func (s *Store) SubmitInvited(ctx context.Context, token string, prepare func(Invitation, poll.Poll) (Submission, error)) (Submitted, error) {
+	if err := resident.CheckInvitationToken(token); err != nil {
+		return Submitted{}, errs.New(errs.NotFound, "invitation not found")
+	}
+	return s.submits.submit(ctx, s, &pendingSubmit{token: resident.HashInvitationToken(token), prepare: prepare})
 }
 
 // submitOne stores one submission in a transaction of its own. It is what
