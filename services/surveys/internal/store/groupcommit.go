@@ -142,45 +142,59 @@ func (q *submitQueue) take() []*pendingSubmit {
 		return nil
 	}
 	var (
-		batch     []*pendingSubmit
-		kept      = q.waiting[:0]
-		responses = map[string]bool{}
-		keys      = map[[2]string]bool{}
-		who       = map[[2]string]bool{}
+		batch   []*pendingSubmit
+		kept    = q.waiting[:0]
+		members batchMembers
 	)
 	for _, p := range q.waiting {
-		var (
-			clash bool
-			mark  func()
-		)
-		if p.prepare != nil {
-			// Not prepared yet: one token is one invitation. Clashes that
-			// only preparing reveals are found then (prepareInvited).
-			tok := [2]string{"token", string(p.token)}
-			clash, mark = who[tok], func() { who[tok] = true }
-		} else {
-			r := p.sub.Response
-			respondent := [2]string{r.PollID, string(p.keyHash)}
-			key := [2]string{r.PollID, p.sub.IdempotencyKey}
-			clash = responses[r.ID] || who[respondent] || (p.sub.IdempotencyKey != "" && keys[key])
-			mark = func() {
-				responses[r.ID], who[respondent] = true, true
-				if p.sub.IdempotencyKey != "" {
-					keys[key] = true
-				}
-			}
-		}
-		if clash || len(batch) == maxBatch {
+		if len(batch) == maxBatch || !members.add(p) {
 			kept = append(kept, p)
 			continue
 		}
-		mark()
 		p.queued = false
 		batch = append(batch, p)
 	}
 	clear(q.waiting[len(kept):])
 	q.waiting = kept
 	return batch
+}
+
+// batchMembers tells whether a submit may join a batch: never two of one
+// respondent, idempotency key or response id, so that within a batch no
+// submit can decide another's fate. A SubmitInvited call that is not
+// prepared yet is known by its token only (one token is one invitation);
+// the clashes that only preparing reveals are found by asking again then.
+//
+// The zero value is an empty batch.
+type batchMembers struct {
+	responses map[string]bool
+	keys, who map[[2]string]bool
+}
+
+// add adds p and reports true, or reports false if p clashes with a member.
+func (m *batchMembers) add(p *pendingSubmit) bool {
+	if m.who == nil {
+		m.responses, m.keys, m.who = map[string]bool{}, map[[2]string]bool{}, map[[2]string]bool{}
+	}
+	if p.prepare != nil && p.sub.Response.ID == "" {
+		tok := [2]string{"token", string(p.token)}
+		if m.who[tok] {
+			return false
+		}
+		m.who[tok] = true
+		return true
+	}
+	r := p.sub.Response
+	respondent := [2]string{r.PollID, string(p.keyHash)}
+	key := [2]string{r.PollID, p.sub.IdempotencyKey}
+	if m.responses[r.ID] || m.who[respondent] || (p.sub.IdempotencyKey != "" && m.keys[key]) {
+		return false
+	}
+	m.responses[r.ID], m.who[respondent] = true, true
+	if p.sub.IdempotencyKey != "" {
+		m.keys[key] = true
+	}
+	return true
 }
 
 // commitSubmits stores a batch in one transaction and sets each submit's
@@ -228,27 +242,16 @@ func (s *Store) prepareInvited(ctx context.Context, batch []*pendingSubmit) (rea
 		return batch, nil
 	}
 	s.readInvitations(ctx, all)
-	var (
-		responses = map[string]bool{}
-		keys      = map[[2]string]bool{}
-		who       = map[[2]string]bool{}
-	)
+	var members batchMembers
 	for _, p := range batch {
 		if l := lookups[p]; l != nil {
 			if p.err = prepareOne(p, l); p.err != nil {
 				continue
 			}
 		}
-		r := p.sub.Response
-		respondent := [2]string{r.PollID, string(p.keyHash)}
-		key := [2]string{r.PollID, p.sub.IdempotencyKey}
-		if responses[r.ID] || who[respondent] || (p.sub.IdempotencyKey != "" && keys[key]) {
+		if !members.add(p) {
 			late = append(late, p)
 			continue
-		}
-		responses[r.ID], who[respondent] = true, true
-		if p.sub.IdempotencyKey != "" {
-			keys[key] = true
 		}
 		ready = append(ready, p)
 	}
