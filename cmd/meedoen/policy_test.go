@@ -224,7 +224,7 @@ func TestPolicyMatrix(t *testing.T) {
 				case allowed && resp.StatusCode >= 500:
 					t.Errorf("%s: %s: %s", c.name, resp.Status, b)
 				case !allowed && c.token == "" && resp.StatusCode != http.StatusUnauthorized:
-					t.Errorf("anonymous: got %s, want 401", resp.Status)
+					t.Errorf("anonymous: got %s, want 401: %s", resp.Status, b)
 				case !allowed && c.token != "" && !guardSaidNo:
 					t.Errorf("policy denies %s, got %s: %s", c.name, resp.Status, b)
 				}

@@ -28,7 +28,7 @@ func (s *Server) CreatePoll(ctx context.Context, req *surveysv1.CreatePollReques
 	proc, err := s.knownProcess(ctx, spec.ProcessID)
 	switch {
 	case errors.Is(err, process.ErrUnknown):
-		v.Add("/processId", "is not a participation process known to the surveys service")
+		v.Add("/processId", unknownProcess)
 	case err != nil:
 		return nil, err
 	default:
@@ -50,7 +50,12 @@ func (s *Server) CreatePoll(ctx context.Context, req *surveysv1.CreatePollReques
 	if !canChange(id, scopeOf(p)) {
 		return nil, forbidden("create polls for " + p.Tenant())
 	}
-	if err := s.store.CreatePoll(ctx, p); err != nil {
+	// The store checks the process again where it stores the poll: it may
+	// have closed meanwhile.
+	switch err := s.store.CreatePoll(ctx, p); {
+	case errors.Is(err, process.ErrUnknown):
+		return nil, (errs.Violations{{Path: "/processId", Reason: unknownProcess}}).Err()
+	case err != nil:
 		return nil, err
 	}
 	return pollMsg(p), nil

@@ -19,16 +19,27 @@ import (
 // made straight after must not fail for that.
 const processWait = 3 * time.Second
 
+// unknownProcess is the reason given for a process that does not exist, or
+// that the caller may not see.
+const unknownProcess = "is not a participation process known to the surveys service"
+
 // knownProcess looks the process with id up in the projection, waiting up
 // to processWait for one that has not arrived. An id that is no UUID is
-// left to the poll's own validation.
+// left to the poll's own validation. A process the caller may not see is
+// unknown to them, and takes as long to be found unknown as one that does
+// not exist: otherwise the answer, or its speed, would tell them that
+// another municipality's id is real.
 func (s *Server) knownProcess(ctx context.Context, id string) (process.Process, error) {
 	if uuid.Validate(id) != nil {
 		return process.Process{}, nil
 	}
+	who, _ := caller(ctx)
 	deadline := time.Now().Add(processWait)
 	for {
 		p, err := s.store.Process(ctx, id)
+		if err == nil && !canSee(who, scope{tenant: p.Tenant, participants: p.Participants}) {
+			p, err = process.Process{}, process.ErrUnknown
+		}
 		if !errors.Is(err, process.ErrUnknown) || time.Now().After(deadline) {
 			return p, err
 		}

@@ -37,6 +37,9 @@ func newFixture(t *testing.T) fixture {
 	url := testkit.NewDatabase(t, testkit.Schema{Name: "surveys",
 		Sets: []pg.MigrationSet{events.Migrations(), tenancy.Migrations(), store.Migrations()}})
 	pool := testkit.NewPool(t, url, "surveys")
+	if _, err := pool.Exec(context.Background(), `INSERT INTO processes (id, tenant, participants) VALUES ('01957a3c-2b1e-7c00-8000-000000000001', 'GM0453', '{}')`); err != nil {
+		t.Fatalf("projecting the polls' process: %v", err)
+	}
 	return fixture{st: store.New(pool), pool: pool}
 }
 

@@ -21,6 +21,9 @@ func benchStore(b *testing.B) (*store.Store, string) {
 	b.Helper()
 	url := testkit.NewDatabase(b, schema())
 	pool := testkit.NewPool(b, url+"&pool_max_conns=8", "surveys")
+	if _, err := pool.Exec(context.Background(), `INSERT INTO processes (id, tenant, participants) VALUES ('01957a3c-2b1e-7c00-8000-000000000001', 'GM0453', '{}')`); err != nil {
+		b.Fatalf("projecting the polls' process: %v", err)
+	}
 	return store.New(pool), url
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/resident"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
@@ -109,18 +110,28 @@ func (s *Store) CreateInvitations(ctx context.Context, pollID string, invitees [
 	if len(issued) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `INSERT INTO invitations (id, poll_id, token_hash, panel_member_id, municipality, created_at)
+	var created []string
+	err = pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := checkInvitees(ctx, tx, members, places); err != nil {
+			return err
+		}
+		rows, err := tx.Query(ctx, `INSERT INTO invitations (id, poll_id, token_hash, panel_member_id, municipality, created_at)
 SELECT id, $1, hash, member, municipality, $2
 FROM unnest($3::uuid[], $4::bytea[], $5::uuid[], $6::text[]) WITH ORDINALITY AS t(id, hash, member, municipality, n)
 ORDER BY n
 ON CONFLICT (poll_id, panel_member_id) WHERE panel_member_id IS NOT NULL DO NOTHING
 RETURNING id::text`, p.ID(), now, ids, hashes, members, places)
+		if err != nil {
+			return fmt.Errorf("inserting invitations to poll %s: %w", p.ID(), err)
+		}
+		created, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			return fmt.Errorf("inserting invitations to poll %s: %w", p.ID(), err)
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("inserting invitations to poll %s: %w", p.ID(), err)
-	}
-	created, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		return nil, fmt.Errorf("inserting invitations to poll %s: %w", p.ID(), err)
+		return nil, err
 	}
 	if len(created) == len(issued) {
 		return issued, nil
@@ -130,6 +141,36 @@ RETURNING id::text`, p.ID(), now, ids, hashes, members, places)
 		isNew[id] = true
 	}
 	return slices.DeleteFunc(issued, func(inv IssuedInvitation) bool { return !isNew[inv.ID] }), nil
+}
+
+// checkInvitees makes sure, in the transaction that stores the
+// invitations, that every panel member named is an active member of the
+// panel of the municipality the invitation is for, and keeps them so until
+// it commits. A member of another municipality's panel is refused in the
+// same words as an id that names nobody, so that the refusal does not tell
+// the caller that the id exists. members and places are the invitees'
+// member ids (nil for none) and municipalities, in order.
+func checkInvitees(ctx context.Context, tx pgx.Tx, members []*string, places []string) error {
+	rows, err := tx.Query(ctx, `SELECT t.n FROM unnest($1::uuid[], $2::text[]) WITH ORDINALITY AS t(member, municipality, n)
+LEFT JOIN LATERAL (
+    SELECT m.id FROM panel_members m
+    WHERE m.id = t.member AND m.municipality = t.municipality AND m.status = 'active'
+    FOR SHARE
+) AS known ON true
+WHERE t.member IS NOT NULL AND known.id IS NULL
+ORDER BY t.n`, members, places)
+	if err != nil {
+		return fmt.Errorf("checking invited panel members: %w", err)
+	}
+	unknown, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("checking invited panel members: %w", err)
+	}
+	var v errs.Violations
+	for _, n := range unknown {
+		v.Add(fmt.Sprintf("/invitees/%d/panelMemberId", n-1), "is not an active member of the panel of the municipality the invitation is for")
+	}
+	return v.Err()
 }
 
 // InvitationByToken returns the invitation whose link carries token. A

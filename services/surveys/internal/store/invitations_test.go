@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,6 +29,8 @@ func TestInvitationsKeepOnlyTheHashOfTheirToken(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	p := openPoll(t, f, sharedSpec(t, "mantelzorg", now), now)
+	f.panelMembers(t, "GM0453", anna, chris)
+	f.panelMembers(t, "GM0375", bram)
 
 	issued, err := f.st.CreateInvitations(ctx, p.ID(), []store.Invitee{
 		{PanelMemberID: anna, Municipality: "GM0453"},
@@ -80,6 +84,15 @@ func TestCreateInvitationsRefusesWhatDoesNotFit(t *testing.T) {
 	now := time.Now()
 	local := openPoll(t, f, flashSpec("velsen", now), now)
 	shared := openPoll(t, f, sharedSpec(t, "ijmond", now), now)
+	f.panelMembers(t, "GM0453", anna)
+	f.panelMembers(t, "GM0396", chris)
+	if _, err := f.pool.Exec(ctx, `INSERT INTO panel_members (id, municipality, status, source, consent_at, consent_version, created_at, updated_at, unsubscribed_at)
+VALUES ($1, 'GM0453', 'unsubscribed', 'import', now(), 'test', now(), now(), now())`, bram); err != nil {
+		t.Fatal(err)
+	}
+	// Another municipality's member, an unsubscribed one and an id of nobody
+	// are refused in the same words: the refusal tells nothing of who exists.
+	const notInPanel = "is not an active member of the panel of the municipality the invitation is for"
 
 	tests := []struct {
 		name      string
@@ -92,6 +105,10 @@ func TestCreateInvitationsRefusesWhatDoesNotFit(t *testing.T) {
 		{"a municipality outside a local poll", local.ID(), []store.Invitee{{Municipality: "GM0375"}}, errs.Invalid, []string{"/invitees/0/municipality"}},
 		{"a shared poll's invitee without a municipality", shared.ID(), []store.Invitee{{Municipality: "GM0453"}, {PanelMemberID: anna}}, errs.Invalid, []string{"/invitees/1/municipality"}},
 		{"a panel member id that is none", shared.ID(), []store.Invitee{{PanelMemberID: "anna", Municipality: "GM0453"}}, errs.Invalid, []string{"/invitees/0/panelMemberId"}},
+		{"another municipality's panel member", local.ID(), []store.Invitee{{PanelMemberID: anna}, {PanelMemberID: chris}}, errs.Invalid, []string{"/invitees/1/panelMemberId"}},
+		{"a member of a participating municipality's panel, said to be of another", shared.ID(), []store.Invitee{{PanelMemberID: chris, Municipality: "GM0453"}}, errs.Invalid, []string{"/invitees/0/panelMemberId"}},
+		{"an unsubscribed member", local.ID(), []store.Invitee{{PanelMemberID: bram}}, errs.Invalid, []string{"/invitees/0/panelMemberId"}},
+		{"an id of nobody", local.ID(), []store.Invitee{{PanelMemberID: "01957a3c-2b1e-7c00-8000-00000000beef"}}, errs.Invalid, []string{"/invitees/0/panelMemberId"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -104,6 +121,14 @@ func TestCreateInvitationsRefusesWhatDoesNotFit(t *testing.T) {
 			}
 			if issued != nil {
 				t.Errorf("issued %d invitations with an error", len(issued))
+			}
+			var e *errs.Error
+			if errors.As(err, &e) {
+				for _, f := range e.Fields {
+					if strings.HasSuffix(f.Path, "/panelMemberId") && strings.Contains(f.Path, "invitees") && f.Reason != notInPanel && tc.name != "a panel member id that is none" {
+						t.Errorf("%s: %q, want %q", f.Path, f.Reason, notInPanel)
+					}
+				}
 			}
 		})
 	}

@@ -31,6 +31,9 @@ func TestSubmitsThroughInvitationLinksArePreparedInTheirBatch(t *testing.T) {
 	for i := range invitees {
 		who = append(who, store.Invitee{PanelMemberID: fmt.Sprintf("01957a3c-2b1e-7c00-8000-%012d", 100+i)})
 	}
+	for _, in := range who {
+		f.panelMembers(t, "GM0453", in.PanelMemberID)
+	}
 	issued, err := f.st.CreateInvitations(ctx, p.ID(), who, now)
 	if err != nil {
 		t.Fatal(err)

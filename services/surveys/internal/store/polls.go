@@ -13,6 +13,7 @@ import (
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
+	"github.com/meedoen/meedoen/services/surveys/internal/process"
 )
 
 // Visibility is whose polls a caller may see: everything (a platform-wide
@@ -49,6 +50,9 @@ func (s *Store) CreatePoll(ctx context.Context, p poll.Poll, evs ...events.Event
 		return err
 	}
 	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := processTakesPolls(ctx, tx, r.ProcessID); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, `INSERT INTO polls (id, process_id, tenant, participants, kind, slug, status,
 opens_at, closes_at, cancel_reason, definition, created_by, created_at, updated_at)
 VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10, $11, $12, $13, $14)`,
@@ -64,6 +68,26 @@ VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10, $11, $12, $13, $14)
 		}
 		return events.Enqueue(ctx, tx, evs...)
 	})
+}
+
+// processTakesPolls checks, in the transaction that stores a new poll,
+// that its process is known and still open, and keeps it so until the
+// transaction ends: a process.closed event applied meanwhile waits for the
+// poll, and the poll does not slip into a process that has just closed.
+// It returns process.ErrUnknown for a process the projection does not
+// hold.
+func processTakesPolls(ctx context.Context, tx pgx.Tx, id string) error {
+	var closed bool
+	err := tx.QueryRow(ctx, `SELECT closed FROM processes WHERE id = $1 FOR SHARE`, id).Scan(&closed)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("poll's process %s: %w", id, process.ErrUnknown)
+	case err != nil:
+		return fmt.Errorf("reading the poll's process %s: %w", id, err)
+	case closed:
+		return errs.New(errs.FailedPrecondition, "participation process %s is closed and takes no new polls", id)
+	}
+	return nil
 }
 
 // UpdatePoll changes the poll with id. It holds the poll's lock alone

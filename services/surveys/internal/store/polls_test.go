@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
+	"github.com/meedoen/meedoen/services/surveys/internal/process"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
 
@@ -386,5 +388,37 @@ func TestAChangedPollIsNeverReadFromTheCache(t *testing.T) {
 				t.Errorf("read title %q after setting %q", got.Title().NL, title)
 			}
 		}
+	}
+}
+
+// A poll is stored only into a process the projection knows and that is
+// still open, checked where the poll is stored: a process that closed
+// after the API looked takes no new poll.
+func TestCreatePollNeedsAnOpenKnownProcess(t *testing.T) {
+	t.Parallel()
+	f := newStore(t)
+	ctx := context.Background()
+	now := time.Now()
+	unknown := flashSpec("onbekend", now)
+	unknown.ProcessID = "01957a3c-2b1e-7c00-8000-00000000dead"
+	p, err := poll.New(unknown, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.CreatePoll(ctx, p, pollEvent(t, p)); !errors.Is(err, process.ErrUnknown) {
+		t.Errorf("CreatePoll in an unknown process: %v, want process.ErrUnknown", err)
+	}
+	if _, err := f.pool.Exec(ctx, `UPDATE processes SET closed = true WHERE id = $1`, processID); err != nil {
+		t.Fatal(err)
+	}
+	p, err = poll.New(flashSpec("gesloten", now), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.CreatePoll(ctx, p, pollEvent(t, p)); codeOf(err) != errs.FailedPrecondition {
+		t.Errorf("CreatePoll in a closed process: %v, want a failed precondition", err)
+	}
+	if n := f.count(t, `SELECT count(*) FROM polls`) + f.count(t, `SELECT count(*) FROM outbox`); n != 0 {
+		t.Errorf("%d polls and events stored, want none", n)
 	}
 }

@@ -69,6 +69,7 @@ func TestOneInvitationSubmittedAThousandTimesAtOnceStoresOneResponse(t *testing.
 			ctx := context.Background()
 			now := time.Now()
 			p := openPoll(t, f, flashSpec("eenzaamheid", now), now)
+			f.panelMembers(t, "GM0453", anna)
 			issued, err := f.st.CreateInvitations(ctx, p.ID(), []store.Invitee{{PanelMemberID: anna}}, now)
 			if err != nil {
 				t.Fatal(err)
@@ -164,6 +165,7 @@ func TestSubmitResponseRefusesAndStoresNothing(t *testing.T) {
 	now := time.Now()
 	p := openPoll(t, f, flashSpec("eenzaamheid", now), now)
 	other := openPoll(t, f, flashSpec("andere", now), now)
+	f.panelMembers(t, "GM0453", anna, bram)
 	issued, err := f.st.CreateInvitations(ctx, p.ID(), []store.Invitee{{PanelMemberID: anna}, {PanelMemberID: bram}}, now)
 	if err != nil {
 		t.Fatal(err)
@@ -255,6 +257,7 @@ func TestSubmitResponseKeepsTheRespondentApartFromTheAnswer(t *testing.T) {
 	ctx := context.Background()
 	now := time.Now()
 	p := openPoll(t, f, flashSpec("eenzaamheid", now), now)
+	f.panelMembers(t, "GM0453", anna)
 	issued, err := f.st.CreateInvitations(ctx, p.ID(), []store.Invitee{{PanelMemberID: anna}}, now)
 	if err != nil {
 		t.Fatal(err)

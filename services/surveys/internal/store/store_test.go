@@ -44,7 +44,19 @@ func newStore(t *testing.T, poolParams ...string) fixture {
 		u += "&" + p
 	}
 	pool := testkit.NewPool(t, u, "surveys")
-	return fixture{st: store.New(pool), pool: pool, url: url}
+	f := fixture{st: store.New(pool), pool: pool, url: url}
+	f.knownProcess(t)
+	return f
+}
+
+// knownProcess puts the process the tests' polls belong to into the
+// projection, as its process.created event would.
+func (f fixture) knownProcess(t *testing.T) {
+	t.Helper()
+	if _, err := f.pool.Exec(context.Background(), `INSERT INTO processes (id, tenant, participants) VALUES ($1, 'GM0453', '{}')
+ON CONFLICT (id) DO NOTHING`, processID); err != nil {
+		t.Fatalf("projecting the tests' process: %v", err)
+	}
 }
 
 // count runs a query that returns one number.
@@ -55,6 +67,21 @@ func (f fixture) count(t *testing.T, query string, args ...any) int {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return n
+}
+
+// panelMembers enrols active members with ids in municipality's panel, as
+// an import would: an invitation may only name one.
+func (f fixture) panelMembers(t *testing.T, municipality string, ids ...string) {
+	t.Helper()
+	for _, id := range ids {
+		_, err := f.pool.Exec(context.Background(), `INSERT INTO panel_members
+    (id, municipality, email, status, source, consent_at, consent_version, created_at, updated_at)
+VALUES ($1::uuid, $2, $1::text || '@panel.example', 'active', 'import', now(), 'test', now(), now())
+ON CONFLICT (id) DO NOTHING`, id, municipality)
+		if err != nil {
+			t.Fatalf("enrolling panel member %s: %v", id, err)
+		}
+	}
 }
 
 func nl(s string) poll.Text { return poll.Text{NL: s} }

@@ -144,6 +144,9 @@ func TestTheConsumerTalliesEveryResponseOnce(t *testing.T) {
 		Sets: []pg.MigrationSet{events.Migrations(), tenancy.Migrations(), store.Migrations()}})
 	pool := testkit.NewPool(t, url, "surveys")
 	_, _, js := testkit.NewJetStream(t)
+	if _, err := pool.Exec(context.Background(), `INSERT INTO processes (id, tenant, participants) VALUES ('01957a3c-2b1e-7c00-8000-000000000001', 'GM0453', '{}')`); err != nil {
+		t.Fatalf("projecting the polls' process: %v", err)
+	}
 	if err := events.ProvisionStreams(ctx, js, "surveys", events.StreamConfig{}); err != nil {
 		t.Fatal(err)
 	}
@@ -268,6 +271,9 @@ func TestApplyRefusesEventsItCannotCount(t *testing.T) {
 		Sets: []pg.MigrationSet{events.Migrations(), tenancy.Migrations(), store.Migrations()}})
 	pool := testkit.NewPool(t, url, "surveys")
 	st := store.New(pool)
+	if _, err := pool.Exec(context.Background(), `INSERT INTO processes (id, tenant, participants) VALUES ('01957a3c-2b1e-7c00-8000-000000000001', 'GM0453', '{}')`); err != nil {
+		t.Fatalf("projecting the polls' process: %v", err)
+	}
 	now := time.Now()
 	p := sharedQuestionnaire(t, st, now)
 	r, err := p.Check(answers(0), now) // answers 0 has texts
