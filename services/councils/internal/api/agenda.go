@@ -39,6 +39,11 @@ func (s *Server) ListThemes(ctx context.Context, _ *councilsv1.ListThemesRequest
 func (s *Server) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQuestionRequest) (*councilsv1.Question, error) {
 	id := caller(ctx)
 	in := req.GetQuestion()
+	var v errs.Violations
+	setByService(&v, "/processId", in.GetProcessId())
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
 	tenant := strings.TrimSpace(in.GetScope().GetTenant())
 	if tenant == "" {
 		// Someone who works for one municipality need not say which.

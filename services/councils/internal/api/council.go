@@ -60,6 +60,9 @@ func (s *Server) UpdateCouncil(ctx context.Context, req *councilsv1.UpdateCounci
 	if _, err := s.boardCouncil(ctx, code, "change this council's settings"); err != nil {
 		return nil, err
 	}
+	if err := bodyOfPath(req.GetCouncil().GetMunicipalityCode(), code); err != nil {
+		return nil, err
+	}
 	in := req.GetCouncil()
 	settings := council.Settings{
 		Name:                      in.GetName(),
@@ -97,6 +100,9 @@ func (s *Server) AddMember(ctx context.Context, req *councilsv1.AddMemberRequest
 	if _, err := s.boardCouncil(ctx, code, "add members to this council"); err != nil {
 		return nil, err
 	}
+	if err := bodyOfPath(req.GetMember().GetMunicipalityCode(), code); err != nil {
+		return nil, err
+	}
 	m, err := council.NewMember(code, memberInput(req.GetMember()), s.now())
 	if err != nil {
 		return nil, err
@@ -117,6 +123,9 @@ func (s *Server) AddMember(ctx context.Context, req *councilsv1.AddMemberRequest
 func (s *Server) UpdateMember(ctx context.Context, req *councilsv1.UpdateMemberRequest) (*councilsv1.Member, error) {
 	code := req.GetMunicipalityCode()
 	if _, err := s.boardCouncil(ctx, code, "change this council's members"); err != nil {
+		return nil, err
+	}
+	if err := bodyOfPath(req.GetMember().GetMunicipalityCode(), code); err != nil {
 		return nil, err
 	}
 	in := memberInput(req.GetMember())

@@ -107,6 +107,9 @@ func (s *Server) UpdateProcess(ctx context.Context, req *councilsv1.UpdateProces
 		plan.Forms = append(plan.Forms, formOf(f))
 	}
 	p, err := s.changeProcess(ctx, req.GetId(), "change this process", func(p *process.Process) error {
+		if err := unchangedOrigin(*p, in); err != nil {
+			return err
+		}
 		return p.SetPlan(plan, s.now())
 	})
 	if err != nil {
@@ -163,6 +166,11 @@ func (s *Server) RecordFieldActivity(ctx context.Context, req *councilsv1.Record
 	}
 	var recorded process.FieldActivity
 	_, err := s.changeProcess(ctx, req.GetId(), "record field activities for this process", func(p *process.Process) error {
+		var v errs.Violations
+		sameAsPath(&v, "/processId", in.GetProcessId(), p.ID())
+		if err := v.Err(); err != nil {
+			return err
+		}
 		a, err := process.NewFieldActivity(*p, draft, subject, council.Today(s.now()), s.now())
 		if err != nil {
 			return err
@@ -196,25 +204,35 @@ func (s *Server) ListFieldActivities(ctx context.Context, req *councilsv1.ListFi
 // council the process concerns, made by that member.
 func (s *Server) DeclareInterest(ctx context.Context, req *councilsv1.DeclareInterestRequest) (*councilsv1.Declaration, error) {
 	id := caller(ctx)
-	p, err := s.workableProcess(ctx, id, req.GetId(), "declare interests in this process")
-	if err != nil {
-		return nil, err
-	}
 	in := req.GetDeclaration()
-	memberCouncil, memberSubject, err := s.store.MemberCouncil(ctx, in.GetMemberId())
-	if err != nil {
+	var v errs.Violations
+	sameAsPath(&v, "/processId", in.GetProcessId(), req.GetId())
+	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	d, err := process.NewDeclaration(p, in.GetMemberId(), memberCouncil, in.GetStatement(), id.Subject, s.now())
+	d, err := s.store.Declare(ctx, req.GetId(), in.GetMemberId(), func(p process.Process, m store.Seat) (process.Declaration, []events.Event, error) {
+		sc := workScope(p.Scope())
+		if !canSee(id, sc) {
+			return process.Declaration{}, nil, notVisible("process", req.GetId())
+		}
+		if !canWork(id, sc) {
+			return process.Declaration{}, nil, forbidden("declare interests in this process")
+		}
+		council := m.Municipality
+		if council != "" && !id.Has(council, staffRoles...) {
+			// A roster the caller may not read: its members are as unknown
+			// to them as ids of nobody, whichever council they sit on.
+			council = ""
+		}
+		// A declaration speaks for the member, so only the member makes it:
+		// the roster links them to their login.
+		if council != "" && (m.Subject == "" || m.Subject != id.Subject) {
+			return process.Declaration{}, nil, forbidden("declare an interest for another member")
+		}
+		d, err := process.NewDeclaration(p, m.MemberID, council, in.GetStatement(), id.Subject, s.now())
+		return d, nil, err
+	})
 	if err != nil {
-		return nil, err
-	}
-	// A declaration speaks for the member, so only the member makes it: the
-	// roster links them to their login.
-	if memberSubject == "" || memberSubject != id.Subject {
-		return nil, forbidden("declare an interest for another member")
-	}
-	if err := s.store.Declare(ctx, d); err != nil {
 		return nil, err
 	}
 	return declarationMsg(d), nil

@@ -32,7 +32,7 @@ func NewDeclaration(p Process, memberID, memberCouncil, statement, by string, no
 	case memberID == "":
 		v.Add("/memberId", "is required")
 	case memberCouncil == "":
-		v.Add("/memberId", fmt.Sprintf("%q is not a council member", memberID))
+		v.Add("/memberId", "is not a council member")
 	case !p.Scope().Concerns(memberCouncil):
 		v.Add("/memberId", fmt.Sprintf("the member sits on the council of %s, which does not take part in this process", memberCouncil))
 	}

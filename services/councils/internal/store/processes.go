@@ -358,37 +358,54 @@ residents_reached, notes, recorded_by, created_at FROM field_activities WHERE pr
 	return list, nil
 }
 
-// MemberCouncil returns the CBS code of the council the member with id
-// sits on and the member's login subject, or "" and "" when there is no
-// such member.
-func (s *Store) MemberCouncil(ctx context.Context, id string) (code, subject string, err error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return "", "", nil
-	}
-	err = s.pool.QueryRow(ctx, `SELECT municipality_code, subject FROM members WHERE id = $1`, id).Scan(&code, &subject)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return "", "", nil
-	}
-	if err != nil {
-		return "", "", fmt.Errorf("reading council of member %s: %w", id, err)
-	}
-	return code, subject, nil
+// Seat is a council member as a declaration of interest needs them: the
+// council they sit on and the login subject the roster links them to.
+// Both are empty for an id that names no member.
+type Seat struct {
+	MemberID     string
+	Municipality string
+	Subject      string
 }
 
-// Declare stores a declaration of interest and its events.
-func (s *Store) Declare(ctx context.Context, d process.Declaration, evs ...events.Event) error {
-	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO declarations (id, process_id, member_id, statement, declared_by, created_at)
+// Declaration decides on a declaration of interest in a process.
+type Declaration func(p process.Process, member Seat) (process.Declaration, []events.Event, error)
+
+// Declare stores what declare makes of the process with processID and the
+// member with memberID, read in the same transaction: the member's row is
+// held until the declaration is stored, so that the member declare saw is
+// the member the declaration names.
+func (s *Store) Declare(ctx context.Context, processID, memberID string, declare Declaration) (process.Declaration, error) {
+	var out process.Declaration
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		p, err := readProcess(ctx, tx, processID, false)
+		if err != nil {
+			return err
+		}
+		seat := Seat{MemberID: memberID}
+		if _, err := uuid.Parse(memberID); err == nil {
+			err := tx.QueryRow(ctx, `SELECT municipality_code, subject FROM members WHERE id = $1 FOR SHARE`, memberID).
+				Scan(&seat.Municipality, &seat.Subject)
+			if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("reading council member %s: %w", memberID, err)
+			}
+		}
+		d, evs, err := declare(p, seat)
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO declarations (id, process_id, member_id, statement, declared_by, created_at)
 VALUES ($1, $2, $3, $4, $5, $6)`, d.ID(), d.ProcessID(), d.MemberID(), d.Statement(), d.DeclaredBy(), d.CreatedAt())
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "23503" && pgErr.ConstraintName == "declarations_member_id_fkey" {
-			return (errs.Violations{{Path: "/memberId", Reason: fmt.Sprintf("%q is not a council member", d.MemberID())}}).Err()
+			return (errs.Violations{{Path: "/memberId", Reason: "is not a council member"}}).Err()
 		}
 		if err != nil {
 			return fmt.Errorf("inserting declaration: %w", err)
 		}
+		out = d
 		return events.Enqueue(ctx, tx, evs...)
 	})
+	return out, err
 }
 
 // Declarations lists the declarations of interest in the process with id,

@@ -296,28 +296,41 @@ func TestDeclarationsNeedAnExistingMember(t *testing.T) {
 VALUES ($1, 'GM0375', 'Anna de Vries', 'member', '2024-01-01', 'cm-anna', now(), now())`, member); err != nil {
 		t.Fatal(err)
 	}
-	code, subject, err := f.st.MemberCouncil(ctx, member)
-	if err != nil || code != "GM0375" || subject != "cm-anna" {
-		t.Fatalf("member's council %q and subject %q (%v), want GM0375 and cm-anna", code, subject, err)
-	}
-	for _, unknown := range []string{"", "nobody", uuid.Must(uuid.NewV7()).String()} {
-		if code, subject, err := f.st.MemberCouncil(ctx, unknown); err != nil || code != "" || subject != "" {
-			t.Errorf("council of unknown member %q: %q, %q (%v), want none", unknown, code, subject, err)
+	// declare records the seat it is shown and declares for it as the
+	// seat's council, whatever that is.
+	var seen []store.Seat
+	declare := func(council string) store.Declaration {
+		return func(p process.Process, m store.Seat) (process.Declaration, []events.Event, error) {
+			seen = append(seen, m)
+			if council == "" {
+				council = m.Municipality
+			}
+			d, err := process.NewDeclaration(p, m.MemberID, council, "Vrijwilliger bij de voedselbank", "sec-1", time.Now())
+			return d, nil, err
 		}
 	}
-	d, err := process.NewDeclaration(p, member, code, "Vrijwilliger bij de voedselbank", "sec-1", time.Now())
-	if err != nil {
+	if _, err := f.st.Declare(ctx, p.ID(), member, declare("")); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.st.Declare(ctx, d); err != nil {
-		t.Fatal(err)
+	for _, unknown := range []string{"", "nobody", uuid.Must(uuid.NewV7()).String()} {
+		if _, err := f.st.Declare(ctx, p.ID(), unknown, declare("")); codeOf(err) != errs.Invalid {
+			t.Errorf("declaring for unknown member %q: %v, want invalid input", unknown, err)
+		}
 	}
-	gone, err := process.NewDeclaration(p, uuid.Must(uuid.NewV7()).String(), "GM0375", "Iets", "sec-1", time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.st.Declare(ctx, gone); codeOf(err) != errs.Invalid {
+	// A member who is gone by the time the declaration is stored.
+	if _, err := f.st.Declare(ctx, p.ID(), uuid.Must(uuid.NewV7()).String(), declare("GM0375")); codeOf(err) != errs.Invalid {
 		t.Errorf("declaring for a member who does not exist gave %v, want invalid input", err)
+	}
+	if want := (store.Seat{MemberID: member, Municipality: "GM0375", Subject: "cm-anna"}); len(seen) == 0 || seen[0] != want {
+		t.Errorf("the declaration saw %+v first, want %+v", seen, want)
+	}
+	for _, s := range seen[1:4] {
+		if s.Municipality != "" || s.Subject != "" {
+			t.Errorf("an unknown member was seen as %+v, want no council and no subject", s)
+		}
+	}
+	if _, err := f.st.Declare(ctx, uuid.Must(uuid.NewV7()).String(), member, declare("")); codeOf(err) != errs.NotFound {
+		t.Errorf("declaring in an unknown process gave %v, want not found", err)
 	}
 	list, err := f.st.Declarations(ctx, p.ID())
 	if err != nil {

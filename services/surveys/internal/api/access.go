@@ -79,7 +79,7 @@ func visibilityOf(id auth.Identity) store.Visibility {
 }
 
 // notVisible is what a caller gets for a poll they may not see.
-func notVisible(id string) error { return errs.New(errs.NotFound, "poll %q not found", id) }
+func notVisible(id string) error { return store.PollNotFound(id) }
 
 // forbidden is what a caller gets who may see but not change.
 func forbidden(action string) error {

@@ -6,7 +6,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
 
@@ -31,7 +30,7 @@ func (s *Store) ExportResponses(ctx context.Context, pollID string, fn func(poll
 			return fmt.Errorf("exporting poll %s: %w", pollID, err)
 		}
 		if !exists {
-			return errs.New(errs.NotFound, "poll %s not found", pollID)
+			return PollNotFound(pollID)
 		}
 		_, err := tx.Exec(ctx, `DECLARE export NO SCROLL CURSOR FOR
 SELECT id::text, municipality, answers, submitted_at FROM responses

@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
 
@@ -38,7 +37,7 @@ func (s *Store) ScanResponses(ctx context.Context, pollID string, opts ScanOptio
 			return fmt.Errorf("exporting poll %s: %w", pollID, err)
 		}
 		if !exists {
-			return errs.New(errs.NotFound, "poll %s not found", pollID)
+			return PollNotFound(pollID)
 		}
 		if opts.Counts != nil {
 			counts, err := municipalityCounts(ctx, tx, pollID)

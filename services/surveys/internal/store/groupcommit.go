@@ -619,7 +619,7 @@ func (v batchView) decide(p *pendingSubmit) (Submitted, error) {
 	r := p.sub.Response
 	lifecycle, ok := v.polls[r.PollID]
 	if !ok {
-		return Submitted{}, errs.New(errs.NotFound, "poll %s not found", r.PollID)
+		return Submitted{}, PollNotFound(r.PollID)
 	}
 	if p.sub.IdempotencyKey != "" && !v.claimed[p] {
 		k, ok := v.keys[[2]string{r.PollID, p.sub.IdempotencyKey}]

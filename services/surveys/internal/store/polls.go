@@ -234,7 +234,7 @@ func readPoll(ctx context.Context, q querier, query string, arg any) (poll.Poll,
 func readPollWith(ctx context.Context, q querier, defs *definitions, query string, arg any) (poll.Poll, error) {
 	p, err := scanPollWith(q.QueryRow(ctx, query, arg), defs)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return poll.Poll{}, errs.New(errs.NotFound, "poll %v not found", arg)
+		return poll.Poll{}, PollNotFound(fmt.Sprint(arg))
 	}
 	if err != nil {
 		return poll.Poll{}, fmt.Errorf("reading poll %v: %w", arg, err)

@@ -234,7 +234,7 @@ VALUES ($1, $2, $3, $4, $5) ON CONFLICT (poll_id, key) DO NOTHING`,
 	)
 	err = br.QueryRow().Scan(&kind, &status, &opensAt, &closesAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return poll.Poll{}, false, errs.New(errs.NotFound, "poll %s not found", r.PollID)
+		return poll.Poll{}, false, PollNotFound(r.PollID)
 	}
 	if err != nil {
 		return poll.Poll{}, false, fmt.Errorf("reading poll %s: %w", r.PollID, err)

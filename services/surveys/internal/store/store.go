@@ -113,6 +113,11 @@ func decodeIDCursor(c string) (*string, error) {
 	return &key, nil
 }
 
+// PollNotFound is the error for a poll that does not exist, in the same
+// words as for one the caller may not see (api.notVisible), so that the two
+// cannot be told apart.
+func PollNotFound(id string) error { return errs.New(errs.NotFound, "poll %q not found", id) }
+
 // checkID turns an id that is no UUID into NotFound: it names nothing,
 // and PostgreSQL would reject it with an error that is none of the
 // caller's business.

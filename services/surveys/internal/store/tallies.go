@@ -169,7 +169,7 @@ ORDER BY t.seq`, pollID, sel.PublicOnly, sel.Latest)
 		defer br.Close()
 		p, err := scanPoll(br.QueryRow())
 		if errors.Is(err, pgx.ErrNoRows) {
-			return errs.New(errs.NotFound, "poll %s not found", pollID)
+			return PollNotFound(pollID)
 		}
 		if err != nil {
 			return fmt.Errorf("reading poll %s: %w", pollID, err)
