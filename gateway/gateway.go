@@ -155,7 +155,7 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 		}
 	}
 	// A download that grpc-gateway cannot map (see export.go).
-	if err := g.api.HandlePath(http.MethodGet, exportPath, g.serveExport(surveysv1.NewExportServiceClient(conns.Surveys))); err != nil {
+	if err := g.api.HandlePath(http.MethodGet, exportPath, g.serveExport(exportClient{conns.Surveys})); err != nil {
 		return nil, fmt.Errorf("registering the export download: %w", err)
 	}
 	return g, nil
