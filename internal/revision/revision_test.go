@@ -57,7 +57,7 @@ func TestCheck(t *testing.T) {
 		{"the same version by tag and by time", []Expected{FromTag("/etag", Tag(stored)), FromTime("expectedUpdateTime", stored)}, nil},
 		{"an older version", []Expected{FromTag("/etag", Tag(older))}, stale("/etag")},
 		{"an older time", []Expected{FromTime("expectedUpdateTime", older)}, stale("expectedUpdateTime")},
-		{"a weak tag never matches", []Expected{FromTag("If-Match", `W/"` + Tag(stored) + `"`)}, stale("If-Match")},
+		{"a weak tag never matches", []Expected{FromTag("If-Match", `W/"`+Tag(stored)+`"`)}, stale("If-Match")},
 		{"a tag this package did not make", []Expected{FromTag("/etag", "not-a-version")}, stale("/etag")},
 		{"a tag with a leading zero", []Expected{FromTag("/etag", "0"+Tag(stored))}, stale("/etag")},
 		{"only the old one of two is named", []Expected{FromTag("/etag", Tag(stored)), FromTime("expectedUpdateTime", older)}, stale("expectedUpdateTime")},
