@@ -30,12 +30,12 @@ import (
 //     unknown one is refused before anything is read, pointing into the
 //     body as sent;
 //  1. it reads the resource with a GET of the same path, as the caller;
-//  2. it checks If-Match (RFC 9110) against the resource's ETag;
-//  3. it merges the patch into what it read and sends the merged resource
+//  2. it merges the patch into what it read and sends the merged resource
 //     to the service's Update method, with an update mask naming the
 //     top-level fields whose value the patch changed and, as the
-//     resource's etag, the version it read;
-//  4. the service applies the change only if the resource is still that
+//     resource's etag, the version the change is based on: the one If-Match
+//     (RFC 9110) or the body's etag names, else the one it read;
+//  3. the service applies the change only if the resource is still that
 //     version, checked in the transaction that writes (errs.Stale, 412
 //     here), so a change made between the read and the write is never
 //     overwritten. Without If-Match the gateway then reads, merges and
@@ -87,25 +87,28 @@ func (g *Gateway) servePatch(w http.ResponseWriter, r *http.Request, patch []byt
 		checked.replay(w)
 		return
 	}
-	// The caller pins a version with If-Match or the body's etag; only
-	// without one may the gateway read and try again by itself.
-	pinned := cond.pins() || bodyTag != ""
-
+	if cond.pins() && bodyTag != "" && !slices.Contains(cond.tags, bodyTag) {
+		// Both must be the current version, and they differ.
+		g.writeProblem(w, r, preconditionFailed("If-Match", "names other versions than the body's etag; both must be the current one"))
+		return
+	}
 	for attempt := 1; ; attempt++ {
 		read := g.subRequest(r, http.MethodGet, "", nil)
 		if read.status != http.StatusOK {
-			read.replay(w)
+			g.refuseUnread(w, r, read)
 			return
 		}
 		current := read.body.Bytes()
+		// The version the change is based on: the caller's, if it named
+		// one, else the one just read. The service compares it with the
+		// stored one where it writes; the gateway compares nothing, so
+		// that the service's other checks come first (RFC 9110, 13.2.1).
 		version := versionOf(current)
 		switch {
-		case !cond.matches(version):
-			g.writeProblem(w, r, preconditionFailed("If-Match", "does not match the resource's current version (its ETag)"))
-			return
-		case bodyTag != "" && bodyTag != version:
-			g.writeProblem(w, r, preconditionFailed("/"+etagMember, "is not the resource's current version"))
-			return
+		case bodyTag != "":
+			version = bodyTag
+		case cond.pins():
+			version = cond.choose(version)
 		}
 		merged, changed, err := mergePatch(current, patch, version)
 		if err != nil {
@@ -113,27 +116,21 @@ func (g *Gateway) servePatch(w http.ResponseWriter, r *http.Request, patch []byt
 			g.writeProblem(w, r, &problem{Status: http.StatusInternalServerError, Detail: "internal error"})
 			return
 		}
-		query := r.URL.RawQuery
-		if query != "" {
-			query += "&"
-		}
-		query += maskParameter + "=" + url.QueryEscape(strings.Join(changed, ","))
-		written := g.subRequest(r, http.MethodPatch, query, merged)
-		if written.status != http.StatusPreconditionFailed {
+		written := g.subRequest(r, http.MethodPatch, withMask(r.URL.RawQuery, changed), merged)
+		if written.status != http.StatusPreconditionFailed || !staleByRead(written.body.Bytes()) {
+			// Done, or refused for another reason, or a version the
+			// caller sent in the query (a poll's expectedUpdateTime) is
+			// out of date.
 			written.replay(w)
 			return
 		}
 		switch {
-		case !staleByRead(written.body.Bytes()):
-			// A version the caller sent in the query (a poll's
-			// expectedUpdateTime) is out of date.
-			written.replay(w)
 		case cond.pins():
-			// The resource changed between the check above and the write.
 			g.writeProblem(w, r, preconditionFailed("If-Match", "does not match the resource's current version (its ETag)"))
-		case pinned:
+		case bodyTag != "":
 			written.replay(w)
 		case attempt < patchAttempts:
+			// Someone changed it since it was read: merge into theirs.
 			continue
 		default:
 			g.writeProblem(w, r, &problem{Status: http.StatusConflict,
@@ -141,6 +138,27 @@ func (g *Gateway) servePatch(w http.ResponseWriter, r *http.Request, patch []byt
 		}
 		return
 	}
+}
+
+// refuseUnread answers a PATCH whose resource could not be read: as the
+// read was answered (404, mostly), unless the service refuses the caller
+// the update itself (401, 403), which comes first for a PATCH as for every
+// other method. It asks with an update of no fields, which writes nothing.
+func (g *Gateway) refuseUnread(w http.ResponseWriter, r *http.Request, read *recorder) {
+	asked := g.subRequest(r, http.MethodPatch, withMask(r.URL.RawQuery, nil), []byte("{}"))
+	if asked.status == http.StatusUnauthorized || asked.status == http.StatusForbidden {
+		asked.replay(w)
+		return
+	}
+	read.replay(w)
+}
+
+// withMask adds the update mask of fields to a query.
+func withMask(query string, fields []string) string {
+	if query != "" {
+		query += "&"
+	}
+	return query + maskParameter + "=" + url.QueryEscape(strings.Join(fields, ","))
 }
 
 // preconditionFailed is the answer to a change based on a version that is
@@ -388,13 +406,18 @@ type ifMatch struct {
 // meanwhile must fail rather than be merged into.
 func (c ifMatch) pins() bool { return c.present && !c.any }
 
-// matches reports whether a resource whose version is current (it exists:
-// the caller just read it) meets the condition.
-func (c ifMatch) matches(current string) bool {
-	if !c.present || c.any {
-		return true
+// choose returns the version a change under the condition is based on:
+// current if the condition names it, else a version it names, which the
+// service will find stale. A condition of weak tags only names none, so
+// it gets one that no resource has.
+func (c ifMatch) choose(current string) string {
+	switch {
+	case current != "" && slices.Contains(c.tags, current):
+		return current
+	case len(c.tags) > 0:
+		return c.tags[0]
 	}
-	return current != "" && slices.Contains(c.tags, current)
+	return `W/""`
 }
 
 // parseIfMatch reads the If-Match header fields, each "*" or a list of

@@ -113,14 +113,25 @@ func TestParseIfMatch(t *testing.T) {
 			}
 		})
 	}
-	if (ifMatch{present: true}).matches("v1") || !(ifMatch{present: true, tags: []string{"v1"}}).matches("v1") ||
-		(ifMatch{present: true, tags: []string{"v1"}}).matches("") || !(ifMatch{present: true, any: true}).matches("") {
-		t.Error("matches compares wrongly")
+	for _, c := range []struct {
+		cond    ifMatch
+		current string
+		want    string
+	}{
+		{ifMatch{present: true, tags: []string{"v0", "v1"}}, "v1", "v1"},
+		{ifMatch{present: true, tags: []string{"v0", "v2"}}, "v1", "v0"},
+		{ifMatch{present: true}, "v1", `W/""`},
+	} {
+		if got := c.cond.choose(c.current); got != c.want {
+			t.Errorf("%+v chooses %q of %q, want %q", c.cond, got, c.current, c.want)
+		}
 	}
 }
 
-// patchCall is one PATCH of the council GM0453 through the gateway.
+// patchCall is one PATCH through the gateway, of the council GM0453 unless
+// path says otherwise.
 type patchCall struct {
+	path        string
 	body        string
 	contentType string
 	ifMatch     string
@@ -129,7 +140,11 @@ type patchCall struct {
 
 func (c patchCall) send(t *testing.T, srv *testServer) (*http.Response, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPatch, srv.URL+apiPrefix+"/councils/GM0453"+c.query, strings.NewReader(c.body))
+	path := c.path
+	if path == "" {
+		path = "/councils/GM0453"
+	}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPatch, srv.URL+apiPrefix+path+c.query, strings.NewReader(c.body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,11 +221,19 @@ func TestPatchMergesThroughTheUpdateMask(t *testing.T) {
 			wantStatus: 200, wantETag: `"v2"`, wantName: "Participatieraad Velsen",
 			wantUpdates: []*councilsv1.UpdateCouncilRequest{update(`{"seats":11}`, "v1", "seats")}},
 		{name: "an old version in If-Match changes nothing", call: patchCall{body: `{"seats":11}`, ifMatch: `"v0"`},
-			wantStatus: 412, wantParam: "If-Match"},
+			wantStatus: 412, wantParam: "If-Match",
+			wantUpdates: []*councilsv1.UpdateCouncilRequest{update(`{"seats":11}`, "v0", "seats")}},
+		{name: "one of several versions in If-Match", call: patchCall{body: `{"seats":11}`, ifMatch: `"v0", "v1"`},
+			wantStatus: 200, wantETag: `"v2"`, wantName: "Participatieraad Velsen",
+			wantUpdates: []*councilsv1.UpdateCouncilRequest{update(`{"seats":11}`, "v1", "seats")}},
 		{name: "a weak version in If-Match never matches", call: patchCall{body: `{"seats":11}`, ifMatch: `W/"v1"`},
-			wantStatus: 412, wantParam: "If-Match"},
+			wantStatus: 412, wantParam: "If-Match",
+			wantUpdates: []*councilsv1.UpdateCouncilRequest{update(`{"seats":11}`, `W/""`, "seats")}},
 		{name: "an old version in the body changes nothing", call: patchCall{body: `{"seats":11,"etag":"v0"}`},
-			wantStatus: 412, wantParam: "/etag"},
+			wantStatus: 412, wantParam: "/etag",
+			wantUpdates: []*councilsv1.UpdateCouncilRequest{update(`{"seats":11}`, "v0", "seats")}},
+		{name: "If-Match and the body's etag disagree", call: patchCall{body: `{"seats":11,"etag":"v0"}`, ifMatch: `"v1"`},
+			wantStatus: 412, wantParam: "If-Match"},
 		{name: "the current version in the body", call: patchCall{body: `{"seats":11,"etag":"v1"}`},
 			wantStatus: 200, wantETag: `"v2"`, wantName: "Participatieraad Velsen",
 			wantUpdates: []*councilsv1.UpdateCouncilRequest{update(`{"seats":11}`, "v1", "seats")}},
@@ -224,6 +247,10 @@ func TestPatchMergesThroughTheUpdateMask(t *testing.T) {
 			wantStatus: 409,
 			wantUpdates: []*councilsv1.UpdateCouncilRequest{
 				update(`{"seats":11}`, "v1", "seats"), update(`{"seats":11}`, "v2", "seats"), update(`{"seats":11}`, "v3", "seats")}},
+		{name: "an unknown council: asked for with no fields, answered as read", call: patchCall{path: "/councils/GM9999", body: `{"seats":11}`},
+			wantStatus: 404,
+			wantUpdates: []*councilsv1.UpdateCouncilRequest{{MunicipalityCode: "GM9999", Council: &councilsv1.Council{},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{""}}}}},
 		{name: "an unknown member never reaches the service", call: patchCall{body: `{"colour":"blue"}`},
 			wantStatus: 400, wantParam: "/colour"},
 		{name: "a wrong type never reaches the service", call: patchCall{body: `{"seats":"eleven"}`},

@@ -124,11 +124,14 @@ FROM councils c JOIN municipalities m ON m.code = c.municipality_code WHERE c.mu
 		if err != nil {
 			return fmt.Errorf("reading council of %s: %w", code, err)
 		}
-		if err := revision.Check("council", c.UpdatedAt(), expected...); err != nil {
-			return err
-		}
+		version := c.UpdatedAt()
 		c, evs, err := change(c)
 		if err != nil {
+			return err
+		}
+		// After the change's own checks, as HTTP orders preconditions
+		// (RFC 9110, 13.2.1), and before anything is written.
+		if err := revision.Check("council", version, expected...); err != nil {
 			return err
 		}
 		// The stored time is what later reads return, so return it, not the
@@ -195,11 +198,12 @@ func (s *Store) UpdateMember(ctx context.Context, code, id string, change Member
 		if err != nil {
 			return fmt.Errorf("reading member %s: %w", id, err)
 		}
-		if err := revision.Check("member", m.UpdatedAt(), expected...); err != nil {
-			return err
-		}
+		version := m.UpdatedAt()
 		m, evs, err := change(m)
 		if err != nil {
+			return err
+		}
+		if err := revision.Check("member", version, expected...); err != nil {
 			return err
 		}
 		t := m.Term()

@@ -155,11 +155,15 @@ func updateProcess(ctx context.Context, tx pgx.Tx, id string, change ProcessChan
 	if err != nil {
 		return process.Process{}, err
 	}
-	if err := revision.Check("process", p.UpdatedAt(), expected...); err != nil {
-		return process.Process{}, err
-	}
+	version := p.UpdatedAt()
 	p, evs, err := change(p)
 	if err != nil {
+		return process.Process{}, err
+	}
+	// After the change's own checks (who may see and change it comes
+	// first: a version must not reveal a process), as HTTP orders
+	// preconditions (RFC 9110, 13.2.1), and before anything is written.
+	if err := revision.Check("process", version, expected...); err != nil {
 		return process.Process{}, err
 	}
 	stored, err := writeProcess(ctx, tx, p, evs)

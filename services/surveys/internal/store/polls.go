@@ -91,11 +91,15 @@ func (s *Store) UpdatePoll(ctx context.Context, id string, change PollChange, ex
 		if err != nil {
 			return err
 		}
-		if err := revision.Check("poll", p.UpdatedAt(), expected...); err != nil {
-			return err
-		}
+		version := p.UpdatedAt()
 		p, evs, err := change(p)
 		if err != nil {
+			return err
+		}
+		// After the change's own checks (who may see and change it comes
+		// first: a version must not reveal a poll), as HTTP orders
+		// preconditions (RFC 9110, 13.2.1), and before anything is written.
+		if err := revision.Check("poll", version, expected...); err != nil {
 			return err
 		}
 		r := p.Record()
