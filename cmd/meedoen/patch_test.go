@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	legacyrouter "github.com/getkin/kin-openapi/routers/legacy"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/gateway/openapi"
@@ -524,6 +527,65 @@ func TestPartialPatchesKeepWhatTheyDoNotName(t *testing.T) {
 		}
 		if got := s.member.must(http.StatusOK, "PATCH", path, string(echoed)); got.body["targetGroup"] != "70+" {
 			t.Errorf("PATCH echoing output-only members: %v", got.body)
+		}
+	})
+
+	t.Run("as a client made from the OpenAPI document sends and reads them", func(t *testing.T) {
+		// What a generated client sends (a merge patch, If-Match) must be
+		// a request the document allows, and what it gets back (200 with
+		// an ETag, 412) an answer the document declares.
+		doc, err := openapi3.NewLoader().LoadFromData(openapi.Document())
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc.Servers = openapi3.Servers{{URL: s.member.base + "/api/v1"}}
+		router, err := legacyrouter.NewRouter(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := s.process(t)
+		old := s.member.must(http.StatusOK, "GET", path, "").header.Get("ETag")
+		opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}
+		for _, c := range []struct {
+			body, contentType, ifMatch string
+			want                       int
+		}{
+			{`{"targetGroup":"70+"}`, "application/merge-patch+json", old, http.StatusOK},
+			{`{"approach":null}`, "application/json", "", http.StatusOK},
+			{`{"targetGroup":"Ouderen"}`, "application/merge-patch+json", old, http.StatusPreconditionFailed},
+		} {
+			req, err := http.NewRequest(http.MethodPatch, s.member.base+"/api/v1"+path, strings.NewReader(c.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Authorization", "Bearer "+s.member.token)
+			req.Header.Set("Content-Type", c.contentType)
+			if c.ifMatch != "" {
+				req.Header.Set("If-Match", c.ifMatch)
+			}
+			route, params, err := router.FindRoute(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route, Options: opts}
+			if err := openapi3filter.ValidateRequest(t.Context(), in); err != nil {
+				t.Errorf("PATCH %s as %s: the document does not allow the request: %v", c.body, c.contentType, err)
+			}
+			req.Body = io.NopCloser(strings.NewReader(c.body))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != c.want {
+				t.Errorf("PATCH %s: %s %s, want %d", c.body, resp.Status, b, c.want)
+			}
+			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header, Options: opts}
+			out.SetBodyBytes(b)
+			if err := openapi3filter.ValidateResponse(t.Context(), out); err != nil {
+				t.Errorf("PATCH %s: the document does not declare the answer %s: %v", c.body, resp.Status, err)
+			}
 		}
 	})
 

@@ -110,6 +110,7 @@ func shape(doc *openapi3.T, prefix string, messages map[string]string) error {
 	if err != nil {
 		return err
 	}
+	markNullable(doc)
 	doc.Security = openapi3.SecurityRequirements{{securityScheme: []string{}}}
 
 	paths := openapi3.NewPaths()
@@ -352,7 +353,14 @@ func shapePatch(doc *openapi3.T, op *openapi3.Operation) error {
 	if s := resolve(doc, mt.Schema); s == nil || s.Properties[etagProperty] == nil {
 		return fmt.Errorf("the resource has no %s member: give the message a string etag field (proto/README.md)", etagProperty)
 	}
-	body.Content[mergePatchJSON] = &openapi3.MediaType{Schema: mt.Schema}
+	name, ok := strings.CutPrefix(mt.Schema.Ref, "#/components/schemas/")
+	if !ok {
+		return fmt.Errorf("the body of a PATCH is not a resource's schema")
+	}
+	// Both media types are taken as a merge patch (gateway/patch.go).
+	patch := openapi3.NewSchemaRef("#/components/schemas/"+patchSchema(doc, name), nil)
+	body.Content["application/json"] = &openapi3.MediaType{Schema: patch}
+	body.Content[mergePatchJSON] = &openapi3.MediaType{Schema: patch}
 	body.Description = mergePatchDescription
 	op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Ref: "#/components/parameters/" + ifMatchParameter})
 	return nil

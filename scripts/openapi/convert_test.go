@@ -333,6 +333,33 @@ func TestConvertDescribesPatchAsAMergePatch(t *testing.T) {
 			t.Errorf("%s is %v, want readOnly", name, props[name])
 		}
 	}
+	// Both media types take a merge patch, whose members may be null.
+	var body map[string]struct {
+		Schema struct {
+			Ref string `json:"$ref"`
+		} `json:"schema"`
+	}
+	raw, err := json.Marshal(patch.RequestBody.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatal(err)
+	}
+	for mt, c := range body {
+		if c.Schema.Ref != "#/components/schemas/ThingPatch" {
+			t.Errorf("%s body is %q, want ThingPatch", mt, c.Schema.Ref)
+		}
+	}
+	patchProps := doc.Components.Schemas["ThingPatch"].Properties
+	for _, name := range []string{"id", "etag", "status", "tags"} {
+		if patchProps[name]["nullable"] != true {
+			t.Errorf("ThingPatch.%s is %v, want nullable", name, patchProps[name])
+		}
+	}
+	if patchProps["status"]["readOnly"] != true || patchProps["etag"]["readOnly"] != true {
+		t.Errorf("ThingPatch keeps readOnly: status %v, etag %v", patchProps["status"], patchProps["etag"])
+	}
 	if _, ok := props["status"]["allOf"]; !ok {
 		t.Errorf("status is %v, want its $ref in allOf beside readOnly", props["status"])
 	}
