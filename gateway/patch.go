@@ -16,6 +16,8 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // A PATCH in this API is a JSON merge patch (RFC 7396) of the resource the
@@ -112,8 +114,10 @@ func (g *Gateway) servePatch(w http.ResponseWriter, r *http.Request, patch []byt
 		}
 		merged, changed, err := mergePatch(current, patch, version)
 		if err != nil {
-			g.log.ErrorContext(r.Context(), "merging a patch failed", "path", r.URL.Path, "error", err)
-			g.writeProblem(w, r, &problem{Status: http.StatusInternalServerError, Detail: "internal error"})
+			// Both are JSON objects by now, so this is a bug.
+			id := correlationID(status.New(codes.Internal, ""))
+			g.log.ErrorContext(r.Context(), "merging a patch failed", "path", r.URL.Path, "error", err, "correlation_id", id)
+			g.writeProblem(w, r, &problem{Status: http.StatusInternalServerError, CorrelationID: id, Detail: "internal error; correlation id " + id})
 			return
 		}
 		written := g.subRequest(r, http.MethodPatch, withMask(r.URL.RawQuery, changed), merged)
