@@ -3,12 +3,8 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
-	"maps"
 	"net/http"
-	"net/url"
-	"slices"
 	"strings"
 )
 
@@ -69,48 +65,21 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 			g.writeProblem(w, r, p)
 			return
 		}
+		if r.Method == http.MethodPatch {
+			g.servePatch(w, r, body)
+			return
+		}
 		state.body = body
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
-		if r.Method == http.MethodPatch {
-			if query, ok := withPatchMask(r.URL.RawQuery, body); ok {
-				u := *r.URL
-				u.RawQuery = query
-				patched := *r
-				patched.URL = &u
-				r = &patched
-			}
-		}
 	}
 	g.api.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestKey{}, state)))
 }
 
 // maskParameter is the query key of an update request's field mask
-// (update_mask in JSON).
+// (update_mask in JSON), which the gateway sets from a merge patch
+// (patch.go) and clients may not.
 const maskParameter = "updateMask"
-
-// withPatchMask adds to the query of a PATCH the update mask its body
-// implies: the body's top-level keys, so that a PATCH replaces each field
-// it sends, whole. grpc-gateway would derive the mask from every leaf
-// instead, naming title.nl for {"title":{"nl":"…"}}, which asks for part
-// of a field that services change only whole. A client's own updateMask
-// wins, and a service whose update request has no mask ignores the key.
-// It reports false when the query stays as it is.
-func withPatchMask(query string, body []byte) (string, bool) {
-	values, err := url.ParseQuery(query)
-	if err != nil || values.Has(maskParameter) {
-		return query, false
-	}
-	var fields map[string]json.RawMessage
-	if json.Unmarshal(body, &fields) != nil || len(fields) == 0 {
-		return query, false
-	}
-	mask := url.QueryEscape(strings.Join(slices.Sorted(maps.Keys(fields)), ","))
-	if query != "" {
-		query += "&"
-	}
-	return query + maskParameter + "=" + mask, true
-}
 
 // headRequest marks, in a request's context, a HEAD request that the API
 // serves as a GET: handlers that make their body at a cost (a download)

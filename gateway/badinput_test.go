@@ -159,6 +159,10 @@ func wrongValues(schema *openapi3.Schema, prefix string, depth int) []wrongValue
 	var out []wrongValue
 	for _, name := range sortedProperties(schema) {
 		p := schema.Properties[name].Value
+		if len(p.AllOf) == 1 && p.Type == nil {
+			// An output-only message or enum: allOf holds its $ref.
+			p = p.AllOf[0].Value
+		}
 		pointer := prefix + "/" + name
 		var values []string
 		switch {

@@ -6,12 +6,14 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
@@ -26,7 +28,22 @@ type fakeCouncils struct {
 	mu             sync.Mutex
 	regions        map[string]*councilsv1.Region
 	municipalities map[string]*councilsv1.Municipality
+	councils       map[string]*fakeCouncil
+	// updates are the UpdateCouncil requests received, in order.
+	updates []*councilsv1.UpdateCouncilRequest
 }
+
+// fakeCouncil is a council with the version a service keeps: each change
+// counts up, and its etag is "v" and the count.
+type fakeCouncil struct {
+	council *councilsv1.Council
+	version int
+	// races is how many more updates find that someone else changed the
+	// council since it was read, as if a change slipped in between.
+	races int
+}
+
+func (c *fakeCouncil) etag() string { return "v" + strconv.Itoa(c.version) }
 
 // Region ids that make GetRegion fail in a particular way.
 const (
@@ -42,7 +59,73 @@ func newFakeCouncils() *fakeCouncils {
 	return &fakeCouncils{
 		regions:        map[string]*councilsv1.Region{},
 		municipalities: map[string]*councilsv1.Municipality{},
+		councils:       map[string]*fakeCouncil{},
 	}
+}
+
+// GetCouncil answers a council with its etag.
+func (f *fakeCouncils) GetCouncil(_ context.Context, req *councilsv1.GetCouncilRequest) (*councilsv1.Council, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	c, ok := f.councils[req.GetMunicipalityCode()]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "council %q not found", req.GetMunicipalityCode())
+	}
+	out := proto.CloneOf(c.council)
+	out.Etag = c.etag()
+	return out, nil
+}
+
+// UpdateCouncil changes the fields the mask names, as the councils service
+// does: the etag sent must be the current one, and a name is required.
+func (f *fakeCouncils) UpdateCouncil(_ context.Context, req *councilsv1.UpdateCouncilRequest) (*councilsv1.Council, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, proto.CloneOf(req))
+	c, ok := f.councils[req.GetMunicipalityCode()]
+	if !ok {
+		return nil, status.Errorf(codes.NotFound, "council %q not found", req.GetMunicipalityCode())
+	}
+	if c.races > 0 {
+		c.races--
+		c.version++
+	}
+	in := req.GetCouncil()
+	if tag := in.GetEtag(); tag != "" && tag != c.etag() {
+		st, err := status.New(codes.Aborted, "the council changed since it was read").WithDetails(&errdetails.PreconditionFailure{
+			Violations: []*errdetails.PreconditionFailure_Violation{{Type: "STALE", Subject: "/etag", Description: "names a version that is no longer current"}}})
+		if err != nil {
+			return nil, err
+		}
+		return nil, st.Err()
+	}
+	next := proto.CloneOf(c.council)
+	changed := false
+	for _, path := range req.GetUpdateMask().GetPaths() {
+		switch path {
+		case "":
+			continue
+		case "name":
+			next.Name = in.GetName()
+		case "contactEmail":
+			next.ContactEmail = in.GetContactEmail()
+		case "seats":
+			next.Seats = in.GetSeats()
+		default:
+			return nil, invalid(&errdetails.BadRequest_FieldViolation{Field: "/" + path, Description: "cannot be changed"})
+		}
+		changed = true
+	}
+	if next.GetName() == "" {
+		return nil, invalid(&errdetails.BadRequest_FieldViolation{Field: "/name", Description: "is required"})
+	}
+	if changed {
+		c.council = next
+		c.version++
+	}
+	out := proto.CloneOf(c.council)
+	out.Etag = c.etag()
+	return out, nil
 }
 
 func invalid(violations ...*errdetails.BadRequest_FieldViolation) error {

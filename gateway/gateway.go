@@ -122,6 +122,10 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 	if !regexp.MustCompile(`^\d+\.\d+\.\d+([-+].*)?$`).MatchString(g.version) {
 		return nil, fmt.Errorf("api version %q is not a semantic version", g.version)
 	}
+	// A PATCH merges into what the GET of the same path returns.
+	if err := rt.readable(); err != nil {
+		return nil, fmt.Errorf("the embedded openapi document: %w", err)
+	}
 	if g.limiter, err = newLimiter(cfg.RateLimit, cfg.TrustedProxies); err != nil {
 		return nil, err
 	}
@@ -136,6 +140,7 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 		runtime.WithRoutingErrorHandler(g.handleRoutingError),
 		runtime.WithForwardResponseOption(g.markCreated),
 		runtime.WithForwardResponseOption(g.linkNext),
+		runtime.WithForwardResponseOption(g.setETag),
 		// Clients must not be able to plant gRPC metadata (which will carry
 		// the verified identity), nor see the services' metadata.
 		runtime.WithIncomingHeaderMatcher(noHeaders),
@@ -150,7 +155,7 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 		if s.conn == nil {
 			return nil, fmt.Errorf("no connection to the %s service", s.name)
 		}
-		if err := s.register(ctx, g.api, s.conn); err != nil {
+		if err := s.register(ctx, g.api, checkingConn{s.conn}); err != nil {
 			return nil, fmt.Errorf("registering the %s service: %w", s.name, err)
 		}
 	}

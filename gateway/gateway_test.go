@@ -34,6 +34,7 @@ var fixedTime = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 type testServer struct {
 	*httptest.Server
 	gateway *Gateway
+	fake    *fakeCouncils
 	// calls counts the gRPC calls that reached the councils service.
 	calls *atomic.Int64
 	// logs holds what the gateway logged, as text.
@@ -95,7 +96,7 @@ func newTestServer(t *testing.T, cfg Config) *testServer {
 	}
 	srv := httptest.NewServer(g.Handler())
 	t.Cleanup(srv.Close)
-	return &testServer{Server: srv, gateway: g, calls: calls, logs: logs}
+	return &testServer{Server: srv, gateway: g, fake: fake, calls: calls, logs: logs}
 }
 
 // syncBuffer is a bytes.Buffer that handlers on several goroutines may

@@ -92,6 +92,11 @@ const statusClientClosedRequest = 499
 // call, whether grpc-gateway failed to read the request or the service
 // returned an error status.
 func (g *Gateway) handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	if errors.Is(err, errChecked) {
+		// A patch decoded as its resource (patch.go).
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
 	var httpErr *runtime.HTTPStatusError
 	if errors.As(err, &httpErr) {
 		g.writeProblem(w, r, &problem{Status: httpErr.HTTPStatus, Detail: status.Convert(httpErr.Err).Message()})
@@ -145,8 +150,11 @@ func (g *Gateway) problemFromStatus(ctx context.Context, r *http.Request, st *st
 }
 
 // httpStatus maps gRPC codes to HTTP statuses. It differs from
-// grpc-gateway's mapping in one place: FailedPrecondition, an illegal state
-// change, is a 409 Conflict with the resource's state, not a 400.
+// grpc-gateway's mapping in two places: FailedPrecondition, an illegal
+// state change, is a 409 Conflict with the resource's state, not a 400;
+// and Aborted, which services answer only for a change based on a version
+// of the resource that is no longer current (errs.Stale), is 412
+// Precondition Failed, what HTTP answers a stale If-Match.
 func httpStatus(c codes.Code) int {
 	switch c {
 	case codes.OK:
@@ -157,8 +165,10 @@ func httpStatus(c codes.Code) int {
 		return http.StatusBadRequest
 	case codes.NotFound:
 		return http.StatusNotFound
-	case codes.AlreadyExists, codes.Aborted, codes.FailedPrecondition:
+	case codes.AlreadyExists, codes.FailedPrecondition:
 		return http.StatusConflict
+	case codes.Aborted:
+		return http.StatusPreconditionFailed
 	case codes.Unauthenticated:
 		return http.StatusUnauthorized
 	case codes.PermissionDenied:

@@ -29,6 +29,20 @@ func (g *Gateway) markCreated(ctx context.Context, w http.ResponseWriter, msg pr
 	return nil
 }
 
+// setETag sends a resource's version, its etag field (AIP-154), as a
+// strong entity tag in the ETag header (RFC 9110), for If-Match.
+func (g *Gateway) setETag(_ context.Context, w http.ResponseWriter, msg proto.Message) error {
+	m := msg.ProtoReflect()
+	f := m.Descriptor().Fields().ByName(etagMember)
+	if f == nil || f.Kind() != protoreflect.StringKind || f.IsList() {
+		return nil
+	}
+	if tag := m.Get(f).String(); tag != "" {
+		w.Header().Set("ETag", `"`+tag+`"`)
+	}
+	return nil
+}
+
 // linkNext points to the next page of a list (RFC 8288): every page is a
 // message with a next_cursor field, empty on the last page. The link is the
 // same request with the cursor replaced; the other query keys keep their

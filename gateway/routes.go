@@ -3,6 +3,7 @@ package gateway
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 )
@@ -113,6 +114,17 @@ func (r route) match(segs []string) (int, bool) {
 		}
 	}
 	return literals, true
+}
+
+// readable checks that every route with a PATCH has a GET, which the
+// gateway reads the resource with before it merges a patch into it.
+func (rt routes) readable() error {
+	for _, r := range rt {
+		if r.allows(http.MethodPatch) && !r.allows(http.MethodGet) {
+			return fmt.Errorf("/%s has PATCH but no GET to read what a patch merges into", strings.Join(r.segments, "/"))
+		}
+	}
+	return nil
 }
 
 // allows reports whether the route answers method.

@@ -39,6 +39,7 @@ var examples = map[string]exampleRequest{
 		return "/councils/GM0453", `{"name":"Participatieraad Velsen","contactEmail":"raad@velsen.example","takesUnsolicitedQuestions":false,"seats":9}`
 	},
 	"listMembers": func(int64) (string, string) { return "/councils/GM0453/members", "" },
+	"getMember":   func(int64) (string, string) { return "/councils/GM0453/members/" + unknownID, "" },
 	"addMember": func(int64) (string, string) {
 		return "/councils/GM0453/members", `{"name":"Test Lid","role":"MEMBER_ROLE_MEMBER","termStart":"2026-01-01"}`
 	},

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
@@ -276,24 +275,6 @@ func (s *Site) saveDraft(pw *pollWork) error {
 		pw.redirect += "#" + anchor
 	}
 	return nil
-}
-
-// changedMeanwhile reports the service's refusal of a save based on an
-// older read of the poll.
-func changedMeanwhile(err error) bool {
-	if status.Code(err) != codes.FailedPrecondition {
-		return false
-	}
-	for _, d := range status.Convert(err).Details() {
-		if pf, ok := d.(*errdetails.PreconditionFailure); ok {
-			for _, v := range pf.GetViolations() {
-				if v.GetSubject() == "/expectedUpdateTime" {
-					return true
-				}
-			}
-		}
-	}
-	return false
 }
 
 // refused shows the editor with the service's objections to err, or

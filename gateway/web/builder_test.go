@@ -62,8 +62,8 @@ func (f *fakeSurveys) UpdatePoll(_ context.Context, req *surveysv1.UpdatePollReq
 		return nil, status.Errorf(codes.FailedPrecondition, "cannot change the questions of a poll that is %s", p.GetStatus())
 	}
 	if want := req.GetExpectedUpdateTime(); want != nil && !want.AsTime().Equal(p.GetUpdateTime().AsTime()) {
-		st, err := status.New(codes.FailedPrecondition, "the poll changed since it was read").WithDetails(&errdetails.PreconditionFailure{
-			Violations: []*errdetails.PreconditionFailure_Violation{{Type: "GATE", Subject: "/expectedUpdateTime", Description: "the poll was changed since"}}})
+		st, err := status.New(codes.Aborted, "the poll changed since it was read").WithDetails(&errdetails.PreconditionFailure{
+			Violations: []*errdetails.PreconditionFailure_Violation{{Type: "STALE", Subject: "/expectedUpdateTime", Description: "the poll was changed since"}}})
 		if err != nil {
 			return nil, err
 		}

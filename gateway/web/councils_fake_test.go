@@ -92,7 +92,7 @@ func newFakeCouncils() *fakeCouncils {
 				Id: "p-regional", QuestionId: "q-regional", Title: "Toegankelijke stembureaus", Theme: "toegankelijkheid",
 				Origin: councilsv1.Origin_ORIGIN_UNSOLICITED,
 				Scope:  &councilsv1.Scope{Tenant: "ijmond", ParticipatingMunicipalities: []string{"GM0453", "GM0396"}},
-				Phase:  councilsv1.Phase_PHASE_CONCRETISE, NextGateUnmet: []string{"/preciseQuestion", "/targetGroup"},
+				Phase:  councilsv1.Phase_PHASE_CONCRETISE, NextGateUnmet: []string{"/preciseQuestion", "/targetGroup"}, Etag: "v2",
 			},
 			{
 				Id: "p-execute", QuestionId: "q-started", Title: "Schuldhulp voor jongeren", Theme: "minimabeleid",

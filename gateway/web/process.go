@@ -45,6 +45,9 @@ type processPage struct {
 	Forms           []option
 	EditErrors      *formErrors
 	EditURL         string
+	// Version is the etag of the process the edit form is based on: a
+	// save over someone else's later change is refused, not lost.
+	Version string
 
 	// What happened so far.
 	ExecutedForms    []string // catalogue keys
@@ -104,6 +107,8 @@ type declarationView struct {
 const (
 	directionForward = "vooruit"
 	directionBack    = "terug"
+	// versionField carries the etag the edit form was based on.
+	versionField = "versie"
 )
 
 // process serves GET /trajecten/{id}.
@@ -149,6 +154,7 @@ func (s *Site) processData(wk *work) (*processPage, error) {
 		PreciseQuestion:  pr.GetPreciseQuestion(),
 		Approach:         pr.GetApproach(),
 		TargetGroup:      pr.GetTargetGroup(),
+		Version:          pr.GetEtag(),
 		ResidentsReached: pr.GetResidentsReached(),
 		AdviceSent:       w.moment(pr.GetAdviceSentTime()),
 		ReportPublished:  w.moment(pr.GetReportPublishedTime()),
@@ -309,6 +315,7 @@ func (s *Site) updateProcess(wk *work) error {
 		PreciseQuestion: strings.TrimSpace(f.Get("precieze-vraag")),
 		Approach:        strings.TrimSpace(f.Get("aanpak")),
 		TargetGroup:     strings.TrimSpace(f.Get("doelgroep")),
+		Etag:            f.Get(versionField),
 	}
 	for _, v := range f["vormen"] {
 		in.Forms = append(in.Forms, parseFormKind(v))
@@ -322,6 +329,9 @@ func (s *Site) updateProcess(wk *work) error {
 	if !isFormError(err) {
 		return err
 	}
+	// The page is read again: after a change meanwhile, the form is now
+	// based on the stored version, so saving it again replaces the other
+	// person's change knowingly.
 	p, lerr := s.processData(wk)
 	if lerr != nil {
 		return lerr
@@ -330,7 +340,12 @@ func (s *Site) updateProcess(wk *work) error {
 	for i := range p.Forms {
 		p.Forms[i].Selected = slices.Contains(f["vormen"], p.Forms[i].Value)
 	}
-	p.EditErrors = fromStatus(err, "process", processFields(p))
+	if changedMeanwhile(err) {
+		p.EditErrors = &formErrors{}
+		p.EditErrors.invalid(processFields(p), "", "process.error.changedMeanwhile")
+	} else {
+		p.EditErrors = fromStatus(err, "process", processFields(p))
+	}
 	p.Errors = p.EditErrors
 	wk.v.Page = p
 	wk.v.HasErrors = true

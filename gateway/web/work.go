@@ -173,6 +173,11 @@ func formStatus(err error) int {
 	}
 }
 
+// changedMeanwhile reports the service's refusal of a save based on an
+// older read of what it changes: someone else saved it since (errs.Stale,
+// which reaches the web as Aborted).
+func changedMeanwhile(err error) bool { return status.Code(err) == codes.Aborted }
+
 // isFormError reports whether err is the service's answer to the input,
 // which belongs next to the form, rather than a failure for an error page.
 func isFormError(err error) bool {

@@ -652,7 +652,7 @@ func TestUpdateProcess(t *testing.T) {
 		fake, site := workspace(t)
 		resp, _ := send(t, site, request{target: "/trajecten/p-regional/bijwerken", as: &velsenChair, form: url.Values{
 			"precieze-vraag": {" Waar lopen kiezers vast? "}, "aanpak": {"Meelopen op de verkiezingsdag"},
-			"doelgroep": {"Kiezers met een beperking"}, "vormen": {"visit", "flash_poll"},
+			"doelgroep": {"Kiezers met een beperking"}, "vormen": {"visit", "flash_poll"}, "versie": {"v2"},
 		}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("status = %d, want 303", resp.StatusCode)
@@ -663,6 +663,7 @@ func TestUpdateProcess(t *testing.T) {
 		want := &councilsv1.UpdateProcessRequest{Id: "p-regional", Process: &councilsv1.Process{
 			PreciseQuestion: "Waar lopen kiezers vast?", Approach: "Meelopen op de verkiezingsdag", TargetGroup: "Kiezers met een beperking",
 			Forms: []councilsv1.FormKind{councilsv1.FormKind_FORM_KIND_VISIT, councilsv1.FormKind_FORM_KIND_FLASH_POLL},
+			Etag:  "v2",
 		}}
 		if diff := cmp.Diff(want, fake.request("UpdateProcess"), protocmp.Transform()); diff != "" {
 			t.Errorf("UpdateProcess request (-want +got):\n%s", diff)
@@ -682,6 +683,24 @@ func TestUpdateProcess(t *testing.T) {
 			`href="#doelgroep">Doelgroep: <span lang="en">must be at most 500 characters</span>`,
 			`href="#vorm-focus_group">Participatievormen: <span lang="en">is not a participation form</span>`,
 			`>Nieuw</textarea>`, `value="Lang"`, `value="opinion_bus" checked>`,
+		)
+	})
+	t.Run("changed meanwhile", func(t *testing.T) {
+		t.Parallel()
+		fake, site := workspace(t)
+		fake.failWith("UpdateProcess", status.Error(codes.Aborted, "the process changed since it was read"))
+		resp, body := send(t, site, request{target: "/trajecten/p-regional/bijwerken", as: &velsenChair, form: url.Values{
+			"precieze-vraag": {"Nieuw"}, "doelgroep": {"Ouderen"}, "vormen": {"opinion_bus"}, "versie": {"v1"},
+		}})
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("status = %d, want 409", resp.StatusCode)
+		}
+		// What was typed stays, now based on the stored version, so that
+		// saving again replaces the other's change knowingly.
+		mustContain(t, body,
+			"Iemand anders heeft dit traject gewijzigd nadat u dit formulier opende; er is niets opgeslagen.",
+			`>Nieuw</textarea>`, `value="Ouderen"`, `value="opinion_bus" checked>`,
+			`<input type="hidden" name="versie" value="v2">`,
 		)
 	})
 }

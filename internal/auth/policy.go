@@ -116,6 +116,7 @@ func DefaultPolicy() Policy {
 		Rule{Method: councils + "GetCouncil", Access: Read, Roles: staff, Scope: localOrCoordinator},
 		Rule{Method: councils + "ListCouncils", Access: Read, Roles: staff, Scope: localOrCoordinator},
 		Rule{Method: councils + "ListMembers", Access: Read, Roles: staff, Scope: localOrCoordinator},
+		Rule{Method: councils + "GetMember", Access: Read, Roles: staff, Scope: localOrCoordinator},
 		Rule{Method: councils + "UpdateCouncil", Access: Change, Roles: board, Scope: "chair or secretary of that municipality's council"},
 		Rule{Method: councils + "AddMember", Access: Change, Roles: board, Scope: "chair or secretary of that municipality's council"},
 		Rule{Method: councils + "UpdateMember", Access: Change, Roles: board, Scope: "chair or secretary of that municipality's council"},

@@ -17,6 +17,7 @@ const (
 	Invalid            Code = "invalid"             // input is malformed or breaks a rule; see Fields
 	NotFound           Code = "not_found"           // the addressed thing does not exist (or is not visible)
 	Conflict           Code = "conflict"            // it exists already, or a concurrent change won
+	Stale              Code = "stale"               // the change was based on a version that is no longer current; see Fields for where the caller sent it
 	FailedPrecondition Code = "failed_precondition" // an illegal state transition; see Fields for unmet conditions
 	Unauthenticated    Code = "unauthenticated"     // no valid identity
 	PermissionDenied   Code = "permission_denied"   // identity known, action not allowed

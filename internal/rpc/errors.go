@@ -18,8 +18,10 @@ import (
 
 // grpcCode maps a domain code to a gRPC code; ok is false for
 // errs.Internal and unknown codes, which take the internal-error path.
-// Conflict becomes AlreadyExists rather than Aborted: both reach REST as
-// 409, and AlreadyExists says more about the common case of a duplicate.
+// Conflict becomes AlreadyExists rather than Aborted, which is kept for
+// Stale: a change based on an old version (an etag that no longer
+// matches) is Aborted in Google's API design (AIP-154), and the gateway
+// answers it 412 Precondition Failed, where a duplicate is a 409.
 func grpcCode(c errs.Code) (code codes.Code, ok bool) {
 	switch c {
 	case errs.Invalid:
@@ -28,6 +30,8 @@ func grpcCode(c errs.Code) (code codes.Code, ok bool) {
 		return codes.NotFound, true
 	case errs.Conflict:
 		return codes.AlreadyExists, true
+	case errs.Stale:
+		return codes.Aborted, true
 	case errs.FailedPrecondition:
 		return codes.FailedPrecondition, true
 	case errs.Unauthenticated:
@@ -45,6 +49,11 @@ func grpcCode(c errs.Code) (code codes.Code, ok bool) {
 // errs.FailedPrecondition field: a gate of a state transition that is not
 // met.
 const GateViolation = "GATE"
+
+// StaleViolation is the PreconditionFailure violation type of an
+// errs.Stale field: the version the caller based its change on, which is
+// no longer the resource's.
+const StaleViolation = "STALE"
 
 // mapper turns handler errors into gRPC statuses, logging what the caller
 // must not see.
@@ -72,7 +81,7 @@ func (m mapper) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInf
 //   - a *errs.Error anywhere in the chain becomes a status with the mapped
 //     code and the error's Message; its Fields become BadRequest field
 //     violations (Invalid) or PreconditionFailure violations of type GATE
-//     (FailedPrecondition); its cause is logged, not sent;
+//     (FailedPrecondition) or STALE (Stale); its cause is logged, not sent;
 //   - an error that already is a gRPC status, say from a call this handler
 //     made, passes through unchanged;
 //   - context.Canceled and context.DeadlineExceeded become Canceled and
@@ -132,10 +141,14 @@ func domainStatus(code codes.Code, e *errs.Error) error {
 			br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: f.Path, Description: f.Reason})
 		}
 		detail = br
-	case errs.FailedPrecondition:
+	case errs.FailedPrecondition, errs.Stale:
+		kind := GateViolation
+		if e.Code == errs.Stale {
+			kind = StaleViolation
+		}
 		pf := &errdetails.PreconditionFailure{}
 		for _, f := range e.Fields {
-			pf.Violations = append(pf.Violations, &errdetails.PreconditionFailure_Violation{Type: GateViolation, Subject: f.Path, Description: f.Reason})
+			pf.Violations = append(pf.Violations, &errdetails.PreconditionFailure_Violation{Type: kind, Subject: f.Path, Description: f.Reason})
 		}
 		detail = pf
 	default:

@@ -174,6 +174,17 @@ func TestErrorsBecomeStatuses(t *testing.T) {
 				{Type: "GATE", Subject: "/findings", Description: "no findings recorded"},
 			}}},
 		},
+		{
+			name: "stale is aborted naming where the old version came in",
+			err: &errs.Error{Code: errs.Stale, Message: "the poll changed since it was read", Fields: []errs.Field{
+				{Path: "/etag", Reason: "is not the poll's version any more"},
+			}},
+			wantCode:    codes.Aborted,
+			wantMessage: "the poll changed since it was read",
+			wantDetails: []proto.Message{&errdetails.PreconditionFailure{Violations: []*errdetails.PreconditionFailure_Violation{
+				{Type: "STALE", Subject: "/etag", Description: "is not the poll's version any more"},
+			}}},
+		},
 		{name: "not found", err: errs.New(errs.NotFound, "poll %s not found", "p1"), wantCode: codes.NotFound, wantMessage: "poll p1 not found"},
 		{name: "conflict is already exists", err: errs.New(errs.Conflict, "code taken"), wantCode: codes.AlreadyExists, wantMessage: "code taken"},
 		{name: "unauthenticated", err: errs.New(errs.Unauthenticated, "no token"), wantCode: codes.Unauthenticated, wantMessage: "no token"},

@@ -35,6 +35,7 @@ func errorResponses() map[int]string {
 		http.StatusForbidden:             "Forbidden",
 		http.StatusNotFound:              "NotFound",
 		http.StatusConflict:              "Conflict",
+		http.StatusPreconditionFailed:    "PreconditionFailed",
 		http.StatusRequestEntityTooLarge: "ContentTooLarge",
 		http.StatusUnsupportedMediaType:  "UnsupportedMediaType",
 		http.StatusTooManyRequests:       "TooManyRequests",
@@ -57,6 +58,10 @@ const semverPattern = `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\
 // convert turns a Swagger 2.0 document whose paths all start with prefix
 // into an OpenAPI 3.0 document served from prefix.
 func convert(swagger []byte, prefix string) ([]byte, error) {
+	swagger, err := keepReadOnly(swagger)
+	if err != nil {
+		return nil, err
+	}
 	swagger, messages, err := unqualify(swagger)
 	if err != nil {
 		return nil, err
@@ -105,6 +110,7 @@ func shape(doc *openapi3.T, prefix string, messages map[string]string) error {
 	if err != nil {
 		return err
 	}
+	markNullable(doc)
 	doc.Security = openapi3.SecurityRequirements{{securityScheme: []string{}}}
 
 	paths := openapi3.NewPaths()
@@ -155,6 +161,7 @@ func checkInfo(info *openapi3.Info) error {
 func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
 	var shared struct {
 		Headers         openapi3.Headers         `json:"headers"`
+		Parameters      openapi3.ParametersMap   `json:"parameters"`
 		Schemas         openapi3.Schemas         `json:"schemas"`
 		SecuritySchemes openapi3.SecuritySchemes `json:"securitySchemes"`
 		Responses       map[string]struct {
@@ -178,6 +185,9 @@ func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
 	if c.Schemas == nil {
 		c.Schemas = openapi3.Schemas{}
 	}
+	if c.Parameters == nil {
+		c.Parameters = openapi3.ParametersMap{}
+	}
 	if c.Responses == nil {
 		c.Responses = openapi3.ResponseBodies{}
 	}
@@ -195,6 +205,12 @@ func addComponents(doc *openapi3.T) (map[int]*openapi3.ResponseRef, error) {
 	}
 	for name, s := range shared.SecuritySchemes {
 		c.SecuritySchemes[name] = s
+	}
+	if _, ok := shared.Parameters[ifMatchParameter]; !ok {
+		return nil, fmt.Errorf("components.json has no parameter %s", ifMatchParameter)
+	}
+	for name, p := range shared.Parameters {
+		c.Parameters[name] = p
 	}
 
 	byStatus := make(map[int]*openapi3.ResponseRef)
@@ -267,6 +283,15 @@ func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation
 		ok.Value.Description = ptr("OK.")
 		op.Responses.Set("200", ok)
 	}
+	// The gateway sends a resource's etag member as the ETag header.
+	if hasETag(doc, ok.Value) {
+		ok.Value.Headers["ETag"] = headerRef("ETag")
+	}
+	if method == http.MethodPatch {
+		if err := shapePatch(doc, op); err != nil {
+			return err
+		}
+	}
 
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		// openapi2conv remembers the Swagger body parameter's name; it means
@@ -284,7 +309,9 @@ func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation
 		statuses = append(statuses, http.StatusNotFound)
 	}
 	switch method {
-	case http.MethodPost, http.MethodPut, http.MethodPatch:
+	case http.MethodPatch:
+		statuses = append(statuses, http.StatusConflict, http.StatusPreconditionFailed, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
+	case http.MethodPost, http.MethodPut:
 		statuses = append(statuses, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	case http.MethodDelete:
 		statuses = append(statuses, http.StatusConflict)
@@ -294,6 +321,75 @@ func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation
 		op.Responses.Set(fmt.Sprint(s), errs[s])
 	}
 	return nil
+}
+
+// ifMatchParameter is the If-Match header parameter in components.json.
+const ifMatchParameter = "IfMatch"
+
+// mergePatchJSON is the media type of a JSON merge patch (RFC 7396).
+const mergePatchJSON = "application/merge-patch+json"
+
+// mergePatchDescription describes every PATCH body: the gateway merges
+// them all the same way (gateway/patch.go).
+const mergePatchDescription = "A JSON merge patch (RFC 7396) of the resource, sent as " + mergePatchJSON + " or application/json. " +
+	"Members left out stay as they are; a member set to null is cleared (400 naming it where a value is required); " +
+	"objects are merged member by member; arrays and other values replace what was there. " +
+	"Output-only members may be sent as read, but not changed (400). " +
+	"An etag member works like If-Match: the change is made only to that version of the resource (else 412)."
+
+// shapePatch describes a PATCH as the gateway serves it: a merge patch of
+// the resource, in either media type, with If-Match and 412. The resource
+// must carry its version in an etag member (AIP-154), the convention
+// proto/README.md sets for every resource that can change.
+func shapePatch(doc *openapi3.T, op *openapi3.Operation) error {
+	if op.RequestBody == nil || op.RequestBody.Value == nil {
+		return fmt.Errorf("a PATCH without a body")
+	}
+	body := op.RequestBody.Value
+	mt := body.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return fmt.Errorf("the body of a PATCH is not application/json")
+	}
+	if s := resolve(doc, mt.Schema); s == nil || s.Properties[etagProperty] == nil {
+		return fmt.Errorf("the resource has no %s member: give the message a string etag field (proto/README.md)", etagProperty)
+	}
+	name, ok := strings.CutPrefix(mt.Schema.Ref, "#/components/schemas/")
+	if !ok {
+		return fmt.Errorf("the body of a PATCH is not a resource's schema")
+	}
+	// Both media types are taken as a merge patch (gateway/patch.go).
+	patch := openapi3.NewSchemaRef("#/components/schemas/"+patchSchema(doc, name), nil)
+	body.Content["application/json"] = &openapi3.MediaType{Schema: patch}
+	body.Content[mergePatchJSON] = &openapi3.MediaType{Schema: patch}
+	body.Description = mergePatchDescription
+	op.Parameters = append(op.Parameters, &openapi3.ParameterRef{Ref: "#/components/parameters/" + ifMatchParameter})
+	return nil
+}
+
+// etagProperty is the member that holds a resource's version.
+const etagProperty = "etag"
+
+// hasETag reports whether a response is a resource with an etag member,
+// which the gateway repeats in the ETag header.
+func hasETag(doc *openapi3.T, r *openapi3.Response) bool {
+	mt := r.Content.Get("application/json")
+	if mt == nil || mt.Schema == nil {
+		return false
+	}
+	s := resolve(doc, mt.Schema)
+	return s != nil && s.Properties[etagProperty] != nil
+}
+
+// resolve returns the schema ref points to, among doc's components if it
+// is a reference.
+func resolve(doc *openapi3.T, ref *openapi3.SchemaRef) *openapi3.Schema {
+	if name, ok := strings.CutPrefix(ref.Ref, "#/components/schemas/"); ok {
+		if s := doc.Components.Schemas[name]; s != nil {
+			return s.Value
+		}
+		return nil
+	}
+	return ref.Value
 }
 
 // responseSchema names the schema of a JSON response, or "".
@@ -361,6 +457,9 @@ func checkOperations(doc *openapi3.T) error {
 				return fmt.Errorf("operationId %s used by %s and %s", op.OperationID, prev, where)
 			}
 			ids[op.OperationID] = where
+			if method == http.MethodPatch && doc.Paths.Value(p).Get == nil {
+				return fmt.Errorf("%s has no GET: the gateway reads the resource a patch merges into with the GET of the same path", where)
+			}
 			if len(op.Tags) == 0 {
 				return fmt.Errorf("%s has no tag", where)
 			}

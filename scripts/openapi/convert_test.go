@@ -218,6 +218,14 @@ func TestConvertRejects(t *testing.T) {
 		{"an undeclared tag", func(d map[string]any) {
 			d["tags"] = []any{}
 		}, "not declared"},
+		{"a PATCH of a resource without an etag", func(d map[string]any) {
+			withPatch(d)
+			delete(d["definitions"].(map[string]any)["Thing"].(map[string]any)["properties"].(map[string]any), "etag")
+		}, "no etag member"},
+		{"a PATCH without a GET of its path", func(d map[string]any) {
+			withPatch(d)
+			delete(d["paths"].(map[string]any)["/api/v1/things/{id}"].(map[string]any), "get")
+		}, "has no GET"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -227,6 +235,133 @@ func TestConvertRejects(t *testing.T) {
 				t.Errorf("convert error = %v, want one containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// withPatch gives the test document's things an etag and a PATCH, as
+// protoc-gen-openapiv2 writes them: an output-only status beside its $ref,
+// and a repeated output-only field with its items marked.
+func withPatch(d map[string]any) {
+	thing := d["definitions"].(map[string]any)["Thing"].(map[string]any)
+	props := thing["properties"].(map[string]any)
+	props["etag"] = map[string]any{"type": "string", "readOnly": true}
+	props["status"] = map[string]any{"$ref": "#/definitions/ThingStatus", "description": "Status (output only).", "readOnly": true}
+	props["tags"] = map[string]any{"type": "array", "items": map[string]any{"type": "string", "readOnly": true}}
+	d["definitions"].(map[string]any)["ThingStatus"] = map[string]any{"type": "string", "enum": []any{"NEW", "OLD"}}
+	d["paths"].(map[string]any)["/api/v1/things/{id}"].(map[string]any)["patch"] = map[string]any{
+		"operationId": "UpdateThing", "tags": []any{"Things"},
+		"parameters": []any{
+			map[string]any{"name": "id", "in": "path", "required": true, "type": "string"},
+			map[string]any{"name": "thing", "in": "body", "required": true, "schema": map[string]any{"$ref": "#/definitions/Thing"}},
+		},
+		"responses": map[string]any{"200": map[string]any{"description": "ok", "schema": map[string]any{"$ref": "#/definitions/Thing"}}},
+	}
+}
+
+// A PATCH is described as the gateway serves it: a merge patch in either
+// media type, If-Match, 412, and the ETag on the resource's answers; and
+// output-only members stay readOnly.
+func TestConvertDescribesPatchAsAMergePatch(t *testing.T) {
+	t.Parallel()
+	out, err := convert(swagger(t, withPatch), "/api/v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type response struct {
+		Ref     string                     `json:"$ref"`
+		Headers map[string]json.RawMessage `json:"headers"`
+	}
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Ref  string `json:"$ref"`
+				Name string `json:"name"`
+			} `json:"parameters"`
+			RequestBody *struct {
+				Description string                     `json:"description"`
+				Content     map[string]json.RawMessage `json:"content"`
+			} `json:"requestBody"`
+			Responses map[string]response `json:"responses"`
+		} `json:"paths"`
+		Components struct {
+			Parameters map[string]struct {
+				Name string `json:"name"`
+				In   string `json:"in"`
+			} `json:"parameters"`
+			Schemas map[string]struct {
+				Properties map[string]map[string]any `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(out, &doc); err != nil {
+		t.Fatal(err)
+	}
+	patch := doc.Paths["/things/{id}"]["patch"]
+	if patch.RequestBody == nil {
+		t.Fatal("the PATCH has no body")
+	}
+	if diff := cmp.Diff([]string{"application/json", "application/merge-patch+json"}, slices.Sorted(maps.Keys(patch.RequestBody.Content))); diff != "" {
+		t.Errorf("body media types (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(patch.RequestBody.Description, "RFC 7396") {
+		t.Errorf("body description %q does not say it is a merge patch", patch.RequestBody.Description)
+	}
+	var refs []string
+	for _, p := range patch.Parameters {
+		refs = append(refs, p.Ref+p.Name)
+	}
+	if diff := cmp.Diff([]string{"id", "#/components/parameters/IfMatch"}, refs); diff != "" {
+		t.Errorf("parameters (-want +got):\n%s", diff)
+	}
+	if p := doc.Components.Parameters["IfMatch"]; p.Name != "If-Match" || p.In != "header" {
+		t.Errorf("IfMatch parameter %+v, want the If-Match header", p)
+	}
+	if got := patch.Responses["412"].Ref; got != "#/components/responses/PreconditionFailed" {
+		t.Errorf("412 is %q, want the PreconditionFailed response", got)
+	}
+	for _, method := range []string{"get", "patch"} {
+		if _, ok := doc.Paths["/things/{id}"][method].Responses["200"].Headers["ETag"]; !ok {
+			t.Errorf("the %s of a thing declares no ETag", method)
+		}
+	}
+	if _, ok := doc.Paths["/things"]["get"].Responses["200"].Headers["ETag"]; ok {
+		t.Error("a page of things declares an ETag")
+	}
+	props := doc.Components.Schemas["Thing"].Properties
+	for _, name := range []string{"etag", "status", "tags"} {
+		if props[name]["readOnly"] != true {
+			t.Errorf("%s is %v, want readOnly", name, props[name])
+		}
+	}
+	// Both media types take a merge patch, whose members may be null.
+	var body map[string]struct {
+		Schema struct {
+			Ref string `json:"$ref"`
+		} `json:"schema"`
+	}
+	raw, err := json.Marshal(patch.RequestBody.Content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatal(err)
+	}
+	for mt, c := range body {
+		if c.Schema.Ref != "#/components/schemas/ThingPatch" {
+			t.Errorf("%s body is %q, want ThingPatch", mt, c.Schema.Ref)
+		}
+	}
+	patchProps := doc.Components.Schemas["ThingPatch"].Properties
+	for _, name := range []string{"id", "etag", "status", "tags"} {
+		if patchProps[name]["nullable"] != true {
+			t.Errorf("ThingPatch.%s is %v, want nullable", name, patchProps[name])
+		}
+	}
+	if patchProps["status"]["readOnly"] != true || patchProps["etag"]["readOnly"] != true {
+		t.Errorf("ThingPatch keeps readOnly: status %v, etag %v", patchProps["status"], patchProps["etag"])
+	}
+	if _, ok := props["status"]["allOf"]; !ok {
+		t.Errorf("status is %v, want its $ref in allOf beside readOnly", props["status"])
 	}
 }
 

@@ -11,6 +11,7 @@ package councilsv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -102,7 +103,12 @@ type Council struct {
 	// Seats without a current member today (output only).
 	Vacancies int32 `protobuf:"varint,6,opt,name=vacancies,proto3" json:"vacancies,omitempty"`
 	// When the council's settings last changed (output only).
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,7,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Version of the council's settings (an entity tag; output only). It changes
+	// whenever the council does; an ETag header carries it too. Send it
+	// back, in If-Match or in this field of an update's body, to change
+	// the council only if nobody changed it since.
+	Etag          string `protobuf:"bytes,8,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -186,6 +192,13 @@ func (x *Council) GetUpdateTime() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Council) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
+}
+
 // A member of a council, for a term. A member whose term has ended keeps
 // their record but no longer holds the role, from the day after the term's
 // last day, without anyone having to act.
@@ -207,7 +220,12 @@ type Member struct {
 	Active bool `protobuf:"varint,7,opt,name=active,proto3" json:"active,omitempty"`
 	// Subject of the member's staff login, when they have one, to link the
 	// roster to identities.
-	Subject       string `protobuf:"bytes,8,opt,name=subject,proto3" json:"subject,omitempty"`
+	Subject string `protobuf:"bytes,8,opt,name=subject,proto3" json:"subject,omitempty"`
+	// Version of the member's record (an entity tag; output only). It changes
+	// whenever the member does; an ETag header carries it too. Send it
+	// back, in If-Match or in this field of an update's body, to change
+	// the member only if nobody changed it since.
+	Etag          string `protobuf:"bytes,9,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -294,6 +312,13 @@ func (x *Member) GetActive() bool {
 func (x *Member) GetSubject() string {
 	if x != nil {
 		return x.Subject
+	}
+	return ""
+}
+
+func (x *Member) GetEtag() string {
+	if x != nil {
+		return x.Etag
 	}
 	return ""
 }
@@ -468,9 +493,16 @@ type UpdateCouncilRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// CBS code of the municipality.
 	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
-	// The new settings: name, contact e-mail, whether it takes unsolicited
-	// questions, and the number of seats. All are replaced.
-	Council       *Council `protobuf:"bytes,2,opt,name=council,proto3" json:"council,omitempty"`
+	// The settings to change: those update_mask names, each whole; the
+	// others are ignored. Its etag, when set, is the version the change is
+	// based on: if the council changed since, nothing changes and the call
+	// fails with ABORTED.
+	Council *Council `protobuf:"bytes,2,opt,name=council,proto3" json:"council,omitempty"`
+	// The fields to change, top-level and each whole: name, contact_email,
+	// takes_unsolicited_questions, seats. Left out, all four change: what a
+	// form that shows them all sends. With no paths, nothing changes. Over
+	// REST the gateway sets it from the merge patch.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,3,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -515,6 +547,13 @@ func (x *UpdateCouncilRequest) GetMunicipalityCode() string {
 func (x *UpdateCouncilRequest) GetCouncil() *Council {
 	if x != nil {
 		return x.Council
+	}
+	return nil
+}
+
+func (x *UpdateCouncilRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
 	}
 	return nil
 }
@@ -574,6 +613,61 @@ func (x *AddMemberRequest) GetMember() *Member {
 	return nil
 }
 
+// Asks for one member of a council's roster.
+type GetMemberRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// CBS code of the council's municipality.
+	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	// Id of the member.
+	MemberId      string `protobuf:"bytes,2,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetMemberRequest) Reset() {
+	*x = GetMemberRequest{}
+	mi := &file_meedoen_councils_v1_council_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetMemberRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetMemberRequest) ProtoMessage() {}
+
+func (x *GetMemberRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_councils_v1_council_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetMemberRequest.ProtoReflect.Descriptor instead.
+func (*GetMemberRequest) Descriptor() ([]byte, []int) {
+	return file_meedoen_councils_v1_council_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *GetMemberRequest) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+func (x *GetMemberRequest) GetMemberId() string {
+	if x != nil {
+		return x.MemberId
+	}
+	return ""
+}
+
 // Asks to change a member's role or term, e.g. to end the term.
 type UpdateMemberRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -581,15 +675,23 @@ type UpdateMemberRequest struct {
 	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
 	// Id of the member.
 	MemberId string `protobuf:"bytes,2,opt,name=member_id,json=memberId,proto3" json:"member_id,omitempty"`
-	// The new name, role, term and subject. All are replaced.
-	Member        *Member `protobuf:"bytes,3,opt,name=member,proto3" json:"member,omitempty"`
+	// The fields to change: those update_mask names, each whole; the others
+	// are ignored. Its etag, when set, is the version the change is based
+	// on: if the member changed since, nothing changes and the call fails
+	// with ABORTED.
+	Member *Member `protobuf:"bytes,3,opt,name=member,proto3" json:"member,omitempty"`
+	// The fields to change, top-level and each whole: name, role,
+	// term_start, term_end, subject. Left out, all five change: what a form
+	// that shows them all sends. With no paths, nothing changes. Over REST
+	// the gateway sets it from the merge patch.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,4,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *UpdateMemberRequest) Reset() {
 	*x = UpdateMemberRequest{}
-	mi := &file_meedoen_councils_v1_council_proto_msgTypes[7]
+	mi := &file_meedoen_councils_v1_council_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -601,7 +703,7 @@ func (x *UpdateMemberRequest) String() string {
 func (*UpdateMemberRequest) ProtoMessage() {}
 
 func (x *UpdateMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_council_proto_msgTypes[7]
+	mi := &file_meedoen_councils_v1_council_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -614,7 +716,7 @@ func (x *UpdateMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateMemberRequest.ProtoReflect.Descriptor instead.
 func (*UpdateMemberRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_council_proto_rawDescGZIP(), []int{7}
+	return file_meedoen_councils_v1_council_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *UpdateMemberRequest) GetMunicipalityCode() string {
@@ -638,6 +740,13 @@ func (x *UpdateMemberRequest) GetMember() *Member {
 	return nil
 }
 
+func (x *UpdateMemberRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
+	}
+	return nil
+}
+
 // Asks for a council's roster.
 type ListMembersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -651,7 +760,7 @@ type ListMembersRequest struct {
 
 func (x *ListMembersRequest) Reset() {
 	*x = ListMembersRequest{}
-	mi := &file_meedoen_councils_v1_council_proto_msgTypes[8]
+	mi := &file_meedoen_councils_v1_council_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -663,7 +772,7 @@ func (x *ListMembersRequest) String() string {
 func (*ListMembersRequest) ProtoMessage() {}
 
 func (x *ListMembersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_council_proto_msgTypes[8]
+	mi := &file_meedoen_councils_v1_council_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -676,7 +785,7 @@ func (x *ListMembersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMembersRequest.ProtoReflect.Descriptor instead.
 func (*ListMembersRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_council_proto_rawDescGZIP(), []int{8}
+	return file_meedoen_councils_v1_council_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListMembersRequest) GetMunicipalityCode() string {
@@ -706,7 +815,7 @@ type ListMembersResponse struct {
 
 func (x *ListMembersResponse) Reset() {
 	*x = ListMembersResponse{}
-	mi := &file_meedoen_councils_v1_council_proto_msgTypes[9]
+	mi := &file_meedoen_councils_v1_council_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -718,7 +827,7 @@ func (x *ListMembersResponse) String() string {
 func (*ListMembersResponse) ProtoMessage() {}
 
 func (x *ListMembersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_council_proto_msgTypes[9]
+	mi := &file_meedoen_councils_v1_council_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -731,7 +840,7 @@ func (x *ListMembersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListMembersResponse.ProtoReflect.Descriptor instead.
 func (*ListMembersResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_council_proto_rawDescGZIP(), []int{9}
+	return file_meedoen_councils_v1_council_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ListMembersResponse) GetMembers() []*Member {
@@ -752,7 +861,7 @@ var File_meedoen_councils_v1_council_proto protoreflect.FileDescriptor
 
 const file_meedoen_councils_v1_council_proto_rawDesc = "" +
 	"\n" +
-	"!meedoen/councils/v1/council.proto\x12\x13meedoen.councils.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xa0\x02\n" +
+	"!meedoen/councils/v1/council.proto\x12\x13meedoen.councils.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb4\x02\n" +
 	"\aCouncil\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12\x12\n" +
 	"\x04name\x18\x02 \x01(\tR\x04name\x12#\n" +
@@ -761,7 +870,8 @@ const file_meedoen_councils_v1_council_proto_rawDesc = "" +
 	"\x05seats\x18\x05 \x01(\x05R\x05seats\x12\x1c\n" +
 	"\tvacancies\x18\x06 \x01(\x05R\tvacancies\x12;\n" +
 	"\vupdate_time\x18\a \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xfa\x01\n" +
+	"updateTime\x12\x12\n" +
+	"\x04etag\x18\b \x01(\tR\x04etag\"\x8e\x02\n" +
 	"\x06Member\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12+\n" +
 	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x12\n" +
@@ -771,7 +881,8 @@ const file_meedoen_councils_v1_council_proto_rawDesc = "" +
 	"term_start\x18\x05 \x01(\tR\ttermStart\x12\x19\n" +
 	"\bterm_end\x18\x06 \x01(\tR\atermEnd\x12\x16\n" +
 	"\x06active\x18\a \x01(\bR\x06active\x12\x18\n" +
-	"\asubject\x18\b \x01(\tR\asubject\"@\n" +
+	"\asubject\x18\b \x01(\tR\asubject\x12\x12\n" +
+	"\x04etag\x18\t \x01(\tR\x04etag\"@\n" +
 	"\x11GetCouncilRequest\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\"`\n" +
 	"\x13ListCouncilsRequest\x12\x1b\n" +
@@ -781,17 +892,24 @@ const file_meedoen_councils_v1_council_proto_rawDesc = "" +
 	"\x14ListCouncilsResponse\x128\n" +
 	"\bcouncils\x18\x01 \x03(\v2\x1c.meedoen.councils.v1.CouncilR\bcouncils\x12\x1f\n" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
-	"nextCursor\"{\n" +
+	"nextCursor\"\xb8\x01\n" +
 	"\x14UpdateCouncilRequest\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x126\n" +
-	"\acouncil\x18\x02 \x01(\v2\x1c.meedoen.councils.v1.CouncilR\acouncil\"t\n" +
+	"\acouncil\x18\x02 \x01(\v2\x1c.meedoen.councils.v1.CouncilR\acouncil\x12;\n" +
+	"\vupdate_mask\x18\x03 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\"t\n" +
 	"\x10AddMemberRequest\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x123\n" +
-	"\x06member\x18\x02 \x01(\v2\x1b.meedoen.councils.v1.MemberR\x06member\"\x94\x01\n" +
+	"\x06member\x18\x02 \x01(\v2\x1b.meedoen.councils.v1.MemberR\x06member\"\\\n" +
+	"\x10GetMemberRequest\x12+\n" +
+	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12\x1b\n" +
+	"\tmember_id\x18\x02 \x01(\tR\bmemberId\"\xd1\x01\n" +
 	"\x13UpdateMemberRequest\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12\x1b\n" +
 	"\tmember_id\x18\x02 \x01(\tR\bmemberId\x123\n" +
-	"\x06member\x18\x03 \x01(\v2\x1b.meedoen.councils.v1.MemberR\x06member\"h\n" +
+	"\x06member\x18\x03 \x01(\v2\x1b.meedoen.councils.v1.MemberR\x06member\x12;\n" +
+	"\vupdate_mask\x18\x04 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\"h\n" +
 	"\x12ListMembersRequest\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12%\n" +
 	"\x0einclude_former\x18\x02 \x01(\bR\rincludeFormer\"j\n" +
@@ -818,7 +936,7 @@ func file_meedoen_councils_v1_council_proto_rawDescGZIP() []byte {
 }
 
 var file_meedoen_councils_v1_council_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_meedoen_councils_v1_council_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_meedoen_councils_v1_council_proto_msgTypes = make([]protoimpl.MessageInfo, 11)
 var file_meedoen_councils_v1_council_proto_goTypes = []any{
 	(MemberRole)(0),               // 0: meedoen.councils.v1.MemberRole
 	(*Council)(nil),               // 1: meedoen.councils.v1.Council
@@ -828,24 +946,28 @@ var file_meedoen_councils_v1_council_proto_goTypes = []any{
 	(*ListCouncilsResponse)(nil),  // 5: meedoen.councils.v1.ListCouncilsResponse
 	(*UpdateCouncilRequest)(nil),  // 6: meedoen.councils.v1.UpdateCouncilRequest
 	(*AddMemberRequest)(nil),      // 7: meedoen.councils.v1.AddMemberRequest
-	(*UpdateMemberRequest)(nil),   // 8: meedoen.councils.v1.UpdateMemberRequest
-	(*ListMembersRequest)(nil),    // 9: meedoen.councils.v1.ListMembersRequest
-	(*ListMembersResponse)(nil),   // 10: meedoen.councils.v1.ListMembersResponse
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(*GetMemberRequest)(nil),      // 8: meedoen.councils.v1.GetMemberRequest
+	(*UpdateMemberRequest)(nil),   // 9: meedoen.councils.v1.UpdateMemberRequest
+	(*ListMembersRequest)(nil),    // 10: meedoen.councils.v1.ListMembersRequest
+	(*ListMembersResponse)(nil),   // 11: meedoen.councils.v1.ListMembersResponse
+	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil), // 13: google.protobuf.FieldMask
 }
 var file_meedoen_councils_v1_council_proto_depIdxs = []int32{
-	11, // 0: meedoen.councils.v1.Council.update_time:type_name -> google.protobuf.Timestamp
+	12, // 0: meedoen.councils.v1.Council.update_time:type_name -> google.protobuf.Timestamp
 	0,  // 1: meedoen.councils.v1.Member.role:type_name -> meedoen.councils.v1.MemberRole
 	1,  // 2: meedoen.councils.v1.ListCouncilsResponse.councils:type_name -> meedoen.councils.v1.Council
 	1,  // 3: meedoen.councils.v1.UpdateCouncilRequest.council:type_name -> meedoen.councils.v1.Council
-	2,  // 4: meedoen.councils.v1.AddMemberRequest.member:type_name -> meedoen.councils.v1.Member
-	2,  // 5: meedoen.councils.v1.UpdateMemberRequest.member:type_name -> meedoen.councils.v1.Member
-	2,  // 6: meedoen.councils.v1.ListMembersResponse.members:type_name -> meedoen.councils.v1.Member
-	7,  // [7:7] is the sub-list for method output_type
-	7,  // [7:7] is the sub-list for method input_type
-	7,  // [7:7] is the sub-list for extension type_name
-	7,  // [7:7] is the sub-list for extension extendee
-	0,  // [0:7] is the sub-list for field type_name
+	13, // 4: meedoen.councils.v1.UpdateCouncilRequest.update_mask:type_name -> google.protobuf.FieldMask
+	2,  // 5: meedoen.councils.v1.AddMemberRequest.member:type_name -> meedoen.councils.v1.Member
+	2,  // 6: meedoen.councils.v1.UpdateMemberRequest.member:type_name -> meedoen.councils.v1.Member
+	13, // 7: meedoen.councils.v1.UpdateMemberRequest.update_mask:type_name -> google.protobuf.FieldMask
+	2,  // 8: meedoen.councils.v1.ListMembersResponse.members:type_name -> meedoen.councils.v1.Member
+	9,  // [9:9] is the sub-list for method output_type
+	9,  // [9:9] is the sub-list for method input_type
+	9,  // [9:9] is the sub-list for extension type_name
+	9,  // [9:9] is the sub-list for extension extendee
+	0,  // [0:9] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_councils_v1_council_proto_init() }
@@ -859,7 +981,7 @@ func file_meedoen_councils_v1_council_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_councils_v1_council_proto_rawDesc), len(file_meedoen_councils_v1_council_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   10,
+			NumMessages:   11,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

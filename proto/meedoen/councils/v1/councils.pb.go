@@ -624,7 +624,7 @@ const file_meedoen_councils_v1_councils_proto_rawDesc = "" +
 	"\x1aListMunicipalitiesResponse\x12I\n" +
 	"\x0emunicipalities\x18\x01 \x03(\v2!.meedoen.councils.v1.MunicipalityR\x0emunicipalities\x12\x1f\n" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
-	"nextCursor2\xc8\x14\n" +
+	"nextCursor2\x99\x15\n" +
 	"\x0fCouncilsService\x12U\n" +
 	"\fCreateRegion\x12(.meedoen.councils.v1.CreateRegionRequest\x1a\x1b.meedoen.councils.v1.Region\x12O\n" +
 	"\tGetRegion\x12%.meedoen.councils.v1.GetRegionRequest\x1a\x1b.meedoen.councils.v1.Region\x12`\n" +
@@ -636,7 +636,8 @@ const file_meedoen_councils_v1_councils_proto_rawDesc = "" +
 	"GetCouncil\x12&.meedoen.councils.v1.GetCouncilRequest\x1a\x1c.meedoen.councils.v1.Council\x12c\n" +
 	"\fListCouncils\x12(.meedoen.councils.v1.ListCouncilsRequest\x1a).meedoen.councils.v1.ListCouncilsResponse\x12X\n" +
 	"\rUpdateCouncil\x12).meedoen.councils.v1.UpdateCouncilRequest\x1a\x1c.meedoen.councils.v1.Council\x12O\n" +
-	"\tAddMember\x12%.meedoen.councils.v1.AddMemberRequest\x1a\x1b.meedoen.councils.v1.Member\x12U\n" +
+	"\tAddMember\x12%.meedoen.councils.v1.AddMemberRequest\x1a\x1b.meedoen.councils.v1.Member\x12O\n" +
+	"\tGetMember\x12%.meedoen.councils.v1.GetMemberRequest\x1a\x1b.meedoen.councils.v1.Member\x12U\n" +
 	"\fUpdateMember\x12(.meedoen.councils.v1.UpdateMemberRequest\x1a\x1b.meedoen.councils.v1.Member\x12`\n" +
 	"\vListMembers\x12'.meedoen.councils.v1.ListMembersRequest\x1a(.meedoen.councils.v1.ListMembersResponse\x12]\n" +
 	"\n" +
@@ -686,37 +687,38 @@ var file_meedoen_councils_v1_councils_proto_goTypes = []any{
 	(*ListCouncilsRequest)(nil),         // 12: meedoen.councils.v1.ListCouncilsRequest
 	(*UpdateCouncilRequest)(nil),        // 13: meedoen.councils.v1.UpdateCouncilRequest
 	(*AddMemberRequest)(nil),            // 14: meedoen.councils.v1.AddMemberRequest
-	(*UpdateMemberRequest)(nil),         // 15: meedoen.councils.v1.UpdateMemberRequest
-	(*ListMembersRequest)(nil),          // 16: meedoen.councils.v1.ListMembersRequest
-	(*ListThemesRequest)(nil),           // 17: meedoen.councils.v1.ListThemesRequest
-	(*RaiseQuestionRequest)(nil),        // 18: meedoen.councils.v1.RaiseQuestionRequest
-	(*GetQuestionRequest)(nil),          // 19: meedoen.councils.v1.GetQuestionRequest
-	(*ListQuestionsRequest)(nil),        // 20: meedoen.councils.v1.ListQuestionsRequest
-	(*DecideQuestionRequest)(nil),       // 21: meedoen.councils.v1.DecideQuestionRequest
-	(*StartProcessRequest)(nil),         // 22: meedoen.councils.v1.StartProcessRequest
-	(*GetProcessRequest)(nil),           // 23: meedoen.councils.v1.GetProcessRequest
-	(*ListProcessesRequest)(nil),        // 24: meedoen.councils.v1.ListProcessesRequest
-	(*UpdateProcessRequest)(nil),        // 25: meedoen.councils.v1.UpdateProcessRequest
-	(*TransitionProcessRequest)(nil),    // 26: meedoen.councils.v1.TransitionProcessRequest
-	(*ListTransitionsRequest)(nil),      // 27: meedoen.councils.v1.ListTransitionsRequest
-	(*RecordFieldActivityRequest)(nil),  // 28: meedoen.councils.v1.RecordFieldActivityRequest
-	(*ListFieldActivitiesRequest)(nil),  // 29: meedoen.councils.v1.ListFieldActivitiesRequest
-	(*DeclareInterestRequest)(nil),      // 30: meedoen.councils.v1.DeclareInterestRequest
-	(*ListDeclarationsRequest)(nil),     // 31: meedoen.councils.v1.ListDeclarationsRequest
-	(*Council)(nil),                     // 32: meedoen.councils.v1.Council
-	(*ListCouncilsResponse)(nil),        // 33: meedoen.councils.v1.ListCouncilsResponse
-	(*Member)(nil),                      // 34: meedoen.councils.v1.Member
-	(*ListMembersResponse)(nil),         // 35: meedoen.councils.v1.ListMembersResponse
-	(*ListThemesResponse)(nil),          // 36: meedoen.councils.v1.ListThemesResponse
-	(*Question)(nil),                    // 37: meedoen.councils.v1.Question
-	(*ListQuestionsResponse)(nil),       // 38: meedoen.councils.v1.ListQuestionsResponse
-	(*Process)(nil),                     // 39: meedoen.councils.v1.Process
-	(*ListProcessesResponse)(nil),       // 40: meedoen.councils.v1.ListProcessesResponse
-	(*ListTransitionsResponse)(nil),     // 41: meedoen.councils.v1.ListTransitionsResponse
-	(*FieldActivity)(nil),               // 42: meedoen.councils.v1.FieldActivity
-	(*ListFieldActivitiesResponse)(nil), // 43: meedoen.councils.v1.ListFieldActivitiesResponse
-	(*Declaration)(nil),                 // 44: meedoen.councils.v1.Declaration
-	(*ListDeclarationsResponse)(nil),    // 45: meedoen.councils.v1.ListDeclarationsResponse
+	(*GetMemberRequest)(nil),            // 15: meedoen.councils.v1.GetMemberRequest
+	(*UpdateMemberRequest)(nil),         // 16: meedoen.councils.v1.UpdateMemberRequest
+	(*ListMembersRequest)(nil),          // 17: meedoen.councils.v1.ListMembersRequest
+	(*ListThemesRequest)(nil),           // 18: meedoen.councils.v1.ListThemesRequest
+	(*RaiseQuestionRequest)(nil),        // 19: meedoen.councils.v1.RaiseQuestionRequest
+	(*GetQuestionRequest)(nil),          // 20: meedoen.councils.v1.GetQuestionRequest
+	(*ListQuestionsRequest)(nil),        // 21: meedoen.councils.v1.ListQuestionsRequest
+	(*DecideQuestionRequest)(nil),       // 22: meedoen.councils.v1.DecideQuestionRequest
+	(*StartProcessRequest)(nil),         // 23: meedoen.councils.v1.StartProcessRequest
+	(*GetProcessRequest)(nil),           // 24: meedoen.councils.v1.GetProcessRequest
+	(*ListProcessesRequest)(nil),        // 25: meedoen.councils.v1.ListProcessesRequest
+	(*UpdateProcessRequest)(nil),        // 26: meedoen.councils.v1.UpdateProcessRequest
+	(*TransitionProcessRequest)(nil),    // 27: meedoen.councils.v1.TransitionProcessRequest
+	(*ListTransitionsRequest)(nil),      // 28: meedoen.councils.v1.ListTransitionsRequest
+	(*RecordFieldActivityRequest)(nil),  // 29: meedoen.councils.v1.RecordFieldActivityRequest
+	(*ListFieldActivitiesRequest)(nil),  // 30: meedoen.councils.v1.ListFieldActivitiesRequest
+	(*DeclareInterestRequest)(nil),      // 31: meedoen.councils.v1.DeclareInterestRequest
+	(*ListDeclarationsRequest)(nil),     // 32: meedoen.councils.v1.ListDeclarationsRequest
+	(*Council)(nil),                     // 33: meedoen.councils.v1.Council
+	(*ListCouncilsResponse)(nil),        // 34: meedoen.councils.v1.ListCouncilsResponse
+	(*Member)(nil),                      // 35: meedoen.councils.v1.Member
+	(*ListMembersResponse)(nil),         // 36: meedoen.councils.v1.ListMembersResponse
+	(*ListThemesResponse)(nil),          // 37: meedoen.councils.v1.ListThemesResponse
+	(*Question)(nil),                    // 38: meedoen.councils.v1.Question
+	(*ListQuestionsResponse)(nil),       // 39: meedoen.councils.v1.ListQuestionsResponse
+	(*Process)(nil),                     // 40: meedoen.councils.v1.Process
+	(*ListProcessesResponse)(nil),       // 41: meedoen.councils.v1.ListProcessesResponse
+	(*ListTransitionsResponse)(nil),     // 42: meedoen.councils.v1.ListTransitionsResponse
+	(*FieldActivity)(nil),               // 43: meedoen.councils.v1.FieldActivity
+	(*ListFieldActivitiesResponse)(nil), // 44: meedoen.councils.v1.ListFieldActivitiesResponse
+	(*Declaration)(nil),                 // 45: meedoen.councils.v1.Declaration
+	(*ListDeclarationsResponse)(nil),    // 46: meedoen.councils.v1.ListDeclarationsResponse
 }
 var file_meedoen_councils_v1_councils_proto_depIdxs = []int32{
 	10, // 0: meedoen.councils.v1.Region.create_time:type_name -> google.protobuf.Timestamp
@@ -735,52 +737,54 @@ var file_meedoen_councils_v1_councils_proto_depIdxs = []int32{
 	12, // 13: meedoen.councils.v1.CouncilsService.ListCouncils:input_type -> meedoen.councils.v1.ListCouncilsRequest
 	13, // 14: meedoen.councils.v1.CouncilsService.UpdateCouncil:input_type -> meedoen.councils.v1.UpdateCouncilRequest
 	14, // 15: meedoen.councils.v1.CouncilsService.AddMember:input_type -> meedoen.councils.v1.AddMemberRequest
-	15, // 16: meedoen.councils.v1.CouncilsService.UpdateMember:input_type -> meedoen.councils.v1.UpdateMemberRequest
-	16, // 17: meedoen.councils.v1.CouncilsService.ListMembers:input_type -> meedoen.councils.v1.ListMembersRequest
-	17, // 18: meedoen.councils.v1.CouncilsService.ListThemes:input_type -> meedoen.councils.v1.ListThemesRequest
-	18, // 19: meedoen.councils.v1.CouncilsService.RaiseQuestion:input_type -> meedoen.councils.v1.RaiseQuestionRequest
-	19, // 20: meedoen.councils.v1.CouncilsService.GetQuestion:input_type -> meedoen.councils.v1.GetQuestionRequest
-	20, // 21: meedoen.councils.v1.CouncilsService.ListQuestions:input_type -> meedoen.councils.v1.ListQuestionsRequest
-	21, // 22: meedoen.councils.v1.CouncilsService.DecideQuestion:input_type -> meedoen.councils.v1.DecideQuestionRequest
-	22, // 23: meedoen.councils.v1.CouncilsService.StartProcess:input_type -> meedoen.councils.v1.StartProcessRequest
-	23, // 24: meedoen.councils.v1.CouncilsService.GetProcess:input_type -> meedoen.councils.v1.GetProcessRequest
-	24, // 25: meedoen.councils.v1.CouncilsService.ListProcesses:input_type -> meedoen.councils.v1.ListProcessesRequest
-	25, // 26: meedoen.councils.v1.CouncilsService.UpdateProcess:input_type -> meedoen.councils.v1.UpdateProcessRequest
-	26, // 27: meedoen.councils.v1.CouncilsService.TransitionProcess:input_type -> meedoen.councils.v1.TransitionProcessRequest
-	27, // 28: meedoen.councils.v1.CouncilsService.ListTransitions:input_type -> meedoen.councils.v1.ListTransitionsRequest
-	28, // 29: meedoen.councils.v1.CouncilsService.RecordFieldActivity:input_type -> meedoen.councils.v1.RecordFieldActivityRequest
-	29, // 30: meedoen.councils.v1.CouncilsService.ListFieldActivities:input_type -> meedoen.councils.v1.ListFieldActivitiesRequest
-	30, // 31: meedoen.councils.v1.CouncilsService.DeclareInterest:input_type -> meedoen.councils.v1.DeclareInterestRequest
-	31, // 32: meedoen.councils.v1.CouncilsService.ListDeclarations:input_type -> meedoen.councils.v1.ListDeclarationsRequest
-	0,  // 33: meedoen.councils.v1.CouncilsService.CreateRegion:output_type -> meedoen.councils.v1.Region
-	0,  // 34: meedoen.councils.v1.CouncilsService.GetRegion:output_type -> meedoen.councils.v1.Region
-	5,  // 35: meedoen.councils.v1.CouncilsService.ListRegions:output_type -> meedoen.councils.v1.ListRegionsResponse
-	1,  // 36: meedoen.councils.v1.CouncilsService.CreateMunicipality:output_type -> meedoen.councils.v1.Municipality
-	1,  // 37: meedoen.councils.v1.CouncilsService.GetMunicipality:output_type -> meedoen.councils.v1.Municipality
-	9,  // 38: meedoen.councils.v1.CouncilsService.ListMunicipalities:output_type -> meedoen.councils.v1.ListMunicipalitiesResponse
-	32, // 39: meedoen.councils.v1.CouncilsService.GetCouncil:output_type -> meedoen.councils.v1.Council
-	33, // 40: meedoen.councils.v1.CouncilsService.ListCouncils:output_type -> meedoen.councils.v1.ListCouncilsResponse
-	32, // 41: meedoen.councils.v1.CouncilsService.UpdateCouncil:output_type -> meedoen.councils.v1.Council
-	34, // 42: meedoen.councils.v1.CouncilsService.AddMember:output_type -> meedoen.councils.v1.Member
-	34, // 43: meedoen.councils.v1.CouncilsService.UpdateMember:output_type -> meedoen.councils.v1.Member
-	35, // 44: meedoen.councils.v1.CouncilsService.ListMembers:output_type -> meedoen.councils.v1.ListMembersResponse
-	36, // 45: meedoen.councils.v1.CouncilsService.ListThemes:output_type -> meedoen.councils.v1.ListThemesResponse
-	37, // 46: meedoen.councils.v1.CouncilsService.RaiseQuestion:output_type -> meedoen.councils.v1.Question
-	37, // 47: meedoen.councils.v1.CouncilsService.GetQuestion:output_type -> meedoen.councils.v1.Question
-	38, // 48: meedoen.councils.v1.CouncilsService.ListQuestions:output_type -> meedoen.councils.v1.ListQuestionsResponse
-	37, // 49: meedoen.councils.v1.CouncilsService.DecideQuestion:output_type -> meedoen.councils.v1.Question
-	39, // 50: meedoen.councils.v1.CouncilsService.StartProcess:output_type -> meedoen.councils.v1.Process
-	39, // 51: meedoen.councils.v1.CouncilsService.GetProcess:output_type -> meedoen.councils.v1.Process
-	40, // 52: meedoen.councils.v1.CouncilsService.ListProcesses:output_type -> meedoen.councils.v1.ListProcessesResponse
-	39, // 53: meedoen.councils.v1.CouncilsService.UpdateProcess:output_type -> meedoen.councils.v1.Process
-	39, // 54: meedoen.councils.v1.CouncilsService.TransitionProcess:output_type -> meedoen.councils.v1.Process
-	41, // 55: meedoen.councils.v1.CouncilsService.ListTransitions:output_type -> meedoen.councils.v1.ListTransitionsResponse
-	42, // 56: meedoen.councils.v1.CouncilsService.RecordFieldActivity:output_type -> meedoen.councils.v1.FieldActivity
-	43, // 57: meedoen.councils.v1.CouncilsService.ListFieldActivities:output_type -> meedoen.councils.v1.ListFieldActivitiesResponse
-	44, // 58: meedoen.councils.v1.CouncilsService.DeclareInterest:output_type -> meedoen.councils.v1.Declaration
-	45, // 59: meedoen.councils.v1.CouncilsService.ListDeclarations:output_type -> meedoen.councils.v1.ListDeclarationsResponse
-	33, // [33:60] is the sub-list for method output_type
-	6,  // [6:33] is the sub-list for method input_type
+	15, // 16: meedoen.councils.v1.CouncilsService.GetMember:input_type -> meedoen.councils.v1.GetMemberRequest
+	16, // 17: meedoen.councils.v1.CouncilsService.UpdateMember:input_type -> meedoen.councils.v1.UpdateMemberRequest
+	17, // 18: meedoen.councils.v1.CouncilsService.ListMembers:input_type -> meedoen.councils.v1.ListMembersRequest
+	18, // 19: meedoen.councils.v1.CouncilsService.ListThemes:input_type -> meedoen.councils.v1.ListThemesRequest
+	19, // 20: meedoen.councils.v1.CouncilsService.RaiseQuestion:input_type -> meedoen.councils.v1.RaiseQuestionRequest
+	20, // 21: meedoen.councils.v1.CouncilsService.GetQuestion:input_type -> meedoen.councils.v1.GetQuestionRequest
+	21, // 22: meedoen.councils.v1.CouncilsService.ListQuestions:input_type -> meedoen.councils.v1.ListQuestionsRequest
+	22, // 23: meedoen.councils.v1.CouncilsService.DecideQuestion:input_type -> meedoen.councils.v1.DecideQuestionRequest
+	23, // 24: meedoen.councils.v1.CouncilsService.StartProcess:input_type -> meedoen.councils.v1.StartProcessRequest
+	24, // 25: meedoen.councils.v1.CouncilsService.GetProcess:input_type -> meedoen.councils.v1.GetProcessRequest
+	25, // 26: meedoen.councils.v1.CouncilsService.ListProcesses:input_type -> meedoen.councils.v1.ListProcessesRequest
+	26, // 27: meedoen.councils.v1.CouncilsService.UpdateProcess:input_type -> meedoen.councils.v1.UpdateProcessRequest
+	27, // 28: meedoen.councils.v1.CouncilsService.TransitionProcess:input_type -> meedoen.councils.v1.TransitionProcessRequest
+	28, // 29: meedoen.councils.v1.CouncilsService.ListTransitions:input_type -> meedoen.councils.v1.ListTransitionsRequest
+	29, // 30: meedoen.councils.v1.CouncilsService.RecordFieldActivity:input_type -> meedoen.councils.v1.RecordFieldActivityRequest
+	30, // 31: meedoen.councils.v1.CouncilsService.ListFieldActivities:input_type -> meedoen.councils.v1.ListFieldActivitiesRequest
+	31, // 32: meedoen.councils.v1.CouncilsService.DeclareInterest:input_type -> meedoen.councils.v1.DeclareInterestRequest
+	32, // 33: meedoen.councils.v1.CouncilsService.ListDeclarations:input_type -> meedoen.councils.v1.ListDeclarationsRequest
+	0,  // 34: meedoen.councils.v1.CouncilsService.CreateRegion:output_type -> meedoen.councils.v1.Region
+	0,  // 35: meedoen.councils.v1.CouncilsService.GetRegion:output_type -> meedoen.councils.v1.Region
+	5,  // 36: meedoen.councils.v1.CouncilsService.ListRegions:output_type -> meedoen.councils.v1.ListRegionsResponse
+	1,  // 37: meedoen.councils.v1.CouncilsService.CreateMunicipality:output_type -> meedoen.councils.v1.Municipality
+	1,  // 38: meedoen.councils.v1.CouncilsService.GetMunicipality:output_type -> meedoen.councils.v1.Municipality
+	9,  // 39: meedoen.councils.v1.CouncilsService.ListMunicipalities:output_type -> meedoen.councils.v1.ListMunicipalitiesResponse
+	33, // 40: meedoen.councils.v1.CouncilsService.GetCouncil:output_type -> meedoen.councils.v1.Council
+	34, // 41: meedoen.councils.v1.CouncilsService.ListCouncils:output_type -> meedoen.councils.v1.ListCouncilsResponse
+	33, // 42: meedoen.councils.v1.CouncilsService.UpdateCouncil:output_type -> meedoen.councils.v1.Council
+	35, // 43: meedoen.councils.v1.CouncilsService.AddMember:output_type -> meedoen.councils.v1.Member
+	35, // 44: meedoen.councils.v1.CouncilsService.GetMember:output_type -> meedoen.councils.v1.Member
+	35, // 45: meedoen.councils.v1.CouncilsService.UpdateMember:output_type -> meedoen.councils.v1.Member
+	36, // 46: meedoen.councils.v1.CouncilsService.ListMembers:output_type -> meedoen.councils.v1.ListMembersResponse
+	37, // 47: meedoen.councils.v1.CouncilsService.ListThemes:output_type -> meedoen.councils.v1.ListThemesResponse
+	38, // 48: meedoen.councils.v1.CouncilsService.RaiseQuestion:output_type -> meedoen.councils.v1.Question
+	38, // 49: meedoen.councils.v1.CouncilsService.GetQuestion:output_type -> meedoen.councils.v1.Question
+	39, // 50: meedoen.councils.v1.CouncilsService.ListQuestions:output_type -> meedoen.councils.v1.ListQuestionsResponse
+	38, // 51: meedoen.councils.v1.CouncilsService.DecideQuestion:output_type -> meedoen.councils.v1.Question
+	40, // 52: meedoen.councils.v1.CouncilsService.StartProcess:output_type -> meedoen.councils.v1.Process
+	40, // 53: meedoen.councils.v1.CouncilsService.GetProcess:output_type -> meedoen.councils.v1.Process
+	41, // 54: meedoen.councils.v1.CouncilsService.ListProcesses:output_type -> meedoen.councils.v1.ListProcessesResponse
+	40, // 55: meedoen.councils.v1.CouncilsService.UpdateProcess:output_type -> meedoen.councils.v1.Process
+	40, // 56: meedoen.councils.v1.CouncilsService.TransitionProcess:output_type -> meedoen.councils.v1.Process
+	42, // 57: meedoen.councils.v1.CouncilsService.ListTransitions:output_type -> meedoen.councils.v1.ListTransitionsResponse
+	43, // 58: meedoen.councils.v1.CouncilsService.RecordFieldActivity:output_type -> meedoen.councils.v1.FieldActivity
+	44, // 59: meedoen.councils.v1.CouncilsService.ListFieldActivities:output_type -> meedoen.councils.v1.ListFieldActivitiesResponse
+	45, // 60: meedoen.councils.v1.CouncilsService.DeclareInterest:output_type -> meedoen.councils.v1.Declaration
+	46, // 61: meedoen.councils.v1.CouncilsService.ListDeclarations:output_type -> meedoen.councils.v1.ListDeclarationsResponse
+	34, // [34:62] is the sub-list for method output_type
+	6,  // [6:34] is the sub-list for method input_type
 	6,  // [6:6] is the sub-list for extension type_name
 	6,  // [6:6] is the sub-list for extension extendee
 	0,  // [0:6] is the sub-list for field type_name

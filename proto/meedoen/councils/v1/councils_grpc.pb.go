@@ -34,6 +34,7 @@ const (
 	CouncilsService_ListCouncils_FullMethodName        = "/meedoen.councils.v1.CouncilsService/ListCouncils"
 	CouncilsService_UpdateCouncil_FullMethodName       = "/meedoen.councils.v1.CouncilsService/UpdateCouncil"
 	CouncilsService_AddMember_FullMethodName           = "/meedoen.councils.v1.CouncilsService/AddMember"
+	CouncilsService_GetMember_FullMethodName           = "/meedoen.councils.v1.CouncilsService/GetMember"
 	CouncilsService_UpdateMember_FullMethodName        = "/meedoen.councils.v1.CouncilsService/UpdateMember"
 	CouncilsService_ListMembers_FullMethodName         = "/meedoen.councils.v1.CouncilsService/ListMembers"
 	CouncilsService_ListThemes_FullMethodName          = "/meedoen.councils.v1.CouncilsService/ListThemes"
@@ -81,6 +82,8 @@ type CouncilsServiceClient interface {
 	UpdateCouncil(ctx context.Context, in *UpdateCouncilRequest, opts ...grpc.CallOption) (*Council, error)
 	// Adds a member to a council.
 	AddMember(ctx context.Context, in *AddMemberRequest, opts ...grpc.CallOption) (*Member, error)
+	// Returns one member of a council's roster.
+	GetMember(ctx context.Context, in *GetMemberRequest, opts ...grpc.CallOption) (*Member, error)
 	// Changes a member's role or term.
 	UpdateMember(ctx context.Context, in *UpdateMemberRequest, opts ...grpc.CallOption) (*Member, error)
 	// Lists a council's roster with its vacancies.
@@ -219,6 +222,16 @@ func (c *councilsServiceClient) AddMember(ctx context.Context, in *AddMemberRequ
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Member)
 	err := c.cc.Invoke(ctx, CouncilsService_AddMember_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *councilsServiceClient) GetMember(ctx context.Context, in *GetMemberRequest, opts ...grpc.CallOption) (*Member, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(Member)
+	err := c.cc.Invoke(ctx, CouncilsService_GetMember_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -423,6 +436,8 @@ type CouncilsServiceServer interface {
 	UpdateCouncil(context.Context, *UpdateCouncilRequest) (*Council, error)
 	// Adds a member to a council.
 	AddMember(context.Context, *AddMemberRequest) (*Member, error)
+	// Returns one member of a council's roster.
+	GetMember(context.Context, *GetMemberRequest) (*Member, error)
 	// Changes a member's role or term.
 	UpdateMember(context.Context, *UpdateMemberRequest) (*Member, error)
 	// Lists a council's roster with its vacancies.
@@ -496,6 +511,9 @@ func (UnimplementedCouncilsServiceServer) UpdateCouncil(context.Context, *Update
 }
 func (UnimplementedCouncilsServiceServer) AddMember(context.Context, *AddMemberRequest) (*Member, error) {
 	return nil, status.Error(codes.Unimplemented, "method AddMember not implemented")
+}
+func (UnimplementedCouncilsServiceServer) GetMember(context.Context, *GetMemberRequest) (*Member, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetMember not implemented")
 }
 func (UnimplementedCouncilsServiceServer) UpdateMember(context.Context, *UpdateMemberRequest) (*Member, error) {
 	return nil, status.Error(codes.Unimplemented, "method UpdateMember not implemented")
@@ -745,6 +763,24 @@ func _CouncilsService_AddMember_Handler(srv interface{}, ctx context.Context, de
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(CouncilsServiceServer).AddMember(ctx, req.(*AddMemberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _CouncilsService_GetMember_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetMemberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CouncilsServiceServer).GetMember(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CouncilsService_GetMember_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CouncilsServiceServer).GetMember(ctx, req.(*GetMemberRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1101,6 +1137,10 @@ var CouncilsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "AddMember",
 			Handler:    _CouncilsService_AddMember_Handler,
+		},
+		{
+			MethodName: "GetMember",
+			Handler:    _CouncilsService_GetMember_Handler,
 		},
 		{
 			MethodName: "UpdateMember",

@@ -11,6 +11,7 @@ package councilsv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	fieldmaskpb "google.golang.org/protobuf/types/known/fieldmaskpb"
 	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
@@ -184,7 +185,7 @@ type Process struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Identifier (output only).
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// The question it answers.
+	// The question it answers (output only: fixed when the process starts).
 	QuestionId string `protobuf:"bytes,2,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
 	// Title, from the question (output only).
 	Title string `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
@@ -218,7 +219,12 @@ type Process struct {
 	// "/preciseQuestion: the precise question is not set".
 	NextGateUnmet []string `protobuf:"bytes,16,rep,name=next_gate_unmet,json=nextGateUnmet,proto3" json:"next_gate_unmet,omitempty"`
 	// When the process started (output only).
-	CreateTime    *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	CreateTime *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
+	// Version of the process (an entity tag; output only). It changes
+	// whenever the process does; an ETag header carries it too. Send it
+	// back, in If-Match or in this field of an update's body, to change
+	// the process only if nobody changed it since.
+	Etag          string `protobuf:"bytes,18,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -370,6 +376,13 @@ func (x *Process) GetCreateTime() *timestamppb.Timestamp {
 		return x.CreateTime
 	}
 	return nil
+}
+
+func (x *Process) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
 }
 
 // A recorded move from one phase to another.
@@ -907,9 +920,16 @@ type UpdateProcessRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Id of the process.
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// The precise question, approach, target group and forms. All are
-	// replaced; the rest is ignored.
-	Process       *Process `protobuf:"bytes,2,opt,name=process,proto3" json:"process,omitempty"`
+	// The fields to change: those update_mask names, each whole; the others
+	// are ignored. Its etag, when set, is the version the change is based
+	// on: if the process changed since (a transition or a field activity
+	// counts), nothing changes and the call fails with ABORTED.
+	Process *Process `protobuf:"bytes,2,opt,name=process,proto3" json:"process,omitempty"`
+	// The fields to change, top-level and each whole: precise_question,
+	// approach, target_group, forms. Left out, all four change: what the
+	// web form, which shows them all, sends. With no paths, nothing
+	// changes. Over REST the gateway sets it from the merge patch.
+	UpdateMask    *fieldmaskpb.FieldMask `protobuf:"bytes,3,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -954,6 +974,13 @@ func (x *UpdateProcessRequest) GetId() string {
 func (x *UpdateProcessRequest) GetProcess() *Process {
 	if x != nil {
 		return x.Process
+	}
+	return nil
+}
+
+func (x *UpdateProcessRequest) GetUpdateMask() *fieldmaskpb.FieldMask {
+	if x != nil {
+		return x.UpdateMask
 	}
 	return nil
 }
@@ -1413,7 +1440,7 @@ var File_meedoen_councils_v1_process_proto protoreflect.FileDescriptor
 
 const file_meedoen_councils_v1_process_proto_rawDesc = "" +
 	"\n" +
-	"!meedoen/councils/v1/process.proto\x12\x13meedoen.councils.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a meedoen/councils/v1/agenda.proto\"\x8c\x06\n" +
+	"!meedoen/councils/v1/process.proto\x12\x13meedoen.councils.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a meedoen/councils/v1/agenda.proto\"\xa0\x06\n" +
 	"\aProcess\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1f\n" +
 	"\vquestion_id\x18\x02 \x01(\tR\n" +
@@ -1434,7 +1461,8 @@ const file_meedoen_councils_v1_process_proto_rawDesc = "" +
 	"\x15report_published_time\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\x13reportPublishedTime\x12&\n" +
 	"\x0fnext_gate_unmet\x18\x10 \x03(\tR\rnextGateUnmet\x12;\n" +
 	"\vcreate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"createTime\"\xf9\x01\n" +
+	"createTime\x12\x12\n" +
+	"\x04etag\x18\x12 \x01(\tR\x04etag\"\xf9\x01\n" +
 	"\n" +
 	"Transition\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x129\n" +
@@ -1480,10 +1508,12 @@ const file_meedoen_councils_v1_process_proto_rawDesc = "" +
 	"\x15ListProcessesResponse\x12:\n" +
 	"\tprocesses\x18\x01 \x03(\v2\x1c.meedoen.councils.v1.ProcessR\tprocesses\x12\x1f\n" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
-	"nextCursor\"^\n" +
+	"nextCursor\"\x9b\x01\n" +
 	"\x14UpdateProcessRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x126\n" +
-	"\aprocess\x18\x02 \x01(\v2\x1c.meedoen.councils.v1.ProcessR\aprocess\"y\n" +
+	"\aprocess\x18\x02 \x01(\v2\x1c.meedoen.councils.v1.ProcessR\aprocess\x12;\n" +
+	"\vupdate_mask\x18\x03 \x01(\v2\x1a.google.protobuf.FieldMaskR\n" +
+	"updateMask\"y\n" +
 	"\x18TransitionProcessRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x125\n" +
 	"\bto_phase\x18\x02 \x01(\x0e2\x1a.meedoen.councils.v1.PhaseR\atoPhase\x12\x16\n" +
@@ -1565,6 +1595,7 @@ var file_meedoen_councils_v1_process_proto_goTypes = []any{
 	(Origin)(0),                         // 20: meedoen.councils.v1.Origin
 	(*Scope)(nil),                       // 21: meedoen.councils.v1.Scope
 	(*timestamppb.Timestamp)(nil),       // 22: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),       // 23: google.protobuf.FieldMask
 }
 var file_meedoen_councils_v1_process_proto_depIdxs = []int32{
 	20, // 0: meedoen.councils.v1.Process.origin:type_name -> meedoen.councils.v1.Origin
@@ -1585,17 +1616,18 @@ var file_meedoen_councils_v1_process_proto_depIdxs = []int32{
 	20, // 15: meedoen.councils.v1.ListProcessesRequest.origin:type_name -> meedoen.councils.v1.Origin
 	2,  // 16: meedoen.councils.v1.ListProcessesResponse.processes:type_name -> meedoen.councils.v1.Process
 	2,  // 17: meedoen.councils.v1.UpdateProcessRequest.process:type_name -> meedoen.councils.v1.Process
-	0,  // 18: meedoen.councils.v1.TransitionProcessRequest.to_phase:type_name -> meedoen.councils.v1.Phase
-	3,  // 19: meedoen.councils.v1.ListTransitionsResponse.transitions:type_name -> meedoen.councils.v1.Transition
-	4,  // 20: meedoen.councils.v1.RecordFieldActivityRequest.field_activity:type_name -> meedoen.councils.v1.FieldActivity
-	4,  // 21: meedoen.councils.v1.ListFieldActivitiesResponse.field_activities:type_name -> meedoen.councils.v1.FieldActivity
-	5,  // 22: meedoen.councils.v1.DeclareInterestRequest.declaration:type_name -> meedoen.councils.v1.Declaration
-	5,  // 23: meedoen.councils.v1.ListDeclarationsResponse.declarations:type_name -> meedoen.councils.v1.Declaration
-	24, // [24:24] is the sub-list for method output_type
-	24, // [24:24] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	23, // 18: meedoen.councils.v1.UpdateProcessRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 19: meedoen.councils.v1.TransitionProcessRequest.to_phase:type_name -> meedoen.councils.v1.Phase
+	3,  // 20: meedoen.councils.v1.ListTransitionsResponse.transitions:type_name -> meedoen.councils.v1.Transition
+	4,  // 21: meedoen.councils.v1.RecordFieldActivityRequest.field_activity:type_name -> meedoen.councils.v1.FieldActivity
+	4,  // 22: meedoen.councils.v1.ListFieldActivitiesResponse.field_activities:type_name -> meedoen.councils.v1.FieldActivity
+	5,  // 23: meedoen.councils.v1.DeclareInterestRequest.declaration:type_name -> meedoen.councils.v1.Declaration
+	5,  // 24: meedoen.councils.v1.ListDeclarationsResponse.declarations:type_name -> meedoen.councils.v1.Declaration
+	25, // [25:25] is the sub-list for method output_type
+	25, // [25:25] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_councils_v1_process_proto_init() }

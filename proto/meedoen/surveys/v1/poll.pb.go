@@ -349,6 +349,7 @@ type Poll struct {
 	// Identifier, a UUID (output only).
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
 	// Id of the participation process it serves, from the councils service.
+	// Fixed at creation.
 	ProcessId string `protobuf:"bytes,2,opt,name=process_id,json=processId,proto3" json:"process_id,omitempty"`
 	// Who it belongs to: a municipality's CBS code (e.g. "GM0453") for a
 	// local poll, or a region's id (e.g. "ijmond") for a shared one. Fixed at
@@ -388,7 +389,12 @@ type Poll struct {
 	// When it was created (output only).
 	CreateTime *timestamppb.Timestamp `protobuf:"bytes,17,opt,name=create_time,json=createTime,proto3" json:"create_time,omitempty"`
 	// When it last changed (output only).
-	UpdateTime    *timestamppb.Timestamp `protobuf:"bytes,18,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	UpdateTime *timestamppb.Timestamp `protobuf:"bytes,18,opt,name=update_time,json=updateTime,proto3" json:"update_time,omitempty"`
+	// Version of the poll (an entity tag; output only). It changes
+	// whenever the poll does; an ETag header carries it too. Send it
+	// back, in If-Match or in this field of an update's body, to change
+	// the poll only if nobody changed it since.
+	Etag          string `protobuf:"bytes,19,opt,name=etag,proto3" json:"etag,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -547,6 +553,13 @@ func (x *Poll) GetUpdateTime() *timestamppb.Timestamp {
 		return x.UpdateTime
 	}
 	return nil
+}
+
+func (x *Poll) GetEtag() string {
+	if x != nil {
+		return x.Etag
+	}
+	return ""
 }
 
 // A page of a questionnaire; a flash poll has exactly one.
@@ -1042,7 +1055,7 @@ const file_meedoen_surveys_v1_poll_proto_rawDesc = "" +
 	"\x1dmeedoen/surveys/v1/poll.proto\x12\x12meedoen.surveys.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"&\n" +
 	"\x04Text\x12\x0e\n" +
 	"\x02nl\x18\x01 \x01(\tR\x02nl\x12\x0e\n" +
-	"\x02en\x18\x02 \x01(\tR\x02en\"\xb3\x06\n" +
+	"\x02en\x18\x02 \x01(\tR\x02en\"\xc7\x06\n" +
 	"\x04Poll\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1d\n" +
 	"\n" +
@@ -1066,7 +1079,8 @@ const file_meedoen_surveys_v1_poll_proto_rawDesc = "" +
 	"\vcreate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12;\n" +
 	"\vupdate_time\x18\x12 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"updateTime\"\xb5\x01\n" +
+	"updateTime\x12\x12\n" +
+	"\x04etag\x18\x13 \x01(\tR\x04etag\"\xb5\x01\n" +
 	"\aSection\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12.\n" +
 	"\x05title\x18\x02 \x01(\v2\x18.meedoen.surveys.v1.TextR\x05title\x12.\n" +

@@ -275,19 +275,23 @@ type UpdatePollRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Id of the poll.
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// The new values of the fields named in updateMask; other fields are
-	// ignored.
+	// The fields to change: those update_mask names, each whole; the others
+	// are ignored. Its etag, when set, is the version the change is based
+	// on: if the poll changed since, nothing changes and the call fails with
+	// ABORTED.
 	Poll *Poll `protobuf:"bytes,2,opt,name=poll,proto3" json:"poll,omitempty"`
-	// The fields to change, at least one of: title, intro, sections,
-	// opens_at, closes_at, audience, slug, results_sharing. Sections,
-	// audience and slug cannot change once the poll opens; of the schedule
-	// only the closing time can.
+	// The fields to change, top-level and each whole: title, intro,
+	// sections, opens_at, closes_at, audience, slug, results_sharing.
+	// Sections, audience and slug cannot change once the poll opens; of the
+	// schedule only the closing time can. Left out, all eight change: what
+	// the builder, which shows them all, sends. With no paths, nothing
+	// changes. Over REST the gateway sets it from the merge patch.
 	UpdateMask *fieldmaskpb.FieldMask `protobuf:"bytes,3,opt,name=update_mask,json=updateMask,proto3" json:"update_mask,omitempty"`
-	// The poll's updateTime as the caller last read it. When set, the poll
-	// changes only if nobody changed it since; otherwise the request fails
-	// with 409 naming /expectedUpdateTime, and nothing changes. Editors that
-	// show a poll and save it later set it, so that of two people editing
-	// one draft the second does not silently undo the first's work.
+	// Deprecated: send If-Match with the poll's ETag instead. The poll's
+	// updateTime as the caller last read it: the same version as its etag,
+	// checked the same way. When set, the poll changes only if nobody
+	// changed it since; otherwise nothing changes and the request fails with
+	// 412 naming expectedUpdateTime.
 	ExpectedUpdateTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=expected_update_time,json=expectedUpdateTime,proto3" json:"expected_update_time,omitempty"`
 	unknownFields      protoimpl.UnknownFields
 	sizeCache          protoimpl.SizeCache

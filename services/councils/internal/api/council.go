@@ -9,6 +9,8 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/revision"
+	"github.com/meedoen/meedoen/internal/update"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/councils/internal/council"
@@ -54,23 +56,44 @@ func (s *Server) ListCouncils(ctx context.Context, req *councilsv1.ListCouncilsR
 	return resp, nil
 }
 
-// UpdateCouncil replaces a council's settings and announces the change.
+// UpdateCouncil changes the settings the update mask names (all of them
+// without one) and announces the change.
 func (s *Server) UpdateCouncil(ctx context.Context, req *councilsv1.UpdateCouncilRequest) (*councilsv1.Council, error) {
 	code := req.GetMunicipalityCode()
-	if _, err := s.boardCouncil(ctx, code, "change this council's settings"); err != nil {
-		return nil, err
-	}
-	if err := bodyOfPath(req.GetCouncil().GetMunicipalityCode(), code); err != nil {
-		return nil, err
-	}
 	in := req.GetCouncil()
-	settings := council.Settings{
-		Name:                      in.GetName(),
-		ContactEmail:              in.GetContactEmail(),
-		TakesUnsolicitedQuestions: in.GetTakesUnsolicitedQuestions(),
-		Seats:                     int(in.GetSeats()),
+	fields, err := update.Read(req.GetUpdateMask(), in.ProtoReflect().Descriptor(),
+		"name", "contact_email", "takes_unsolicited_questions", "seats")
+	if err != nil {
+		return nil, err
 	}
-	c, err := s.store.UpdateCouncil(ctx, code, func(before council.Council) (council.Council, []events.Event, error) {
+	expected := revision.FromTag("/etag", in.GetEtag())
+	c, err := s.boardCouncil(ctx, code, "change this council's settings")
+	if err != nil {
+		return nil, err
+	}
+	if err := bodyOfPath(in.GetMunicipalityCode(), code); err != nil {
+		return nil, err
+	}
+	if fields.None() {
+		if err := revision.Check("council", c.UpdatedAt(), expected); err != nil {
+			return nil, err
+		}
+		return s.councilWithVacancies(ctx, c)
+	}
+	c, err = s.store.UpdateCouncil(ctx, code, func(before council.Council) (council.Council, []events.Event, error) {
+		settings := before.Settings()
+		if fields.Has("name") {
+			settings.Name = in.GetName()
+		}
+		if fields.Has("contact_email") {
+			settings.ContactEmail = in.GetContactEmail()
+		}
+		if fields.Has("takes_unsolicited_questions") {
+			settings.TakesUnsolicitedQuestions = in.GetTakesUnsolicitedQuestions()
+		}
+		if fields.Has("seats") {
+			settings.Seats = int(in.GetSeats())
+		}
 		after, err := before.Change(settings, s.now())
 		if err != nil {
 			return before, nil, err
@@ -87,7 +110,7 @@ func (s *Server) UpdateCouncil(ctx context.Context, req *councilsv1.UpdateCounci
 			return before, nil, fmt.Errorf("updating council of %s: %w", code, err)
 		}
 		return after, []events.Event{ev}, nil
-	})
+	}, expected)
 	if err != nil {
 		return nil, err
 	}
@@ -117,19 +140,66 @@ func (s *Server) AddMember(ctx context.Context, req *councilsv1.AddMemberRequest
 	return memberMsg(m, s.today()), nil
 }
 
-// UpdateMember replaces a member's name, role, term and subject. Setting or
-// moving the end of the term announces that the member leaves; making the
-// term open-ended again announces that they (re)join.
+// GetMember returns one member of a council the caller may see.
+func (s *Server) GetMember(ctx context.Context, req *councilsv1.GetMemberRequest) (*councilsv1.Member, error) {
+	c, err := s.visibleCouncil(ctx, req.GetMunicipalityCode())
+	if err != nil {
+		return nil, err
+	}
+	m, err := s.store.Member(ctx, c.MunicipalityCode(), req.GetMemberId())
+	if err != nil {
+		return nil, err
+	}
+	return memberMsg(m, s.today()), nil
+}
+
+// UpdateMember changes the member's fields the update mask names (name,
+// role, term and subject without one). Setting or moving the end of the
+// term announces that the member leaves; making the term open-ended again
+// announces that they (re)join.
 func (s *Server) UpdateMember(ctx context.Context, req *councilsv1.UpdateMemberRequest) (*councilsv1.Member, error) {
 	code := req.GetMunicipalityCode()
+	msg := req.GetMember()
+	fields, err := update.Read(req.GetUpdateMask(), msg.ProtoReflect().Descriptor(),
+		"name", "role", "term_start", "term_end", "subject")
+	if err != nil {
+		return nil, err
+	}
+	expected := revision.FromTag("/etag", msg.GetEtag())
 	if _, err := s.boardCouncil(ctx, code, "change this council's members"); err != nil {
 		return nil, err
 	}
-	if err := bodyOfPath(req.GetMember().GetMunicipalityCode(), code); err != nil {
+	if err := bodyOfPath(msg.GetMunicipalityCode(), code); err != nil {
 		return nil, err
 	}
-	in := memberInput(req.GetMember())
+	if fields.None() {
+		m, err := s.store.Member(ctx, code, req.GetMemberId())
+		if err != nil {
+			return nil, err
+		}
+		if err := revision.Check("member", m.UpdatedAt(), expected); err != nil {
+			return nil, err
+		}
+		return memberMsg(m, s.today()), nil
+	}
+	sent := memberInput(msg)
 	m, err := s.store.UpdateMember(ctx, code, req.GetMemberId(), func(before council.Member) (council.Member, []events.Event, error) {
+		in := memberInputOf(before)
+		if fields.Has("name") {
+			in.Name = sent.Name
+		}
+		if fields.Has("role") {
+			in.Role = sent.Role
+		}
+		if fields.Has("term_start") {
+			in.TermStart = sent.TermStart
+		}
+		if fields.Has("term_end") {
+			in.TermEnd = sent.TermEnd
+		}
+		if fields.Has("subject") {
+			in.Subject = sent.Subject
+		}
 		after, err := before.Change(in, s.now())
 		if err != nil {
 			return before, nil, err
@@ -151,7 +221,7 @@ func (s *Server) UpdateMember(ctx context.Context, req *councilsv1.UpdateMemberR
 			return before, nil, fmt.Errorf("updating member %s: %w", after.ID(), err)
 		}
 		return after, []events.Event{ev}, nil
-	})
+	}, expected)
 	if err != nil {
 		return nil, err
 	}
@@ -267,6 +337,18 @@ func memberInput(in *councilsv1.Member) council.MemberInput {
 	}
 }
 
+// memberInputOf is m as a client would enter it, for a change of some of
+// its fields.
+func memberInputOf(m council.Member) council.MemberInput {
+	return council.MemberInput{
+		Name:      m.Name(),
+		Role:      string(m.Role()),
+		TermStart: m.Term().Start.String(),
+		TermEnd:   m.Term().End.String(),
+		Subject:   m.Subject(),
+	}
+}
+
 // roleName maps the API's role to the domain's; unset maps to "" (required)
 // and an unknown number to a name the domain refuses.
 func roleName(r councilsv1.MemberRole) string {
@@ -306,6 +388,7 @@ func councilMsg(c council.Council, vacancies int) *councilsv1.Council {
 		Seats:                     int32(c.Seats()),
 		Vacancies:                 int32(vacancies),
 		UpdateTime:                timestamppb.New(c.UpdatedAt()),
+		Etag:                      revision.Tag(c.UpdatedAt()),
 	}
 }
 
@@ -319,5 +402,6 @@ func memberMsg(m council.Member, today council.Date) *councilsv1.Member {
 		TermEnd:          m.Term().End.String(),
 		Active:           m.Active(today),
 		Subject:          m.Subject(),
+		Etag:             revision.Tag(m.UpdatedAt()),
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/revision"
+	"github.com/meedoen/meedoen/internal/update"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/councils/internal/agenda"
@@ -98,20 +100,50 @@ func (s *Server) ListProcesses(ctx context.Context, req *councilsv1.ListProcesse
 	return resp, nil
 }
 
-// UpdateProcess replaces the precise question, approach, target group and
-// chosen forms.
+// UpdateProcess changes the fields of the plan the update mask names:
+// the precise question, approach, target group and chosen forms (all four
+// without one).
 func (s *Server) UpdateProcess(ctx context.Context, req *councilsv1.UpdateProcessRequest) (*councilsv1.Process, error) {
 	in := req.GetProcess()
-	plan := process.Plan{PreciseQuestion: in.GetPreciseQuestion(), Approach: in.GetApproach(), TargetGroup: in.GetTargetGroup()}
+	fields, err := update.Read(req.GetUpdateMask(), in.ProtoReflect().Descriptor(),
+		"precise_question", "approach", "target_group", "forms")
+	if err != nil {
+		return nil, err
+	}
+	expected := revision.FromTag("/etag", in.GetEtag())
+	if fields.None() {
+		p, err := s.workableProcess(ctx, caller(ctx), req.GetId(), "change this process")
+		if err != nil {
+			return nil, err
+		}
+		if err := revision.Check("process", p.UpdatedAt(), expected); err != nil {
+			return nil, err
+		}
+		return processMsg(p), nil
+	}
+	var forms []process.FormKind
 	for _, f := range in.GetForms() {
-		plan.Forms = append(plan.Forms, formOf(f))
+		forms = append(forms, formOf(f))
 	}
 	p, err := s.changeProcess(ctx, req.GetId(), "change this process", func(p *process.Process) error {
 		if err := unchangedOrigin(*p, in); err != nil {
 			return err
 		}
+		plan := process.Plan{PreciseQuestion: p.PreciseQuestion(), Approach: p.Approach(), TargetGroup: p.TargetGroup(), Forms: p.Forms()}
+		if fields.Has("precise_question") {
+			plan.PreciseQuestion = in.GetPreciseQuestion()
+		}
+		if fields.Has("approach") {
+			plan.Approach = in.GetApproach()
+		}
+		if fields.Has("target_group") {
+			plan.TargetGroup = in.GetTargetGroup()
+		}
+		if fields.Has("forms") {
+			plan.Forms = forms
+		}
 		return p.SetPlan(plan, s.now())
-	})
+	}, expected)
 	if err != nil {
 		return nil, err
 	}
@@ -282,9 +314,10 @@ func (s *Server) workableProcess(ctx context.Context, id auth.Identity, processI
 }
 
 // changeProcess applies change to the process with id, its row locked, if
-// the caller may work on it. Transitions and field activities the change
-// records are announced by the store.
-func (s *Server) changeProcess(ctx context.Context, id, action string, change func(*process.Process) error) (process.Process, error) {
+// the caller may work on it and it is the version expected names (if
+// any). Transitions and field activities the change records are announced
+// by the store.
+func (s *Server) changeProcess(ctx context.Context, id, action string, change func(*process.Process) error, expected ...revision.Expected) (process.Process, error) {
 	who := caller(ctx)
 	return s.store.UpdateProcess(ctx, id, func(p process.Process) (process.Process, []events.Event, error) {
 		sc := workScope(p.Scope())
@@ -295,7 +328,7 @@ func (s *Server) changeProcess(ctx context.Context, id, action string, change fu
 			return p, nil, forbidden(action)
 		}
 		return p, nil, change(&p)
-	})
+	}, expected...)
 }
 
 func processMsg(p process.Process) *councilsv1.Process {
@@ -314,6 +347,7 @@ func processMsg(p process.Process) *councilsv1.Process {
 		AdviceSentTime:      timestampOrNil(p.AdviceSentAt()),
 		ReportPublishedTime: timestampOrNil(p.ReportPublishedAt()),
 		CreateTime:          timestamppb.New(p.CreatedAt()),
+		Etag:                revision.Tag(p.UpdatedAt()),
 	}
 	for _, f := range p.Forms() {
 		msg.Forms = append(msg.Forms, formMsg(f))

@@ -214,6 +214,15 @@ func (p Process) Pending() Pending { return p.pending }
 // ClearPending forgets the pending records once the store has saved them.
 func (p *Process) ClearPending() { p.pending = Pending{} }
 
+// Saved records that the store has saved the change, with at as the time
+// of the last change: the store may move it past the version it replaced
+// (see internal/revision), and at is the version later reads return. It
+// forgets the pending records too.
+func (p *Process) Saved(at time.Time) {
+	p.ClearPending()
+	p.updatedAt = at
+}
+
 // Record is a process as stored, for Restore.
 type Record struct {
 	ID                string

@@ -13,6 +13,7 @@ import (
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/internal/revision"
 	"github.com/meedoen/meedoen/services/councils/internal/council"
 	"github.com/meedoen/meedoen/services/councils/internal/region"
 )
@@ -100,9 +101,19 @@ ORDER BY c.municipality_code LIMIT $6`,
 	return list, next, nil
 }
 
+// nextVersion is the SQL of a changed row's updated_at, whose value is the
+// version clients see as its etag: the change's time, but always later
+// than the version it replaces, so that no two versions of a row share a
+// tag (internal/revision). $n is the change's time.
+func nextVersion(n int) string {
+	return fmt.Sprintf("greatest($%d, updated_at + interval '1 microsecond')", n)
+}
+
 // UpdateCouncil changes the council of code with change and stores the
-// result and its events in one transaction.
-func (s *Store) UpdateCouncil(ctx context.Context, code string, change CouncilChange) (council.Council, error) {
+// result and its events in one transaction. If the stored council is not
+// the version every one of expected names, nothing changes and the error
+// is Stale.
+func (s *Store) UpdateCouncil(ctx context.Context, code string, change CouncilChange, expected ...revision.Expected) (council.Council, error) {
 	var updated council.Council
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		c, err := scanCouncil(tx.QueryRow(ctx, `SELECT `+councilColumns+`
@@ -113,15 +124,21 @@ FROM councils c JOIN municipalities m ON m.code = c.municipality_code WHERE c.mu
 		if err != nil {
 			return fmt.Errorf("reading council of %s: %w", code, err)
 		}
+		version := c.UpdatedAt()
 		c, evs, err := change(c)
 		if err != nil {
+			return err
+		}
+		// After the change's own checks, as HTTP orders preconditions
+		// (RFC 9110, 13.2.1), and before anything is written.
+		if err := revision.Check("council", version, expected...); err != nil {
 			return err
 		}
 		// The stored time is what later reads return, so return it, not the
 		// finer one the change was made with.
 		var stored time.Time
-		err = tx.QueryRow(ctx, `UPDATE councils SET name = $2, contact_email = $3, takes_unsolicited_questions = $4, seats = $5, updated_at = $6
-WHERE municipality_code = $1 RETURNING updated_at`,
+		err = tx.QueryRow(ctx, `UPDATE councils SET name = $2, contact_email = $3, takes_unsolicited_questions = $4, seats = $5,
+updated_at = `+nextVersion(6)+` WHERE municipality_code = $1 RETURNING updated_at`,
 			code, c.Name(), c.ContactEmail(), c.TakesUnsolicitedQuestions(), c.Seats(), c.UpdatedAt()).Scan(&stored)
 		if err != nil {
 			return fmt.Errorf("updating council of %s: %w", code, err)
@@ -149,9 +166,26 @@ func (s *Store) AddMember(ctx context.Context, m council.Member, evs ...events.E
 	})
 }
 
+// Member returns the member id of the council of code.
+func (s *Store) Member(ctx context.Context, code, id string) (council.Member, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return council.Member{}, memberNotFound(id) // no such id can exist
+	}
+	m, err := scanMember(s.pool.QueryRow(ctx, `SELECT `+memberColumns+` FROM members WHERE id = $1 AND municipality_code = $2`, id, code))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return council.Member{}, memberNotFound(id)
+	}
+	if err != nil {
+		return council.Member{}, fmt.Errorf("reading member %s: %w", id, err)
+	}
+	return m, nil
+}
+
 // UpdateMember changes the member id of the council of code with change and
-// stores the result and its events in one transaction.
-func (s *Store) UpdateMember(ctx context.Context, code, id string, change MemberChange) (council.Member, error) {
+// stores the result and its events in one transaction. If the stored
+// member is not the version every one of expected names, nothing changes
+// and the error is Stale.
+func (s *Store) UpdateMember(ctx context.Context, code, id string, change MemberChange, expected ...revision.Expected) (council.Member, error) {
 	if _, err := uuid.Parse(id); err != nil {
 		return council.Member{}, memberNotFound(id) // no such id can exist
 	}
@@ -164,17 +198,23 @@ func (s *Store) UpdateMember(ctx context.Context, code, id string, change Member
 		if err != nil {
 			return fmt.Errorf("reading member %s: %w", id, err)
 		}
+		version := m.UpdatedAt()
 		m, evs, err := change(m)
 		if err != nil {
 			return err
 		}
+		if err := revision.Check("member", version, expected...); err != nil {
+			return err
+		}
 		t := m.Term()
-		_, err = tx.Exec(ctx, `UPDATE members SET name = $2, role = $3, term_start = $4, term_end = $5, subject = $6, updated_at = $7 WHERE id = $1`,
-			id, m.Name(), string(m.Role()), t.Start.Time(), dateOrNull(t.End), m.Subject(), m.UpdatedAt())
+		var stored time.Time
+		err = tx.QueryRow(ctx, `UPDATE members SET name = $2, role = $3, term_start = $4, term_end = $5, subject = $6,
+updated_at = `+nextVersion(7)+` WHERE id = $1 RETURNING updated_at`,
+			id, m.Name(), string(m.Role()), t.Start.Time(), dateOrNull(t.End), m.Subject(), m.UpdatedAt()).Scan(&stored)
 		if err != nil {
 			return fmt.Errorf("updating member %s: %w", id, err)
 		}
-		updated = m
+		updated = council.RestoreMember(m.ID(), m.MunicipalityCode(), m.Name(), m.Role(), t, m.Subject(), m.CreatedAt(), stored)
 		return events.Enqueue(ctx, tx, evs...)
 	})
 	return updated, err

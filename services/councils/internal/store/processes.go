@@ -13,6 +13,7 @@ import (
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/internal/revision"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/councils/internal/agenda"
 	"github.com/meedoen/meedoen/services/councils/internal/council"
@@ -109,11 +110,13 @@ ORDER BY p.id DESC LIMIT $8`,
 
 // UpdateProcess changes the process with id. The row is locked while
 // change runs, so concurrent changes of one process serialise and their
-// events reach the outbox in commit order.
-func (s *Store) UpdateProcess(ctx context.Context, id string, change ProcessChange) (process.Process, error) {
+// events reach the outbox in commit order. If the stored process is not
+// the version every one of expected names, nothing changes and the error
+// is Stale.
+func (s *Store) UpdateProcess(ctx context.Context, id string, change ProcessChange, expected ...revision.Expected) (process.Process, error) {
 	var out process.Process
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p, err := updateProcess(ctx, tx, id, change)
+		p, err := updateProcess(ctx, tx, id, change, expected)
 		out = p
 		return err
 	})
@@ -143,46 +146,59 @@ OR EXISTS (SELECT 1 FROM process_milestones WHERE source = $1)`, source).Scan(&s
 	if err := apply(&p); err != nil {
 		return false, err
 	}
-	return true, writeProcess(ctx, tx, p, nil)
+	_, err = writeProcess(ctx, tx, p, nil)
+	return true, err
 }
 
-func updateProcess(ctx context.Context, tx pgx.Tx, id string, change ProcessChange) (process.Process, error) {
+func updateProcess(ctx context.Context, tx pgx.Tx, id string, change ProcessChange, expected []revision.Expected) (process.Process, error) {
 	p, err := readProcess(ctx, tx, id, true)
 	if err != nil {
 		return process.Process{}, err
 	}
+	version := p.UpdatedAt()
 	p, evs, err := change(p)
 	if err != nil {
 		return process.Process{}, err
 	}
-	if err := writeProcess(ctx, tx, p, evs); err != nil {
+	// After the change's own checks (who may see and change it comes
+	// first: a version must not reveal a process), as HTTP orders
+	// preconditions (RFC 9110, 13.2.1), and before anything is written.
+	if err := revision.Check("process", version, expected...); err != nil {
 		return process.Process{}, err
 	}
-	p.ClearPending()
+	stored, err := writeProcess(ctx, tx, p, evs)
+	if err != nil {
+		return process.Process{}, err
+	}
+	p.Saved(stored)
 	return p, nil
 }
 
-// writeProcess stores p's fields and forms, its pending records and evs.
-func writeProcess(ctx context.Context, tx pgx.Tx, p process.Process, evs []events.Event) error {
-	_, err := tx.Exec(ctx, `UPDATE processes SET phase = $2, precise_question = $3, approach = $4, target_group = $5,
-residents_reached = $6, advice_sent_at = $7, report_published_at = $8, updated_at = $9 WHERE id = $1`,
+// writeProcess stores p's fields and forms, its pending records and evs,
+// and returns the time of the change as stored: the version of the
+// process that its etag names.
+func writeProcess(ctx context.Context, tx pgx.Tx, p process.Process, evs []events.Event) (time.Time, error) {
+	var stored time.Time
+	err := tx.QueryRow(ctx, `UPDATE processes SET phase = $2, precise_question = $3, approach = $4, target_group = $5,
+residents_reached = $6, advice_sent_at = $7, report_published_at = $8, updated_at = `+nextVersion(9)+`
+WHERE id = $1 RETURNING updated_at`,
 		p.ID(), string(p.Phase()), p.PreciseQuestion(), p.Approach(), p.TargetGroup(), p.ResidentsReached(),
-		timeOrNull(p.AdviceSentAt()), timeOrNull(p.ReportPublishedAt()), p.UpdatedAt())
+		timeOrNull(p.AdviceSentAt()), timeOrNull(p.ReportPublishedAt()), p.UpdatedAt()).Scan(&stored)
 	if err != nil {
-		return fmt.Errorf("updating process %s: %w", p.ID(), err)
+		return time.Time{}, fmt.Errorf("updating process %s: %w", p.ID(), err)
 	}
 	forms := make([]string, 0, len(p.Forms()))
 	for _, f := range p.Forms() {
 		forms = append(forms, string(f))
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM process_forms WHERE process_id = $1 AND NOT form = ANY($2)`, p.ID(), forms); err != nil {
-		return fmt.Errorf("updating forms of process %s: %w", p.ID(), err)
+		return time.Time{}, fmt.Errorf("updating forms of process %s: %w", p.ID(), err)
 	}
 	_, err = tx.Exec(ctx, `INSERT INTO process_forms (process_id, form) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`, p.ID(), forms)
 	if err != nil {
-		return fmt.Errorf("updating forms of process %s: %w", p.ID(), err)
+		return time.Time{}, fmt.Errorf("updating forms of process %s: %w", p.ID(), err)
 	}
-	return saveProcess(ctx, tx, p, evs)
+	return stored, saveProcess(ctx, tx, p, evs)
 }
 
 // saveProcess stores the records p has pending and enqueues evs with the

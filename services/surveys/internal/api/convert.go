@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/revision"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
@@ -157,6 +158,7 @@ func pollMsg(p poll.Poll) *surveysv1.Poll {
 		CreatedBy:      p.CreatedBy(),
 		CreateTime:     timeMsg(p.CreatedAt()),
 		UpdateTime:     timeMsg(p.UpdatedAt()),
+		Etag:           revision.Tag(p.UpdatedAt()),
 	}
 }
 

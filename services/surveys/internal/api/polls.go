@@ -12,6 +12,8 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/revision"
+	"github.com/meedoen/meedoen/internal/update"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
@@ -103,100 +105,91 @@ func (s *Server) ListPolls(ctx context.Context, req *surveysv1.ListPollsRequest)
 	return resp, nil
 }
 
-// maskField returns the field an update-mask path names, if UpdatePoll
-// can change it. A mask read from JSON has the snake_case paths; the
-// camelCase JSON names are accepted too.
-func maskField(path string) (string, bool) {
-	switch path {
-	case "title", "intro", "sections", "audience", "slug":
-		return path, true
-	case "opens_at", "opensAt":
-		return "opens_at", true
-	case "closes_at", "closesAt":
-		return "closes_at", true
-	case "results_sharing", "resultsSharing":
-		return "results_sharing", true
-	}
-	return "", false
-}
-
-// UpdatePoll changes the fields the update mask names, each as far as the
-// poll's status allows. Every invalid value is reported at once; a change
-// the status forbids fails the whole update, and nothing changes.
+// UpdatePoll changes the fields the update mask names (all eight an
+// update may change without one), each as far as the poll's status allows.
+// Every invalid value is reported at once; a change the status forbids
+// fails the whole update, and nothing changes. The poll's etag and the
+// expected update time, when set, are versions the change is based on:
+// the same check, in the write's transaction.
 func (s *Server) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollRequest) (*surveysv1.Poll, error) {
+	in := req.GetPoll()
+	fields, err := update.Read(req.GetUpdateMask(), in.ProtoReflect().Descriptor(),
+		"title", "intro", "sections", "opens_at", "closes_at", "audience", "slug", "results_sharing")
 	var v errs.Violations
-	fields := map[string]bool{}
-	for i, path := range req.GetUpdateMask().GetPaths() {
-		f, ok := maskField(path)
-		if !ok {
-			v.Add(fmt.Sprintf("/updateMask/paths/%d", i), fmt.Sprintf("%q cannot be changed; use title, intro, sections, opens_at, closes_at, audience, slug or results_sharing", path))
-			continue
-		}
-		fields[f] = true
+	var e *errs.Error
+	if errors.As(err, &e) {
+		v = append(v, e.Fields...)
+	} else if err != nil {
+		return nil, err
 	}
-	if len(req.GetUpdateMask().GetPaths()) == 0 {
-		v.Add("/updateMask", "must name at least one field to change")
-	}
-	var expected time.Time
-	if req.GetExpectedUpdateTime() != nil {
-		if err := req.GetExpectedUpdateTime().CheckValid(); err != nil {
+	expected := []revision.Expected{revision.FromTag("/etag", in.GetEtag())}
+	if t := req.GetExpectedUpdateTime(); t != nil {
+		if err := t.CheckValid(); err != nil {
 			v.Add("/expectedUpdateTime", "must be a valid time")
 		}
-		// Stored times have microseconds.
-		expected = req.GetExpectedUpdateTime().AsTime().Truncate(time.Microsecond)
+		expected = append(expected, revision.FromTime("/expectedUpdateTime", t.AsTime()))
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	in := req.GetPoll()
+	if fields.None() {
+		p, err := s.visiblePoll(ctx, req.GetId())
+		if err != nil {
+			return nil, err
+		}
+		if who, _ := caller(ctx); !canChange(who, scopeOf(p)) {
+			return nil, forbidden("change this poll")
+		}
+		if err := revision.Check("poll", p.UpdatedAt(), expected...); err != nil {
+			return nil, err
+		}
+		return pollMsg(p), nil
+	}
 	// Values the domain cannot judge (malformed decimals and times) are
 	// reported with whatever it finds.
 	var sections []poll.Section
-	if fields["sections"] {
+	if fields.Has("sections") {
 		sections = sectionsOf(&v, in.GetSections())
 	}
 	var opensAt, closesAt time.Time
-	if fields["opens_at"] {
+	if fields.Has("opens_at") {
 		opensAt = timeOf(&v, "/opensAt", in.GetOpensAt())
 	}
-	if fields["closes_at"] {
+	if fields.Has("closes_at") {
 		closesAt = timeOf(&v, "/closesAt", in.GetClosesAt())
 	}
 	changes := []struct {
 		apply  bool
 		change func(p *poll.Poll, now time.Time) error
 	}{
-		{fields["title"] || fields["intro"], func(p *poll.Poll, now time.Time) error {
+		{fields.Has("title") || fields.Has("intro"), func(p *poll.Poll, now time.Time) error {
 			title, intro := p.Title(), p.Intro()
-			if fields["title"] {
+			if fields.Has("title") {
 				title = textOf(in.GetTitle())
 			}
-			if fields["intro"] {
+			if fields.Has("intro") {
 				intro = textOf(in.GetIntro())
 			}
 			return p.SetTitle(title, intro, now)
 		}},
-		{fields["sections"], func(p *poll.Poll, now time.Time) error { return p.SetSections(sections, now) }},
-		{fields["opens_at"] || fields["closes_at"], func(p *poll.Poll, now time.Time) error {
+		{fields.Has("sections"), func(p *poll.Poll, now time.Time) error { return p.SetSections(sections, now) }},
+		{fields.Has("opens_at") || fields.Has("closes_at"), func(p *poll.Poll, now time.Time) error {
 			o, c := p.OpensAt(), p.ClosesAt()
-			if fields["opens_at"] {
+			if fields.Has("opens_at") {
 				o = opensAt
 			}
-			if fields["closes_at"] {
+			if fields.Has("closes_at") {
 				c = closesAt
 			}
 			return p.SetSchedule(o, c, now)
 		}},
-		{fields["audience"], func(p *poll.Poll, now time.Time) error { return p.SetAudience(audienceOf(in.GetAudience()), now) }},
-		{fields["slug"], func(p *poll.Poll, now time.Time) error { return p.SetSlug(in.GetSlug(), now) }},
-		{fields["results_sharing"], func(p *poll.Poll, now time.Time) error {
+		{fields.Has("audience"), func(p *poll.Poll, now time.Time) error { return p.SetAudience(audienceOf(in.GetAudience()), now) }},
+		{fields.Has("slug"), func(p *poll.Poll, now time.Time) error { return p.SetSlug(in.GetSlug(), now) }},
+		{fields.Has("results_sharing"), func(p *poll.Poll, now time.Time) error {
 			return p.SetResultsSharing(textOf(in.GetResultsSharing()), now)
 		}},
 	}
 	p, err := s.changePoll(ctx, req.GetId(), "change this poll", func(p *poll.Poll, now time.Time) ([]events.Event, error) {
-		if !expected.IsZero() && !p.UpdatedAt().Equal(expected) {
-			return nil, changedSince(p)
-		}
 		// A failed change leaves the poll as it was, so the next one can
 		// still be tried and its problems reported too.
 		found := slices.Clone(v)
@@ -215,18 +208,11 @@ func (s *Server) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollReques
 			}
 		}
 		return nil, found.Err()
-	})
+	}, expected...)
 	if err != nil {
 		return nil, err
 	}
 	return pollMsg(p), nil
-}
-
-// changedSince is the error for an update based on an older read of p.
-func changedSince(p *poll.Poll) error {
-	return &errs.Error{Code: errs.FailedPrecondition, Message: "the poll changed since it was read",
-		Fields: []errs.Field{{Path: "/expectedUpdateTime",
-			Reason: "the poll was changed at " + p.UpdatedAt().UTC().Format(time.RFC3339Nano) + "; read it again, or send this time to overwrite"}}}
 }
 
 // SchedulePoll makes a complete draft ready to open at its opening time.
@@ -367,9 +353,10 @@ func (s *Server) visiblePoll(ctx context.Context, id string) (poll.Poll, error) 
 }
 
 // changePoll applies change to the poll with id, under its lock, if the
-// caller may change it (action says what they were about to do). The
-// events change returns commit with the change.
-func (s *Server) changePoll(ctx context.Context, id, action string, change func(p *poll.Poll, now time.Time) ([]events.Event, error)) (poll.Poll, error) {
+// caller may change it (action says what they were about to do) and it is
+// the version expected names (if any). The events change returns commit
+// with the change.
+func (s *Server) changePoll(ctx context.Context, id, action string, change func(p *poll.Poll, now time.Time) ([]events.Event, error), expected ...revision.Expected) (poll.Poll, error) {
 	who, _ := caller(ctx)
 	return s.store.UpdatePoll(ctx, id, func(p poll.Poll) (poll.Poll, []events.Event, error) {
 		sc := scopeOf(p)
@@ -384,5 +371,5 @@ func (s *Server) changePoll(ctx context.Context, id, action string, change func(
 			return p, nil, err
 		}
 		return p, evs, nil
-	})
+	}, expected...)
 }

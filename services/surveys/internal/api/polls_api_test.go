@@ -210,8 +210,8 @@ func TestUpdateFromAnOlderReadIsRefused(t *testing.T) {
 	}
 	_, err = f.srv.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{Id: read.GetId(), Poll: &surveysv1.Poll{Title: nl("Van de tweede")},
 		UpdateMask: mask("title"), ExpectedUpdateTime: read.GetUpdateTime()})
-	if codeOf(err) != errs.FailedPrecondition || !cmp.Equal([]string{"/expectedUpdateTime"}, fieldPaths(err)) {
-		t.Fatalf("the second save, from the older read: %v, want failed precondition naming /expectedUpdateTime", err)
+	if codeOf(err) != errs.Stale || !cmp.Equal([]string{"/expectedUpdateTime"}, fieldPaths(err)) {
+		t.Fatalf("the second save, from the older read: %v, want stale naming /expectedUpdateTime", err)
 	}
 	stored, err := f.srv.GetPoll(ctx, &surveysv1.GetPollRequest{Id: read.GetId()})
 	if err != nil {
@@ -233,6 +233,49 @@ func TestUpdateFromAnOlderReadIsRefused(t *testing.T) {
 		UpdateMask: mask("title"), ExpectedUpdateTime: &timestamppb.Timestamp{Seconds: 1, Nanos: -1}})
 	if codeOf(err) != errs.Invalid || !cmp.Equal([]string{"/expectedUpdateTime"}, fieldPaths(err)) {
 		t.Errorf("an invalid expected time: %v, want invalid naming /expectedUpdateTime", err)
+	}
+}
+
+// The poll's etag is the same version as its update time: a change based
+// on an older etag is refused like one based on an older time, and an
+// update of no fields changes nothing, the version included.
+func TestUpdateFromAnOlderEtagIsRefused(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := velsenMember()
+	const velsenProcess = "01957a3c-2b1e-7c00-8000-0000000000b3"
+	knowProcess(t, f.pool, velsenProcess, "GM0453")
+	read := f.create(t, ctx, &surveysv1.Poll{ProcessId: velsenProcess,
+		Kind: surveysv1.PollKind_POLL_KIND_FLASH_POLL, Title: nl("Concept")})
+
+	same, err := f.srv.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{Id: read.GetId(), Poll: &surveysv1.Poll{Etag: read.GetEtag()}, UpdateMask: mask("")})
+	if err != nil || same.GetEtag() != read.GetEtag() {
+		t.Fatalf("an update of no fields: %v, etag %q; want the poll unchanged, etag %q", err, same.GetEtag(), read.GetEtag())
+	}
+	first, err := f.srv.UpdatePoll(ctx, &surveysv1.UpdatePollRequest{Id: read.GetId(), Poll: &surveysv1.Poll{Title: nl("Van de eerste"), Etag: read.GetEtag()},
+		UpdateMask: mask("title")})
+	if err != nil {
+		t.Fatalf("the first save, from the current etag: %v", err)
+	}
+	if first.GetEtag() == read.GetEtag() {
+		t.Fatalf("the etag stayed %q after a change", first.GetEtag())
+	}
+	for name, req := range map[string]*surveysv1.UpdatePollRequest{
+		"the older etag":                      {Poll: &surveysv1.Poll{Title: nl("Van de tweede"), Etag: read.GetEtag()}, UpdateMask: mask("title")},
+		"the older etag, of no fields":        {Poll: &surveysv1.Poll{Etag: read.GetEtag()}, UpdateMask: mask()},
+		"the current etag but the older time": {Poll: &surveysv1.Poll{Title: nl("Van de tweede"), Etag: first.GetEtag()}, UpdateMask: mask("title"), ExpectedUpdateTime: read.GetUpdateTime()},
+	} {
+		req.Id = read.GetId()
+		if _, err := f.srv.UpdatePoll(ctx, req); codeOf(err) != errs.Stale {
+			t.Errorf("a save from %s: %v, want stale", name, err)
+		}
+	}
+	stored, err := f.srv.GetPoll(ctx, &surveysv1.GetPollRequest{Id: read.GetId()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stored.GetTitle().GetNl() != "Van de eerste" || stored.GetEtag() != first.GetEtag() {
+		t.Errorf("after the refused saves the poll is %q at %q, want the first's at %q", stored.GetTitle().GetNl(), stored.GetEtag(), first.GetEtag())
 	}
 }
 
@@ -414,8 +457,9 @@ func TestPollChangesNameEveryProblemAtOnce(t *testing.T) {
 		mask []string
 		want []string
 	}{
-		{"no mask", nil, []string{"/updateMask"}},
-		{"an unknown field", []string{"title", "status"}, []string{"/updateMask/paths/1"}},
+		{"an empty mask changes nothing", nil, nil},
+		{"a field that cannot change", []string{"title", "status"}, []string{"/status"}},
+		{"no field of a poll", []string{"title", "colour"}, []string{"/updateMask/paths/1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := f.srv.UpdatePoll(velsenMember(), &surveysv1.UpdatePollRequest{Id: id, Poll: flashPoll("goed"), UpdateMask: mask(tc.mask...)})

@@ -12,6 +12,7 @@ import (
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/internal/revision"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/process"
 )
@@ -94,8 +95,10 @@ func processTakesPolls(ctx context.Context, tx pgx.Tx, id string) error {
 // while change runs, so concurrent changes of one poll serialise, their
 // events reach the outbox in commit order, and a poll closes only once the
 // submits in flight have committed, while later submits wait and then
-// find it closed (see SubmitResponse).
-func (s *Store) UpdatePoll(ctx context.Context, id string, change PollChange) (poll.Poll, error) {
+// find it closed (see SubmitResponse). If the stored poll is not the
+// version every one of expected names, nothing changes and the error is
+// Stale.
+func (s *Store) UpdatePoll(ctx context.Context, id string, change PollChange, expected ...revision.Expected) (poll.Poll, error) {
 	if err := checkID("poll", id); err != nil {
 		return poll.Poll{}, err
 	}
@@ -112,8 +115,15 @@ func (s *Store) UpdatePoll(ctx context.Context, id string, change PollChange) (p
 		if err != nil {
 			return err
 		}
+		version := p.UpdatedAt()
 		p, evs, err := change(p)
 		if err != nil {
+			return err
+		}
+		// After the change's own checks (who may see and change it comes
+		// first: a version must not reveal a poll), as HTTP orders
+		// preconditions (RFC 9110, 13.2.1), and before anything is written.
+		if err := revision.Check("poll", version, expected...); err != nil {
 			return err
 		}
 		r := p.Record()
@@ -124,16 +134,21 @@ func (s *Store) UpdatePoll(ctx context.Context, id string, change PollChange) (p
 		if err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `UPDATE polls SET slug = NULLIF($2, ''), status = $3, opens_at = $4, closes_at = $5,
-cancel_reason = $6, definition = $7, updated_at = $8 WHERE id = $1`,
-			id, r.Slug, string(r.Status), timeOrNull(r.OpensAt), timeOrNull(r.ClosesAt), r.CancelReason, def, r.UpdatedAt)
+		// The new updated_at is the version clients see as the poll's etag:
+		// the change's time, but always later than the version it replaces,
+		// so that no two versions share a tag (internal/revision).
+		err = tx.QueryRow(ctx, `UPDATE polls SET slug = NULLIF($2, ''), status = $3, opens_at = $4, closes_at = $5,
+cancel_reason = $6, definition = $7, updated_at = greatest($8, updated_at + interval '1 microsecond')
+WHERE id = $1 RETURNING updated_at`,
+			id, r.Slug, string(r.Status), timeOrNull(r.OpensAt), timeOrNull(r.ClosesAt), r.CancelReason, def, r.UpdatedAt).Scan(&r.UpdatedAt)
 		if isUniqueViolation(err, "polls_slug_key") {
 			return slugTaken(r.Slug)
 		}
 		if err != nil {
 			return fmt.Errorf("updating poll %s: %w", id, err)
 		}
-		out = p
+		r.UpdatedAt = r.UpdatedAt.UTC()
+		out = poll.Restore(r)
 		return events.Enqueue(ctx, tx, evs...)
 	})
 	return out, err
