@@ -23,6 +23,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/internal/textcheck/textchecktest"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
@@ -37,7 +38,7 @@ type testServer struct {
 	// calls counts the gRPC calls that reached the councils service.
 	calls *atomic.Int64
 	// badText counts the calls that reached it holding text the system
-	// cannot hold (text_test.go); the gateway must refuse those itself.
+	// cannot hold; the gateway must refuse those itself.
 	badText *atomic.Int64
 	// logs holds what the gateway logged, as text.
 	logs *syncBuffer
@@ -72,7 +73,7 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 	calls, badText := new(atomic.Int64), new(atomic.Int64)
 	count := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		calls.Add(1)
-		if !holdsOnlyText(req) {
+		if !textchecktest.OnlyText(req) {
 			badText.Add(1)
 		}
 		return handler(ctx, req)

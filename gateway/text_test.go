@@ -6,12 +6,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
-	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protoreflect"
 
 	"github.com/meedoen/meedoen/gateway/openapi"
 	"github.com/meedoen/meedoen/internal/textcheck"
@@ -237,45 +234,6 @@ func TestBadTextInParametersNeverReachesTheService(t *testing.T) {
 			}
 		})
 	}
-}
-
-// holdsOnlyText reports whether every string in req (a protobuf message)
-// is text the system can hold. It is the test's own walk, independent of
-// the services' interceptor, for the fake service to judge what reached it.
-func holdsOnlyText(req any) bool {
-	m, ok := req.(proto.Message)
-	return !ok || messageHoldsOnlyText(m.ProtoReflect())
-}
-
-func messageHoldsOnlyText(m protoreflect.Message) bool {
-	ok := true
-	value := func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch fd.Kind() {
-		case protoreflect.StringKind:
-			s := v.String()
-			return utf8.ValidString(s) && !strings.Contains(s, "\x00")
-		case protoreflect.MessageKind, protoreflect.GroupKind:
-			return messageHoldsOnlyText(v.Message())
-		}
-		return true
-	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		switch {
-		case fd.IsList():
-			for i := range v.List().Len() {
-				ok = ok && value(fd, v.List().Get(i))
-			}
-		case fd.IsMap():
-			v.Map().Range(func(k protoreflect.MapKey, mv protoreflect.Value) bool {
-				ok = ok && value(fd.MapKey(), k.Value()) && value(fd.MapValue(), mv)
-				return ok
-			})
-		default:
-			ok = ok && value(fd, v)
-		}
-		return ok
-	})
-	return ok
 }
 
 // serve sends r to the gateway's handler directly, without a socket: the
