@@ -28,6 +28,7 @@ func TestJSONTextProblems(t *testing.T) {
 	}{
 		{name: "clean text", doc: `{"name": "Zoë \u00eb \ud83d\udeb2 🚲 \\ \" \/ \n", "list": ["a", 1, true, null, {"b": "c"}]}`},
 		{name: "an escaped replacement character is a character", doc: `{"a": "\ufffd", "b": "` + "\uFFFD" + `"}`},
+		{name: "a surrogate pair in upper case", doc: `{"a": "\uD83D\uDEB2"}`},
 		{name: "a string at the root", doc: `"\u0000"`, want: []invalidParam{{Name: "", Reason: reasonNUL}}},
 
 		// The probe's: \u0000 in a string field.

@@ -1,7 +1,8 @@
 // Package rpc builds the gRPC servers and client connections of all
 // services the same way: instrumented with OpenTelemetry, protected against
-// panics, and with domain errors (internal/errs) mapped to gRPC statuses in
-// one place, so that handlers just return errors.
+// panics, refusing requests that hold text the system cannot store
+// (text.go), and with domain errors (internal/errs) mapped to gRPC statuses
+// in one place, so that handlers just return errors.
 package rpc
 
 import (
