@@ -7,7 +7,7 @@ TEST_PKGS ?= ./...
 # The full suite must stay well under 15 minutes on 2 cores.
 TEST_TIMEOUT ?= 12m
 
-.PHONY: run test build vet gen gen-check lint-api test-go bench deps test-deps css clean
+.PHONY: run test build vet gen gen-check lint-api test-go fuzz bench deps test-deps css clean
 
 ## run: start everything on this machine with the IJmond demo data (Ctrl-C stops it)
 # Like `go run ./cmd/meedoen -dev`, but built first and run directly: `go run`
@@ -15,8 +15,8 @@ TEST_TIMEOUT ?= 12m
 run: deps build
 	bin/meedoen -dev
 
-## test: vet, generated-code check, API lint (when Node is present) and the whole suite with -race
-test: deps test-deps vet gen-check lint-api test-go
+## test: vet, generated-code check, API lint (when Node is present), the whole suite with -race and a short fuzzing burst
+test: deps test-deps vet gen-check lint-api test-go fuzz
 
 deps:
 	@scripts/ensure-postgres.sh
@@ -38,6 +38,21 @@ vet:
 
 test-go:
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(TEST_PKGS)
+
+# The fuzz tests' seeds (testdata/fuzz) run with every go test; this runs
+# each target for a few seconds of new inputs as well. go test -fuzz takes
+# one package and one target at a time. A failing input is written to the
+# package's testdata/fuzz: commit it with the fix.
+FUZZ_TIME ?= 4s
+FUZZ_TARGETS = ./internal/cursor:FuzzDecode ./gateway:FuzzAPIBody ./gateway:FuzzAPIQuery ./gateway/web:FuzzResidentForm
+
+## fuzz: a short fuzzing burst of every edge that reads text from outside (FUZZ_TIME each)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzzing $$name in $$pkg for $(FUZZ_TIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZ_TIME) $$pkg || exit 1; \
+	done
 
 ## gen: regenerate protobuf, gRPC, REST gateway code and the OpenAPI document
 gen:

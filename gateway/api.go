@@ -28,7 +28,8 @@ func requestFrom(ctx context.Context) *request {
 }
 
 // serveAPI checks what grpc-gateway would not (rate, route shape, method,
-// media type, body size and syntax) and hands the request over.
+// text in parameters, media type, body size, syntax and text) and hands
+// the request over.
 func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// Before routing, so that probing for routes costs too.
 	if !g.limit(w, r) {
@@ -58,6 +59,10 @@ func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 		r = get
 	}
 
+	if p := paramProblem(r, rt); p != nil {
+		g.writeProblem(w, r, p)
+		return
+	}
 	state := &request{method: r.Method, path: r.URL.EscapedPath(), query: r.URL.RawQuery}
 	if required, takesBody := rt.bodies[r.Method]; takesBody {
 		body, p := g.readBody(w, r, required)

@@ -15,7 +15,8 @@ import (
 
 // readBody reads and checks a request body before grpc-gateway decodes it:
 // its media type, its size, its presence when the operation requires one,
-// and its JSON syntax. The body is at most MaxBodyBytes, so holding it is
+// its JSON syntax, and that its strings are text the system can hold
+// (jsontext.go). The body is at most MaxBodyBytes, so holding it is
 // cheap, and having it lets decode errors name the offending field.
 // Leading white space is dropped, so that the positions in decoder errors
 // count from the start of the returned body.
@@ -39,6 +40,9 @@ func (g *Gateway) readBody(w http.ResponseWriter, r *http.Request, required bool
 	case len(body) == 0:
 		return body, nil
 	case json.Valid(body):
+		if ps := jsonTextProblems(body); ps != nil {
+			return nil, &problem{Status: http.StatusBadRequest, Detail: textDetail, InvalidParams: ps}
+		}
 		return body, nil
 	}
 	err = json.NewDecoder(bytes.NewReader(body)).Decode(new(json.RawMessage))

@@ -23,6 +23,7 @@ import (
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/internal/textcheck/textchecktest"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
@@ -37,6 +38,9 @@ type testServer struct {
 	fake    *fakeCouncils
 	// calls counts the gRPC calls that reached the councils service.
 	calls *atomic.Int64
+	// badText counts the calls that reached it holding text the system
+	// cannot hold; the gateway must refuse those itself.
+	badText *atomic.Int64
 	// logs holds what the gateway logged, as text.
 	logs *syncBuffer
 }
@@ -44,7 +48,7 @@ type testServer struct {
 // newTestServer starts a gateway in front of a fake councils service that
 // knows two regions and three municipalities, both on loopback listeners
 // that close when the test ends.
-func newTestServer(t *testing.T, cfg Config) *testServer {
+func newTestServer(t testing.TB, cfg Config) *testServer {
 	t.Helper()
 	fake := newFakeCouncils()
 	for _, r := range []*councilsv1.Region{
@@ -67,9 +71,12 @@ func newTestServer(t *testing.T, cfg Config) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	calls := new(atomic.Int64)
+	calls, badText := new(atomic.Int64), new(atomic.Int64)
 	count := func(ctx context.Context, req any, _ *grpc.UnaryServerInfo, handler grpc.UnaryHandler) (any, error) {
 		calls.Add(1)
+		if !textchecktest.OnlyText(req) {
+			badText.Add(1)
+		}
 		return handler(ctx, req)
 	}
 	grpcServer := grpc.NewServer(grpc.UnaryInterceptor(count))
@@ -96,7 +103,7 @@ func newTestServer(t *testing.T, cfg Config) *testServer {
 	}
 	srv := httptest.NewServer(g.Handler())
 	t.Cleanup(srv.Close)
-	return &testServer{Server: srv, gateway: g, fake: fake, calls: calls, logs: logs}
+	return &testServer{Server: srv, gateway: g, fake: fake, calls: calls, badText: badText, logs: logs}
 }
 
 // syncBuffer is a bytes.Buffer that handlers on several goroutines may

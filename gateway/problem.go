@@ -47,6 +47,13 @@ func methodNotAllowed(allow string) *problem {
 
 // writeProblem sends p, filling in what every problem has.
 func (g *Gateway) writeProblem(w http.ResponseWriter, r *http.Request, p *problem) {
+	if err := sendProblem(w, r, p); err != nil {
+		g.log.DebugContext(r.Context(), "writing problem response failed", "error", err)
+	}
+}
+
+// sendProblem is writeProblem for handlers without a gateway.
+func sendProblem(w http.ResponseWriter, r *http.Request, p *problem) error {
 	if p.Type == "" {
 		p.Type = "about:blank"
 	}
@@ -72,9 +79,7 @@ func (g *Gateway) writeProblem(w http.ResponseWriter, r *http.Request, p *proble
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Cache-Control", "no-store")
 	w.WriteHeader(p.Status)
-	if err := json.NewEncoder(w).Encode(p); err != nil {
-		g.log.DebugContext(r.Context(), "writing problem response failed", "error", err)
-	}
+	return json.NewEncoder(w).Encode(p)
 }
 
 func statusText(code int) string {

@@ -17,6 +17,9 @@ type route struct {
 	// segments of the path template below apiPrefix; "" stands for a
 	// parameter such as {id}.
 	segments []string
+	// params names the parameter of each segment as the OpenAPI document
+	// does ("municipalityCode"), "" for a literal segment.
+	params []string
 	// allow lists the methods, ready for an Allow header.
 	allow string
 	// bodies holds the methods that take a request body, and whether it is
@@ -70,10 +73,12 @@ func parseDocument(doc []byte) (routes, string, error) {
 		slices.Sort(methods)
 		r.allow = strings.Join(methods, ", ")
 		for _, s := range strings.Split(strings.TrimPrefix(path, "/"), "/") {
+			param := ""
 			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-				s = ""
+				s, param = "", s[1:len(s)-1]
 			}
 			r.segments = append(r.segments, s)
+			r.params = append(r.params, param)
 		}
 		rt = append(rt, r)
 	}

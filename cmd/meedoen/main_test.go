@@ -53,10 +53,16 @@ var baseURLPattern = regexp.MustCompile(`Meedoen is running at (http://\S+)`)
 // ends, and returns the base URL it printed.
 func startInProcess(t *testing.T, args ...string) string {
 	t.Helper()
+	return startInProcessLogging(t, io.Discard, args...)
+}
+
+// startInProcessLogging is startInProcess with the log written to stderr.
+func startInProcessLogging(t *testing.T, stderr io.Writer, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, &stdout, io.Discard) }()
+	go func() { done <- run(ctx, args, &stdout, stderr) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

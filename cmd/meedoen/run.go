@@ -271,13 +271,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 	}
 	httpSrv := &http.Server{
-		Handler:           tel.HTTPMiddleware(mux, "meedoen"),
+		// The head limits come before the telemetry, so that no span or
+		// log line carries a 70 KB URL around.
+		Handler:           gateway.LimitHead(tel.HTTPMiddleware(mux, "meedoen")),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		// Only the outer bound: LimitHead answers the limits clients meet.
+		MaxHeaderBytes: gateway.MaxHeadBytes,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
 	runCtx, cancelRun := context.WithCancel(context.WithoutCancel(ctx))
@@ -296,7 +299,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := httpSrv.Serve(lis); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		// net/http's own answers (a head beyond MaxHeaderBytes, a request
+		// it cannot parse) go out as problems too.
+		if err := httpSrv.Serve(gateway.CannedProblems(lis)); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			errc <- fmt.Errorf("serving HTTP: %w", err)
 		}
 	}()

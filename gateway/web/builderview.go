@@ -13,6 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/internal/textcheck"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -470,7 +471,7 @@ func builderErrors(err error, fields []formField, ph phrasing) *formErrors {
 		switch d := d.(type) {
 		case *errdetails.BadRequest:
 			for _, v := range d.GetFieldViolations() {
-				e.add(fields, fieldAtPath(fields, v.GetField()), ph.builderReason(v.GetDescription()))
+				e.add(fields, fieldAtPath(fields, inPoll(v.GetField())), ph.builderReason(v.GetDescription()))
 			}
 		case *errdetails.PreconditionFailure:
 			for _, v := range d.GetViolations() {
@@ -482,6 +483,16 @@ func builderErrors(err error, fields []formField, ph phrasing) *formErrors {
 		e.add(fields, formField{}, ph.builderReason(st.Message()))
 	}
 	return e
+}
+
+// inPoll turns a path into the request ("/poll/title/nl"), as
+// internal/rpc names what it refuses, into one into the poll ("/title/nl"),
+// as the service and the editor's fields name it.
+func inPoll(path string) string {
+	if rest, ok := strings.CutPrefix(path, "/poll"); ok && (rest == "" || strings.HasPrefix(rest, "/")) {
+		return rest
+	}
+	return path
 }
 
 // builderReasons put the service's commonest objections to a poll in the
@@ -523,6 +534,7 @@ var builderReasons = []struct {
 	{regexp.MustCompile(`^must be positive`), "builder.error.positive", nil},
 	{regexp.MustCompile(`^must lie between minus and plus a billion`), "builder.error.billion", nil},
 	{regexp.MustCompile(`^a shared poll needs at least one participating municipality`), "builder.error.participants", nil},
+	{regexp.MustCompile(`^(` + regexp.QuoteMeta(textcheck.ReasonNUL) + `|` + regexp.QuoteMeta(textcheck.ReasonUTF8) + `)$`), "form.error.text", nil},
 }
 
 // builderReason is a reason in the page's words if it is a common one.

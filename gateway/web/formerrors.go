@@ -7,6 +7,8 @@ import (
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/status"
+
+	"github.com/meedoen/meedoen/internal/textcheck"
 )
 
 // formField ties a field of the API's request body to the form: the
@@ -146,6 +148,10 @@ func explain(reason string) fieldError {
 // commonReasons are reasons every service gives in the same words.
 var commonReasons = map[string]string{
 	"is required": "form.error.required",
+	// Text no part of the system can hold, refused by internal/rpc before
+	// the service sees it.
+	textcheck.ReasonNUL:  "form.error.text",
+	textcheck.ReasonUTF8: "form.error.text",
 }
 
 // gateKeys are the catalogue keys of the gates' conditions, by the path

@@ -123,6 +123,11 @@ func (s *Site) failResident(w http.ResponseWriter, r *http.Request, v *view, err
 	case code == codes.Unavailable || code == codes.DeadlineExceeded:
 		s.log.WarnContext(r.Context(), "panels service unavailable", "err", err)
 		s.renderError(w, r, v, http.StatusServiceUnavailable, "error.panel.unavailable")
+	case code == codes.InvalidArgument:
+		// Input no page shows again (the pages show their forms' own):
+		// the visitor's doing, not ours.
+		s.log.DebugContext(r.Context(), "the panels service refused the request", "err", err)
+		s.renderError(w, r, v, http.StatusBadRequest, "error.panel.badform")
 	case errors.Is(err, context.Canceled) || code == codes.Canceled:
 		s.log.DebugContext(r.Context(), "request canceled")
 		s.renderError(w, r, v, http.StatusInternalServerError, "error.panel.internal")

@@ -161,6 +161,12 @@ func (s *Site) failPoll(w http.ResponseWriter, r *http.Request, v *view, err err
 	switch {
 	case code == codes.NotFound:
 		s.showPollNotFound(w, r, v)
+	case code == codes.InvalidArgument:
+		// The link or the browser's cookie held something the service
+		// refuses (a form's answers are the submit's business): no poll
+		// is there to show.
+		s.log.DebugContext(r.Context(), "the surveys service refused the request", "err", err)
+		s.showPollNotFound(w, r, v)
 	case code == codes.Unavailable || code == codes.DeadlineExceeded:
 		s.log.WarnContext(r.Context(), "surveys service unavailable", "err", err)
 		s.renderError(w, r, v, http.StatusServiceUnavailable, "error.polls.unavailable")

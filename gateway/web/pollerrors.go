@@ -7,6 +7,7 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/status"
 
+	"github.com/meedoen/meedoen/internal/textcheck"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -181,6 +182,9 @@ func fieldAt(byPath map[string]pollField, path string) pollField {
 
 // problem says what is wrong with f, given the service's reason.
 func (c phrasing) problem(f pollField, reason string) string {
+	if textcheck.IsReason(reason) && f.part != partForm {
+		return c.say("poll.error.text")
+	}
 	has := func(s string) bool { return strings.Contains(reason, s) }
 	q := f.q
 	switch f.part {

@@ -137,6 +137,12 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, v *view, err error) 
 	case codes.Unavailable, codes.DeadlineExceeded:
 		s.log.WarnContext(r.Context(), "councils service unavailable", "path", r.URL.Path, "err", err)
 		s.renderError(w, r, v, http.StatusServiceUnavailable, "error.unavailable")
+	case codes.InvalidArgument, codes.OutOfRange:
+		// What the page passed on from the request itself (a filter, a
+		// cursor, a path) and no form shows again: the visitor's doing,
+		// not ours.
+		s.log.DebugContext(r.Context(), "the service refused the request", "path", r.URL.Path, "err", err)
+		s.renderError(w, r, v, http.StatusBadRequest, "error.badform")
 	default:
 		if errors.Is(err, context.Canceled) || code == codes.Canceled {
 			// The person left; there is no one to show a page to.

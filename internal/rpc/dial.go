@@ -13,7 +13,9 @@ import (
 // Dial returns a client connection to target (a grpc.NewClient target such
 // as "dns:///surveys:9090" or "127.0.0.1:9090") that traces and measures
 // every call through tel (nil turns that off) and passes the trace context
-// on. It connects lazily, on the first call. opts are applied last.
+// on, and that refuses to send a request holding text the system cannot
+// hold (text.go). It connects lazily, on the first call. opts are applied
+// last; interceptors among them run inside the text check.
 //
 // The connection is plaintext: services talk over loopback or a private
 // cluster network, and TLS between them is a deployment concern (a service
@@ -26,6 +28,8 @@ func Dial(target string, tel *telemetry.Telemetry, opts ...grpc.DialOption) (*gr
 			Timeout:             pingTimeout,
 			PermitWithoutStream: true,
 		}),
+		grpc.WithChainUnaryInterceptor(textClientUnary),
+		grpc.WithChainStreamInterceptor(textClientStream),
 	}
 	if tel != nil {
 		all = append(all, tel.GRPCDialOptions()...)

@@ -14,7 +14,8 @@ import (
 // a gRPC client connection whose calls run the service's handlers directly,
 // with copies of the messages, instead of through HTTP/2 over loopback. It
 // gives a call what NewServer gives one, in the same order (tracing and
-// metrics through tel, errors mapped to statuses, panics recovered), and
+// metrics through tel, errors mapped to statuses, panics recovered, bad
+// text refused), and
 // then the given interceptors, as NewServer's options do.
 //
 // A gateway running in the same process as a service calls it through
@@ -31,11 +32,11 @@ func NewChannel(tel *telemetry.Telemetry, logger *slog.Logger, unary grpc.UnaryS
 	if tel != nil {
 		ch.WithServerStatsHandler(tel.GRPCServerStatsHandler()).WithClientStatsHandler(tel.GRPCClientStatsHandler())
 	}
-	unaries := []grpc.UnaryServerInterceptor{m.unary, recoverUnary}
+	unaries := []grpc.UnaryServerInterceptor{m.unary, recoverUnary, textUnary}
 	if unary != nil {
 		unaries = append(unaries, unary)
 	}
-	streams := []grpc.StreamServerInterceptor{m.stream, recoverStream}
+	streams := []grpc.StreamServerInterceptor{m.stream, recoverStream, textStream}
 	if stream != nil {
 		streams = append(streams, stream)
 	}

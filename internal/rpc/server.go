@@ -1,7 +1,8 @@
 // Package rpc builds the gRPC servers and client connections of all
 // services the same way: instrumented with OpenTelemetry, protected against
-// panics, and with domain errors (internal/errs) mapped to gRPC statuses in
-// one place, so that handlers just return errors.
+// panics, refusing requests that hold text the system cannot store
+// (text.go), and with domain errors (internal/errs) mapped to gRPC statuses
+// in one place, so that handlers just return errors.
 package rpc
 
 import (
@@ -31,9 +32,10 @@ const (
 )
 
 // NewServer returns a gRPC server that traces and measures every call
-// through tel (nil turns that off), recovers from handler panics, and turns
-// the errors handlers return into gRPC statuses (see the error mapping in
-// this package's errors.go). Internal errors are logged to logger with a
+// through tel (nil turns that off), recovers from handler panics, refuses
+// requests holding text the system cannot hold (text.go), and turns the
+// errors handlers return into gRPC statuses (see the error mapping in this
+// package's errors.go). Internal errors are logged to logger with a
 // correlation id that is also sent to the caller. opts are applied last;
 // interceptors among them run inside the ones added here.
 func NewServer(tel *telemetry.Telemetry, logger *slog.Logger, opts ...grpc.ServerOption) *grpc.Server {
@@ -55,9 +57,11 @@ func NewServer(tel *telemetry.Telemetry, logger *slog.Logger, opts ...grpc.Serve
 			Timeout: serverPingExpiry,
 		}),
 		// The mapper runs outside the recovery so that a recovered panic is
-		// logged and answered like any other internal error.
-		grpc.ChainUnaryInterceptor(m.unary, recoverUnary),
-		grpc.ChainStreamInterceptor(m.stream, recoverStream),
+		// logged and answered like any other internal error. The text
+		// check comes before the interceptors in opts (the guard): bad
+		// text is refused for every caller, as the gateway refuses it.
+		grpc.ChainUnaryInterceptor(m.unary, recoverUnary, textUnary),
+		grpc.ChainStreamInterceptor(m.stream, recoverStream, textStream),
 	)
 	return grpc.NewServer(append(all, opts...)...)
 }

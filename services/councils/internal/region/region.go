@@ -20,6 +20,12 @@ var (
 
 const maxNameLength = 100
 
+// IsRegionID reports whether id has the form of a region's slug.
+func IsRegionID(id string) bool { return regionIDPattern.MatchString(id) }
+
+// IsCode reports whether code has the form of a CBS municipality code.
+func IsCode(code string) bool { return cbsCodePattern.MatchString(code) }
+
 // Region is a group of municipalities that share social-domain work.
 type Region struct {
 	id        string

@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -172,7 +173,7 @@ ORDER BY q.id DESC LIMIT $8`,
 	next := ""
 	if len(list) > p.Limit {
 		list = list[:p.Limit]
-		next = encodeCursor(list[len(list)-1].ID())
+		next = cursor.Encode(list[len(list)-1].ID())
 	}
 	return list, next, nil
 }
@@ -227,13 +228,9 @@ func questionNotFound(id string) error { return errs.New(errs.NotFound, "questio
 // decodeIDCursor turns a cursor of a list ordered by UUIDv7 id into the id
 // to continue below, or nil for the first page.
 func decodeIDCursor(c string) (any, error) {
-	key, err := decodeCursor(c)
+	key, err := cursor.Decode(c, cursor.UUID)
 	if err != nil || key == "" {
 		return nil, err
-	}
-	if _, err := uuid.Parse(key); err != nil {
-		return nil, &errs.Error{Code: errs.Invalid, Message: "invalid input",
-			Fields: []errs.Field{{Path: "cursor", Reason: "is not a cursor this API returned"}}}
 	}
 	return key, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -75,7 +76,7 @@ FROM councils c JOIN municipalities m ON m.code = c.municipality_code WHERE c.mu
 
 // Councils lists the councils f lets through, by municipality code.
 func (s *Store) Councils(ctx context.Context, f CouncilFilter, p Page) ([]council.Council, string, error) {
-	after, err := decodeCursor(p.Cursor)
+	after, err := cursor.Decode(p.Cursor, region.IsCode)
 	if err != nil {
 		return nil, "", err
 	}
@@ -96,7 +97,7 @@ ORDER BY c.municipality_code LIMIT $6`,
 	next := ""
 	if len(list) > p.Limit {
 		list = list[:p.Limit]
-		next = encodeCursor(list[len(list)-1].MunicipalityCode())
+		next = cursor.Encode(list[len(list)-1].MunicipalityCode())
 	}
 	return list, next, nil
 }

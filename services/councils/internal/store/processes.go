@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -103,7 +104,7 @@ ORDER BY p.id DESC LIMIT $8`,
 	next := ""
 	if len(list) > p.Limit {
 		list = list[:p.Limit]
-		next = encodeCursor(list[len(list)-1].ID())
+		next = cursor.Encode(list[len(list)-1].ID())
 	}
 	return list, next, nil
 }

@@ -6,7 +6,6 @@ package store
 import (
 	"context"
 	"embed"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -78,7 +78,7 @@ func (s *Store) Region(ctx context.Context, id string) (region.Region, error) {
 
 // Regions lists regions by id.
 func (s *Store) Regions(ctx context.Context, p Page) ([]region.Region, string, error) {
-	after, err := decodeCursor(p.Cursor)
+	after, err := cursor.Decode(p.Cursor, region.IsRegionID)
 	if err != nil {
 		return nil, "", err
 	}
@@ -98,7 +98,7 @@ func (s *Store) Regions(ctx context.Context, p Page) ([]region.Region, string, e
 	next := ""
 	if len(list) > p.Limit {
 		list = list[:p.Limit]
-		next = encodeCursor(list[len(list)-1].ID())
+		next = cursor.Encode(list[len(list)-1].ID())
 	}
 	return list, next, nil
 }
@@ -141,7 +141,7 @@ func (s *Store) Municipality(ctx context.Context, code string) (region.Municipal
 
 // Municipalities lists municipalities by code, of one region if regionID is set.
 func (s *Store) Municipalities(ctx context.Context, regionID string, p Page) ([]region.Municipality, string, error) {
-	after, err := decodeCursor(p.Cursor)
+	after, err := cursor.Decode(p.Cursor, region.IsCode)
 	if err != nil {
 		return nil, "", err
 	}
@@ -162,7 +162,7 @@ WHERE code > $1 AND ($2 = '' OR region_id = $2) ORDER BY code LIMIT $3`, after, 
 	next := ""
 	if len(list) > p.Limit {
 		list = list[:p.Limit]
-		next = encodeCursor(list[len(list)-1].Code())
+		next = cursor.Encode(list[len(list)-1].Code())
 	}
 	return list, next, nil
 }
@@ -170,19 +170,4 @@ WHERE code > $1 AND ($2 = '' OR region_id = $2) ORDER BY code LIMIT $3`, after, 
 func isUniqueViolation(err error) bool {
 	var pgErr *pgconn.PgError
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
-}
-
-// Cursors are opaque to clients: the last key of the page, base64url.
-func encodeCursor(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
-
-func decodeCursor(c string) (string, error) {
-	if c == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", &errs.Error{Code: errs.Invalid, Message: "invalid input",
-			Fields: []errs.Field{{Path: "cursor", Reason: "is not a cursor this API returned"}}}
-	}
-	return string(b), nil
 }

@@ -110,6 +110,10 @@ func ParseCSV(data []byte, now time.Time) (Parsed, error) {
 		return Parsed{}, fileError("is empty; it needs a header row and a row per member")
 	case !utf8.Valid(data):
 		return Parsed{}, fileError("is not UTF-8 text; save it as \"CSV UTF-8\"")
+	case bytes.IndexByte(data, 0) >= 0:
+		// No text in PostgreSQL can hold it: a wijk with a NUL would
+		// fail the import as an internal error.
+		return Parsed{}, fileError("holds a NUL character, which is not text; save it as \"CSV UTF-8\"")
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma = separator(data)

@@ -130,6 +130,8 @@ func TestParseCSVRefusesAFileItCannotRead(t *testing.T) {
 		{"neither required column", "naam;wijk\nJan;Noord\n", "has no column email or toestemming_datum in its header row"},
 		{"a column twice", "email;e-mail;toestemming_datum\na@b.nl;a@b.nl;2026-01-05\n", `names the column "e-mail" twice (also as "email")`},
 		{"Latin-1", "email;wijk;toestemming_datum\na@b.nl;Dorp\xe9;2026-01-05\n", `is not UTF-8 text; save it as "CSV UTF-8"`},
+		{"a NUL", "email;wijk;toestemming_datum\na@b.nl;Dorp\x00;2026-01-05\n", `holds a NUL character, which is not text; save it as "CSV UTF-8"`},
+		{"UTF-16", "\xff\xfee\x00m\x00a\x00i\x00l\x00\n\x00", `is not UTF-8 text; save it as "CSV UTF-8"`},
 		{"a broken quote", "email;toestemming_datum\n\"a@b.nl;2026-01-05\nb@c.nl\";x\"y\n", "cannot be read from line 3: bare \" in non-quoted-field"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -478,7 +479,7 @@ LIMIT $7`, municipality, after, string(f.Status), likeEscape(prefix), f.Neighbou
 	next := ""
 	if len(members) > p.Limit {
 		members = members[:p.Limit]
-		next = encodeCursor(members[len(members)-1].ID)
+		next = cursor.Encode(members[len(members)-1].ID)
 	}
 	return members, next, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -218,7 +219,7 @@ ORDER BY id DESC LIMIT $7`,
 	next := ""
 	if len(list) > p.Limit {
 		list = list[:p.Limit]
-		next = encodeCursor(list[len(list)-1].ID())
+		next = cursor.Encode(list[len(list)-1].ID())
 	}
 	return list, next, nil
 }

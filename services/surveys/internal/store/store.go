@@ -24,7 +24,6 @@ package store
 import (
 	"context"
 	"embed"
-	"encoding/base64"
 	"errors"
 	"io/fs"
 	"time"
@@ -34,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/pg"
 )
@@ -87,28 +87,11 @@ func invalid(path, reason string) error {
 	return &errs.Error{Code: errs.Invalid, Message: "invalid input", Fields: []errs.Field{{Path: path, Reason: reason}}}
 }
 
-// Cursors are opaque to clients: the last key of the page, base64url.
-func encodeCursor(key string) string { return base64.RawURLEncoding.EncodeToString([]byte(key)) }
-
-func decodeCursor(c string) (string, error) {
-	if c == "" {
-		return "", nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil {
-		return "", invalid("cursor", "is not a cursor this API returned")
-	}
-	return string(b), nil
-}
-
 // decodeIDCursor reads a cursor that holds a UUID; nil for the first page.
 func decodeIDCursor(c string) (*string, error) {
-	key, err := decodeCursor(c)
+	key, err := cursor.Decode(c, cursor.UUID)
 	if err != nil || key == "" {
 		return nil, err
-	}
-	if _, err := uuid.Parse(key); err != nil {
-		return nil, invalid("cursor", "is not a cursor this API returned")
 	}
 	return &key, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
@@ -206,15 +207,14 @@ func (s *Store) TallyTexts(ctx context.Context, pollID, question string, publicO
 	if err := checkID("poll", pollID); err != nil {
 		return nil, "", err
 	}
-	after, err := decodeCursor(p.Cursor)
+	after, err := cursor.Decode(p.Cursor, cursor.Int)
 	if err != nil {
 		return nil, "", err
 	}
 	var seq int64
 	if after != "" {
-		if seq, err = strconv.ParseInt(after, 10, 64); err != nil {
-			return nil, "", invalid("cursor", "is not a cursor this API returned")
-		}
+		// cursor.Int made sure it parses.
+		seq, _ = strconv.ParseInt(after, 10, 64)
 	}
 	rows, err := s.pool.Query(ctx, `SELECT response_id::text, municipality, question, other, text, public, seq
 FROM tally_texts
@@ -237,7 +237,7 @@ ORDER BY seq LIMIT $5`, pollID, question, publicOnly, seq, p.Limit+1)
 	next := ""
 	if len(list) > p.Limit {
 		list = list[:p.Limit]
-		next = encodeCursor(strconv.FormatInt(seqs[p.Limit-1], 10))
+		next = cursor.Encode(strconv.FormatInt(seqs[p.Limit-1], 10))
 	}
 	return list, next, nil
 }

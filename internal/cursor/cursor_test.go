@@ -1,0 +1,74 @@
+package cursor
+
+import (
+	"errors"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/meedoen/meedoen/internal/errs"
+)
+
+func TestDecode(t *testing.T) {
+	t.Parallel()
+	code := regexp.MustCompile(`^GM[0-9]{4}$`).MatchString
+	tests := []struct {
+		name    string
+		cursor  string
+		valid   func(string) bool
+		want    string
+		refused bool
+	}{
+		{name: "the first page", cursor: "", valid: code, want: ""},
+		{name: "a key it handed out", cursor: Encode("GM0453"), valid: code, want: "GM0453"},
+		{name: "any text without a rule", cursor: Encode("ijmond"), want: "ijmond"},
+		{name: "a UUID", cursor: Encode("0190f0e0-0000-7000-8000-000000000000"), valid: UUID, want: "0190f0e0-0000-7000-8000-000000000000"},
+		{name: "a sequence number", cursor: Encode("42"), valid: Int, want: "42"},
+
+		// The probe's: a cursor that decodes to a NUL.
+		{name: "a NUL", cursor: "AA", refused: true},
+		{name: "a NUL in a key", cursor: Encode("GM\x00453"), refused: true},
+		{name: "invalid UTF-8", cursor: Encode("\xff\xfe"), refused: true},
+		{name: "not base64url", cursor: "!!!!", refused: true},
+		{name: "standard base64 instead", cursor: "R00wNDUz+/", refused: true},
+		{name: "with padding", cursor: Encode("GM0453") + "==", refused: true},
+		{name: "stray bits Encode never writes", cursor: "YR", refused: true},
+		{name: "a line break inside", cursor: "R00w\nNDUz", refused: true},
+		{name: "a key of the wrong form", cursor: Encode("zzz"), valid: code, refused: true},
+		{name: "an upper-case UUID", cursor: Encode("0190F0E0-0000-7000-8000-000000000000"), valid: UUID, refused: true},
+		{name: "a UUID without hyphens", cursor: Encode("0190f0e0000070008000000000000000"), valid: UUID, refused: true},
+		{name: "a number with a sign", cursor: Encode("+42"), valid: Int, refused: true},
+		{name: "a number with a leading zero", cursor: Encode("042"), valid: Int, refused: true},
+		{name: "not a number", cursor: Encode("4e2"), valid: Int, refused: true},
+		{name: "too long", cursor: Encode(strings.Repeat("a", maxLen)), refused: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := Decode(tt.cursor, tt.valid)
+			if tt.refused {
+				checkRefused(t, err)
+				return
+			}
+			if err != nil || got != tt.want {
+				t.Errorf("Decode(%q) = %q, %v; want %q", tt.cursor, got, err, tt.want)
+			}
+		})
+	}
+}
+
+// checkRefused checks that err is the Invalid error naming "cursor".
+func checkRefused(t *testing.T, err error) {
+	t.Helper()
+	var e *errs.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("error = %v, want an *errs.Error", err)
+	}
+	want := &errs.Error{Code: errs.Invalid, Message: "invalid input",
+		Fields: []errs.Field{{Path: "cursor", Reason: "is not a cursor this API returned"}}}
+	if diff := cmp.Diff(want, e); diff != "" {
+		t.Errorf("error (-want +got):\n%s", diff)
+	}
+}
