@@ -20,8 +20,13 @@ import (
 type MigrationSet struct {
 	// Name identifies the set; its version table is <schema>.goose_<Name>.
 	Name string
-	// FS holds the set's goose .sql files at its root.
+	// FS holds the set's goose .sql files, in Dir.
 	FS fs.FS
+	// Dir is the folder of FS with the files; empty for its root. An
+	// embedded folder is named here rather than cut out with fs.Sub by
+	// each set's owner, whose only way to report fs.Sub's (impossible)
+	// error would be a panic.
+	Dir string
 }
 
 // Migrate creates schema if it is missing and brings each set up to date
@@ -103,7 +108,13 @@ func migrateSet(ctx context.Context, db *sql.DB, schema string, set MigrationSet
 	if err != nil {
 		return fmt.Errorf("creating goose locker: %w", err)
 	}
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, set.FS,
+	files := set.FS
+	if set.Dir != "" {
+		if files, err = fs.Sub(set.FS, set.Dir); err != nil {
+			return fmt.Errorf("finding the migrations of %s in %s: %w", set.Name, set.Dir, err)
+		}
+	}
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, files,
 		goose.WithTableName(schema+".goose_"+set.Name),
 		goose.WithSessionLocker(locker),
 		goose.WithDisableGlobalRegistry(true),

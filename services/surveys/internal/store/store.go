@@ -26,7 +26,6 @@ import (
 	"embed"
 	"encoding/base64"
 	"errors"
-	"io/fs"
 	"time"
 
 	"github.com/google/uuid"
@@ -44,11 +43,7 @@ var migrationFiles embed.FS
 // Migrations returns the surveys schema's own migrations. The service
 // applies events.Migrations and tenancy.Migrations to the schema first.
 func Migrations() pg.MigrationSet {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // embedded at compile time; cannot fail
-	}
-	return pg.MigrationSet{Name: "surveys", FS: sub}
+	return pg.MigrationSet{Name: "surveys", FS: migrationFiles, Dir: "migrations"}
 }
 
 // Store reads and writes the surveys schema.
