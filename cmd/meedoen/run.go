@@ -67,7 +67,8 @@ var services = map[string]func(ctx context.Context, cfg Config, grpcAddr string,
 		if publicURL == "" {
 			publicURL = "http://" + cfg.HTTPAddr
 		}
-		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy, PublicURL: publicURL, Mail: cfg.mailer, ReportURL: cfg.ReportURL}, deps)
+		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy, PublicURL: publicURL, Mail: cfg.mailer, ReportURL: cfg.ReportURL,
+			Neighbourhoods: cfg.tables.neighbourhoods}, deps)
 	},
 	results.Name: func(ctx context.Context, _ Config, addr string, deps platform.Deps) (*platform.Service, error) {
 		return results.New(ctx, results.Config{GRPCAddr: addr}, deps)
@@ -109,6 +110,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 	}()
 	config.Print(stderr, "meedoen "+version+" configuration:", cfg)
+	if cfg.tables, err = loadTables(cfg, targets, log); err != nil {
+		return err
+	}
 
 	var cleanups []func()
 	defer func() {

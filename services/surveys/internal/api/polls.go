@@ -43,6 +43,7 @@ func (s *Server) CreatePoll(ctx context.Context, req *surveysv1.CreatePollReques
 			spec.Tenant = ts[0]
 		}
 	}
+	spec.Neighbourhoods = s.hoods
 	p, err := poll.New(spec, s.now())
 	if err := withViolations(v, err); err != nil {
 		return nil, err
@@ -182,7 +183,9 @@ func (s *Server) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollReques
 			}
 			return p.SetSchedule(o, c, now)
 		}},
-		{fields["audience"], func(p *poll.Poll, now time.Time) error { return p.SetAudience(audienceOf(in.GetAudience()), now) }},
+		{fields["audience"], func(p *poll.Poll, now time.Time) error {
+			return p.SetAudience(audienceOf(in.GetAudience()), s.hoods, now)
+		}},
 		{fields["slug"], func(p *poll.Poll, now time.Time) error { return p.SetSlug(in.GetSlug(), now) }},
 		{fields["results_sharing"], func(p *poll.Poll, now time.Time) error {
 			return p.SetResultsSharing(textOf(in.GetResultsSharing()), now)
