@@ -18,6 +18,7 @@ import (
 	"github.com/fullstorydev/grpchan"
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats-server/v2/server"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"google.golang.org/grpc"
 
 	"github.com/meedoen/meedoen/gateway"
@@ -81,7 +82,18 @@ func realMain(ctx context.Context, args []string) error {
 
 // run starts what cfg asks for, prints where it is reachable on stdout, and
 // stops everything in reverse order when ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runWith(ctx, args, stdout, stderr, hooks{})
+}
+
+// hooks let a test watch the process from inside; the binary sets none.
+type hooks struct {
+	// spans receives every span the process ends.
+	spans sdktrace.SpanProcessor
+}
+
+// runWith is run with hooks.
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, h hooks) (err error) {
 	cfg, err := parseConfig(args, stderr)
 	if err != nil {
 		return err
@@ -94,9 +106,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
 	}
-	tel, err := telemetry.Setup(ctx, telemetry.Config{
-		ServiceName: "meedoen", ServiceVersion: version, Instance: cfg.Target, LogLevel: level,
-	}, stderr)
+	tcfg := telemetry.Config{ServiceName: "meedoen", ServiceVersion: version, Instance: cfg.Target, LogLevel: level}
+	if h.spans != nil {
+		tcfg.SpanProcessors = append(tcfg.SpanProcessors, h.spans)
+	}
+	tel, err := telemetry.Setup(ctx, tcfg, stderr)
 	if err != nil {
 		return err
 	}
