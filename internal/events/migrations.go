@@ -12,5 +12,5 @@ var migrationFiles embed.FS
 // Migrations returns the outbox and inbox tables as a migration set that every
 // service applies to its own schema before its own migrations.
 func Migrations() pg.MigrationSet {
-	return pg.MigrationSet{Name: "events", FS: migrationFiles, Dir: "migrations"}
+	return pg.MigrationSet{Name: "events", FS: pg.Sub(migrationFiles, "migrations")}
 }

@@ -20,14 +20,27 @@ import (
 type MigrationSet struct {
 	// Name identifies the set; its version table is <schema>.goose_<Name>.
 	Name string
-	// FS holds the set's goose .sql files, in Dir.
+	// FS holds the set's goose .sql files at its root (see Sub).
 	FS fs.FS
-	// Dir is the folder of FS with the files; empty for its root. An
-	// embedded folder is named here rather than cut out with fs.Sub by
-	// each set's owner, whose only way to report fs.Sub's (impossible)
-	// error would be a panic.
-	Dir string
 }
+
+// Sub returns the folder dir of fsys, such as an embedded migrations
+// folder, as fs.Sub does. fs.Sub fails only for a malformed folder name,
+// which a constant never is; should it fail, the returned FS fails every
+// Open with that error, so that the migration reports it like any other
+// instead of its owner panicking.
+func Sub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return failingFS{err}
+	}
+	return sub
+}
+
+// failingFS is a file system that cannot be read.
+type failingFS struct{ err error }
+
+func (f failingFS) Open(string) (fs.File, error) { return nil, f.err }
 
 // Migrate creates schema if it is missing and brings each set up to date
 // in the given order, creating unqualified objects inside schema. Replicas
@@ -108,13 +121,7 @@ func migrateSet(ctx context.Context, db *sql.DB, schema string, set MigrationSet
 	if err != nil {
 		return fmt.Errorf("creating goose locker: %w", err)
 	}
-	files := set.FS
-	if set.Dir != "" {
-		if files, err = fs.Sub(set.FS, set.Dir); err != nil {
-			return fmt.Errorf("finding the migrations of %s in %s: %w", set.Name, set.Dir, err)
-		}
-	}
-	provider, err := goose.NewProvider(goose.DialectPostgres, db, files,
+	provider, err := goose.NewProvider(goose.DialectPostgres, db, set.FS,
 		goose.WithTableName(schema+".goose_"+set.Name),
 		goose.WithSessionLocker(locker),
 		goose.WithDisableGlobalRegistry(true),

@@ -22,7 +22,7 @@ var migrationFiles embed.FS
 
 // Migrations returns the projection's tables as a migration set.
 func Migrations() pg.MigrationSet {
-	return pg.MigrationSet{Name: "tenancy", FS: migrationFiles, Dir: "migrations"}
+	return pg.MigrationSet{Name: "tenancy", FS: pg.Sub(migrationFiles, "migrations")}
 }
 
 // Consumer returns the consumer that keeps the projection up to date.

@@ -26,7 +26,7 @@ var migrationFiles embed.FS
 
 // Migrations returns the councils schema's migrations.
 func Migrations() pg.MigrationSet {
-	return pg.MigrationSet{Name: "councils", FS: migrationFiles, Dir: "migrations"}
+	return pg.MigrationSet{Name: "councils", FS: pg.Sub(migrationFiles, "migrations")}
 }
 
 // Store reads and writes the councils schema.

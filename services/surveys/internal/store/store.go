@@ -43,7 +43,7 @@ var migrationFiles embed.FS
 // Migrations returns the surveys schema's own migrations. The service
 // applies events.Migrations and tenancy.Migrations to the schema first.
 func Migrations() pg.MigrationSet {
-	return pg.MigrationSet{Name: "surveys", FS: migrationFiles, Dir: "migrations"}
+	return pg.MigrationSet{Name: "surveys", FS: pg.Sub(migrationFiles, "migrations")}
 }
 
 // Store reads and writes the surveys schema.
