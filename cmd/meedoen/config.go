@@ -56,6 +56,10 @@ type Config struct {
 	// Postcodes is a CSV file of postcodes and municipality codes; empty
 	// uses the built-in IJmond demo table.
 	Postcodes string
+	// Neighbourhoods is a CSV file of the neighbourhoods residents may
+	// choose from, per municipality; empty uses the built-in IJmond demo
+	// table.
+	Neighbourhoods string
 
 	// SMTP* name the mail server the surveys service sends through; with
 	// no host, -dev sends to the development mailbox at /dev/mail and
@@ -70,6 +74,9 @@ type Config struct {
 	// mailer is what the surveys service sends with; run sets it from the
 	// SMTP settings (see mail.go).
 	mailer mail.Sender
+	// tables are the reference tables run reads from -postcodes and
+	// -neighbourhoods (see tables.go).
+	tables tables
 
 	RateLimit          int
 	AnonymousRateLimit int
@@ -111,6 +118,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", config.Env("OIDC_CLIENT_SECRET", ""), "client secret, if the provider issued one (PKCE is always used)")
 	fs.StringVar(&c.OIDCRolesClaim, "oidc-roles-claim", config.Env("OIDC_ROLES_CLAIM", "meedoen_roles"), "token claim with the person's grants as \"<role>@<tenant>\" strings")
 	fs.StringVar(&c.Postcodes, "postcodes", config.Env("MEEDOEN_POSTCODES", ""), "CSV file of postcode;gemeentecode rows (PC4 or PC6) for open polls that check the municipality; empty uses the built-in IJmond demo table")
+	fs.StringVar(&c.Neighbourhoods, "neighbourhoods", config.Env("MEEDOEN_NEIGHBOURHOODS", ""), "CSV file of gemeentecode;wijkcode;wijknaam rows: the neighbourhoods panel members choose from; empty uses the built-in IJmond demo table")
 	fs.StringVar(&c.RespondentKey, "respondent-key", config.Env("MEEDOEN_RESPONDENT_KEY", ""), "base64 key of 32 bytes sealing residents' per-browser cookies on open polls; a new one per start when empty")
 	fs.StringVar(&c.SessionKey, "session-key", config.Env("MEEDOEN_SESSION_KEY", ""), "base64 key of at least 32 bytes for web session cookies; a new one per start when empty (everyone is logged out at restart)")
 	fs.IntVar(&c.RateLimit, "rate-limit", config.EnvInt("MEEDOEN_RATE_LIMIT", 600), "API requests per minute per logged-in person; negative turns the limit off")

@@ -98,14 +98,16 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 
 // demoPanels are a few fictional panel members per municipality, with
 // example.nl addresses that reach nobody, so that the panel pages and a
-// panel invitation have someone to show and to mail (to /dev/mail).
+// panel invitation have someone to show and to mail (to /dev/mail). Their
+// neighbourhoods are names from the built-in demo list
+// (internal/neighbourhood), which the import turns into codes.
 var demoPanels = []struct {
 	code, postcode string
 	wijken         []string
 }{
-	{"GM0453", "1971", []string{"Zeewijk", "Oud-IJmuiden", "Velserbroek"}},
-	{"GM0375", "1941", []string{"Centrum", "Wijk aan Zee"}},
-	{"GM0396", "1965", []string{"Broekpolder", "Centrum"}},
+	{"GM0453", "1971", []string{"IJmuiden", "Driehuis", "Velserbroek"}},
+	{"GM0375", "1941", []string{"Beverwijk-Centrum", "Wijk aan Zee"}},
+	{"GM0396", "1965", []string{"Heemskerk-Noord", "Heemskerk-Centrum"}},
 }
 
 // loadDemoPanels imports the demo panels through the same call the import

@@ -14,7 +14,6 @@ import (
 	"github.com/meedoen/meedoen/gateway/devidp"
 	"github.com/meedoen/meedoen/gateway/identity"
 	"github.com/meedoen/meedoen/gateway/web"
-	"github.com/meedoen/meedoen/internal/postcode"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
@@ -89,14 +88,6 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 			return fmt.Errorf("-respondent-key: want base64 of 32 bytes")
 		}
 	}
-	postcodes := postcode.IJmond()
-	if cfg.Postcodes != "" {
-		if postcodes, err = postcode.Open(cfg.Postcodes); err != nil {
-			return fmt.Errorf("-postcodes: %w", err)
-		}
-	} else {
-		log.Info("postcode table: built-in IJmond demo table; set -postcodes for other municipalities")
-	}
 	site, err := web.New(web.Config{
 		APIVersion:    apiVersion,
 		DevLogin:      devProvider, // demo accounts exist only at the development provider
@@ -105,7 +96,7 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		Surveys:       surveysv1.NewSurveysServiceClient(conns.Surveys),
 		Panels:        surveysv1.NewPanelsServiceClient(conns.Surveys),
 		RespondentKey: respondentKey,
-		Postcodes:     postcodes.Municipality,
+		Postcodes:     cfg.tables.postcodes.Municipality,
 	}, log)
 	if err != nil {
 		return err

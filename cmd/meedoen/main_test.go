@@ -53,16 +53,23 @@ var baseURLPattern = regexp.MustCompile(`Meedoen is running at (http://\S+)`)
 // ends, and returns the base URL it printed.
 func startInProcess(t *testing.T, args ...string) string {
 	t.Helper()
-	return startInProcessLogging(t, io.Discard, args...)
+	return startWatched(t, hooks{}, io.Discard, args...)
 }
 
 // startInProcessLogging is startInProcess with the log written to stderr.
 func startInProcessLogging(t *testing.T, stderr io.Writer, args ...string) string {
 	t.Helper()
+	return startWatched(t, hooks{}, stderr, args...)
+}
+
+// startWatched is startInProcess with hooks, and the process's logs
+// written to stderr.
+func startWatched(t *testing.T, h hooks, stderr io.Writer, args ...string) string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var stdout syncBuffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, &stdout, stderr) }()
+	go func() { done <- runWith(ctx, args, &stdout, stderr, h) }()
 	t.Cleanup(func() {
 		cancel()
 		select {

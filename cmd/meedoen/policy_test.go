@@ -105,6 +105,8 @@ var examples = map[string]exampleRequest{
 		return "/polls/" + unknownID + "/panel-invitations", `{"municipalityCode":"GM0453","ageBands":["66-75"]}`
 	},
 	"remindPanel": func(int64) (string, string) { return "/polls/" + unknownID + "/reminders", "" },
+
+	"listNeighbourhoods": func(int64) (string, string) { return "/neighbourhoods?municipalityCode=GM0453", "" },
 }
 
 // unknownID names a thing that does not exist: what matters is whether the

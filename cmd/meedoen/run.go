@@ -18,6 +18,7 @@ import (
 	"github.com/fullstorydev/grpchan"
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats-server/v2/server"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"google.golang.org/grpc"
 
 	"github.com/meedoen/meedoen/gateway"
@@ -67,7 +68,8 @@ var services = map[string]func(ctx context.Context, cfg Config, grpcAddr string,
 		if publicURL == "" {
 			publicURL = "http://" + cfg.HTTPAddr
 		}
-		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy, PublicURL: publicURL, Mail: cfg.mailer, ReportURL: cfg.ReportURL}, deps)
+		return surveys.New(ctx, surveys.Config{GRPCAddr: addr, MinCell: cfg.MinCell, MinCellBy: minCellBy, PublicURL: publicURL, Mail: cfg.mailer, ReportURL: cfg.ReportURL,
+			Neighbourhoods: cfg.tables.neighbourhoods}, deps)
 	},
 	results.Name: func(ctx context.Context, _ Config, addr string, deps platform.Deps) (*platform.Service, error) {
 		return results.New(ctx, results.Config{GRPCAddr: addr}, deps)
@@ -80,7 +82,18 @@ func realMain(ctx context.Context, args []string) error {
 
 // run starts what cfg asks for, prints where it is reachable on stdout, and
 // stops everything in reverse order when ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return runWith(ctx, args, stdout, stderr, hooks{})
+}
+
+// hooks let a test watch the process from inside; the binary sets none.
+type hooks struct {
+	// spans receives every span the process ends.
+	spans sdktrace.SpanProcessor
+}
+
+// runWith is run with hooks.
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, h hooks) (err error) {
 	cfg, err := parseConfig(args, stderr)
 	if err != nil {
 		return err
@@ -93,9 +106,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	if err := level.UnmarshalText([]byte(cfg.LogLevel)); err != nil {
 		return fmt.Errorf("-log-level: %w", err)
 	}
-	tel, err := telemetry.Setup(ctx, telemetry.Config{
-		ServiceName: "meedoen", ServiceVersion: version, Instance: cfg.Target, LogLevel: level,
-	}, stderr)
+	tcfg := telemetry.Config{ServiceName: "meedoen", ServiceVersion: version, Instance: cfg.Target, LogLevel: level}
+	if h.spans != nil {
+		tcfg.SpanProcessors = append(tcfg.SpanProcessors, h.spans)
+	}
+	tel, err := telemetry.Setup(ctx, tcfg, stderr)
 	if err != nil {
 		return err
 	}
@@ -109,6 +124,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 		}
 	}()
 	config.Print(stderr, "meedoen "+version+" configuration:", cfg)
+	if cfg.tables, err = loadTables(cfg, targets, log); err != nil {
+		return err
+	}
 
 	var cleanups []func()
 	defer func() {

@@ -55,6 +55,10 @@ func (s *Site) breakdownTables(lang string, p *surveysv1.Poll, bs []*surveysv1.B
 						}
 					}
 					row := breakdownRow{Value: b.GetValue(), Answered: counts[key{q.GetId(), ""}]}
+					if attr == "neighbourhood" {
+						// The service counts by code.
+						row.Value = s.neighbourhoodName(row.Value)
+					}
 					if row.Answered == 0 {
 						continue
 					}

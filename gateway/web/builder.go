@@ -146,7 +146,7 @@ func (s *Site) showEditor(pw *pollWork, p *surveysv1.Poll, form url.Values, errs
 	}
 	// The fields register in the order of the page, which is the order
 	// of the error summary.
-	e := &editorView{ph: ph, names: s.tenantName, form: form}
+	e := &editorView{ph: ph, names: s.tenantName, hoodName: s.neighbourhoodName, form: form}
 	b.Texts = e.texts(p)
 	e.register("/sections", "vragen", "vragen", ph.say("builder.questions.heading"))
 	b.Sections = e.sections(p)
@@ -411,7 +411,7 @@ func (s *Site) showNewPoll(pw *pollWork, values url.Values, errs func([]formFiel
 	if err != nil {
 		return err
 	}
-	e := &editorView{ph: ph, form: values}
+	e := &editorView{ph: ph, names: s.tenantName, hoodName: s.neighbourhoodName, form: values}
 	process := bField{ID: npProcess, Kind: "select", Label: ph.say("builder.new.process"), Hint: ph.say("builder.new.process.hint")}
 	process.Options = append(process.Options, option{Value: "", Label: ph.say("builder.new.chooseProcess")})
 	for _, pr := range procs {

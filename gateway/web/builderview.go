@@ -93,6 +93,8 @@ type editorView struct {
 	// belong to, in the error summary ("Vraag 2: "); on the page their
 	// fieldset's legend says it.
 	prefix string
+	// hoodName is a neighbourhood's name by its code.
+	hoodName func(code string) string
 }
 
 // raw is the value posted for name, or else def.
@@ -418,7 +420,13 @@ func (e *editorView) audience(p *surveysv1.Poll, linkBase string) []bField {
 		e.register("/audience/municipalities", bfMunicipalities, bfMunicipalities+"-"+ps[0], boxes.Label)
 		fs = append(fs, boxes)
 	}
-	hoods := e.input("textarea", "/audience/neighbourhoods", bfNeighbourhoods, e.ph.say("builder.field.neighbourhoods"), strings.Join(a.GetNeighbourhoods(), "\n"))
+	// The service keeps codes and takes names too: staff read and write
+	// names.
+	var hoodNames []string
+	for _, code := range a.GetNeighbourhoods() {
+		hoodNames = append(hoodNames, e.hoodName(code))
+	}
+	hoods := e.input("textarea", "/audience/neighbourhoods", bfNeighbourhoods, e.ph.say("builder.field.neighbourhoods"), strings.Join(hoodNames, "\n"))
 	hoods.Hint = e.ph.say("builder.filter.hint")
 	ages := e.input("textarea", "/audience/ageBands", bfAgeBands, e.ph.say("builder.field.ageBands"), strings.Join(a.GetAgeBands(), "\n"))
 	ages.Hint = e.ph.say("builder.ageBands.hint")

@@ -24,79 +24,95 @@ const (
 	directoryReadFor = 10 * time.Second
 )
 
-// directory keeps the display names of the regions and municipalities the
-// councils service knows, by code ("ijmond", "GM0453"), for the pages:
-// tenant pickers, the panel sign-up's municipalities, names in tables.
-// Names are public facts, read anonymously, and change seldom: they are
-// kept and read again every directoryFresh, so a municipality added in
-// the councils service appears within minutes without a restart.
-type directory struct {
-	api councilsv1.CouncilsServiceClient
-	log *slog.Logger
+// cache keeps what the pages read from a service and seldom changes,
+// such as names: it is kept and read again every directoryFresh, in the
+// background, and a service that fails leaves the pages with what was
+// read last.
+type cache[T any] struct {
+	// what names the contents in the log.
+	what    string
+	readAll func(ctx context.Context) (T, error)
+	log     *slog.Logger
 	// fresh and retry are directoryFresh and directoryRetry; tests shorten
 	// them.
 	fresh, retry time.Duration
 
 	mu      sync.Mutex
-	names   map[string]string // never changed once published; replaced whole
-	readAt  time.Time         // of the last successful read
-	tried   time.Time         // of the last attempt
-	reading chan struct{}     // closed when the read under way ends; nil if none
+	value   T             // never changed once published; replaced whole
+	have    bool          // whether a read succeeded
+	readAt  time.Time     // of the last successful read
+	tried   time.Time     // of the last attempt
+	reading chan struct{} // closed when the read under way ends; nil if none
 }
 
-func newDirectory(api councilsv1.CouncilsServiceClient, log *slog.Logger) *directory {
-	return &directory{api: api, log: log, fresh: directoryFresh, retry: directoryRetry}
+func newCache[T any](what string, readAll func(ctx context.Context) (T, error), log *slog.Logger) *cache[T] {
+	return &cache[T]{what: what, readAll: readAll, log: log, fresh: directoryFresh, retry: directoryRetry}
 }
 
-// current returns the names as last read, starting a read when they are
+// current returns the value as last read, starting a read when it is
 // stale. Only before the first read succeeded does it wait for one, for at
-// most directoryFirstWait or until ctx ends. The map must not be changed.
-func (d *directory) current(ctx context.Context) map[string]string {
-	d.mu.Lock()
-	names, done := d.names, d.reading
+// most directoryFirstWait or until ctx ends; ok is false while nothing was
+// read. The value must not be changed.
+func (c *cache[T]) current(ctx context.Context) (value T, ok bool) {
+	c.mu.Lock()
+	value, ok, done := c.value, c.have, c.reading
 	now := time.Now()
-	stale := now.Sub(d.readAt) >= d.fresh && now.Sub(d.tried) >= d.retry
+	stale := now.Sub(c.readAt) >= c.fresh && now.Sub(c.tried) >= c.retry
 	if done == nil && stale {
 		done = make(chan struct{})
-		d.reading, d.tried = done, now
-		go d.read(done)
+		c.reading, c.tried = done, now
+		go c.read(done)
 	}
-	d.mu.Unlock()
-	if names != nil || done == nil {
-		return names
+	c.mu.Unlock()
+	if ok || done == nil {
+		return value, ok
 	}
 	select {
 	case <-done:
 	case <-ctx.Done():
 	case <-time.After(directoryFirstWait):
 	}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	return d.names
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.value, c.have
 }
 
-// read reads every region and municipality, and publishes the names if
-// the whole read succeeded.
-func (d *directory) read(done chan struct{}) {
+// read reads the whole value, and publishes it if the read succeeded.
+func (c *cache[T]) read(done chan struct{}) {
 	ctx, cancel := context.WithTimeout(context.Background(), directoryReadFor)
 	defer cancel()
-	names, err := d.readAll(ctx)
-	d.mu.Lock()
+	value, err := c.readAll(ctx)
+	c.mu.Lock()
 	if err == nil {
-		d.names, d.readAt = names, time.Now()
+		c.value, c.have, c.readAt = value, true, time.Now()
 	}
-	d.reading = nil
-	d.mu.Unlock()
+	c.reading = nil
+	c.mu.Unlock()
 	close(done)
 	if err != nil {
-		d.log.WarnContext(ctx, "reading region and municipality names from the councils service; pages show codes where they lack names", "err", err)
+		c.log.WarnContext(ctx, "reading "+c.what+"; pages show what they had, or codes", "err", err)
 	}
 }
 
-func (d *directory) readAll(ctx context.Context) (map[string]string, error) {
+// directory keeps the display names of the regions and municipalities the
+// councils service knows, by code ("ijmond", "GM0453"), for the pages:
+// tenant pickers, the panel sign-up's municipalities, names in tables.
+// Names are public facts, read anonymously, and change seldom, so a
+// municipality added in the councils service appears within minutes
+// without a restart.
+type directory = cache[map[string]string]
+
+func newDirectory(api councilsv1.CouncilsServiceClient, log *slog.Logger) *directory {
+	return newCache("region and municipality names from the councils service", func(ctx context.Context) (map[string]string, error) {
+		return readNames(ctx, api)
+	}, log)
+}
+
+// readNames reads every region's and municipality's name.
+func readNames(ctx context.Context, api councilsv1.CouncilsServiceClient) (map[string]string, error) {
 	names := map[string]string{}
 	for cursor := ""; ; {
-		resp, err := d.api.ListRegions(ctx, &councilsv1.ListRegionsRequest{Limit: 100, Cursor: cursor})
+		resp, err := api.ListRegions(ctx, &councilsv1.ListRegionsRequest{Limit: 100, Cursor: cursor})
 		if err != nil {
 			return nil, err
 		}
@@ -108,7 +124,7 @@ func (d *directory) readAll(ctx context.Context) (map[string]string, error) {
 		}
 	}
 	for cursor := ""; ; {
-		resp, err := d.api.ListMunicipalities(ctx, &councilsv1.ListMunicipalitiesRequest{Limit: 100, Cursor: cursor})
+		resp, err := api.ListMunicipalities(ctx, &councilsv1.ListMunicipalitiesRequest{Limit: 100, Cursor: cursor})
 		if err != nil {
 			return nil, err
 		}
@@ -129,7 +145,8 @@ func (s *Site) tenantNames(ctx context.Context) map[string]string {
 	if s.cfg.TenantNames != nil || s.dir == nil {
 		return s.cfg.TenantNames
 	}
-	return s.dir.current(ctx)
+	names, _ := s.dir.current(ctx)
+	return names
 }
 
 // copyNames is a map the caller may change.

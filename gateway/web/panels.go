@@ -229,7 +229,7 @@ func (s *Site) panels(pw *panelWork) error {
 		}
 		places := panelCountTable{ID: "wijk-" + m.Code, CaptionKey: "panels.byNeighbourhood", HeadKey: "panels.neighbourhood"}
 		for _, c := range sum.GetNeighbourhoods() {
-			cv := panelCountView{Label: c.GetValue(), Members: c.GetMembers()}
+			cv := panelCountView{Label: s.neighbourhoodName(c.GetValue()), Members: c.GetMembers()}
 			if cv.Label == "" {
 				cv.LabelKey = "panel.neighbourhood.none"
 			}
@@ -374,7 +374,7 @@ func (s *Site) members(pw *panelWork) error {
 			Email:         mb.GetEmail(),
 			StatusKey:     memberStatusKey(mb.GetStatus()),
 			AgeBandKey:    ageBandKey(mb.GetAgeBand()),
-			Neighbourhood: mb.GetNeighbourhood(),
+			Neighbourhood: s.neighbourhoodName(mb.GetNeighbourhood()),
 			Postcode:      mb.GetPostcode(),
 			Joined:        pw.words.moment(mb.GetCreateTime()),
 		}
@@ -479,7 +479,7 @@ func (s *Site) loadMember(pw *panelWork) (*memberPage, error) {
 		StatusKey:    memberStatusKey(mb.GetStatus()),
 		SourceKey:    "panel.source." + enumValue(mb.GetSource().String(), "PANEL_MEMBER_SOURCE_"),
 		Postcode:     mb.GetPostcode(),
-		Neighbour:    mb.GetNeighbourhood(),
+		Neighbour:    s.neighbourhoodName(mb.GetNeighbourhood()),
 		AgeBandKey:   ageBandKey(mb.GetAgeBand()),
 		Consent:      pw.words.moment(mb.GetConsentTime()),
 		Version:      mb.GetConsentVersion(),

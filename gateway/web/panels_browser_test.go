@@ -74,6 +74,15 @@ func TestPanelPagesAreAccessible(t *testing.T) {
 		fill               func(ctx context.Context) error
 	}{
 		{"sign-up with errors", resident.URL + "/panel/aanmelden?lang=nl", `.mdn-form button[type=submit]`, nil},
+		{"sign-up with another municipality's neighbourhood", resident.URL + "/panel/aanmelden?lang=nl", `.mdn-form button[type=submit]`,
+			func(ctx context.Context) error {
+				return chromedp.Do(ctx,
+					chromedp.SetValue(`#gemeente`, "GM0453"),
+					chromedp.SetValue(`#wijk`, "BEV-05"),
+					chromedp.SendKeys(`#email`, "sam@example.nl"),
+					chromedp.Click(`#toestemming`),
+				)
+			}},
 		{"invitation with errors", chair.URL + "/peilingen/" + scheduledPollID, `#panel-titel ~ form button[type=submit]`,
 			func(ctx context.Context) error {
 				return chromedp.Do(ctx, chromedp.SendKeys(`#postcodes`, "19x1"))

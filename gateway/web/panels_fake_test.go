@@ -54,7 +54,7 @@ const (
 func newFakePanels() *fakePanels {
 	return &fakePanels{
 		members: []*surveysv1.PanelMember{
-			{Id: memberAnna, MunicipalityCode: "GM0453", Email: erasedEmail, Postcode: "1971 AB", Neighbourhood: "IJmuiden-Noord", AgeBand: "41-65",
+			{Id: memberAnna, MunicipalityCode: "GM0453", Email: erasedEmail, Postcode: "1971 AB", Neighbourhood: "VEL-01", AgeBand: "41-65",
 				Status: surveysv1.PanelMemberStatus_PANEL_MEMBER_STATUS_ACTIVE, Source: surveysv1.PanelMemberSource_PANEL_MEMBER_SOURCE_SIGN_UP,
 				ConsentTime: at("2026-10-01T10:00:00Z"), ConsentVersion: signupConsentVersion, CreateTime: at("2026-10-01T10:00:00Z")},
 			{Id: memberBram, MunicipalityCode: "GM0453", Email: "bram@example.nl", AgeBand: "76+",
@@ -151,7 +151,7 @@ func (f *fakePanels) GetPanelSummary(_ context.Context, req *surveysv1.GetPanelS
 	return &surveysv1.PanelSummary{
 		MunicipalityCode: "GM0453", Active: 2, Pending: 4, Unsubscribed: 1,
 		AgeBands:       []*surveysv1.PanelCount{{Value: "41-65", Members: 1}, {Value: "76+", Members: 1}},
-		Neighbourhoods: []*surveysv1.PanelCount{{Value: "IJmuiden-Noord", Members: 1}, {Value: "", Members: 1}},
+		Neighbourhoods: []*surveysv1.PanelCount{{Value: "VEL-01", Members: 1}, {Value: "", Members: 1}},
 	}, nil
 }
 
@@ -275,6 +275,22 @@ func (f *fakePanels) SignUp(_ context.Context, req *surveysv1.SignUpRequest) (*s
 		return nil, err
 	}
 	return &surveysv1.SignUpResponse{}, nil
+}
+
+// fakeNeighbourhoods is the fake's closed list of neighbourhoods.
+var fakeNeighbourhoods = []*surveysv1.Neighbourhood{
+	{Code: "BEV-05", MunicipalityCode: "GM0375", Name: "Wijk aan Zee"},
+	{Code: "VEL-04", MunicipalityCode: "GM0453", Name: "Driehuis"},
+	{Code: "VEL-01", MunicipalityCode: "GM0453", Name: "IJmuiden"},
+}
+
+func (f *fakePanels) ListNeighbourhoods(_ context.Context, req *surveysv1.ListNeighbourhoodsRequest) (*surveysv1.ListNeighbourhoodsResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("ListNeighbourhoods", req); err != nil {
+		return nil, err
+	}
+	return &surveysv1.ListNeighbourhoodsResponse{Neighbourhoods: fakeNeighbourhoods}, nil
 }
 
 func (f *fakePanels) ConfirmSignUp(_ context.Context, req *surveysv1.ConfirmSignUpRequest) (*surveysv1.ConfirmSignUpResponse, error) {

@@ -35,7 +35,7 @@ func TestStaffPanelPagesRenderInBothLanguages(t *testing.T) {
 			want: []string{
 				"Inwonerspanels van Velsen", "Panel van Velsen", "Actief", "<dd class=\"utrecht-data-list__item-value utrecht-data-list__item-value--html-dd\">2</dd>",
 				"Wacht op bevestiging", "Afgemeld", "Actieve leden per leeftijdsgroep", "41 tot en met 65 jaar", "76 jaar of ouder",
-				"Actieve leden per wijk", "IJmuiden-Noord", "Niet opgegeven", `href="/panels/GM0453/leden"`, `href="/panels/GM0453/importeren"`,
+				"Actieve leden per wijk", "IJmuiden", "Niet opgegeven", `href="/panels/GM0453/leden"`, `href="/panels/GM0453/importeren"`,
 				`href="/panel/aanmelden"`, `aria-current="page">Panels</a>`,
 			},
 		},

@@ -146,11 +146,16 @@ type signupPage struct {
 	Municipalities []option
 	Email          string
 	Postcode       string
-	Neighbourhood  string
-	AgeBands       []option
-	Consent        bool
-	ConsentVersion string
-	Errors         *formErrors
+	// NoNeighbourhood is the choice not to say; Neighbourhoods are the
+	// closed list's, grouped by municipality when the form offers
+	// several (a group without a label otherwise). Without any the form
+	// does not ask.
+	NoNeighbourhood option
+	Neighbourhoods  []optionGroup
+	AgeBands        []option
+	Consent         bool
+	ConsentVersion  string
+	Errors          *formErrors
 }
 
 // signupInput is what the sign-up form holds.
@@ -230,6 +235,13 @@ func (s *Site) submitSignup(j *joining) error {
 	}
 	if in.ageBand != "" && !slices.Contains(ageBands, in.ageBand) {
 		local.invalid(fields, signupAgeBandField, "signup.error.ageBand")
+	}
+	// A neighbourhood is one of the chosen municipality's. The service
+	// checks again, and decides alone when no municipality was chosen or
+	// the list could not be read here.
+	if hoods, _ := s.neighbourhoodsOf(j.r.Context(), in.municipality); len(hoods) > 0 && in.neighbourhood != "" &&
+		!slices.ContainsFunc(hoods, func(n *surveysv1.Neighbourhood) bool { return n.GetCode() == in.neighbourhood }) {
+		local.invalid(fields, signupNeighbourhoodField, "signup.error.neighbourhood")
 	}
 	switch {
 	case !in.consent:
@@ -326,21 +338,39 @@ func namesField(err error, path string) bool {
 // showSignup shows the sign-up form with in and errs.
 func (j *joining) showSignup(s *Site, in signupInput, fixed bool, errs *formErrors, status int) {
 	p := &signupPage{
-		Action:         signupPath,
-		Email:          in.email,
-		Postcode:       in.postcode,
-		Neighbourhood:  in.neighbourhood,
-		Consent:        in.consent,
-		ConsentVersion: in.version,
-		Errors:         errs,
+		Action:          signupPath,
+		Email:           in.email,
+		Postcode:        in.postcode,
+		NoNeighbourhood: option{Value: "", LabelKey: "signup.neighbourhood.none", Selected: in.neighbourhood == ""},
+		Consent:         in.consent,
+		ConsentVersion:  in.version,
+		Errors:          errs,
+	}
+	ctx := j.r.Context()
+	// group is a municipality's neighbourhoods, with label as its name.
+	group := func(code, label string) {
+		hoods, _ := s.neighbourhoodsOf(ctx, code)
+		if len(hoods) == 0 {
+			return
+		}
+		g := optionGroup{Label: label}
+		for _, n := range hoods {
+			g.Options = append(g.Options, option{Value: n.GetCode(), Label: n.GetName(), Selected: n.GetCode() == in.neighbourhood})
+		}
+		p.Neighbourhoods = append(p.Neighbourhoods, g)
 	}
 	if fixed {
 		p.Action += "/" + url.PathEscape(in.municipality)
 		p.Municipality = place{Code: in.municipality, Name: s.tenantName(in.municipality)}
+		group(in.municipality, "")
 	} else {
+		// The municipality is chosen on the same form, which works
+		// without script: the neighbourhoods of every municipality are
+		// offered, grouped under its name.
 		p.Municipalities = append(p.Municipalities, option{Value: "", LabelKey: "signup.municipality.choose", Selected: in.municipality == ""})
 		for _, code := range s.panelMunicipalities() {
 			p.Municipalities = append(p.Municipalities, option{Value: code, Label: s.tenantName(code), Selected: code == in.municipality})
+			group(code, s.tenantName(code))
 		}
 	}
 	p.AgeBands = append(p.AgeBands, option{Value: "", LabelKey: "signup.ageBand.none", Selected: in.ageBand == ""})

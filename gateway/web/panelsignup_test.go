@@ -31,7 +31,7 @@ func panelSite(t *testing.T) (*fakePanels, *fakeSurveys, *Site) {
 // signupForm is a sign-up that the site accepts.
 func signupForm() url.Values {
 	return url.Values{
-		"gemeente": {"GM0453"}, "email": {"sam@example.nl"}, "postcode": {"1971 ab"}, "wijk": {"IJmuiden-Noord"},
+		"gemeente": {"GM0453"}, "email": {"sam@example.nl"}, "postcode": {"1971 ab"}, "wijk": {"VEL-01"},
 		"leeftijd": {"27-40"}, "toestemming": {"ja"}, "versie": {signupConsentVersion},
 	}
 }
@@ -51,13 +51,24 @@ func TestSignupFormShowsTheConsentStatement(t *testing.T) {
 				"Wat we bewaren", "Waarom", "Hoe lang", "Afmelden", "Versie van deze tekst: " + signupConsentVersion,
 				`name="versie" value="` + signupConsentVersion + `"`, `type="checkbox" id="toestemming" name="toestemming" value="ja"`,
 				`<option value="76&#43;">76 jaar of ouder</option>`, `action="/panel/aanmelden"`,
+				// The neighbourhoods of every municipality, grouped under its name, after the choice not to say.
+				`<select class="utrecht-select utrecht-select--html-select" id="wijk" name="wijk" aria-describedby="wijk-hint">` + "\n" +
+					`<option value="" selected>Zeg ik liever niet</option>` + "\n" +
+					`<optgroup label="Beverwijk">` + "\n" + `<option value="BEV-05">Wijk aan Zee</option>` + "\n" + `</optgroup>` + "\n" +
+					`<optgroup label="Velsen">` + "\n" + `<option value="VEL-04">Driehuis</option>` + "\n" + `<option value="VEL-01">IJmuiden</option>` + "\n" + `</optgroup>`,
 			},
 			notWant: []string{`value="ijmond"`, "Uitloggen", "Inloggen"},
 		},
 		{
 			name: "one municipality, English", target: "/panel/aanmelden/GM0453", lang: "en",
-			want:    []string{"Join the residents&#39; panel of Velsen", "What we keep", `action="/panel/aanmelden/GM0453"`},
-			notWant: []string{`id="gemeente"`},
+			want: []string{"Join the residents&#39; panel of Velsen", "What we keep", `action="/panel/aanmelden/GM0453"`,
+				`<option value="" selected>I&#39;d rather not say</option>` + "\n" + `<option value="VEL-04">Driehuis</option>`},
+			notWant: []string{`id="gemeente"`, "<optgroup", "Wijk aan Zee"},
+		},
+		{
+			name: "a municipality without neighbourhoods is not asked for one", target: "/panel/aanmelden/GM0396", lang: "nl",
+			want:    []string{"Meld je aan voor het inwonerspanel van Heemskerk"},
+			notWant: []string{`id="wijk"`},
 		},
 	}
 	for _, tc := range tests {
@@ -164,6 +175,22 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 			invalid: []string{"email", "postcode"},
 		},
 		{
+			name: "a neighbourhood of another municipality, or typed",
+			form: func(f url.Values) { f.Set("wijk", "BEV-05") },
+			want: [][2]string{
+				{"#wijk", "Je wijk: Kies een wijk uit de lijst van de gemeente die je koos, of kies ‘Zeg ik liever niet’."},
+			},
+			invalid: []string{"wijk"},
+		},
+		{
+			name:   "the service refuses the neighbourhood",
+			refuse: invalid("/neighbourhood", "is not one of this municipality's neighbourhoods"),
+			want: [][2]string{
+				{"#wijk", "Je wijk: Kies een wijk uit de lijst van de gemeente die je koos, of kies ‘Zeg ik liever niet’."},
+			},
+			invalid: []string{"wijk"},
+		},
+		{
 			name: "the consent text changed while the form was open",
 			form: func(f url.Values) { f.Set("versie", "meedoen-panel-2020-01") },
 			want: [][2]string{
@@ -212,7 +239,7 @@ func TestSignupEndsOnAPageThatRevealsNothing(t *testing.T) {
 		t.Fatalf("got %d to %q, want 303 to the page that says a mail was sent", resp.StatusCode, got)
 	}
 	want := &surveysv1.SignUpRequest{
-		MunicipalityCode: "GM0453", Email: "sam@example.nl", Postcode: "1971 ab", Neighbourhood: "IJmuiden-Noord",
+		MunicipalityCode: "GM0453", Email: "sam@example.nl", Postcode: "1971 ab", Neighbourhood: "VEL-01",
 		AgeBand: "27-40", ConsentVersion: signupConsentVersion, Language: "nl",
 	}
 	if diff := cmp.Diff(want, panels.request("SignUp"), protocmp.Transform()); diff != "" {

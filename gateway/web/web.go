@@ -84,6 +84,7 @@ type Site struct {
 	cfg    Config
 	log    *slog.Logger
 	dir    *directory                               // nil when cfg.TenantNames fixes the names
+	hoods  *neighbourhoods                          // nil without the panels service
 	pages  map[string]map[string]*template.Template // language → page → template
 	cats   catalogues
 	assets *assets
@@ -135,6 +136,9 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	}
 	if cfg.TenantNames == nil && cfg.Councils != nil {
 		s.dir = newDirectory(cfg.Councils, log)
+	}
+	if cfg.Panels != nil {
+		s.hoods = newNeighbourhoods(cfg.Panels, log)
 	}
 	return s, nil
 }

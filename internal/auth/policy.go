@@ -176,6 +176,8 @@ func DefaultPolicy() Policy {
 			Scope: "residents, by the single-use token mailed to them"},
 		Rule{Method: panels + "Unsubscribe", Access: Public,
 			Scope: "residents, by the token in any panel mail"},
+		Rule{Method: panels + "ListNeighbourhoods", Access: Public,
+			Scope: "anyone, every municipality's: neighbourhood names are public facts, and the panel sign-up offers them"},
 	)
 }
 

@@ -20,9 +20,27 @@ import (
 type MigrationSet struct {
 	// Name identifies the set; its version table is <schema>.goose_<Name>.
 	Name string
-	// FS holds the set's goose .sql files at its root.
+	// FS holds the set's goose .sql files at its root (see Sub).
 	FS fs.FS
 }
+
+// Sub returns the folder dir of fsys, such as an embedded migrations
+// folder, as fs.Sub does. fs.Sub fails only for a malformed folder name,
+// which a constant never is; should it fail, the returned FS fails every
+// Open with that error, so that the migration reports it like any other
+// instead of its owner panicking.
+func Sub(fsys fs.FS, dir string) fs.FS {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return failingFS{err}
+	}
+	return sub
+}
+
+// failingFS is a file system that cannot be read.
+type failingFS struct{ err error }
+
+func (f failingFS) Open(string) (fs.File, error) { return nil, f.err }
 
 // Migrate creates schema if it is missing and brings each set up to date
 // in the given order, creating unqualified objects inside schema. Replicas

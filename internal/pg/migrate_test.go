@@ -2,6 +2,7 @@ package pg_test
 
 import (
 	"context"
+	"io/fs"
 	"sync"
 	"testing"
 	"testing/fstest"
@@ -122,5 +123,18 @@ func assertMigrated(t *testing.T, pool *pgxpool.Pool) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("versions applied in %s (-want +got):\n%s", set, diff)
 		}
+	}
+}
+
+// Sub cuts out a folder; a folder name fs.Sub refuses gives a file system
+// whose every Open fails with the reason, for the migration to report.
+func TestSubReportsABadFolderOnOpen(t *testing.T) {
+	t.Parallel()
+	files := fstest.MapFS{"migrations/00001_a.sql": {Data: []byte("-- +goose Up\n")}}
+	if _, err := fs.ReadFile(pg.Sub(files, "migrations"), "00001_a.sql"); err != nil {
+		t.Errorf("reading from the folder: %v", err)
+	}
+	if _, err := pg.Sub(files, "../migrations").Open("00001_a.sql"); err == nil {
+		t.Error("a bad folder name opened a file")
 	}
 }

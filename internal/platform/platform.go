@@ -57,6 +57,10 @@ type ServiceConfig struct {
 	// Migrations are the service's own migrations, applied after the
 	// platform's outbox/inbox set.
 	Migrations []pg.MigrationSet
+	// Prepare, when set, runs once after the migrations and before the
+	// consumers and the API start, for what must hold before anything
+	// reads the schema, such as reference data loaded from a file.
+	Prepare func(ctx context.Context, pool *pgxpool.Pool) error
 	// Consumers are the event consumers the service runs.
 	Consumers []events.ConsumerConfig
 	// Register registers the service's gRPC API, built on its pool, once,
@@ -97,6 +101,12 @@ func New(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) {
 	s, err := start(ctx, cfg, deps)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Prepare != nil {
+		if err := cfg.Prepare(ctx, s.Pool); err != nil {
+			s.close()
+			return nil, fmt.Errorf("%s: %w", cfg.Name, err)
+		}
 	}
 	for _, cc := range cfg.Consumers {
 		if err := s.consume(ctx, cc); err != nil {

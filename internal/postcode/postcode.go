@@ -14,13 +14,13 @@ package postcode
 import (
 	"bytes"
 	_ "embed"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strings"
+
+	"github.com/meedoen/meedoen/internal/csvfile"
 )
 
 //go:embed ijmond.csv
@@ -44,26 +44,40 @@ type Table struct {
 
 // IJmond returns the built-in table of the demo region: Velsen,
 // Beverwijk and Heemskerk by four-digit postcode. It is enough for the
-// demo and for development, not a substitute for the CBS data.
-func IJmond() *Table {
+// demo and for development, not a substitute for the CBS data. The table
+// is part of the binary, and a test reads it.
+func IJmond() (*Table, error) {
 	t, err := Read(bytes.NewReader(ijmond))
 	if err != nil {
-		// The file is part of the binary and covered by a test.
-		panic(fmt.Sprintf("postcode: built-in IJmond table: %v", err))
+		return nil, fmt.Errorf("built-in IJmond postcode table: %w", err)
 	}
-	return t
+	return t, nil
 }
 
-// Open reads a table from the CSV file at path.
+// The columns of a postcode table.
+const (
+	colPostcode = iota
+	colMunicipality
+)
+
+var format = csvfile.Format{Columns: []csvfile.Column{
+	{Name: "postcode", Aliases: []string{"pc4", "pc6"}, Required: true},
+	{Name: "gemeentecode", Aliases: []string{"gemeente", "municipality", "municipalitycode"}, Required: true},
+}}
+
+// Open reads a table from the CSV file at path. Its error names the file
+// and, one per line, every problem in it.
 func Open(path string) (*Table, error) {
-	f, err := os.Open(path)
+	tab, err := csvfile.ReadFile(path, format)
 	if err != nil {
-		return nil, fmt.Errorf("opening postcode table: %w", err)
+		return nil, fmt.Errorf("reading postcode table: %w", err)
 	}
-	defer f.Close()
-	t, err := Read(f)
+	t, err := fromTable(tab)
+	if e := (*csvfile.Error)(nil); errors.As(err, &e) {
+		e.File = path
+	}
 	if err != nil {
-		return nil, fmt.Errorf("reading postcode table %s: %w", path, err)
+		return nil, fmt.Errorf("reading postcode table: %w", err)
 	}
 	return t, nil
 }
@@ -71,71 +85,54 @@ func Open(path string) (*Table, error) {
 // Read reads a table from CSV with a header naming the columns
 // "postcode" and "gemeentecode" (in any order, other columns ignored),
 // separated by ";" or ",". Postcodes are PC4 ("1971") or PC6 ("1971 AB"),
-// municipality codes "GM0453" or "0453". A malformed row fails the whole
-// read with its line number: a half-read table would turn residents away
-// without saying why.
+// municipality codes "GM0453" or "0453". A table with a malformed row is
+// refused whole, naming every such row (a *csvfile.Error): a half-read
+// table would turn residents away without saying why.
 func Read(r io.Reader) (*Table, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, err
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	cr := csv.NewReader(bytes.NewReader(data))
-	cr.Comma = separator(data)
-	cr.ReuseRecord = true
-	header, err := cr.Read()
+	tab, err := csvfile.Read(data, format)
 	if err != nil {
-		return nil, fmt.Errorf("reading header: %w", err)
+		return nil, err
 	}
-	pcCol, codeCol := -1, -1
-	for i, h := range header {
-		switch strings.ToLower(strings.TrimSpace(h)) {
-		case "postcode", "pc4", "pc6":
-			pcCol = i
-		case "gemeentecode", "gemeente", "municipality":
-			codeCol = i
-		}
-	}
-	if pcCol < 0 || codeCol < 0 {
-		return nil, errors.New(`header must name the columns "postcode" and "gemeentecode"`)
+	return fromTable(tab)
+}
+
+// fromTable checks every row of tab and builds the table from them.
+func fromTable(tab *csvfile.Table) (*Table, error) {
+	var ps csvfile.Problems
+	for _, p := range tab.RowProblems {
+		ps.Add(p)
 	}
 	t := &Table{pc6: map[string]string{}, pc4: map[string]string{}}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			return t, nil
-		}
-		line, _ := cr.FieldPos(0)
-		if err != nil {
-			return nil, fmt.Errorf("line %d: %w", line, err)
-		}
-		pc := Normalise(rec[pcCol])
-		code := municipalityCode(rec[codeCol])
+	for _, row := range tab.Rows {
+		raw := row.Value(colPostcode)
+		pc := Normalise(raw)
+		code := municipalityCode(row.Value(colMunicipality))
 		if code == "" {
-			return nil, fmt.Errorf("line %d: %q is not a municipality code", line, rec[codeCol])
+			ps.Add(row.Problem(colMunicipality, fmt.Sprintf("%q is geen gemeentecode zoals GM0453", row.Value(colMunicipality)),
+				fmt.Sprintf("%q is not a municipality code such as GM0453", row.Value(colMunicipality))))
 		}
 		switch {
-		case pc6Pattern.MatchString(pc):
+		case !pc6Pattern.MatchString(pc) && !pc4Pattern.MatchString(pc):
+			ps.Add(row.Problem(colPostcode, fmt.Sprintf("%q is geen postcode zoals 1971 of 1971 AB", raw),
+				fmt.Sprintf("%q is not a postcode such as 1971 or 1971 AB", raw)))
+		case code == "":
+		case len(pc) == 6:
 			t.pc6[pc] = code
-		case pc4Pattern.MatchString(pc):
+		default:
 			if prev, ok := t.pc4[pc]; ok && prev != code {
 				code = ambiguous
 			}
 			t.pc4[pc] = code
-		default:
-			return nil, fmt.Errorf("line %d: %q is not a postcode", line, rec[pcCol])
 		}
 	}
-}
-
-// separator guesses a CSV file's separator from its first line: Dutch
-// spreadsheet programs write ";".
-func separator(data []byte) rune {
-	first, _, _ := bytes.Cut(data, []byte("\n"))
-	if bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
-		return ';'
+	if err := ps.Err(); err != nil {
+		return nil, err
 	}
-	return ','
+	return t, nil
 }
 
 // municipalityCode writes "0453", "gm0453" or "GM0453" as "GM0453", and

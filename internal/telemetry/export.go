@@ -31,9 +31,13 @@ func otlpWanted(signal string) bool {
 // newTracerProvider returns an SDK provider even when nothing is exported,
 // so that spans have real ids for logs and for propagation to other
 // services. Leaving out WithSampler lets the SDK honour OTEL_TRACES_SAMPLER;
-// its default is parent-based always-on.
-func newTracerProvider(ctx context.Context, res *resource.Resource) (*sdktrace.TracerProvider, error) {
+// its default is parent-based always-on. extra processors see every span
+// too.
+func newTracerProvider(ctx context.Context, res *resource.Resource, extra []sdktrace.SpanProcessor) (*sdktrace.TracerProvider, error) {
 	opts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+	for _, sp := range extra {
+		opts = append(opts, sdktrace.WithSpanProcessor(sp))
+	}
 	if otlpWanted("TRACES") {
 		// The exporter reads endpoint, headers, TLS and timeout from the
 		// standard OTEL_EXPORTER_OTLP_* variables; it connects lazily.

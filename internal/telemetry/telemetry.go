@@ -21,6 +21,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.43.0"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -37,6 +38,9 @@ type Config struct {
 	LogLevel slog.Level
 	// LogFormat is "json" (the default when empty) or "text".
 	LogFormat string
+	// SpanProcessors receive every span besides the OTLP exporter, if
+	// any: a test's recorder, say, that checks what spans carry.
+	SpanProcessors []sdktrace.SpanProcessor
 }
 
 // Telemetry holds the providers of one process. Its fields are ready to use
@@ -80,7 +84,7 @@ func Setup(ctx context.Context, cfg Config, stderr io.Writer) (*Telemetry, error
 		Propagator: propagation.NewCompositeTextMapPropagator(propagation.TraceContext{}, propagation.Baggage{}),
 		registry:   prometheus.NewRegistry(),
 	}
-	tp, err := newTracerProvider(ctx, res)
+	tp, err := newTracerProvider(ctx, res, cfg.SpanProcessors)
 	if err != nil {
 		return nil, err
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.uber.org/goleak"
 
 	"github.com/meedoen/meedoen/internal/telemetry"
@@ -261,5 +263,21 @@ func TestShutdownTwice(t *testing.T) {
 		if err := tel.Shutdown(t.Context()); err != nil {
 			t.Errorf("Shutdown #%d: %v", i+1, err)
 		}
+	}
+}
+
+// A span processor in the configuration sees every span, as a test that
+// checks what spans carry needs.
+func TestSpanProcessorsSeeEverySpan(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tel, _ := setup(t, telemetry.Config{ServiceName: "test", SpanProcessors: []sdktrace.SpanProcessor{rec}})
+	_, span := tel.TracerProvider.Tracer("test").Start(context.Background(), "work")
+	span.End()
+	var names []string
+	for _, s := range rec.Ended() {
+		names = append(names, s.Name())
+	}
+	if diff := cmp.Diff([]string{"work"}, names); diff != "" {
+		t.Errorf("recorded spans (-want +got):\n%s", diff)
 	}
 }

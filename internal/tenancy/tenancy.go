@@ -9,7 +9,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,11 +22,7 @@ var migrationFiles embed.FS
 
 // Migrations returns the projection's tables as a migration set.
 func Migrations() pg.MigrationSet {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // embedded at compile time; cannot fail
-	}
-	return pg.MigrationSet{Name: "tenancy", FS: sub}
+	return pg.MigrationSet{Name: "tenancy", FS: pg.Sub(migrationFiles, "migrations")}
 }
 
 // Consumer returns the consumer that keeps the projection up to date.

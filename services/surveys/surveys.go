@@ -1,6 +1,8 @@
 // Package surveys is the surveys service: flash polls and questionnaires,
 // invitations, residents' responses and live tallies. It exposes only
-// Config and New; everything else is internal. It keeps its projection of
+// Config and New; everything else is internal. It owns the closed list of
+// neighbourhoods panel members choose from, which the binary reads from
+// the operator's file (internal/neighbourhood). It keeps its projection of
 // the tenants (regions and municipalities) that the councils service
 // announces.
 package surveys
@@ -15,6 +17,7 @@ import (
 
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/mail"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/tenancy"
@@ -52,6 +55,11 @@ type Config struct {
 	// ReportURL is the address of a published report, with "{id}" for the
 	// report's id, for the feedback mails; empty leaves the link out.
 	ReportURL string
+	// Neighbourhoods is the closed list of neighbourhoods panel members,
+	// poll audiences and breakdowns name; nil knows none. The service
+	// copies it into its schema at start and clears what is stored that
+	// is not on it (docs/surveys.md).
+	Neighbourhoods *neighbourhood.Table
 }
 
 // New migrates the schema, provisions the stream and the consumers
@@ -64,10 +72,15 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,
 		Migrations: []pg.MigrationSet{tenancy.Migrations(), store.Migrations()},
-		Consumers:  []events.ConsumerConfig{tenancy.Consumer(), process.Consumer(), tally.Consumer(), feedback.Consumer(feedback.Config{ReportURL: cfg.ReportURL})},
+		Prepare: func(ctx context.Context, pool *pgxpool.Pool) error {
+			return syncNeighbourhoods(ctx, store.New(pool), cfg.Neighbourhoods, log)
+		},
+		Consumers: []events.ConsumerConfig{tenancy.Consumer(), process.Consumer(), tally.Consumer(cfg.Neighbourhoods),
+			feedback.Consumer(feedback.Config{ReportURL: cfg.ReportURL})},
 		Register: func(s grpc.ServiceRegistrar, pool *pgxpool.Pool) {
-			surveysv1.RegisterSurveysServiceServer(s, api.New(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy, Feedback: feedbackRequests(cfg, pool)}))
-			surveysv1.RegisterPanelsServiceServer(s, api.NewPanels(store.New(pool), api.PanelsConfig{PublicURL: cfg.PublicURL}))
+			surveysv1.RegisterSurveysServiceServer(s, api.New(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy,
+				Feedback: feedbackRequests(cfg, pool), Neighbourhoods: cfg.Neighbourhoods}))
+			surveysv1.RegisterPanelsServiceServer(s, api.NewPanels(store.New(pool), api.PanelsConfig{PublicURL: cfg.PublicURL, Neighbourhoods: cfg.Neighbourhoods}))
 			surveysv1.RegisterExportServiceServer(s, api.NewExporter(store.New(pool), api.Config{MinCell: cfg.MinCell, MinCellBy: cfg.MinCellBy}))
 		},
 		Run: []func(context.Context, *pgxpool.Pool) error{
@@ -78,6 +91,26 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 			func(ctx context.Context, pool *pgxpool.Pool) error { return sweep(ctx, store.New(pool), log) },
 		},
 	}, deps)
+}
+
+// syncNeighbourhoods stores the closed list of neighbourhoods and clears
+// stored values that are not on it, logging how many of each; never the
+// values, which may be what a resident typed before the list existed.
+func syncNeighbourhoods(ctx context.Context, st *store.Store, hoods *neighbourhood.Table, log *slog.Logger) error {
+	got, err := st.SyncNeighbourhoods(ctx, hoods.All())
+	if err != nil {
+		return err
+	}
+	attrs := []any{"listed", got.Listed, "removed", got.Removed}
+	if !got.Changed() {
+		log.InfoContext(ctx, "neighbourhood list stored", attrs...)
+		return nil
+	}
+	log.WarnContext(ctx, "neighbourhood list stored; values not on it were cleared", append(attrs,
+		"members_named", got.MembersNamed, "members_cleared", got.MembersCleared,
+		"invitations_named", got.InvitationsNamed, "invitations_cleared", got.InvitationsCleared,
+		"breakdown_rows_named", got.BreakdownsNamed, "breakdown_rows_deleted", got.BreakdownsDeleted)...)
+	return nil
 }
 
 // feedbackRequests is where respondents' feedback addresses are kept, or

@@ -461,9 +461,11 @@ type ResponseAccepted struct {
 	// The answers, without free text.
 	Answers []*AnswerValue `protobuf:"bytes,4,rep,name=answers,proto3" json:"answers,omitempty"`
 	// What the panel knows of an invited respondent, for the council's
-	// breakdowns: "age_band" (e.g. "27-40") and "neighbourhood", when
-	// known. Coarse by design; never an e-mail address, postcode or id, and
-	// empty for open links.
+	// breakdowns: "age_band" (one of the six bands, e.g. "27-40") and
+	// "neighbourhood" (a code from the operator's closed list, e.g.
+	// "WK045301"), when known. Both come from closed lists, never from text
+	// a resident typed; coarse by design; never an e-mail address, postcode
+	// or id, and empty for open links.
 	Attributes    map[string]string `protobuf:"bytes,5,rep,name=attributes,proto3" json:"attributes,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

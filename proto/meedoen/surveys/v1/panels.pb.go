@@ -2,6 +2,9 @@
 // consented to be invited to polls, with their e-mail address and,
 // optionally, postcode, neighbourhood (wijk) and age band for breakdowns.
 // Their personal data stays in the surveys service: no event carries it.
+// Neighbourhood and age band come from closed lists (ListNeighbourhoods,
+// and the six age bands): they group residents in breakdowns and events,
+// where text a resident typed could name them.
 //
 // Staff methods are scoped by the caller's roles in the panel's
 // municipality: secretaries and policy officers keep the panel (import,
@@ -205,6 +208,165 @@ func (ConsentEventKind) EnumDescriptor() ([]byte, []int) {
 	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{2}
 }
 
+// A neighbourhood (wijk) residents may say they live in.
+type Neighbourhood struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Code, unique across municipalities: a CBS wijk code such as WK045301,
+	// or one of the operator's own.
+	Code string `protobuf:"bytes,1,opt,name=code,proto3" json:"code,omitempty"`
+	// CBS code of its municipality, e.g. GM0453.
+	MunicipalityCode string `protobuf:"bytes,2,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	// Name, e.g. IJmuiden.
+	Name          string `protobuf:"bytes,3,opt,name=name,proto3" json:"name,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Neighbourhood) Reset() {
+	*x = Neighbourhood{}
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Neighbourhood) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Neighbourhood) ProtoMessage() {}
+
+func (x *Neighbourhood) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Neighbourhood.ProtoReflect.Descriptor instead.
+func (*Neighbourhood) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Neighbourhood) GetCode() string {
+	if x != nil {
+		return x.Code
+	}
+	return ""
+}
+
+func (x *Neighbourhood) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+func (x *Neighbourhood) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+// Asks for the neighbourhoods panel members may name.
+type ListNeighbourhoodsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Only this municipality's, e.g. GM0453; empty for every
+	// municipality's.
+	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ListNeighbourhoodsRequest) Reset() {
+	*x = ListNeighbourhoodsRequest{}
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListNeighbourhoodsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListNeighbourhoodsRequest) ProtoMessage() {}
+
+func (x *ListNeighbourhoodsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListNeighbourhoodsRequest.ProtoReflect.Descriptor instead.
+func (*ListNeighbourhoodsRequest) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ListNeighbourhoodsRequest) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+// The neighbourhoods panel members may name.
+type ListNeighbourhoodsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The neighbourhoods, by municipality and then name; a few hundred per
+	// municipality at most, so the list comes whole.
+	Neighbourhoods []*Neighbourhood `protobuf:"bytes,1,rep,name=neighbourhoods,proto3" json:"neighbourhoods,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *ListNeighbourhoodsResponse) Reset() {
+	*x = ListNeighbourhoodsResponse{}
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListNeighbourhoodsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListNeighbourhoodsResponse) ProtoMessage() {}
+
+func (x *ListNeighbourhoodsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListNeighbourhoodsResponse.ProtoReflect.Descriptor instead.
+func (*ListNeighbourhoodsResponse) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ListNeighbourhoodsResponse) GetNeighbourhoods() []*Neighbourhood {
+	if x != nil {
+		return x.Neighbourhoods
+	}
+	return nil
+}
+
 // A resident in a municipality's panel.
 type PanelMember struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -216,7 +378,8 @@ type PanelMember struct {
 	Email string `protobuf:"bytes,3,opt,name=email,proto3" json:"email,omitempty"`
 	// Dutch postcode, "1234 AB" or its four digits; may be empty.
 	Postcode string `protobuf:"bytes,4,opt,name=postcode,proto3" json:"postcode,omitempty"`
-	// Neighbourhood (wijk); may be empty.
+	// Code of the member's neighbourhood (wijk), one of the municipality's
+	// in ListNeighbourhoods; may be empty.
 	Neighbourhood string `protobuf:"bytes,5,opt,name=neighbourhood,proto3" json:"neighbourhood,omitempty"`
 	// Age band, one of 0-17, 18-26, 27-40, 41-65, 66-75, 76+; may be empty.
 	AgeBand string `protobuf:"bytes,6,opt,name=age_band,json=ageBand,proto3" json:"age_band,omitempty"`
@@ -242,7 +405,7 @@ type PanelMember struct {
 
 func (x *PanelMember) Reset() {
 	*x = PanelMember{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[0]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -254,7 +417,7 @@ func (x *PanelMember) String() string {
 func (*PanelMember) ProtoMessage() {}
 
 func (x *PanelMember) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[0]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -267,7 +430,7 @@ func (x *PanelMember) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PanelMember.ProtoReflect.Descriptor instead.
 func (*PanelMember) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{0}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *PanelMember) GetId() string {
@@ -375,10 +538,14 @@ type ImportPanelMembersRequest struct {
 	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
 	// The CSV file, UTF-8 (a byte order mark is fine), at most 3 MB, with
 	// a header row and ";" or "," between fields. Columns, in any order and
-	// case: email (or e-mail, emailadres), postcode, wijk (or
-	// neighbourhood), leeftijdsgroep (or age_band), toestemming_datum (or
+	// case: email (or e-mail, emailadres), postcode, wijk (or wijkcode,
+	// neighbourhood: the code or name of one of the municipality's
+	// neighbourhoods in ListNeighbourhoods), leeftijdsgroep (or age_band: one
+	// of 0-17, 18-26, 27-40, 41-65, 66-75, 76+), toestemming_datum (or
 	// consent_date, as 2024-03-31 or 31-03-2024). email and
-	// toestemming_datum are required; other columns are ignored.
+	// toestemming_datum are required; other columns are ignored. A file that
+	// cannot be read (broken quoting, not UTF-8, a required column missing)
+	// is refused naming the line and column of every such problem.
 	Csv []byte `protobuf:"bytes,2,opt,name=csv,proto3" json:"csv,omitempty"`
 	// Version of the consent text the residents in the file agreed to.
 	ConsentVersion string `protobuf:"bytes,3,opt,name=consent_version,json=consentVersion,proto3" json:"consent_version,omitempty"`
@@ -391,7 +558,7 @@ type ImportPanelMembersRequest struct {
 
 func (x *ImportPanelMembersRequest) Reset() {
 	*x = ImportPanelMembersRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[1]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -403,7 +570,7 @@ func (x *ImportPanelMembersRequest) String() string {
 func (*ImportPanelMembersRequest) ProtoMessage() {}
 
 func (x *ImportPanelMembersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[1]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -416,7 +583,7 @@ func (x *ImportPanelMembersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ImportPanelMembersRequest.ProtoReflect.Descriptor instead.
 func (*ImportPanelMembersRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{1}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *ImportPanelMembersRequest) GetMunicipalityCode() string {
@@ -463,7 +630,7 @@ type RejectedRow struct {
 
 func (x *RejectedRow) Reset() {
 	*x = RejectedRow{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[2]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -475,7 +642,7 @@ func (x *RejectedRow) String() string {
 func (*RejectedRow) ProtoMessage() {}
 
 func (x *RejectedRow) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[2]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -488,7 +655,7 @@ func (x *RejectedRow) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RejectedRow.ProtoReflect.Descriptor instead.
 func (*RejectedRow) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{2}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RejectedRow) GetLine() int32 {
@@ -534,7 +701,7 @@ type PanelImport struct {
 
 func (x *PanelImport) Reset() {
 	*x = PanelImport{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[3]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -546,7 +713,7 @@ func (x *PanelImport) String() string {
 func (*PanelImport) ProtoMessage() {}
 
 func (x *PanelImport) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[3]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -559,7 +726,7 @@ func (x *PanelImport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PanelImport.ProtoReflect.Descriptor instead.
 func (*PanelImport) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{3}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *PanelImport) GetRows() int32 {
@@ -613,7 +780,8 @@ type ListPanelMembersRequest struct {
 	Status PanelMemberStatus `protobuf:"varint,2,opt,name=status,proto3,enum=meedoen.surveys.v1.PanelMemberStatus" json:"status,omitempty"`
 	// Only members whose postcode starts with this, e.g. "1971".
 	PostcodePrefix string `protobuf:"bytes,3,opt,name=postcode_prefix,json=postcodePrefix,proto3" json:"postcode_prefix,omitempty"`
-	// Only members of this neighbourhood (exact, case-insensitive).
+	// Only members of this neighbourhood: its code or name (see
+	// ListNeighbourhoods).
 	Neighbourhood string `protobuf:"bytes,4,opt,name=neighbourhood,proto3" json:"neighbourhood,omitempty"`
 	// Only members of this age band.
 	AgeBand string `protobuf:"bytes,5,opt,name=age_band,json=ageBand,proto3" json:"age_band,omitempty"`
@@ -629,7 +797,7 @@ type ListPanelMembersRequest struct {
 
 func (x *ListPanelMembersRequest) Reset() {
 	*x = ListPanelMembersRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[4]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -641,7 +809,7 @@ func (x *ListPanelMembersRequest) String() string {
 func (*ListPanelMembersRequest) ProtoMessage() {}
 
 func (x *ListPanelMembersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[4]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -654,7 +822,7 @@ func (x *ListPanelMembersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPanelMembersRequest.ProtoReflect.Descriptor instead.
 func (*ListPanelMembersRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{4}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListPanelMembersRequest) GetMunicipalityCode() string {
@@ -719,7 +887,7 @@ type ListPanelMembersResponse struct {
 
 func (x *ListPanelMembersResponse) Reset() {
 	*x = ListPanelMembersResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[5]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -731,7 +899,7 @@ func (x *ListPanelMembersResponse) String() string {
 func (*ListPanelMembersResponse) ProtoMessage() {}
 
 func (x *ListPanelMembersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[5]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -744,7 +912,7 @@ func (x *ListPanelMembersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPanelMembersResponse.ProtoReflect.Descriptor instead.
 func (*ListPanelMembersResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{5}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListPanelMembersResponse) GetMembers() []*PanelMember {
@@ -774,7 +942,7 @@ type GetPanelMemberRequest struct {
 
 func (x *GetPanelMemberRequest) Reset() {
 	*x = GetPanelMemberRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[6]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -786,7 +954,7 @@ func (x *GetPanelMemberRequest) String() string {
 func (*GetPanelMemberRequest) ProtoMessage() {}
 
 func (x *GetPanelMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[6]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -799,7 +967,7 @@ func (x *GetPanelMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPanelMemberRequest.ProtoReflect.Descriptor instead.
 func (*GetPanelMemberRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{6}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *GetPanelMemberRequest) GetMunicipalityCode() string {
@@ -829,7 +997,7 @@ type ExportPanelMemberRequest struct {
 
 func (x *ExportPanelMemberRequest) Reset() {
 	*x = ExportPanelMemberRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[7]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -841,7 +1009,7 @@ func (x *ExportPanelMemberRequest) String() string {
 func (*ExportPanelMemberRequest) ProtoMessage() {}
 
 func (x *ExportPanelMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[7]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -854,7 +1022,7 @@ func (x *ExportPanelMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ExportPanelMemberRequest.ProtoReflect.Descriptor instead.
 func (*ExportPanelMemberRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{7}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ExportPanelMemberRequest) GetMunicipalityCode() string {
@@ -888,7 +1056,7 @@ type ConsentEvent struct {
 
 func (x *ConsentEvent) Reset() {
 	*x = ConsentEvent{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[8]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -900,7 +1068,7 @@ func (x *ConsentEvent) String() string {
 func (*ConsentEvent) ProtoMessage() {}
 
 func (x *ConsentEvent) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[8]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -913,7 +1081,7 @@ func (x *ConsentEvent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConsentEvent.ProtoReflect.Descriptor instead.
 func (*ConsentEvent) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{8}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ConsentEvent) GetKind() ConsentEventKind {
@@ -964,7 +1132,7 @@ type PanelInvitation struct {
 
 func (x *PanelInvitation) Reset() {
 	*x = PanelInvitation{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[9]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -976,7 +1144,7 @@ func (x *PanelInvitation) String() string {
 func (*PanelInvitation) ProtoMessage() {}
 
 func (x *PanelInvitation) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[9]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -989,7 +1157,7 @@ func (x *PanelInvitation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PanelInvitation.ProtoReflect.Descriptor instead.
 func (*PanelInvitation) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{9}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *PanelInvitation) GetPollId() string {
@@ -1044,7 +1212,7 @@ type PanelMemberExport struct {
 
 func (x *PanelMemberExport) Reset() {
 	*x = PanelMemberExport{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[10]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1056,7 +1224,7 @@ func (x *PanelMemberExport) String() string {
 func (*PanelMemberExport) ProtoMessage() {}
 
 func (x *PanelMemberExport) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[10]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1069,7 +1237,7 @@ func (x *PanelMemberExport) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PanelMemberExport.ProtoReflect.Descriptor instead.
 func (*PanelMemberExport) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{10}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *PanelMemberExport) GetMember() *PanelMember {
@@ -1113,7 +1281,7 @@ type ErasePanelMemberRequest struct {
 
 func (x *ErasePanelMemberRequest) Reset() {
 	*x = ErasePanelMemberRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[11]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1125,7 +1293,7 @@ func (x *ErasePanelMemberRequest) String() string {
 func (*ErasePanelMemberRequest) ProtoMessage() {}
 
 func (x *ErasePanelMemberRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[11]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1138,7 +1306,7 @@ func (x *ErasePanelMemberRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErasePanelMemberRequest.ProtoReflect.Descriptor instead.
 func (*ErasePanelMemberRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{11}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *ErasePanelMemberRequest) GetMunicipalityCode() string {
@@ -1166,7 +1334,7 @@ type ErasePanelMemberResponse struct {
 
 func (x *ErasePanelMemberResponse) Reset() {
 	*x = ErasePanelMemberResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[12]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1178,7 +1346,7 @@ func (x *ErasePanelMemberResponse) String() string {
 func (*ErasePanelMemberResponse) ProtoMessage() {}
 
 func (x *ErasePanelMemberResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[12]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1191,7 +1359,7 @@ func (x *ErasePanelMemberResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErasePanelMemberResponse.ProtoReflect.Descriptor instead.
 func (*ErasePanelMemberResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{12}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ErasePanelMemberResponse) GetInvitationsUnlinked() int32 {
@@ -1212,7 +1380,7 @@ type GetPanelSummaryRequest struct {
 
 func (x *GetPanelSummaryRequest) Reset() {
 	*x = GetPanelSummaryRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[13]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1224,7 +1392,7 @@ func (x *GetPanelSummaryRequest) String() string {
 func (*GetPanelSummaryRequest) ProtoMessage() {}
 
 func (x *GetPanelSummaryRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[13]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1237,7 +1405,7 @@ func (x *GetPanelSummaryRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPanelSummaryRequest.ProtoReflect.Descriptor instead.
 func (*GetPanelSummaryRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{13}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetPanelSummaryRequest) GetMunicipalityCode() string {
@@ -1250,7 +1418,8 @@ func (x *GetPanelSummaryRequest) GetMunicipalityCode() string {
 // A number of active members with one attribute value.
 type PanelCount struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The age band or neighbourhood; empty for members without one.
+	// The age band or the neighbourhood's code; empty for members without
+	// one.
 	Value string `protobuf:"bytes,1,opt,name=value,proto3" json:"value,omitempty"`
 	// Active members with it.
 	Members       int32 `protobuf:"varint,2,opt,name=members,proto3" json:"members,omitempty"`
@@ -1260,7 +1429,7 @@ type PanelCount struct {
 
 func (x *PanelCount) Reset() {
 	*x = PanelCount{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[14]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1272,7 +1441,7 @@ func (x *PanelCount) String() string {
 func (*PanelCount) ProtoMessage() {}
 
 func (x *PanelCount) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[14]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1285,7 +1454,7 @@ func (x *PanelCount) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PanelCount.ProtoReflect.Descriptor instead.
 func (*PanelCount) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{14}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *PanelCount) GetValue() string {
@@ -1315,7 +1484,7 @@ type PanelSummary struct {
 	Unsubscribed int32 `protobuf:"varint,4,opt,name=unsubscribed,proto3" json:"unsubscribed,omitempty"`
 	// Active members per age band, in the bands' order, then those without.
 	AgeBands []*PanelCount `protobuf:"bytes,5,rep,name=age_bands,json=ageBands,proto3" json:"age_bands,omitempty"`
-	// Active members per neighbourhood, alphabetically, then those without.
+	// Active members per neighbourhood, by code, then those without.
 	Neighbourhoods []*PanelCount `protobuf:"bytes,6,rep,name=neighbourhoods,proto3" json:"neighbourhoods,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
@@ -1323,7 +1492,7 @@ type PanelSummary struct {
 
 func (x *PanelSummary) Reset() {
 	*x = PanelSummary{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[15]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1335,7 +1504,7 @@ func (x *PanelSummary) String() string {
 func (*PanelSummary) ProtoMessage() {}
 
 func (x *PanelSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[15]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1348,7 +1517,7 @@ func (x *PanelSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PanelSummary.ProtoReflect.Descriptor instead.
 func (*PanelSummary) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{15}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *PanelSummary) GetMunicipalityCode() string {
@@ -1403,7 +1572,8 @@ type InvitePanelRequest struct {
 	MunicipalityCode string `protobuf:"bytes,2,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
 	// Only members of these age bands; empty for all.
 	AgeBands []string `protobuf:"bytes,3,rep,name=age_bands,json=ageBands,proto3" json:"age_bands,omitempty"`
-	// Only members of these neighbourhoods; empty for all.
+	// Only members of these neighbourhoods, each by code or name (see
+	// ListNeighbourhoods); empty for all.
 	Neighbourhoods []string `protobuf:"bytes,4,rep,name=neighbourhoods,proto3" json:"neighbourhoods,omitempty"`
 	// Only members whose postcode starts with one of these; empty for all.
 	PostcodePrefixes []string `protobuf:"bytes,5,rep,name=postcode_prefixes,json=postcodePrefixes,proto3" json:"postcode_prefixes,omitempty"`
@@ -1413,7 +1583,7 @@ type InvitePanelRequest struct {
 
 func (x *InvitePanelRequest) Reset() {
 	*x = InvitePanelRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[16]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1425,7 +1595,7 @@ func (x *InvitePanelRequest) String() string {
 func (*InvitePanelRequest) ProtoMessage() {}
 
 func (x *InvitePanelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[16]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1438,7 +1608,7 @@ func (x *InvitePanelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvitePanelRequest.ProtoReflect.Descriptor instead.
 func (*InvitePanelRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{16}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *InvitePanelRequest) GetPollId() string {
@@ -1489,7 +1659,7 @@ type InvitePanelResponse struct {
 
 func (x *InvitePanelResponse) Reset() {
 	*x = InvitePanelResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[17]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1501,7 +1671,7 @@ func (x *InvitePanelResponse) String() string {
 func (*InvitePanelResponse) ProtoMessage() {}
 
 func (x *InvitePanelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[17]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1514,7 +1684,7 @@ func (x *InvitePanelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvitePanelResponse.ProtoReflect.Descriptor instead.
 func (*InvitePanelResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{17}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *InvitePanelResponse) GetInvited() int32 {
@@ -1542,7 +1712,7 @@ type RemindPanelRequest struct {
 
 func (x *RemindPanelRequest) Reset() {
 	*x = RemindPanelRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[18]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1554,7 +1724,7 @@ func (x *RemindPanelRequest) String() string {
 func (*RemindPanelRequest) ProtoMessage() {}
 
 func (x *RemindPanelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[18]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1567,7 +1737,7 @@ func (x *RemindPanelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemindPanelRequest.ProtoReflect.Descriptor instead.
 func (*RemindPanelRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{18}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *RemindPanelRequest) GetPollId() string {
@@ -1588,7 +1758,7 @@ type RemindPanelResponse struct {
 
 func (x *RemindPanelResponse) Reset() {
 	*x = RemindPanelResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[19]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1600,7 +1770,7 @@ func (x *RemindPanelResponse) String() string {
 func (*RemindPanelResponse) ProtoMessage() {}
 
 func (x *RemindPanelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[19]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1613,7 +1783,7 @@ func (x *RemindPanelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemindPanelResponse.ProtoReflect.Descriptor instead.
 func (*RemindPanelResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{19}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RemindPanelResponse) GetReminded() int32 {
@@ -1632,7 +1802,8 @@ type SignUpRequest struct {
 	Email string `protobuf:"bytes,2,opt,name=email,proto3" json:"email,omitempty"`
 	// Postcode, optional.
 	Postcode string `protobuf:"bytes,3,opt,name=postcode,proto3" json:"postcode,omitempty"`
-	// Neighbourhood (wijk), optional.
+	// Code of the resident's neighbourhood (wijk), optional: one of the
+	// municipality's in ListNeighbourhoods (its name is taken too).
 	Neighbourhood string `protobuf:"bytes,4,opt,name=neighbourhood,proto3" json:"neighbourhood,omitempty"`
 	// Age band, optional; one of 0-17, 18-26, 27-40, 41-65, 66-75, 76+.
 	AgeBand string `protobuf:"bytes,5,opt,name=age_band,json=ageBand,proto3" json:"age_band,omitempty"`
@@ -1646,7 +1817,7 @@ type SignUpRequest struct {
 
 func (x *SignUpRequest) Reset() {
 	*x = SignUpRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[20]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1658,7 +1829,7 @@ func (x *SignUpRequest) String() string {
 func (*SignUpRequest) ProtoMessage() {}
 
 func (x *SignUpRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[20]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1671,7 +1842,7 @@ func (x *SignUpRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignUpRequest.ProtoReflect.Descriptor instead.
 func (*SignUpRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{20}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *SignUpRequest) GetMunicipalityCode() string {
@@ -1733,7 +1904,7 @@ type SignUpResponse struct {
 
 func (x *SignUpResponse) Reset() {
 	*x = SignUpResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[21]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1745,7 +1916,7 @@ func (x *SignUpResponse) String() string {
 func (*SignUpResponse) ProtoMessage() {}
 
 func (x *SignUpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[21]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1758,7 +1929,7 @@ func (x *SignUpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignUpResponse.ProtoReflect.Descriptor instead.
 func (*SignUpResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{21}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{24}
 }
 
 // A resident confirms a sign-up.
@@ -1772,7 +1943,7 @@ type ConfirmSignUpRequest struct {
 
 func (x *ConfirmSignUpRequest) Reset() {
 	*x = ConfirmSignUpRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[22]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1784,7 +1955,7 @@ func (x *ConfirmSignUpRequest) String() string {
 func (*ConfirmSignUpRequest) ProtoMessage() {}
 
 func (x *ConfirmSignUpRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[22]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1797,7 +1968,7 @@ func (x *ConfirmSignUpRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSignUpRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmSignUpRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{22}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *ConfirmSignUpRequest) GetToken() string {
@@ -1818,7 +1989,7 @@ type ConfirmSignUpResponse struct {
 
 func (x *ConfirmSignUpResponse) Reset() {
 	*x = ConfirmSignUpResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[23]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1830,7 +2001,7 @@ func (x *ConfirmSignUpResponse) String() string {
 func (*ConfirmSignUpResponse) ProtoMessage() {}
 
 func (x *ConfirmSignUpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[23]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1843,7 +2014,7 @@ func (x *ConfirmSignUpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSignUpResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmSignUpResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{23}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ConfirmSignUpResponse) GetMunicipalityCode() string {
@@ -1864,7 +2035,7 @@ type UnsubscribeRequest struct {
 
 func (x *UnsubscribeRequest) Reset() {
 	*x = UnsubscribeRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[24]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1876,7 +2047,7 @@ func (x *UnsubscribeRequest) String() string {
 func (*UnsubscribeRequest) ProtoMessage() {}
 
 func (x *UnsubscribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[24]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1889,7 +2060,7 @@ func (x *UnsubscribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeRequest.ProtoReflect.Descriptor instead.
 func (*UnsubscribeRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{24}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *UnsubscribeRequest) GetToken() string {
@@ -1910,7 +2081,7 @@ type UnsubscribeResponse struct {
 
 func (x *UnsubscribeResponse) Reset() {
 	*x = UnsubscribeResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[25]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1922,7 +2093,7 @@ func (x *UnsubscribeResponse) String() string {
 func (*UnsubscribeResponse) ProtoMessage() {}
 
 func (x *UnsubscribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[25]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1935,7 +2106,7 @@ func (x *UnsubscribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeResponse.ProtoReflect.Descriptor instead.
 func (*UnsubscribeResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{25}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *UnsubscribeResponse) GetMunicipalityCode() string {
@@ -1949,7 +2120,15 @@ var File_meedoen_surveys_v1_panels_proto protoreflect.FileDescriptor
 
 const file_meedoen_surveys_v1_panels_proto_rawDesc = "" +
 	"\n" +
-	"\x1fmeedoen/surveys/v1/panels.proto\x12\x12meedoen.surveys.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dmeedoen/surveys/v1/poll.proto\"\x80\x05\n" +
+	"\x1fmeedoen/surveys/v1/panels.proto\x12\x12meedoen.surveys.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dmeedoen/surveys/v1/poll.proto\"d\n" +
+	"\rNeighbourhood\x12\x12\n" +
+	"\x04code\x18\x01 \x01(\tR\x04code\x12+\n" +
+	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x12\n" +
+	"\x04name\x18\x03 \x01(\tR\x04name\"H\n" +
+	"\x19ListNeighbourhoodsRequest\x12+\n" +
+	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\"g\n" +
+	"\x1aListNeighbourhoodsResponse\x12I\n" +
+	"\x0eneighbourhoods\x18\x01 \x03(\v2!.meedoen.surveys.v1.NeighbourhoodR\x0eneighbourhoods\"\x80\x05\n" +
 	"\vPanelMember\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12+\n" +
 	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x14\n" +
@@ -2085,7 +2264,7 @@ const file_meedoen_surveys_v1_panels_proto_rawDesc = "" +
 	"\x1eCONSENT_EVENT_KIND_UNSPECIFIED\x10\x00\x12\x1c\n" +
 	"\x18CONSENT_EVENT_KIND_GIVEN\x10\x01\x12 \n" +
 	"\x1cCONSENT_EVENT_KIND_CONFIRMED\x10\x02\x12 \n" +
-	"\x1cCONSENT_EVENT_KIND_WITHDRAWN\x10\x032\xd3\b\n" +
+	"\x1cCONSENT_EVENT_KIND_WITHDRAWN\x10\x032\xc8\t\n" +
 	"\rPanelsService\x12d\n" +
 	"\x12ImportPanelMembers\x12-.meedoen.surveys.v1.ImportPanelMembersRequest\x1a\x1f.meedoen.surveys.v1.PanelImport\x12m\n" +
 	"\x10ListPanelMembers\x12+.meedoen.surveys.v1.ListPanelMembersRequest\x1a,.meedoen.surveys.v1.ListPanelMembersResponse\x12\\\n" +
@@ -2097,7 +2276,8 @@ const file_meedoen_surveys_v1_panels_proto_rawDesc = "" +
 	"\vRemindPanel\x12&.meedoen.surveys.v1.RemindPanelRequest\x1a'.meedoen.surveys.v1.RemindPanelResponse\x12O\n" +
 	"\x06SignUp\x12!.meedoen.surveys.v1.SignUpRequest\x1a\".meedoen.surveys.v1.SignUpResponse\x12d\n" +
 	"\rConfirmSignUp\x12(.meedoen.surveys.v1.ConfirmSignUpRequest\x1a).meedoen.surveys.v1.ConfirmSignUpResponse\x12^\n" +
-	"\vUnsubscribe\x12&.meedoen.surveys.v1.UnsubscribeRequest\x1a'.meedoen.surveys.v1.UnsubscribeResponseB?Z=github.com/meedoen/meedoen/proto/meedoen/surveys/v1;surveysv1b\x06proto3"
+	"\vUnsubscribe\x12&.meedoen.surveys.v1.UnsubscribeRequest\x1a'.meedoen.surveys.v1.UnsubscribeResponse\x12s\n" +
+	"\x12ListNeighbourhoods\x12-.meedoen.surveys.v1.ListNeighbourhoodsRequest\x1a..meedoen.surveys.v1.ListNeighbourhoodsResponseB?Z=github.com/meedoen/meedoen/proto/meedoen/surveys/v1;surveysv1b\x06proto3"
 
 var (
 	file_meedoen_surveys_v1_panels_proto_rawDescOnce sync.Once
@@ -2112,89 +2292,95 @@ func file_meedoen_surveys_v1_panels_proto_rawDescGZIP() []byte {
 }
 
 var file_meedoen_surveys_v1_panels_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_meedoen_surveys_v1_panels_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
+var file_meedoen_surveys_v1_panels_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
 var file_meedoen_surveys_v1_panels_proto_goTypes = []any{
-	(PanelMemberStatus)(0),            // 0: meedoen.surveys.v1.PanelMemberStatus
-	(PanelMemberSource)(0),            // 1: meedoen.surveys.v1.PanelMemberSource
-	(ConsentEventKind)(0),             // 2: meedoen.surveys.v1.ConsentEventKind
-	(*PanelMember)(nil),               // 3: meedoen.surveys.v1.PanelMember
-	(*ImportPanelMembersRequest)(nil), // 4: meedoen.surveys.v1.ImportPanelMembersRequest
-	(*RejectedRow)(nil),               // 5: meedoen.surveys.v1.RejectedRow
-	(*PanelImport)(nil),               // 6: meedoen.surveys.v1.PanelImport
-	(*ListPanelMembersRequest)(nil),   // 7: meedoen.surveys.v1.ListPanelMembersRequest
-	(*ListPanelMembersResponse)(nil),  // 8: meedoen.surveys.v1.ListPanelMembersResponse
-	(*GetPanelMemberRequest)(nil),     // 9: meedoen.surveys.v1.GetPanelMemberRequest
-	(*ExportPanelMemberRequest)(nil),  // 10: meedoen.surveys.v1.ExportPanelMemberRequest
-	(*ConsentEvent)(nil),              // 11: meedoen.surveys.v1.ConsentEvent
-	(*PanelInvitation)(nil),           // 12: meedoen.surveys.v1.PanelInvitation
-	(*PanelMemberExport)(nil),         // 13: meedoen.surveys.v1.PanelMemberExport
-	(*ErasePanelMemberRequest)(nil),   // 14: meedoen.surveys.v1.ErasePanelMemberRequest
-	(*ErasePanelMemberResponse)(nil),  // 15: meedoen.surveys.v1.ErasePanelMemberResponse
-	(*GetPanelSummaryRequest)(nil),    // 16: meedoen.surveys.v1.GetPanelSummaryRequest
-	(*PanelCount)(nil),                // 17: meedoen.surveys.v1.PanelCount
-	(*PanelSummary)(nil),              // 18: meedoen.surveys.v1.PanelSummary
-	(*InvitePanelRequest)(nil),        // 19: meedoen.surveys.v1.InvitePanelRequest
-	(*InvitePanelResponse)(nil),       // 20: meedoen.surveys.v1.InvitePanelResponse
-	(*RemindPanelRequest)(nil),        // 21: meedoen.surveys.v1.RemindPanelRequest
-	(*RemindPanelResponse)(nil),       // 22: meedoen.surveys.v1.RemindPanelResponse
-	(*SignUpRequest)(nil),             // 23: meedoen.surveys.v1.SignUpRequest
-	(*SignUpResponse)(nil),            // 24: meedoen.surveys.v1.SignUpResponse
-	(*ConfirmSignUpRequest)(nil),      // 25: meedoen.surveys.v1.ConfirmSignUpRequest
-	(*ConfirmSignUpResponse)(nil),     // 26: meedoen.surveys.v1.ConfirmSignUpResponse
-	(*UnsubscribeRequest)(nil),        // 27: meedoen.surveys.v1.UnsubscribeRequest
-	(*UnsubscribeResponse)(nil),       // 28: meedoen.surveys.v1.UnsubscribeResponse
-	(*timestamppb.Timestamp)(nil),     // 29: google.protobuf.Timestamp
-	(*Text)(nil),                      // 30: meedoen.surveys.v1.Text
+	(PanelMemberStatus)(0),             // 0: meedoen.surveys.v1.PanelMemberStatus
+	(PanelMemberSource)(0),             // 1: meedoen.surveys.v1.PanelMemberSource
+	(ConsentEventKind)(0),              // 2: meedoen.surveys.v1.ConsentEventKind
+	(*Neighbourhood)(nil),              // 3: meedoen.surveys.v1.Neighbourhood
+	(*ListNeighbourhoodsRequest)(nil),  // 4: meedoen.surveys.v1.ListNeighbourhoodsRequest
+	(*ListNeighbourhoodsResponse)(nil), // 5: meedoen.surveys.v1.ListNeighbourhoodsResponse
+	(*PanelMember)(nil),                // 6: meedoen.surveys.v1.PanelMember
+	(*ImportPanelMembersRequest)(nil),  // 7: meedoen.surveys.v1.ImportPanelMembersRequest
+	(*RejectedRow)(nil),                // 8: meedoen.surveys.v1.RejectedRow
+	(*PanelImport)(nil),                // 9: meedoen.surveys.v1.PanelImport
+	(*ListPanelMembersRequest)(nil),    // 10: meedoen.surveys.v1.ListPanelMembersRequest
+	(*ListPanelMembersResponse)(nil),   // 11: meedoen.surveys.v1.ListPanelMembersResponse
+	(*GetPanelMemberRequest)(nil),      // 12: meedoen.surveys.v1.GetPanelMemberRequest
+	(*ExportPanelMemberRequest)(nil),   // 13: meedoen.surveys.v1.ExportPanelMemberRequest
+	(*ConsentEvent)(nil),               // 14: meedoen.surveys.v1.ConsentEvent
+	(*PanelInvitation)(nil),            // 15: meedoen.surveys.v1.PanelInvitation
+	(*PanelMemberExport)(nil),          // 16: meedoen.surveys.v1.PanelMemberExport
+	(*ErasePanelMemberRequest)(nil),    // 17: meedoen.surveys.v1.ErasePanelMemberRequest
+	(*ErasePanelMemberResponse)(nil),   // 18: meedoen.surveys.v1.ErasePanelMemberResponse
+	(*GetPanelSummaryRequest)(nil),     // 19: meedoen.surveys.v1.GetPanelSummaryRequest
+	(*PanelCount)(nil),                 // 20: meedoen.surveys.v1.PanelCount
+	(*PanelSummary)(nil),               // 21: meedoen.surveys.v1.PanelSummary
+	(*InvitePanelRequest)(nil),         // 22: meedoen.surveys.v1.InvitePanelRequest
+	(*InvitePanelResponse)(nil),        // 23: meedoen.surveys.v1.InvitePanelResponse
+	(*RemindPanelRequest)(nil),         // 24: meedoen.surveys.v1.RemindPanelRequest
+	(*RemindPanelResponse)(nil),        // 25: meedoen.surveys.v1.RemindPanelResponse
+	(*SignUpRequest)(nil),              // 26: meedoen.surveys.v1.SignUpRequest
+	(*SignUpResponse)(nil),             // 27: meedoen.surveys.v1.SignUpResponse
+	(*ConfirmSignUpRequest)(nil),       // 28: meedoen.surveys.v1.ConfirmSignUpRequest
+	(*ConfirmSignUpResponse)(nil),      // 29: meedoen.surveys.v1.ConfirmSignUpResponse
+	(*UnsubscribeRequest)(nil),         // 30: meedoen.surveys.v1.UnsubscribeRequest
+	(*UnsubscribeResponse)(nil),        // 31: meedoen.surveys.v1.UnsubscribeResponse
+	(*timestamppb.Timestamp)(nil),      // 32: google.protobuf.Timestamp
+	(*Text)(nil),                       // 33: meedoen.surveys.v1.Text
 }
 var file_meedoen_surveys_v1_panels_proto_depIdxs = []int32{
-	0,  // 0: meedoen.surveys.v1.PanelMember.status:type_name -> meedoen.surveys.v1.PanelMemberStatus
-	1,  // 1: meedoen.surveys.v1.PanelMember.source:type_name -> meedoen.surveys.v1.PanelMemberSource
-	29, // 2: meedoen.surveys.v1.PanelMember.consent_time:type_name -> google.protobuf.Timestamp
-	29, // 3: meedoen.surveys.v1.PanelMember.create_time:type_name -> google.protobuf.Timestamp
-	29, // 4: meedoen.surveys.v1.PanelMember.update_time:type_name -> google.protobuf.Timestamp
-	29, // 5: meedoen.surveys.v1.PanelMember.unsubscribe_time:type_name -> google.protobuf.Timestamp
-	30, // 6: meedoen.surveys.v1.RejectedRow.reason:type_name -> meedoen.surveys.v1.Text
-	5,  // 7: meedoen.surveys.v1.PanelImport.rejected:type_name -> meedoen.surveys.v1.RejectedRow
-	0,  // 8: meedoen.surveys.v1.ListPanelMembersRequest.status:type_name -> meedoen.surveys.v1.PanelMemberStatus
-	3,  // 9: meedoen.surveys.v1.ListPanelMembersResponse.members:type_name -> meedoen.surveys.v1.PanelMember
-	2,  // 10: meedoen.surveys.v1.ConsentEvent.kind:type_name -> meedoen.surveys.v1.ConsentEventKind
-	29, // 11: meedoen.surveys.v1.ConsentEvent.time:type_name -> google.protobuf.Timestamp
-	30, // 12: meedoen.surveys.v1.PanelInvitation.poll_title:type_name -> meedoen.surveys.v1.Text
-	29, // 13: meedoen.surveys.v1.PanelInvitation.invite_time:type_name -> google.protobuf.Timestamp
-	29, // 14: meedoen.surveys.v1.PanelInvitation.remind_time:type_name -> google.protobuf.Timestamp
-	3,  // 15: meedoen.surveys.v1.PanelMemberExport.member:type_name -> meedoen.surveys.v1.PanelMember
-	11, // 16: meedoen.surveys.v1.PanelMemberExport.consents:type_name -> meedoen.surveys.v1.ConsentEvent
-	12, // 17: meedoen.surveys.v1.PanelMemberExport.invitations:type_name -> meedoen.surveys.v1.PanelInvitation
-	29, // 18: meedoen.surveys.v1.PanelMemberExport.export_time:type_name -> google.protobuf.Timestamp
-	17, // 19: meedoen.surveys.v1.PanelSummary.age_bands:type_name -> meedoen.surveys.v1.PanelCount
-	17, // 20: meedoen.surveys.v1.PanelSummary.neighbourhoods:type_name -> meedoen.surveys.v1.PanelCount
-	4,  // 21: meedoen.surveys.v1.PanelsService.ImportPanelMembers:input_type -> meedoen.surveys.v1.ImportPanelMembersRequest
-	7,  // 22: meedoen.surveys.v1.PanelsService.ListPanelMembers:input_type -> meedoen.surveys.v1.ListPanelMembersRequest
-	9,  // 23: meedoen.surveys.v1.PanelsService.GetPanelMember:input_type -> meedoen.surveys.v1.GetPanelMemberRequest
-	10, // 24: meedoen.surveys.v1.PanelsService.ExportPanelMember:input_type -> meedoen.surveys.v1.ExportPanelMemberRequest
-	14, // 25: meedoen.surveys.v1.PanelsService.ErasePanelMember:input_type -> meedoen.surveys.v1.ErasePanelMemberRequest
-	16, // 26: meedoen.surveys.v1.PanelsService.GetPanelSummary:input_type -> meedoen.surveys.v1.GetPanelSummaryRequest
-	19, // 27: meedoen.surveys.v1.PanelsService.InvitePanel:input_type -> meedoen.surveys.v1.InvitePanelRequest
-	21, // 28: meedoen.surveys.v1.PanelsService.RemindPanel:input_type -> meedoen.surveys.v1.RemindPanelRequest
-	23, // 29: meedoen.surveys.v1.PanelsService.SignUp:input_type -> meedoen.surveys.v1.SignUpRequest
-	25, // 30: meedoen.surveys.v1.PanelsService.ConfirmSignUp:input_type -> meedoen.surveys.v1.ConfirmSignUpRequest
-	27, // 31: meedoen.surveys.v1.PanelsService.Unsubscribe:input_type -> meedoen.surveys.v1.UnsubscribeRequest
-	6,  // 32: meedoen.surveys.v1.PanelsService.ImportPanelMembers:output_type -> meedoen.surveys.v1.PanelImport
-	8,  // 33: meedoen.surveys.v1.PanelsService.ListPanelMembers:output_type -> meedoen.surveys.v1.ListPanelMembersResponse
-	3,  // 34: meedoen.surveys.v1.PanelsService.GetPanelMember:output_type -> meedoen.surveys.v1.PanelMember
-	13, // 35: meedoen.surveys.v1.PanelsService.ExportPanelMember:output_type -> meedoen.surveys.v1.PanelMemberExport
-	15, // 36: meedoen.surveys.v1.PanelsService.ErasePanelMember:output_type -> meedoen.surveys.v1.ErasePanelMemberResponse
-	18, // 37: meedoen.surveys.v1.PanelsService.GetPanelSummary:output_type -> meedoen.surveys.v1.PanelSummary
-	20, // 38: meedoen.surveys.v1.PanelsService.InvitePanel:output_type -> meedoen.surveys.v1.InvitePanelResponse
-	22, // 39: meedoen.surveys.v1.PanelsService.RemindPanel:output_type -> meedoen.surveys.v1.RemindPanelResponse
-	24, // 40: meedoen.surveys.v1.PanelsService.SignUp:output_type -> meedoen.surveys.v1.SignUpResponse
-	26, // 41: meedoen.surveys.v1.PanelsService.ConfirmSignUp:output_type -> meedoen.surveys.v1.ConfirmSignUpResponse
-	28, // 42: meedoen.surveys.v1.PanelsService.Unsubscribe:output_type -> meedoen.surveys.v1.UnsubscribeResponse
-	32, // [32:43] is the sub-list for method output_type
-	21, // [21:32] is the sub-list for method input_type
-	21, // [21:21] is the sub-list for extension type_name
-	21, // [21:21] is the sub-list for extension extendee
-	0,  // [0:21] is the sub-list for field type_name
+	3,  // 0: meedoen.surveys.v1.ListNeighbourhoodsResponse.neighbourhoods:type_name -> meedoen.surveys.v1.Neighbourhood
+	0,  // 1: meedoen.surveys.v1.PanelMember.status:type_name -> meedoen.surveys.v1.PanelMemberStatus
+	1,  // 2: meedoen.surveys.v1.PanelMember.source:type_name -> meedoen.surveys.v1.PanelMemberSource
+	32, // 3: meedoen.surveys.v1.PanelMember.consent_time:type_name -> google.protobuf.Timestamp
+	32, // 4: meedoen.surveys.v1.PanelMember.create_time:type_name -> google.protobuf.Timestamp
+	32, // 5: meedoen.surveys.v1.PanelMember.update_time:type_name -> google.protobuf.Timestamp
+	32, // 6: meedoen.surveys.v1.PanelMember.unsubscribe_time:type_name -> google.protobuf.Timestamp
+	33, // 7: meedoen.surveys.v1.RejectedRow.reason:type_name -> meedoen.surveys.v1.Text
+	8,  // 8: meedoen.surveys.v1.PanelImport.rejected:type_name -> meedoen.surveys.v1.RejectedRow
+	0,  // 9: meedoen.surveys.v1.ListPanelMembersRequest.status:type_name -> meedoen.surveys.v1.PanelMemberStatus
+	6,  // 10: meedoen.surveys.v1.ListPanelMembersResponse.members:type_name -> meedoen.surveys.v1.PanelMember
+	2,  // 11: meedoen.surveys.v1.ConsentEvent.kind:type_name -> meedoen.surveys.v1.ConsentEventKind
+	32, // 12: meedoen.surveys.v1.ConsentEvent.time:type_name -> google.protobuf.Timestamp
+	33, // 13: meedoen.surveys.v1.PanelInvitation.poll_title:type_name -> meedoen.surveys.v1.Text
+	32, // 14: meedoen.surveys.v1.PanelInvitation.invite_time:type_name -> google.protobuf.Timestamp
+	32, // 15: meedoen.surveys.v1.PanelInvitation.remind_time:type_name -> google.protobuf.Timestamp
+	6,  // 16: meedoen.surveys.v1.PanelMemberExport.member:type_name -> meedoen.surveys.v1.PanelMember
+	14, // 17: meedoen.surveys.v1.PanelMemberExport.consents:type_name -> meedoen.surveys.v1.ConsentEvent
+	15, // 18: meedoen.surveys.v1.PanelMemberExport.invitations:type_name -> meedoen.surveys.v1.PanelInvitation
+	32, // 19: meedoen.surveys.v1.PanelMemberExport.export_time:type_name -> google.protobuf.Timestamp
+	20, // 20: meedoen.surveys.v1.PanelSummary.age_bands:type_name -> meedoen.surveys.v1.PanelCount
+	20, // 21: meedoen.surveys.v1.PanelSummary.neighbourhoods:type_name -> meedoen.surveys.v1.PanelCount
+	7,  // 22: meedoen.surveys.v1.PanelsService.ImportPanelMembers:input_type -> meedoen.surveys.v1.ImportPanelMembersRequest
+	10, // 23: meedoen.surveys.v1.PanelsService.ListPanelMembers:input_type -> meedoen.surveys.v1.ListPanelMembersRequest
+	12, // 24: meedoen.surveys.v1.PanelsService.GetPanelMember:input_type -> meedoen.surveys.v1.GetPanelMemberRequest
+	13, // 25: meedoen.surveys.v1.PanelsService.ExportPanelMember:input_type -> meedoen.surveys.v1.ExportPanelMemberRequest
+	17, // 26: meedoen.surveys.v1.PanelsService.ErasePanelMember:input_type -> meedoen.surveys.v1.ErasePanelMemberRequest
+	19, // 27: meedoen.surveys.v1.PanelsService.GetPanelSummary:input_type -> meedoen.surveys.v1.GetPanelSummaryRequest
+	22, // 28: meedoen.surveys.v1.PanelsService.InvitePanel:input_type -> meedoen.surveys.v1.InvitePanelRequest
+	24, // 29: meedoen.surveys.v1.PanelsService.RemindPanel:input_type -> meedoen.surveys.v1.RemindPanelRequest
+	26, // 30: meedoen.surveys.v1.PanelsService.SignUp:input_type -> meedoen.surveys.v1.SignUpRequest
+	28, // 31: meedoen.surveys.v1.PanelsService.ConfirmSignUp:input_type -> meedoen.surveys.v1.ConfirmSignUpRequest
+	30, // 32: meedoen.surveys.v1.PanelsService.Unsubscribe:input_type -> meedoen.surveys.v1.UnsubscribeRequest
+	4,  // 33: meedoen.surveys.v1.PanelsService.ListNeighbourhoods:input_type -> meedoen.surveys.v1.ListNeighbourhoodsRequest
+	9,  // 34: meedoen.surveys.v1.PanelsService.ImportPanelMembers:output_type -> meedoen.surveys.v1.PanelImport
+	11, // 35: meedoen.surveys.v1.PanelsService.ListPanelMembers:output_type -> meedoen.surveys.v1.ListPanelMembersResponse
+	6,  // 36: meedoen.surveys.v1.PanelsService.GetPanelMember:output_type -> meedoen.surveys.v1.PanelMember
+	16, // 37: meedoen.surveys.v1.PanelsService.ExportPanelMember:output_type -> meedoen.surveys.v1.PanelMemberExport
+	18, // 38: meedoen.surveys.v1.PanelsService.ErasePanelMember:output_type -> meedoen.surveys.v1.ErasePanelMemberResponse
+	21, // 39: meedoen.surveys.v1.PanelsService.GetPanelSummary:output_type -> meedoen.surveys.v1.PanelSummary
+	23, // 40: meedoen.surveys.v1.PanelsService.InvitePanel:output_type -> meedoen.surveys.v1.InvitePanelResponse
+	25, // 41: meedoen.surveys.v1.PanelsService.RemindPanel:output_type -> meedoen.surveys.v1.RemindPanelResponse
+	27, // 42: meedoen.surveys.v1.PanelsService.SignUp:output_type -> meedoen.surveys.v1.SignUpResponse
+	29, // 43: meedoen.surveys.v1.PanelsService.ConfirmSignUp:output_type -> meedoen.surveys.v1.ConfirmSignUpResponse
+	31, // 44: meedoen.surveys.v1.PanelsService.Unsubscribe:output_type -> meedoen.surveys.v1.UnsubscribeResponse
+	5,  // 45: meedoen.surveys.v1.PanelsService.ListNeighbourhoods:output_type -> meedoen.surveys.v1.ListNeighbourhoodsResponse
+	34, // [34:46] is the sub-list for method output_type
+	22, // [22:34] is the sub-list for method input_type
+	22, // [22:22] is the sub-list for extension type_name
+	22, // [22:22] is the sub-list for extension extendee
+	0,  // [0:22] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_surveys_v1_panels_proto_init() }
@@ -2209,7 +2395,7 @@ func file_meedoen_surveys_v1_panels_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_surveys_v1_panels_proto_rawDesc), len(file_meedoen_surveys_v1_panels_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   26,
+			NumMessages:   29,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -421,6 +421,41 @@ func local_request_PanelsService_RemindPanel_0(ctx context.Context, marshaler ru
 	return msg, metadata, err
 }
 
+var filter_PanelsService_ListNeighbourhoods_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
+func request_PanelsService_ListNeighbourhoods_0(ctx context.Context, marshaler runtime.Marshaler, client PanelsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListNeighbourhoodsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_PanelsService_ListNeighbourhoods_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListNeighbourhoods(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_PanelsService_ListNeighbourhoods_0(ctx context.Context, marshaler runtime.Marshaler, server PanelsServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListNeighbourhoodsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_PanelsService_ListNeighbourhoods_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.ListNeighbourhoods(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 // RegisterPanelsServiceHandlerServer registers the http handlers for service PanelsService to "mux".
 // UnaryRPC     :call PanelsServiceServer directly.
 // StreamingRPC :currently unsupported pending https://github.com/grpc/grpc-go/issues/906.
@@ -586,6 +621,26 @@ func RegisterPanelsServiceHandlerServer(ctx context.Context, mux *runtime.ServeM
 			return
 		}
 		forward_PanelsService_RemindPanel_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
+	mux.Handle(http.MethodGet, pattern_PanelsService_ListNeighbourhoods_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/meedoen.surveys.v1.PanelsService/ListNeighbourhoods", runtime.WithHTTPPathPattern("/api/v1/neighbourhoods"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_PanelsService_ListNeighbourhoods_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PanelsService_ListNeighbourhoods_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
 
 	return nil
@@ -763,6 +818,23 @@ func RegisterPanelsServiceHandlerClient(ctx context.Context, mux *runtime.ServeM
 		}
 		forward_PanelsService_RemindPanel_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_PanelsService_ListNeighbourhoods_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/meedoen.surveys.v1.PanelsService/ListNeighbourhoods", runtime.WithHTTPPathPattern("/api/v1/neighbourhoods"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_PanelsService_ListNeighbourhoods_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_PanelsService_ListNeighbourhoods_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	return nil
 }
 
@@ -775,6 +847,7 @@ var (
 	pattern_PanelsService_GetPanelSummary_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3}, []string{"api", "v1", "panels", "municipality_code"}, ""))
 	pattern_PanelsService_InvitePanel_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"api", "v1", "polls", "poll_id", "panel-invitations"}, ""))
 	pattern_PanelsService_RemindPanel_0        = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"api", "v1", "polls", "poll_id", "reminders"}, ""))
+	pattern_PanelsService_ListNeighbourhoods_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"api", "v1", "neighbourhoods"}, ""))
 )
 
 var (
@@ -786,4 +859,5 @@ var (
 	forward_PanelsService_GetPanelSummary_0    = runtime.ForwardResponseMessage
 	forward_PanelsService_InvitePanel_0        = runtime.ForwardResponseMessage
 	forward_PanelsService_RemindPanel_0        = runtime.ForwardResponseMessage
+	forward_PanelsService_ListNeighbourhoods_0 = runtime.ForwardResponseMessage
 )

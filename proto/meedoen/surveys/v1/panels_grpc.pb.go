@@ -2,6 +2,9 @@
 // consented to be invited to polls, with their e-mail address and,
 // optionally, postcode, neighbourhood (wijk) and age band for breakdowns.
 // Their personal data stays in the surveys service: no event carries it.
+// Neighbourhood and age band come from closed lists (ListNeighbourhoods,
+// and the six age bands): they group residents in breakdowns and events,
+// where text a resident typed could name them.
 //
 // Staff methods are scoped by the caller's roles in the panel's
 // municipality: secretaries and policy officers keep the panel (import,
@@ -43,6 +46,7 @@ const (
 	PanelsService_SignUp_FullMethodName             = "/meedoen.surveys.v1.PanelsService/SignUp"
 	PanelsService_ConfirmSignUp_FullMethodName      = "/meedoen.surveys.v1.PanelsService/ConfirmSignUp"
 	PanelsService_Unsubscribe_FullMethodName        = "/meedoen.surveys.v1.PanelsService/Unsubscribe"
+	PanelsService_ListNeighbourhoods_FullMethodName = "/meedoen.surveys.v1.PanelsService/ListNeighbourhoods"
 )
 
 // PanelsServiceClient is the client API for PanelsService service.
@@ -86,6 +90,12 @@ type PanelsServiceClient interface {
 	// Takes a member off the panel by the token from any panel mail: their
 	// address and attributes are erased at once. Needs no identity.
 	Unsubscribe(ctx context.Context, in *UnsubscribeRequest, opts ...grpc.CallOption) (*UnsubscribeResponse, error)
+	// Lists the neighbourhoods (wijken) a panel member may name, per
+	// municipality: the closed list the operator loads. Members, poll
+	// audiences and breakdowns name a neighbourhood by its code; imports
+	// and filters may also use its name. Needs no identity: the names are
+	// public facts, and the sign-up page offers them.
+	ListNeighbourhoods(ctx context.Context, in *ListNeighbourhoodsRequest, opts ...grpc.CallOption) (*ListNeighbourhoodsResponse, error)
 }
 
 type panelsServiceClient struct {
@@ -206,6 +216,16 @@ func (c *panelsServiceClient) Unsubscribe(ctx context.Context, in *UnsubscribeRe
 	return out, nil
 }
 
+func (c *panelsServiceClient) ListNeighbourhoods(ctx context.Context, in *ListNeighbourhoodsRequest, opts ...grpc.CallOption) (*ListNeighbourhoodsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListNeighbourhoodsResponse)
+	err := c.cc.Invoke(ctx, PanelsService_ListNeighbourhoods_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // PanelsServiceServer is the server API for PanelsService service.
 // All implementations must embed UnimplementedPanelsServiceServer
 // for forward compatibility.
@@ -247,6 +267,12 @@ type PanelsServiceServer interface {
 	// Takes a member off the panel by the token from any panel mail: their
 	// address and attributes are erased at once. Needs no identity.
 	Unsubscribe(context.Context, *UnsubscribeRequest) (*UnsubscribeResponse, error)
+	// Lists the neighbourhoods (wijken) a panel member may name, per
+	// municipality: the closed list the operator loads. Members, poll
+	// audiences and breakdowns name a neighbourhood by its code; imports
+	// and filters may also use its name. Needs no identity: the names are
+	// public facts, and the sign-up page offers them.
+	ListNeighbourhoods(context.Context, *ListNeighbourhoodsRequest) (*ListNeighbourhoodsResponse, error)
 	mustEmbedUnimplementedPanelsServiceServer()
 }
 
@@ -289,6 +315,9 @@ func (UnimplementedPanelsServiceServer) ConfirmSignUp(context.Context, *ConfirmS
 }
 func (UnimplementedPanelsServiceServer) Unsubscribe(context.Context, *UnsubscribeRequest) (*UnsubscribeResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Unsubscribe not implemented")
+}
+func (UnimplementedPanelsServiceServer) ListNeighbourhoods(context.Context, *ListNeighbourhoodsRequest) (*ListNeighbourhoodsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListNeighbourhoods not implemented")
 }
 func (UnimplementedPanelsServiceServer) mustEmbedUnimplementedPanelsServiceServer() {}
 func (UnimplementedPanelsServiceServer) testEmbeddedByValue()                       {}
@@ -509,6 +538,24 @@ func _PanelsService_Unsubscribe_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _PanelsService_ListNeighbourhoods_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListNeighbourhoodsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(PanelsServiceServer).ListNeighbourhoods(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: PanelsService_ListNeighbourhoods_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(PanelsServiceServer).ListNeighbourhoods(ctx, req.(*ListNeighbourhoodsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // PanelsService_ServiceDesc is the grpc.ServiceDesc for PanelsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -559,6 +606,10 @@ var PanelsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Unsubscribe",
 			Handler:    _PanelsService_Unsubscribe_Handler,
+		},
+		{
+			MethodName: "ListNeighbourhoods",
+			Handler:    _PanelsService_ListNeighbourhoods_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

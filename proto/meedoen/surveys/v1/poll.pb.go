@@ -972,9 +972,12 @@ type Audience struct {
 	// Panel of a shared poll: only these participating municipalities'
 	// panels.
 	Municipalities []string `protobuf:"bytes,2,rep,name=municipalities,proto3" json:"municipalities,omitempty"`
-	// Panel: only members in these neighbourhoods.
+	// Panel: only members in these neighbourhoods, by code (a name of one of
+	// the poll's municipalities' neighbourhoods is taken too and stored as
+	// its code; see ListNeighbourhoods).
 	Neighbourhoods []string `protobuf:"bytes,3,rep,name=neighbourhoods,proto3" json:"neighbourhoods,omitempty"`
-	// Panel: only members in these age bands, e.g. "65-74".
+	// Panel: only members in these age bands, each one of 0-17, 18-26,
+	// 27-40, 41-65, 66-75, 76+.
 	AgeBands []string `protobuf:"bytes,4,rep,name=age_bands,json=ageBands,proto3" json:"age_bands,omitempty"`
 	// Open link: ask for a postcode and accept only residents of the poll's
 	// municipalities.

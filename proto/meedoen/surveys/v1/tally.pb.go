@@ -127,7 +127,8 @@ type Breakdown struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The attribute: "age_band" or "neighbourhood".
 	Attribute string `protobuf:"bytes,1,opt,name=attribute,proto3" json:"attribute,omitempty"`
-	// Its value, e.g. "27-40" or "Zeewijk".
+	// Its value: an age band such as "27-40", or a neighbourhood's code
+	// such as "WK045301" (see ListNeighbourhoods for its name).
 	Value string `protobuf:"bytes,2,opt,name=value,proto3" json:"value,omitempty"`
 	// Responses with this value.
 	Responses int64 `protobuf:"varint,3,opt,name=responses,proto3" json:"responses,omitempty"`

@@ -8,7 +8,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -27,11 +26,7 @@ var migrationFiles embed.FS
 
 // Migrations returns the councils schema's migrations.
 func Migrations() pg.MigrationSet {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // embedded at compile time; cannot fail
-	}
-	return pg.MigrationSet{Name: "councils", FS: sub}
+	return pg.MigrationSet{Name: "councils", FS: pg.Sub(migrationFiles, "migrations")}
 }
 
 // Store reads and writes the councils schema.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
@@ -41,6 +42,9 @@ type Config struct {
 	// Feedback keeps respondents' requests to hear what came of their
 	// answers; nil refuses such requests.
 	Feedback FeedbackRequests
+	// Neighbourhoods is the closed list that audiences name
+	// neighbourhoods from; nil knows none.
+	Neighbourhoods *neighbourhood.Table
 }
 
 // Server implements surveysv1.SurveysServiceServer.
@@ -51,6 +55,7 @@ type Server struct {
 	minCellBy map[string]int
 	now       func() time.Time
 	feedback  FeedbackRequests
+	hoods     *neighbourhood.Table
 }
 
 // New returns a server on st.
@@ -58,7 +63,8 @@ func New(st *store.Store, cfg Config) *Server {
 	if cfg.MinCell <= 0 {
 		cfg.MinCell = DefaultMinCell
 	}
-	return &Server{store: st, minCell: cfg.MinCell, minCellBy: maps.Clone(cfg.MinCellBy), now: time.Now, feedback: cfg.Feedback}
+	return &Server{store: st, minCell: cfg.MinCell, minCellBy: maps.Clone(cfg.MinCellBy), now: time.Now, feedback: cfg.Feedback,
+		hoods: cfg.Neighbourhoods}
 }
 
 // minCellFor is the smallest count public views of p show: the largest

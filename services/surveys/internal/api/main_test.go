@@ -17,6 +17,7 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/tenancy"
 	"github.com/meedoen/meedoen/internal/testkit"
@@ -45,8 +46,18 @@ func newFixture(t *testing.T) fixture {
 		Sets: []pg.MigrationSet{events.Migrations(), tenancy.Migrations(), store.Migrations()}})
 	pool := testkit.NewPool(t, url, "surveys")
 	knowProcess(t, pool, processID, "ijmond", "GM0375", "GM0396", "GM0453")
-	return fixture{srv: New(store.New(pool), Config{}), pool: pool}
+	return fixture{srv: New(store.New(pool), Config{Neighbourhoods: demoHoods}), pool: pool}
 }
+
+// demoHoods is the demo region's list of neighbourhoods, which the
+// service gets from the binary.
+var demoHoods = func() *neighbourhood.Table {
+	tab, err := neighbourhood.IJmond()
+	if err != nil {
+		panic(err) // part of the binary, and read by internal/neighbourhood's tests
+	}
+	return tab
+}()
 
 // knowProcess puts a participation process into the service's projection,
 // as the councils' process.created event would.
@@ -253,7 +264,7 @@ func (f fixture) accepted(t *testing.T) []*eventsv1.ResponseAccepted {
 func (f fixture) tallyOutbox(t *testing.T) {
 	t.Helper()
 	evs := f.outbox(t, "responses.accepted")
-	err := pg.InTx(context.Background(), f.pool, func(tx pgx.Tx) error { return tally.Apply(context.Background(), tx, evs) })
+	err := pg.InTx(context.Background(), f.pool, func(tx pgx.Tx) error { return tally.Apply(context.Background(), tx, evs, demoHoods) })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
 	"github.com/meedoen/meedoen/services/surveys/internal/panel"
@@ -43,6 +44,9 @@ type PanelsConfig struct {
 	// PublicURL is the gateway's base URL as residents reach it, for the
 	// links in mails, e.g. https://meedoen.velsen.nl.
 	PublicURL string
+	// Neighbourhoods is the closed list members name their neighbourhood
+	// from; nil knows none, and every neighbourhood is refused.
+	Neighbourhoods *neighbourhood.Table
 }
 
 // Panels implements surveysv1.PanelsServiceServer.
@@ -50,12 +54,13 @@ type Panels struct {
 	surveysv1.UnimplementedPanelsServiceServer
 	store     *store.Store
 	publicURL string
+	hoods     *neighbourhood.Table
 	now       func() time.Time
 }
 
 // NewPanels returns a panels server on st.
 func NewPanels(st *store.Store, cfg PanelsConfig) *Panels {
-	return &Panels{store: st, publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), now: time.Now}
+	return &Panels{store: st, publicURL: strings.TrimSuffix(cfg.PublicURL, "/"), hoods: cfg.Neighbourhoods, now: time.Now}
 }
 
 // panelNotVisible is what a caller gets for a panel they have no role in.
@@ -92,7 +97,7 @@ func (s *Panels) ImportPanelMembers(ctx context.Context, req *surveysv1.ImportPa
 	if err != nil {
 		return nil, invalidField("/consentVersion", err.Error())
 	}
-	parsed, err := panel.ParseCSV(req.GetCsv(), s.now())
+	parsed, err := panel.ParseCSV(req.GetCsv(), s.now(), s.hoods.Of(m))
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +129,14 @@ func (s *Panels) ListPanelMembers(ctx context.Context, req *surveysv1.ListPanelM
 	}
 	var v errs.Violations
 	page := pageIn(&v, req.GetLimit(), req.GetCursor())
-	f := store.MemberFilter{Status: memberStatusOf(req.GetStatus()), Neighbourhood: strings.TrimSpace(req.GetNeighbourhood())}
+	f := store.MemberFilter{Status: memberStatusOf(req.GetStatus())}
+	if hood := req.GetNeighbourhood(); hood != "" {
+		if n, ok := s.hoods.Of(m).Resolve(hood); ok {
+			f.Neighbourhood = n.Code
+		} else {
+			v.Add("neighbourhood", notANeighbourhood)
+		}
+	}
 	if p := req.GetPostcodePrefix(); !postcodePrefix(p) {
 		v.Add("postcodePrefix", "must be the start of a postcode, such as 1971 or 1971 A")
 	} else {
@@ -284,6 +296,15 @@ func (s *Panels) InvitePanel(ctx context.Context, req *surveysv1.InvitePanelRequ
 			v.Add(fmt.Sprintf("/postcodePrefixes/%d", i), "must be the start of a postcode, such as 1971 or 1971 A")
 		}
 	}
+	hoods := s.hoods.Of(f.Municipalities...)
+	codes := make([]string, 0, len(req.GetNeighbourhoods()))
+	for i, h := range req.GetNeighbourhoods() {
+		n, ok := hoods.Resolve(h)
+		if !ok {
+			v.Add(fmt.Sprintf("/neighbourhoods/%d", i), notANeighbourhood)
+		}
+		codes = append(codes, n.Code)
+	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -293,7 +314,7 @@ func (s *Panels) InvitePanel(ctx context.Context, req *surveysv1.InvitePanelRequ
 	if empty {
 		return &surveysv1.InvitePanelResponse{}, nil
 	}
-	f.Neighbourhoods, empty = narrow(aud.Neighbourhoods, req.GetNeighbourhoods(), strings.EqualFold)
+	f.Neighbourhoods, empty = narrow(listed(hoods, aud.Neighbourhoods), codes, strings.EqualFold)
 	if empty {
 		return &surveysv1.InvitePanelResponse{}, nil
 	}
@@ -307,6 +328,32 @@ func (s *Panels) InvitePanel(ctx context.Context, req *surveysv1.InvitePanelRequ
 		return nil, fmt.Errorf("inviting the panel to poll %s: %w", p.ID(), err)
 	}
 	return &surveysv1.InvitePanelResponse{Invited: int32(invited), AlreadyInvited: int32(skipped)}, nil
+}
+
+// notANeighbourhood is why a neighbourhood is refused. It never repeats
+// the value, which may be personal data a resident typed.
+const notANeighbourhood = "is not a neighbourhood of the municipality; name one by its code or name (see ListNeighbourhoods)"
+
+// listed returns the codes of the neighbourhoods of hoods that an
+// audience's filter names. Polls saved before neighbourhoods came from a
+// closed list may name them as typed: a name on the list counts as its
+// neighbourhood, and what is not on the list matches no member, as
+// before. A filter that named only such values keeps a value that matches
+// nobody, so that it does not widen to everyone.
+func listed(hoods neighbourhood.List, filter []string) []string {
+	if len(filter) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(filter))
+	for _, f := range filter {
+		if n, ok := hoods.Resolve(f); ok {
+			out = append(out, n.Code)
+		}
+	}
+	if len(out) == 0 {
+		return []string{"-"}
+	}
+	return out
 }
 
 // narrow combines the poll's filter with the request's: both, when both
@@ -352,7 +399,7 @@ func (s *Panels) SignUp(ctx context.Context, req *surveysv1.SignUpRequest) (*sur
 		Municipality: req.GetMunicipalityCode(), Email: req.GetEmail(),
 		Attributes:     panel.Attributes{Postcode: req.GetPostcode(), Neighbourhood: req.GetNeighbourhood(), AgeBand: req.GetAgeBand()},
 		ConsentVersion: req.GetConsentVersion(), Language: req.GetLanguage(),
-	}.Normalize()
+	}.Normalize(s.hoods.Of(req.GetMunicipalityCode()))
 	var v errs.Violations
 	if e := (*errs.Error)(nil); errors.As(err, &e) {
 		v = e.Fields
@@ -395,6 +442,18 @@ func (s *Panels) Unsubscribe(ctx context.Context, req *surveysv1.UnsubscribeRequ
 		return nil, err
 	}
 	return &surveysv1.UnsubscribeResponse{MunicipalityCode: m}, nil
+}
+
+// ListNeighbourhoods implements surveysv1.PanelsServiceServer.
+func (s *Panels) ListNeighbourhoods(_ context.Context, req *surveysv1.ListNeighbourhoodsRequest) (*surveysv1.ListNeighbourhoodsResponse, error) {
+	out := &surveysv1.ListNeighbourhoodsResponse{}
+	m := req.GetMunicipalityCode()
+	for _, n := range s.hoods.All() {
+		if m == "" || n.Municipality == m {
+			out.Neighbourhoods = append(out.Neighbourhoods, &surveysv1.Neighbourhood{Code: n.Code, MunicipalityCode: n.Municipality, Name: n.Name})
+		}
+	}
+	return out, nil
 }
 
 // composer returns what writes the panel mails of municipalities (about

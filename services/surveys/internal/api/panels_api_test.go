@@ -32,7 +32,7 @@ func newPanelFixture(t *testing.T) panelFixture {
 VALUES ('GM0453', 'Velsen', 'ijmond', '0190f0e0-0000-7000-8000-000000000001')`); err != nil {
 		t.Fatal(err)
 	}
-	return panelFixture{fixture: f, panels: NewPanels(store.New(f.pool), PanelsConfig{PublicURL: publicURL + "/"})}
+	return panelFixture{fixture: f, panels: NewPanels(store.New(f.pool), PanelsConfig{PublicURL: publicURL + "/", Neighbourhoods: demoHoods})}
 }
 
 func velsenSecretary() context.Context { return as("velsen-secretary", "secretary@GM0453") }
@@ -88,9 +88,9 @@ func TestImportPanelMembersReportsBadRowsAndStoresTheGood(t *testing.T) {
 	t.Parallel()
 	f := newPanelFixture(t)
 	file := "\xef\xbb\xbfEmail;Postcode;Wijk;Leeftijdsgroep;Toestemming_datum\n" +
-		"jan@velsen.example;1971ab;Noord;66-75;05-01-2026\n" +
-		"geen-adres;1971 AB;Noord;66-75;05-01-2026\n" +
-		"piet@velsen.example;;Zuid;oud;05-01-2026\n" +
+		"jan@velsen.example;1971ab;IJmuiden;66-75;05-01-2026\n" +
+		"geen-adres;1971 AB;IJmuiden;66-75;05-01-2026\n" +
+		"piet@velsen.example;;Driehuis;oud;05-01-2026\n" +
 		"kees@velsen.example;;;;2026-01-04\n" +
 		"KEES@velsen.example;;;;2026-01-04\n"
 	req := &surveysv1.ImportPanelMembersRequest{MunicipalityCode: "GM0453", Csv: []byte(file), ConsentVersion: "2026-01"}

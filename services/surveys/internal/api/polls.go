@@ -45,6 +45,7 @@ func (s *Server) CreatePoll(ctx context.Context, req *surveysv1.CreatePollReques
 			spec.Tenant = ts[0]
 		}
 	}
+	spec.Neighbourhoods = s.hoods
 	p, err := poll.New(spec, s.now())
 	if err := withViolations(v, err); err != nil {
 		return nil, err
@@ -183,7 +184,9 @@ func (s *Server) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollReques
 			}
 			return p.SetSchedule(o, c, now)
 		}},
-		{fields.Has("audience"), func(p *poll.Poll, now time.Time) error { return p.SetAudience(audienceOf(in.GetAudience()), now) }},
+		{fields.Has("audience"), func(p *poll.Poll, now time.Time) error {
+			return p.SetAudience(audienceOf(in.GetAudience()), s.hoods, now)
+		}},
 		{fields.Has("slug"), func(p *poll.Poll, now time.Time) error { return p.SetSlug(in.GetSlug(), now) }},
 		{fields.Has("results_sharing"), func(p *poll.Poll, now time.Time) error {
 			return p.SetResultsSharing(textOf(in.GetResultsSharing()), now)

@@ -16,6 +16,7 @@ import (
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/feedback"
+	"github.com/meedoen/meedoen/services/surveys/internal/panel"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
@@ -175,8 +176,7 @@ func (s *Server) submitInvited(ctx context.Context, req *surveysv1.SubmitRespons
 	)
 	out, err := s.store.SubmitInvited(ctx, token, func(inv store.Invitation, ip poll.Poll) (store.Submission, error) {
 		p, now, prepared = ip, s.now(), true
-		attributes := map[string]string{poll.AgeBand: inv.AgeBand, poll.Neighbourhood: inv.Neighbourhood}
-		sub, refusal = s.submission(req, p, store.InvitationRespondent(inv.ID), inv.Municipality, attributes, now)
+		sub, refusal = s.submission(req, p, store.InvitationRespondent(inv.ID), inv.Municipality, s.panelAttributes(inv), now)
 		return sub, refusal
 	})
 	if err != nil {
@@ -186,6 +186,23 @@ func (s *Server) submitInvited(ctx context.Context, req *surveysv1.SubmitRespons
 		return nil, err
 	}
 	return s.submitted(ctx, req, p, out, feedbackTo)
+}
+
+// panelAttributes are the invitation's panel attributes that its
+// response's event carries: values of the closed lists only. The store
+// holds no others (a check keeps age bands, and the service cleans
+// neighbourhoods at start, see SyncNeighbourhoods); this stands guard
+// against a fault elsewhere, since text a resident typed must never reach
+// an event.
+func (s *Server) panelAttributes(inv store.Invitation) map[string]string {
+	out := make(map[string]string, 2)
+	if panel.IsAgeBand(inv.AgeBand) {
+		out[poll.AgeBand] = inv.AgeBand
+	}
+	if n, ok := s.hoods.Lookup(inv.Neighbourhood); ok && n.Municipality == inv.Municipality {
+		out[poll.Neighbourhood] = n.Code
+	}
+	return out
 }
 
 // submission checks req's answers to p, by respondent, counted for

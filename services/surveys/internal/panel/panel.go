@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 )
 
 // Status is where a member stands.
@@ -57,6 +58,9 @@ var ageBands = [...]string{"0-17", "18-26", "27-40", "41-65", "66-75", "76+"}
 // AgeBands returns the age bands a member may give, youngest first.
 func AgeBands() []string { return slices.Clone(ageBands[:]) }
 
+// IsAgeBand reports whether band is one of AgeBands.
+func IsAgeBand(band string) bool { return slices.Contains(ageBands[:], band) }
+
 // AgeBandOrder is the position of band among AgeBands, or len(AgeBands())
 // for anything else, for sorting counts.
 func AgeBandOrder(band string) int {
@@ -69,14 +73,15 @@ func AgeBandOrder(band string) int {
 // Limits of what a member's data may hold.
 const (
 	MaxEmail          = 254 // RFC 5321's path limit, less the brackets
-	MaxNeighbourhood  = 100
 	MaxConsentVersion = 100
 )
 
 // Attributes are what a member tells about themselves for breakdowns; each
 // may be empty.
 type Attributes struct {
-	Postcode      string // "1234 AB" or "1234"
+	Postcode string // "1234 AB" or "1234"
+	// Neighbourhood is the code of one of the municipality's
+	// neighbourhoods (internal/neighbourhood), never a name as typed.
 	Neighbourhood string
 	AgeBand       string // one of AgeBands
 }
@@ -192,24 +197,38 @@ func NormalizeAgeBand(s string) (string, error) {
 	return s, nil
 }
 
-// NormalizeNeighbourhood trims a neighbourhood's name and collapses its
-// inner spaces.
-func NormalizeNeighbourhood(s string) (string, error) {
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) > MaxNeighbourhood {
-		return "", reasonf("is langer dan %d tekens", "is longer than %d characters", MaxNeighbourhood)
+// NormalizeNeighbourhood returns the code of the neighbourhood s names,
+// by code or by name, among hoods (the closed list of the member's
+// municipality); "" stays "", for a member who prefers not to say.
+// Anything else is refused: a neighbourhood groups residents in
+// breakdowns and travels in events, and free text there once carried a
+// resident's name, phone number and address. The reason never repeats s,
+// which may be personal data.
+func NormalizeNeighbourhood(s string, hoods neighbourhood.List) (string, error) {
+	if strings.TrimSpace(s) == "" {
+		return "", nil
 	}
-	return s, nil
+	n, ok := hoods.Resolve(s)
+	if !ok {
+		if hoods.Len() == 0 {
+			return "", reason("kan niet worden opgegeven: voor deze gemeente is geen lijst van wijken ingesteld",
+				"cannot be given: no list of neighbourhoods is set for this municipality")
+		}
+		return "", reason("is geen wijk van deze gemeente; kies een wijk uit de lijst (code of naam)",
+			"is not one of this municipality's neighbourhoods; choose one from the list (by code or name)")
+	}
+	return n.Code, nil
 }
 
-// NormalizeAttributes checks and normalises a, adding what is wrong to v
-// under prefix + the field's JSON name.
-func NormalizeAttributes(v *errs.Violations, prefix string, a Attributes) Attributes {
+// NormalizeAttributes checks and normalises a for a member whose
+// municipality's neighbourhoods are hoods, adding what is wrong to v under
+// prefix + the field's JSON name.
+func NormalizeAttributes(v *errs.Violations, prefix string, a Attributes, hoods neighbourhood.List) Attributes {
 	var err error
 	if a.Postcode, err = NormalizePostcode(a.Postcode); err != nil {
 		v.Add(prefix+"postcode", err.Error())
 	}
-	if a.Neighbourhood, err = NormalizeNeighbourhood(a.Neighbourhood); err != nil {
+	if a.Neighbourhood, err = NormalizeNeighbourhood(a.Neighbourhood, hoods); err != nil {
 		v.Add(prefix+"neighbourhood", err.Error())
 	}
 	if a.AgeBand, err = NormalizeAgeBand(a.AgeBand); err != nil {
@@ -241,8 +260,9 @@ type Application struct {
 }
 
 // Normalize checks a and returns it normalised, naming every invalid field
-// in one errs.Invalid error.
-func (a Application) Normalize() (Application, error) {
+// in one errs.Invalid error. hoods are the neighbourhoods of the
+// municipality a names.
+func (a Application) Normalize(hoods neighbourhood.List) (Application, error) {
 	var v errs.Violations
 	var err error
 	if strings.TrimSpace(a.Municipality) == "" {
@@ -251,7 +271,7 @@ func (a Application) Normalize() (Application, error) {
 	if a.Email, err = NormalizeEmail(a.Email); err != nil {
 		v.Add("/email", err.Error())
 	}
-	a.Attributes = NormalizeAttributes(&v, "/", a.Attributes)
+	a.Attributes = NormalizeAttributes(&v, "/", a.Attributes, hoods)
 	if a.ConsentVersion, err = CheckConsentVersion(a.ConsentVersion); err != nil {
 		v.Add("/consentVersion", err.Error())
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 	"github.com/meedoen/meedoen/services/surveys/internal/panel"
 )
 
@@ -79,6 +80,15 @@ func TestAgeBandsAreFixedAndOrdered(t *testing.T) {
 	}
 }
 
+// velsen is Velsen's list of neighbourhoods in the demo table.
+var velsen = func() neighbourhood.List {
+	tab, err := neighbourhood.IJmond()
+	if err != nil {
+		panic(err) // the table is part of the binary; internal/neighbourhood tests it
+	}
+	return tab.Of("GM0453")
+}()
+
 func TestApplicationNormalizeNamesEveryBadField(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -90,9 +100,28 @@ func TestApplicationNormalizeNamesEveryBadField(t *testing.T) {
 		{
 			name: "a complete sign-up, tidied",
 			in: panel.Application{Municipality: "GM0453", Email: " jan@velsen.example ", ConsentVersion: "2026-01",
-				Attributes: panel.Attributes{Postcode: "1971ab", Neighbourhood: "  Velsen  Noord ", AgeBand: "76 +"}},
+				Attributes: panel.Attributes{Postcode: "1971ab", Neighbourhood: "  velsen-noord ", AgeBand: "76 +"}},
 			want: panel.Application{Municipality: "GM0453", Email: "jan@velsen.example", ConsentVersion: "2026-01", Language: "nl",
-				Attributes: panel.Attributes{Postcode: "1971 AB", Neighbourhood: "Velsen Noord", AgeBand: "76+"}},
+				Attributes: panel.Attributes{Postcode: "1971 AB", Neighbourhood: "VEL-03", AgeBand: "76+"}},
+		},
+		{
+			name: "a neighbourhood by its code",
+			in: panel.Application{Municipality: "GM0453", Email: "jan@velsen.example", ConsentVersion: "2026-01",
+				Attributes: panel.Attributes{Neighbourhood: "vel-03"}},
+			want: panel.Application{Municipality: "GM0453", Email: "jan@velsen.example", ConsentVersion: "2026-01", Language: "nl",
+				Attributes: panel.Attributes{Neighbourhood: "VEL-03"}},
+		},
+		{
+			name: "free text for a neighbourhood",
+			in: panel.Application{Municipality: "GM0453", Email: "jan@velsen.example", ConsentVersion: "2026-01",
+				Attributes: panel.Attributes{Neighbourhood: "Jan Jansen tel 06-11112222 jan.jansen@example.org"}},
+			bad: []string{"/neighbourhood"},
+		},
+		{
+			name: "another municipality's neighbourhood",
+			in: panel.Application{Municipality: "GM0453", Email: "jan@velsen.example", ConsentVersion: "2026-01",
+				Attributes: panel.Attributes{Neighbourhood: "Wijk aan Zee"}},
+			bad: []string{"/neighbourhood"},
 		},
 		{
 			name: "everything wrong at once",
@@ -103,7 +132,7 @@ func TestApplicationNormalizeNamesEveryBadField(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := tc.in.Normalize()
+			got, err := tc.in.Normalize(velsen)
 			var paths []string
 			var e *errs.Error
 			if errorsAs(err, &e) {

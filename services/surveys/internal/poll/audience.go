@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
+	"github.com/meedoen/meedoen/services/surveys/internal/panel"
 )
 
 // AudienceKind is who may answer a poll. Its value is the lower-case name
@@ -35,9 +37,11 @@ type Audience struct {
 	// Municipalities narrows a shared poll's panel to these participating
 	// municipalities' panels.
 	Municipalities []string
-	// Neighbourhoods narrows the panel to members in these neighbourhoods.
+	// Neighbourhoods narrows the panel to members in these neighbourhoods,
+	// by code (see internal/neighbourhood).
 	Neighbourhoods []string
-	// AgeBands narrows the panel to members in these age bands, e.g. "65-74".
+	// AgeBands narrows the panel to members in these age bands, each one
+	// of panel.AgeBands.
 	AgeBands []string
 	// PostcodeCheck makes an open link ask for a postcode and accept only
 	// residents of the poll's municipalities.
@@ -51,8 +55,11 @@ func (a Audience) KnowsMunicipality() bool { return a.Kind == Panel || a.Postcod
 
 // checkAudience validates a for a poll of municipalities and returns it
 // normalised, filters sorted and without repeats. The zero audience is
-// allowed in a draft.
-func checkAudience(v *errs.Violations, a Audience, municipalities []string) Audience {
+// allowed in a draft. A neighbourhood filter names one of hoods'
+// neighbourhoods of those municipalities, by code or name, and is kept as
+// its code; an age band filter is one of the panel's bands: a filter
+// names what members can have, and nothing else.
+func checkAudience(v *errs.Violations, a Audience, municipalities []string, hoods *neighbourhood.Table) Audience {
 	if a.Kind == "" && (len(a.Municipalities) > 0 || len(a.Neighbourhoods) > 0 || len(a.AgeBands) > 0 || a.PostcodeCheck) {
 		v.Add("/audience/kind", "is required when the audience is narrowed")
 		return Audience{}
@@ -71,9 +78,26 @@ func checkAudience(v *errs.Violations, a Audience, municipalities []string) Audi
 				v.Add(fmt.Sprintf("/audience/municipalities/%d", i), fmt.Sprintf("%q does not take part in this poll", m))
 			}
 		}
-		out.Municipalities = checkFilter(v, "/audience/municipalities", a.Municipalities)
-		out.Neighbourhoods = checkFilter(v, "/audience/neighbourhoods", a.Neighbourhoods)
-		out.AgeBands = checkFilter(v, "/audience/ageBands", a.AgeBands)
+		out.Municipalities = checkFilter(v, "/audience/municipalities", a.Municipalities, nil)
+		in := municipalities
+		if len(out.Municipalities) > 0 {
+			in = out.Municipalities
+		}
+		list := hoods.Of(in...)
+		out.Neighbourhoods = checkFilter(v, "/audience/neighbourhoods", a.Neighbourhoods, func(s string) (string, string) {
+			n, ok := list.Resolve(s)
+			if !ok {
+				return "", "is not a neighbourhood of the poll's municipalities; name one by its code or name (see ListNeighbourhoods)"
+			}
+			return n.Code, ""
+		})
+		out.AgeBands = checkFilter(v, "/audience/ageBands", a.AgeBands, func(s string) (string, string) {
+			band, err := panel.NormalizeAgeBand(s)
+			if err != nil {
+				return "", err.Error()
+			}
+			return band, ""
+		})
 		return out
 	}
 	for _, f := range []struct {
@@ -91,13 +115,23 @@ func checkAudience(v *errs.Violations, a Audience, municipalities []string) Audi
 	return out
 }
 
-func checkFilter(v *errs.Violations, path string, values []string) []string {
+// checkFilter checks a filter's values: each 1 to maxFilterValue
+// characters and, when closed is set, one of a closed list, which returns
+// the value as it is kept, or why it is not on the list.
+func checkFilter(v *errs.Violations, path string, values []string, closed func(string) (value, refusal string)) []string {
 	var out []string
 	for i, s := range values {
 		s = strings.TrimSpace(s)
 		if s == "" || len(s) > maxFilterValue {
 			v.Add(fmt.Sprintf("%s/%d", path, i), fmt.Sprintf("must be 1 to %d characters", maxFilterValue))
 			continue
+		}
+		if closed != nil {
+			var refusal string
+			if s, refusal = closed(s); refusal != "" {
+				v.Add(fmt.Sprintf("%s/%d", path, i), refusal)
+				continue
+			}
 		}
 		out = append(out, s)
 	}

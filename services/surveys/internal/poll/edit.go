@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 )
 
 // SetTitle replaces the title and intro. They may change until the poll
@@ -46,11 +47,12 @@ func (p *Poll) SetSchedule(opensAt, closesAt time.Time, now time.Time) error {
 		})
 }
 
-// SetAudience sets who may answer. It cannot change once the poll opens:
-// the invitations are out.
-func (p *Poll) SetAudience(a Audience, now time.Time) error {
+// SetAudience sets who may answer; its neighbourhood filters name
+// neighbourhoods of hoods. It cannot change once the poll opens: the
+// invitations are out.
+func (p *Poll) SetAudience(a Audience, hoods *neighbourhood.Table, now time.Time) error {
 	return p.edit(now, "change the audience of", "who may answer cannot change once the poll opens", []Status{Draft, Scheduled},
-		func(q *Poll, v *errs.Violations) { q.audience = checkAudience(v, a, q.Municipalities()) })
+		func(q *Poll, v *errs.Violations) { q.audience = checkAudience(v, a, q.Municipalities(), hoods) })
 }
 
 // SetSlug sets the key of the open link; "" removes it. It cannot change

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 )
 
@@ -81,7 +82,18 @@ func shared(t testing.TB) poll.Spec {
 	s := complete(t)
 	s.Tenant, s.Participants = "ijmond", []string{"GM0453", "GM0375", "GM0396"}
 	s.Audience = poll.Audience{Kind: poll.Panel}
+	s.Neighbourhoods = demoHoods(t)
 	return s
+}
+
+// demoHoods is the demo region's list of neighbourhoods.
+func demoHoods(t testing.TB) *neighbourhood.Table {
+	t.Helper()
+	tab, err := neighbourhood.IJmond()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
 }
 
 func with(s poll.Spec, change func(*poll.Spec)) poll.Spec {

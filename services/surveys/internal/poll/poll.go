@@ -9,6 +9,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 )
 
 // Kind is a poll's form. Its value is the lower-case name used in storage
@@ -92,6 +93,9 @@ type Spec struct {
 	ResultsSharing Text
 	// CreatedBy is the subject of the staff member creating it.
 	CreatedBy string
+	// Neighbourhoods is the closed list the audience's neighbourhood
+	// filters name neighbourhoods from.
+	Neighbourhoods *neighbourhood.Table
 }
 
 // New validates spec and returns a draft poll, or an Invalid error naming
@@ -125,7 +129,7 @@ func New(spec Spec, now time.Time) (Poll, error) {
 		p.sections = checkSections(&v, spec.Kind, spec.Sections)
 		checkTimes(&v, spec.Kind, p.opensAt, p.closesAt)
 	}
-	p.audience = checkAudience(&v, spec.Audience, p.Municipalities())
+	p.audience = checkAudience(&v, spec.Audience, p.Municipalities(), spec.Neighbourhoods)
 	if err := v.Err(); err != nil {
 		return Poll{}, err
 	}

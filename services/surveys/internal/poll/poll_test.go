@@ -70,8 +70,18 @@ func TestNewValidatesEverythingAtOnce(t *testing.T) {
 		{name: "a panel filter names a participant", spec: with(shared(t), func(s *poll.Spec) {
 			s.Audience.Municipalities = []string{"GM0453", "GM0361"}
 		}), wantPaths: []string{"/audience/municipalities/1"}},
-		{name: "an open link takes no panel filters", spec: with(complete(t), func(s *poll.Spec) { s.Audience.AgeBands = []string{"65-74"} }),
+		{name: "an open link takes no panel filters", spec: with(complete(t), func(s *poll.Spec) { s.Audience.AgeBands = []string{"66-75"} }),
 			wantPaths: []string{"/audience/ageBands"}},
+		{name: "a panel filter names listed neighbourhoods of the poll's municipalities", spec: with(shared(t), func(s *poll.Spec) {
+			s.Audience.Neighbourhoods = []string{"IJmuiden", "Jan Jansen tel 06-11112222", "Zeewijk", "HKR-01"}
+		}), wantPaths: []string{"/audience/neighbourhoods/1", "/audience/neighbourhoods/2"}},
+		{name: "a panel filter of neighbourhoods of a municipality left out", spec: with(shared(t), func(s *poll.Spec) {
+			s.Audience.Municipalities = []string{"GM0453"}
+			s.Audience.Neighbourhoods = []string{"Wijk aan Zee"}
+		}), wantPaths: []string{"/audience/neighbourhoods/0"}},
+		{name: "a panel filter names the panel's age bands", spec: with(shared(t), func(s *poll.Spec) {
+			s.Audience.AgeBands = []string{"66-75", "65-74", "oud"}
+		}), wantPaths: []string{"/audience/ageBands/1", "/audience/ageBands/2"}},
 		{name: "a panel needs no postcode check", spec: with(shared(t), func(s *poll.Spec) { s.Audience.PostcodeCheck = true }),
 			wantPaths: []string{"/audience/postcodeCheck"}},
 		{name: "unknown audience", spec: with(complete(t), func(s *poll.Spec) { s.Audience.Kind = "everyone" }),
@@ -262,7 +272,8 @@ func TestNewNormalisesQuestions(t *testing.T) {
 func TestNewKeepsWhatItIsGiven(t *testing.T) {
 	t.Parallel()
 	spec := shared(t)
-	spec.Audience.AgeBands = []string{"75+", " 65-74 ", "75+"}
+	spec.Audience.AgeBands = []string{"76+", " 66 - 75 ", "76+"}
+	spec.Audience.Neighbourhoods = []string{"velserbroek", "BEV-05", "Velserbroek"}
 	p := newPoll(t, spec)
 	type view struct {
 		ProcessID, Tenant, Slug, CreatedBy string
@@ -275,7 +286,7 @@ func TestNewKeepsWhatItIsGiven(t *testing.T) {
 	want := view{
 		ProcessID: processID, Tenant: "ijmond", Slug: "mantelzorg-velsen", CreatedBy: "secretaris@velsen",
 		Kind: poll.Questionnaire, ResultsSharing: spec.ResultsSharing,
-		Audience:  poll.Audience{Kind: poll.Panel, AgeBands: []string{"65-74", "75+"}},
+		Audience:  poll.Audience{Kind: poll.Panel, AgeBands: []string{"66-75", "76+"}, Neighbourhoods: []string{"BEV-05", "VEL-07"}},
 		CreatedAt: created, OpensAt: opens, ClosesAt: closes, Shared: true,
 	}
 	got := view{
@@ -350,16 +361,16 @@ func TestEditsFollowTheLifecycle(t *testing.T) {
 			wantCode: errs.Invalid, wantPaths: []string{"/closesAt"}},
 		{name: "the audience narrows in a draft", status: poll.Draft,
 			edit: func(p *poll.Poll) error {
-				return p.SetAudience(poll.Audience{Kind: poll.Panel, AgeBands: []string{"75+", "65-74", "75+"}}, during)
+				return p.SetAudience(poll.Audience{Kind: poll.Panel, AgeBands: []string{"76+", "66-75", "76+"}}, nil, during)
 			}},
 		{name: "an open link has no panel filters", status: poll.Draft,
 			edit: func(p *poll.Poll) error {
-				return p.SetAudience(poll.Audience{Kind: poll.OpenLink, Neighbourhoods: []string{"Zeewijk"}}, during)
+				return p.SetAudience(poll.Audience{Kind: poll.OpenLink, Neighbourhoods: []string{"VEL-01"}}, nil, during)
 			},
 			wantCode: errs.Invalid, wantPaths: []string{"/audience/neighbourhoods"}},
 		{name: "the audience is fixed once open", status: poll.Open,
 			edit: func(p *poll.Poll) error {
-				return p.SetAudience(poll.Audience{Kind: poll.OpenLink, PostcodeCheck: true}, during)
+				return p.SetAudience(poll.Audience{Kind: poll.OpenLink, PostcodeCheck: true}, nil, during)
 			},
 			wantCode: errs.FailedPrecondition, wantPaths: []string{"/status"}},
 		{name: "a scheduled open link keeps its slug", status: poll.Scheduled,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/process"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
@@ -35,7 +36,10 @@ func TestCreatePollStoresWhatItReadsBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	panel := sharedSpec(t, "", now)
-	panel.Audience = poll.Audience{Kind: poll.Panel, Municipalities: []string{"GM0375", "GM0453"}, Neighbourhoods: []string{"Centrum"}, AgeBands: []string{"65-74"}}
+	panel.Audience = poll.Audience{Kind: poll.Panel, Municipalities: []string{"GM0375", "GM0453"}, Neighbourhoods: []string{"Wijk aan Zee"}, AgeBands: []string{"66-75"}}
+	if panel.Neighbourhoods, err = neighbourhood.IJmond(); err != nil {
+		t.Fatal(err)
+	}
 	panelPoll, err := poll.New(panel, now)
 	if err != nil {
 		t.Fatal(err)

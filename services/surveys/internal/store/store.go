@@ -25,7 +25,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"io/fs"
 	"time"
 
 	"github.com/google/uuid"
@@ -44,11 +43,7 @@ var migrationFiles embed.FS
 // Migrations returns the surveys schema's own migrations. The service
 // applies events.Migrations and tenancy.Migrations to the schema first.
 func Migrations() pg.MigrationSet {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // embedded at compile time; cannot fail
-	}
-	return pg.MigrationSet{Name: "surveys", FS: sub}
+	return pg.MigrationSet{Name: "surveys", FS: pg.Sub(migrationFiles, "migrations")}
 }
 
 // Store reads and writes the surveys schema.

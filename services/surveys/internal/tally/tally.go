@@ -16,8 +16,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/neighbourhood"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/announce"
+	"github.com/meedoen/meedoen/services/surveys/internal/panel"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
@@ -25,8 +27,9 @@ import (
 // BatchSize bounds the events one transaction applies.
 const BatchSize = 500
 
-// Consumer returns the consumer that keeps the tallies.
-func Consumer() events.ConsumerConfig {
+// Consumer returns the consumer that keeps the tallies; hoods is the
+// closed list of neighbourhoods breakdowns count.
+func Consumer(hoods *neighbourhood.Table) events.ConsumerConfig {
 	return events.ConsumerConfig{
 		Name:   "tally",
 		Stream: events.StreamName("surveys"),
@@ -34,7 +37,7 @@ func Consumer() events.ConsumerConfig {
 		// versions, still in a stream or outbox from before an upgrade.
 		Subjects:    []string{"meedoen.surveys.*.responses.accepted", "meedoen.surveys.*.response.accepted"},
 		BatchSize:   BatchSize,
-		HandleBatch: Apply,
+		HandleBatch: func(ctx context.Context, tx pgx.Tx, evs []events.Event) error { return Apply(ctx, tx, evs, hoods) },
 		Ordered:     true,
 	}
 }
@@ -43,8 +46,12 @@ func Consumer() events.ConsumerConfig {
 // groups them by poll and applies one delta per poll, polls in id order so
 // that concurrent batches lock counters in the same order. The free texts
 // that events leave out are read from the stored responses, in one query
-// for the batch.
-func Apply(ctx context.Context, tx pgx.Tx, evs []events.Event) error {
+// for the batch. A breakdown counts only the values of the closed lists
+// (the panel's age bands, hoods' neighbourhoods): an event from before
+// those lists, still in the stream or an outbox, may carry a
+// neighbourhood as a resident typed it, which must not become a row of a
+// council's breakdown.
+func Apply(ctx context.Context, tx pgx.Tx, evs []events.Event, hoods *neighbourhood.Table) error {
 	byPoll := map[string][]*eventsv1.ResponseAccepted{}
 	var withText []string
 	for _, ev := range evs {
@@ -74,6 +81,7 @@ func Apply(ctx context.Context, tx pgx.Tx, evs []events.Event) error {
 			if err != nil {
 				return fmt.Errorf("tallying: %w", err)
 			}
+			r.Attributes = listed(r.Attributes, hoods)
 			if err := delta.Add(r); err != nil {
 				return fmt.Errorf("tallying: %w", err)
 			}
@@ -83,4 +91,16 @@ func Apply(ctx context.Context, tx pgx.Tx, evs []events.Event) error {
 		}
 	}
 	return nil
+}
+
+// listed returns the attributes that are values of the closed lists.
+func listed(attributes map[string]string, hoods *neighbourhood.Table) map[string]string {
+	out := make(map[string]string, len(attributes))
+	if band := attributes[poll.AgeBand]; panel.IsAgeBand(band) {
+		out[poll.AgeBand] = band
+	}
+	if _, ok := hoods.Lookup(attributes[poll.Neighbourhood]); ok {
+		out[poll.Neighbourhood] = attributes[poll.Neighbourhood]
+	}
+	return out
 }

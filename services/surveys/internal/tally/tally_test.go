@@ -191,7 +191,7 @@ func TestTheConsumerTalliesEveryResponseOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := tally.Consumer()
+	cfg := tally.Consumer(nil)
 	cfg.Service = "surveys"
 	replica := func() *events.Consumer {
 		c, err := events.NewConsumer(cfg, pool, js, log, noop.NewTracerProvider(), metricnoop.NewMeterProvider())
@@ -301,7 +301,7 @@ func TestApplyRefusesEventsItCannotCount(t *testing.T) {
 		{"texts of a response that was never stored", notStored, "has no text"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := pg.InTx(ctx, pool, func(tx pgx.Tx) error { return tally.Apply(ctx, tx, []events.Event{tc.ev}) })
+			err := pg.InTx(ctx, pool, func(tx pgx.Tx) error { return tally.Apply(ctx, tx, []events.Event{tc.ev}, nil) })
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Errorf("Apply: %v, want an error saying %q", err, tc.want)
 			}

@@ -1,0 +1,121 @@
+package eventsv1_test
+
+import (
+	"slices"
+	"testing"
+
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+
+	_ "github.com/meedoen/meedoen/proto/meedoen/events/v1"
+)
+
+// textFields are the event payloads' text fields, each with why what it
+// holds can never be text a person typed: events are stored in the stream
+// and the outboxes and read by every service, and personal data must not
+// travel in them (design: "an event carries pseudonymous ids, not names,
+// e-mail addresses or postcodes"). A new text field fails
+// TestEventsCarryNoTypedText until it is listed here, with its reason.
+var textFields = map[protoreflect.FullName]string{
+	"meedoen.events.v1.RegionCreated.region_id":                     "an id",
+	"meedoen.events.v1.RegionCreated.name":                          "a region's public name, set by a platform administrator",
+	"meedoen.events.v1.MunicipalityCreated.code":                    "a CBS code",
+	"meedoen.events.v1.MunicipalityCreated.name":                    "a municipality's public name, set by a platform administrator",
+	"meedoen.events.v1.MunicipalityCreated.region_id":               "an id",
+	"meedoen.events.v1.CouncilSettingsChanged.municipality_code":    "a CBS code",
+	"meedoen.events.v1.MemberJoined.member_id":                      "an id; the member's name and address stay in councils",
+	"meedoen.events.v1.MemberJoined.municipality_code":              "a CBS code",
+	"meedoen.events.v1.MemberJoined.role":                           "an enum's name",
+	"meedoen.events.v1.MemberJoined.term_start":                     "a date",
+	"meedoen.events.v1.MemberJoined.term_end":                       "a date",
+	"meedoen.events.v1.MemberLeft.member_id":                        "an id",
+	"meedoen.events.v1.MemberLeft.municipality_code":                "a CBS code",
+	"meedoen.events.v1.MemberLeft.term_end":                         "a date",
+	"meedoen.events.v1.QuestionRaised.question_id":                  "an id; the question's title and description stay in councils",
+	"meedoen.events.v1.QuestionRaised.theme":                        "a key of the fixed list of themes",
+	"meedoen.events.v1.QuestionRaised.origin":                       "an enum's name",
+	"meedoen.events.v1.QuestionRaised.participating_municipalities": "CBS codes",
+	"meedoen.events.v1.QuestionAccepted.question_id":                "an id",
+	"meedoen.events.v1.QuestionRejected.question_id":                "an id; the reason stays in councils",
+	"meedoen.events.v1.ProcessCreated.process_id":                   "an id",
+	"meedoen.events.v1.ProcessCreated.question_id":                  "an id",
+	"meedoen.events.v1.ProcessCreated.theme":                        "a key of the fixed list of themes",
+	"meedoen.events.v1.ProcessCreated.origin":                       "an enum's name",
+	"meedoen.events.v1.ProcessCreated.participating_municipalities": "CBS codes",
+	"meedoen.events.v1.ProcessPhaseChanged.process_id":              "an id",
+	"meedoen.events.v1.ProcessPhaseChanged.from_phase":              "an enum's name",
+	"meedoen.events.v1.ProcessPhaseChanged.to_phase":                "an enum's name",
+	"meedoen.events.v1.ProcessClosed.process_id":                    "an id",
+	"meedoen.events.v1.FieldActivityRecorded.field_activity_id":     "an id; the place and notes stay in councils",
+	"meedoen.events.v1.FieldActivityRecorded.process_id":            "an id",
+	"meedoen.events.v1.FieldActivityRecorded.form":                  "an enum's name",
+	"meedoen.events.v1.FieldActivityRecorded.municipality_code":     "a CBS code",
+	"meedoen.events.v1.FieldActivityRecorded.date":                  "a date",
+	"meedoen.events.v1.SessionHeld.session_id":                      "an id",
+	"meedoen.events.v1.SessionHeld.focus_group_id":                  "an id",
+	"meedoen.events.v1.SessionHeld.process_id":                      "an id",
+	"meedoen.events.v1.AdviceSent.advice_id":                        "an id",
+	"meedoen.events.v1.AdviceSent.process_id":                       "an id",
+	"meedoen.events.v1.ReportPublished.report_id":                   "an id",
+	"meedoen.events.v1.ReportPublished.process_id":                  "an id",
+	"meedoen.events.v1.PollOpened.poll_id":                          "an id",
+	"meedoen.events.v1.PollOpened.process_id":                       "an id",
+	"meedoen.events.v1.PollOpened.kind":                             "an enum's name",
+	"meedoen.events.v1.PollOpened.participating_municipalities":     "CBS codes",
+	"meedoen.events.v1.PollOpened.closes_at":                        "a time",
+	"meedoen.events.v1.MunicipalityResponses.municipality_code":     "a CBS code",
+	"meedoen.events.v1.PollClosed.poll_id":                          "an id",
+	"meedoen.events.v1.PollClosed.process_id":                       "an id",
+	"meedoen.events.v1.PollClosed.kind":                             "an enum's name",
+	"meedoen.events.v1.PollCancelled.poll_id":                       "an id; the reason stays in surveys",
+	"meedoen.events.v1.PollCancelled.process_id":                    "an id",
+	"meedoen.events.v1.AnswerValue.question":                        "a question's key from the poll's definition",
+	"meedoen.events.v1.AnswerValue.options":                         "option keys of the poll's definition; a submit with others is refused",
+	"meedoen.events.v1.AnswerValue.matrix":                          "row and column keys of the poll's definition; a submit with others is refused",
+	"meedoen.events.v1.AnswerValue.number":                          "a decimal, checked against the question's bounds",
+	"meedoen.events.v1.ResponsesAccepted.poll_id":                   "an id",
+	"meedoen.events.v1.ResponseAccepted.response_id":                "a random id that links to no invitation, cookie or person",
+	"meedoen.events.v1.ResponseAccepted.poll_id":                    "an id",
+	"meedoen.events.v1.ResponseAccepted.municipality_code":          "a CBS code; the postcode it was found from is dropped",
+	"meedoen.events.v1.ResponseAccepted.attributes":                 "an age band and a neighbourhood code, both from closed lists (the submit and the tally keep no other value)",
+	"meedoen.events.v1.PanelSizeChanged.municipality_code":          "a CBS code",
+	"meedoen.events.v1.FeedbackDelivered.process_id":                "an id",
+	"meedoen.events.v1.FeedbackDelivered.report_id":                 "an id",
+}
+
+// Every text an event can carry is listed in textFields with why it is
+// no text a person typed. A free-text answer travels as has_text alone.
+func TestEventsCarryNoTypedText(t *testing.T) {
+	t.Parallel()
+	var seen []protoreflect.FullName
+	protoregistry.GlobalFiles.RangeFilesByPackage("meedoen.events.v1", func(f protoreflect.FileDescriptor) bool {
+		for i := range f.Messages().Len() {
+			fields := f.Messages().Get(i).Fields()
+			for j := range fields.Len() {
+				fd := fields.Get(j)
+				if !holdsText(fd) {
+					continue
+				}
+				seen = append(seen, fd.FullName())
+				if _, ok := textFields[fd.FullName()]; !ok {
+					t.Errorf("%s can hold text: say in textFields why it can never hold text a person typed, or carry an id, a code or has_text instead", fd.FullName())
+				}
+			}
+		}
+		return true
+	})
+	for name := range textFields {
+		if !slices.Contains(seen, name) {
+			t.Errorf("textFields lists %s, which is no text field of an event any more", name)
+		}
+	}
+}
+
+// holdsText reports whether fd can carry a string or bytes, alone, in a
+// list or in a map.
+func holdsText(fd protoreflect.FieldDescriptor) bool {
+	if fd.IsMap() {
+		return holdsText(fd.MapKey()) || holdsText(fd.MapValue())
+	}
+	return fd.Kind() == protoreflect.StringKind || fd.Kind() == protoreflect.BytesKind
+}
