@@ -23,8 +23,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-	_ "time/tzdata" // times show in Amsterdam's zone even where the host has no zone database
 
+	"github.com/meedoen/meedoen/internal/nlgov"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
@@ -112,10 +112,7 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		return nil, fmt.Errorf("loading the time zone %s: %w", zone, err)
-	}
+	loc := nlgov.Amsterdam()
 	key := cfg.RespondentKey
 	if key == nil {
 		key = make([]byte, 32)

@@ -10,9 +10,6 @@ import (
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
-// zone is where the councils work: times are shown in it.
-const zone = "Europe/Amsterdam"
-
 // words puts values into one language's words: dates, times and the
 // catalogue keys of the API's enums.
 type words struct {

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"path"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/meedoen/meedoen/internal/auth"
+	"github.com/meedoen/meedoen/internal/nlgov"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
@@ -198,11 +198,9 @@ func isFormError(err error) bool {
 // authorises with.
 func (wk *work) ctx() context.Context { return wk.r.Context() }
 
-// municipalityCode matches a CBS code. Region ids are lower-case slugs, so a
-// tenant that matches is a municipality and any other is a region.
-var municipalityCode = regexp.MustCompile(`^GM[0-9]{4}$`)
-
-func isMunicipality(tenant string) bool { return municipalityCode.MatchString(tenant) }
+// isMunicipality reports whether a tenant is a municipality (else it is a
+// region).
+func isMunicipality(tenant string) bool { return nlgov.IsMunicipalityCode(tenant) }
 
 // area is the region of the current tenant with its municipalities: the
 // choices for regional work and the names to show for codes.

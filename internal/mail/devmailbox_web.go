@@ -7,7 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	_ "time/tzdata" // times show in Amsterdam's zone even where the host has no zone database
+
+	"github.com/meedoen/meedoen/internal/nlgov"
 )
 
 // pageStyle is the page's only styling, inline so that the page needs no
@@ -79,10 +80,7 @@ var shownHeaders = [...]struct{ label, name string }{
 // first, and one message (?m=id) with its headers and text, links
 // clickable. Its links are relative, so it works wherever it is mounted.
 func (mb *DevMailbox) Handler() http.Handler {
-	amsterdam, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		amsterdam = time.UTC
-	}
+	amsterdam := nlgov.Amsterdam()
 	tmpl := template.Must(template.New("mailbox").Funcs(template.FuncMap{
 		"local": func(t time.Time) string { return t.In(amsterdam).Format("02-01-2006 15:04:05") },
 	}).Parse(pageTemplate))

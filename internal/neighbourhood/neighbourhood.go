@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/meedoen/meedoen/internal/csvfile"
+	"github.com/meedoen/meedoen/internal/nlgov"
 )
 
 //go:embed ijmond.csv
@@ -38,8 +39,7 @@ var (
 	// codePattern admits CBS wijk and buurt codes (WK045301, BU04530101)
 	// and short codes of one's own (VEL-01): upper-case letters, digits
 	// and dashes, starting with a letter.
-	codePattern         = regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,19}$`)
-	municipalityPattern = regexp.MustCompile(`^GM[0-9]{4}$`)
+	codePattern = regexp.MustCompile(`^[A-Z][A-Z0-9-]{1,19}$`)
 )
 
 // Neighbourhood is one entry of the list.
@@ -100,7 +100,7 @@ func New(list []Neighbourhood) (*Table, error) {
 // is wrong with them.
 func normalize(n Neighbourhood) (Neighbourhood, error) {
 	n.Code = strings.ToUpper(strings.TrimSpace(n.Code))
-	n.Municipality = MunicipalityCode(n.Municipality)
+	n.Municipality = nlgov.MunicipalityCode(n.Municipality)
 	n.Name = strings.Join(strings.Fields(n.Name), " ")
 	switch {
 	case !codePattern.MatchString(n.Code):
@@ -221,19 +221,6 @@ func fromTable(tab *csvfile.Table) (*Table, error) {
 		return nil, err
 	}
 	return New(list)
-}
-
-// MunicipalityCode writes "0453", "gm0453" or "GM0453" as "GM0453", and
-// anything else as "".
-func MunicipalityCode(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if len(s) == 4 {
-		s = "GM" + s
-	}
-	if !municipalityPattern.MatchString(s) {
-		return ""
-	}
-	return s
 }
 
 // nameKey is how names are compared: without case and extra spaces.

@@ -16,21 +16,13 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
-	"io"
-	"regexp"
-	"strings"
-
 	"github.com/meedoen/meedoen/internal/csvfile"
+	"github.com/meedoen/meedoen/internal/nlgov"
+	"io"
 )
 
 //go:embed ijmond.csv
 var ijmond []byte
-
-var (
-	pc4Pattern  = regexp.MustCompile(`^[1-9][0-9]{3}$`)
-	pc6Pattern  = regexp.MustCompile(`^[1-9][0-9]{3}[A-Z]{2}$`)
-	codePattern = regexp.MustCompile(`^GM[0-9]{4}$`)
-)
 
 // ambiguous marks a PC4 area that lies in more than one municipality.
 const ambiguous = ""
@@ -110,13 +102,13 @@ func fromTable(tab *csvfile.Table) (*Table, error) {
 	for _, row := range tab.Rows {
 		raw := row.Value(colPostcode)
 		pc := Normalise(raw)
-		code := municipalityCode(row.Value(colMunicipality))
+		code := nlgov.MunicipalityCode(row.Value(colMunicipality))
 		if code == "" {
 			ps.Add(row.Problem(colMunicipality, fmt.Sprintf("%q is geen gemeentecode zoals GM0453", row.Value(colMunicipality)),
 				fmt.Sprintf("%q is not a municipality code such as GM0453", row.Value(colMunicipality))))
 		}
 		switch {
-		case !pc6Pattern.MatchString(pc) && !pc4Pattern.MatchString(pc):
+		case !nlgov.IsPC6(pc) && !nlgov.IsPC4(pc):
 			ps.Add(row.Problem(colPostcode, fmt.Sprintf("%q is geen postcode zoals 1971 of 1971 AB", raw),
 				fmt.Sprintf("%q is not a postcode such as 1971 or 1971 AB", raw)))
 		case code == "":
@@ -135,24 +127,9 @@ func fromTable(tab *csvfile.Table) (*Table, error) {
 	return t, nil
 }
 
-// municipalityCode writes "0453", "gm0453" or "GM0453" as "GM0453", and
-// anything else as "".
-func municipalityCode(s string) string {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	if len(s) == 4 {
-		s = "GM" + s
-	}
-	if !codePattern.MatchString(s) {
-		return ""
-	}
-	return s
-}
-
 // Normalise writes a postcode as typed ("1971 ab") the way the table
 // keys it ("1971AB").
-func Normalise(s string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
-}
+func Normalise(s string) string { return nlgov.Postcode(s) }
 
 // Municipality returns the CBS code of the municipality of postcode, a
 // PC6 as Normalise writes it; ok is false when the table does not know it

@@ -2,22 +2,14 @@ package council
 
 import (
 	"fmt"
-	"sync"
 	"time"
-	_ "time/tzdata" // "today" must be Amsterdam's even where the host has no zone database
+
+	"github.com/meedoen/meedoen/internal/nlgov"
 )
 
-// zone is where the councils meet, so it decides which day "today" is.
-const zone = "Europe/Amsterdam"
-
-// amsterdam loads the zone once, on first use.
-var amsterdam = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		panic(fmt.Sprintf("loading %s from the embedded zone database: %v", zone, err)) // embedded; cannot fail
-	}
-	return loc
-})
+// amsterdam is where the councils meet, so it decides which day "today"
+// is.
+func amsterdam() *time.Location { return nlgov.Amsterdam() }
 
 // Date is a calendar day, without a time of day or zone. The zero Date
 // means "not set".

@@ -11,12 +11,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/nlgov"
 )
 
-var (
-	regionIDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,38}[a-z0-9]$`)
-	cbsCodePattern  = regexp.MustCompile(`^GM[0-9]{4}$`)
-)
+var regionIDPattern = regexp.MustCompile(`^[a-z][a-z0-9-]{1,38}[a-z0-9]$`)
 
 const maxNameLength = 100
 
@@ -24,7 +22,7 @@ const maxNameLength = 100
 func IsRegionID(id string) bool { return regionIDPattern.MatchString(id) }
 
 // IsCode reports whether code has the form of a CBS municipality code.
-func IsCode(code string) bool { return cbsCodePattern.MatchString(code) }
+func IsCode(code string) bool { return nlgov.IsMunicipalityCode(code) }
 
 // Region is a group of municipalities that share social-domain work.
 type Region struct {
@@ -74,7 +72,7 @@ type Municipality struct {
 // exists is checked by the store, which knows the regions.
 func NewMunicipality(code, name, regionID string, now time.Time) (Municipality, error) {
 	var v errs.Violations
-	if !cbsCodePattern.MatchString(code) {
+	if !nlgov.IsMunicipalityCode(code) {
 		v.Add("/code", "must be a CBS municipality code: GM followed by four digits, e.g. \"GM0453\"")
 	}
 	name = strings.TrimSpace(name)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/meedoen/meedoen/internal/nlgov"
 )
 
 // Letter is the subject and plain-text body of a panel mail. Every panel
@@ -29,14 +31,8 @@ type Poll struct {
 	ClosesAt         time.Time // zero when not known
 }
 
-// amsterdam is where dates in mails are read. Without the zone database
-// dates are shown in UTC, which is at most a day off around midnight.
-func amsterdam() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Amsterdam"); err == nil {
-		return loc
-	}
-	return time.UTC
-}
+// amsterdam is where dates in mails are read.
+func amsterdam() *time.Location { return nlgov.Amsterdam() }
 
 var (
 	dutchMonths   = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
