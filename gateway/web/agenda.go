@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
@@ -93,7 +94,7 @@ func (s *Site) agendaData(wk *work) (*agendaPage, error) {
 		Limit:  agendaPageSize,
 		Cursor: query.Get(cursorParam),
 	}
-	p := &agendaPage{CanRaise: wk.id.Has(wk.tenant, raiseRoles...)}
+	p := &agendaPage{CanRaise: wk.id.Has(wk.tenant, auth.StaffRoles...)}
 	// Only filters the page offers pass: a hand-edited URL gets the whole
 	// agenda rather than an error.
 	if th := query.Get(themeParam); wk.themes[th] != "" {

@@ -106,13 +106,9 @@ const (
 	maxImportMemory = 32 << 20
 )
 
-// panelKeepers are the roles that keep a panel, as the service's access
-// rules have them: the pages offer the members and the import to them.
-var panelKeepers = []auth.Role{auth.Secretary, auth.PolicyOfficer}
-
 // mayKeep reports whether the person may keep the panel of municipality.
 func (pw *panelWork) mayKeep(municipality string) bool {
-	return pw.id.Has(municipality, panelKeepers...)
+	return pw.id.Has(municipality, auth.PanelKeepers...)
 }
 
 // municipalities are the municipalities whose panels the tenant has: the

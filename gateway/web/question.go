@@ -48,7 +48,7 @@ const questionBody = "question"
 func (s *Site) newQuestion(wk *work) error {
 	origin := ""
 	officer := wk.id.Has(wk.tenant, auth.PolicyOfficer)
-	council := wk.id.Has(wk.tenant, councilRoles...)
+	council := wk.id.Has(wk.tenant, auth.CouncilRoles...)
 	switch {
 	case officer && !council:
 		origin = solicitedValue

@@ -341,41 +341,17 @@ func (wk *work) scopeView(a *area, sc *councilsv1.Scope) scopeView {
 	return v
 }
 
-// The roles behind the forms a page offers, as the service's access rules
-// have them; see the package comment on why the site looks at all.
-var (
-	councilRoles = []auth.Role{auth.CouncilMember, auth.Chair, auth.Secretary}
-	boardRoles   = []auth.Role{auth.Chair, auth.Secretary}
-	raiseRoles   = []auth.Role{auth.PolicyOfficer, auth.CouncilMember, auth.Chair, auth.Secretary, auth.RegionalCoordinator}
-)
-
-// mayWork reports whether the person may do the council's work in sc: a
-// council role there (or, regionally, in a participating municipality), or
-// the region's coordinator.
-func (wk *work) mayWork(sc *councilsv1.Scope) bool {
-	return wk.holds(sc, councilRoles)
-}
+// mayWork reports whether the person may do the council's work in sc, as
+// the service decides it (auth.Identity.CanWork), so that a page offers
+// only forms the service will accept; the service decides again.
+func (wk *work) mayWork(sc *councilsv1.Scope) bool { return wk.id.CanWork(scopeOf(sc)) }
 
 // mayDecide reports whether the person may decide for the council(s) of
-// sc: chair or secretary, or the region's coordinator.
-func (wk *work) mayDecide(sc *councilsv1.Scope) bool {
-	return wk.holds(sc, boardRoles)
-}
+// sc (auth.Identity.CanDecide).
+func (wk *work) mayDecide(sc *councilsv1.Scope) bool { return wk.id.CanDecide(scopeOf(sc)) }
 
-func (wk *work) holds(sc *councilsv1.Scope, roles []auth.Role) bool {
-	participants := sc.GetParticipatingMunicipalities()
-	if len(participants) == 0 {
-		return wk.id.Has(sc.GetTenant(), roles...)
-	}
-	if wk.id.Has(sc.GetTenant(), auth.RegionalCoordinator) {
-		return true
-	}
-	for _, m := range participants {
-		if wk.id.Has(m, roles...) {
-			return true
-		}
-	}
-	return false
+func scopeOf(sc *councilsv1.Scope) auth.Scope {
+	return auth.Scope{Tenant: sc.GetTenant(), Participants: sc.GetParticipatingMunicipalities()}
 }
 
 // done is the success message a redirect asks for (?gelukt=...), as a

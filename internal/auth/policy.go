@@ -89,8 +89,9 @@ func (p Policy) Rules() []Rule {
 	return out
 }
 
-// staff is every staff role.
-var staff = []Role{CouncilMember, Chair, Secretary, PolicyOfficer, RegionalCoordinator, Admin}
+// staff is every role, for the rules: admins are named, so that the
+// policy document shows them.
+var staff = append(slices.Clone(StaffRoles), Admin)
 
 // DefaultPolicy is Meedoen's authorisation policy: the one table that
 // docs/authorization.md shows and the policy matrix test checks every
@@ -161,11 +162,11 @@ func DefaultPolicy() Policy {
 		Rule{Method: "/meedoen.surveys.v1.ExportService/ExportResponses", Access: Read, Roles: staff,
 			Scope: visibleWork + "; every response, pseudonymous (public: without free texts)"},
 
-		Rule{Method: panels + "ImportPanelMembers", Access: Change, Roles: panelKeepers, Scope: panelKeeperScope},
-		Rule{Method: panels + "ListPanelMembers", Access: Read, Roles: panelKeepers, Scope: panelKeeperScope},
-		Rule{Method: panels + "GetPanelMember", Access: Read, Roles: panelKeepers, Scope: panelKeeperScope},
-		Rule{Method: panels + "ExportPanelMember", Access: Read, Roles: panelKeepers, Scope: panelKeeperScope + "; everything held on the member"},
-		Rule{Method: panels + "ErasePanelMember", Access: Change, Roles: panelKeepers, Scope: panelKeeperScope},
+		Rule{Method: panels + "ImportPanelMembers", Access: Change, Roles: PanelKeepers, Scope: panelKeeperScope},
+		Rule{Method: panels + "ListPanelMembers", Access: Read, Roles: PanelKeepers, Scope: panelKeeperScope},
+		Rule{Method: panels + "GetPanelMember", Access: Read, Roles: PanelKeepers, Scope: panelKeeperScope},
+		Rule{Method: panels + "ExportPanelMember", Access: Read, Roles: PanelKeepers, Scope: panelKeeperScope + "; everything held on the member"},
+		Rule{Method: panels + "ErasePanelMember", Access: Change, Roles: PanelKeepers, Scope: panelKeeperScope},
 		Rule{Method: panels + "GetPanelSummary", Access: Read, Roles: staff,
 			Scope: "staff of that municipality, and the coordinator of its region; counts only, no personal data; others get 404"},
 		Rule{Method: panels + "InvitePanel", Access: Change, Roles: councilWork, Scope: pollWorkScope},
@@ -181,10 +182,10 @@ func DefaultPolicy() Policy {
 	)
 }
 
-// Roles and scopes the councils rules share.
+// Roles and scopes the rules share.
 var (
-	board       = []Role{Chair, Secretary}
-	councilWork = []Role{CouncilMember, Chair, Secretary, RegionalCoordinator}
+	board       = BoardRoles
+	councilWork = append(slices.Clone(CouncilRoles), RegionalCoordinator)
 )
 
 const (
@@ -193,11 +194,6 @@ const (
 	councilWorkScope   = "local work: a council role in that municipality; regional work: a council role in a participating municipality, or the regional coordinator"
 	pollWorkScope      = "a council role in the poll's municipality (shared polls: in a participating municipality), or the region's coordinator for shared polls"
 )
-
-// panelKeepers keep a municipality's resident panel: its members' addresses
-// and consent records are the municipality's administration, not the
-// council's.
-var panelKeepers = []Role{Secretary, PolicyOfficer}
 
 const panelKeeperScope = "secretary or policy officer of that municipality; others get 404"
 

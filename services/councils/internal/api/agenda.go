@@ -95,15 +95,15 @@ func (s *Server) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQuestio
 func mayRaise(id auth.Identity, q agenda.Question) bool {
 	sc := workScope(q.Scope())
 	if q.Origin() == agenda.Unsolicited {
-		return canWork(id, sc)
+		return id.CanWork(sc)
 	}
-	if !sc.regional() {
-		return id.Has(sc.tenant, auth.PolicyOfficer)
+	if !sc.Shared() {
+		return id.Has(sc.Tenant, auth.PolicyOfficer)
 	}
-	if id.Has(sc.tenant, auth.RegionalCoordinator) {
+	if id.Has(sc.Tenant, auth.RegionalCoordinator) {
 		return true
 	}
-	for _, m := range sc.participants {
+	for _, m := range sc.Participants {
 		if id.Has(m, auth.PolicyOfficer) {
 			return true
 		}
@@ -117,7 +117,7 @@ func (s *Server) GetQuestion(ctx context.Context, req *councilsv1.GetQuestionReq
 	if err != nil {
 		return nil, err
 	}
-	if !canSee(caller(ctx), workScope(q.Scope())) {
+	if !caller(ctx).CanSee(workScope(q.Scope())) {
 		return nil, notVisible("question", req.GetId())
 	}
 	return questionMsg(q), nil
@@ -163,10 +163,10 @@ func (s *Server) DecideQuestion(ctx context.Context, req *councilsv1.DecideQuest
 	id := caller(ctx)
 	q, err := s.store.UpdateQuestion(ctx, req.GetId(), func(q agenda.Question) (agenda.Question, []events.Event, error) {
 		sc := workScope(q.Scope())
-		if !canSee(id, sc) {
+		if !id.CanSee(sc) {
 			return q, nil, notVisible("question", req.GetId())
 		}
-		if !canDecide(id, sc) {
+		if !id.CanDecide(sc) {
 			return q, nil, forbidden("decide on this question")
 		}
 		if err := q.Decide(req.GetAccept(), req.GetReason(), id.Subject, s.now()); err != nil {
@@ -176,7 +176,7 @@ func (s *Server) DecideQuestion(ctx context.Context, req *councilsv1.DecideQuest
 		if q.Status() == agenda.Accepted {
 			payload = &eventsv1.QuestionAccepted{QuestionId: q.ID()}
 		}
-		ev, err := events.New(ctx, sc.tenant, q.ID(), payload)
+		ev, err := events.New(ctx, sc.Tenant, q.ID(), payload)
 		if err != nil {
 			return q, nil, fmt.Errorf("deciding question: %w", err)
 		}
@@ -188,9 +188,9 @@ func (s *Server) DecideQuestion(ctx context.Context, req *councilsv1.DecideQuest
 	return questionMsg(q), nil
 }
 
-// workScope is the scope access.go decides on.
-func workScope(s agenda.Scope) scope {
-	return scope{tenant: s.Tenant(), participants: s.Participants()}
+// workScope is the scope access is decided on.
+func workScope(s agenda.Scope) auth.Scope {
+	return auth.Scope{Tenant: s.Tenant(), Participants: s.Participants()}
 }
 
 // visibilityOf is canSee as a list filter, so that paging counts only what

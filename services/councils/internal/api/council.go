@@ -273,7 +273,7 @@ func (s *Server) boardCouncil(ctx context.Context, code, action string) (council
 	if err != nil {
 		return council.Council{}, err
 	}
-	if !caller(ctx).Has(c.MunicipalityCode(), boardRoles...) {
+	if !caller(ctx).Has(c.MunicipalityCode(), auth.BoardRoles...) {
 		return council.Council{}, forbidden(action)
 	}
 	return c, nil
@@ -290,7 +290,7 @@ func (s *Server) councilWithVacancies(ctx context.Context, c council.Council) (*
 // canSeeCouncil reports whether id may see c: any staff role in its
 // municipality, or the coordinator of its region.
 func canSeeCouncil(id auth.Identity, c council.Council) bool {
-	return id.Has(c.MunicipalityCode(), staffRoles...) || id.Has(c.RegionID(), auth.RegionalCoordinator)
+	return id.Has(c.MunicipalityCode(), auth.StaffRoles...) || id.Has(c.RegionID(), auth.RegionalCoordinator)
 }
 
 // councilFilter is canSeeCouncil as a list filter, so that paging counts

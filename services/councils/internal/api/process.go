@@ -30,19 +30,19 @@ func (s *Server) StartProcess(ctx context.Context, req *councilsv1.StartProcessR
 	id := caller(ctx)
 	p, err := s.store.StartProcess(ctx, req.GetQuestionId(), func(q agenda.Question) (process.Process, []events.Event, error) {
 		sc := workScope(q.Scope())
-		if !canSee(id, sc) {
+		if !id.CanSee(sc) {
 			return process.Process{}, nil, notVisible("question", req.GetQuestionId())
 		}
-		if !canWork(id, sc) {
+		if !id.CanWork(sc) {
 			return process.Process{}, nil, forbidden("start a process for this question")
 		}
 		p, err := process.Start(q, id.Subject, s.now())
 		if err != nil {
 			return process.Process{}, nil, err
 		}
-		ev, err := events.New(ctx, sc.tenant, p.ID(), &eventsv1.ProcessCreated{
+		ev, err := events.New(ctx, sc.Tenant, p.ID(), &eventsv1.ProcessCreated{
 			ProcessId: p.ID(), QuestionId: q.ID(), Theme: q.Theme(), Origin: string(q.Origin()),
-			ParticipatingMunicipalities: sc.participants,
+			ParticipatingMunicipalities: sc.Participants,
 		})
 		if err != nil {
 			return process.Process{}, nil, fmt.Errorf("starting process: %w", err)
@@ -244,14 +244,14 @@ func (s *Server) DeclareInterest(ctx context.Context, req *councilsv1.DeclareInt
 	}
 	d, err := s.store.Declare(ctx, req.GetId(), in.GetMemberId(), func(p process.Process, m store.Seat) (process.Declaration, []events.Event, error) {
 		sc := workScope(p.Scope())
-		if !canSee(id, sc) {
+		if !id.CanSee(sc) {
 			return process.Declaration{}, nil, notVisible("process", req.GetId())
 		}
-		if !canWork(id, sc) {
+		if !id.CanWork(sc) {
 			return process.Declaration{}, nil, forbidden("declare interests in this process")
 		}
 		council := m.Municipality
-		if council != "" && !id.Has(council, staffRoles...) {
+		if council != "" && !id.Has(council, auth.StaffRoles...) {
 			// A roster the caller may not read: its members are as unknown
 			// to them as ids of nobody, whichever council they sit on.
 			council = ""
@@ -294,7 +294,7 @@ func (s *Server) visibleProcess(ctx context.Context, id string) (process.Process
 	if err != nil {
 		return process.Process{}, err
 	}
-	if !canSee(caller(ctx), workScope(p.Scope())) {
+	if !caller(ctx).CanSee(workScope(p.Scope())) {
 		return process.Process{}, notVisible("process", id)
 	}
 	return p, nil
@@ -307,7 +307,7 @@ func (s *Server) workableProcess(ctx context.Context, id auth.Identity, processI
 	if err != nil {
 		return process.Process{}, err
 	}
-	if !canWork(id, workScope(p.Scope())) {
+	if !id.CanWork(workScope(p.Scope())) {
 		return process.Process{}, forbidden(action)
 	}
 	return p, nil
@@ -321,10 +321,10 @@ func (s *Server) changeProcess(ctx context.Context, id, action string, change fu
 	who := caller(ctx)
 	return s.store.UpdateProcess(ctx, id, func(p process.Process) (process.Process, []events.Event, error) {
 		sc := workScope(p.Scope())
-		if !canSee(who, sc) {
+		if !who.CanSee(sc) {
 			return p, nil, notVisible("process", id)
 		}
-		if !canWork(who, sc) {
+		if !who.CanWork(sc) {
 			return p, nil, forbidden(action)
 		}
 		return p, nil, change(&p)

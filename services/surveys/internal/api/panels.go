@@ -28,9 +28,6 @@ import (
 // shows them no address. A panel the caller has no role in answers not
 // found.
 
-// panelKeepers may read and change a panel's members.
-var panelKeepers = []auth.Role{auth.Secretary, auth.PolicyOfficer}
-
 // The paths of the links in panel mails, under the public URL; the
 // gateway's web pages serve them.
 const (
@@ -79,9 +76,9 @@ func keeper(ctx context.Context, municipality string) error {
 	switch {
 	case municipality == "":
 		return invalidField("/municipalityCode", "is required")
-	case id.Has(municipality, panelKeepers...):
+	case id.Has(municipality, auth.PanelKeepers...):
 		return nil
-	case id.Has(municipality, staffRoles...):
+	case id.Has(municipality, auth.StaffRoles...):
 		return forbidden("see or change the panel's members")
 	}
 	return panelNotVisible(municipality)
@@ -220,7 +217,7 @@ func (s *Panels) ErasePanelMember(ctx context.Context, req *surveysv1.ErasePanel
 // GetPanelSummary implements surveysv1.PanelsServiceServer.
 func (s *Panels) GetPanelSummary(ctx context.Context, req *surveysv1.GetPanelSummaryRequest) (*surveysv1.PanelSummary, error) {
 	m := req.GetMunicipalityCode()
-	if id, _ := caller(ctx); !id.Has(m, staffRoles...) {
+	if id, _ := caller(ctx); !id.Has(m, auth.StaffRoles...) {
 		// The region's coordinator plans shared polls with the panels of
 		// its municipalities, and sees their numbers (never members).
 		region, err := s.store.MunicipalityRegion(ctx, m)
@@ -252,9 +249,9 @@ func (s *Panels) panelPoll(ctx context.Context, id string) (poll.Poll, error) {
 	}
 	who, _ := caller(ctx)
 	switch {
-	case !canSee(who, scopeOf(p)):
+	case !who.CanSee(scopeOf(p)):
 		return poll.Poll{}, notVisible(id)
-	case !canChange(who, scopeOf(p)):
+	case !who.CanWork(scopeOf(p)):
 		return poll.Poll{}, forbidden("invite residents to this poll")
 	case p.Audience().Kind != poll.Panel:
 		return poll.Poll{}, errs.New(errs.FailedPrecondition, "poll %s is not for a panel: its audience is an open link", id)

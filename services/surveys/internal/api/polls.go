@@ -50,7 +50,7 @@ func (s *Server) CreatePoll(ctx context.Context, req *surveysv1.CreatePollReques
 	if err := withViolations(v, err); err != nil {
 		return nil, err
 	}
-	if !canChange(id, scopeOf(p)) {
+	if !id.CanWork(scopeOf(p)) {
 		return nil, forbidden("create polls for " + p.Tenant())
 	}
 	// The store checks the process again where it stores the poll: it may
@@ -138,7 +138,7 @@ func (s *Server) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollReques
 		if err != nil {
 			return nil, err
 		}
-		if who, _ := caller(ctx); !canChange(who, scopeOf(p)) {
+		if who, _ := caller(ctx); !who.CanWork(scopeOf(p)) {
 			return nil, forbidden("change this poll")
 		}
 		if err := revision.Check("poll", p.UpdatedAt(), expected...); err != nil {
@@ -310,7 +310,7 @@ func (s *Server) CreateInvitations(ctx context.Context, req *surveysv1.CreateInv
 		return nil, err
 	}
 	id, _ := caller(ctx)
-	if !canChange(id, scopeOf(p)) {
+	if !id.CanWork(scopeOf(p)) {
 		return nil, forbidden("invite people to this poll")
 	}
 	var unmet []errs.Field
@@ -349,7 +349,7 @@ func (s *Server) visiblePoll(ctx context.Context, id string) (poll.Poll, error) 
 		return poll.Poll{}, err
 	}
 	who, _ := caller(ctx)
-	if !canSee(who, scopeOf(p)) {
+	if !who.CanSee(scopeOf(p)) {
 		return poll.Poll{}, notVisible(id)
 	}
 	return p, nil
@@ -363,10 +363,10 @@ func (s *Server) changePoll(ctx context.Context, id, action string, change func(
 	who, _ := caller(ctx)
 	return s.store.UpdatePoll(ctx, id, func(p poll.Poll) (poll.Poll, []events.Event, error) {
 		sc := scopeOf(p)
-		if !canSee(who, sc) {
+		if !who.CanSee(sc) {
 			return p, nil, notVisible(id)
 		}
-		if !canChange(who, sc) {
+		if !who.CanWork(sc) {
 			return p, nil, forbidden(action)
 		}
 		evs, err := change(&p, s.now())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/process"
@@ -37,7 +38,7 @@ func (s *Server) knownProcess(ctx context.Context, id string) (process.Process, 
 	deadline := time.Now().Add(processWait)
 	for {
 		p, err := s.store.Process(ctx, id)
-		if err == nil && !canSee(who, scope{tenant: p.Tenant, participants: p.Participants}) {
+		if err == nil && !who.CanSee(auth.Scope{Tenant: p.Tenant, Participants: p.Participants}) {
 			p, err = process.Process{}, process.ErrUnknown
 		}
 		if !errors.Is(err, process.ErrUnknown) || time.Now().After(deadline) {

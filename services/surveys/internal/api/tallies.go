@@ -52,7 +52,7 @@ func (s *Server) GetPublicTally(ctx context.Context, req *surveysv1.GetPublicTal
 		return nil, err
 	}
 	who, _ := caller(ctx)
-	if st := p.StatusAt(s.now()); st != poll.Open && st != poll.Closed && !canSee(who, scopeOf(p)) {
+	if st := p.StatusAt(s.now()); st != poll.Open && st != poll.Closed && !who.CanSee(scopeOf(p)) {
 		return nil, notVisible(req.GetPollId())
 	}
 	t, err := s.store.Tally(ctx, p.ID(), store.Texts{Latest: publicTextLimit, PublicOnly: true})
