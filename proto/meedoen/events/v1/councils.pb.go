@@ -236,7 +236,11 @@ type MemberJoined struct {
 	// First day of the term, YYYY-MM-DD.
 	TermStart string `protobuf:"bytes,4,opt,name=term_start,json=termStart,proto3" json:"term_start,omitempty"`
 	// Last day of the term, YYYY-MM-DD, or empty.
-	TermEnd       string `protobuf:"bytes,5,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	TermEnd string `protobuf:"bytes,5,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	// Subject of the member's staff login, when the roster links one: the
+	// identity provider's pseudonymous id, never a name. The gateway ends
+	// the person's sessions when the term ends.
+	Subject       string `protobuf:"bytes,6,opt,name=subject,proto3" json:"subject,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -306,6 +310,13 @@ func (x *MemberJoined) GetTermEnd() string {
 	return ""
 }
 
+func (x *MemberJoined) GetSubject() string {
+	if x != nil {
+		return x.Subject
+	}
+	return ""
+}
+
 // A member's term was set to end. Tenant: the municipality.
 type MemberLeft struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -314,7 +325,11 @@ type MemberLeft struct {
 	// CBS code of the council's municipality.
 	MunicipalityCode string `protobuf:"bytes,2,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
 	// Last day of the term, YYYY-MM-DD.
-	TermEnd       string `protobuf:"bytes,3,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	TermEnd string `protobuf:"bytes,3,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	// Subject of the member's staff login, when the roster links one: the
+	// identity provider's pseudonymous id, never a name. The gateway ends
+	// the person's sessions when the term ends.
+	Subject       string `protobuf:"bytes,4,opt,name=subject,proto3" json:"subject,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -366,6 +381,13 @@ func (x *MemberLeft) GetMunicipalityCode() string {
 func (x *MemberLeft) GetTermEnd() string {
 	if x != nil {
 		return x.TermEnd
+	}
+	return ""
+}
+
+func (x *MemberLeft) GetSubject() string {
+	if x != nil {
+		return x.Subject
 	}
 	return ""
 }
@@ -835,19 +857,21 @@ const file_meedoen_events_v1_councils_proto_rawDesc = "" +
 	"\x16CouncilSettingsChanged\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12>\n" +
 	"\x1btakes_unsolicited_questions\x18\x02 \x01(\bR\x19takesUnsolicitedQuestions\x12\x14\n" +
-	"\x05seats\x18\x03 \x01(\x05R\x05seats\"\xa6\x01\n" +
+	"\x05seats\x18\x03 \x01(\x05R\x05seats\"\xc0\x01\n" +
 	"\fMemberJoined\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12+\n" +
 	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x12\n" +
 	"\x04role\x18\x03 \x01(\tR\x04role\x12\x1d\n" +
 	"\n" +
 	"term_start\x18\x04 \x01(\tR\ttermStart\x12\x19\n" +
-	"\bterm_end\x18\x05 \x01(\tR\atermEnd\"q\n" +
+	"\bterm_end\x18\x05 \x01(\tR\atermEnd\x12\x18\n" +
+	"\asubject\x18\x06 \x01(\tR\asubject\"\x8b\x01\n" +
 	"\n" +
 	"MemberLeft\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12+\n" +
 	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x19\n" +
-	"\bterm_end\x18\x03 \x01(\tR\atermEnd\"\xa2\x01\n" +
+	"\bterm_end\x18\x03 \x01(\tR\atermEnd\x12\x18\n" +
+	"\asubject\x18\x04 \x01(\tR\asubject\"\xa2\x01\n" +
 	"\x0eQuestionRaised\x12\x1f\n" +
 	"\vquestion_id\x18\x01 \x01(\tR\n" +
 	"questionId\x12\x14\n" +

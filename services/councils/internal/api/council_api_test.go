@@ -307,7 +307,7 @@ func TestChangingAMembersTermAnnouncesTheirLeaving(t *testing.T) {
 	update := func(role councilsv1.MemberRole, end string) *councilsv1.Member {
 		t.Helper()
 		got, err := f.srv.UpdateMember(ctx, &councilsv1.UpdateMemberRequest{MunicipalityCode: "GM0453", MemberId: m.GetId(),
-			Member: &councilsv1.Member{Name: "Anouk", Role: role, TermStart: "2020-01-01", TermEnd: end}})
+			Member: &councilsv1.Member{Name: "Anouk", Role: role, TermStart: "2020-01-01", TermEnd: end, Subject: "anouk-login"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +349,9 @@ func TestChangingAMembersTermAnnouncesTheirLeaving(t *testing.T) {
 	if err := protojson.Unmarshal(data, &left); err != nil {
 		t.Fatal(err)
 	}
-	want := &eventsv1.MemberLeft{MemberId: m.GetId(), MunicipalityCode: "GM0453", TermEnd: today.AddDays(-1).String()}
+	// The login subject travels along, so the gateway can end the member's
+	// sessions when the term ends.
+	want := &eventsv1.MemberLeft{MemberId: m.GetId(), MunicipalityCode: "GM0453", TermEnd: today.AddDays(-1).String(), Subject: "anouk-login"}
 	if diff := cmp.Diff(want, &left, protocmp.Transform()); diff != "" {
 		t.Errorf("member.left payload (-want +got):\n%s", diff)
 	}
