@@ -103,13 +103,14 @@ func (a *Authenticator) idTokenSign(h joseHeader, c claimSet, matched []string) 
 	if strings.EqualFold(stringClaim(c, "typ"), "ID") {
 		return "its typ claim says ID" // Keycloak
 	}
-	_, scope := c["scope"]
-	_, scp := c["scp"]
-	if !scope && !scp && len(matched) == 1 && matched[0] == a.cfg.ClientID {
+	if len(matched) == 1 && matched[0] == a.cfg.ClientID &&
+		!slices.ContainsFunc([]string{"scope", "scp", "client_id", "appid"}, func(claim string) bool { _, ok := c[claim]; return ok }) {
 		// Its only accepted audience is the client id, as an ID token's
-		// is, and it names no scope, as every access token of Entra ID,
-		// Keycloak, ADFS and Zitadel does.
-		return "its audience is the client id and it has no scope"
+		// is, and it has none of the claims by which access tokens name
+		// what they are for and whom they were issued to: scope (RFC 9068,
+		// Keycloak), scp (Entra ID, ADFS), client_id (RFC 9068, Zitadel),
+		// appid (Entra ID v1, ADFS).
+		return "its audience is the client id and it names no scope or client"
 	}
 	return ""
 }

@@ -14,11 +14,12 @@ import (
 )
 
 // live is the condition of a session that has not ended: not expired, and
-// not begun before the end of a council term of its subject that has
-// ended by now.
+// not begun before a council term of its subject ended, or before that end
+// was announced, when the term has ended by now. A session begun after
+// both was granted by the provider knowing of it.
 const live = `s.expires_at > now() AND NOT EXISTS (
 	SELECT 1 FROM member_terms m
-	WHERE m.subject = s.subject AND m.ends_at <= now() AND m.ends_at > s.created_at)`
+	WHERE m.subject = s.subject AND m.ends_at <= now() AND s.created_at < greatest(m.ends_at, m.announced_at))`
 
 var errNoSession = errs.New(errs.NotFound, "no such session")
 

@@ -75,9 +75,12 @@ func applyTerm(ctx context.Context, tx pgx.Tx, ev events.Event, loc *time.Locati
 		end := last.AddDate(0, 0, 1)
 		endsAt = &end
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO member_terms (member_id, subject, ends_at) VALUES ($1, $2, $3)
-ON CONFLICT (member_id) DO UPDATE SET subject = excluded.subject, ends_at = excluded.ends_at, updated_at = now()`,
-		memberID, subject, endsAt)
+	// The event's time, not the clock's, so that applying it again (a
+	// rebuilt stream) changes nothing.
+	_, err := tx.Exec(ctx, `INSERT INTO member_terms (member_id, subject, ends_at, announced_at) VALUES ($1, $2, $3, $4)
+ON CONFLICT (member_id) DO UPDATE SET subject = excluded.subject, ends_at = excluded.ends_at,
+	announced_at = excluded.announced_at, updated_at = now()`,
+		memberID, subject, endsAt, ev.Time)
 	if err != nil {
 		return fmt.Errorf("member terms: member %s: %w", memberID, err)
 	}

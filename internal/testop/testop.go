@@ -71,6 +71,7 @@ type Provider struct {
 
 	cfg Config
 	srv *httptest.Server
+	st  *opStorage
 
 	mu         sync.Mutex
 	roles      map[string]any
@@ -103,6 +104,7 @@ func Start(t testing.TB, cfg Config) *Provider {
 		cfg.ClientID: storage.WebClient(cfg.ClientID, cfg.ClientSecret, cfg.RedirectURI),
 	}
 	st := &opStorage{Storage: storage.NewStorageWithClients(userStore{users}, clients), p: p}
+	p.st = st
 	// A nil logger: the example would otherwise make it the process's
 	// default logger, for every other test too.
 	srv.Config.Handler = exampleop.SetupServer(p.Issuer, st, nil, false)
@@ -125,6 +127,13 @@ func (p *Provider) SetOpaqueAccessTokens(opaque bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.opaque = opaque
+}
+
+// EndSessions ends a person's sessions at the provider, as an
+// administrator who disables the account would: their access and refresh
+// tokens stop working.
+func (p *Provider) EndSessions(ctx context.Context, userID string) error {
+	return p.st.Storage.TerminateSession(ctx, userID, p.cfg.ClientID)
 }
 
 // Terminated returns the subjects whose session the provider ended at its

@@ -31,14 +31,16 @@ CREATE TABLE secrets (
 );
 
 -- Council members' terms, from the councils service's member.joined and
--- member.left events: a session of a member's login subject that began
--- before their term ended stops at its end (the first moment of the day
--- after the term's last day, Amsterdam time).
+-- member.left events. Once a term has ended (ends_at, the first moment of
+-- the day after its last day, Amsterdam time), the sessions of the
+-- member's login subject that began before the end, or before the end was
+-- announced (a term ended yesterday, recorded today), are over.
 CREATE TABLE member_terms (
-    member_id  text        PRIMARY KEY,
-    subject    text        NOT NULL,
-    ends_at    timestamptz,
-    updated_at timestamptz NOT NULL DEFAULT now()
+    member_id    text        PRIMARY KEY,
+    subject      text        NOT NULL,
+    ends_at      timestamptz,
+    announced_at timestamptz NOT NULL,
+    updated_at   timestamptz NOT NULL DEFAULT now()
 );
 
 CREATE INDEX member_terms_subject ON member_terms (subject) WHERE ends_at IS NOT NULL;
