@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/browsertest"
 	"github.com/meedoen/meedoen/internal/testkit"
 	"github.com/meedoen/meedoen/internal/testop"
@@ -299,4 +301,48 @@ func apiJSON(t *testing.T, token, method, u, contentType, body string) map[strin
 
 func noRedirects() *http.Client {
 	return &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// A gateway whose issuer setting does not name the provider exactly (here
+// a trailing slash) starts, says why it is not ready, and answers logins
+// with 500, not with the 503 of a provider that is down. It runs on its
+// own, against an external database, which gets the gateway's schema.
+func TestWrongIssuerFailsReadiness(t *testing.T) {
+	t.Parallel()
+	op := testop.Start(t, testop.Config{ClientID: "meedoen", ClientSecret: "s", RedirectURI: "http://127.0.0.1:1/auth/callback", RolesClaim: "meedoen_roles"})
+	nats, _, _ := testkit.NewJetStream(t)
+	key, err := auth.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := startInProcess(t, "-target=gateway", "-http-addr=127.0.0.1:0", "-database-url="+testkit.NewDatabase(t), "-nats-url="+nats.ClientURL(),
+		"-internal-signing-key="+base64.StdEncoding.EncodeToString(key.Seed()), "-oidc-issuer="+op.Issuer+"/")
+	var report struct {
+		Checks map[string]string `json:"checks"`
+	}
+	testkit.CheckFor(t, 10*time.Second, 100*time.Millisecond, func() error {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if err := json.NewDecoder(resp.Body).Decode(&report); err != nil {
+			return err
+		}
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(report.Checks["identity-provider"], "calls itself") {
+			return fmt.Errorf("/readyz: %d %v, want 503 naming the issuer mismatch", resp.StatusCode, report.Checks)
+		}
+		return nil
+	})
+	if got := report.Checks["postgres-gateway"]; got != "ok" {
+		t.Errorf("the gateway's own schema: %q, want ok", got)
+	}
+	resp, err := noRedirects().Get(base + "/auth/login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("login with a wrong issuer: status %d, want 500", resp.StatusCode)
+	}
 }

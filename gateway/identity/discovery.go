@@ -101,12 +101,16 @@ func (a *Authenticator) logDiscoveryFailure(ctx context.Context, err error) {
 }
 
 // Ready reports a provider configured wrongly as not ready, with the
-// reason, for /readyz. A provider that is merely down is not a readiness
-// failure: the residents' pages do not need it, and taking every replica
-// out of service would not bring it back.
-func (a *Authenticator) Ready(ctx context.Context) error {
-	if _, err := a.discover(ctx); errors.Is(err, errIssuerMisconfigured) {
-		return err
+// reason, for /readyz: the outcome of the last discovery, by a login or by
+// Run's probe, so a probe of readiness never waits for the provider. A
+// provider that is merely down is not a readiness failure: the residents'
+// pages do not need it, and taking every replica out of service would not
+// bring it back.
+func (a *Authenticator) Ready(context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.disc == nil && errors.Is(a.lastErr, errIssuerMisconfigured) {
+		return a.lastErr
 	}
 	return nil
 }

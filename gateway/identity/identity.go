@@ -86,8 +86,9 @@ const (
 	// recheckGrace is how long a session goes on with what the provider
 	// last confirmed while the provider cannot be reached.
 	recheckGrace = 15 * time.Minute
-	// sweepInterval is how often Run forgets expired introspection answers.
-	sweepInterval = time.Minute
+	// probeInterval is how often Run asks a provider that has not yet
+	// answered, and forgets expired introspection answers.
+	probeInterval = 10 * time.Second
 )
 
 // Config configures an Authenticator.
@@ -233,21 +234,29 @@ func scopes(configured []string) []string {
 	return out
 }
 
-// Run probes the provider once, so that a wrong setting is reported at
-// start rather than at the first login, and then forgets expired
-// introspection answers now and then, until ctx ends.
+// Run probes the provider at start, so that a wrong setting is reported at
+// start rather than at the first login, and again every probeInterval until
+// discovery has worked, so that Ready follows a provider that is fixed or
+// comes up; meanwhile it forgets expired introspection answers. It returns
+// when ctx ends.
 func (a *Authenticator) Run(ctx context.Context) error {
 	if _, err := a.discover(ctx); err == nil {
 		a.log.InfoContext(ctx, "identity provider found", "issuer", a.cfg.Issuer)
 	}
-	t := time.NewTicker(sweepInterval)
+	t := time.NewTicker(probeInterval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-t.C:
-			a.introspect.sweep(time.Now())
+		case now := <-t.C:
+			a.mu.Lock()
+			found := a.disc != nil
+			a.mu.Unlock()
+			if !found {
+				_, _ = a.discover(ctx) // logged by discover
+			}
+			a.introspect.sweep(now)
 		}
 	}
 }
