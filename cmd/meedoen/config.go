@@ -107,6 +107,29 @@ type Config struct {
 
 func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	var c Config
+	fs := newFlagSet(&c, stderr)
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if _, err := c.targets(); err != nil {
+		return Config{}, err
+	}
+	if err := checkReportURL(c.ReportURL); err != nil {
+		return Config{}, err
+	}
+	if c.OIDCRecheckInterval <= 0 || c.SessionTTL <= 0 || c.OIDCRecheckInterval > c.SessionTTL {
+		return Config{}, fmt.Errorf("-oidc-recheck-interval and -session-ttl: want both positive, the interval no longer than the session (got %s and %s)",
+			c.OIDCRecheckInterval, c.SessionTTL)
+	}
+	return c, nil
+}
+
+// newFlagSet defines the binary's flags on c, with defaults from the
+// environment.
+func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("meedoen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Target, "target", config.Env("MEEDOEN_TARGET", "all"), "component(s) to run: all, or a comma-separated list of "+strings.Join(components, ", "))
@@ -151,23 +174,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&c.OutboxRetention, "outbox-retention", config.EnvDuration("MEEDOEN_OUTBOX_RETENTION", 7*24*time.Hour), "how long published outbox rows are kept so streams can be rebuilt")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(config.EnvInt("MEEDOEN_MAX_BODY_BYTES", 1<<20)), "largest accepted request body")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", config.EnvDuration("MEEDOEN_SHUTDOWN_TIMEOUT", 10*time.Second), "how long in-flight requests may take to finish on stop")
-	if err := fs.Parse(args); err != nil {
-		return Config{}, err
-	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
-	}
-	if _, err := c.targets(); err != nil {
-		return Config{}, err
-	}
-	if err := checkReportURL(c.ReportURL); err != nil {
-		return Config{}, err
-	}
-	if c.OIDCRecheckInterval <= 0 || c.SessionTTL <= 0 || c.OIDCRecheckInterval > c.SessionTTL {
-		return Config{}, fmt.Errorf("-oidc-recheck-interval and -session-ttl: want both positive, the interval no longer than the session (got %s and %s)",
-			c.OIDCRecheckInterval, c.SessionTTL)
-	}
-	return c, nil
+	return fs
 }
 
 // checkReportURL accepts an empty -report-url, or an absolute http(s)

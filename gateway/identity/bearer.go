@@ -104,12 +104,14 @@ func (a *Authenticator) idTokenSign(h joseHeader, c claimSet, matched []string) 
 		return "its typ claim says ID" // Keycloak
 	}
 	if len(matched) == 1 && matched[0] == a.cfg.ClientID &&
-		!slices.ContainsFunc([]string{"scope", "scp", "client_id", "appid"}, func(claim string) bool { _, ok := c[claim]; return ok }) {
+		!slices.ContainsFunc([]string{"scope", "scp", "client_id", "appid", "azp"}, func(claim string) bool { _, ok := c[claim]; return ok }) {
 		// Its only accepted audience is the client id, as an ID token's
 		// is, and it has none of the claims by which access tokens name
 		// what they are for and whom they were issued to: scope (RFC 9068,
 		// Keycloak), scp (Entra ID, ADFS), client_id (RFC 9068, Zitadel),
-		// appid (Entra ID v1, ADFS).
+		// appid (Entra ID v1, ADFS), azp (Entra ID v2, whose ID tokens
+		// have none; Keycloak's and Zitadel's ID tokens, which do, were
+		// refused above).
 		return "its audience is the client id and it names no scope or client"
 	}
 	return ""

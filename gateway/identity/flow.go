@@ -142,6 +142,9 @@ func (a *Authenticator) CallbackHandler() http.Handler {
 				s.Expires = end
 			}
 		}
+		// A login replaces the session this browser had, rather than leave
+		// it live in the store for whoever kept a copy of its cookie.
+		a.endSession(r, "replaced by a new login")
 		if err := a.startSession(ctx, w, s, providerTokens{Refresh: tok.RefreshToken, ID: rawID}); err != nil {
 			a.log.ErrorContext(ctx, "starting session", "sub", s.Subject, "error", err)
 			writeProblem(w, r, http.StatusInternalServerError, "the session could not be started")
@@ -177,7 +180,7 @@ func (a *Authenticator) LogoutHandler() http.Handler {
 			return
 		}
 		ctx := r.Context()
-		toks := a.endSession(r)
+		toks := a.endSession(r, "logged out")
 		http.SetCookie(w, a.cookie(SessionCookie, "/", "", 0))
 		w.Header().Set("Cache-Control", "no-store")
 		target := "/"
@@ -201,8 +204,8 @@ func (a *Authenticator) LogoutHandler() http.Handler {
 }
 
 // endSession ends the session the request's cookie names, if any, and
-// returns the provider's tokens it kept.
-func (a *Authenticator) endSession(r *http.Request) providerTokens {
+// returns the provider's tokens it kept. why goes to the log.
+func (a *Authenticator) endSession(r *http.Request, why string) providerTokens {
 	ctx := r.Context()
 	c, err := r.Cookie(SessionCookie)
 	if err != nil {
@@ -228,7 +231,7 @@ func (a *Authenticator) endSession(r *http.Request) providerTokens {
 	if err != nil {
 		a.log.WarnContext(ctx, "the session's provider tokens do not open", "sub", s.Subject, "error", err)
 	}
-	a.log.InfoContext(ctx, "logged out", "sub", s.Subject)
+	a.log.InfoContext(ctx, "session ended: "+why, "sub", s.Subject)
 	return toks
 }
 
