@@ -675,6 +675,9 @@ func TestLogout(t *testing.T) {
 		if got := end.Scheme + "://" + end.Host + end.Path; got != e.issuer+"/logout" {
 			t.Errorf("redirected to %s, want the end_session_endpoint", got)
 		}
+		if end.Query().Get("id_token_hint") == "" {
+			t.Errorf("the end_session request %s names no id_token_hint", end)
+		}
 		if got := e.whoami(t, b, nil); got != nil {
 			t.Errorf("identity after logout: %+v", got)
 		}

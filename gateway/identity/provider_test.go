@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/gateway/identity"
+	"github.com/meedoen/meedoen/gateway/store"
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/testop"
 )
@@ -49,6 +50,8 @@ type opEnv struct {
 	op    *testop.Provider
 	authn *identity.Authenticator
 	logs  *syncBuffer
+	key   []byte
+	store *store.Store
 }
 
 type whoamiAnswer struct {
@@ -58,7 +61,7 @@ type whoamiAnswer struct {
 
 func newOPEnv(t *testing.T, edit func(*identity.Config)) *opEnv {
 	t.Helper()
-	e := &opEnv{logs: &syncBuffer{}}
+	e := &opEnv{logs: &syncBuffer{}, key: make([]byte, 32)}
 	mux := http.NewServeMux()
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
@@ -68,18 +71,18 @@ func newOPEnv(t *testing.T, edit func(*identity.Config)) *opEnv {
 		RolesClaim: identity.DefaultRolesClaim,
 		Users:      []testop.User{anouk, pieter, ingrid, noor, hans, nobody},
 	})
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
+	if _, err := rand.Read(e.key); err != nil {
 		t.Fatal(err)
 	}
+	e.store = newStore(t)
 	cfg := identity.Config{
 		Issuer:       e.op.Issuer,
 		ClientID:     clientID,
 		ClientSecret: opSecret,
 		RedirectURL:  e.srv.URL + "/auth/callback",
 		Scopes:       []string{"openid", "profile", "offline_access"},
-		SessionKey:   key,
-		Sessions:     newStore(t),
+		SessionKey:   e.key,
+		Sessions:     e.store,
 	}
 	if edit != nil {
 		edit(&cfg)
@@ -306,6 +309,61 @@ func TestLogoutReachesTheIndependentProvider(t *testing.T) {
 	if got.Identity != nil {
 		t.Errorf("a copy of the cookie still opens the session: %+v", got.Identity)
 	}
+}
+
+// Two gateway replicas with the same key and the same database: a session
+// begun at one works at the other, and a logout at either ends it at both.
+func TestSessionsAreSharedByReplicas(t *testing.T) {
+	t.Parallel()
+	e := newOPEnv(t, nil)
+	mux := http.NewServeMux()
+	other := httptest.NewServer(mux)
+	t.Cleanup(other.Close)
+	authn, err := identity.New(t.Context(), identity.Config{
+		Issuer: e.op.Issuer, ClientID: clientID, ClientSecret: opSecret, RedirectURL: e.srv.URL + "/auth/callback",
+		SessionKey: e.key, Sessions: e.store,
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("POST /auth/logout", authn.LogoutHandler())
+	mux.Handle("/whoami", authn.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := auth.FromContext(r.Context())
+		w.Write([]byte(id.Subject))
+	})))
+	atOther := func(method, path string, c *http.Cookie) string {
+		t.Helper()
+		req, _ := http.NewRequest(method, other.URL+path, nil)
+		req.AddCookie(c)
+		resp, body := do(t, noFollow(), req)
+		if resp.StatusCode >= 400 {
+			t.Fatalf("%s %s at the other replica: %d %s", method, path, resp.StatusCode, body)
+		}
+		return body
+	}
+
+	b := e.browser(t)
+	if status, _ := e.login(t, b, anouk); status != http.StatusOK {
+		t.Fatalf("login: %d", status)
+	}
+	u, _ := url.Parse(e.srv.URL)
+	var c *http.Cookie
+	for _, ck := range b.Jar.Cookies(u) {
+		if ck.Name == identity.SessionCookie {
+			c = ck
+		}
+	}
+	if got := atOther(http.MethodGet, "/whoami", c); got != anouk.ID {
+		t.Fatalf("the other replica sees %q, want %s", got, anouk.ID)
+	}
+	atOther(http.MethodPost, "/auth/logout", c)
+	if got := e.whoami(t, b, nil); got.Identity != nil {
+		t.Errorf("after a logout at the other replica, this one still sees %+v", got.Identity)
+	}
+}
+
+func noFollow() *http.Client {
+	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }
 
 func TestBearerTokensOfAnIndependentProvider(t *testing.T) {
