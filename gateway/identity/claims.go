@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -41,6 +42,11 @@ type mapped struct {
 // identityFrom maps claims to an identity, as the package comment
 // describes. source names where the claims came from, for the log.
 func (a *Authenticator) identityFrom(ctx context.Context, c claimSet, source string) (mapped, error) {
+	return identityFrom(ctx, a.log, a.cfg.RolesClaim, c, source)
+}
+
+// identityFrom is the mapping, logging to log.
+func identityFrom(ctx context.Context, log *slog.Logger, rolesClaim string, c claimSet, source string) (mapped, error) {
 	sub := stringClaim(c, "sub")
 	if sub == "" {
 		return mapped{}, errNoSubject
@@ -49,21 +55,21 @@ func (a *Authenticator) identityFrom(ctx context.Context, c claimSet, source str
 	if m.id.Name == "" {
 		m.id.Name = stringClaim(c, "preferred_username")
 	}
-	raw, ok := lookupClaim(c, a.cfg.RolesClaim)
+	raw, ok := lookupClaim(c, rolesClaim)
 	if !ok {
 		// The most common mistake in setting up a provider: the mapper that
 		// adds the claim is missing, or adds it to another token, or under
 		// another name. The names that did arrive tell which; their values
 		// may be personal data and stay out.
-		a.log.WarnContext(ctx, "the roles claim is missing: the person gets no roles",
-			"sub", sub, "source", source, "roles_claim", a.cfg.RolesClaim, "claims_present", claimNames(c))
+		log.WarnContext(ctx, "the roles claim is missing: the person gets no roles",
+			"sub", sub, "source", source, "roles_claim", rolesClaim, "claims_present", claimNames(c))
 		m.rolesMissing = true
 		return m, nil
 	}
 	entries, ok := roleEntries(raw)
 	if !ok {
-		a.log.WarnContext(ctx, "the roles claim is neither a list of strings, a string nor an object keyed by role: the person gets no roles",
-			"sub", sub, "source", source, "roles_claim", a.cfg.RolesClaim, "json_type", jsonType(raw))
+		log.WarnContext(ctx, "the roles claim is neither a list of strings, a string nor an object keyed by role: the person gets no roles",
+			"sub", sub, "source", source, "roles_claim", rolesClaim, "json_type", jsonType(raw))
 		m.rolesMissing = true
 		return m, nil
 	}
@@ -72,7 +78,7 @@ func (a *Authenticator) identityFrom(ctx context.Context, c claimSet, source str
 		if err != nil {
 			// Providers often put unrelated roles in the same claim; those
 			// are not errors, but a typo in ours should be findable.
-			a.log.WarnContext(ctx, "ignoring unknown role entry", "sub", sub, "entry", truncate(e, 100))
+			log.WarnContext(ctx, "ignoring unknown role entry", "sub", sub, "entry", truncate(e, 100))
 			continue
 		}
 		if !slices.Contains(m.id.Grants, g) {

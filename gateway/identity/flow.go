@@ -58,8 +58,9 @@ func (a *Authenticator) LoginHandler() http.Handler {
 
 // CallbackHandler finishes a login (GET /auth/callback): it checks the
 // state against the login cookie, redeems the code with the PKCE verifier,
-// verifies the ID token and its nonce, maps its claims to an identity, sets
-// the session cookie and redirects to the returnTo of the login.
+// verifies the ID token and its nonce, maps its claims, completed from the
+// userinfo endpoint, to an identity, stores a session, sets the cookie that
+// names it and redirects to the returnTo of the login.
 func (a *Authenticator) CallbackHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -85,9 +86,14 @@ func (a *Authenticator) recheck(ctx context.Context, hash []byte, s Session) (Se
 	if got := stringClaim(c, "sub"); got != s.Subject {
 		return a.end(ctx, hash, s, "the identity provider answered for another subject", fmt.Errorf("subject %q", got))
 	}
-	m, err := a.identityFrom(ctx, c, "refresh")
+	// Quietly first: what was warned about at login is not warned about
+	// again every minute, only when it changes.
+	m, err := identityFrom(ctx, slog.New(slog.DiscardHandler), a.cfg.RolesClaim, c, "refresh")
 	if err != nil {
 		return a.end(ctx, hash, s, "the identity provider's answer is not usable", err)
+	}
+	if m.rolesMissing != s.RolesMissing || !sameGrants(m.id.Grants, s.Grants) {
+		m, _ = a.identityFrom(ctx, c, "refresh")
 	}
 	before := s.Grants
 	s.Name, s.Grants, s.RolesMissing, s.Checked = m.id.Name, m.id.Grants, m.rolesMissing, time.Now()
