@@ -51,8 +51,25 @@ type Config struct {
 	OIDCClientID     string
 	OIDCClientSecret string `secret:"true"`
 	OIDCRolesClaim   string
-	SessionKey       string `secret:"true"`
-	RespondentKey    string `secret:"true"`
+	// OIDCAPIAudience lists the aud values bearer tokens may carry,
+	// comma-separated; empty means the client id (the development
+	// provider's API audience with its built-in provider).
+	OIDCAPIAudience string
+	// OIDCScopes are the scopes a login asks for, space- or
+	// comma-separated; openid is always among them.
+	OIDCScopes string
+	// OIDCIntrospection lets opaque access tokens in through the
+	// provider's token introspection (RFC 7662).
+	OIDCIntrospection bool
+	// OIDCRecheckInterval is how often a session is confirmed at the
+	// provider.
+	OIDCRecheckInterval time.Duration
+	// SessionKey seals session cookies; empty uses a key the gateway
+	// makes once and keeps in its schema. SessionTTL is the longest a
+	// login lasts.
+	SessionKey    string `secret:"true"`
+	SessionTTL    time.Duration
+	RespondentKey string `secret:"true"`
 	// Postcodes is a CSV file of postcodes and municipality codes; empty
 	// uses the built-in IJmond demo table.
 	Postcodes string
@@ -97,6 +114,29 @@ type Config struct {
 
 func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	var c Config
+	fs := newFlagSet(&c, stderr)
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if fs.NArg() > 0 {
+		return Config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
+	}
+	if _, err := c.targets(); err != nil {
+		return Config{}, err
+	}
+	if err := checkReportURL(c.ReportURL); err != nil {
+		return Config{}, err
+	}
+	if c.OIDCRecheckInterval <= 0 || c.SessionTTL <= 0 || c.OIDCRecheckInterval > c.SessionTTL {
+		return Config{}, fmt.Errorf("-oidc-recheck-interval and -session-ttl: want both positive, the interval no longer than the session (got %s and %s)",
+			c.OIDCRecheckInterval, c.SessionTTL)
+	}
+	return c, nil
+}
+
+// newFlagSet defines the binary's flags on c, with defaults from the
+// environment.
+func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("meedoen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.StringVar(&c.Target, "target", config.Env("MEEDOEN_TARGET", "all"), "component(s) to run: all, or a comma-separated list of "+strings.Join(components, ", "))
@@ -116,11 +156,16 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", config.Env("OIDC_ISSUER", ""), "OpenID Connect issuer of staff identities; with -dev and empty, the built-in development provider at /dev/oidc")
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", config.Env("OIDC_CLIENT_ID", "meedoen"), "client id of the gateway at the identity provider")
 	fs.StringVar(&c.OIDCClientSecret, "oidc-client-secret", config.Env("OIDC_CLIENT_SECRET", ""), "client secret, if the provider issued one (PKCE is always used)")
-	fs.StringVar(&c.OIDCRolesClaim, "oidc-roles-claim", config.Env("OIDC_ROLES_CLAIM", "meedoen_roles"), "token claim with the person's grants as \"<role>@<tenant>\" strings")
+	fs.StringVar(&c.OIDCRolesClaim, "oidc-roles-claim", config.Env("OIDC_ROLES_CLAIM", "meedoen_roles"), "token claim with the person's grants as \"<role>@<tenant>\" entries (a list, a string or an object keyed by role); dots make a path into nested claims, e.g. realm_access.roles")
+	fs.StringVar(&c.OIDCAPIAudience, "oidc-api-audience", config.Env("OIDC_API_AUDIENCE", ""), "comma-separated aud values API bearer tokens may carry (Keycloak's audience mapper, Entra's Application ID URI or client id); empty means the client id")
+	fs.StringVar(&c.OIDCScopes, "oidc-scopes", config.Env("OIDC_SCOPES", "openid profile"), "scopes a login asks for, space-separated; openid is always added (ADFS: allatclaims; Entra ID and Zitadel: offline_access for refresh tokens)")
+	fs.BoolVar(&c.OIDCIntrospection, "oidc-introspection", config.EnvBool("OIDC_INTROSPECTION", false), "accept opaque (non-JWT) access tokens by asking the provider's token introspection endpoint (RFC 7662); needs -oidc-client-secret")
+	fs.DurationVar(&c.OIDCRecheckInterval, "oidc-recheck-interval", config.EnvDuration("OIDC_RECHECK_INTERVAL", time.Minute), "how often a session is confirmed at the provider with its refresh token, so a role removed or an account disabled there shows")
 	fs.StringVar(&c.Postcodes, "postcodes", config.Env("MEEDOEN_POSTCODES", ""), "CSV file of postcode;gemeentecode rows (PC4 or PC6) for open polls that check the municipality; empty uses the built-in IJmond demo table")
 	fs.StringVar(&c.Neighbourhoods, "neighbourhoods", config.Env("MEEDOEN_NEIGHBOURHOODS", ""), "CSV file of gemeentecode;wijkcode;wijknaam rows: the neighbourhoods panel members choose from; empty uses the built-in IJmond demo table")
 	fs.StringVar(&c.RespondentKey, "respondent-key", config.Env("MEEDOEN_RESPONDENT_KEY", ""), "base64 key of 32 bytes sealing residents' per-browser cookies on open polls; a new one per start when empty")
-	fs.StringVar(&c.SessionKey, "session-key", config.Env("MEEDOEN_SESSION_KEY", ""), "base64 key of at least 32 bytes for web session cookies; a new one per start when empty (everyone is logged out at restart)")
+	fs.StringVar(&c.SessionKey, "session-key", config.Env("MEEDOEN_SESSION_KEY", ""), "base64 key of at least 32 bytes sealing web session cookies and the provider tokens kept with sessions; empty uses one the gateway makes once and keeps in its database schema")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", config.EnvDuration("MEEDOEN_SESSION_TTL", 8*time.Hour), "the longest a staff login lasts")
 	fs.IntVar(&c.RateLimit, "rate-limit", config.EnvInt("MEEDOEN_RATE_LIMIT", 600), "API requests per minute per logged-in person; negative turns the limit off")
 	fs.IntVar(&c.AnonymousRateLimit, "anonymous-rate-limit", config.EnvInt("MEEDOEN_ANONYMOUS_RATE_LIMIT", 120), "API requests per minute per address without a login; negative turns the limit off")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", config.Env("MEEDOEN_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
@@ -137,19 +182,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	fs.DurationVar(&c.OutboxRetention, "outbox-retention", config.EnvDuration("MEEDOEN_OUTBOX_RETENTION", 7*24*time.Hour), "how long published outbox rows are kept so streams can be rebuilt")
 	fs.Int64Var(&c.MaxBodyBytes, "max-body-bytes", int64(config.EnvInt("MEEDOEN_MAX_BODY_BYTES", 1<<20)), "largest accepted request body")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", config.EnvDuration("MEEDOEN_SHUTDOWN_TIMEOUT", 10*time.Second), "how long in-flight requests may take to finish on stop")
-	if err := fs.Parse(args); err != nil {
-		return Config{}, err
-	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
-	}
-	if _, err := c.targets(); err != nil {
-		return Config{}, err
-	}
-	if err := checkReportURL(c.ReportURL); err != nil {
-		return Config{}, err
-	}
-	return c, nil
+	return fs
 }
 
 // checkReportURL accepts an empty -report-url, or an absolute http(s)
@@ -209,4 +242,9 @@ func parseMinCellBy(s string) (map[string]int, error) {
 		out[strings.TrimSpace(code)] = count
 	}
 	return out, nil
+}
+
+// splitList reads a list setting: items separated by commas or spaces.
+func splitList(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
 }

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"io"
+	"os"
 	"strings"
 	"testing"
 
@@ -66,5 +68,73 @@ func TestReportURLNamesTheReport(t *testing.T) {
 		if _, err := parseConfig([]string{"-report-url=" + bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "-report-url") {
 			t.Errorf("-report-url=%s: %v, want an error naming the flag", bad, err)
 		}
+	}
+}
+
+// The README's table is where an administrator looks for the identity
+// settings: every one of them must be there.
+func TestREADMEListsEveryIdentitySetting(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var missing []string
+	newFlagSet(&Config{}, io.Discard).VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Name, "oidc-") || strings.HasPrefix(f.Name, "session-") || f.Name == "public-url" {
+			if !strings.Contains(string(readme), "`-"+f.Name+"`") {
+				missing = append(missing, "-"+f.Name)
+			}
+		}
+	})
+	if len(missing) > 0 {
+		t.Errorf("README.md's settings table lacks %v", missing)
+	}
+}
+
+func TestIdentitySettings(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr bool
+		check   func(Config) []string
+	}{
+		{
+			name: "defaults",
+			check: func(c Config) []string {
+				return []string{c.OIDCScopes, c.OIDCAPIAudience, c.OIDCRecheckInterval.String(), c.SessionTTL.String()}
+			},
+		},
+		{
+			name: "lists, by commas or spaces",
+			args: []string{"-oidc-scopes=openid profile allatclaims", "-oidc-api-audience=api://meedoen, meedoen"},
+			check: func(c Config) []string {
+				return append(splitList(c.OIDCScopes), splitList(c.OIDCAPIAudience)...)
+			},
+		},
+		{name: "a recheck interval longer than the session", args: []string{"-oidc-recheck-interval=9h"}, wantErr: true},
+		{name: "no recheck interval", args: []string{"-oidc-recheck-interval=0"}, wantErr: true},
+	}
+	want := map[string][]string{
+		"defaults":                   {"openid profile", "", "1m0s", "8h0m0s"},
+		"lists, by commas or spaces": {"openid", "profile", "allatclaims", "api://meedoen", "meedoen"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := parseConfig(tt.args, io.Discard)
+			if tt.wantErr {
+				if err == nil {
+					t.Error("parseConfig accepted it")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want[tt.name], tt.check(cfg)); diff != "" {
+				t.Errorf("settings (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

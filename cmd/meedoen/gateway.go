@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/base64"
 	"fmt"
 	"log/slog"
@@ -13,9 +12,14 @@ import (
 	"github.com/meedoen/meedoen/gateway"
 	"github.com/meedoen/meedoen/gateway/devidp"
 	"github.com/meedoen/meedoen/gateway/identity"
+	"github.com/meedoen/meedoen/gateway/store"
 	"github.com/meedoen/meedoen/gateway/web"
+	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/health"
+	"github.com/meedoen/meedoen/internal/platform"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+	"github.com/meedoen/meedoen/services/councils"
 )
 
 // devIssuerPath is where -dev serves the development identity provider.
@@ -23,28 +27,42 @@ const devIssuerPath = "/dev/oidc"
 
 // mountGateway adds the API, the web pages and the identity routes to mux.
 // base is the public base URL, without a trailing slash; conns reach the
-// services.
-func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base string, conns gateway.Conns, log *slog.Logger) error {
+// services. It opens the gateway's own schema (sessions, its keys, the
+// member terms it follows) and returns what must run beside the HTTP
+// server, and what to close once those have stopped.
+func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base string, conns gateway.Conns, deps platform.Deps, log *slog.Logger) (_ []runner, closeFn func(), err error) {
+	st, err := store.Open(ctx, deps.DatabaseURL, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer func() {
+		if err != nil {
+			st.Close()
+		}
+	}()
+	deps.Health.Add("postgres-gateway", health.Postgres(st.Pool()))
+	runners := []runner{st}
+
 	issuer := cfg.OIDCIssuer
 	devProvider := issuer == "" && cfg.Dev
+	apiAudiences := splitList(cfg.OIDCAPIAudience)
 	if devProvider {
 		issuer = base + devIssuerPath
 		provider, err := devidp.New(issuer, devidp.DemoUsers())
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
 		mux.Handle(devIssuerPath+"/", http.StripPrefix(devIssuerPath, provider.Handler()))
 		log.Warn("development identity provider enabled: anyone can log in as any demo user", "issuer", issuer)
+		if len(apiAudiences) == 0 {
+			apiAudiences = []string{devidp.APIAudience} // what its API-token buttons hand out
+		}
 	}
 	secureCookies := strings.HasPrefix(base, "https://")
-	sessionKey, err := sessionKey(cfg.SessionKey)
-	if err != nil {
-		return err
-	}
 
 	proxies, err := parsePrefixes(cfg.TrustedProxies)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	gw, err := gateway.New(ctx, gateway.Config{
 		MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -53,53 +71,72 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		TrustedProxies: proxies,
 	}, conns, log)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 
-	var authenticate func(http.Handler) http.Handler
+	var (
+		authenticate = func(h http.Handler) http.Handler { return h }
+		formActions  func() []string
+	)
 	if issuer == "" {
 		log.Warn("no identity provider configured (-oidc-issuer): staff cannot log in and the API answers 401")
-		authenticate = func(h http.Handler) http.Handler { return h }
 	} else {
+		sessionKey, err := sessionKey(ctx, cfg, st, log)
+		if err != nil {
+			return nil, nil, err
+		}
 		authn, err := identity.New(ctx, identity.Config{
-			Issuer:        issuer,
-			ClientID:      cfg.OIDCClientID,
-			ClientSecret:  cfg.OIDCClientSecret,
-			RedirectURL:   base + "/auth/callback",
-			Audience:      "meedoen-api",
-			RolesClaim:    cfg.OIDCRolesClaim,
-			SessionKey:    sessionKey,
-			SecureCookies: secureCookies,
+			Issuer:          issuer,
+			ClientID:        cfg.OIDCClientID,
+			ClientSecret:    cfg.OIDCClientSecret,
+			RedirectURL:     base + "/auth/callback",
+			APIAudiences:    apiAudiences,
+			Scopes:          splitList(cfg.OIDCScopes),
+			RolesClaim:      cfg.OIDCRolesClaim,
+			SessionKey:      sessionKey,
+			SessionTTL:      cfg.SessionTTL,
+			RecheckInterval: cfg.OIDCRecheckInterval,
+			Introspection:   cfg.OIDCIntrospection,
+			Sessions:        st,
+			SecureCookies:   secureCookies,
 		}, log)
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
+		terms, err := termsConsumer(ctx, st, deps, log)
+		if err != nil {
+			return nil, nil, err
+		}
+		runners = append(runners, authn, terms)
+		deps.Health.Add("identity-provider", authn.Ready)
 		mux.Handle("GET /auth/login", authn.LoginHandler())
 		// Every callback redeems a code at the provider.
 		mux.Handle("GET /auth/callback", gw.Limit(authn.CallbackHandler()))
 		mux.Handle("POST /auth/logout", authn.LogoutHandler())
 		authenticate = authn.Middleware
+		formActions = authn.FormActionOrigins
 	}
 
 	var respondentKey []byte // nil: the site makes one per start
 	if cfg.RespondentKey != "" {
 		respondentKey, err = base64.StdEncoding.DecodeString(cfg.RespondentKey)
 		if err != nil || len(respondentKey) != 32 {
-			return fmt.Errorf("-respondent-key: want base64 of 32 bytes")
+			return nil, nil, fmt.Errorf("-respondent-key: want base64 of 32 bytes")
 		}
 	}
 	site, err := web.New(web.Config{
-		APIVersion:    apiVersion,
-		DevLogin:      devProvider, // demo accounts exist only at the development provider
-		SecureCookies: secureCookies,
-		Councils:      councilsv1.NewCouncilsServiceClient(conns.Councils),
-		Surveys:       surveysv1.NewSurveysServiceClient(conns.Surveys),
-		Panels:        surveysv1.NewPanelsServiceClient(conns.Surveys),
-		RespondentKey: respondentKey,
-		Postcodes:     cfg.tables.postcodes.Municipality,
+		APIVersion:        apiVersion,
+		DevLogin:          devProvider, // demo accounts exist only at the development provider
+		FormActionOrigins: formActions,
+		SecureCookies:     secureCookies,
+		Councils:          councilsv1.NewCouncilsServiceClient(conns.Councils),
+		Surveys:           surveysv1.NewSurveysServiceClient(conns.Surveys),
+		Panels:            surveysv1.NewPanelsServiceClient(conns.Surveys),
+		RespondentKey:     respondentKey,
+		Postcodes:         cfg.tables.postcodes.Municipality,
 	}, log)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	mux.Handle("/api/", authenticate(gw.Handler()))
 	// Residents answering open polls have no identity: their submits share
@@ -113,7 +150,7 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 	mux.Handle("POST /panel/bevestigen/{token}", authenticate(gw.Limit(site.Handler())))
 	mux.Handle("POST /panel/afmelden/{token}", authenticate(gw.Limit(site.Handler())))
 	mux.Handle("/", authenticate(site.Handler()))
-	return nil
+	return runners, st.Close, nil
 }
 
 // parsePrefixes reads comma-separated CIDRs.
@@ -132,18 +169,43 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 	return out, nil
 }
 
-// sessionKey decodes the configured key or makes one for this start.
-func sessionKey(s string) ([]byte, error) {
-	if s == "" {
-		key := make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return nil, fmt.Errorf("making a session key: %w", err)
+// sessionKey decodes the configured key, or, when none is configured,
+// returns the one the gateway keeps in its schema, made at the first start:
+// every replica and every restart must seal and open cookies alike.
+func sessionKey(ctx context.Context, cfg Config, st *store.Store, log *slog.Logger) ([]byte, error) {
+	if cfg.SessionKey == "" {
+		if !cfg.Dev {
+			log.Warn("no -session-key: the key sealing sessions is kept in the database, beside the provider tokens it protects; set MEEDOEN_SESSION_KEY to keep it apart")
 		}
-		return key, nil
+		return st.SessionKey(ctx)
 	}
-	key, err := base64.StdEncoding.DecodeString(s)
+	key, err := base64.StdEncoding.DecodeString(cfg.SessionKey)
 	if err != nil || len(key) < 32 {
 		return nil, fmt.Errorf("-session-key: want base64 of at least 32 bytes")
 	}
 	return key, nil
+}
+
+// termsConsumer provisions the gateway's consumer of the councils
+// service's member events (store.TermsConsumer), which ends the sessions
+// of members whose term has ended.
+func termsConsumer(ctx context.Context, st *store.Store, deps platform.Deps, log *slog.Logger) (runner, error) {
+	cc, err := store.TermsConsumer()
+	if err != nil {
+		return nil, err
+	}
+	// The councils service may not have started yet, or runs elsewhere;
+	// provisioning its stream is idempotent.
+	if err := events.ProvisionStreams(ctx, deps.JetStream, councils.Name, deps.Streams); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	tel := deps.Telemetry
+	c, err := events.NewConsumer(cc, st.Pool(), deps.JetStream, log.With("component", "gateway"), tel.TracerProvider, tel.MeterProvider)
+	if err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	if err := c.Provision(ctx); err != nil {
+		return nil, fmt.Errorf("gateway: %w", err)
+	}
+	return c, nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc"
@@ -16,6 +17,10 @@ import (
 
 	"github.com/meedoen/meedoen/gateway"
 	"github.com/meedoen/meedoen/gateway/devidp"
+	"github.com/meedoen/meedoen/internal/health"
+	"github.com/meedoen/meedoen/internal/platform"
+	"github.com/meedoen/meedoen/internal/telemetry"
+	"github.com/meedoen/meedoen/internal/testkit"
 )
 
 // newGatewayServer serves what mountGateway mounts for cfg at base, the
@@ -35,10 +40,27 @@ func newGatewayServer(t *testing.T, cfg Config, base string) *httptest.Server {
 	}
 	t.Cleanup(func() { conn.Close() })
 	cfg.OIDCClientID, cfg.OIDCRolesClaim = "meedoen", "meedoen_roles"
-	if err := mountGateway(t.Context(), cfg, mux, base, gateway.Conns{Councils: conn, Surveys: conn}, slog.New(slog.DiscardHandler)); err != nil {
+	cfg.SessionTTL, cfg.OIDCRecheckInterval = 8*time.Hour, time.Minute
+	_, closeGateway, err := mountGateway(t.Context(), cfg, mux, base, gateway.Conns{Councils: conn, Surveys: conn},
+		gatewayDeps(t), slog.New(slog.DiscardHandler))
+	if err != nil {
 		t.Fatalf("mountGateway: %v", err)
 	}
+	t.Cleanup(closeGateway)
 	return srv
+}
+
+// gatewayDeps is what mountGateway needs of the platform: a database of
+// its own and a JetStream server, for the gateway's schema and its
+// consumer of the councils service's member events.
+func gatewayDeps(t *testing.T) platform.Deps {
+	t.Helper()
+	tel, err := telemetry.Setup(t.Context(), telemetry.Config{ServiceName: "gateway-test", LogLevel: slog.LevelError}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, js := testkit.NewJetStream(t)
+	return platform.Deps{DatabaseURL: testkit.NewDatabase(t), JetStream: js, Telemetry: tel, Health: health.New()}
 }
 
 // Behind a proxy that ends TLS the gateway sees plain HTTP; an https

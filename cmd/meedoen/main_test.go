@@ -190,7 +190,7 @@ func walk(t *testing.T, gatewayURL, databaseURL string, idp *testIdP) {
 func TestWalkingSkeletonAllInOne(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
-	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer)
+	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api")
 	walk(t, base, databaseURL, idp)
 }
 
@@ -212,7 +212,7 @@ func TestWalkingSkeletonSplitTargets(t *testing.T) {
 	for _, target := range []string{"focusgroups", "results"} {
 		startInProcess(t, append(common, "-target="+target, "-grpc-addr=127.0.0.1:0")...)
 	}
-	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr, "-oidc-issuer="+idp.issuer,
+	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api",
 		"-internal-signing-key="+base64.StdEncoding.EncodeToString(key.Seed()))...)
 	walk(t, gw, databaseURL, idp)
 }

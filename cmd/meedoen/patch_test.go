@@ -207,7 +207,7 @@ func startPatchSystem(t *testing.T) patchSystem {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
 	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL,
-		"-oidc-issuer="+idp.issuer, "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
+		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
 	as := func(subject string) restClient { return restClient{t: t, base: base, token: idp.token(t, subject)} }
 	return patchSystem{chair: as("chair@GM0453"), member: as("council_member@GM0453"), officer: as("policy_officer@GM0453")}
 }

@@ -106,7 +106,7 @@ func TestPersonalDataStaysOutOfEventsLogsAndTraces(t *testing.T) {
 	var logs syncBuffer
 	spans := tracetest.NewSpanRecorder()
 	base := startWatched(t, hooks{spans: spans}, &logs, "-http-addr=127.0.0.1:0", "-data-dir="+dataDir, "-database-url="+databaseURL,
-		"-oidc-issuer="+idp.issuer, "-dev", "-log-level=debug", "-anonymous-rate-limit=-1", "-rate-limit=-1")
+		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-dev", "-log-level=debug", "-anonymous-rate-limit=-1", "-rate-limit=-1")
 	as := func(subject string) apiClient { return apiClient{t: t, base: base, token: idp.token(t, subject)} }
 	chair, member, officer, secretary := as("chair@GM0453"), as("council_member@GM0453"), as("policy_officer@GM0453"), as("secretary@GM0453")
 

@@ -168,7 +168,7 @@ func TestPolicyMatrix(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
 	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL,
-		"-oidc-issuer="+idp.issuer, "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
+		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
 	policy := auth.DefaultPolicy()
 
 	type caller struct {

@@ -21,7 +21,7 @@ import (
 func TestPollOverREST(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
-	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer)
+	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api")
 	as := func(subject string) apiClient { return apiClient{t: t, base: base, token: idp.token(t, subject)} }
 	velsen := as("council_member@GM0453")
 	beverwijk := as("council_member@GM0375")

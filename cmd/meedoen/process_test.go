@@ -74,7 +74,7 @@ func contains2(list []string, s string) bool {
 func TestProcessEndToEnd(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
-	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer)
+	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api")
 	as := func(subject string) apiClient { return apiClient{t: t, base: base, token: idp.token(t, subject)} }
 	root := as("root")
 	root.must(201, "POST", "/regions", `{"id":"ijmond","name":"IJmond"}`)

@@ -38,7 +38,7 @@ func TestReferencesAcrossTenantsAreRefused(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
 	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL,
-		"-oidc-issuer="+idp.issuer, "-rate-limit=-1", "-anonymous-rate-limit=-1")
+		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-rate-limit=-1", "-anonymous-rate-limit=-1")
 	fx := newReferenceFixtures(t, base, idp)
 	db := newFingerprinter(t, databaseURL)
 

@@ -281,9 +281,13 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, h hoo
 		if conns.Surveys, err = dial(surveys.Name, surveysAddr); err != nil {
 			return err
 		}
-		if err := mountGateway(ctx, cfg, mux, base, conns, log); err != nil {
+		gwRunners, closeGateway, err := mountGateway(ctx, cfg, mux, base, conns, deps, log)
+		if err != nil {
 			return err
 		}
+		// Closed after the runners stopped: cleanups run once run returns.
+		cleanups = append(cleanups, closeGateway)
+		runners = append(runners, gwRunners...)
 		if mailbox != nil {
 			mux.Handle("GET "+devMailPath, mailbox.Handler())
 		}

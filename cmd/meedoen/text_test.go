@@ -43,7 +43,7 @@ func TestBadTextIsRefusedAtTheEdge(t *testing.T) {
 	idp := newTestIdP(t)
 	var logs syncBuffer
 	base := startInProcessLogging(t, &logs, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL,
-		"-oidc-issuer="+idp.issuer, "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
+		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
 	db, err := pgx.Connect(t.Context(), databaseURL)
 	if err != nil {
 		t.Fatal(err)

@@ -445,6 +445,84 @@ func TestTokenEndpointRequiresPKCEAndSingleUseCodes(t *testing.T) {
 	}
 }
 
+// A refresh token gives new tokens once, to the client it was issued to,
+// and is replaced by a new one each time (rotation).
+func TestRefreshTokensRotate(t *testing.T) {
+	t.Parallel()
+	s := newServer(t)
+	refreshForm := func(rt, client string) url.Values {
+		return url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}, "client_id": {client}}
+	}
+	login := func(t *testing.T) string {
+		t.Helper()
+		verifier := oauth2.GenerateVerifier()
+		status, body := s.redeem(t, s.tokenForm(s.code(t, verifier, "dev-velsen-council-member"), verifier))
+		rt, _ := body["refresh_token"].(string)
+		if status != http.StatusOK || rt == "" {
+			t.Fatalf("code exchange: %d %v, want a refresh token", status, body)
+		}
+		return rt
+	}
+	tests := []struct {
+		name      string
+		use       func(t *testing.T, rt string) (int, map[string]any)
+		wantError string
+	}{
+		{
+			name: "once, by its client",
+			use: func(t *testing.T, rt string) (int, map[string]any) {
+				return s.redeem(t, refreshForm(rt, "meedoen-web"))
+			},
+		},
+		{
+			name: "twice",
+			use: func(t *testing.T, rt string) (int, map[string]any) {
+				if status, body := s.redeem(t, refreshForm(rt, "meedoen-web")); status != http.StatusOK {
+					t.Fatalf("first use: %d %v", status, body)
+				}
+				return s.redeem(t, refreshForm(rt, "meedoen-web"))
+			},
+			wantError: "invalid_grant",
+		},
+		{
+			name: "by another client",
+			use: func(t *testing.T, rt string) (int, map[string]any) {
+				return s.redeem(t, refreshForm(rt, "someone-else"))
+			},
+			wantError: "invalid_grant",
+		},
+		{
+			name: "made up",
+			use: func(t *testing.T, _ string) (int, map[string]any) {
+				return s.redeem(t, refreshForm("made-up", "meedoen-web"))
+			},
+			wantError: "invalid_grant",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			status, body := tt.use(t, login(t))
+			if tt.wantError != "" {
+				if status != http.StatusBadRequest || body["error"] != tt.wantError {
+					t.Errorf("got %d %v, want 400 with error %s", status, body, tt.wantError)
+				}
+				return
+			}
+			if status != http.StatusOK {
+				t.Fatalf("got %d %v, want 200", status, body)
+			}
+			id := s.verify(t, body["id_token"].(string))
+			if id["sub"] != "dev-velsen-council-member" || id["nonce"] != nil {
+				t.Errorf("refreshed id token sub %v nonce %v, want the same subject and no nonce", id["sub"], id["nonce"])
+			}
+			if rt, _ := body["refresh_token"].(string); rt == "" {
+				t.Error("no new refresh token")
+			}
+		})
+	}
+}
+
 func TestIssueToken(t *testing.T) {
 	t.Parallel()
 	s := newServer(t)

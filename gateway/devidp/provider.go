@@ -42,6 +42,8 @@ const (
 	tokenTTL    = time.Hour
 	apiTokenTTL = 8 * time.Hour
 	maxCodes    = 1000 // pending codes; a dev provider needs few
+	refreshTTL  = 8 * time.Hour
+	maxRefresh  = 10000 // live refresh tokens
 )
 
 // Provider is the development identity provider. It keeps its signing key
@@ -57,8 +59,17 @@ type Provider struct {
 	signer jose.Signer
 	pages  *pages
 
-	mu    sync.Mutex
-	codes map[string]authCode
+	mu       sync.Mutex
+	codes    map[string]authCode
+	refreshs map[string]refreshGrant
+}
+
+// refreshGrant is what a refresh token stands for until it is used: each
+// is used once and replaced (rotation), as stricter real providers do.
+type refreshGrant struct {
+	clientID string
+	subject  string
+	expires  time.Time
 }
 
 // authCode is what an authorization code stands for until /token redeems it.
@@ -85,6 +96,8 @@ func New(issuer string, users []User) (*Provider, error) {
 		users:  users,
 		bySub:  make(map[string]User, len(users)),
 		codes:  make(map[string]authCode),
+		// A refresh token lives as long as a working day's session.
+		refreshs: make(map[string]refreshGrant),
 	}
 	for _, usr := range users {
 		if usr.Subject == "" || usr.Name == "" {
@@ -147,7 +160,7 @@ func (p *Provider) serveDiscovery(w http.ResponseWriter, _ *http.Request) {
 		"jwks_uri":                              p.issuer + "/jwks",
 		"end_session_endpoint":                  p.issuer + "/logout",
 		"response_types_supported":              []string{"code"},
-		"grant_types_supported":                 []string{"authorization_code"},
+		"grant_types_supported":                 []string{"authorization_code", "refresh_token"},
 		"subject_types_supported":               []string{"public"},
 		"id_token_signing_alg_values_supported": []string{string(jose.RS256)},
 		"scopes_supported":                      []string{"openid", "profile"},
@@ -166,6 +179,7 @@ type claims struct {
 	jwt.Claims
 	Nonce  string   `json:"nonce,omitempty"`
 	AtHash string   `json:"at_hash,omitempty"`
+	Scope  string   `json:"scope,omitempty"` // access tokens only
 	Name   string   `json:"name"`
 	Roles  []string `json:"meedoen_roles"`
 }
@@ -182,6 +196,7 @@ func (p *Provider) IssueToken(subject, clientID string, ttl time.Duration) (stri
 		return "", fmt.Errorf("issuing token for %q: %w", subject, ErrUnknownUser)
 	}
 	c := p.claimsFor(usr, clientID, ttl)
+	c.Scope = tokenScope
 	id, err := randomString()
 	if err != nil {
 		return "", fmt.Errorf("issuing token: %w", err)

@@ -4,20 +4,26 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // tokenResponse is the token endpoint's answer (RFC 6749 section 5.1).
 type tokenResponse struct {
-	AccessToken string `json:"access_token"`
-	IDToken     string `json:"id_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int    `json:"expires_in"`
-	Scope       string `json:"scope"`
+	AccessToken  string `json:"access_token"`
+	IDToken      string `json:"id_token"`
+	RefreshToken string `json:"refresh_token,omitempty"`
+	TokenType    string `json:"token_type"`
+	ExpiresIn    int    `json:"expires_in"`
+	Scope        string `json:"scope"`
 }
+
+// tokenScope is the scope of every token: the provider knows no other.
+const tokenScope = "openid profile"
 
 // tokenError is an RFC 6749 section 5.2 error.
 type tokenError struct {
@@ -25,9 +31,10 @@ type tokenError struct {
 	Description string `json:"error_description"`
 }
 
-// serveToken redeems an authorization code for an ID and an access token.
-// Any client id is accepted, but it must be the one the code was issued to,
-// and the PKCE verifier must match the challenge.
+// serveToken redeems an authorization code, or a refresh token, for an
+// ID, an access and a new refresh token. Any client id is accepted, but it
+// must be the one the code or refresh token was issued to, and a code
+// needs the PKCE verifier that matches its challenge.
 func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request) {
 	fail := func(code, desc string) {
 		writeJSON(w, http.StatusBadRequest, tokenError{Error: code, Description: desc})
@@ -38,10 +45,6 @@ func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	if gt := f.Get("grant_type"); gt != "authorization_code" {
-		fail("unsupported_grant_type", fmt.Sprintf("grant_type %q: only authorization_code is supported", gt))
-		return
-	}
 	clientID := f.Get("client_id")
 	if user, _, ok := r.BasicAuth(); ok {
 		// RFC 6749 section 2.3.1 form-encodes the id before basic auth.
@@ -52,28 +55,48 @@ func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request) {
 		}
 		clientID = u
 	}
-	ac, ok := p.redeem(f.Get("code"))
-	switch {
-	case !ok:
-		fail("invalid_grant", "the code is unknown, used or expired")
-		return
-	case ac.clientID != clientID:
-		fail("invalid_grant", "the code was issued to another client")
-		return
-	case ac.redirectURI != f.Get("redirect_uri"):
-		fail("invalid_grant", "redirect_uri differs from the authorization request")
-		return
-	case !verifierMatches(f.Get("code_verifier"), ac.challenge):
-		fail("invalid_grant", "code_verifier is missing or does not match the code_challenge")
+	var subject, nonce string
+	switch gt := f.Get("grant_type"); gt {
+	case "authorization_code":
+		ac, ok := p.redeem(f.Get("code"))
+		switch {
+		case !ok:
+			fail("invalid_grant", "the code is unknown, used or expired")
+			return
+		case ac.clientID != clientID:
+			fail("invalid_grant", "the code was issued to another client")
+			return
+		case ac.redirectURI != f.Get("redirect_uri"):
+			fail("invalid_grant", "redirect_uri differs from the authorization request")
+			return
+		case !verifierMatches(f.Get("code_verifier"), ac.challenge):
+			fail("invalid_grant", "code_verifier is missing or does not match the code_challenge")
+			return
+		}
+		subject, nonce = ac.subject, ac.nonce
+	case "refresh_token":
+		rg, ok := p.useRefresh(f.Get("refresh_token"))
+		switch {
+		case !ok:
+			fail("invalid_grant", "the refresh token is unknown, used or expired")
+			return
+		case rg.clientID != clientID:
+			fail("invalid_grant", "the refresh token was issued to another client")
+			return
+		}
+		subject = rg.subject
+	default:
+		fail("unsupported_grant_type", fmt.Sprintf("grant_type %q: only authorization_code and refresh_token are supported", gt))
 		return
 	}
-	usr, ok := p.bySub[ac.subject]
+	usr, ok := p.bySub[subject]
 	if !ok { // users are fixed at New, so this is a bug
 		fail("server_error", "user vanished")
 		return
 	}
 
 	access := p.claimsFor(usr, clientID, tokenTTL)
+	access.Scope = tokenScope
 	jti, err := randomString()
 	if err != nil {
 		fail("server_error", "no randomness")
@@ -86,7 +109,7 @@ func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := p.claimsFor(usr, clientID, tokenTTL)
-	id.Nonce = ac.nonce
+	id.Nonce = nonce // a refreshed ID token has none (OpenID Connect Core 12.2)
 	sum := sha256.Sum256([]byte(at))
 	id.AtHash = base64.RawURLEncoding.EncodeToString(sum[:len(sum)/2])
 	it, err := p.sign(id)
@@ -94,14 +117,55 @@ func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request) {
 		fail("server_error", "signing failed")
 		return
 	}
+	rt, err := p.grantRefresh(clientID, subject)
+	if err != nil {
+		fail("server_error", err.Error())
+		return
+	}
 	w.Header().Set("Pragma", "no-cache")
 	writeJSON(w, http.StatusOK, tokenResponse{
-		AccessToken: at,
-		IDToken:     it,
-		TokenType:   "Bearer",
-		ExpiresIn:   int(tokenTTL.Seconds()),
-		Scope:       "openid profile",
+		AccessToken:  at,
+		IDToken:      it,
+		RefreshToken: rt,
+		TokenType:    "Bearer",
+		ExpiresIn:    int(tokenTTL.Seconds()),
+		Scope:        tokenScope,
 	})
+}
+
+// grantRefresh makes a refresh token for subject at clientID.
+func (p *Provider) grantRefresh(clientID, subject string) (string, error) {
+	rt, err := randomString()
+	if err != nil {
+		return "", errors.New("no randomness")
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.refreshs) >= maxRefresh {
+		now := time.Now()
+		for k, v := range p.refreshs {
+			if now.After(v.expires) {
+				delete(p.refreshs, k)
+			}
+		}
+		if len(p.refreshs) >= maxRefresh {
+			return "", errors.New("too many sessions")
+		}
+	}
+	p.refreshs[rt] = refreshGrant{clientID: clientID, subject: subject, expires: time.Now().Add(refreshTTL)}
+	return rt, nil
+}
+
+// useRefresh takes a refresh token out of use and returns what it stood for.
+func (p *Provider) useRefresh(rt string) (refreshGrant, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	rg, ok := p.refreshs[rt]
+	delete(p.refreshs, rt)
+	if !ok || time.Now().After(rg.expires) {
+		return refreshGrant{}, false
+	}
+	return rg, true
 }
 
 // verifierMatches checks an RFC 7636 code_verifier against an S256

@@ -11,17 +11,16 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/meedoen/meedoen/internal/auth"
 )
 
 // maxCookieBytes keeps a cookie under the 4096 bytes browsers promise to
 // store, with room for its name and attributes.
 const maxCookieBytes = 3800
 
-// sealer encrypts and authenticates cookie values with AES-256-GCM. The
-// GCM tag is the signature: a value changed by a single bit does not open,
-// so a separate HMAC would add nothing.
+// sealer encrypts and authenticates values with AES-256-GCM: the gateway's
+// cookies, and the provider's tokens it keeps with a session. The GCM tag
+// is the signature: a value changed by a single bit does not open, so a
+// separate HMAC would add nothing.
 type sealer struct {
 	aead cipher.AEAD
 }
@@ -44,26 +43,48 @@ func newSealer(secret []byte) (*sealer, error) {
 	return &sealer{aead: aead}, nil
 }
 
-// seal returns v as an encrypted cookie value. The cookie's name is bound
-// in as additional data, so one kind of cookie cannot pass for another.
-func (s *sealer) seal(name string, v any) (string, error) {
+// seal returns v encrypted. purpose is bound in as additional data, so a
+// value sealed for one purpose (one kind of cookie, one session's tokens)
+// cannot pass for another.
+func (s *sealer) seal(purpose string, v any) ([]byte, error) {
 	plain, err := json.Marshal(v)
 	if err != nil {
-		return "", fmt.Errorf("encoding %s cookie: %w", name, err)
+		return nil, fmt.Errorf("encoding %s: %w", purpose, err)
 	}
-	out := base64.RawURLEncoding.EncodeToString(s.aead.Seal(nil, nil, plain, []byte(name)))
+	return s.aead.Seal(nil, nil, plain, []byte(purpose)), nil
+}
+
+// errBadCookie means a sealed value was forged, altered, sealed with
+// another key or for another purpose.
+var errBadCookie = errors.New("cookie does not open")
+
+// open reverses seal.
+func (s *sealer) open(purpose string, sealed []byte, v any) error {
+	plain, err := s.aead.Open(nil, nil, sealed, []byte(purpose))
+	if err != nil {
+		return errBadCookie
+	}
+	if err := json.Unmarshal(plain, v); err != nil {
+		return fmt.Errorf("decoding %s: %w", purpose, err)
+	}
+	return nil
+}
+
+// sealCookie returns v as the value of the cookie called name.
+func (s *sealer) sealCookie(name string, v any) (string, error) {
+	sealed, err := s.seal(name, v)
+	if err != nil {
+		return "", err
+	}
+	out := base64.RawURLEncoding.EncodeToString(sealed)
 	if len(out) > maxCookieBytes {
 		return "", fmt.Errorf("%s cookie would have %d bytes, more than browsers keep", name, len(out))
 	}
 	return out, nil
 }
 
-// errBadCookie means a cookie was forged, altered, sealed with another key
-// or for another purpose.
-var errBadCookie = errors.New("cookie does not open")
-
-// open reverses seal.
-func (s *sealer) open(name, value string, v any) error {
+// openCookie reverses sealCookie.
+func (s *sealer) openCookie(name, value string, v any) error {
 	if len(value) > maxCookieBytes {
 		return errBadCookie
 	}
@@ -71,22 +92,7 @@ func (s *sealer) open(name, value string, v any) error {
 	if err != nil {
 		return errBadCookie
 	}
-	plain, err := s.aead.Open(nil, nil, sealed, []byte(name))
-	if err != nil {
-		return errBadCookie
-	}
-	if err := json.Unmarshal(plain, v); err != nil {
-		return fmt.Errorf("decoding %s cookie: %w", name, err)
-	}
-	return nil
-}
-
-// session is the session cookie's content.
-type session struct {
-	Subject string       `json:"sub"`
-	Name    string       `json:"name,omitempty"`
-	Grants  []auth.Grant `json:"grants"`
-	Expires int64        `json:"exp"` // unix seconds; the cookie's Max-Age is only advice to the browser
+	return s.open(name, sealed, v)
 }
 
 // loginState carries a login from LoginHandler to CallbackHandler.
@@ -96,37 +102,6 @@ type loginState struct {
 	Verifier string `json:"verifier"` // PKCE code_verifier
 	ReturnTo string `json:"returnTo"`
 	Expires  int64  `json:"exp"`
-}
-
-func (a *Authenticator) setSession(w http.ResponseWriter, id auth.Identity) error {
-	val, err := a.cookies.seal(SessionCookie, session{
-		Subject: id.Subject,
-		Name:    id.Name,
-		Grants:  id.Grants,
-		Expires: time.Now().Add(a.cfg.SessionTTL).Unix(),
-	})
-	if err != nil {
-		return err
-	}
-	http.SetCookie(w, a.cookie(SessionCookie, "/", val, a.cfg.SessionTTL))
-	return nil
-}
-
-// sessionFrom returns the identity of a valid, unexpired session cookie.
-func (a *Authenticator) sessionFrom(r *http.Request) (auth.Identity, bool) {
-	c, err := r.Cookie(SessionCookie)
-	if err != nil {
-		return auth.Identity{}, false
-	}
-	var s session
-	if err := a.cookies.open(SessionCookie, c.Value, &s); err != nil {
-		a.log.DebugContext(r.Context(), "ignoring session cookie", "error", err)
-		return auth.Identity{}, false
-	}
-	if s.Subject == "" || time.Now().Unix() >= s.Expires {
-		return auth.Identity{}, false
-	}
-	return auth.Identity{Subject: s.Subject, Name: s.Name, Grants: s.Grants}, true
 }
 
 // cookie builds one of the gateway's cookies; a zero ttl deletes it.

@@ -11,6 +11,8 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
+
+	"github.com/meedoen/meedoen/internal/errs"
 )
 
 // LoginHandler starts a login (GET /auth/login?returnTo=/path): it sends
@@ -32,7 +34,7 @@ func (a *Authenticator) LoginHandler() http.Handler {
 		}
 		d, err := a.discover(r.Context())
 		if err != nil {
-			issuerUnavailable(w, r)
+			discoveryFailed(w, r, err)
 			return
 		}
 		ls := loginState{
@@ -42,7 +44,7 @@ func (a *Authenticator) LoginHandler() http.Handler {
 			ReturnTo: returnTo,
 			Expires:  time.Now().Add(loginTTL).Unix(),
 		}
-		val, err := a.cookies.seal(loginCookie, ls)
+		val, err := a.cookies.sealCookie(loginCookie, ls)
 		if err != nil {
 			a.log.ErrorContext(r.Context(), "starting login", "error", err)
 			writeProblem(w, r, http.StatusInternalServerError, "the login could not be started")
@@ -56,8 +58,9 @@ func (a *Authenticator) LoginHandler() http.Handler {
 
 // CallbackHandler finishes a login (GET /auth/callback): it checks the
 // state against the login cookie, redeems the code with the PKCE verifier,
-// verifies the ID token and its nonce, maps its claims to an identity, sets
-// the session cookie and redirects to the returnTo of the login.
+// verifies the ID token and its nonce, maps its claims, completed from the
+// userinfo endpoint, to an identity, stores a session, sets the cookie that
+// names it and redirects to the returnTo of the login.
 func (a *Authenticator) CallbackHandler() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet {
@@ -74,7 +77,7 @@ func (a *Authenticator) CallbackHandler() http.Handler {
 		// One attempt per login, successful or not.
 		http.SetCookie(w, a.cookie(loginCookie, a.callbackPath(), "", 0))
 		var ls loginState
-		if err := a.cookies.open(loginCookie, c.Value, &ls); err != nil || time.Now().Unix() >= ls.Expires {
+		if err := a.cookies.openCookie(loginCookie, c.Value, &ls); err != nil || time.Now().Unix() >= ls.Expires {
 			writeProblem(w, r, http.StatusBadRequest, "no login in progress, or it took too long; log in again")
 			return
 		}
@@ -95,7 +98,7 @@ func (a *Authenticator) CallbackHandler() http.Handler {
 		}
 		d, err := a.discover(ctx)
 		if err != nil {
-			issuerUnavailable(w, r)
+			discoveryFailed(w, r, err)
 			return
 		}
 		tok, err := d.oauth.Exchange(oidc.ClientContext(ctx, a.cfg.HTTPClient), q.Get("code"), oauth2.VerifierOption(ls.Verifier))
@@ -112,28 +115,56 @@ func (a *Authenticator) CallbackHandler() http.Handler {
 		if err == nil && idt.AccessTokenHash != "" {
 			err = idt.VerifyAccessToken(tok.AccessToken)
 		}
+		var m mapped
+		if err == nil {
+			var c claimSet
+			if c, err = claimsOf(idt); err == nil {
+				m, err = a.identityFrom(ctx, a.withUserinfo(ctx, d, c, tok), "id_token")
+			}
+		}
 		if err != nil {
 			a.log.WarnContext(ctx, "id token refused", "error", err)
 			writeProblem(w, r, http.StatusUnauthorized, "the identity provider's answer could not be verified")
 			return
 		}
-		id, err := a.identityFrom(ctx, idt)
-		if err == nil {
-			err = a.setSession(w, id)
+		now := time.Now()
+		s := Session{
+			Subject: m.id.Subject, Name: m.id.Name, Grants: m.id.Grants, RolesMissing: m.rolesMissing,
+			Created: now, Checked: now, Expires: now.Add(a.cfg.SessionTTL),
 		}
-		if err != nil {
-			a.log.ErrorContext(ctx, "starting session", "sub", idt.Subject, "error", err)
+		if tok.RefreshToken == "" {
+			// Nothing to confirm the session with later: it lasts no longer
+			// than the provider's own word (docs/identity.md, "Sessions").
+			end := tok.Expiry
+			if end.IsZero() {
+				end = idt.Expiry
+			}
+			if end.Before(s.Expires) {
+				s.Expires = end
+			}
+		}
+		// A login replaces the session this browser had, rather than leave
+		// it live in the store for whoever kept a copy of its cookie.
+		a.endSession(r, "replaced by a new login")
+		if err := a.startSession(ctx, w, s, providerTokens{Refresh: tok.RefreshToken, ID: rawID}); err != nil {
+			a.log.ErrorContext(ctx, "starting session", "sub", s.Subject, "error", err)
 			writeProblem(w, r, http.StatusInternalServerError, "the session could not be started")
 			return
 		}
-		a.log.InfoContext(ctx, "logged in", "sub", id.Subject, "tenants", id.Tenants())
+		a.log.InfoContext(ctx, "logged in", "sub", s.Subject, "tenants", m.id.Tenants(),
+			"refresh_token", tok.RefreshToken != "", "session_ends", s.Expires.UTC().Format(time.RFC3339))
 		http.Redirect(w, r, ls.ReturnTo, http.StatusSeeOther)
 	})
 }
 
-// LogoutHandler ends a session (POST /auth/logout). It clears the session
-// cookie and sends the browser to the provider's end_session_endpoint when
-// discovery has one (so the provider's own session ends too), else to "/".
+// LogoutHandler ends a session (POST /auth/logout). It ends the session in
+// the store, so the cookie is worthless on every replica even if copied,
+// clears the cookie, and sends the browser to the provider's
+// end_session_endpoint when discovery has one (so the provider's own
+// session ends too, or a shared PC would log the next person in as the
+// last), else to "/". The provider gets the session's ID token as
+// id_token_hint, so it need not ask whom to log out, and its refresh token
+// is revoked when the provider has a revocation endpoint.
 //
 // Against cross-site request forgery it uses net/http's
 // CrossOriginProtection: a browser request whose Sec-Fetch-Site, or failing
@@ -149,23 +180,60 @@ func (a *Authenticator) LogoutHandler() http.Handler {
 			writeProblem(w, r, http.StatusForbidden, "cross-origin request refused")
 			return
 		}
-		if id, ok := a.sessionFrom(r); ok {
-			a.log.InfoContext(r.Context(), "logged out", "sub", id.Subject)
-		}
+		ctx := r.Context()
+		toks := a.endSession(r, "logged out")
 		http.SetCookie(w, a.cookie(SessionCookie, "/", "", 0))
 		w.Header().Set("Cache-Control", "no-store")
 		target := "/"
-		if d, err := a.discover(r.Context()); err == nil && d.endSession != "" {
-			if u, err := url.Parse(d.endSession); err == nil {
-				eq := u.Query()
-				eq.Set("client_id", a.cfg.ClientID)
-				eq.Set("post_logout_redirect_uri", a.callback.Scheme+"://"+a.callback.Host+"/")
-				u.RawQuery = eq.Encode()
-				target = u.String()
+		if d, err := a.discover(ctx); err == nil {
+			a.revoke(ctx, d, toks.Refresh)
+			if d.endSession != "" {
+				if u, err := url.Parse(d.endSession); err == nil {
+					eq := u.Query()
+					eq.Set("client_id", a.cfg.ClientID)
+					eq.Set("post_logout_redirect_uri", a.callback.Scheme+"://"+a.callback.Host+"/")
+					if toks.ID != "" {
+						eq.Set("id_token_hint", toks.ID)
+					}
+					u.RawQuery = eq.Encode()
+					target = u.String()
+				}
 			}
 		}
 		http.Redirect(w, r, target, http.StatusSeeOther)
 	})
+}
+
+// endSession ends the session the request's cookie names, if any, and
+// returns the provider's tokens it kept. why goes to the log.
+func (a *Authenticator) endSession(r *http.Request, why string) providerTokens {
+	ctx := r.Context()
+	c, err := r.Cookie(SessionCookie)
+	if err != nil {
+		return providerTokens{}
+	}
+	var sc sessionCookie
+	if err := a.cookies.openCookie(SessionCookie, c.Value, &sc); err != nil || sc.ID == "" {
+		return providerTokens{}
+	}
+	hash := hashID(sc.ID)
+	s, err := a.cfg.Sessions.EndSession(ctx, hash)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		return providerTokens{}
+	case err != nil:
+		// The browser's cookie goes and the provider still ends its
+		// session; the log tells the operator that a copy of the cookie
+		// would still work until the session expires.
+		a.log.ErrorContext(ctx, "ending session in the store failed; the session stays valid until it expires", "error", err)
+		return providerTokens{}
+	}
+	toks, err := a.openTokens(hash, s.Tokens)
+	if err != nil {
+		a.log.WarnContext(ctx, "the session's provider tokens do not open", "sub", s.Subject, "error", err)
+	}
+	a.log.InfoContext(ctx, "session ended: "+why, "sub", s.Subject)
+	return toks
 }
 
 var errNonce = errors.New("id token nonce does not match the login")

@@ -1,30 +1,45 @@
 // Package identity is the gateway's OpenID Connect relying party: it logs
 // staff in with the authorization-code flow and PKCE, keeps them logged in
-// with an encrypted session cookie, accepts bearer JWTs on the API, and
-// turns either into an auth.Identity in the request context.
+// with a server-side session named by an encrypted cookie, accepts bearer
+// access tokens on the API (JWTs, and opaque tokens through RFC 7662
+// introspection when turned on), and turns either into an auth.Identity in
+// the request context.
 //
 // # Claims
 //
-// A verified ID token or bearer token becomes an auth.Identity:
+// A verified ID token, userinfo answer, bearer token or introspection
+// answer becomes an auth.Identity:
 //
-//   - sub → Subject (the only thing logs carry);
-//   - name, else preferred_username → Name (display only);
+//   - sub → Subject (the only thing logs carry); a token without one is
+//     refused;
+//   - name, else preferred_username → Name (display only); when the ID
+//     token has neither, the provider's userinfo endpoint is asked;
 //   - the roles claim (Config.RolesClaim, default "meedoen_roles") → Grants.
-//     It holds strings "<role>@<tenant>", e.g. "council_member@GM0453" or
-//     "admin@*"; a single string counts as a list of one. Entries that are
-//     not a known role at a tenant are ignored and logged with the subject.
-//     A claim name with dots that is not itself a top-level claim is read
-//     as a path into nested objects, e.g. "realm_access.roles".
+//     It holds "<role>@<tenant>" entries, e.g. "council_member@GM0453" or
+//     "admin@*", as a list of strings, a single string, or an object whose
+//     keys are the entries (Zitadel's shape). Entries that are not a known
+//     role at a tenant are ignored and logged with the subject. A claim
+//     name with dots that is not itself a top-level claim is read as a path
+//     into nested objects, e.g. "realm_access.roles". A missing or
+//     unreadable roles claim is logged with the names of the claims that
+//     did arrive, and the session remembers it (RolesMissing).
 //
-// Bearer tokens must be signed by a key in the issuer's JWKS, have the
-// issuer as iss, an aud of ClientID or Audience, and not be expired. ID
-// tokens from the login flow must have aud ClientID and the nonce of the
-// login. docs/identity.md describes how to configure a real identity
-// provider to emit the roles claim.
+// # Sessions
+//
+// A login is a Session kept by a SessionStore that every replica shares;
+// the cookie holds only its sealed id. Logging out ends the session in the
+// store, so a copied cookie stops working on every replica at once. A
+// session is confirmed at the provider with its refresh token every
+// RecheckInterval: a role removed at the provider, a disabled account or a
+// session ended at the provider shows within that interval. Without a
+// refresh token a session ends when the provider's tokens expire.
 //
 // Discovery happens on first use, not in New, because the development
 // provider is served by the same HTTP server that starts after New, and a
-// real provider may be down when the gateway starts.
+// real provider may be down when the gateway starts. Run probes it at
+// start and tells a provider that is down (retried, 503 meanwhile) from one
+// that is configured wrongly (an issuer mismatch: logged at ERROR and shown
+// by Ready).
 package identity
 
 import (
@@ -34,18 +49,25 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
-	"golang.org/x/oauth2"
 )
 
 // Defaults for Config.
 const (
-	DefaultRolesClaim = "meedoen_roles"
-	DefaultSessionTTL = 8 * time.Hour
+	DefaultRolesClaim       = "meedoen_roles"
+	DefaultSessionTTL       = 8 * time.Hour
+	DefaultRecheckInterval  = time.Minute
+	DefaultIntrospectionTTL = 30 * time.Second
 )
+
+// DefaultScopes are the scopes a login asks for unless Config.Scopes says
+// otherwise.
+var DefaultScopes = []string{oidc.ScopeOpenID, "profile"}
 
 // Cookie names.
 const (
@@ -58,12 +80,22 @@ const (
 	discoveryTimeout = 10 * time.Second
 	discoveryBackoff = time.Second // between failed discovery attempts
 	minSessionKey    = 32
+	// checkLease is how long one replica has to confirm a session at the
+	// provider before another may try.
+	checkLease = 30 * time.Second
+	// recheckGrace is how long a session goes on with what the provider
+	// last confirmed while the provider cannot be reached.
+	recheckGrace = 15 * time.Minute
+	// probeInterval is how often Run asks a provider that has not yet
+	// answered, and forgets expired introspection answers.
+	probeInterval = 10 * time.Second
 )
 
 // Config configures an Authenticator.
 type Config struct {
 	// Issuer is the OpenID Connect issuer URL: a real provider's, or the
-	// development provider's.
+	// development provider's. It must be exactly what the provider's
+	// discovery document says, trailing slash and all.
 	Issuer string
 	// ClientID is the gateway's client id at the provider.
 	ClientID string
@@ -73,23 +105,39 @@ type Config struct {
 	// RedirectURL is the absolute URL of CallbackHandler, as registered at
 	// the provider, e.g. http://127.0.0.1:8080/auth/callback.
 	RedirectURL string
-	// Audience is a second accepted aud of bearer tokens, besides ClientID,
-	// for providers that issue API tokens to a resource (the development
-	// provider's API tokens say "meedoen-api"). Default ClientID.
-	Audience string
+	// APIAudiences are the accepted aud values of bearer tokens: the API's
+	// identifier at the provider (Keycloak's audience mapper, Entra's
+	// Application ID URI or client id). Default: ClientID.
+	APIAudiences []string
+	// Scopes are asked for at login; openid is always among them. Default
+	// DefaultScopes. Refresh tokens need offline_access at some providers
+	// (Entra ID, Zitadel).
+	Scopes []string
 	// RolesClaim names the claim with "<role>@<tenant>" grants. Default
 	// DefaultRolesClaim.
 	RolesClaim string
 	// SessionKey, at least 32 bytes, protects the session and login
-	// cookies. Changing it logs everybody out.
+	// cookies and the provider's tokens kept with each session. Changing it
+	// logs everybody out. Every replica needs the same key.
 	SessionKey []byte
-	// SessionTTL is how long a login lasts. Default DefaultSessionTTL.
+	// SessionTTL is the longest a login lasts. Default DefaultSessionTTL.
 	SessionTTL time.Duration
+	// RecheckInterval is how often a session is confirmed at the provider.
+	// Default DefaultRecheckInterval.
+	RecheckInterval time.Duration
+	// Introspection lets opaque (non-JWT) bearer tokens in by asking the
+	// provider's RFC 7662 introspection endpoint, when it has one.
+	Introspection bool
+	// IntrospectionTTL is how long an introspection answer is reused.
+	// Default DefaultIntrospectionTTL.
+	IntrospectionTTL time.Duration
+	// Sessions keeps the sessions. Required.
+	Sessions SessionStore
 	// SecureCookies sets the Secure flag; turn it off only for plain-HTTP
 	// development on 127.0.0.1 or localhost.
 	SecureCookies bool
-	// HTTPClient talks to the provider (discovery, JWKS, token endpoint).
-	// Default: a client with a 10 s timeout.
+	// HTTPClient talks to the provider (discovery, JWKS, token, userinfo
+	// and introspection endpoints). Default: a client with a 10 s timeout.
 	HTTPClient *http.Client
 }
 
@@ -99,32 +147,25 @@ type Authenticator struct {
 	log        *slog.Logger
 	cookies    *sealer
 	callback   *url.URL // parsed RedirectURL
-	audiences  []string // accepted aud of bearer tokens
 	originProt *http.CrossOriginProtection
+	introspect *introspector
 
-	mu       sync.Mutex
-	disc     *discovered // nil until discovery succeeded
-	lastFail time.Time
-	lastErr  error
+	mu         sync.Mutex
+	disc       *discovered // nil until discovery succeeded
+	lastFail   time.Time
+	lastErr    error
+	lastLog    time.Time // of the last logged discovery failure
+	lastLogged string
 }
-
-// discovered is what the provider's discovery document gives.
-type discovered struct {
-	oauth      oauth2.Config
-	idTokens   *oidc.IDTokenVerifier // aud must be ClientID
-	bearers    *oidc.IDTokenVerifier // aud checked by the Authenticator
-	endSession string
-}
-
-// errIssuerUnavailable means the provider's discovery document could not be
-// fetched, so tokens cannot be verified yet.
-var errIssuerUnavailable = errors.New("identity provider unavailable")
 
 // New checks cfg and returns an Authenticator. It does not contact the
 // provider: discovery happens on first use and is retried until it works.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*Authenticator, error) {
 	if cfg.Issuer == "" || cfg.ClientID == "" {
 		return nil, errors.New("identity: issuer and client id are required")
+	}
+	if cfg.Sessions == nil {
+		return nil, errors.New("identity: a session store is required")
 	}
 	cb, err := url.Parse(cfg.RedirectURL)
 	if err != nil || (cb.Scheme != "http" && cb.Scheme != "https") || cb.Host == "" {
@@ -133,14 +174,26 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Authenticator, err
 	if len(cfg.SessionKey) < minSessionKey {
 		return nil, fmt.Errorf("identity: session key has %d bytes, want at least %d", len(cfg.SessionKey), minSessionKey)
 	}
-	if cfg.Audience == "" {
-		cfg.Audience = cfg.ClientID
+	if len(cfg.APIAudiences) == 0 {
+		cfg.APIAudiences = []string{cfg.ClientID}
 	}
+	cfg.Scopes = scopes(cfg.Scopes)
 	if cfg.RolesClaim == "" {
 		cfg.RolesClaim = DefaultRolesClaim
 	}
 	if cfg.SessionTTL <= 0 {
 		cfg.SessionTTL = DefaultSessionTTL
+	}
+	if cfg.RecheckInterval <= 0 {
+		cfg.RecheckInterval = DefaultRecheckInterval
+	}
+	if cfg.IntrospectionTTL <= 0 {
+		cfg.IntrospectionTTL = DefaultIntrospectionTTL
+	}
+	if cfg.Introspection && cfg.ClientSecret == "" {
+		// RFC 7662 section 2.1: the endpoint must know who asks, or it
+		// would tell anyone whether a token is live.
+		return nil, errors.New("identity: token introspection needs a client secret")
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: discoveryTimeout}
@@ -153,83 +206,57 @@ func New(ctx context.Context, cfg Config, log *slog.Logger) (*Authenticator, err
 		return nil, fmt.Errorf("identity: %w", err)
 	}
 	log.DebugContext(ctx, "identity configured", "issuer", cfg.Issuer, "client_id", cfg.ClientID,
-		"client_secret_set", cfg.ClientSecret != "", "redirect_url", cfg.RedirectURL, "audience", cfg.Audience,
-		"roles_claim", cfg.RolesClaim, "session_ttl", cfg.SessionTTL, "secure_cookies", cfg.SecureCookies)
-	auds := []string{cfg.ClientID}
-	if cfg.Audience != cfg.ClientID {
-		auds = append(auds, cfg.Audience)
-	}
+		"client_secret_set", cfg.ClientSecret != "", "redirect_url", cfg.RedirectURL, "api_audiences", cfg.APIAudiences,
+		"scopes", cfg.Scopes, "roles_claim", cfg.RolesClaim, "session_ttl", cfg.SessionTTL,
+		"recheck_interval", cfg.RecheckInterval, "introspection", cfg.Introspection, "secure_cookies", cfg.SecureCookies)
 	return &Authenticator{
 		cfg:        cfg,
 		log:        log,
 		cookies:    s,
 		callback:   cb,
-		audiences:  auds,
 		originProt: http.NewCrossOriginProtection(),
+		introspect: newIntrospector(cfg.IntrospectionTTL),
 	}, nil
 }
 
-// discover returns the provider's configuration, fetching it if this is the
-// first use or earlier attempts failed. Failures are remembered for a
-// moment so a down provider is not asked once per request.
-func (a *Authenticator) discover(ctx context.Context) (*discovered, error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.disc != nil {
-		return a.disc, nil
+// scopes returns the configured scopes with openid first and once, or the
+// defaults.
+func scopes(configured []string) []string {
+	out := []string{oidc.ScopeOpenID}
+	for _, s := range configured {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
 	}
-	if time.Since(a.lastFail) < discoveryBackoff {
-		return nil, a.lastErr
+	if len(out) == 1 {
+		return slices.Clone(DefaultScopes)
 	}
-	d, err := a.fetchDiscovery(ctx)
-	if err != nil {
-		a.lastFail, a.lastErr = time.Now(), fmt.Errorf("%w: %v", errIssuerUnavailable, err)
-		a.log.WarnContext(ctx, "openid connect discovery failed", "issuer", a.cfg.Issuer, "error", err)
-		return nil, a.lastErr
-	}
-	a.disc = d
-	a.log.InfoContext(ctx, "openid connect discovery done", "issuer", a.cfg.Issuer)
-	return d, nil
+	return out
 }
 
-func (a *Authenticator) fetchDiscovery(ctx context.Context) (*discovered, error) {
-	// Detached from the request so one impatient client cannot spoil the
-	// discovery for the next; bounded so a hanging provider cannot pile up
-	// requests behind the mutex.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discoveryTimeout)
-	defer cancel()
-	p, err := oidc.NewProvider(oidc.ClientContext(ctx, a.cfg.HTTPClient), a.cfg.Issuer)
-	if err != nil {
-		return nil, fmt.Errorf("discovering %s: %w", a.cfg.Issuer, err)
+// Run probes the provider at start, so that a wrong setting is reported at
+// start rather than at the first login, and again every probeInterval until
+// discovery has worked, so that Ready follows a provider that is fixed or
+// comes up; meanwhile it forgets expired introspection answers. It returns
+// when ctx ends.
+func (a *Authenticator) Run(ctx context.Context) error {
+	if _, err := a.discover(ctx); err == nil {
+		a.log.InfoContext(ctx, "identity provider found", "issuer", a.cfg.Issuer)
 	}
-	var meta struct {
-		EndSession string `json:"end_session_endpoint"`
+	t := time.NewTicker(probeInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case now := <-t.C:
+			a.mu.Lock()
+			found := a.disc != nil
+			a.mu.Unlock()
+			if !found {
+				_, _ = a.discover(ctx) // logged by discover
+			}
+			a.introspect.sweep(now)
+		}
 	}
-	if err := p.Claims(&meta); err != nil {
-		return nil, fmt.Errorf("reading discovery document: %w", err)
-	}
-	style := oauth2.AuthStyleAutoDetect
-	if a.cfg.ClientSecret == "" {
-		style = oauth2.AuthStyleInParams // a public client names itself in the form
-	}
-	ep := p.Endpoint()
-	ep.AuthStyle = style
-	// The key set gets a client of its own, whose transport limits how
-	// often it asks the provider: see jwksThrottle.
-	keysClient := *a.cfg.HTTPClient
-	keysClient.Transport = newJWKSThrottle(keysClient.Transport)
-	// Like go-oidc's own key set, it outlives this request's context.
-	keysCtx := oidc.ClientContext(context.Background(), &keysClient)
-	return &discovered{
-		oauth: oauth2.Config{
-			ClientID:     a.cfg.ClientID,
-			ClientSecret: a.cfg.ClientSecret,
-			Endpoint:     ep,
-			RedirectURL:  a.cfg.RedirectURL,
-			Scopes:       []string{oidc.ScopeOpenID, "profile"},
-		},
-		idTokens:   p.VerifierContext(keysCtx, &oidc.Config{ClientID: a.cfg.ClientID}),
-		bearers:    p.VerifierContext(keysCtx, &oidc.Config{SkipClientIDCheck: true}),
-		endSession: meta.EndSession,
-	}, nil
 }

@@ -21,6 +21,7 @@ import (
 
 	"github.com/meedoen/meedoen/gateway/devidp"
 	"github.com/meedoen/meedoen/gateway/identity"
+	"github.com/meedoen/meedoen/gateway/store"
 	"github.com/meedoen/meedoen/internal/auth"
 )
 
@@ -36,6 +37,7 @@ type env struct {
 	mux    *http.ServeMux
 	idp    *devidp.Provider
 	authn  *identity.Authenticator
+	store  *store.Store
 	issuer string
 	logs   *syncBuffer
 	// reached counts requests that got past the middleware.
@@ -57,13 +59,15 @@ func newEnv(t *testing.T, opts ...envOption) *env {
 	if _, err := rand.Read(key); err != nil {
 		t.Fatal(err)
 	}
+	e.store = newStore(t)
 	cfg := identity.Config{
-		Issuer:      e.issuer,
-		ClientID:    clientID,
-		RedirectURL: e.srv.URL + "/auth/callback",
-		Audience:    devidp.APIAudience,
-		SessionKey:  key,
-		HTTPClient:  e.srv.Client(),
+		Issuer:       e.issuer,
+		ClientID:     clientID,
+		RedirectURL:  e.srv.URL + "/auth/callback",
+		APIAudiences: []string{devidp.APIAudience},
+		SessionKey:   key,
+		Sessions:     e.store,
+		HTTPClient:   e.srv.Client(),
 	}
 	users := devidp.DemoUsers()
 	for _, o := range opts {
@@ -283,8 +287,9 @@ func TestSessionCookieAttributes(t *testing.T) {
 	if c == nil {
 		t.Fatalf("callback set no %s cookie", identity.SessionCookie)
 	}
-	if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.MaxAge != 3600 {
-		t.Errorf("cookie HttpOnly=%v SameSite=%v Path=%q MaxAge=%d; want HttpOnly, Lax, /, 3600", c.HttpOnly, c.SameSite, c.Path, c.MaxAge)
+	// Max-Age counts from when the session was stored, a moment before.
+	if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.MaxAge < 3590 || c.MaxAge > 3600 {
+		t.Errorf("cookie HttpOnly=%v SameSite=%v Path=%q MaxAge=%d; want HttpOnly, Lax, /, an hour", c.HttpOnly, c.SameSite, c.Path, c.MaxAge)
 	}
 	if strings.Contains(c.Value, velsenCM) || strings.Contains(c.Value, "GM0453") {
 		t.Error("session cookie shows its content; it must be encrypted")
@@ -425,7 +430,7 @@ func TestBearerTokens(t *testing.T) {
 		wantError string // in WWW-Authenticate; "" with want set means accepted
 	}{
 		{"API token", prefixed("Bearer ", issue(e.idp, devidp.APIAudience, time.Minute)), councilMember, ""},
-		{"token for the web client", prefixed("Bearer ", issue(e.idp, clientID, time.Minute)), councilMember, ""},
+		{"token for the web client, which the API does not accept", prefixed("Bearer ", issue(e.idp, clientID, time.Minute)), nil, `error="invalid_token"`},
 		{"lower-case scheme", prefixed("bearer ", issue(e.idp, devidp.APIAudience, time.Minute)), councilMember, ""},
 		{"expired", prefixed("Bearer ", issue(e.idp, devidp.APIAudience, -time.Minute)), nil, `error="invalid_token"`},
 		{"signed by another key", prefixed("Bearer ", issue(impostor, devidp.APIAudience, time.Minute)), nil, `error="invalid_token"`},
@@ -670,6 +675,9 @@ func TestLogout(t *testing.T) {
 		if got := end.Scheme + "://" + end.Host + end.Path; got != e.issuer+"/logout" {
 			t.Errorf("redirected to %s, want the end_session_endpoint", got)
 		}
+		if end.Query().Get("id_token_hint") == "" {
+			t.Errorf("the end_session request %s names no id_token_hint", end)
+		}
 		if got := e.whoami(t, b, nil); got != nil {
 			t.Errorf("identity after logout: %+v", got)
 		}
@@ -708,12 +716,21 @@ func TestDiscoveryWaitsForTheProvider(t *testing.T) {
 	issuer := srv.URL + "/dev/oidc"
 	authn, err := identity.New(t.Context(), identity.Config{
 		Issuer: issuer, ClientID: clientID, RedirectURL: srv.URL + "/auth/callback",
-		SessionKey: bytes.Repeat([]byte("k"), 32), HTTPClient: srv.Client(),
+		SessionKey: bytes.Repeat([]byte("k"), 32), Sessions: newStore(t), HTTPClient: srv.Client(),
 	}, nil)
 	if err != nil {
 		t.Fatalf("New before the provider is up: %v", err)
 	}
 	mux.Handle("/auth/login", authn.LoginHandler())
+	// A provider that is down answers as the proxy in front of it does.
+	var provider atomic.Pointer[http.Handler]
+	mux.Handle("/dev/oidc/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h := provider.Load(); h != nil {
+			(*h).ServeHTTP(w, r)
+			return
+		}
+		http.Error(w, "no backend", http.StatusBadGateway)
+	}))
 	c := srv.Client()
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
@@ -722,12 +739,16 @@ func TestDiscoveryWaitsForTheProvider(t *testing.T) {
 	if resp.Header.Get("Retry-After") == "" {
 		t.Error("503 without Retry-After")
 	}
+	if err := authn.Ready(t.Context()); err != nil {
+		t.Errorf("Ready with the provider down: %v, want nil (down is not a configuration error)", err)
+	}
 
 	idp, err := devidp.New(issuer, devidp.DemoUsers())
 	if err != nil {
 		t.Fatal(err)
 	}
-	mux.Handle("/dev/oidc/", http.StripPrefix("/dev/oidc", idp.Handler()))
+	h := http.StripPrefix("/dev/oidc", idp.Handler())
+	provider.Store(&h)
 	checkFor(t, 5*time.Second, 100*time.Millisecond, func() bool {
 		resp, _ := get(t, c, srv.URL+"/auth/login")
 		return resp.StatusCode == http.StatusFound
@@ -739,6 +760,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	good := identity.Config{
 		Issuer: "http://127.0.0.1/dev/oidc", ClientID: clientID,
 		RedirectURL: "http://127.0.0.1/auth/callback", SessionKey: bytes.Repeat([]byte("k"), 32),
+		Sessions: newStore(t),
 	}
 	tests := []struct {
 		name string
@@ -748,6 +770,8 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"no client id", func(c *identity.Config) { c.ClientID = "" }},
 		{"relative redirect URL", func(c *identity.Config) { c.RedirectURL = "/auth/callback" }},
 		{"short session key", func(c *identity.Config) { c.SessionKey = c.SessionKey[:31] }},
+		{"no session store", func(c *identity.Config) { c.Sessions = nil }},
+		{"introspection without a client secret", func(c *identity.Config) { c.Introspection = true }},
 	}
 	if _, err := identity.New(context.Background(), good, nil); err != nil {
 		t.Fatalf("New with a good config: %v", err)

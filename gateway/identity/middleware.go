@@ -5,10 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
-	"strings"
-
-	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/meedoen/meedoen/internal/auth"
 )
@@ -17,7 +13,8 @@ import (
 // auth.FromContext). A bearer token in the Authorization header wins over
 // a session cookie; an invalid token is answered with 401 and goes no
 // further. A request without credentials passes on without an identity:
-// whether a route is public is for the services to decide.
+// whether a route is public is for the services to decide. A cookie whose
+// session has ended is cleared, and the request passes on without one.
 //
 // A cookie-authenticated request with an unsafe method from another origin
 // is refused with 403, because browsers attach cookies to such requests on
@@ -29,6 +26,8 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			switch {
 			case errors.Is(err, errIssuerUnavailable):
 				issuerUnavailable(w, r)
+			case errors.Is(err, errIssuerMisconfigured):
+				issuerMisconfigured(w, r)
 			case err != nil:
 				a.refuseToken(w, r, err)
 			default:
@@ -36,16 +35,45 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			}
 			return
 		}
-		if id, ok := a.sessionFrom(r); ok {
-			if err := a.originProt.Check(r); err != nil {
-				writeProblem(w, r, http.StatusForbidden, "cross-origin request refused")
-				return
-			}
-			next.ServeHTTP(w, r.WithContext(auth.WithIdentity(r.Context(), id)))
+		s, ok, clear, err := a.session(r)
+		if err != nil {
+			w.Header().Set("Retry-After", "5")
+			writeProblem(w, r, http.StatusServiceUnavailable, "sessions cannot be checked just now; try again shortly")
 			return
 		}
-		next.ServeHTTP(w, r)
+		if clear {
+			http.SetCookie(w, a.cookie(SessionCookie, "/", "", 0))
+		}
+		if !ok {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if err := a.originProt.Check(r); err != nil {
+			writeProblem(w, r, http.StatusForbidden, "cross-origin request refused")
+			return
+		}
+		ctx := auth.WithIdentity(r.Context(), auth.Identity{Subject: s.Subject, Name: s.Name, Grants: s.Grants})
+		if s.RolesMissing {
+			ctx = WithRolesMissing(ctx)
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+type rolesMissingKey struct{}
+
+// WithRolesMissing returns ctx marked as RolesMissing reports; the
+// middleware marks the requests of such sessions.
+func WithRolesMissing(ctx context.Context) context.Context {
+	return context.WithValue(ctx, rolesMissingKey{}, true)
+}
+
+// RolesMissing reports whether the request's session came from a login
+// whose roles claim was missing or unreadable, so a page can say that the
+// person's roles did not arrive rather than that they have none.
+func RolesMissing(ctx context.Context) bool {
+	missing, _ := ctx.Value(rolesMissingKey{}).(bool)
+	return missing
 }
 
 // tokenError is why a bearer token was refused, in words fit for the
@@ -58,38 +86,6 @@ type tokenError struct {
 
 func (e *tokenError) Error() string { return fmt.Sprintf("%s: %v", e.reason, e.cause) }
 func (e *tokenError) Unwrap() error { return e.cause }
-
-// bearer verifies the token in an Authorization header value.
-func (a *Authenticator) bearer(ctx context.Context, header string) (auth.Identity, error) {
-	scheme, raw, _ := strings.Cut(header, " ")
-	raw = strings.TrimSpace(raw)
-	if !strings.EqualFold(scheme, "Bearer") || raw == "" {
-		// No error code: RFC 6750 section 3.1 leaves it out when the request
-		// carries no bearer credential at all.
-		return auth.Identity{}, &tokenError{reason: "use Authorization: Bearer <token>", cause: errors.New("not a bearer credential")}
-	}
-	d, err := a.discover(ctx)
-	if err != nil {
-		return auth.Identity{}, err
-	}
-	tok, err := d.bearers.Verify(ctx, raw)
-	if err != nil {
-		var expired *oidc.TokenExpiredError
-		if errors.As(err, &expired) {
-			return auth.Identity{}, &tokenError{code: "invalid_token", reason: "the token has expired", cause: err}
-		}
-		return auth.Identity{}, &tokenError{code: "invalid_token", reason: "the token could not be verified", cause: err}
-	}
-	if !slices.ContainsFunc(tok.Audience, func(aud string) bool { return slices.Contains(a.audiences, aud) }) {
-		return auth.Identity{}, &tokenError{code: "invalid_token", reason: "the token is meant for another audience",
-			cause: fmt.Errorf("audience %q, want one of %q", tok.Audience, a.audiences)}
-	}
-	id, err := a.identityFrom(ctx, tok)
-	if err != nil {
-		return auth.Identity{}, &tokenError{code: "invalid_token", reason: "the token could not be verified", cause: err}
-	}
-	return id, nil
-}
 
 // refuseToken answers 401 as RFC 6750 section 3 asks, with a problem body.
 func (a *Authenticator) refuseToken(w http.ResponseWriter, r *http.Request, err error) {

@@ -52,7 +52,7 @@ func (s *Site) staffPanels(name string, upload bool, h panelWorkFunc) http.Handl
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := auth.FromContext(r.Context())
 		if !ok {
-			http.Redirect(w, r, "/auth/login?returnTo="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			s.loginFirst(w, r, r.URL.RequestURI())
 			return
 		}
 		v := s.newView(w, r, r.URL.Path)

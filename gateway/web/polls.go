@@ -46,7 +46,7 @@ func (s *Site) staffPolls(name string, back func(*http.Request) string, h pollWo
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := auth.FromContext(r.Context())
 		if !ok {
-			http.Redirect(w, r, "/auth/login?returnTo="+url.QueryEscape(back(r)), http.StatusSeeOther)
+			s.loginFirst(w, r, back(r))
 			return
 		}
 		pagePath := r.URL.Path
@@ -84,15 +84,15 @@ func (s *Site) staffPolls(name string, back func(*http.Request) string, h pollWo
 			pw.status = http.StatusForbidden
 		}
 		if pw.live {
-			w.Header().Set("Content-Security-Policy", liveSecurityPolicy)
+			w.Header().Set("Content-Security-Policy", s.policy()+livePolicy)
 		}
 		s.render(w, r, name, pw.status, v)
 	})
 }
 
-// liveSecurityPolicy is the site's policy plus what the live tally needs:
-// our own script, and its connection to the event stream.
-const liveSecurityPolicy = contentSecurityPolicy + "; script-src 'self'; connect-src 'self'"
+// livePolicy is what the live tally adds to the site's policy: our own
+// script, and its connection to the event stream.
+const livePolicy = "; script-src 'self'; connect-src 'self'"
 
 // pollsPage is the data of /peilingen.
 type pollsPage struct {

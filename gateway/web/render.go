@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/meedoen/meedoen/gateway/identity"
 	"github.com/meedoen/meedoen/internal/auth"
 )
 
@@ -68,8 +69,11 @@ type view struct {
 	// OtherLangs are the language switch's links.
 	OtherLangs []langLink
 	// User is nil for anonymous visitors.
-	User     *user
-	LoginURL string
+	User *user
+	// RolesMissing says that the user's login came without a usable roles
+	// claim, so the page says their roles did not arrive.
+	RolesMissing bool
+	LoginURL     string
 	// Tenant is the tenant the pages work for; Tenants the ones the switcher
 	// offers, shown when there are two or more.
 	Tenant  tenantView
@@ -190,6 +194,7 @@ func (s *Site) newView(w http.ResponseWriter, r *http.Request, pagePath string) 
 		}
 	}
 	if loggedIn {
+		v.RolesMissing = identity.RolesMissing(r.Context())
 		v.User = &user{Name: id.Name}
 		if v.User.Name == "" {
 			v.User.Name = id.Subject

@@ -22,6 +22,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/meedoen/meedoen/internal/nlgov"
@@ -37,6 +38,12 @@ type Config struct {
 	// DevLogin shows the "log in with a demo account" hint for the
 	// development identity provider (dev mode).
 	DevLogin bool
+	// FormActionOrigins returns the origins besides the site's own that
+	// forms may lead to (the policy's form-action), asked for each page:
+	// the identity provider's, since logging out is a form whose answer
+	// redirects to it (identity.Authenticator.FormActionOrigins). Nil
+	// allows the site's own origin only.
+	FormActionOrigins func() []string
 	// TenantNames maps tenant codes (GM0453, ijmond) to display names
 	// (Velsen, IJmond); a tenant without a name shows its code. When nil,
 	// the names are read from the councils service (directory.go).
@@ -224,17 +231,18 @@ func (s *Site) Handler() http.Handler {
 	// Same-origin checks (Sec-Fetch-Site, Origin) on every unsafe method, so
 	// that the workspace's POST forms are safe from cross-site requests
 	// without tokens in each form.
-	return securityHeaders(http.NewCrossOriginProtection().Handler(mux))
+	return s.securityHeaders(http.NewCrossOriginProtection().Handler(mux))
 }
 
 // securityHeaders sets the headers every response of the site carries. The
 // policy allows our own stylesheet and images and nothing else: no scripts,
-// no inline styles, no third party, no framing. The one page with a script,
-// an open poll's live tally, widens it for itself (liveSecurityPolicy).
-func securityHeaders(next http.Handler) http.Handler {
+// no inline styles, no third party, no framing; forms lead to this site and
+// the identity provider only. The one page with a script, an open poll's
+// live tally, widens it for itself (livePolicy).
+func (s *Site) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		h.Set("Content-Security-Policy", s.policy())
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
@@ -242,7 +250,29 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// contentSecurityPolicy is the site's policy. It has no script-src: pages
-// that need a script of our own add it for themselves.
+// contentSecurityPolicy is the site's policy when forms lead to the site
+// only. It has no script-src: pages that need a script of our own add it
+// for themselves.
 const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// policy is the site's policy, with the identity provider's origins in
+// form-action. Browsers apply form-action to each redirect that follows a
+// form, so without them the logout form's redirect to the provider (and a
+// GET form's redirect to log in again after the session ended) stops in
+// the browser.
+func (s *Site) policy() string {
+	if s.cfg.FormActionOrigins == nil {
+		return contentSecurityPolicy
+	}
+	var extra strings.Builder
+	for _, o := range s.cfg.FormActionOrigins() {
+		// Origins come from settings and the provider's discovery
+		// document; anything that could end the directive stays out.
+		if o == "" || strings.ContainsAny(o, " ;,'\"\r\n\t") {
+			continue
+		}
+		extra.WriteString(" " + o)
+	}
+	return strings.Replace(contentSecurityPolicy, "form-action 'self'", "form-action 'self'"+extra.String(), 1)
+}

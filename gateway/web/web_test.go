@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/meedoen/meedoen/gateway/identity"
 	"github.com/meedoen/meedoen/internal/auth"
 )
 
@@ -416,6 +417,54 @@ func TestSecurityHeaders(t *testing.T) {
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: headers (-want +got):\n%s", path, diff)
+		}
+	}
+}
+
+// The logout form's answer redirects to the identity provider, and
+// browsers apply form-action to that redirect: the provider's origins must
+// be in it, on every page, the live tally's included.
+func TestPolicyLetsFormsLeadToTheIdentityProvider(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		origins []string
+		want    string
+	}{
+		{"none", nil, "form-action 'self';"},
+		{"the provider", []string{"https://login.example.nl"}, "form-action 'self' https://login.example.nl;"},
+		{"two origins", []string{"https://a.example", "http://127.0.0.1:9000"}, "form-action 'self' https://a.example http://127.0.0.1:9000;"},
+		{"nothing that could end the directive", []string{"https://a.example; script-src *", "https://b.example"}, "form-action 'self' https://b.example;"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			site := newSite(t, Config{FormActionOrigins: func() []string { return tt.origins }})
+			resp, _ := get(t, withIdentity(twoTenants, site.Handler()), httptest.NewRequest("GET", "/", nil))
+			if got := resp.Header.Get("Content-Security-Policy"); !strings.Contains(got, tt.want) {
+				t.Errorf("policy %q, want it to contain %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// A login whose roles claim did not arrive says so on the page, rather
+// than only that the person works for no organisation.
+func TestPagesSayWhenRolesDidNotArrive(t *testing.T) {
+	t.Parallel()
+	site := newSite(t, Config{})
+	noRoles := auth.Identity{Subject: "u-new", Name: "Nieuwe Medewerker"}
+	for _, missing := range []bool{false, true} {
+		h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := auth.WithIdentity(r.Context(), noRoles)
+			if missing {
+				ctx = identity.WithRolesMissing(ctx)
+			}
+			site.Handler().ServeHTTP(w, r.WithContext(ctx))
+		})
+		_, body := get(t, h, httptest.NewRequest("GET", "/", nil))
+		if got := strings.Contains(body, "Uw rollen zijn niet meegekomen met uw inlog"); got != missing {
+			t.Errorf("roles missing %v: notice shown = %v", missing, got)
 		}
 	}
 }

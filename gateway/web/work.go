@@ -78,7 +78,7 @@ func (s *Site) workspace(name string, back func(*http.Request) string, h workFun
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, ok := auth.FromContext(r.Context())
 		if !ok {
-			http.Redirect(w, r, "/auth/login?returnTo="+url.QueryEscape(back(r)), http.StatusSeeOther)
+			s.loginFirst(w, r, back(r))
 			return
 		}
 		pagePath := r.URL.Path
@@ -158,6 +158,29 @@ func (s *Site) fail(w http.ResponseWriter, r *http.Request, v *view, err error) 
 // title, heading and text.
 type errorPage struct {
 	Key string
+	// LoginURL, when set, offers to log in and come back.
+	LoginURL string
+}
+
+// loginFirst answers a staff page asked for without a login. A GET goes to
+// log in and comes back to back. A form sent after the session ended gets
+// a page that says so, with a way to log in: what the form carried is lost
+// either way, and sending it on to the identity provider would lose it
+// without a word.
+func (s *Site) loginFirst(w http.ResponseWriter, r *http.Request, back string) {
+	login := "/auth/login?returnTo=" + url.QueryEscape(back)
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		http.Redirect(w, r, login, http.StatusSeeOther)
+		return
+	}
+	pagePath, _, _ := strings.Cut(back, "?")
+	v := s.newView(w, r, pagePath)
+	v.TitleKey = "error.session.title"
+	v.Page = errorPage{Key: "error.session", LoginURL: login}
+	// A 401 names a way to authenticate (RFC 9110 section 11.6.1); the
+	// page's link is the one a person takes.
+	w.Header().Set("WWW-Authenticate", `Bearer realm="meedoen"`)
+	s.render(w, r, "error", http.StatusUnauthorized, v)
 }
 
 func (s *Site) renderError(w http.ResponseWriter, r *http.Request, v *view, status int, key string) {

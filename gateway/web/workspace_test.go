@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -172,6 +173,11 @@ func TestWorkspaceCallsTheServiceAsThePerson(t *testing.T) {
 	}
 }
 
+// A page asked for without a login sends the visitor to log in and come
+// back. A form sent without one (the session ended while it was filled in)
+// gets a page that says so and offers the same login: a redirect would
+// pass the form on to the identity provider, which browsers block under
+// the form-action policy, so the person would see nothing happen.
 func TestWorkspaceSendsAnonymousVisitorsToLogIn(t *testing.T) {
 	t.Parallel()
 	_, site := workspace(t)
@@ -192,11 +198,19 @@ func TestWorkspaceSendsAnonymousVisitorsToLogIn(t *testing.T) {
 			if tc.method == "POST" {
 				rq.form = url.Values{}
 			}
-			resp, _ := send(t, site, rq)
+			resp, body := send(t, site, rq)
+			want := "/auth/login?returnTo=" + url.QueryEscape(tc.wantReturn)
+			if tc.method == "POST" {
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Fatalf("status = %d, want 401", resp.StatusCode)
+				}
+				mustContain(t, body, "U bent niet meer ingelogd", "Wat u invulde is niet opgeslagen",
+					`href="`+template.HTMLEscapeString(want)+`"`)
+				return
+			}
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("status = %d, want 303", resp.StatusCode)
 			}
-			want := "/auth/login?returnTo=" + url.QueryEscape(tc.wantReturn)
 			if got := resp.Header.Get("Location"); got != want {
 				t.Errorf("Location = %q, want %q", got, want)
 			}

@@ -8,6 +8,8 @@ package auth
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -116,4 +118,16 @@ func WithIdentity(ctx context.Context, id Identity) context.Context {
 func FromContext(ctx context.Context) (Identity, bool) {
 	id, ok := ctx.Value(ctxKey{}).(Identity)
 	return id, ok
+}
+
+// SubjectHash is how a login subject travels where the subject itself may
+// not (events): the lower-case hex SHA-256 of it, or "" for none. A
+// service that knows a subject can compare; one that reads the hash
+// learns nothing typed.
+func SubjectHash(subject string) string {
+	if subject == "" {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(subject))
+	return hex.EncodeToString(sum[:])
 }

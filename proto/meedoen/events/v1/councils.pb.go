@@ -236,7 +236,13 @@ type MemberJoined struct {
 	// First day of the term, YYYY-MM-DD.
 	TermStart string `protobuf:"bytes,4,opt,name=term_start,json=termStart,proto3" json:"term_start,omitempty"`
 	// Last day of the term, YYYY-MM-DD, or empty.
-	TermEnd       string `protobuf:"bytes,5,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	TermEnd string `protobuf:"bytes,5,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	// SHA-256 (lower-case hex, auth.SubjectHash) of the subject of the
+	// member's staff login, when the roster links one. The subject itself
+	// stays in councils: a chair types it into the roster, so it could hold
+	// anything, and events carry no typed text. The gateway hashes its
+	// sessions' subjects alike and ends them when the term ends.
+	SubjectSha256 string `protobuf:"bytes,6,opt,name=subject_sha256,json=subjectSha256,proto3" json:"subject_sha256,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -306,6 +312,13 @@ func (x *MemberJoined) GetTermEnd() string {
 	return ""
 }
 
+func (x *MemberJoined) GetSubjectSha256() string {
+	if x != nil {
+		return x.SubjectSha256
+	}
+	return ""
+}
+
 // A member's term was set to end. Tenant: the municipality.
 type MemberLeft struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -314,7 +327,10 @@ type MemberLeft struct {
 	// CBS code of the council's municipality.
 	MunicipalityCode string `protobuf:"bytes,2,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
 	// Last day of the term, YYYY-MM-DD.
-	TermEnd       string `protobuf:"bytes,3,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	TermEnd string `protobuf:"bytes,3,opt,name=term_end,json=termEnd,proto3" json:"term_end,omitempty"`
+	// SHA-256 (lower-case hex, auth.SubjectHash) of the subject of the
+	// member's staff login, when the roster links one; see MemberJoined.
+	SubjectSha256 string `protobuf:"bytes,4,opt,name=subject_sha256,json=subjectSha256,proto3" json:"subject_sha256,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -366,6 +382,13 @@ func (x *MemberLeft) GetMunicipalityCode() string {
 func (x *MemberLeft) GetTermEnd() string {
 	if x != nil {
 		return x.TermEnd
+	}
+	return ""
+}
+
+func (x *MemberLeft) GetSubjectSha256() string {
+	if x != nil {
+		return x.SubjectSha256
 	}
 	return ""
 }
@@ -835,19 +858,21 @@ const file_meedoen_events_v1_councils_proto_rawDesc = "" +
 	"\x16CouncilSettingsChanged\x12+\n" +
 	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12>\n" +
 	"\x1btakes_unsolicited_questions\x18\x02 \x01(\bR\x19takesUnsolicitedQuestions\x12\x14\n" +
-	"\x05seats\x18\x03 \x01(\x05R\x05seats\"\xa6\x01\n" +
+	"\x05seats\x18\x03 \x01(\x05R\x05seats\"\xcd\x01\n" +
 	"\fMemberJoined\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12+\n" +
 	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x12\n" +
 	"\x04role\x18\x03 \x01(\tR\x04role\x12\x1d\n" +
 	"\n" +
 	"term_start\x18\x04 \x01(\tR\ttermStart\x12\x19\n" +
-	"\bterm_end\x18\x05 \x01(\tR\atermEnd\"q\n" +
+	"\bterm_end\x18\x05 \x01(\tR\atermEnd\x12%\n" +
+	"\x0esubject_sha256\x18\x06 \x01(\tR\rsubjectSha256\"\x98\x01\n" +
 	"\n" +
 	"MemberLeft\x12\x1b\n" +
 	"\tmember_id\x18\x01 \x01(\tR\bmemberId\x12+\n" +
 	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x19\n" +
-	"\bterm_end\x18\x03 \x01(\tR\atermEnd\"\xa2\x01\n" +
+	"\bterm_end\x18\x03 \x01(\tR\atermEnd\x12%\n" +
+	"\x0esubject_sha256\x18\x04 \x01(\tR\rsubjectSha256\"\xa2\x01\n" +
 	"\x0eQuestionRaised\x12\x1f\n" +
 	"\vquestion_id\x18\x01 \x01(\tR\n" +
 	"questionId\x12\x14\n" +

@@ -31,6 +31,8 @@ var textFields = map[protoreflect.FullName]string{
 	"meedoen.events.v1.MemberLeft.member_id":                        "an id",
 	"meedoen.events.v1.MemberLeft.municipality_code":                "a CBS code",
 	"meedoen.events.v1.MemberLeft.term_end":                         "a date",
+	"meedoen.events.v1.MemberJoined.subject_sha256":                 "a SHA-256 hash of a staff login's subject, never the subject",
+	"meedoen.events.v1.MemberLeft.subject_sha256":                   "a SHA-256 hash of a staff login's subject, never the subject",
 	"meedoen.events.v1.QuestionRaised.question_id":                  "an id; the question's title and description stay in councils",
 	"meedoen.events.v1.QuestionRaised.theme":                        "a key of the fixed list of themes",
 	"meedoen.events.v1.QuestionRaised.origin":                       "an enum's name",

@@ -211,6 +211,7 @@ func (s *Server) UpdateMember(ctx context.Context, req *councilsv1.UpdateMemberR
 				MemberId:         after.ID(),
 				MunicipalityCode: code,
 				TermEnd:          after.Term().End.String(),
+				SubjectSha256:    auth.SubjectHash(after.Subject()),
 			})
 		case after.Rejoins(before):
 			ev, err = memberJoined(ctx, after)
@@ -320,6 +321,7 @@ func memberJoined(ctx context.Context, m council.Member) (events.Event, error) {
 		Role:             string(m.Role()),
 		TermStart:        m.Term().Start.String(),
 		TermEnd:          m.Term().End.String(),
+		SubjectSha256:    auth.SubjectHash(m.Subject()),
 	})
 	if err != nil {
 		return events.Event{}, fmt.Errorf("announcing member %s: %w", m.ID(), err)

@@ -10,6 +10,7 @@ import (
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/errs"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
@@ -307,7 +308,7 @@ func TestChangingAMembersTermAnnouncesTheirLeaving(t *testing.T) {
 	update := func(role councilsv1.MemberRole, end string) *councilsv1.Member {
 		t.Helper()
 		got, err := f.srv.UpdateMember(ctx, &councilsv1.UpdateMemberRequest{MunicipalityCode: "GM0453", MemberId: m.GetId(),
-			Member: &councilsv1.Member{Name: "Anouk", Role: role, TermStart: "2020-01-01", TermEnd: end}})
+			Member: &councilsv1.Member{Name: "Anouk", Role: role, TermStart: "2020-01-01", TermEnd: end, Subject: "anouk-login"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +350,9 @@ func TestChangingAMembersTermAnnouncesTheirLeaving(t *testing.T) {
 	if err := protojson.Unmarshal(data, &left); err != nil {
 		t.Fatal(err)
 	}
-	want := &eventsv1.MemberLeft{MemberId: m.GetId(), MunicipalityCode: "GM0453", TermEnd: today.AddDays(-1).String()}
+	// The login subject travels along, so the gateway can end the member's
+	// sessions when the term ends.
+	want := &eventsv1.MemberLeft{MemberId: m.GetId(), MunicipalityCode: "GM0453", TermEnd: today.AddDays(-1).String(), SubjectSha256: auth.SubjectHash("anouk-login")}
 	if diff := cmp.Diff(want, &left, protocmp.Transform()); diff != "" {
 		t.Errorf("member.left payload (-want +got):\n%s", diff)
 	}
