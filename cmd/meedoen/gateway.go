@@ -117,7 +117,10 @@ func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base stri
 		formActions = authn.FormActionOrigins
 	}
 
-	var respondentKey []byte // nil: the site makes one per start
+	respondentKey, err := st.RespondentKey(ctx) // kept across restarts and replicas
+	if err != nil {
+		return nil, nil, err
+	}
 	if cfg.RespondentKey != "" {
 		respondentKey, err = base64.StdEncoding.DecodeString(cfg.RespondentKey)
 		if err != nil || len(respondentKey) != 32 {

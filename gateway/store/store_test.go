@@ -257,28 +257,46 @@ func apply(t *testing.T, st *store.Store, a announced, memberID, subject string)
 	}
 }
 
-func TestSessionKeyIsMadeOnceForAll(t *testing.T) {
+// The keys the gateway makes for itself are made once, whoever asks first
+// (replicas start together), and are the same at every later start; the
+// session key and the respondent key are different keys.
+func TestKeysAreMadeOnceForAll(t *testing.T) {
 	t.Parallel()
 	st := newStore(t)
-	keys := make([][]byte, 4)
-	var wg sync.WaitGroup
-	for i := range keys {
-		wg.Go(func() {
-			k, err := st.SessionKey(t.Context())
-			if err != nil {
-				t.Error(err)
-			}
-			keys[i] = k
-		})
-	}
-	wg.Wait()
-	for _, k := range keys[1:] {
-		if len(k) != 32 || !bytes.Equal(k, keys[0]) {
-			t.Fatalf("keys %x, want one 32-byte key for every caller", keys)
+	made := map[string][]byte{}
+	for name, key := range map[string]func(context.Context) ([]byte, error){
+		"session key":    st.SessionKey,
+		"respondent key": st.RespondentKey,
+	} {
+		keys := make([][]byte, 4)
+		var wg sync.WaitGroup
+		for i := range keys {
+			wg.Go(func() {
+				k, err := key(t.Context())
+				if err != nil {
+					t.Error(err)
+				}
+				keys[i] = k
+			})
 		}
+		wg.Wait()
+		for _, k := range keys[1:] {
+			if len(k) != 32 || !bytes.Equal(k, keys[0]) {
+				t.Fatalf("%s: keys %x, want one 32-byte key for every caller", name, keys)
+			}
+		}
+		again, err := key(t.Context())
+		if err != nil || !bytes.Equal(again, keys[0]) {
+			t.Errorf("%s: a later call gave %x, %v; want the same key", name, again, err)
+		}
+		made[name] = keys[0]
 	}
-	again, err := st.SessionKey(t.Context())
-	if err != nil || !bytes.Equal(again, keys[0]) {
-		t.Errorf("a later call gave %x, %v; want the same key", again, err)
+	if bytes.Equal(made["session key"], made["respondent key"]) {
+		t.Error("the session key and the respondent key are the same key")
+	}
+	// A restart opens the store anew and finds the same keys.
+	reopened := store.New(st.Pool())
+	if k, err := reopened.RespondentKey(t.Context()); err != nil || !bytes.Equal(k, made["respondent key"]) {
+		t.Errorf("after a restart the respondent key is %x, %v; want %x", k, err, made["respondent key"])
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"html"
 	"net/http"
 	"net/url"
@@ -728,4 +729,34 @@ func TestPollSubmitReusesTheFormItShowed(t *testing.T) {
 		t.Errorf("submit to a poll closed meanwhile: status %d, want 409", resp.StatusCode)
 	}
 	mustNotContain(t, body, `name="sleutel"`)
+}
+
+// "Once per browser" outlives a restart and holds on every replica when
+// the sites share the respondent key (cmd/meedoen keeps it in the
+// gateway's schema): a browser that answered on one site is known to
+// another site with the same key, and would be a new respondent to a site
+// with a key of its own.
+func TestAnswerOnceOutlivesARestart(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte{7}, 32)
+	fake := newFakeSurveys()
+	conn := fake.serve(t)
+	before := newSite(t, Config{Surveys: conn, RespondentKey: key})
+	resp, page := send(t, before, request{target: "/p/" + flashSlug})
+	c := respondentCookieOf(resp)
+	if c == nil {
+		t.Fatal("the poll page set no respondent cookie")
+	}
+	if resp, _ := send(t, before, request{target: "/p/" + flashSlug, cookies: []*http.Cookie{c},
+		form: url.Values{"sleutel": {formKeyOf(t, page)}, "v.fq1": {"ja"}}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: status = %d, want 303", resp.StatusCode)
+	}
+
+	after := newSite(t, Config{Surveys: conn, RespondentKey: key})
+	_, body := send(t, after, request{target: "/p/" + flashSlug, cookies: []*http.Cookie{c}})
+	mustContain(t, body, "Je hebt deze peiling al ingevuld")
+
+	elsewhere := newSite(t, Config{Surveys: conn, RespondentKey: bytes.Repeat([]byte{8}, 32)})
+	_, body = send(t, elsewhere, request{target: "/p/" + flashSlug, cookies: []*http.Cookie{c}})
+	mustNotContain(t, body, "Je hebt deze peiling al ingevuld")
 }
