@@ -133,8 +133,8 @@ func (p Poll) CheckSection(id string, answers Answers, now time.Time) error {
 
 // check judges the answers to sections 0 to through.
 func (p Poll) check(a Answers, now time.Time, through int) ([]Reply, string, error) {
-	if st := p.StatusAt(now); st != Open {
-		return nil, "", p.notOpen(st)
+	if err := p.CheckOpen(now); err != nil {
+		return nil, "", err
 	}
 	var v errs.Violations
 	municipality := p.checkMunicipality(&v, a.Municipality)
@@ -217,7 +217,15 @@ func conditionValues(r Reply) []string {
 	return r.Choices
 }
 
-func (p Poll) notOpen(st Status) error {
+// CheckOpen returns nil if the poll takes answers at t, and otherwise the
+// one error every path that stores answers gives, saying why not (a
+// draft, when it opens, when it closed). The store checks it again where
+// it commits, against the poll as locked there.
+func (p Poll) CheckOpen(t time.Time) error {
+	st := p.StatusAt(t)
+	if st == Open {
+		return nil
+	}
 	var reason string
 	switch st {
 	case Draft:

@@ -633,9 +633,8 @@ func (v batchView) decide(p *pendingSubmit) (Submitted, error) {
 		}
 		return Submitted{ResponseID: k.responseID, Replayed: true}, nil
 	}
-	if st := lifecycle.StatusAt(r.SubmittedAt); st != poll.Open {
-		return Submitted{}, &errs.Error{Code: errs.FailedPrecondition, Message: "the poll is not open",
-			Fields: []errs.Field{{Path: "/status", Reason: "is " + string(st)}}}
+	if err := lifecycle.CheckOpen(r.SubmittedAt); err != nil {
+		return Submitted{}, err
 	}
 	if id := p.sub.Respondent.invitationID(); id != "" {
 		inv, ok := v.invitations[id]

@@ -182,9 +182,8 @@ func (s *Store) submitOne(ctx context.Context, sub Submission, answers []byte) (
 			out = Submitted{ResponseID: replay, Replayed: true}
 			return nil
 		}
-		if st := lifecycle.StatusAt(r.SubmittedAt); st != poll.Open {
-			return &errs.Error{Code: errs.FailedPrecondition, Message: "the poll is not open",
-				Fields: []errs.Field{{Path: "/status", Reason: "is " + string(st)}}}
+		if err := lifecycle.CheckOpen(r.SubmittedAt); err != nil {
+			return err
 		}
 		if err := insertResponse(ctx, tx, sub, answers); err != nil {
 			return err
