@@ -59,6 +59,18 @@ func Int(key string) bool {
 	return err == nil && strconv.FormatInt(n, 10) == key
 }
 
+// Next ends a page. Every list reads one item more than it shows, limit+1,
+// to know whether another page follows: Next cuts list to limit and
+// returns the cursor of the next page (the key of the page's last item),
+// or "" when this is the last page.
+func Next[T any](list []T, limit int, key func(T) string) ([]T, string) {
+	if len(list) <= limit {
+		return list, ""
+	}
+	list = list[:limit]
+	return list, Encode(key(list[len(list)-1]))
+}
+
 // refused is the one answer to a cursor that is not one.
 func refused() error {
 	return &errs.Error{Code: errs.Invalid, Message: "invalid input",

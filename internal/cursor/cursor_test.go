@@ -3,6 +3,7 @@ package cursor
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -70,5 +71,31 @@ func checkRefused(t *testing.T, err error) {
 		Fields: []errs.Field{{Path: "cursor", Reason: "is not a cursor this API returned"}}}
 	if diff := cmp.Diff(want, e); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)
+	}
+}
+
+// A list read with one item more than its page holds ends in a cursor to
+// the page after it; one that fits in its page is the last.
+func TestNextEndsAPage(t *testing.T) {
+	t.Parallel()
+	key := func(s string) string { return s }
+	for _, tc := range []struct {
+		name     string
+		list     []string
+		limit    int
+		wantPage []string
+		wantNext string
+	}{
+		{"one more than the page", []string{"a", "b", "c"}, 2, []string{"a", "b"}, Encode("b")},
+		{"exactly the page", []string{"a", "b"}, 2, []string{"a", "b"}, ""},
+		{"less than the page", []string{"a"}, 2, []string{"a"}, ""},
+		{"nothing", nil, 2, nil, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			page, next := Next(tc.list, tc.limit, key)
+			if !slices.Equal(page, tc.wantPage) || next != tc.wantNext {
+				t.Errorf("Next(%q, %d) = %q, %q; want %q, %q", tc.list, tc.limit, page, next, tc.wantPage, tc.wantNext)
+			}
+		})
 	}
 }

@@ -148,6 +148,15 @@ func readQuestion(ctx context.Context, q querier, id string, forUpdate bool) (ag
 	return question, nil
 }
 
+// questionsFiltered is the filter questions and processes share, on
+// questions q: $1 all tenants, $2 the caller's tenants (a question of one
+// of them, or shared with one), $3 one tenant, $4 a theme, $5 an origin;
+// an empty filter lets everything through.
+const questionsFiltered = `($1 OR q.tenant = ANY($2) OR q.participants && $2)
+  AND ($3 = '' OR q.tenant = $3 OR $3 = ANY(q.participants))
+  AND ($4 = '' OR q.theme = $4)
+  AND ($5 = '' OR q.origin = $5)`
+
 // Questions lists the questions f lets through, newest first.
 func (s *Store) Questions(ctx context.Context, f QuestionFilter, p Page) ([]agenda.Question, string, error) {
 	before, err := decodeIDCursor(p.Cursor)
@@ -155,10 +164,7 @@ func (s *Store) Questions(ctx context.Context, f QuestionFilter, p Page) ([]agen
 		return nil, "", err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+questionColumns+` `+questionFrom+`
-WHERE ($1 OR q.tenant = ANY($2) OR q.participants && $2)
-  AND ($3 = '' OR q.tenant = $3 OR $3 = ANY(q.participants))
-  AND ($4 = '' OR q.theme = $4)
-  AND ($5 = '' OR q.origin = $5)
+WHERE `+questionsFiltered+`
   AND ($6 = '' OR q.status = $6)
   AND ($7::uuid IS NULL OR q.id < $7::uuid)
 ORDER BY q.id DESC LIMIT $8`,
@@ -170,11 +176,7 @@ ORDER BY q.id DESC LIMIT $8`,
 	if err != nil {
 		return nil, "", fmt.Errorf("listing questions: %w", err)
 	}
-	next := ""
-	if len(list) > p.Limit {
-		list = list[:p.Limit]
-		next = cursor.Encode(list[len(list)-1].ID())
-	}
+	list, next := cursor.Next(list, p.Limit, agenda.Question.ID)
 	return list, next, nil
 }
 

@@ -94,11 +94,7 @@ ORDER BY c.municipality_code LIMIT $6`,
 	if err != nil {
 		return nil, "", fmt.Errorf("listing councils: %w", err)
 	}
-	next := ""
-	if len(list) > p.Limit {
-		list = list[:p.Limit]
-		next = cursor.Encode(list[len(list)-1].MunicipalityCode())
-	}
+	list, next := cursor.Next(list, p.Limit, council.Council.MunicipalityCode)
 	return list, next, nil
 }
 

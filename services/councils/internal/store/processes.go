@@ -86,10 +86,7 @@ func (s *Store) Processes(ctx context.Context, f ProcessFilter, p Page) ([]proce
 		return nil, "", err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+processColumns+` `+processFrom+`
-WHERE ($1 OR q.tenant = ANY($2) OR q.participants && $2)
-  AND ($3 = '' OR q.tenant = $3 OR $3 = ANY(q.participants))
-  AND ($4 = '' OR q.theme = $4)
-  AND ($5 = '' OR q.origin = $5)
+WHERE `+questionsFiltered+`
   AND ($6 = '' OR p.phase = $6)
   AND ($7::uuid IS NULL OR p.id < $7::uuid)
 ORDER BY p.id DESC LIMIT $8`,
@@ -101,11 +98,7 @@ ORDER BY p.id DESC LIMIT $8`,
 	if err != nil {
 		return nil, "", fmt.Errorf("listing processes: %w", err)
 	}
-	next := ""
-	if len(list) > p.Limit {
-		list = list[:p.Limit]
-		next = cursor.Encode(list[len(list)-1].ID())
-	}
+	list, next := cursor.Next(list, p.Limit, process.Process.ID)
 	return list, next, nil
 }
 

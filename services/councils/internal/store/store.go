@@ -90,11 +90,7 @@ func (s *Store) Regions(ctx context.Context, p Page) ([]region.Region, string, e
 	if err != nil {
 		return nil, "", fmt.Errorf("listing regions: %w", err)
 	}
-	next := ""
-	if len(list) > p.Limit {
-		list = list[:p.Limit]
-		next = cursor.Encode(list[len(list)-1].ID())
-	}
+	list, next := cursor.Next(list, p.Limit, region.Region.ID)
 	return list, next, nil
 }
 
@@ -154,11 +150,7 @@ WHERE code > $1 AND ($2 = '' OR region_id = $2) ORDER BY code LIMIT $3`, after, 
 	if err != nil {
 		return nil, "", fmt.Errorf("listing municipalities: %w", err)
 	}
-	next := ""
-	if len(list) > p.Limit {
-		list = list[:p.Limit]
-		next = cursor.Encode(list[len(list)-1].Code())
-	}
+	list, next := cursor.Next(list, p.Limit, region.Municipality.Code)
 	return list, next, nil
 }
 

@@ -216,11 +216,7 @@ ORDER BY id DESC LIMIT $7`,
 	if err != nil {
 		return nil, "", fmt.Errorf("listing polls: %w", err)
 	}
-	next := ""
-	if len(list) > p.Limit {
-		list = list[:p.Limit]
-		next = cursor.Encode(list[len(list)-1].ID())
-	}
+	list, next := cursor.Next(list, p.Limit, poll.Poll.ID)
 	return list, next, nil
 }
 
