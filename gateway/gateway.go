@@ -23,7 +23,6 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/meedoen/meedoen/gateway/openapi"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
@@ -132,10 +131,10 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 
 	noHeaders := func(string) (string, bool) { return "", false }
 	g.api = runtime.NewServeMux(
-		runtime.WithMarshalerOption(runtime.MIMEWildcard, &runtime.JSONPb{
-			MarshalOptions:   protojson.MarshalOptions{UseProtoNames: false, EmitUnpopulated: true},
-			UnmarshalOptions: protojson.UnmarshalOptions{DiscardUnknown: false},
-		}),
+		runtime.WithMarshalerOption(runtime.MIMEWildcard, newAPIJSON()),
+		// Sets a package-level parser in grpc-gateway: every mux in this
+		// process parses queries the API's way, which is the only way.
+		runtime.SetQueryParameterParser(&queryParser{}),
 		runtime.WithErrorHandler(g.handleError),
 		runtime.WithRoutingErrorHandler(g.handleRoutingError),
 		runtime.WithForwardResponseOption(g.markCreated),

@@ -314,7 +314,26 @@ func TestAPI(t *testing.T) {
 			method: "GET", path: "/api/v1/regions?limit=many",
 			wantStatus: http.StatusBadRequest,
 			wantBody: `{"title": "Bad Request", "status": 400, "detail": "invalid query parameter",
-				"invalidParams": [{"name": "limit", "reason": "strconv.ParseInt: parsing \"many\": invalid syntax"}]}`,
+				"invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
+		},
+		{
+			name:   "a limit of 0 is 400, not the default",
+			method: "GET", path: "/api/v1/regions?limit=0",
+			wantStatus: http.StatusBadRequest,
+			wantBody: `{"title": "Bad Request", "status": 400, "detail": "invalid query parameter",
+				"invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
+		},
+		{
+			name:   "a negative limit is 400",
+			method: "GET", path: "/api/v1/regions?limit=-1",
+			wantStatus: http.StatusBadRequest,
+			wantBody: `{"detail": "invalid query parameter", "invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
+		},
+		{
+			name:   "a limit above 100 is 400",
+			method: "GET", path: "/api/v1/municipalities?limit=101",
+			wantStatus: http.StatusBadRequest,
+			wantBody: `{"detail": "invalid query parameter", "invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
 		},
 		{
 			name:   "an unknown route is 404",
