@@ -88,9 +88,9 @@ if ((${#api[@]})); then
 	go run ./scripts/openapi rules -o "$scratch/http.yaml" "${rules[@]/#/proto/}"
 	protoc -I proto "${plugins[@]}" \
 		--openapiv2_out="$scratch/swagger" \
-		--openapiv2_opt=allow_merge=true,merge_file_name=meedoen,openapi_naming_strategy=simple,simple_operation_ids=true,generate_unbound_methods=false,grpc_api_configuration="$scratch/http.yaml",openapi_configuration=proto/openapi.yaml \
+		--openapiv2_opt=allow_merge=true,merge_file_name=meedoen,openapi_naming_strategy=simple,simple_operation_ids=true,generate_unbound_methods=false,omit_enum_default_value=true,use_allof_for_refs=true,grpc_api_configuration="$scratch/http.yaml",openapi_configuration=proto/openapi.yaml \
 		"${api[@]}"
-	go run ./scripts/openapi convert -o "$out/gateway/openapi/openapi.json" "$scratch/swagger/meedoen.swagger.json"
+	go run ./scripts/openapi convert -o "$out/gateway/openapi/openapi.json" -examples proto/examples.yaml "$scratch/swagger/meedoen.swagger.json"
 fi
 
 # generated lists the generated files under a root, relative to it.
