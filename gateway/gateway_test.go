@@ -327,13 +327,13 @@ func TestAPI(t *testing.T) {
 			name:   "a negative limit is 400",
 			method: "GET", path: "/api/v1/regions?limit=-1",
 			wantStatus: http.StatusBadRequest,
-			wantBody: `{"detail": "invalid query parameter", "invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
+			wantBody:   `{"detail": "invalid query parameter", "invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
 		},
 		{
 			name:   "a limit above 100 is 400",
 			method: "GET", path: "/api/v1/municipalities?limit=101",
 			wantStatus: http.StatusBadRequest,
-			wantBody: `{"detail": "invalid query parameter", "invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
+			wantBody:   `{"detail": "invalid query parameter", "invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
 		},
 		{
 			name:   "an unknown route is 404",

@@ -58,8 +58,8 @@ func conventionsEdit(d map[string]any) {
 	paths["/api/v1/things/{id}/counting"] = map[string]any{"post": map[string]any{
 		"operationId": "CountThings", "tags": []any{"Things"},
 		"summary": "Counts the things.", "description": "All of them.",
-		"parameters":  []any{map[string]any{"name": "id", "in": "path", "required": true, "type": "string"}},
-		"responses":   map[string]any{"200": map[string]any{"description": "ok", "schema": map[string]any{"$ref": "#/definitions/ListSizesResponse"}}},
+		"parameters": []any{map[string]any{"name": "id", "in": "path", "required": true, "type": "string"}},
+		"responses":  map[string]any{"200": map[string]any{"description": "ok", "schema": map[string]any{"$ref": "#/definitions/ListSizesResponse"}}},
 	}}
 }
 
