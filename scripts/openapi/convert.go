@@ -29,18 +29,20 @@ const problemJSON = "application/problem+json"
 // errorResponses names the component response for each error status.
 func errorResponses() map[int]string {
 	return map[int]string{
-		http.StatusBadRequest:            "BadRequest",
-		http.StatusUnauthorized:          "Unauthorized",
-		http.StatusForbidden:             "Forbidden",
-		http.StatusNotFound:              "NotFound",
-		http.StatusMethodNotAllowed:      "MethodNotAllowed",
-		http.StatusConflict:              "Conflict",
-		http.StatusPreconditionFailed:    "PreconditionFailed",
-		http.StatusRequestEntityTooLarge: "ContentTooLarge",
-		http.StatusUnsupportedMediaType:  "UnsupportedMediaType",
-		http.StatusTooManyRequests:       "TooManyRequests",
-		http.StatusInternalServerError:   "InternalServerError",
-		http.StatusServiceUnavailable:    "ServiceUnavailable",
+		http.StatusBadRequest:                  "BadRequest",
+		http.StatusUnauthorized:                "Unauthorized",
+		http.StatusForbidden:                   "Forbidden",
+		http.StatusNotFound:                    "NotFound",
+		http.StatusMethodNotAllowed:            "MethodNotAllowed",
+		http.StatusConflict:                    "Conflict",
+		http.StatusPreconditionFailed:          "PreconditionFailed",
+		http.StatusRequestEntityTooLarge:       "ContentTooLarge",
+		http.StatusRequestURITooLong:           "URITooLong",
+		http.StatusRequestHeaderFieldsTooLarge: "RequestHeaderFieldsTooLarge",
+		http.StatusUnsupportedMediaType:        "UnsupportedMediaType",
+		http.StatusTooManyRequests:             "TooManyRequests",
+		http.StatusInternalServerError:         "InternalServerError",
+		http.StatusServiceUnavailable:          "ServiceUnavailable",
 	}
 }
 
