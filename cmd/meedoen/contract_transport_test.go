@@ -39,7 +39,7 @@ func TestContractTransportRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 				"decisionReason": "", "processId": "", "createTime": null}], "nextCursor": ""}`,
 			wantErr: "value is not one of the allowed values"},
 		{name: "a count as a string", method: "GET", path: "/api/v1/polls/p/public-tally", status: 200, header: headers,
-			body: `{"pollId": "p", "minCell": 5, "responses": {"value": "3", "hidden": false}, "municipalities": [], "questions": [], "breakdowns": []}`,
+			body:    `{"pollId": "p", "minCell": 5, "responses": {"value": "3", "hidden": false}, "municipalities": [], "questions": [], "breakdowns": []}`,
 			wantErr: `value must be an integer`},
 		{name: "a status the operation does not declare", method: "GET", path: "/api/v1/regions/ijmond", status: http.StatusTeapot, header: problem,
 			body: `{"type": "about:blank", "title": "I'm a teapot", "status": 418, "detail": "no"}`, wantErr: "status is not supported"},
