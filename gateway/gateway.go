@@ -129,12 +129,10 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 		return nil, err
 	}
 
+	useQueryParser()
 	noHeaders := func(string) (string, bool) { return "", false }
 	g.api = runtime.NewServeMux(
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, newAPIJSON()),
-		// Sets a package-level parser in grpc-gateway: every mux in this
-		// process parses queries the API's way, which is the only way.
-		runtime.SetQueryParameterParser(&queryParser{}),
 		runtime.WithErrorHandler(g.handleError),
 		runtime.WithRoutingErrorHandler(g.handleRoutingError),
 		runtime.WithForwardResponseOption(g.markCreated),

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"github.com/grpc-ecosystem/grpc-gateway/v2/utilities"
@@ -13,6 +14,15 @@ import (
 
 	"github.com/meedoen/meedoen/internal/cursor"
 )
+
+// useQueryParser makes grpc-gateway read every query with queryParser.
+// Its parser is one package variable for the whole process, which the
+// SetQueryParameterParser option of a mux sets; setting it with every
+// gateway (tests make many) would race with the muxes already serving, so
+// it is set once, before the first gateway's mux exists.
+var useQueryParser = sync.OnceFunc(func() {
+	runtime.NewServeMux(runtime.SetQueryParameterParser(&queryParser{}))
+})
 
 // queryParser reads query parameters as grpc-gateway's default parser
 // does, in the API's spelling (apijson.go): an enum's values as the API
