@@ -188,8 +188,8 @@ type shape struct {
 	int64 bool
 }
 
-// fieldShapes returns the shape of field fd's value, and of each element
-// when it is a list or map (elem).
+// fieldShape returns the shape of field fd's value, or of each of its
+// elements when it is a list or a map.
 func fieldShape(fd protoreflect.FieldDescriptor) shape {
 	if fd.IsMap() {
 		fd = fd.MapValue()
