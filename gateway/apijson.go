@@ -181,18 +181,21 @@ type transcoder struct {
 }
 
 // shape is what a JSON value stands for: a message (an object of its
-// fields), an enum value, a 64-bit integer, or anything else (copied).
+// fields), a map (an object of values of one shape), an enum value, a
+// 64-bit integer, or anything else (copied).
 type shape struct {
-	msg   protoreflect.MessageDescriptor
-	enum  protoreflect.EnumDescriptor
-	int64 bool
+	msg      protoreflect.MessageDescriptor
+	mapValue *shape
+	enum     protoreflect.EnumDescriptor
+	int64    bool
 }
 
 // fieldShape returns the shape of field fd's value, or of each of its
-// elements when it is a list or a map.
+// elements when it is a list.
 func fieldShape(fd protoreflect.FieldDescriptor) shape {
 	if fd.IsMap() {
-		fd = fd.MapValue()
+		v := fieldShape(fd.MapValue())
+		return shape{mapValue: &v}
 	}
 	switch fd.Kind() {
 	case protoreflect.EnumKind:
@@ -273,8 +276,8 @@ func (t *transcoder) array(s shape, ptr string) error {
 	return nil
 }
 
-// object rewrites an object: a message's fields when s is a message, else
-// a map's values of shape s, or whatever it holds.
+// object rewrites an object: a message's fields, a map's values, or
+// whatever it holds.
 func (t *transcoder) object(s shape, ptr string) error {
 	t.out = append(t.out, '{')
 	for i := 0; t.dec.More(); i++ {
@@ -288,9 +291,11 @@ func (t *transcoder) object(s shape, ptr string) error {
 		}
 		t.out = appendString(t.out, key)
 		t.out = append(t.out, ':')
-		member := s // a map's value
-		if s.msg != nil {
-			member = shape{}
+		var member shape // anything else's: copied
+		switch {
+		case s.mapValue != nil:
+			member = *s.mapValue
+		case s.msg != nil:
 			fields := s.msg.Fields()
 			// protojson reads a field by its JSON name and by its proto
 			// name.

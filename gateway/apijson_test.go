@@ -111,6 +111,14 @@ func TestAPIJSONReadsTheAPIsSpelling(t *testing.T) {
 			want: &surveysv1.Breakdown{Responses: 7, Cells: []*surveysv1.BreakdownCell{{Count: 8}}},
 		},
 		{
+			// A map's keys are not fields of its values' message.
+			name: "maps of messages",
+			body: `{"answers": {"value": {"choice": "a"}, "q2": {"ranks": {"x": 1}, "rows": {"r": "c"}}}}`,
+			into: &surveysv1.SubmitResponseRequest{},
+			want: &surveysv1.SubmitResponseRequest{Answers: map[string]*surveysv1.Answer{
+				"value": {Choice: "a"}, "q2": {Ranks: map[string]int32{"x": 1}, Rows: map[string]string{"r": "c"}}}},
+		},
+		{
 			name: "proto names of members, as protojson reads them",
 			body: `{"to_phase": "analyse"}`,
 			into: &councilsv1.TransitionProcessRequest{},
