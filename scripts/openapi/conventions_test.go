@@ -175,6 +175,11 @@ func TestConvertRefusesWhatBreaksTheConventions(t *testing.T) {
 		{name: "an operation without a rule in the policy",
 			opts:    func(o options) options { delete(o.access, "countThings"); return o },
 			wantErr: "countThings) has no rule in the authorisation policy"},
+		{name: "a schema named like a generated client's type",
+			edit: func(d map[string]any) {
+				d["definitions"].(map[string]any)["CountThingsParams"] = map[string]any{"type": "object", "properties": map[string]any{"n": map[string]any{"type": "integer"}}}
+			},
+			wantErr: "schema CountThingsParams has the name a generated client gives a type of operation countThings"},
 		{name: "a response named after its method that no rule renames",
 			edit: func(d map[string]any) {
 				defs := d["definitions"].(map[string]any)
