@@ -314,7 +314,26 @@ func TestAPI(t *testing.T) {
 			method: "GET", path: "/api/v1/regions?limit=many",
 			wantStatus: http.StatusBadRequest,
 			wantBody: `{"title": "Bad Request", "status": 400, "detail": "invalid query parameter",
-				"invalidParams": [{"name": "limit", "reason": "strconv.ParseInt: parsing \"many\": invalid syntax"}]}`,
+				"invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
+		},
+		{
+			name:   "a limit of 0 is 400, not the default",
+			method: "GET", path: "/api/v1/regions?limit=0",
+			wantStatus: http.StatusBadRequest,
+			wantBody: `{"title": "Bad Request", "status": 400, "detail": "invalid query parameter",
+				"invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
+		},
+		{
+			name:   "a negative limit is 400",
+			method: "GET", path: "/api/v1/regions?limit=-1",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   `{"detail": "invalid query parameter", "invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
+		},
+		{
+			name:   "a limit above 100 is 400",
+			method: "GET", path: "/api/v1/municipalities?limit=101",
+			wantStatus: http.StatusBadRequest,
+			wantBody:   `{"detail": "invalid query parameter", "invalidParams": [{"name": "limit", "reason": "must be between 1 and 100"}]}`,
 		},
 		{
 			name:   "an unknown route is 404",
@@ -459,8 +478,8 @@ func TestAPI(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("status = %d, want %d; body: %s", resp.StatusCode, tt.wantStatus, body)
 			}
-			if got := resp.Header.Get("API-Version"); got != "1.1.0" {
-				t.Errorf("API-Version = %q, want 1.1.0", got)
+			if got := resp.Header.Get("API-Version"); got != "1.2.0" {
+				t.Errorf("API-Version = %q, want 1.2.0", got)
 			}
 			for k, want := range tt.wantHeader {
 				if got := resp.Header.Get(k); got != want {
@@ -518,7 +537,7 @@ func TestSecurityHeaders(t *testing.T) {
 		"X-Frame-Options":           "DENY",
 		"Content-Security-Policy":   "frame-ancestors 'none'",
 		"Strict-Transport-Security": "max-age=31536000",
-		"API-Version":               "1.1.0",
+		"API-Version":               "1.2.0",
 	}
 	for _, path := range []string{
 		"/api/v1/regions",         // success

@@ -18,7 +18,7 @@ import (
 func TestMergePatch(t *testing.T) {
 	t.Parallel()
 	const process = `{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek",` +
-		`"targetGroup":"","forms":["FORM_KIND_VISIT"],"adviceSentTime":null,"etag":"v1"}`
+		`"targetGroup":"","forms":["visit"],"adviceSentTime":null,"etag":"v1"}`
 	const poll = `{"id":"p2","title":{"nl":"Eenzaamheid","en":"Loneliness"},"intro":{"nl":"","en":""},"etag":"v1"}`
 	tests := []struct {
 		name        string
@@ -28,13 +28,13 @@ func TestMergePatch(t *testing.T) {
 		wantChanged []string
 	}{
 		{"one member changes, the others stay", process, `{"targetGroup":"70+"}`,
-			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","targetGroup":"70+","forms":["FORM_KIND_VISIT"],"adviceSentTime":null,"etag":"v1"}`,
+			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","targetGroup":"70+","forms":["visit"],"adviceSentTime":null,"etag":"v1"}`,
 			[]string{"targetGroup"}},
 		{"null clears", process, `{"approach":null}`,
-			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","targetGroup":"","forms":["FORM_KIND_VISIT"],"adviceSentTime":null,"etag":"v1"}`,
+			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","targetGroup":"","forms":["visit"],"adviceSentTime":null,"etag":"v1"}`,
 			[]string{"approach"}},
-		{"an array is replaced whole", process, `{"forms":["FORM_KIND_OTHER"]}`,
-			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","targetGroup":"","forms":["FORM_KIND_OTHER"],"adviceSentTime":null,"etag":"v1"}`,
+		{"an array is replaced whole", process, `{"forms":["other"]}`,
+			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","targetGroup":"","forms":["other"],"adviceSentTime":null,"etag":"v1"}`,
 			[]string{"forms"}},
 		{"objects merge member by member", poll, `{"title":{"nl":"Nieuw"}}`,
 			`{"id":"p2","title":{"nl":"Nieuw","en":"Loneliness"},"intro":{"nl":"","en":""},"etag":"v1"}`,
@@ -42,18 +42,18 @@ func TestMergePatch(t *testing.T) {
 		{"null removes one member of an object", poll, `{"title":{"en":null}}`,
 			`{"id":"p2","title":{"nl":"Eenzaamheid"},"intro":{"nl":"","en":""},"etag":"v1"}`,
 			[]string{"title"}},
-		{"what is already so changes nothing", process, `{"title":"Wmo-loket","approach":"Spiegelgesprek","forms":["FORM_KIND_VISIT"]}`, process, nil},
+		{"what is already so changes nothing", process, `{"title":"Wmo-loket","approach":"Spiegelgesprek","forms":["visit"]}`, process, nil},
 		{"clearing what is not set changes nothing", process, `{"targetGroup":null,"adviceSentTime":null}`,
-			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","forms":["FORM_KIND_VISIT"],"etag":"v1"}`,
+			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","forms":["visit"],"etag":"v1"}`,
 			nil},
 		{"an output-only member that changes is named", process, `{"title":"Anders"}`,
-			`{"id":"p1","title":"Anders","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","targetGroup":"","forms":["FORM_KIND_VISIT"],"adviceSentTime":null,"etag":"v1"}`,
+			`{"id":"p1","title":"Anders","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","targetGroup":"","forms":["visit"],"adviceSentTime":null,"etag":"v1"}`,
 			[]string{"title"}},
 		{"an unknown member is named, for the decoder to refuse", process, `{"colour":"blue"}`,
-			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","targetGroup":"","forms":["FORM_KIND_VISIT"],"adviceSentTime":null,"colour":"blue","etag":"v1"}`,
+			`{"id":"p1","title":"Wmo-loket","preciseQuestion":"Waar lopen inwoners vast?","approach":"Spiegelgesprek","targetGroup":"","forms":["visit"],"adviceSentTime":null,"colour":"blue","etag":"v1"}`,
 			[]string{"colour"}},
 		{"several, in order", process, `{"targetGroup":"70+","approach":"Meelopen","preciseQuestion":null}`,
-			`{"id":"p1","title":"Wmo-loket","approach":"Meelopen","targetGroup":"70+","forms":["FORM_KIND_VISIT"],"adviceSentTime":null,"etag":"v1"}`,
+			`{"id":"p1","title":"Wmo-loket","approach":"Meelopen","targetGroup":"70+","forms":["visit"],"adviceSentTime":null,"etag":"v1"}`,
 			[]string{"approach", "preciseQuestion", "targetGroup"}},
 	}
 	for _, tt := range tests {

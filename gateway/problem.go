@@ -226,25 +226,19 @@ func decodeProblem(msg string, body []byte) (string, []invalidParam) {
 		// lowerCamelCase.
 		return "invalid query parameter", []invalidParam{{Name: lowerCamel(m[1]), Reason: m[2]}}
 	}
-	// protojson's errors carry the position (line:column) of the key or
-	// value at fault. Their prefix holds a space or, to discourage such
-	// matching, a no-break space.
-	msg = regexp.MustCompile(`^proto:\x{00a0}`).ReplaceAllLiteralString(msg, "proto: ")
-	if m := regexp.MustCompile(`^proto: (?:syntax error )?\(line (\d+):(\d+)\): (.*)$`).FindStringSubmatch(msg); m != nil && body != nil {
+	// The API's marshaler names the member at fault (apijson.go).
+	if m := bodyErrorPattern.FindStringSubmatch(msg); m != nil {
+		ptr, err := strconv.Unquote(m[1])
+		if err == nil {
+			return bodyProblem(ptr, m[2])
+		}
+	}
+	// protojson's own errors carry the position (line:column) of the key
+	// or value at fault.
+	if m := protojsonPosition.FindStringSubmatch(msg); m != nil && body != nil {
 		line, _ := strconv.Atoi(m[1])
 		col, _ := strconv.Atoi(m[2])
-		ptr, reason := pointerAt(body, offsetAt(body, line, col)), m[3]
-		if strings.HasPrefix(reason, "unknown field ") {
-			return "request body has an unknown field", []invalidParam{{Name: ptr, Reason: "unknown field"}}
-		}
-		if v := regexp.MustCompile(`^invalid value for (\S+) field \S+: (.*)$`).FindStringSubmatch(reason); v != nil {
-			reason = "not a valid " + v[1] + ": " + v[2]
-		}
-		reason = strings.Replace(reason, "unexpected token ", "unexpected value ", 1)
-		if ptr == "" {
-			return "request body has the wrong type: " + reason, nil
-		}
-		return "request body has a value of the wrong type or format", []invalidParam{{Name: ptr, Reason: reason}}
+		return bodyProblem(pointerAt(body, offsetAt(body, line, col)), m[3])
 	}
 	if m := regexp.MustCompile(`unknown field "([^"]+)"`).FindStringSubmatch(msg); m != nil {
 		return "request body has an unknown field", []invalidParam{{Name: "/" + escapePointer(m[1]), Reason: "unknown field"}}
@@ -259,6 +253,22 @@ func decodeProblem(msg string, body []byte) (string, []invalidParam) {
 		}
 	}
 	return msg, nil
+}
+
+// bodyProblem words a body refused at the member ptr for reason, as
+// protojson or the API's marshaler gave it.
+func bodyProblem(ptr, reason string) (string, []invalidParam) {
+	if strings.HasPrefix(reason, "unknown field ") {
+		return "request body has an unknown field", []invalidParam{{Name: ptr, Reason: "unknown field"}}
+	}
+	if v := regexp.MustCompile(`^invalid value for (\S+) field \S+: (.*)$`).FindStringSubmatch(reason); v != nil {
+		reason = "not a valid " + v[1] + ": " + v[2]
+	}
+	reason = strings.Replace(reason, "unexpected token ", "unexpected value ", 1)
+	if ptr == "" {
+		return "request body has the wrong type: " + reason, nil
+	}
+	return "request body has a value of the wrong type or format", []invalidParam{{Name: ptr, Reason: reason}}
 }
 
 // fieldName names a violated field the way the client sent it. Services

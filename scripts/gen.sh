@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Regenerates everything derived from proto/: Go messages and gRPC stubs next
 # to each .proto file, grpc-gateway handlers for every service that has a
-# *_http.yaml of REST bindings beside it, and the OpenAPI 3 document the
-# gateway serves (gateway/openapi/openapi.json).
+# *_http.yaml of REST bindings beside it, the OpenAPI 3 document the
+# gateway serves (gateway/openapi/openapi.json), and the Go client that
+# oapi-codegen makes of that document (cmd/meedoen/internal/apiclient), which
+# the contract tests compile and drive against the server.
 #
 #   scripts/gen.sh          regenerate in place (make gen)
 #   scripts/gen.sh --check  regenerate into a scratch directory and fail if
@@ -41,13 +43,15 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 bin=$scratch/bin
 out=$scratch/out
-mkdir -p "$bin" "$out/proto" "$out/gateway/openapi" "$scratch/swagger"
+client=cmd/meedoen/internal/apiclient/apiclient.gen.go
+mkdir -p "$bin" "$out/proto" "$out/gateway/openapi" "$out/$(dirname "$client")" "$scratch/swagger"
 
 (cd tools && go build -o "$bin/" \
 	google.golang.org/protobuf/cmd/protoc-gen-go \
 	google.golang.org/grpc/cmd/protoc-gen-go-grpc \
 	github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-grpc-gateway \
-	github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2)
+	github.com/grpc-ecosystem/grpc-gateway/v2/protoc-gen-openapiv2 \
+	github.com/oapi-codegen/oapi-codegen/v2/cmd/oapi-codegen)
 
 plugins=(
 	--plugin=protoc-gen-go="$bin/protoc-gen-go"
@@ -88,9 +92,10 @@ if ((${#api[@]})); then
 	go run ./scripts/openapi rules -o "$scratch/http.yaml" "${rules[@]/#/proto/}"
 	protoc -I proto "${plugins[@]}" \
 		--openapiv2_out="$scratch/swagger" \
-		--openapiv2_opt=allow_merge=true,merge_file_name=meedoen,openapi_naming_strategy=simple,simple_operation_ids=true,generate_unbound_methods=false,grpc_api_configuration="$scratch/http.yaml",openapi_configuration=proto/openapi.yaml \
+		--openapiv2_opt=allow_merge=true,merge_file_name=meedoen,openapi_naming_strategy=simple,simple_operation_ids=true,generate_unbound_methods=false,omit_enum_default_value=true,use_allof_for_refs=true,grpc_api_configuration="$scratch/http.yaml",openapi_configuration=proto/openapi.yaml \
 		"${api[@]}"
-	go run ./scripts/openapi convert -o "$out/gateway/openapi/openapi.json" "$scratch/swagger/meedoen.swagger.json"
+	go run ./scripts/openapi convert -o "$out/gateway/openapi/openapi.json" -examples proto/examples.yaml "$scratch/swagger/meedoen.swagger.json"
+	"$bin/oapi-codegen" -generate types,client -package apiclient -o "$out/$client" "$out/gateway/openapi/openapi.json"
 fi
 
 # generated lists the generated files under a root, relative to it.
@@ -98,6 +103,7 @@ generated() {
 	(cd "$1" && {
 		find proto -type f \( -name '*.pb.go' -o -name '*.pb.gw.go' \)
 		[[ ! -e gateway/openapi/openapi.json ]] || echo gateway/openapi/openapi.json
+		[[ ! -e $client ]] || echo "$client"
 	} | LC_ALL=C sort)
 }
 

@@ -204,7 +204,7 @@ func TestStaffLoginWithAnIndependentProvider(t *testing.T) {
 		t.Fatalf("a fresh session: status %d, want 200", status)
 	}
 	member := apiJSON(t, jwt.AccessToken, http.MethodPost, base+"/api/v1/councils/GM0453/members", "application/json",
-		`{"name":"Pieter Bakker","role":"MEMBER_ROLE_CHAIR","termStart":"2024-01-01","subject":"`+chair.ID+`"}`)
+		`{"name":"Pieter Bakker","role":"chair","termStart":"2024-01-01","subject":"`+chair.ID+`"}`)
 	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
 	apiJSON(t, jwt.AccessToken, http.MethodPatch, base+"/api/v1/councils/GM0453/members/"+member["id"].(string),
 		"application/merge-patch+json", `{"termEnd":"`+yesterday+`"}`)

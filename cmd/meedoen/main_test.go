@@ -27,7 +27,12 @@ import (
 	"github.com/meedoen/meedoen/internal/testkit"
 )
 
-func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
+func TestMain(m *testing.M) {
+	// Every API answer the tests receive is checked against the OpenAPI
+	// document (contract_test.go).
+	http.DefaultClient.Transport = newContractTransport(http.DefaultTransport)
+	os.Exit(testkit.Main(m))
+}
 
 // syncBuffer is a bytes.Buffer safe for one writer and a polling reader.
 type syncBuffer struct {

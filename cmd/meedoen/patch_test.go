@@ -41,7 +41,7 @@ var patchSamples = map[string]map[string]string{
 	},
 	"updateMember": {
 		"name":      `"Anouk de Proef"`,
-		"role":      `"MEMBER_ROLE_SECRETARY"`,
+		"role":      `"secretary"`,
 		"termStart": `"2025-06-01"`,
 		"termEnd":   `"2031-12-31"`,
 		"subject":   `"proef-anouk"`,
@@ -50,17 +50,17 @@ var patchSamples = map[string]map[string]string{
 		"preciseQuestion": `"Waar lopen inwoners van 70 en ouder vast bij het Wmo-loket?"`,
 		"approach":        `"Spiegelgesprek in het buurthuis en een flitspeiling"`,
 		"targetGroup":     `"70+"`,
-		"forms":           `["FORM_KIND_FLASH_POLL","FORM_KIND_MIRROR_CONVERSATION"]`,
+		"forms":           `["flash_poll","mirror_conversation"]`,
 	},
 	"updatePoll": {
 		"title": `{"nl":"Het Wmo-loket in Velsen","en":"The Wmo desk in Velsen"}`,
 		"intro": `{"nl":"Drie korte vragen.","en":"Three short questions."}`,
 		"sections": `[{"id":"s1","questions":[
-			{"id":"q1","type":"QUESTION_TYPE_SINGLE_CHOICE","text":{"nl":"Hoe vaak was u dit jaar bij het loket?"},"required":true,
+			{"id":"q1","type":"single_choice","text":{"nl":"Hoe vaak was u dit jaar bij het loket?"},"required":true,
 			 "options":[{"id":"a","label":{"nl":"Nooit"}},{"id":"b","label":{"nl":"Een keer"}},{"id":"c","label":{"nl":"Vaker"}}]},
-			{"id":"q2","type":"QUESTION_TYPE_LIKERT","text":{"nl":"Het loket is goed bereikbaar."}}]}]`,
+			{"id":"q2","type":"likert","text":{"nl":"Het loket is goed bereikbaar."}}]}]`,
 		"slug":           `"wmo-loket-proef"`,
-		"audience":       `{"kind":"AUDIENCE_KIND_OPEN_LINK","postcodeCheck":true}`,
+		"audience":       `{"kind":"open_link","postcodeCheck":true}`,
 		"opensAt":        `"2099-03-01T09:00:00Z"`,
 		"closesAt":       `"2099-03-15T17:00:00Z"`,
 		"resultsSharing": `{"nl":"In juni op de website van de participatieraad."}`,
@@ -76,7 +76,7 @@ var fixedSamples = map[string]string{
 	"processId":    `"0190f0e0-0000-7000-8000-000000000001"`,
 	"tenant":       `"GM0375"`,
 	"participants": `["GM0375"]`,
-	"kind":         `"POLL_KIND_QUESTIONNAIRE"`,
+	"kind":         `"questionnaire"`,
 }
 
 // alsoChanges are the output-only members that a change of a member may
@@ -217,13 +217,13 @@ func startPatchSystem(t *testing.T) patchSystem {
 func (s patchSystem) process(t *testing.T) string {
 	t.Helper()
 	q := s.officer.must(http.StatusCreated, "POST", "/questions", `{"title":"Het Wmo-loket","description":"Hoe ervaren inwoners het loket?",
-		"theme":"toegankelijkheid","origin":"ORIGIN_SOLICITED","scope":{"tenant":"GM0453"},"adviceNeededBy":"2099-03-31"}`)
+		"theme":"toegankelijkheid","origin":"solicited","scope":{"tenant":"GM0453"},"adviceNeededBy":"2099-03-31"}`)
 	qid, _ := q.body["id"].(string)
 	s.chair.must(http.StatusOK, "POST", "/questions/"+qid+"/decisions", `{"accept":true}`)
 	p := s.member.must(http.StatusCreated, "POST", "/processes", `{"questionId":"`+qid+`"}`)
 	path := "/processes/" + p.body["id"].(string)
 	s.member.must(http.StatusOK, "PATCH", path, `{"preciseQuestion":"Waar lopen inwoners vast bij het Wmo-loket?",
-		"approach":"Gesprekken bij de voedselbank","forms":["FORM_KIND_VISIT"]}`)
+		"approach":"Gesprekken bij de voedselbank","forms":["visit"]}`)
 	return path
 }
 
@@ -231,7 +231,7 @@ func (s patchSystem) process(t *testing.T) string {
 func (s patchSystem) newMember(t *testing.T) string {
 	t.Helper()
 	m := s.chair.must(http.StatusCreated, "POST", "/councils/GM0453/members",
-		`{"name":"Anouk de Vries","role":"MEMBER_ROLE_MEMBER","termStart":"2025-01-01"}`)
+		`{"name":"Anouk de Vries","role":"member","termStart":"2025-01-01"}`)
 	return "/councils/GM0453/members/" + m.body["id"].(string)
 }
 
@@ -240,7 +240,7 @@ func (s patchSystem) poll(t *testing.T) string {
 	t.Helper()
 	process := strings.TrimPrefix(s.process(t), "/processes/")
 	p := s.member.must(http.StatusCreated, "POST", "/polls", `{"processId":"`+process+`","tenant":"GM0453",
-		"kind":"POLL_KIND_FLASH_POLL","title":{"nl":"Concept","en":"Draft"}}`)
+		"kind":"flash_poll","title":{"nl":"Concept","en":"Draft"}}`)
 	return "/polls/" + p.body["id"].(string)
 }
 
@@ -418,8 +418,8 @@ func TestPartialPatchesKeepWhatTheyDoNotName(t *testing.T) {
 
 	t.Run("a member's role alone", func(t *testing.T) {
 		path := s.newMember(t)
-		got := s.chair.must(http.StatusOK, "PATCH", path, `{"role":"MEMBER_ROLE_CHAIR"}`)
-		if got.body["role"] != "MEMBER_ROLE_CHAIR" || got.body["name"] != "Anouk de Vries" || got.body["termStart"] != "2025-01-01" {
+		got := s.chair.must(http.StatusOK, "PATCH", path, `{"role":"chair"}`)
+		if got.body["role"] != "chair" || got.body["name"] != "Anouk de Vries" || got.body["termStart"] != "2025-01-01" {
 			t.Errorf("member after patching the role: %v", got.body)
 		}
 	})

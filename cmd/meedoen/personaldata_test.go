@@ -112,17 +112,17 @@ func TestPersonalDataStaysOutOfEventsLogsAndTraces(t *testing.T) {
 
 	// Staff: the council, its agenda and its process.
 	added := chair.must(http.StatusCreated, "POST", "/councils/GM0453/members",
-		`{"name":"Jan `+m.name+`","role":"MEMBER_ROLE_MEMBER","termStart":"2026-01-01","subject":"council_member@GM0453"}`)
+		`{"name":"Jan `+m.name+`","role":"member","termStart":"2026-01-01","subject":"council_member@GM0453"}`)
 	chair.must(http.StatusOK, "PATCH", "/councils/GM0453",
 		`{"name":"Participatieraad Velsen","contactEmail":"`+m.email("council")+`","takesUnsolicitedQuestions":false,"seats":9}`)
 	q := officer.must(http.StatusCreated, "POST", "/questions", `{"title":"Bereikbaarheid van het loket","description":"Gemeld door `+m.typed("question")+`",
-		"theme":"toegankelijkheid","origin":"ORIGIN_SOLICITED","scope":{"tenant":"GM0453"},"adviceNeededBy":"2099-03-31"}`)
+		"theme":"toegankelijkheid","origin":"solicited","scope":{"tenant":"GM0453"},"adviceNeededBy":"2099-03-31"}`)
 	chair.must(http.StatusOK, "POST", "/questions/"+q["id"].(string)+"/decisions", `{"accept":true}`)
 	proc := member.must(http.StatusCreated, "POST", "/processes", `{"questionId":"`+q["id"].(string)+`"}`)
 	processID := proc["id"].(string)
 	member.must(http.StatusOK, "PATCH", "/processes/"+processID, `{"preciseQuestion":"Wat mist `+m.name+`?","approach":"Bellen met `+m.typed("process")+`"}`)
 	member.must(http.StatusCreated, "POST", "/processes/"+processID+"/field-activities",
-		`{"form":"FORM_KIND_VISIT","date":"2026-01-05","place":"Bij `+m.name+` thuis, `+m.postcode+`","residentsReached":3,"notes":"Mail `+m.email("activity")+`"}`)
+		`{"form":"visit","date":"2026-01-05","place":"Bij `+m.name+` thuis, `+m.postcode+`","residentsReached":3,"notes":"Mail `+m.email("activity")+`"}`)
 	member.must(http.StatusCreated, "POST", "/processes/"+processID+"/declarations",
 		`{"memberId":"`+added["id"].(string)+`","statement":"Ik ken `+m.typed("declaration")+`"}`)
 
@@ -130,21 +130,21 @@ func TestPersonalDataStaysOutOfEventsLogsAndTraces(t *testing.T) {
 	// that checks the postcode, one for the panel, one cancelled.
 	now := time.Now().UTC()
 	poll := func(audience string) string {
-		p := member.must(http.StatusCreated, "POST", "/polls", `{"processId":"`+processID+`","tenant":"GM0453","kind":"POLL_KIND_FLASH_POLL",
+		p := member.must(http.StatusCreated, "POST", "/polls", `{"processId":"`+processID+`","tenant":"GM0453","kind":"flash_poll",
 			"title":{"nl":"Het loket"},"resultsSharing":{"nl":"In juni op de website."},
 			"sections":[{"id":"s1","questions":[
-				{"id":"keus","type":"QUESTION_TYPE_SINGLE_CHOICE","text":{"nl":"Hoe kwam u bij het loket?"},"other":true,
+				{"id":"keus","type":"single_choice","text":{"nl":"Hoe kwam u bij het loket?"},"other":true,
 				 "options":[{"id":"a","label":{"nl":"Lopend"}},{"id":"b","label":{"nl":"Met de bus"}}]},
-				{"id":"kort","type":"QUESTION_TYPE_SHORT_TEXT","text":{"nl":"Wat viel op?"}},
-				{"id":"lang","type":"QUESTION_TYPE_LONG_TEXT","text":{"nl":"Vertel meer."}}]}],
+				{"id":"kort","type":"short_text","text":{"nl":"Wat viel op?"}},
+				{"id":"lang","type":"long_text","text":{"nl":"Vertel meer."}}]}],
 			`+audience+`,"opensAt":"`+now.Add(time.Hour).Format(time.RFC3339)+`","closesAt":"`+now.Add(7*24*time.Hour).Format(time.RFC3339)+`"}`)
 		return p["id"].(string)
 	}
 	slug := "loket-" + strings.ToLower(newMarkers(t).tag) // not a marker: it is in URLs
-	openPoll := poll(`"slug":"` + slug + `","audience":{"kind":"AUDIENCE_KIND_OPEN_LINK","postcodeCheck":true}`)
-	panelPoll := poll(`"audience":{"kind":"AUDIENCE_KIND_PANEL"}`)
-	cancelled := poll(`"audience":{"kind":"AUDIENCE_KIND_PANEL"}`)
-	if code, out := member.do("PATCH", "/polls/"+cancelled, `{"audience":{"kind":"AUDIENCE_KIND_PANEL","neighbourhoods":["`+m.typed("audience")+`"]}}`); code != http.StatusBadRequest {
+	openPoll := poll(`"slug":"` + slug + `","audience":{"kind":"open_link","postcodeCheck":true}`)
+	panelPoll := poll(`"audience":{"kind":"panel"}`)
+	cancelled := poll(`"audience":{"kind":"panel"}`)
+	if code, out := member.do("PATCH", "/polls/"+cancelled, `{"audience":{"kind":"panel","neighbourhoods":["`+m.typed("audience")+`"]}}`); code != http.StatusBadRequest {
 		t.Errorf("an audience of typed text: %d %v, want 400", code, out)
 	}
 	member.must(http.StatusOK, "POST", "/polls/"+cancelled+"/cancellation", `{"reason":"Dubbel, zegt `+m.typed("cancel")+`"}`)

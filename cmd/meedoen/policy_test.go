@@ -41,16 +41,16 @@ var examples = map[string]exampleRequest{
 	"listMembers": func(int64) (string, string) { return "/councils/GM0453/members", "" },
 	"getMember":   func(int64) (string, string) { return "/councils/GM0453/members/" + unknownID, "" },
 	"addMember": func(int64) (string, string) {
-		return "/councils/GM0453/members", `{"name":"Test Lid","role":"MEMBER_ROLE_MEMBER","termStart":"2026-01-01"}`
+		return "/councils/GM0453/members", `{"name":"Test Lid","role":"member","termStart":"2026-01-01"}`
 	},
 	"updateMember": func(int64) (string, string) {
-		return "/councils/GM0453/members/" + unknownID, `{"name":"Test Lid","role":"MEMBER_ROLE_MEMBER","termStart":"2026-01-01"}`
+		return "/councils/GM0453/members/" + unknownID, `{"name":"Test Lid","role":"member","termStart":"2026-01-01"}`
 	},
 	"listThemes":    func(int64) (string, string) { return "/themes", "" },
 	"listQuestions": func(int64) (string, string) { return "/questions?tenant=GM0453", "" },
 	"getQuestion":   func(int64) (string, string) { return "/questions/" + unknownID, "" },
 	"raiseQuestion": func(n int64) (string, string) {
-		return "/questions", fmt.Sprintf(`{"title":"Vraag %d","description":"Hoe bereiken we mantelzorgers?","theme":"mantelzorg","origin":"ORIGIN_SOLICITED","scope":{"tenant":"GM0453"},"adviceNeededBy":"2099-01-01"}`, n)
+		return "/questions", fmt.Sprintf(`{"title":"Vraag %d","description":"Hoe bereiken we mantelzorgers?","theme":"mantelzorg","origin":"solicited","scope":{"tenant":"GM0453"},"adviceNeededBy":"2099-01-01"}`, n)
 	},
 	"decideQuestion": func(int64) (string, string) { return "/questions/" + unknownID + "/decisions", `{"accept":true}` },
 	"startProcess":   func(int64) (string, string) { return "/processes", `{"questionId":"` + unknownID + `"}` },
@@ -58,12 +58,12 @@ var examples = map[string]exampleRequest{
 	"getProcess":     func(int64) (string, string) { return "/processes/" + unknownID, "" },
 	"updateProcess":  func(int64) (string, string) { return "/processes/" + unknownID, `{"preciseQuestion":"Wat?"}` },
 	"transitionProcess": func(int64) (string, string) {
-		return "/processes/" + unknownID + "/transitions", `{"toPhase":"PHASE_CONCRETISE"}`
+		return "/processes/" + unknownID + "/transitions", `{"toPhase":"concretise"}`
 	},
 	"listTransitions":     func(int64) (string, string) { return "/processes/" + unknownID + "/transitions", "" },
 	"listFieldActivities": func(int64) (string, string) { return "/processes/" + unknownID + "/field-activities", "" },
 	"recordFieldActivity": func(int64) (string, string) {
-		return "/processes/" + unknownID + "/field-activities", `{"form":"FORM_KIND_VISIT","date":"2026-01-05","place":"Voedselbank","residentsReached":12}`
+		return "/processes/" + unknownID + "/field-activities", `{"form":"visit","date":"2026-01-05","place":"Voedselbank","residentsReached":12}`
 	},
 	"listDeclarations": func(int64) (string, string) { return "/processes/" + unknownID + "/declarations", "" },
 	"declareInterest": func(int64) (string, string) {
@@ -73,7 +73,7 @@ var examples = map[string]exampleRequest{
 	"listPolls": func(int64) (string, string) { return "/polls?tenant=GM0453", "" },
 	"getPoll":   func(int64) (string, string) { return "/polls/" + unknownID, "" },
 	"createPoll": func(n int64) (string, string) {
-		return "/polls", fmt.Sprintf(`{"processId":"%s","tenant":"GM0453","kind":"POLL_KIND_FLASH_POLL","title":{"nl":"Peiling %d"}}`, unknownID, n)
+		return "/polls", fmt.Sprintf(`{"processId":"%s","tenant":"GM0453","kind":"flash_poll","title":{"nl":"Peiling %d"}}`, unknownID, n)
 	},
 	"updatePoll":     func(int64) (string, string) { return "/polls/" + unknownID, `{"intro":{"nl":"Vijf korte vragen."}}` },
 	"schedulePoll":   func(int64) (string, string) { return "/polls/" + unknownID + "/scheduling", "" },

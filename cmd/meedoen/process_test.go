@@ -88,21 +88,21 @@ func TestProcessEndToEnd(t *testing.T) {
 
 	run := func(scope string) string {
 		q := officer.must(201, "POST", "/questions", `{"title":"Wmo-loket","description":"Hoe ervaren inwoners het loket?","theme":"toegankelijkheid",
-			"origin":"ORIGIN_SOLICITED","scope":`+scope+`,"adviceNeededBy":"2099-03-31"}`)
+			"origin":"solicited","scope":`+scope+`,"adviceNeededBy":"2099-03-31"}`)
 		qid := q["id"].(string)
 		chair.must(200, "POST", "/questions/"+qid+"/decisions", `{"accept":true}`)
 		p := member.must(201, "POST", "/processes", `{"questionId":"`+qid+`"}`)
 		pid := p["id"].(string)
-		member.must(200, "POST", "/processes/"+pid+"/transitions", `{"toPhase":"PHASE_CONCRETISE"}`)
+		member.must(200, "POST", "/processes/"+pid+"/transitions", `{"toPhase":"concretise"}`)
 		// The gate of choose-forms is not met yet: 409 naming what is missing.
-		if code, out := member.do("POST", "/processes/"+pid+"/transitions", `{"toPhase":"PHASE_CHOOSE_FORMS"}`); code != 409 || out["invalidParams"] == nil {
+		if code, out := member.do("POST", "/processes/"+pid+"/transitions", `{"toPhase":"choose_forms"}`); code != 409 || out["invalidParams"] == nil {
 			t.Fatalf("transition past an unmet gate: %d %v, want 409 with the unmet conditions", code, out)
 		}
 		member.must(200, "PATCH", "/processes/"+pid, `{"preciseQuestion":"Waar lopen inwoners vast bij het Wmo-loket?","approach":"Spiegelgesprek en flitspeiling","targetGroup":"Inwoners met een beperking"}`)
-		member.must(200, "POST", "/processes/"+pid+"/transitions", `{"toPhase":"PHASE_CHOOSE_FORMS"}`)
-		member.must(200, "PATCH", "/processes/"+pid, `{"preciseQuestion":"Waar lopen inwoners vast bij het Wmo-loket?","approach":"Spiegelgesprek en flitspeiling","targetGroup":"Inwoners met een beperking","forms":["FORM_KIND_MIRROR_CONVERSATION","FORM_KIND_FLASH_POLL"]}`)
-		got := member.must(200, "POST", "/processes/"+pid+"/transitions", `{"toPhase":"PHASE_EXECUTE"}`)
-		if got["phase"] != "PHASE_EXECUTE" {
+		member.must(200, "POST", "/processes/"+pid+"/transitions", `{"toPhase":"choose_forms"}`)
+		member.must(200, "PATCH", "/processes/"+pid, `{"preciseQuestion":"Waar lopen inwoners vast bij het Wmo-loket?","approach":"Spiegelgesprek en flitspeiling","targetGroup":"Inwoners met een beperking","forms":["mirror_conversation","flash_poll"]}`)
+		got := member.must(200, "POST", "/processes/"+pid+"/transitions", `{"toPhase":"execute"}`)
+		if got["phase"] != "execute" {
 			t.Fatalf("phase after moving to execute: %v", got["phase"])
 		}
 		timeline := member.must(200, "GET", "/processes/"+pid+"/transitions", "")

@@ -351,16 +351,16 @@ func referenceCases(fx *referenceFixtures) map[string]referenceCase {
 		}},
 		"addMember": {caller: "chair@GM0453", prepare: func(*testing.T) (map[string]string, map[string]any) {
 			return map[string]string{"municipalityCode": "GM0453"}, map[string]any{
-				"name": "Nieuw Lid", "role": "MEMBER_ROLE_MEMBER", "termStart": "2026-01-01"}
+				"name": "Nieuw Lid", "role": "member", "termStart": "2026-01-01"}
 		}},
 		"updateMember": {caller: "chair@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
 			return map[string]string{"municipalityCode": "GM0453", "memberId": fx.councilMember(t, "GM0453", "")}, map[string]any{
-				"name": "Ander Lid", "role": "MEMBER_ROLE_MEMBER", "termStart": "2026-01-01"}
+				"name": "Ander Lid", "role": "member", "termStart": "2026-01-01"}
 		}},
 		"raiseQuestion": {caller: "policy_officer@GM0453", prepare: func(*testing.T) (map[string]string, map[string]any) {
 			// Regional, so that participating municipalities are in play.
 			return nil, map[string]any{"title": "Vraag " + fx.unique(), "description": "Hoe bereiken we mantelzorgers?",
-				"theme": "mantelzorg", "origin": "ORIGIN_SOLICITED", "adviceNeededBy": "2099-01-01",
+				"theme": "mantelzorg", "origin": "solicited", "adviceNeededBy": "2099-01-01",
 				"scope": map[string]any{"tenant": "ijmond", "participatingMunicipalities": []any{"GM0453", "GM0375"}}}
 		}},
 		"decideQuestion": {caller: "chair@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
@@ -374,18 +374,18 @@ func referenceCases(fx *referenceFixtures) map[string]referenceCase {
 				"preciseQuestion": "Wat hebben inwoners nodig?", "approach": "Een flitspeiling.", "targetGroup": "65+"}
 		}},
 		"transitionProcess": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
-			return map[string]string{"id": fx.process(t, "GM0453")}, map[string]any{"toPhase": "PHASE_CONCRETISE"}
+			return map[string]string{"id": fx.process(t, "GM0453")}, map[string]any{"toPhase": "concretise"}
 		}},
 		"recordFieldActivity": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
 			return map[string]string{"id": fx.process(t, "GM0453")}, map[string]any{
-				"form": "FORM_KIND_VISIT", "date": "2026-01-05", "place": "Voedselbank", "municipalityCode": "GM0453", "residentsReached": 12}
+				"form": "visit", "date": "2026-01-05", "place": "Voedselbank", "municipalityCode": "GM0453", "residentsReached": 12}
 		}},
 		"declareInterest": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
 			return map[string]string{"id": fx.process(t, "GM0453")}, map[string]any{
 				"memberId": fx.councilMember(t, "GM0453", "council_member@GM0453"), "statement": "Ik werk bij de voedselbank."}
 		}},
 		"createPoll": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
-			return nil, map[string]any{"processId": fx.process(t, "GM0453"), "tenant": "GM0453", "kind": "POLL_KIND_FLASH_POLL",
+			return nil, map[string]any{"processId": fx.process(t, "GM0453"), "tenant": "GM0453", "kind": "flash_poll",
 				"title": map[string]any{"nl": "Peiling"}}
 		}},
 		"updatePoll": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
@@ -535,7 +535,7 @@ func (fx *referenceFixtures) question(t *testing.T, tenant string, accepted bool
 	t.Helper()
 	q := fx.must(t, "policy_officer@"+tenant, "POST", "/questions", map[string]any{
 		"title": "Vraag " + fx.unique(), "description": "Hoe ervaren inwoners het loket?", "theme": "toegankelijkheid",
-		"origin": "ORIGIN_SOLICITED", "scope": map[string]any{"tenant": tenant}, "adviceNeededBy": "2099-03-31"})
+		"origin": "solicited", "scope": map[string]any{"tenant": tenant}, "adviceNeededBy": "2099-03-31"})
 	id, _ := q["id"].(string)
 	if accepted {
 		fx.must(t, "chair@"+tenant, "POST", "/questions/"+id+"/decisions", map[string]any{"accept": true})
@@ -565,11 +565,11 @@ func (fx *referenceFixtures) poll(t *testing.T, tenant string, state pollState) 
 	subject := "council_member@" + tenant
 	now := time.Now().UTC()
 	p := fx.must(t, subject, "POST", "/polls", map[string]any{
-		"processId": fx.process(t, tenant), "tenant": tenant, "kind": "POLL_KIND_FLASH_POLL",
+		"processId": fx.process(t, tenant), "tenant": tenant, "kind": "flash_poll",
 		"title": map[string]any{"nl": "Het loket"},
 		"sections": []any{map[string]any{"id": "s1", "questions": []any{map[string]any{
-			"id": "q1", "type": "QUESTION_TYPE_LIKERT", "text": map[string]any{"nl": "Het loket is goed bereikbaar."}}}}},
-		"audience":       map[string]any{"kind": "AUDIENCE_KIND_PANEL"},
+			"id": "q1", "type": "likert", "text": map[string]any{"nl": "Het loket is goed bereikbaar."}}}}},
+		"audience":       map[string]any{"kind": "panel"},
 		"resultsSharing": map[string]any{"nl": "In juni op de website."},
 		"opensAt":        now.Add(time.Hour).Format(time.RFC3339),
 		"closesAt":       now.Add(14 * 24 * time.Hour).Format(time.RFC3339),
@@ -588,7 +588,7 @@ func (fx *referenceFixtures) poll(t *testing.T, tenant string, state pollState) 
 // subject if one is given.
 func (fx *referenceFixtures) councilMember(t *testing.T, tenant, subject string) string {
 	t.Helper()
-	body := map[string]any{"name": "Lid " + fx.unique(), "role": "MEMBER_ROLE_MEMBER", "termStart": "2026-01-01"}
+	body := map[string]any{"name": "Lid " + fx.unique(), "role": "member", "termStart": "2026-01-01"}
 	if subject != "" {
 		body["subject"] = subject
 	}

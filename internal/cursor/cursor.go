@@ -71,6 +71,30 @@ func Next[T any](list []T, limit int, key func(T) string) ([]T, string) {
 	return list, Encode(key(list[len(list)-1]))
 }
 
+// DefaultLimit is the page size of a list request that names none.
+const DefaultLimit = 20
+
+// MaxLimit is the largest page size a list request may ask for.
+const MaxLimit = 100
+
+// LimitReason is the one answer to a limit outside 1 to MaxLimit, from the
+// services and from the gateway alike.
+var LimitReason = "must be between 1 and " + strconv.Itoa(MaxLimit)
+
+// ValidLimit reports whether limit is a page size a caller may ask for.
+func ValidLimit(limit int32) bool { return limit >= 1 && limit <= MaxLimit }
+
+// Limit returns the page size a list request asks for: limit, or
+// DefaultLimit for 0, which is how proto3 says a gRPC caller named none
+// (over REST the gateway refuses limit=0 before it gets here). ok is
+// false for a limit outside 1 to MaxLimit; answer it with LimitReason.
+func Limit(limit int32) (n int, ok bool) {
+	if limit == 0 {
+		return DefaultLimit, true
+	}
+	return int(limit), ValidLimit(limit)
+}
+
 // refused is the one answer to a cursor that is not one.
 func refused() error {
 	return &errs.Error{Code: errs.Invalid, Message: "invalid input",

@@ -74,6 +74,30 @@ func checkRefused(t *testing.T, err error) {
 	}
 }
 
+func TestLimit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		limit  int32
+		want   int
+		wantOK bool
+	}{
+		{name: "none asked: the default", limit: 0, want: DefaultLimit, wantOK: true},
+		{name: "the smallest page", limit: 1, want: 1, wantOK: true},
+		{name: "the largest page", limit: MaxLimit, want: MaxLimit, wantOK: true},
+		{name: "larger", limit: MaxLimit + 1, want: MaxLimit + 1, wantOK: false},
+		{name: "negative", limit: -1, want: -1, wantOK: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got, ok := Limit(tt.limit); got != tt.want || ok != tt.wantOK {
+				t.Errorf("Limit(%d) = %d, %v; want %d, %v", tt.limit, got, ok, tt.want, tt.wantOK)
+			}
+		})
+	}
+}
+
 // A list read with one item more than its page holds ends in a cursor to
 // the page after it; one that fits in its page is the last.
 func TestNextEndsAPage(t *testing.T) {

@@ -436,14 +436,14 @@ func createPoll(ctx context.Context, api apiClient) (string, error) {
 	now := time.Now().UTC()
 	body := `{
 		"processId": "` + process + `", "tenant": "ijmond",
-		"participants": ["GM0453", "GM0375", "GM0396"], "kind": "POLL_KIND_FLASH_POLL",
+		"participants": ["GM0453", "GM0375", "GM0396"], "kind": "flash_poll",
 		"title": {"nl": "Belasting test: het Wmo-loket", "en": "Load test: the Wmo desk"},
 		"sections": [{"id": "s1", "questions": [
-			{"id": "vaak", "type": "QUESTION_TYPE_SINGLE_CHOICE", "text": {"nl": "Hoe vaak was u dit jaar bij het loket?"}, "required": true,
+			{"id": "vaak", "type": "single_choice", "text": {"nl": "Hoe vaak was u dit jaar bij het loket?"}, "required": true,
 			 "options": [{"id": "nooit", "label": {"nl": "Nooit"}}, {"id": "een", "label": {"nl": "Een keer"}}, {"id": "vaker", "label": {"nl": "Vaker"}}]},
-			{"id": "bereik", "type": "QUESTION_TYPE_LIKERT", "text": {"nl": "Het loket is goed bereikbaar."}, "required": true}
+			{"id": "bereik", "type": "likert", "text": {"nl": "Het loket is goed bereikbaar."}, "required": true}
 		]}],
-		"audience": {"kind": "AUDIENCE_KIND_PANEL"},
+		"audience": {"kind": "panel"},
 		"resultsSharing": {"nl": "Na afloop op de website van de raden."},
 		"opensAt": "` + now.Add(time.Hour).Format(time.RFC3339) + `",
 		"closesAt": "` + now.Add(14*24*time.Hour).Format(time.RFC3339) + `"
@@ -666,11 +666,11 @@ func startTallyWatch(ctx context.Context, api apiClient, pollID string, every ti
 				continue
 			}
 			resp, _ := out["responses"].(map[string]any)
-			v, _ := resp["value"].(string)
-			n, err := strconv.Atoi(v)
-			if err != nil {
+			v, ok := resp["value"].(float64) // a JSON number
+			if !ok {
 				continue
 			}
+			n := int(v)
 			w.mu.Lock()
 			w.seen = append(w.seen, observation{at: at, count: n})
 			w.mu.Unlock()

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -30,17 +29,20 @@ const problemJSON = "application/problem+json"
 // errorResponses names the component response for each error status.
 func errorResponses() map[int]string {
 	return map[int]string{
-		http.StatusBadRequest:            "BadRequest",
-		http.StatusUnauthorized:          "Unauthorized",
-		http.StatusForbidden:             "Forbidden",
-		http.StatusNotFound:              "NotFound",
-		http.StatusConflict:              "Conflict",
-		http.StatusPreconditionFailed:    "PreconditionFailed",
-		http.StatusRequestEntityTooLarge: "ContentTooLarge",
-		http.StatusUnsupportedMediaType:  "UnsupportedMediaType",
-		http.StatusTooManyRequests:       "TooManyRequests",
-		http.StatusInternalServerError:   "InternalServerError",
-		http.StatusServiceUnavailable:    "ServiceUnavailable",
+		http.StatusBadRequest:                  "BadRequest",
+		http.StatusUnauthorized:                "Unauthorized",
+		http.StatusForbidden:                   "Forbidden",
+		http.StatusNotFound:                    "NotFound",
+		http.StatusMethodNotAllowed:            "MethodNotAllowed",
+		http.StatusConflict:                    "Conflict",
+		http.StatusPreconditionFailed:          "PreconditionFailed",
+		http.StatusRequestEntityTooLarge:       "ContentTooLarge",
+		http.StatusRequestURITooLong:           "URITooLong",
+		http.StatusRequestHeaderFieldsTooLarge: "RequestHeaderFieldsTooLarge",
+		http.StatusUnsupportedMediaType:        "UnsupportedMediaType",
+		http.StatusTooManyRequests:             "TooManyRequests",
+		http.StatusInternalServerError:         "InternalServerError",
+		http.StatusServiceUnavailable:          "ServiceUnavailable",
 	}
 }
 
@@ -55,9 +57,20 @@ const securityScheme = "bearerAuth"
 // semverPattern is the pattern of the API Design Rules linter (nlgov:semver).
 const semverPattern = `^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$`
 
-// convert turns a Swagger 2.0 document whose paths all start with prefix
-// into an OpenAPI 3.0 document served from prefix.
-func convert(swagger []byte, prefix string) ([]byte, error) {
+// options are what convert needs besides the Swagger document.
+type options struct {
+	// prefix is the common path prefix of every operation; it becomes
+	// the server URL.
+	prefix string
+	// access says who may call each operation, by operationId.
+	access map[string]access
+	// examples are the request bodies' examples, by operationId.
+	examples map[string]any
+}
+
+// convert turns a Swagger 2.0 document whose paths all start with
+// opts.prefix into an OpenAPI 3.0 document served from it.
+func convert(swagger []byte, opts options) ([]byte, error) {
 	swagger, err := keepReadOnly(swagger)
 	if err != nil {
 		return nil, err
@@ -74,7 +87,7 @@ func convert(swagger []byte, prefix string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("converting to openapi 3: %w", err)
 	}
-	if err := shape(doc, prefix, messages); err != nil {
+	if err := shape(doc, opts, messages); err != nil {
 		return nil, err
 	}
 	// Resolving fills in the targets of the references shape added, which
@@ -82,7 +95,7 @@ func convert(swagger []byte, prefix string) ([]byte, error) {
 	if err := openapi3.NewLoader().ResolveRefsIn(doc, nil); err != nil {
 		return nil, fmt.Errorf("resolving references: %w", err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
+	if err := validate(doc); err != nil {
 		return nil, fmt.Errorf("validating result: %w", err)
 	}
 	var buf bytes.Buffer
@@ -95,9 +108,11 @@ func convert(swagger []byte, prefix string) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// shape rewrites doc in place to follow the API Design Rules. messages
-// maps the schemas unqualify renamed to their messages' names.
-func shape(doc *openapi3.T, prefix string, messages map[string]string) error {
+// shape rewrites doc in place to follow the API Design Rules and to say
+// what the gateway does. messages maps the schemas unqualify renamed to
+// their messages' names.
+func shape(doc *openapi3.T, opts options, messages map[string]string) error {
+	prefix := opts.prefix
 	if err := checkInfo(doc.Info); err != nil {
 		return err
 	}
@@ -110,10 +125,10 @@ func shape(doc *openapi3.T, prefix string, messages map[string]string) error {
 	if err != nil {
 		return err
 	}
-	markNullable(doc)
 	doc.Security = openapi3.SecurityRequirements{{securityScheme: []string{}}}
 
 	paths := openapi3.NewPaths()
+	patches := map[string]bool{}
 	for _, p := range doc.Paths.InMatchingOrder() {
 		rel, ok := strings.CutPrefix(p, prefix+"/")
 		if !ok {
@@ -121,7 +136,7 @@ func shape(doc *openapi3.T, prefix string, messages map[string]string) error {
 		}
 		item := doc.Paths.Value(p)
 		for method, op := range item.Operations() {
-			if err := shapeOperation(doc, method, "/"+rel, op, responses, messages); err != nil {
+			if err := shapeOperation(doc, method, "/"+rel, op, responses, messages, patches); err != nil {
 				return fmt.Errorf("%s %s: %w", method, p, err)
 			}
 		}
@@ -133,12 +148,39 @@ func shape(doc *openapi3.T, prefix string, messages map[string]string) error {
 	if err := addDownloads(doc, paths, responses); err != nil {
 		return err
 	}
+	for _, p := range paths.InMatchingOrder() {
+		for method, op := range paths.Value(p).Operations() {
+			a, ok := opts.access[op.OperationID]
+			if !ok {
+				return fmt.Errorf("%s %s (%s) has no rule in the authorisation policy (internal/auth)", method, p, op.OperationID)
+			}
+			describeOperation(op, a)
+		}
+	}
 	paths.Set(documentPath, documentItem())
 	doc.Tags = append(doc.Tags, &openapi3.Tag{Name: documentTag, Description: "This description of the API."})
 	doc.Paths = paths
 	dropUnusedTags(doc)
-
 	if err := checkOperations(doc); err != nil {
+		return err
+	}
+
+	byValues, err := spellEnums(doc, messages)
+	if err != nil {
+		return err
+	}
+	if err := enumRefs(doc, byValues); err != nil {
+		return err
+	}
+	int64Numbers(doc)
+	if err := checkReadOnly(doc); err != nil {
+		return err
+	}
+	shapeMembers(doc, patches)
+	if err := addExamples(doc, opts.examples); err != nil {
+		return err
+	}
+	if err := checkGeneratedNames(doc); err != nil {
 		return err
 	}
 	return dropUnusedSchemas(doc)
@@ -249,7 +291,7 @@ func versionHeader() openapi3.Headers {
 
 // shapeOperation gives op a lowerCamelCase id, a success response with the
 // right status and headers, and the problem responses it can return.
-func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation, errs map[int]*openapi3.ResponseRef, messages map[string]string) error {
+func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation, errs map[int]*openapi3.ResponseRef, messages map[string]string, patches map[string]bool) error {
 	if op.OperationID == "" {
 		return fmt.Errorf("no operationId")
 	}
@@ -288,10 +330,11 @@ func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation
 		ok.Value.Headers["ETag"] = headerRef("ETag")
 	}
 	if method == http.MethodPatch {
-		if err := shapePatch(doc, op); err != nil {
+		if err := shapePatch(doc, op, patches); err != nil {
 			return err
 		}
 	}
+	pageParameters(op)
 
 	if op.RequestBody != nil && op.RequestBody.Value != nil {
 		// openapi2conv remembers the Swagger body parameter's name; it means
@@ -310,11 +353,14 @@ func shapeOperation(doc *openapi3.T, method, path string, op *openapi3.Operation
 	}
 	switch method {
 	case http.MethodPatch:
-		statuses = append(statuses, http.StatusConflict, http.StatusPreconditionFailed, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
-	case http.MethodPost, http.MethodPut:
-		statuses = append(statuses, http.StatusConflict, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
-	case http.MethodDelete:
+		statuses = append(statuses, http.StatusConflict, http.StatusPreconditionFailed)
+	case http.MethodPost, http.MethodPut, http.MethodDelete:
 		statuses = append(statuses, http.StatusConflict)
+	}
+	if op.RequestBody != nil {
+		// Only a body can be too large or of the wrong type; the gateway
+		// does not read one sent to an operation that takes none.
+		statuses = append(statuses, http.StatusRequestEntityTooLarge, http.StatusUnsupportedMediaType)
 	}
 	statuses = append(statuses, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)
 	for _, s := range statuses {
@@ -341,7 +387,7 @@ const mergePatchDescription = "A JSON merge patch (RFC 7396) of the resource, se
 // the resource, in either media type, with If-Match and 412. The resource
 // must carry its version in an etag member (AIP-154), the convention
 // proto/README.md sets for every resource that can change.
-func shapePatch(doc *openapi3.T, op *openapi3.Operation) error {
+func shapePatch(doc *openapi3.T, op *openapi3.Operation, patches map[string]bool) error {
 	if op.RequestBody == nil || op.RequestBody.Value == nil {
 		return fmt.Errorf("a PATCH without a body")
 	}
@@ -358,7 +404,7 @@ func shapePatch(doc *openapi3.T, op *openapi3.Operation) error {
 		return fmt.Errorf("the body of a PATCH is not a resource's schema")
 	}
 	// Both media types are taken as a merge patch (gateway/patch.go).
-	patch := openapi3.NewSchemaRef("#/components/schemas/"+patchSchema(doc, name), nil)
+	patch := openapi3.NewSchemaRef("#/components/schemas/"+patchSchema(doc, name, patches), nil)
 	body.Content["application/json"] = &openapi3.MediaType{Schema: patch}
 	body.Content[mergePatchJSON] = &openapi3.MediaType{Schema: patch}
 	body.Description = mergePatchDescription

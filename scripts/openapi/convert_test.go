@@ -12,6 +12,28 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// testOptions are convert's options for the test document: who may call
+// each operation (getThing is public) and the bodies' examples.
+func testOptions() options {
+	return options{
+		prefix: "/api/v1",
+		access: map[string]access{
+			"listThings":  {who: "Who may call it: staff."},
+			"createThing": {who: "Who may call it: staff."},
+			"getThing":    {public: true, who: "Needs no token: anyone."},
+			"updateThing": {who: "Who may call it: staff."},
+		},
+		examples: map[string]any{"createThing": map[string]any{"id": "t1"}},
+	}
+}
+
+// patchOptions are testOptions for a document edited by withPatch.
+func patchOptions() options {
+	o := testOptions()
+	o.examples["updateThing"] = map[string]any{"id": "t2"}
+	return o
+}
+
 // swagger returns a small protoc-gen-openapiv2-like document, changed by edit.
 func swagger(t *testing.T, edit func(d map[string]any)) []byte {
 	t.Helper()
@@ -69,7 +91,7 @@ func swagger(t *testing.T, edit func(d map[string]any)) []byte {
 
 func TestConvertShapesForTheDesignRules(t *testing.T) {
 	t.Parallel()
-	out, err := convert(swagger(t, nil), "/api/v1")
+	out, err := convert(swagger(t, nil), testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,7 +173,8 @@ func TestConvertShapesForTheDesignRules(t *testing.T) {
 			Headers: []string{"API-Version", "Location", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset"},
 		},
 		"get /things/{id}": {
-			ID: "getThing",
+			ID:     "getThing",
+			Public: true,
 			Responses: []string{
 				"200 ",
 				"400 #/components/responses/BadRequest",
@@ -178,7 +201,7 @@ func TestConvertShapesForTheDesignRules(t *testing.T) {
 		t.Errorf("openapi %q, servers %+v; want 3.0.3 served from /api/v1", doc.OpenAPI, doc.Servers)
 	}
 	schemas := slices.Sorted(maps.Keys(doc.Components.Schemas))
-	if diff := cmp.Diff([]string{"InvalidParam", "ListThingsResponse", "Problem", "Thing"}, schemas); diff != "" {
+	if diff := cmp.Diff([]string{"InvalidParam", "Problem", "Thing", "ThingPage"}, schemas); diff != "" {
 		t.Errorf("schemas mismatch (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]map[string][]string{{"bearerAuth": {}}}, doc.Security); diff != "" {
@@ -188,7 +211,7 @@ func TestConvertShapesForTheDesignRules(t *testing.T) {
 		t.Error("no bearerAuth security scheme")
 	}
 
-	again, err := convert(swagger(t, nil), "/api/v1")
+	again, err := convert(swagger(t, nil), testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +253,7 @@ func TestConvertRejects(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, err := convert(swagger(t, tt.edit), "/api/v1")
+			_, err := convert(swagger(t, tt.edit), patchOptions())
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("convert error = %v, want one containing %q", err, tt.wantErr)
 			}
@@ -239,15 +262,16 @@ func TestConvertRejects(t *testing.T) {
 }
 
 // withPatch gives the test document's things an etag and a PATCH, as
-// protoc-gen-openapiv2 writes them: an output-only status beside its $ref,
-// and a repeated output-only field with its items marked.
+// protoc-gen-openapiv2 writes them (use_allof_for_refs): an output-only
+// status with its $ref in allOf, and a repeated output-only field with its
+// items marked.
 func withPatch(d map[string]any) {
 	thing := d["definitions"].(map[string]any)["Thing"].(map[string]any)
 	props := thing["properties"].(map[string]any)
-	props["etag"] = map[string]any{"type": "string", "readOnly": true}
-	props["status"] = map[string]any{"$ref": "#/definitions/ThingStatus", "description": "Status (output only).", "readOnly": true}
-	props["tags"] = map[string]any{"type": "array", "items": map[string]any{"type": "string", "readOnly": true}}
-	d["definitions"].(map[string]any)["ThingStatus"] = map[string]any{"type": "string", "enum": []any{"NEW", "OLD"}}
+	props["etag"] = map[string]any{"type": "string", "description": "Version (output only).", "readOnly": true}
+	props["status"] = map[string]any{"allOf": []any{map[string]any{"$ref": "#/definitions/ThingStatus"}}, "description": "Status (output only).", "readOnly": true}
+	props["tags"] = map[string]any{"type": "array", "description": "Tags (output only).", "items": map[string]any{"type": "string", "readOnly": true}}
+	d["definitions"].(map[string]any)["ThingStatus"] = map[string]any{"type": "string", "enum": []any{"THING_STATUS_NEW", "THING_STATUS_OLD"}}
 	d["paths"].(map[string]any)["/api/v1/things/{id}"].(map[string]any)["patch"] = map[string]any{
 		"operationId": "UpdateThing", "tags": []any{"Things"},
 		"parameters": []any{
@@ -263,7 +287,7 @@ func withPatch(d map[string]any) {
 // output-only members stay readOnly.
 func TestConvertDescribesPatchAsAMergePatch(t *testing.T) {
 	t.Parallel()
-	out, err := convert(swagger(t, withPatch), "/api/v1")
+	out, err := convert(swagger(t, withPatch), patchOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +446,7 @@ func TestConvertRenamesQualifiedSchemas(t *testing.T) {
 		defs["things.v1.Thing"] = defs["Thing"]
 		defs["other.v1beta1.Thing"] = defs["Thing"]
 		delete(defs, "Thing")
-	}), "/api/v1")
+	}), testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +476,7 @@ func TestConvertRenamesQualifiedSchemas(t *testing.T) {
 	}
 	// OtherThing is unused, so dropped like any other unused schema.
 	schemas := slices.Sorted(maps.Keys(doc.Components.Schemas))
-	if diff := cmp.Diff([]string{"InvalidParam", "ListThingsResponse", "Problem", "ThingsThing"}, schemas); diff != "" {
+	if diff := cmp.Diff([]string{"InvalidParam", "Problem", "ThingPage", "ThingsThing"}, schemas); diff != "" {
 		t.Errorf("schemas mismatch (-want +got):\n%s", diff)
 	}
 }
@@ -463,20 +487,17 @@ func TestConvertRejectsRenameClash(t *testing.T) {
 		defs := d["definitions"].(map[string]any)
 		defs["things.v1.Thing"] = defs["Thing"]
 		defs["ThingsThing"] = defs["Thing"]
-	}), "/api/v1")
+	}), testOptions())
 	if err == nil || !strings.Contains(err.Error(), "ThingsThing") {
 		t.Errorf("convert error = %v, want one naming ThingsThing", err)
 	}
 }
 
-// An operation marked public in proto/openapi.yaml (security: [] in the
-// Swagger input) stays public; the others need the bearer token.
+// An operation that the policy makes public gets "security: []"; the
+// others need the bearer token.
 func TestConvertKeepsPublicOperations(t *testing.T) {
 	t.Parallel()
-	out, err := convert(swagger(t, func(d map[string]any) {
-		get := d["paths"].(map[string]any)["/api/v1/things/{id}"].(map[string]any)["get"].(map[string]any)
-		get["security"] = []any{}
-	}), "/api/v1")
+	out, err := convert(swagger(t, nil), testOptions())
 	if err != nil {
 		t.Fatal(err)
 	}

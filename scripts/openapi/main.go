@@ -6,19 +6,28 @@
 // merges the REST bindings of several services into one gRPC API
 // configuration, because protoc-gen-openapiv2 reads only one, and
 //
-//	openapi convert -o openapi.json meedoen.swagger.json
+//	openapi convert -o openapi.json -examples examples.yaml meedoen.swagger.json
 //
 // turns the Swagger 2.0 document protoc-gen-openapiv2 writes into the
 // OpenAPI 3.0 document the gateway serves, shaped to pass the Dutch API
-// Design Rules linter: a versioned server URL, problem+json error responses,
-// API-Version headers, lowerCamelCase operation ids.
+// Design Rules linter (a versioned server URL, problem+json error
+// responses, API-Version headers, lowerCamelCase operation ids) and to say
+// what the gateway does: the API's spelling of enums and numbers
+// (gateway/apijson.go), which members are required and which may be null,
+// merge patches, who may call each operation (internal/auth's policy), and
+// an example of every request body.
 package main
 
 import (
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+
+	"github.com/oasdiff/yaml"
+
+	"github.com/meedoen/meedoen/internal/auth"
 )
 
 func main() {
@@ -36,6 +45,7 @@ func run(args []string, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	out := fs.String("o", "", "output `file`")
 	prefix := fs.String("prefix", "/api/v1", "common path `prefix` of every operation; becomes the server URL (convert only)")
+	examples := fs.String("examples", "", "YAML `file` of request body examples by operationId (convert only)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -57,7 +67,11 @@ func run(args []string, stderr io.Writer) error {
 			if err != nil {
 				return nil, err
 			}
-			return convert(in, *prefix)
+			opts := options{prefix: *prefix, access: policyAccess(auth.DefaultPolicy())}
+			if opts.examples, err = readExamples(*examples); err != nil {
+				return nil, err
+			}
+			return convert(in, opts)
 		})
 	default:
 		return fmt.Errorf("unknown subcommand %q: want rules or convert", args[0])
@@ -70,4 +84,24 @@ func writeFile(name string, build func() ([]byte, error)) error {
 		return err
 	}
 	return os.WriteFile(name, b, 0o644)
+}
+
+// readExamples reads a YAML file of examples by operationId; "" is none.
+func readExamples(name string) (map[string]any, error) {
+	if name == "" {
+		return nil, nil
+	}
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	j, err := yaml.YAMLToJSON(raw)
+	if err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", name, err)
+	}
+	var examples map[string]any
+	if err := json.Unmarshal(j, &examples); err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", name, err)
+	}
+	return examples, nil
 }

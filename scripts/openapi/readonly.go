@@ -6,17 +6,13 @@ import (
 	"fmt"
 )
 
-// keepReadOnly rewrites the output-only properties of a Swagger document's
-// definitions so that they stay readOnly in OpenAPI 3.0, which clients
-// (and the PATCH test generated from the document) read to tell what they
-// may change:
-//
-//   - protoc-gen-openapiv2 writes readOnly beside the $ref of a message or
-//     enum field, and OpenAPI 3.0 ignores whatever stands beside a $ref
-//     (the converter drops it); such a property becomes
-//     allOf: [{$ref}] with its readOnly and description;
-//   - for a repeated field it marks the items readOnly, not the array;
-//     the array is marked too.
+// keepReadOnly rewrites the output-only repeated properties of a Swagger
+// document's definitions so that they stay readOnly in OpenAPI 3.0, which
+// clients (and the PATCH test generated from the document) read to tell
+// what they may change: protoc-gen-openapiv2 marks the items of a
+// repeated output-only field readOnly, not the array; the array is marked
+// instead. (It keeps readOnly beside a message or enum field's $ref by
+// putting the $ref in allOf: use_allof_for_refs in scripts/gen.sh.)
 func keepReadOnly(swagger []byte) ([]byte, error) {
 	var doc map[string]any
 	dec := json.NewDecoder(bytes.NewReader(swagger))
@@ -28,19 +24,8 @@ func keepReadOnly(swagger []byte) ([]byte, error) {
 	for _, def := range defs {
 		d, _ := def.(map[string]any)
 		props, _ := d["properties"].(map[string]any)
-		for name, prop := range props {
+		for _, prop := range props {
 			p, _ := prop.(map[string]any)
-			if p == nil {
-				continue
-			}
-			if ref, ok := p["$ref"]; ok && p["readOnly"] == true {
-				wrapped := map[string]any{"allOf": []any{map[string]any{"$ref": ref}}, "readOnly": true}
-				if desc, ok := p["description"]; ok {
-					wrapped["description"] = desc
-				}
-				props[name] = wrapped
-				continue
-			}
 			if items, _ := p["items"].(map[string]any); p["type"] == "array" && items != nil && items["readOnly"] == true {
 				delete(items, "readOnly")
 				p["readOnly"] = true

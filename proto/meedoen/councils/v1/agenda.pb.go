@@ -501,7 +501,7 @@ type ListQuestionsRequest struct {
 	Origin Origin `protobuf:"varint,3,opt,name=origin,proto3,enum=meedoen.councils.v1.Origin" json:"origin,omitempty"`
 	// Only this status.
 	Status QuestionStatus `protobuf:"varint,4,opt,name=status,proto3,enum=meedoen.councils.v1.QuestionStatus" json:"status,omitempty"`
-	// Maximum number to return, 1 to 100; 0 means 20.
+	// Page size, 1 to 100; 20 when not set.
 	Limit int32 `protobuf:"varint,5,opt,name=limit,proto3" json:"limit,omitempty"`
 	// Opaque cursor of the previous page; empty for the first.
 	Cursor        string `protobuf:"bytes,6,opt,name=cursor,proto3" json:"cursor,omitempty"`

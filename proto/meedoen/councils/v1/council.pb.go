@@ -374,7 +374,7 @@ type ListCouncilsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Only the councils of this region's municipalities; empty for all.
 	RegionId string `protobuf:"bytes,1,opt,name=region_id,json=regionId,proto3" json:"region_id,omitempty"`
-	// Maximum number to return, 1 to 100; 0 means 20.
+	// Page size, 1 to 100; 20 when not set.
 	Limit int32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
 	// Opaque cursor of the previous page; empty for the first.
 	Cursor        string `protobuf:"bytes,3,opt,name=cursor,proto3" json:"cursor,omitempty"`

@@ -264,7 +264,7 @@ func (x *GetRegionRequest) GetId() string {
 // Asks for one page of regions.
 type ListRegionsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Maximum number of regions to return, 1 to 100; 0 means the default of 20.
+	// Page size, 1 to 100; 20 when not set.
 	Limit int32 `protobuf:"varint,1,opt,name=limit,proto3" json:"limit,omitempty"`
 	// Opaque cursor returned with the previous page; empty for the first
 	// page.
@@ -470,8 +470,7 @@ type ListMunicipalitiesRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Only municipalities of this region; empty for all regions.
 	RegionId string `protobuf:"bytes,1,opt,name=region_id,json=regionId,proto3" json:"region_id,omitempty"`
-	// Maximum number of municipalities to return, 1 to 100; 0 means the
-	// default of 20.
+	// Page size, 1 to 100; 20 when not set.
 	Limit int32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
 	// Opaque cursor returned with the previous page; empty for the first
 	// page.

@@ -780,7 +780,7 @@ type ListProcessesRequest struct {
 	Phase Phase `protobuf:"varint,3,opt,name=phase,proto3,enum=meedoen.councils.v1.Phase" json:"phase,omitempty"`
 	// Only this origin.
 	Origin Origin `protobuf:"varint,4,opt,name=origin,proto3,enum=meedoen.councils.v1.Origin" json:"origin,omitempty"`
-	// Maximum number to return, 1 to 100; 0 means 20.
+	// Page size, 1 to 100; 20 when not set.
 	Limit int32 `protobuf:"varint,5,opt,name=limit,proto3" json:"limit,omitempty"`
 	// Opaque cursor of the previous page; empty for the first.
 	Cursor        string `protobuf:"bytes,6,opt,name=cursor,proto3" json:"cursor,omitempty"`

@@ -785,8 +785,7 @@ type ListPanelMembersRequest struct {
 	Neighbourhood string `protobuf:"bytes,4,opt,name=neighbourhood,proto3" json:"neighbourhood,omitempty"`
 	// Only members of this age band.
 	AgeBand string `protobuf:"bytes,5,opt,name=age_band,json=ageBand,proto3" json:"age_band,omitempty"`
-	// Maximum number of members to return, 1 to 100; 0 means the default of
-	// 20.
+	// Page size, 1 to 100; 20 when not set.
 	Limit int32 `protobuf:"varint,6,opt,name=limit,proto3" json:"limit,omitempty"`
 	// Opaque cursor returned with the previous page; empty for the first
 	// page.

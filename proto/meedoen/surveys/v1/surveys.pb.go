@@ -141,7 +141,7 @@ type ListPollsRequest struct {
 	ProcessId string `protobuf:"bytes,2,opt,name=process_id,json=processId,proto3" json:"process_id,omitempty"`
 	// Only polls with this status.
 	Status PollStatus `protobuf:"varint,3,opt,name=status,proto3,enum=meedoen.surveys.v1.PollStatus" json:"status,omitempty"`
-	// Maximum number of polls to return, 1 to 100; 0 means the default of 20.
+	// Page size, 1 to 100; 20 when not set.
 	Limit int32 `protobuf:"varint,4,opt,name=limit,proto3" json:"limit,omitempty"`
 	// Opaque cursor returned with the previous page; empty for the first
 	// page.

@@ -12,17 +12,13 @@ import (
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/councils/internal/region"
 	"github.com/meedoen/meedoen/services/councils/internal/store"
-)
-
-const (
-	defaultPageSize = 20
-	maxPageSize     = 100
 )
 
 // Server implements councilsv1.CouncilsServiceServer.
@@ -122,22 +118,20 @@ func (s *Server) ListMunicipalities(ctx context.Context, req *councilsv1.ListMun
 	return resp, nil
 }
 
-func pageOf(limit int32, cursor string) (store.Page, error) {
+func pageOf(limit int32, after string) (store.Page, error) {
 	var v errs.Violations
-	page := pageIn(&v, limit, cursor)
+	page := pageIn(&v, limit, after)
 	return page, v.Err()
 }
 
 // pageIn is pageOf for a list with more parameters: it adds a bad limit to
 // v, so that it is reported with the others.
-func pageIn(v *errs.Violations, limit int32, cursor string) store.Page {
-	switch {
-	case limit == 0:
-		limit = defaultPageSize
-	case limit < 0 || limit > maxPageSize:
-		v.Add("limit", fmt.Sprintf("must be between 1 and %d", maxPageSize))
+func pageIn(v *errs.Violations, limit int32, after string) store.Page {
+	n, ok := cursor.Limit(limit)
+	if !ok {
+		v.Add("limit", cursor.LimitReason)
 	}
-	return store.Page{Limit: int(limit), Cursor: cursor}
+	return store.Page{Limit: n, Cursor: after}
 }
 
 func regionMsg(r region.Region) *councilsv1.Region {

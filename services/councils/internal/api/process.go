@@ -49,6 +49,13 @@ func (s *Server) StartProcess(ctx context.Context, req *councilsv1.StartProcessR
 		}
 		return p, []events.Event{ev}, nil
 	})
+	if errs.CodeOf(err) == errs.NotFound {
+		// The question is named in the body, not the path: a reference
+		// the service refuses as invalid input, the same for a question
+		// that does not exist and one the caller may not see (docs/api.md,
+		// "Ids that name other resources").
+		return nil, (errs.Violations{{Path: "/questionId", Reason: "is not a question on an agenda you can see"}}).Err()
+	}
 	if err != nil {
 		return nil, err
 	}

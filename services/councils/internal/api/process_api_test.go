@@ -388,7 +388,10 @@ func TestStartProcessOnlyForAcceptedQuestionsOnce(t *testing.T) {
 		{name: "no question", ctx: beverwijkMember(), wantCode: errs.Invalid},
 		{name: "an open question", ctx: beverwijkMember(), question: open, wantCode: errs.FailedPrecondition},
 		{name: "by a policy officer", ctx: beverwijkOfficer(), question: accepted, wantCode: errs.PermissionDenied},
-		{name: "by Velsen", ctx: velsenMember(), question: accepted, wantCode: errs.NotFound},
+		// A question named in the body that the caller may not see is
+		// refused as one that does not exist: invalid input.
+		{name: "by Velsen", ctx: velsenMember(), question: accepted, wantCode: errs.Invalid},
+		{name: "a question that does not exist", ctx: beverwijkMember(), question: "0190f0e0-0000-7000-8000-000000000000", wantCode: errs.Invalid},
 		{name: "by Beverwijk's council", ctx: beverwijkMember(), question: accepted},
 		{name: "again", ctx: beverwijkChair(), question: accepted, wantCode: errs.Conflict},
 	}

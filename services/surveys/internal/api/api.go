@@ -9,20 +9,15 @@ package api
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"time"
 
+	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/neighbourhood"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
-)
-
-const (
-	defaultPageSize = 20
-	maxPageSize     = 100
 )
 
 // DefaultMinCell is the smallest count a public tally shows unless
@@ -82,14 +77,12 @@ func (s *Server) minCellFor(p poll.Poll) int {
 
 // pageIn reads a list's limit and cursor, adding a bad limit to v so that
 // it is reported with the list's other parameters.
-func pageIn(v *errs.Violations, limit int32, cursor string) store.Page {
-	switch {
-	case limit == 0:
-		limit = defaultPageSize
-	case limit < 0 || limit > maxPageSize:
-		v.Add("limit", fmt.Sprintf("must be between 1 and %d", maxPageSize))
+func pageIn(v *errs.Violations, limit int32, after string) store.Page {
+	n, ok := cursor.Limit(limit)
+	if !ok {
+		v.Add("limit", cursor.LimitReason)
 	}
-	return store.Page{Limit: int(limit), Cursor: cursor}
+	return store.Page{Limit: n, Cursor: after}
 }
 
 // withViolations adds the violations v found in a request before the
