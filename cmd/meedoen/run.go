@@ -194,7 +194,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, h hoo
 		Health:      checks,
 		Streams:     events.StreamConfig{Replicas: cfg.StreamReplicas},
 		Outbox:      events.RelayConfig{Retention: cfg.OutboxRetention},
-		Guard:       auth.NewGuard(verifier, auth.DefaultPolicy(), log),
+		Guard:       auth.NewGuard(verifier, authPolicy(), log),
 	}
 
 	// Services. In one process each still gets its own gRPC listener (for
