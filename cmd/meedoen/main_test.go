@@ -190,7 +190,7 @@ func walk(t *testing.T, gatewayURL, databaseURL string, idp *testIdP) {
 func TestWalkingSkeletonAllInOne(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
-	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api")
+	base := startInProcess(t, "-target=all", "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api")
 	walk(t, base, databaseURL, idp)
 }
 
@@ -215,6 +215,43 @@ func TestWalkingSkeletonSplitTargets(t *testing.T) {
 	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api",
 		"-internal-signing-key="+base64.StdEncoding.EncodeToString(key.Seed()))...)
 	walk(t, gw, databaseURL, idp)
+}
+
+// Components combine in a process as they run alone: the gateway beside
+// the surveys service calls it in-process, and the councils service in
+// another process over gRPC, all on the test kit's NATS and PostgreSQL.
+func TestWalkingSkeletonCombinedTargets(t *testing.T) {
+	databaseURL := testkit.NewDatabase(t)
+	srv, _, _ := testkit.NewJetStream(t)
+	idp := newTestIdP(t)
+	key, err := auth.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	common := []string{"-database-url=" + databaseURL, "-nats-url=" + srv.ClientURL(), "-http-addr=127.0.0.1:0",
+		"-internal-verify-keys=" + auth.EncodePublicKey(key.Public().(ed25519.PublicKey))}
+	councilsAddr := freeAddr(t)
+	startInProcess(t, append(common, "-target=councils", "-grpc-addr="+councilsAddr)...)
+	startInProcess(t, append(common, "-target=focusgroups,results")...)
+	// The surveys address points nowhere: the gateway must not dial it.
+	gw := startInProcess(t, append(common, "-target=surveys,gateway", "-councils-addr="+councilsAddr, "-surveys-addr=127.0.0.1:1",
+		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-internal-signing-key="+base64.StdEncoding.EncodeToString(key.Seed()))...)
+	walk(t, gw, databaseURL, idp)
+
+	req, err := http.NewRequest(http.MethodGet, gw+"/api/v1/polls?tenant=GM0375", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+idp.token(t, "root"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /polls through the gateway beside the surveys service: %s %s", resp.Status, b)
+	}
 }
 
 func TestSingleTargetNeedsExternalInfrastructure(t *testing.T) {
