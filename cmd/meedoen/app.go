@@ -154,7 +154,9 @@ func (a *app) wait(ctx context.Context) error {
 
 // stop releases what the started modules took, last started first.
 func (a *app) stop() {
-	if a.cancelRuns != nil { // wait has not run: a start cut short
+	if a.cancelRuns != nil {
+		// wait has ended the runs already, unless it never ran; then
+		// they end here, before what they use is released.
 		a.cancelRuns()
 		a.wg.Wait()
 	}
