@@ -105,6 +105,8 @@ func modules() []module {
 		// bound once the services have started, and its address is the
 		// base URL the gateway's parts below are built on.
 		{name: httpModule, deps: []string{healthModule}, auto: true, init: (*app).initHTTP},
+		// A service this process runs has started by now, and is called
+		// in-process; any other is dialled.
 		{name: connsModule, deps: []string{platformModule}, init: (*app).initConns},
 		{name: sessionsModule, deps: []string{platformModule}, init: (*app).initSessions},
 		{name: devIdPModule, deps: []string{httpModule}, init: (*app).initDevIdP},
