@@ -5,17 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/meedoen/meedoen/internal/config"
-	"github.com/meedoen/meedoen/internal/mail"
 )
-
-// components lists what -target can name, in start order.
-var components = []string{"councils", "focusgroups", "surveys", "results", "gateway"}
 
 // Config is the binary's configuration from flags, with defaults from the
 // environment.
@@ -88,12 +83,6 @@ type Config struct {
 	SMTPPassword string `secret:"true"`
 	SMTPFrom     string
 	SMTPTLS      string
-	// mailer is what the surveys service sends with; run sets it from the
-	// SMTP settings (see mail.go).
-	mailer mail.Sender
-	// tables are the reference tables run reads from -postcodes and
-	// -neighbourhoods (see tables.go).
-	tables tables
 
 	RateLimit          int
 	AnonymousRateLimit int
@@ -121,7 +110,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 	if fs.NArg() > 0 {
 		return Config{}, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
-	if _, err := c.targets(); err != nil {
+	if _, err := pick(modules(), c.Target); err != nil {
 		return Config{}, err
 	}
 	if err := checkReportURL(c.ReportURL); err != nil {
@@ -139,7 +128,7 @@ func parseConfig(args []string, stderr io.Writer) (Config, error) {
 func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet("meedoen", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.Target, "target", config.Env("MEEDOEN_TARGET", "all"), "component(s) to run: all, or a comma-separated list of "+strings.Join(components, ", "))
+	fs.StringVar(&c.Target, "target", config.Env("MEEDOEN_TARGET", "all"), "component(s) to run: all, or a comma-separated list of "+strings.Join(components(modules()), ", "))
 	fs.StringVar(&c.DataDir, "data-dir", config.Env("MEEDOEN_DATA_DIR", "./var"), "directory for the embedded NATS store (nats/) and PostgreSQL cluster (pg/)")
 	fs.StringVar(&c.HTTPAddr, "http-addr", config.Env("MEEDOEN_HTTP_ADDR", "127.0.0.1:8080"), "HTTP listen address for web, API, /healthz, /readyz and /metrics; port 0 picks a free one")
 	fs.BoolVar(&c.Dev, "dev", config.EnvBool("MEEDOEN_DEV", false), "development mode: load the IJmond demo data and, without -oidc-issuer, serve an identity provider at /dev/oidc where anyone can log in as any demo user, admin included")
@@ -197,29 +186,6 @@ func checkReportURL(s string) error {
 		return fmt.Errorf("-report-url: want an http(s) address with {id} for the report, e.g. https://meedoen.example.nl/verslagen/{id}; got %q", s)
 	}
 	return nil
-}
-
-// targets returns the components to run, in start order.
-func (c Config) targets() ([]string, error) {
-	if c.Target == "all" || c.Target == "" {
-		return components, nil
-	}
-	want := strings.Split(c.Target, ",")
-	for _, t := range want {
-		if !slices.Contains(components, strings.TrimSpace(t)) {
-			return nil, fmt.Errorf("-target: unknown component %q (want all or %s)", t, strings.Join(components, ", "))
-		}
-	}
-	var out []string
-	for _, comp := range components {
-		for _, t := range want {
-			if strings.TrimSpace(t) == comp {
-				out = append(out, comp)
-				break
-			}
-		}
-	}
-	return out, nil
 }
 
 // embedded says whether this process runs everything, and so may start its

@@ -15,6 +15,8 @@ import (
 	"github.com/meedoen/meedoen/internal/telemetry"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+	"github.com/meedoen/meedoen/services/councils"
+	"github.com/meedoen/meedoen/services/surveys"
 )
 
 // demoRegion is the IJmond: three municipalities that share much of their
@@ -30,6 +32,28 @@ var demoRegion = struct {
 		{"GM0375", "Beverwijk"},
 		{"GM0396", "Heemskerk"},
 	},
+}
+
+// initDemo loads the IJmond demo data with -dev, once everything runs:
+// it goes through the councils service's API (and the surveys service's,
+// when it runs here too) as an administrator.
+func (a *app) initDemo(context.Context) (component, error) {
+	if !a.cfg.Dev {
+		return component{}, nil
+	}
+	return component{ready: func(ctx context.Context) {
+		if a.signer == nil {
+			a.log.Warn("demo data not loaded: it is loaded through the API as an administrator, which needs MEEDOEN_INTERNAL_SIGNING_KEY in this process")
+			return
+		}
+		surveysAddr := ""
+		if s := a.local[surveys.Name]; s != nil {
+			surveysAddr = s.Addr()
+		}
+		if err := loadDemoData(ctx, a.local[councils.Name].Addr(), surveysAddr, a.signer, a.tel, a.log); err != nil {
+			a.log.Error("loading demo data", "error", err)
+		}
+	}}, nil
 }
 
 // loadDemoData creates the demo region through the councils service's API,

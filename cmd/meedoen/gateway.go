@@ -5,156 +5,199 @@ import (
 	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/fullstorydev/grpchan"
+	"google.golang.org/grpc"
 
 	"github.com/meedoen/meedoen/gateway"
 	"github.com/meedoen/meedoen/gateway/devidp"
 	"github.com/meedoen/meedoen/gateway/identity"
 	"github.com/meedoen/meedoen/gateway/store"
 	"github.com/meedoen/meedoen/gateway/web"
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/health"
 	"github.com/meedoen/meedoen/internal/platform"
+	"github.com/meedoen/meedoen/internal/rpc"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/councils"
+	"github.com/meedoen/meedoen/services/surveys"
 )
 
-// devIssuerPath is where -dev serves the development identity provider.
-const devIssuerPath = "/dev/oidc"
+// apiVersion is the REST API's full semantic version (API-Version header).
+const apiVersion = "1.0.0"
 
-// mountGateway adds the API, the web pages and the identity routes to mux.
-// base is the public base URL, without a trailing slash; conns reach the
-// services. It opens the gateway's own schema (sessions, its keys, the
-// member terms it follows) and returns what must run beside the HTTP
-// server, and what to close once those have stopped.
-func mountGateway(ctx context.Context, cfg Config, mux *http.ServeMux, base string, conns gateway.Conns, deps platform.Deps, log *slog.Logger) (_ []runner, closeFn func(), err error) {
-	st, err := store.Open(ctx, deps.DatabaseURL, log)
-	if err != nil {
-		return nil, nil, err
+// initConns connects the gateway to the services it exposes: a service in
+// this process through its in-process channel (rpc.NewChannel), any other
+// over gRPC at its configured address. Both carry the internal token the
+// service verifies.
+func (a *app) initConns(context.Context) (component, error) {
+	var conns []*grpc.ClientConn
+	closeAll := func() {
+		for _, c := range conns {
+			c.Close()
+		}
 	}
-	defer func() {
+	dial := func(service, addr string) (grpc.ClientConnInterface, error) {
+		if s := a.local[service]; s != nil {
+			return grpchan.InterceptClientConn(s.Local, auth.ClientInterceptor(a.signer), auth.StreamClientInterceptor(a.signer)), nil
+		}
+		conn, err := rpc.Dial(addr, a.tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(a.signer)),
+			grpc.WithChainStreamInterceptor(auth.StreamClientInterceptor(a.signer)))
 		if err != nil {
-			st.Close()
+			return nil, err
 		}
-	}()
-	deps.Health.Add("postgres-gateway", health.Postgres(st.Pool()))
-	runners := []runner{st}
-
-	issuer := cfg.OIDCIssuer
-	devProvider := issuer == "" && cfg.Dev
-	apiAudiences := splitList(cfg.OIDCAPIAudience)
-	if devProvider {
-		issuer = base + devIssuerPath
-		provider, err := devidp.New(issuer, devidp.DemoUsers())
-		if err != nil {
-			return nil, nil, err
-		}
-		mux.Handle(devIssuerPath+"/", http.StripPrefix(devIssuerPath, provider.Handler()))
-		log.Warn("development identity provider enabled: anyone can log in as any demo user", "issuer", issuer)
-		if len(apiAudiences) == 0 {
-			apiAudiences = []string{devidp.APIAudience} // what its API-token buttons hand out
-		}
+		conns = append(conns, conn)
+		return conn, nil
 	}
-	secureCookies := strings.HasPrefix(base, "https://")
-
-	proxies, err := parsePrefixes(cfg.TrustedProxies)
-	if err != nil {
-		return nil, nil, err
+	var err error
+	if a.conns.Councils, err = dial(councils.Name, a.cfg.CouncilsAddr); err != nil {
+		return component{}, err
 	}
-	gw, err := gateway.New(ctx, gateway.Config{
-		MaxBodyBytes:   cfg.MaxBodyBytes,
-		APIVersion:     apiVersion,
-		RateLimit:      gateway.RateLimit{PerMinute: cfg.RateLimit, AnonymousPerMinute: cfg.AnonymousRateLimit},
-		TrustedProxies: proxies,
-	}, conns, log)
-	if err != nil {
-		return nil, nil, err
+	if a.conns.Surveys, err = dial(surveys.Name, a.cfg.SurveysAddr); err != nil {
+		closeAll()
+		return component{}, err
 	}
-
-	var (
-		authenticate = func(h http.Handler) http.Handler { return h }
-		formActions  func() []string
-	)
-	if issuer == "" {
-		log.Warn("no identity provider configured (-oidc-issuer): staff cannot log in and the API answers 401")
-	} else {
-		sessionKey, err := sessionKey(ctx, cfg, st, log)
-		if err != nil {
-			return nil, nil, err
-		}
-		authn, err := identity.New(ctx, identity.Config{
-			Issuer:          issuer,
-			ClientID:        cfg.OIDCClientID,
-			ClientSecret:    cfg.OIDCClientSecret,
-			RedirectURL:     base + "/auth/callback",
-			APIAudiences:    apiAudiences,
-			Scopes:          splitList(cfg.OIDCScopes),
-			RolesClaim:      cfg.OIDCRolesClaim,
-			SessionKey:      sessionKey,
-			SessionTTL:      cfg.SessionTTL,
-			RecheckInterval: cfg.OIDCRecheckInterval,
-			Introspection:   cfg.OIDCIntrospection,
-			Sessions:        st,
-			SecureCookies:   secureCookies,
-		}, log)
-		if err != nil {
-			return nil, nil, err
-		}
-		terms, err := termsConsumer(ctx, st, deps, log)
-		if err != nil {
-			return nil, nil, err
-		}
-		runners = append(runners, authn, terms)
-		deps.Health.Add("identity-provider", authn.Ready)
-		mux.Handle("GET /auth/login", authn.LoginHandler())
-		// Every callback redeems a code at the provider.
-		mux.Handle("GET /auth/callback", gw.Limit(authn.CallbackHandler()))
-		mux.Handle("POST /auth/logout", authn.LogoutHandler())
-		authenticate = authn.Middleware
-		formActions = authn.FormActionOrigins
-	}
-
-	respondentKey, err := st.RespondentKey(ctx) // kept across restarts and replicas
-	if err != nil {
-		return nil, nil, err
-	}
-	if cfg.RespondentKey != "" {
-		respondentKey, err = base64.StdEncoding.DecodeString(cfg.RespondentKey)
-		if err != nil || len(respondentKey) != 32 {
-			return nil, nil, fmt.Errorf("-respondent-key: want base64 of 32 bytes")
-		}
-	}
-	site, err := web.New(web.Config{
-		APIVersion:        apiVersion,
-		DevLogin:          devProvider, // demo accounts exist only at the development provider
-		FormActionOrigins: formActions,
-		SecureCookies:     secureCookies,
-		Councils:          councilsv1.NewCouncilsServiceClient(conns.Councils),
-		Surveys:           surveysv1.NewSurveysServiceClient(conns.Surveys),
-		Panels:            surveysv1.NewPanelsServiceClient(conns.Surveys),
-		RespondentKey:     respondentKey,
-		Postcodes:         cfg.tables.postcodes.Municipality,
-	}, log)
-	if err != nil {
-		return nil, nil, err
-	}
-	mux.Handle("/api/", authenticate(gw.Handler()))
-	// Residents answering open polls have no identity: their submits share
-	// the API's per-address limit.
-	mux.Handle("POST /p/{slug}", authenticate(gw.Limit(site.Handler())))
-	mux.Handle("POST /i/{token}", authenticate(gw.Limit(site.Handler())))
-	// Each sign-up mails a confirmation link, and confirming or leaving
-	// tries a token: all three share the same limit.
-	mux.Handle("POST /panel/aanmelden", authenticate(gw.Limit(site.Handler())))
-	mux.Handle("POST /panel/aanmelden/{municipality}", authenticate(gw.Limit(site.Handler())))
-	mux.Handle("POST /panel/bevestigen/{token}", authenticate(gw.Limit(site.Handler())))
-	mux.Handle("POST /panel/afmelden/{token}", authenticate(gw.Limit(site.Handler())))
-	mux.Handle("/", authenticate(site.Handler()))
-	return runners, st.Close, nil
+	return component{stop: closeAll}, nil
 }
+
+// initSessions opens the gateway's own schema: staff sessions, the keys
+// it makes once, and the member terms it follows.
+func (a *app) initSessions(ctx context.Context) (component, error) {
+	st, err := store.Open(ctx, a.deps.DatabaseURL, a.log)
+	if err != nil {
+		return component{}, err
+	}
+	a.health.Add("postgres-gateway", health.Postgres(st.Pool()))
+	a.sessions = st
+	return component{run: st.Run, stop: st.Close}, nil
+}
+
+// initDevIdP decides who vouches for staff: -oidc-issuer or, with -dev
+// and no issuer, the development provider, served by the gateway.
+func (a *app) initDevIdP(context.Context) (component, error) {
+	if a.issuer = a.cfg.OIDCIssuer; a.issuer != "" || !a.cfg.Dev {
+		return component{}, nil
+	}
+	a.issuer = a.base + devIssuerPath
+	provider, err := devidp.New(a.issuer, devidp.DemoUsers())
+	if err != nil {
+		return component{}, err
+	}
+	a.devProvider = provider
+	a.log.Warn("development identity provider enabled: anyone can log in as any demo user", "issuer", a.issuer)
+	return component{}, nil
+}
+
+// initAPI builds the REST API over the services' connections.
+func (a *app) initAPI(ctx context.Context) (component, error) {
+	proxies, err := parsePrefixes(a.cfg.TrustedProxies)
+	if err != nil {
+		return component{}, err
+	}
+	a.api, err = gateway.New(ctx, gateway.Config{
+		MaxBodyBytes:   a.cfg.MaxBodyBytes,
+		APIVersion:     apiVersion,
+		RateLimit:      gateway.RateLimit{PerMinute: a.cfg.RateLimit, AnonymousPerMinute: a.cfg.AnonymousRateLimit},
+		TrustedProxies: proxies,
+	}, a.conns, a.log)
+	return component{}, err
+}
+
+// initIdentity sets up staff login at the identity provider, if there is
+// one; without, staff cannot log in and the API answers 401.
+func (a *app) initIdentity(ctx context.Context) (component, error) {
+	if a.issuer == "" {
+		a.log.Warn("no identity provider configured (-oidc-issuer): staff cannot log in and the API answers 401")
+		return component{}, nil
+	}
+	apiAudiences := splitList(a.cfg.OIDCAPIAudience)
+	if len(apiAudiences) == 0 && a.devProvider != nil {
+		apiAudiences = []string{devidp.APIAudience} // what its API-token buttons hand out
+	}
+	sessionKey, err := sessionKey(ctx, a.cfg, a.sessions, a.log)
+	if err != nil {
+		return component{}, err
+	}
+	authn, err := identity.New(ctx, identity.Config{
+		Issuer:          a.issuer,
+		ClientID:        a.cfg.OIDCClientID,
+		ClientSecret:    a.cfg.OIDCClientSecret,
+		RedirectURL:     a.base + callbackPath,
+		APIAudiences:    apiAudiences,
+		Scopes:          splitList(a.cfg.OIDCScopes),
+		RolesClaim:      a.cfg.OIDCRolesClaim,
+		SessionKey:      sessionKey,
+		SessionTTL:      a.cfg.SessionTTL,
+		RecheckInterval: a.cfg.OIDCRecheckInterval,
+		Introspection:   a.cfg.OIDCIntrospection,
+		Sessions:        a.sessions,
+		SecureCookies:   a.secureCookies(),
+	}, a.log)
+	if err != nil {
+		return component{}, err
+	}
+	a.authn = authn
+	a.health.Add("identity-provider", authn.Ready)
+	return component{run: authn.Run}, nil
+}
+
+// initTerms follows the councils service's member events, to end the
+// sessions of members whose term has ended; without logins there are no
+// sessions to end.
+func (a *app) initTerms(ctx context.Context) (component, error) {
+	if a.authn == nil {
+		return component{}, nil
+	}
+	c, err := termsConsumer(ctx, a.sessions, a.deps, a.log)
+	if err != nil {
+		return component{}, err
+	}
+	return component{run: c.Run}, nil
+}
+
+// initWeb builds the web pages over the services' connections.
+func (a *app) initWeb(ctx context.Context) (component, error) {
+	respondentKey, err := a.sessions.RespondentKey(ctx) // kept across restarts and replicas
+	if err != nil {
+		return component{}, err
+	}
+	if a.cfg.RespondentKey != "" {
+		respondentKey, err = base64.StdEncoding.DecodeString(a.cfg.RespondentKey)
+		if err != nil || len(respondentKey) != 32 {
+			return component{}, fmt.Errorf("-respondent-key: want base64 of 32 bytes")
+		}
+	}
+	var formActions func() []string
+	if a.authn != nil {
+		formActions = a.authn.FormActionOrigins
+	}
+	a.site, err = web.New(web.Config{
+		APIVersion:        apiVersion,
+		DevLogin:          a.devProvider != nil, // demo accounts exist only at the development provider
+		FormActionOrigins: formActions,
+		SecureCookies:     a.secureCookies(),
+		Councils:          councilsv1.NewCouncilsServiceClient(a.conns.Councils),
+		Surveys:           surveysv1.NewSurveysServiceClient(a.conns.Surveys),
+		Panels:            surveysv1.NewPanelsServiceClient(a.conns.Surveys),
+		RespondentKey:     respondentKey,
+		Postcodes:         a.postcodes.Municipality,
+	}, a.log)
+	return component{}, err
+}
+
+// initGateway puts the gateway's routes on the HTTP listener.
+func (a *app) initGateway(context.Context) (component, error) {
+	a.mountRoutes(gatewayRoutes)
+	return component{}, nil
+}
+
+// secureCookies says whether cookies must be Secure: behind a proxy that
+// ends TLS the gateway sees plain HTTP, but people reach it over https.
+func (a *app) secureCookies() bool { return strings.HasPrefix(a.base, "https://") }
 
 // parsePrefixes reads comma-separated CIDRs.
 func parsePrefixes(s string) ([]netip.Prefix, error) {
@@ -192,7 +235,7 @@ func sessionKey(ctx context.Context, cfg Config, st *store.Store, log *slog.Logg
 // termsConsumer provisions the gateway's consumer of the councils
 // service's member events (store.TermsConsumer), which ends the sessions
 // of members whose term has ended.
-func termsConsumer(ctx context.Context, st *store.Store, deps platform.Deps, log *slog.Logger) (runner, error) {
+func termsConsumer(ctx context.Context, st *store.Store, deps platform.Deps, log *slog.Logger) (*events.Consumer, error) {
 	cc, err := store.TermsConsumer()
 	if err != nil {
 		return nil, err

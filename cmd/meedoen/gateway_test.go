@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -23,8 +24,8 @@ import (
 	"github.com/meedoen/meedoen/internal/testkit"
 )
 
-// newGatewayServer serves what mountGateway mounts for cfg at base, the
-// public URL, on a plain-HTTP test server.
+// newGatewayServer serves what the gateway's modules mount for cfg at
+// base, the public URL, on a plain-HTTP test server.
 func newGatewayServer(t *testing.T, cfg Config, base string) *httptest.Server {
 	t.Helper()
 	mux := http.NewServeMux()
@@ -41,16 +42,35 @@ func newGatewayServer(t *testing.T, cfg Config, base string) *httptest.Server {
 	t.Cleanup(func() { conn.Close() })
 	cfg.OIDCClientID, cfg.OIDCRolesClaim = "meedoen", "meedoen_roles"
 	cfg.SessionTTL, cfg.OIDCRecheckInterval = 8*time.Hour, time.Minute
-	_, closeGateway, err := mountGateway(t.Context(), cfg, mux, base, gateway.Conns{Councils: conn, Surveys: conn},
-		gatewayDeps(t), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatalf("mountGateway: %v", err)
+	deps := gatewayDeps(t)
+	// What the modules before the gateway's own would have left.
+	a := newApp(cfg, nil, io.Discard, io.Discard, hooks{})
+	a.log, a.tel, a.health, a.deps = slog.New(slog.DiscardHandler), deps.Telemetry, deps.Health, deps
+	a.mux, a.base, a.conns = mux, base, gateway.Conns{Councils: conn, Surveys: conn}
+	t.Cleanup(a.stop)
+	if err := a.start(t.Context(), modulesNamed(t, sessionsModule, devIdPModule, apiModule, identityModule, termsModule, webModule, gatewayTarget)); err != nil {
+		t.Fatalf("starting the gateway's modules: %v", err)
 	}
-	t.Cleanup(closeGateway)
 	return srv
 }
 
-// gatewayDeps is what mountGateway needs of the platform: a database of
+// modulesNamed returns the table's modules of those names, in the table's
+// order.
+func modulesNamed(t *testing.T, names ...string) []module {
+	t.Helper()
+	var out []module
+	for _, m := range modules() {
+		if slices.Contains(names, m.name) {
+			out = append(out, m)
+		}
+	}
+	if len(out) != len(names) {
+		t.Fatalf("modules %v: found %d", names, len(out))
+	}
+	return out
+}
+
+// gatewayDeps is what the gateway's modules need of the platform: a database of
 // its own and a JetStream server, for the gateway's schema and its
 // consumer of the councils service's member events.
 func gatewayDeps(t *testing.T) platform.Deps {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/meedoen/meedoen/internal/auth"
@@ -34,7 +35,7 @@ func internalKeys(cfg Config, targets []string) (*auth.Signer, *auth.Verifier, e
 		if signer, err = auth.NewSigner(key); err != nil {
 			return nil, nil, err
 		}
-	case contains(targets, "gateway"):
+	case slices.Contains(targets, gatewayTarget):
 		return nil, nil, errors.New("-target=" + cfg.Target + " runs the gateway and needs MEEDOEN_INTERNAL_SIGNING_KEY (make one with: meedoen -new-internal-key)")
 	}
 	var keys []ed25519.PublicKey
@@ -51,7 +52,7 @@ func internalKeys(cfg Config, targets []string) (*auth.Signer, *auth.Verifier, e
 		}
 		keys = append(keys, k)
 	}
-	if len(keys) == 0 && len(targets) > 0 && !(len(targets) == 1 && targets[0] == "gateway") {
+	if len(keys) == 0 && len(targets) > 0 && !(len(targets) == 1 && targets[0] == gatewayTarget) {
 		return nil, nil, errors.New("-target=" + cfg.Target + " runs a service and needs MEEDOEN_INTERNAL_VERIFY_KEYS, the gateway's public key (meedoen -new-internal-key prints both)")
 	}
 	return signer, auth.NewVerifier(keys...), nil

@@ -1,18 +1,28 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net"
 	"path/filepath"
+	"slices"
 	"strconv"
 
 	"github.com/meedoen/meedoen/internal/mail"
 	"github.com/meedoen/meedoen/services/surveys"
 )
 
-// devMailPath is where the gateway shows the development mailbox.
-const devMailPath = "/dev/mail"
+// initMail sets up what the surveys service sends mail with and, in
+// development, the mailbox the gateway shows (setupMail).
+func (a *app) initMail(context.Context) (component, error) {
+	var err error
+	if a.mailer, a.mailbox, err = setupMail(a.cfg, a.targets, a.log); err != nil || a.mailbox == nil {
+		return component{}, err
+	}
+	mb := a.mailbox
+	return component{run: mb.Run, stop: func() { _ = mb.Close() }}, nil
+}
 
 // setupMail returns what the surveys service sends mail with: the SMTP
 // server -smtp-host names or, in development without one, a development
@@ -32,8 +42,8 @@ func setupMail(cfg Config, targets []string, log *slog.Logger) (mail.Sender, *ma
 		}
 		return s, nil, nil
 	}
-	if !cfg.Dev || !(contains(targets, surveys.Name) || contains(targets, "gateway")) {
-		if contains(targets, surveys.Name) {
+	if !cfg.Dev || !(slices.Contains(targets, surveys.Name) || slices.Contains(targets, gatewayTarget)) {
+		if slices.Contains(targets, surveys.Name) {
 			log.Warn("no -smtp-host: mail is queued but not sent")
 		}
 		return nil, nil, nil

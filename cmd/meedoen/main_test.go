@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -195,12 +196,23 @@ func walk(t *testing.T, gatewayURL, databaseURL string, idp *testIdP) {
 func TestWalkingSkeletonAllInOne(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
-	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api")
+	base := startInProcess(t, "-target=all", "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api")
 	walk(t, base, databaseURL, idp)
 }
 
-// Several processes, one component each, behave like -target=all.
-func TestWalkingSkeletonSplitTargets(t *testing.T) {
+// deployment is what the processes of a test's split deployment share:
+// the test kit's PostgreSQL and NATS, an identity provider, and the
+// internal key pair.
+type deployment struct {
+	databaseURL string
+	idp         *testIdP
+	// common are the arguments of every process; gateway those a gateway
+	// adds.
+	common, gateway []string
+}
+
+func newDeployment(t *testing.T) deployment {
+	t.Helper()
 	databaseURL := testkit.NewDatabase(t)
 	srv, _, _ := testkit.NewJetStream(t)
 	idp := newTestIdP(t)
@@ -208,18 +220,66 @@ func TestWalkingSkeletonSplitTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	common := []string{"-database-url=" + databaseURL, "-nats-url=" + srv.ClientURL(), "-http-addr=127.0.0.1:0",
-		"-internal-verify-keys=" + auth.EncodePublicKey(key.Public().(ed25519.PublicKey))}
-	councilsAddr := freeAddr(t)
-	startInProcess(t, append(common, "-target=councils", "-grpc-addr="+councilsAddr)...)
-	surveysAddr := freeAddr(t)
-	startInProcess(t, append(common, "-target=surveys", "-grpc-addr="+surveysAddr)...)
-	for _, target := range []string{"focusgroups", "results"} {
-		startInProcess(t, append(common, "-target="+target, "-grpc-addr=127.0.0.1:0")...)
+	return deployment{databaseURL: databaseURL, idp: idp,
+		common: []string{"-database-url=" + databaseURL, "-nats-url=" + srv.ClientURL(), "-http-addr=127.0.0.1:0",
+			"-internal-verify-keys=" + auth.EncodePublicKey(key.Public().(ed25519.PublicKey))},
+		gateway: []string{"-oidc-issuer=" + idp.issuer, "-oidc-api-audience=meedoen-api",
+			"-internal-signing-key=" + base64.StdEncoding.EncodeToString(key.Seed())},
 	}
-	gw := startInProcess(t, append(common, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr, "-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api",
-		"-internal-signing-key="+base64.StdEncoding.EncodeToString(key.Seed()))...)
-	walk(t, gw, databaseURL, idp)
+}
+
+// start runs a process of the deployment with args besides the common
+// ones, and returns its base URL.
+func (d deployment) start(t *testing.T, args ...string) string {
+	t.Helper()
+	return startInProcess(t, slices.Concat(d.common, args)...)
+}
+
+// startGateway is start for a process that runs the gateway.
+func (d deployment) startGateway(t *testing.T, args ...string) string {
+	t.Helper()
+	return startInProcess(t, slices.Concat(d.common, d.gateway, args)...)
+}
+
+// Several processes, one component each, behave like -target=all.
+func TestWalkingSkeletonSplitTargets(t *testing.T) {
+	d := newDeployment(t)
+	councilsAddr, surveysAddr := freeAddr(t), freeAddr(t)
+	d.start(t, "-target=councils", "-grpc-addr="+councilsAddr)
+	d.start(t, "-target=surveys", "-grpc-addr="+surveysAddr)
+	for _, target := range []string{"focusgroups", "results"} {
+		d.start(t, "-target="+target, "-grpc-addr=127.0.0.1:0")
+	}
+	gw := d.startGateway(t, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr)
+	walk(t, gw, d.databaseURL, d.idp)
+}
+
+// Components combine in a process as they run alone: the gateway beside
+// the surveys service calls it in-process, and the councils service in
+// another process over gRPC, all on the test kit's NATS and PostgreSQL.
+func TestWalkingSkeletonCombinedTargets(t *testing.T) {
+	d := newDeployment(t)
+	councilsAddr := freeAddr(t)
+	d.start(t, "-target=councils", "-grpc-addr="+councilsAddr)
+	d.start(t, "-target=focusgroups,results")
+	// The surveys address points nowhere: the gateway must not dial it.
+	gw := d.startGateway(t, "-target=surveys,gateway", "-councils-addr="+councilsAddr, "-surveys-addr=127.0.0.1:1")
+	walk(t, gw, d.databaseURL, d.idp)
+
+	req, err := http.NewRequest(http.MethodGet, gw+"/api/v1/polls?tenant=GM0375", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+d.idp.token(t, "root"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /polls through the gateway beside the surveys service: %s %s", resp.Status, b)
+	}
 }
 
 func TestSingleTargetNeedsExternalInfrastructure(t *testing.T) {

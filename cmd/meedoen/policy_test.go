@@ -169,7 +169,7 @@ func TestPolicyMatrix(t *testing.T) {
 	idp := newTestIdP(t)
 	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL,
 		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
-	policy := auth.DefaultPolicy()
+	policy := authPolicy()
 
 	type caller struct {
 		name  string
@@ -192,7 +192,7 @@ func TestPolicyMatrix(t *testing.T) {
 		}
 		rule, ok := ruleFor(policy, op.id)
 		if !ok {
-			t.Errorf("%s %s (%s) has no rule in the policy (internal/auth.DefaultPolicy)", op.method, op.path, op.id)
+			t.Errorf("%s %s (%s) has no rule in the policy (the Policy of its service, services/<name>)", op.method, op.path, op.id)
 			continue
 		}
 		example, ok := examples[op.id]

@@ -5,13 +5,15 @@ import (
 	"strings"
 )
 
-// PolicyMarkdown renders the policy as docs/authorization.md.
+// PolicyMarkdown renders the policy as docs/authorization.md; the
+// binary's test keeps that file current with its policy.
 func PolicyMarkdown(p Policy) string {
 	var b strings.Builder
 	b.WriteString(`# Authorisation
 
-<!-- Generated from internal/auth.DefaultPolicy by
-     go test ./internal/auth -run PolicyDocument -update
+<!-- Generated from the services' rules (services/<name>.Policy, composed
+     in cmd/meedoen) by
+     go test ./cmd/meedoen -run PolicyDocument -update
      Do not edit by hand. -->
 
 Who may call what. Every API endpoint is one gRPC method; every method has one

@@ -1,6 +1,6 @@
 // Package councils is the councils service: regions and municipalities,
 // councils and their members, the agenda and participation processes. It
-// exposes only Config and New; everything else is internal.
+// exposes only Config, New and Policy; everything else is internal.
 package councils
 
 import (
@@ -9,6 +9,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
@@ -19,6 +20,11 @@ import (
 
 // Name is the service's name, schema and stream.
 const Name = "councils"
+
+// Policy returns who may call each method of the service's API: the
+// binary composes every service's rules into the one policy each service's
+// guard enforces and docs/authorization.md shows.
+func Policy() []auth.Rule { return api.Policy() }
 
 // Config configures the service.
 type Config struct {

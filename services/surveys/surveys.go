@@ -1,10 +1,10 @@
 // Package surveys is the surveys service: flash polls and questionnaires,
 // invitations, residents' responses and live tallies. It exposes only
-// Config and New; everything else is internal. It owns the closed list of
-// neighbourhoods panel members choose from, which the binary reads from
-// the operator's file (internal/neighbourhood). It keeps its projection of
-// the tenants (regions and municipalities) that the councils service
-// announces.
+// Config, New and Policy; everything else is internal. It owns the closed
+// list of neighbourhoods panel members choose from, which the binary reads
+// from the operator's file (internal/neighbourhood). It keeps its
+// projection of the tenants (regions and municipalities) that the councils
+// service announces.
 package surveys
 
 import (
@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"google.golang.org/grpc"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/mail"
 	"github.com/meedoen/meedoen/internal/neighbourhood"
@@ -33,6 +34,11 @@ import (
 
 // Name is the service's name, schema and stream.
 const Name = "surveys"
+
+// Policy returns who may call each method of the service's API: the
+// binary composes every service's rules into the one policy each service's
+// guard enforces and docs/authorization.md shows.
+func Policy() []auth.Rule { return api.Policy() }
 
 // Config configures the service.
 type Config struct {

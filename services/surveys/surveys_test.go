@@ -28,24 +28,9 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
 
-// policy is the authorisation this service is meant to run under: staff
-// read, council roles change, residents answer.
-func policy() auth.Policy {
-	const svc = "/meedoen.surveys.v1.SurveysService/"
-	staff := []auth.Role{auth.CouncilMember, auth.Chair, auth.Secretary, auth.PolicyOfficer, auth.RegionalCoordinator, auth.Admin}
-	council := []auth.Role{auth.CouncilMember, auth.Chair, auth.Secretary, auth.RegionalCoordinator}
-	var rules []auth.Rule
-	for _, m := range []string{"GetPoll", "ListPolls", "GetTally"} {
-		rules = append(rules, auth.Rule{Method: svc + m, Access: auth.Read, Roles: staff})
-	}
-	for _, m := range []string{"CreatePoll", "UpdatePoll", "SchedulePoll", "UnschedulePoll", "OpenPoll", "ClosePoll", "CancelPoll", "CreateInvitations"} {
-		rules = append(rules, auth.Rule{Method: svc + m, Access: auth.Change, Roles: council})
-	}
-	for _, m := range []string{"GetPollForRespondent", "SubmitResponse", "GetPublicTally"} {
-		rules = append(rules, auth.Rule{Method: svc + m, Access: auth.Public})
-	}
-	return auth.NewPolicy(rules...)
-}
+// policy is the authorisation the service runs under in the binary: its
+// own rules.
+func policy() auth.Policy { return auth.NewPolicy(surveys.Policy()...) }
 
 func as(tenant string, role auth.Role) context.Context {
 	return auth.WithIdentity(context.Background(), auth.Identity{Subject: string(role) + "@" + tenant,
