@@ -152,7 +152,7 @@ func shape(doc *openapi3.T, opts options, messages map[string]string) error {
 		for method, op := range paths.Value(p).Operations() {
 			a, ok := opts.access[op.OperationID]
 			if !ok {
-				return fmt.Errorf("%s %s (%s) has no rule in the authorisation policy (internal/auth)", method, p, op.OperationID)
+				return fmt.Errorf("%s %s (%s) has no rule in the authorisation policy (each service's Policy, composed in servicePolicy)", method, p, op.OperationID)
 			}
 			describeOperation(op, a)
 		}

@@ -24,10 +24,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/oasdiff/yaml"
 
 	"github.com/meedoen/meedoen/internal/auth"
+	"github.com/meedoen/meedoen/services/councils"
+	"github.com/meedoen/meedoen/services/surveys"
 )
 
 func main() {
@@ -67,7 +70,7 @@ func run(args []string, stderr io.Writer) error {
 			if err != nil {
 				return nil, err
 			}
-			opts := options{prefix: *prefix, access: policyAccess(auth.DefaultPolicy())}
+			opts := options{prefix: *prefix, access: policyAccess(servicePolicy())}
 			if opts.examples, err = readExamples(*examples); err != nil {
 				return nil, err
 			}
@@ -104,4 +107,12 @@ func readExamples(name string) (map[string]any, error) {
 		return nil, fmt.Errorf("parsing %s: %w", name, err)
 	}
 	return examples, nil
+}
+
+// servicePolicy is the authorisation policy of every service with a REST
+// API, as the binary composes it (cmd/meedoen's module table): the
+// document says who may call each operation. An operation of a service
+// missing here has no rule, and generation fails naming it.
+func servicePolicy() auth.Policy {
+	return auth.NewPolicy(slices.Concat(councils.Policy(), surveys.Policy())...)
 }
