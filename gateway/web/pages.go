@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/meedoen/meedoen/gateway/web/kit"
+)
 
 // section is one entry of the main navigation.
 type section struct {
@@ -26,36 +30,50 @@ var sections = []section{
 	{key: "nav.council", path: "/raad"},
 }
 
-func (s *Site) start(_ *http.Request, v *view) int {
-	v.TitleKey = "start.title"
-	return http.StatusOK
-}
-
-func (s *Site) accessibility(_ *http.Request, v *view) int {
-	v.TitleKey = "a11y.title"
-	return http.StatusOK
-}
-
-func (s *Site) privacy(_ *http.Request, v *view) int {
-	v.TitleKey = "privacy.title"
-	return http.StatusOK
-}
-
-// later serves the placeholder of a section that is not built yet.
-func (s *Site) later(sec section) handlerFunc {
-	return func(_ *http.Request, v *view) int {
-		v.TitleKey = sec.key
-		v.Page = laterPage{AboutKey: sec.aboutKey}
-		return http.StatusOK
+// navigation is the main navigation as the kit's layout shows it.
+func navigation() []kit.Section {
+	out := make([]kit.Section, len(sections))
+	for i, sec := range sections {
+		out[i] = kit.Section{Key: sec.key, Path: sec.path}
 	}
+	return out
+}
+
+// parsePages parses the informational pages.
+func (s *Site) parsePages() error {
+	for _, name := range []string{"start", "accessibility", "privacy", "later"} {
+		if err := s.kit.Parse(name, templates, "templates/"+name+".html"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// routes registers the informational pages: the start page, the
+// accessibility and privacy statements, and the placeholders of sections
+// not built yet.
+func (s *Site) routes(mux *http.ServeMux) {
+	mux.Handle("/{$}", s.page("start", "start.title", nil))
+	mux.Handle("/toegankelijkheid", s.page("accessibility", "a11y.title", nil))
+	mux.Handle("/privacy", s.page("privacy", "privacy.title", nil))
+	for _, sec := range sections {
+		if sec.later {
+			mux.Handle(sec.path, s.page("later", sec.key, laterPage{AboutKey: sec.aboutKey}))
+		}
+	}
+}
+
+// page serves an informational page: its template, its title and its
+// data.
+func (s *Site) page(name, titleKey string, data any) http.Handler {
+	return s.kit.Handle(kit.Anyone, name, func(rq *kit.Request) error {
+		rq.View.TitleKey = titleKey
+		rq.View.Page = data
+		return nil
+	})
 }
 
 // laterPage is the placeholder's data.
 type laterPage struct {
 	AboutKey string
-}
-
-func (s *Site) notFound(_ *http.Request, v *view) int {
-	v.TitleKey = "notfound.title"
-	return http.StatusNotFound
 }
