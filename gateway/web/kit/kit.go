@@ -75,7 +75,7 @@ type Section struct {
 type Site struct {
 	cfg    Config
 	log    *slog.Logger
-	dir    *directory     // nil when cfg.TenantNames fixes the names
+	dir    *directory      // nil when cfg.TenantNames fixes the names
 	hoods  *neighbourhoods // nil without the panels service
 	cats   catalogues
 	assets *assets
