@@ -1,13 +1,75 @@
-package web
+package polls
 
 import (
+	"context"
 	"net/http/httptest"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/browsertest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
+
+// The staff's poll pages: the list, and polls with their tally and
+// lifecycle buttons, among them an open shared poll whose live script
+// runs (its policy allows it) and a refused action.
+func TestStaffPollPagesAreAccessible(t *testing.T) {
+	b := browsertest.Start(t)
+	fake := newFakeSurveys()
+	site := newSiteWith(t, Config{Surveys: fake.serve(t)}, kit.Config{APIVersion: "1.0.0"}, nil)
+	srv := httptest.NewServer(webtest.WithIdentity(webtest.VelsenChair, site.Handler()))
+	t.Cleanup(srv.Close)
+
+	pages := []struct {
+		name string
+		url  string
+	}{
+		{"list", srv.URL + "/peilingen"},
+		{"list, English", srv.URL + "/peilingen?lang=en"},
+		{"open shared poll with its live tally", srv.URL + "/peilingen/" + openPollID + "?lang=nl"},
+		{"open shared poll, English", srv.URL + "/peilingen/" + openPollID + "?lang=en"},
+		{"draft with its buttons", srv.URL + "/peilingen/" + draftPollID + "?lang=nl"},
+		{"closed poll", srv.URL + "/peilingen/" + closedPollID},
+		{"after scheduling", srv.URL + "/peilingen/" + scheduledPollID + "?gelukt=gepland"},
+	}
+	for _, tc := range pages {
+		t.Run(tc.name, func(t *testing.T) {
+			b.AssertAccessible(t, tc.url)
+		})
+	}
+}
+
+// With JavaScript, an open poll's tally follows new responses without a
+// reload.
+func TestLiveTallyUpdatesThePage(t *testing.T) {
+	b := browsertest.Start(t)
+	fake := newFakeSurveys()
+	site := newSite(t, Config{Surveys: fake.serve(t)})
+	site.liveEvery = 50 * time.Millisecond
+	// Streams end soon, so that closing the server does not wait long for
+	// a browser that still listens.
+	site.liveFor = 5 * time.Second
+	srv := httptest.NewServer(webtest.WithIdentity(webtest.VelsenChair, site.Handler()))
+	t.Cleanup(srv.Close)
+
+	b.Visit(t, srv.URL+"/peilingen/"+openPollID+"?lang=nl")
+	fake.setResponses(openPollID, 7)
+	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx,
+		chromedp.Poll[chromedp.Void](`document.querySelector('.mdn-tally__responses').textContent === 'Reacties: 7'`),
+		// Leaving the page closes its event stream.
+		chromedp.Navigate("about:blank"),
+	); err != nil {
+		t.Fatalf("waiting for the tally to show 7 responses: %v", err)
+	}
+}
 
 // The poll builder's pages pass axe-core's WCAG 2.1 A and AA rules and fit
 // a 320 px phone: the new poll's form, the editor with every question
@@ -34,7 +96,7 @@ func TestBuilderPagesAreAccessible(t *testing.T) {
 			{Id: "s2", Title: text("Uw ervaring", ""), Questions: qs[5:]},
 		},
 	})
-	srv := httptest.NewServer(withIdentity(velsenChair, site.Handler()))
+	srv := httptest.NewServer(webtest.WithIdentity(webtest.VelsenChair, site.Handler()))
 	t.Cleanup(srv.Close)
 
 	pages := []struct {
@@ -56,26 +118,26 @@ func TestBuilderPagesAreAccessible(t *testing.T) {
 	}
 
 	t.Run("the editor with errors", func(t *testing.T) {
-		fake.failWith("UpdatePoll", invalid(
+		fake.FailWith("UpdatePoll", webtest.Invalid(
 			"/sections/0/questions/0/options", "must have 2 to 30 entries (has 1)",
 			"/sections/1/title/nl", "is required",
 			"/closesAt", "must be at least an hour after opensAt",
 		))
-		t.Cleanup(func() { fake.failWith("UpdatePoll", nil) })
+		t.Cleanup(func() { fake.FailWith("UpdatePoll", nil) })
 		for _, width := range []int{browsertest.DesktopWidth, browsertest.NarrowWidth} {
 			b.Visit(t, srv.URL+"/peilingen/"+questionnaireDraft+"/bewerken?lang=nl", browsertest.Width(width))
-			submitAndWait(t, b, `button[value="opslaan"]`, "#fouten")
+			webtest.SubmitAndWait(t, b, `button[value="opslaan"]`, "#fouten")
 			for _, v := range b.Axe(t) {
 				t.Errorf("the editor with errors at %d px: %s", width, v)
 			}
-			assertFits(t, b, width)
-			if *screenshots != "" && width == browsertest.NarrowWidth {
-				b.Screenshot(t, filepath.Join(*screenshots, "meedoen-builder-errors-320.png"))
+			webtest.AssertFits(t, b, width)
+			if *webtest.Screenshots != "" && width == browsertest.NarrowWidth {
+				b.Screenshot(t, filepath.Join(*webtest.Screenshots, "meedoen-builder-errors-320.png"))
 			}
 		}
 	})
 
-	if *screenshots != "" {
+	if *webtest.Screenshots != "" {
 		for _, shot := range []struct {
 			file, url string
 			width     int
@@ -85,7 +147,7 @@ func TestBuilderPagesAreAccessible(t *testing.T) {
 			{"meedoen-builder-preview-320.png", srv.URL + "/peilingen/" + questionnaireDraft + "/voorbeeld?lang=nl", browsertest.NarrowWidth},
 		} {
 			b.Visit(t, shot.url, browsertest.Width(shot.width))
-			b.Screenshot(t, filepath.Join(*screenshots, shot.file))
+			b.Screenshot(t, filepath.Join(*webtest.Screenshots, shot.file))
 		}
 	}
 }

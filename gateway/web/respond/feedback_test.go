@@ -1,4 +1,4 @@
-package web
+package respond
 
 import (
 	"net/http"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -41,8 +43,8 @@ func TestPollOffersFeedbackOnTheOutcome(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.lang, func(t *testing.T) {
-			_, page := send(t, site, request{target: "/p/" + flashSlug, lang: tt.lang})
-			mustContain(t, page, tt.want...)
+			_, page := webtest.Send(t, site, webtest.Request{Target: "/p/" + flashSlug, Lang: tt.lang})
+			webtest.MustContain(t, page, tt.want...)
 			// The question comes after the answers, just before sending.
 			if strings.Index(page, `id="email"`) < strings.Index(page, `name="v.fq3"`) {
 				t.Error("the address is asked before the questions")
@@ -73,7 +75,7 @@ func TestPollSendsTheFeedbackAddress(t *testing.T) {
 			fake.mu.Lock()
 			fake.polls["p/"+flashSlug].OffersFeedback = tt.offered
 			fake.mu.Unlock()
-			resp, _ := send(t, site, request{target: "/p/" + flashSlug, lang: tt.lang, form: url.Values{"v.fq1": {"ja"}, "email": {tt.typed}}})
+			resp, _ := webtest.Send(t, site, webtest.Request{Target: "/p/" + flashSlug, Lang: tt.lang, Form: url.Values{"v.fq1": {"ja"}, "email": {tt.typed}}})
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("status = %d, want 303", resp.StatusCode)
 			}
@@ -89,8 +91,8 @@ func TestPollSendsTheFeedbackAddress(t *testing.T) {
 func TestPollShowsAnInvalidFeedbackAddressAtItsField(t *testing.T) {
 	t.Parallel()
 	fake, site := feedbackSite(t)
-	fake.failWith("SubmitResponse", invalid("/feedbackEmail", "is not an e-mail address"))
-	resp, body := send(t, site, request{target: "/p/" + flashSlug, form: url.Values{"v.fq1": {"ja"}, "email": {"inwoner at example.nl"}}})
+	fake.FailWith("SubmitResponse", webtest.Invalid("/feedbackEmail", "is not an e-mail address"))
+	resp, body := webtest.Send(t, site, webtest.Request{Target: "/p/" + flashSlug, Form: url.Values{"v.fq1": {"ja"}, "email": {"inwoner at example.nl"}}})
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status = %d, want 422", resp.StatusCode)
 	}
@@ -98,7 +100,7 @@ func TestPollShowsAnInvalidFeedbackAddressAtItsField(t *testing.T) {
 	if diff := cmp.Diff(want, summaryOf(t, body)); diff != "" {
 		t.Errorf("error summary (-want +got):\n%s", diff)
 	}
-	mustContain(t, body,
+	webtest.MustContain(t, body,
 		`<div class="utrecht-form-field__error-message" id="email-fout">`,
 		`value="inwoner at example.nl" autocomplete="email" spellcheck="false" aria-describedby="email-hint email-fout" aria-invalid="true">`,
 	)
@@ -106,11 +108,8 @@ func TestPollShowsAnInvalidFeedbackAddressAtItsField(t *testing.T) {
 
 func TestPollFeedbackMessageKeysExist(t *testing.T) {
 	t.Parallel()
-	cats, err := loadCatalogues()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, lang := range langs {
+	cats := webtest.Catalogues(t)
+	for _, lang := range kit.Langs {
 		for _, k := range []string{"poll.feedback.legend", "poll.feedback.label", "poll.feedback.field", "poll.feedback.hint", "poll.error.feedback"} {
 			if _, ok := cats[lang][k]; !ok {
 				t.Errorf("the %s catalogue lacks %q", lang, k)

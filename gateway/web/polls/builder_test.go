@@ -1,135 +1,20 @@
-package web
+package polls
 
 import (
-	"context"
 	"html"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
-	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
-
-// The builder's side of the fake surveys service: it creates drafts and
-// saves what UpdatePoll names as it comes, refusing, like the real
-// service, a flash poll of more than five questions and any change to a
-// poll that is no longer a draft.
-
-// Ids of the builder tests' polls.
-const (
-	newPollID           = "poll-new"
-	questionnaireDraft  = "poll-questionnaire"
-	flashQuestionsLimit = 5
-)
-
-func (f *fakeSurveys) CreatePoll(_ context.Context, req *surveysv1.CreatePollRequest) (*surveysv1.Poll, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.call("CreatePoll", req); err != nil {
-		return nil, err
-	}
-	p := proto.CloneOf(req.GetPoll())
-	p.Id, p.Status = newPollID, surveysv1.PollStatus_POLL_STATUS_DRAFT
-	f.staff[p.Id] = p
-	return proto.CloneOf(p), nil
-}
-
-func (f *fakeSurveys) UpdatePoll(_ context.Context, req *surveysv1.UpdatePollRequest) (*surveysv1.Poll, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.call("UpdatePoll", req); err != nil {
-		return nil, err
-	}
-	p, err := f.staffPoll(req.GetId())
-	if err != nil {
-		return nil, err
-	}
-	if p.GetStatus() != surveysv1.PollStatus_POLL_STATUS_DRAFT {
-		return nil, status.Errorf(codes.FailedPrecondition, "cannot change the questions of a poll that is %s", p.GetStatus())
-	}
-	if want := req.GetExpectedUpdateTime(); want != nil && !want.AsTime().Equal(p.GetUpdateTime().AsTime()) {
-		st, err := status.New(codes.Aborted, "the poll changed since it was read").WithDetails(&errdetails.PreconditionFailure{
-			Violations: []*errdetails.PreconditionFailure_Violation{{Type: "STALE", Subject: "/expectedUpdateTime", Description: "the poll was changed since"}}})
-		if err != nil {
-			return nil, err
-		}
-		return nil, st.Err()
-	}
-	in := req.GetPoll()
-	if n := questionCount(in); p.GetKind() == surveysv1.PollKind_POLL_KIND_FLASH_POLL && n > flashQuestionsLimit {
-		return nil, invalid("/sections", "a flash poll has at most 5 questions (this one has "+strconv.Itoa(n)+"); make it a questionnaire")
-	}
-	for _, path := range req.GetUpdateMask().GetPaths() {
-		switch path {
-		case "title":
-			p.Title = in.GetTitle()
-		case "intro":
-			p.Intro = in.GetIntro()
-		case "sections":
-			p.Sections = in.GetSections()
-		case "audience":
-			p.Audience = in.GetAudience()
-		case "slug":
-			p.Slug = in.GetSlug()
-		case "opens_at":
-			p.OpensAt = in.GetOpensAt()
-		case "closes_at":
-			p.ClosesAt = in.GetClosesAt()
-		case "results_sharing":
-			p.ResultsSharing = in.GetResultsSharing()
-		default:
-			return nil, invalid("/updateMask", path+" cannot be changed")
-		}
-	}
-	p.UpdateTime = timestamppb.New(p.GetUpdateTime().AsTime().Add(time.Second))
-	return proto.CloneOf(p), nil
-}
-
-func (f *fakeSurveys) UnschedulePoll(_ context.Context, req *surveysv1.UnschedulePollRequest) (*surveysv1.Poll, error) {
-	return f.move("UnschedulePoll", req, req.GetId(), surveysv1.PollStatus_POLL_STATUS_DRAFT, surveysv1.PollStatus_POLL_STATUS_SCHEDULED)
-}
-
-// questionCount is the number of questions in all sections.
-func questionCount(p *surveysv1.Poll) int {
-	n := 0
-	for _, s := range p.GetSections() {
-		n += len(s.GetQuestions())
-	}
-	return n
-}
-
-// addDraft adds a poll to the fake.
-func (f *fakeSurveys) addDraft(p *surveysv1.Poll) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.staff[p.GetId()] = p
-}
-
-// staffNow returns the poll as the fake has it now.
-func (f *fakeSurveys) staffNow(t *testing.T, id string) *surveysv1.Poll {
-	t.Helper()
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	p, err := f.staffPoll(id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return proto.CloneOf(p)
-}
 
 // builderSite returns the fake services and a site that uses both: the
 // councils service for the processes a poll can serve.
@@ -195,7 +80,7 @@ func formOf(t *testing.T, body, action string) url.Values {
 func press(t *testing.T, site *Site, id, op string, set url.Values) (*http.Response, string) {
 	t.Helper()
 	editor := "/peilingen/" + id + "/bewerken"
-	resp, body := send(t, site, request{target: editor, as: &velsenChair})
+	resp, body := webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: status %d", editor, resp.StatusCode)
 	}
@@ -204,7 +89,7 @@ func press(t *testing.T, site *Site, id, op string, set url.Values) (*http.Respo
 		form[k] = v
 	}
 	form.Set(bfAction, op)
-	return send(t, site, request{target: editor, as: &velsenChair, form: form})
+	return webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair, Form: form})
 }
 
 func TestNewPollForAProcess(t *testing.T) {
@@ -236,7 +121,7 @@ func TestNewPollForAProcess(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			fake, site := builderSite(t)
-			resp, _ := send(t, site, request{target: "/peilingen/nieuw", as: &velsenChair, form: tc.form})
+			resp, _ := webtest.Send(t, site, webtest.Request{Target: "/peilingen/nieuw", As: &webtest.VelsenChair, Form: tc.form})
 			if got, want := resp.Header.Get("Location"), "/peilingen/poll-new/bewerken?gelukt=aangemaakt"; resp.StatusCode != http.StatusSeeOther || got != want {
 				t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
 			}
@@ -249,35 +134,35 @@ func TestNewPollForAProcess(t *testing.T) {
 	t.Run("the form offers the tenant's processes", func(t *testing.T) {
 		t.Parallel()
 		_, site := builderSite(t)
-		resp, body := send(t, site, request{target: "/peilingen/nieuw?traject=p-regional", as: &velsenChair})
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/nieuw?traject=p-regional", As: &webtest.VelsenChair})
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status = %d", resp.StatusCode)
 		}
-		mustContain(t, body, "Nieuwe peiling", ">Vervoer naar de dagbesteding</option>",
+		webtest.MustContain(t, body, "Nieuwe peiling", ">Vervoer naar de dagbesteding</option>",
 			`<option value="p-regional" selected>Toegankelijke stembureaus (regionaal, IJmond)</option>`,
 			`id="soort-flitspeiling" name="soort" value="flitspeiling" checked`, ">Concept maken</button>")
 	})
 	t.Run("without a process nothing is created", func(t *testing.T) {
 		t.Parallel()
 		fake, site := builderSite(t)
-		resp, body := send(t, site, request{target: "/peilingen/nieuw", as: &velsenChair, form: url.Values{"titel.nl": {"Zonder traject"}}})
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/nieuw", As: &webtest.VelsenChair, Form: url.Values{"titel.nl": {"Zonder traject"}}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
-		mustContain(t, body, `href="#traject"`, `id="traject-fout"`, "Kies een traject.", `value="Zonder traject"`)
-		if n := fake.callsOf("CreatePoll"); n != 0 {
+		webtest.MustContain(t, body, `href="#traject"`, `id="traject-fout"`, "Kies een traject.", `value="Zonder traject"`)
+		if n := fake.CallsOf("CreatePoll"); n != 0 {
 			t.Errorf("CreatePoll called %d times", n)
 		}
 	})
 	t.Run("the service's objection is next to its field", func(t *testing.T) {
 		t.Parallel()
 		fake, site := builderSite(t)
-		fake.failWith("CreatePoll", invalid("/title/nl", "is required"))
-		resp, body := send(t, site, request{target: "/peilingen/nieuw", as: &velsenChair, form: url.Values{"traject": {"p-intake"}}})
+		fake.FailWith("CreatePoll", webtest.Invalid("/title/nl", "is required"))
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/nieuw", As: &webtest.VelsenChair, Form: url.Values{"traject": {"p-intake"}}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
-		mustContain(t, body, `href="#titel.nl"`, `id="titel.nl-fout"`)
+		webtest.MustContain(t, body, `href="#titel.nl"`, `id="titel.nl-fout"`)
 	})
 }
 
@@ -412,8 +297,8 @@ func TestBuilderAddsEveryQuestionTypeAndSavesTheDefinition(t *testing.T) {
 		t.Errorf("UpdatePoll's mask (-want +got):\n%s", diff)
 	}
 	// What was saved shows again as it was typed.
-	_, body = send(t, site, request{target: "/peilingen/" + questionnaireDraft + "/bewerken", as: &velsenChair})
-	mustContain(t, body, ">Met de bus | By bus\nMet de taxi | By taxi\nLopend\n</textarea>",
+	_, body = webtest.Send(t, site, webtest.Request{Target: "/peilingen/" + questionnaireDraft + "/bewerken", As: &webtest.VelsenChair})
+	webtest.MustContain(t, body, ">Met de bus | By bus\nMet de taxi | By taxi\nLopend\n</textarea>",
 		`<option value="q1=b" selected>antwoord is Met de taxi</option>`, `<optgroup label="Vraag 1: Hoe reist u?">`,
 		`name="vraag.q8.max-lengte" value="80"`, `value="uur per week"`, "Vraag 9: Lange tekst")
 }
@@ -535,7 +420,7 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 	}{
 		{
 			name: "too few options",
-			fail: invalid("/sections/0/questions/0/options", "must have 2 to 30 entries (has 1)"),
+			fail: webtest.Invalid("/sections/0/questions/0/options", "must have 2 to 30 entries (has 1)"),
 			op:   opSave,
 			set:  url.Values{"vraag.q1.opties": {"Alleen het strand"}},
 			want: []string{
@@ -545,7 +430,7 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 		},
 		{
 			name: "an English text without Dutch, in English",
-			fail: invalid("/sections/0/questions/0/text/nl", "is required when there is an English text: Dutch comes first", "/slug", "cannot change once the poll is open"),
+			fail: webtest.Invalid("/sections/0/questions/0/text/nl", "is required when there is an English text: Dutch comes first", "/slug", "cannot change once the poll is open"),
 			op:   opSave,
 			set:  url.Values{"vraag.q1.tekst.nl": {""}, "slug": {"X"}},
 			want: []string{
@@ -555,7 +440,7 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 		},
 		{
 			name: "the service's words for a malformed link, in Dutch",
-			fail: invalid("/slug", "must be 3 to 60 lower-case letters, digits or single hyphens, starting and ending with a letter or digit"),
+			fail: webtest.Invalid("/slug", "must be 3 to 60 lower-case letters, digits or single hyphens, starting and ending with a letter or digit"),
 			op:   opSave,
 			set:  url.Values{"slug": {"X"}},
 			want: []string{`href="#slug">Open link: Gebruik 3 tot 60 kleine letters, cijfers of losse streepjes, beginnend en eindigend met een letter of cijfer.</a>`},
@@ -585,12 +470,12 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 				fake.addDraft(p)
 			}
 			before := fake.staffNow(t, draftPollID)
-			fake.failWith("UpdatePoll", tc.fail)
+			fake.FailWith("UpdatePoll", tc.fail)
 			resp, body := press(t, site, draftPollID, tc.op, tc.set)
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Errorf("status = %d, want 422", resp.StatusCode)
 			}
-			mustContain(t, body, append(tc.want, "<title>Fout: ", `class="utrecht-alert utrecht-alert--error mdn-error-summary" role="alert" id="fouten"`)...)
+			webtest.MustContain(t, body, append(tc.want, "<title>Fout: ", `class="utrecht-alert utrecht-alert--error mdn-error-summary" role="alert" id="fouten"`)...)
 			if diff := cmp.Diff(before, fake.staffNow(t, draftPollID), protocmp.Transform()); diff != "" {
 				t.Errorf("the poll changed (-before +after):\n%s", diff)
 			}
@@ -599,7 +484,7 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 	t.Run("only one field is marked", func(t *testing.T) {
 		t.Parallel()
 		fake, site := builderSite(t)
-		fake.failWith("UpdatePoll", invalid("/sections/0/questions/0/options", "must have 2 to 30 entries (has 1)"))
+		fake.FailWith("UpdatePoll", webtest.Invalid("/sections/0/questions/0/options", "must have 2 to 30 entries (has 1)"))
 		_, body := press(t, site, draftPollID, opSave, nil)
 		if n := strings.Count(body, `aria-invalid="true"`); n != 1 {
 			t.Errorf("%d fields are marked invalid, want 1", n)
@@ -615,7 +500,7 @@ func TestBuilderRefusesToSaveOverSomeoneElsesChanges(t *testing.T) {
 	fake, site := builderSite(t)
 	editor := "/peilingen/" + draftPollID + "/bewerken"
 	open := func() url.Values {
-		resp, body := send(t, site, request{target: editor, as: &velsenChair})
+		resp, body := webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair})
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s: status %d", editor, resp.StatusCode)
 		}
@@ -627,17 +512,17 @@ func TestBuilderRefusesToSaveOverSomeoneElsesChanges(t *testing.T) {
 	}
 	first.Set(bfTitleNL, "Titel van de eerste")
 	first.Set(bfAction, opSave)
-	if resp, _ := send(t, site, request{target: editor, as: &velsenChair, form: first}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair, Form: first}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("the first save: status %d, want 303", resp.StatusCode)
 	}
 
 	second.Set(bfTitleNL, "Titel van de tweede")
 	second.Set(bfAction, opSave)
-	resp, body := send(t, site, request{target: editor, as: &velsenChair, form: second})
+	resp, body := webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair, Form: second})
 	if resp.StatusCode != http.StatusConflict {
 		t.Errorf("the second save: status %d, want 409", resp.StatusCode)
 	}
-	mustContain(t, body, "Iemand anders heeft deze peiling opgeslagen nadat u dit formulier opende; er is niets opgeslagen.",
+	webtest.MustContain(t, body, "Iemand anders heeft deze peiling opgeslagen nadat u dit formulier opende; er is niets opgeslagen.",
 		`value="Titel van de tweede"`)
 	if got := fake.staffNow(t, draftPollID).GetTitle().GetNl(); got != "Titel van de eerste" {
 		t.Errorf("after the refused save the title is %q, want the first's", got)
@@ -645,271 +530,10 @@ func TestBuilderRefusesToSaveOverSomeoneElsesChanges(t *testing.T) {
 
 	again := formOf(t, body, editor)
 	again.Set(bfAction, opSave)
-	if resp, _ := send(t, site, request{target: editor, as: &velsenChair, form: again}); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair, Form: again}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("saving again after the warning: status %d, want 303", resp.StatusCode)
 	}
 	if got := fake.staffNow(t, draftPollID).GetTitle().GetNl(); got != "Titel van de tweede" {
 		t.Errorf("after saving again the title is %q, want the second's", got)
-	}
-}
-
-func TestPreviewRendersTheResidentsPage(t *testing.T) {
-	t.Parallel()
-	fake, site := builderSite(t)
-	t.Run("as residents see it", func(t *testing.T) {
-		t.Parallel()
-		resp, body := send(t, site, request{target: "/peilingen/" + draftPollID + "/voorbeeld", as: &velsenChair})
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("status = %d", resp.StatusCode)
-		}
-		mustContain(t, body, "Voorbeeld — antwoorden worden niet opgeslagen", `href="/peilingen/poll-draft/bewerken">Terug naar bewerken`,
-			"<title>Voorbeeld: Bankjes in IJmuiden · Meedoen</title>", `action="/peilingen/poll-draft/voorbeeld"`)
-		mustNotContain(t, body, `aria-label="Hoofdmenu"`, "Uitloggen")
-		// The poll itself is the resident's template, byte for byte.
-		got := pollMarkup(t, body)
-		want := pollMarkup(t, residentPage(t, site, fake.staffNow(t, draftPollID), "/peilingen/poll-draft/voorbeeld"))
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("the preview differs from the resident's page (-want +got):\n%s", diff)
-		}
-	})
-	t.Run("in English", func(t *testing.T) {
-		t.Parallel()
-		_, body := send(t, site, request{target: "/peilingen/" + draftPollID + "/voorbeeld", as: &velsenChair, lang: "en"})
-		mustContain(t, body, "Preview — answers are not saved", "Where would you like more benches?", "By the beach")
-	})
-	t.Run("sending stores nothing", func(t *testing.T) {
-		t.Parallel()
-		resp, body := send(t, site, request{target: "/peilingen/" + draftPollID + "/voorbeeld", as: &velsenChair, form: url.Values{"v.q1": {"b"}}})
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("status = %d, want 200", resp.StatusCode)
-		}
-		mustContain(t, body, "Er is niets verstuurd of opgeslagen", `id="v.q1.b" name="v.q1" value="b" checked`)
-		if n := fake.callsOf("SubmitResponse"); n != 0 {
-			t.Errorf("SubmitResponse called %d times", n)
-		}
-	})
-}
-
-// residentPage renders p with the resident's poll page, as /p/{slug} would
-// show it, with the form posting to action.
-func residentPage(t *testing.T, site *Site, p *surveysv1.Poll, action string) string {
-	t.Helper()
-	r := httptest.NewRequest(http.MethodGet, "/p/x", nil)
-	w := httptest.NewRecorder()
-	v := site.newView(w, r, r.URL.Path)
-	v.Resident = true
-	a := &answering{w: w, r: r, v: v, words: site.words(v.Lang), cat: site.cats[v.Lang], status: http.StatusOK}
-	a.showForm(respondentView(p), url.Values{}, "", &formErrors{}, http.StatusOK)
-	v.Page.(*pollPage).Action = action
-	site.render(w, r, a.page, a.status, v)
-	return w.Body.String()
-}
-
-// pollMarkup is the poll's part of a page: from its heading to the end of
-// its form.
-func pollMarkup(t *testing.T, body string) string {
-	t.Helper()
-	start := strings.Index(body, `<h1 class="utrecht-heading-1">`)
-	end := strings.Index(body, "</form>")
-	if start < 0 || end < start {
-		t.Fatalf("no poll on the page:\n%s", body)
-	}
-	return body[start:end]
-}
-
-func TestScheduleFromTheEditor(t *testing.T) {
-	t.Parallel()
-	t.Run("save the times and schedule", func(t *testing.T) {
-		t.Parallel()
-		fake, site := builderSite(t)
-		resp, _ := press(t, site, draftPollID, opSchedule, url.Values{
-			"opent.datum": {"2026-12-01"}, "opent.tijd": {"09:00"}, "sluit.datum": {"2026-12-08"}, "sluit.tijd": {"17:30:00"}, "publiek": {"open-link"}, "slug": {"bankjes"},
-			"postcodecontrole": {"ja"}, "resultaten.nl": {"In januari op de website."},
-		})
-		if got, want := resp.Header.Get("Location"), "/peilingen/poll-draft?gelukt=gepland"; resp.StatusCode != http.StatusSeeOther || got != want {
-			t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
-		}
-		got := fake.request("UpdatePoll").(*surveysv1.UpdatePollRequest).GetPoll()
-		want := &surveysv1.Poll{
-			OpensAt: at("2026-12-01T08:00:00Z"), ClosesAt: at("2026-12-08T16:30:00Z"), Slug: "bankjes",
-			Audience:       &surveysv1.Audience{Kind: surveysv1.AudienceKind_AUDIENCE_KIND_OPEN_LINK, PostcodeCheck: true},
-			ResultsSharing: text("In januari op de website.", ""),
-		}
-		if diff := cmp.Diff(want, got, protocmp.Transform(),
-			protocmp.IgnoreFields(&surveysv1.Poll{}, "id", "tenant", "kind", "status", "title", "sections")); diff != "" {
-			t.Errorf("UpdatePoll (-want +got):\n%s", diff)
-		}
-		if diff := cmp.Diff(&surveysv1.SchedulePollRequest{Id: draftPollID}, fake.request("SchedulePoll"), protocmp.Transform()); diff != "" {
-			t.Errorf("SchedulePoll (-want +got):\n%s", diff)
-		}
-	})
-	t.Run("what scheduling lacks is shown at its fields", func(t *testing.T) {
-		t.Parallel()
-		fake, site := builderSite(t)
-		fake.failWith("SchedulePoll", unmet("cannot schedule this poll",
-			"/audience/kind", "is required: a panel or an open link",
-			"/resultsSharing/nl", "is required: the thank-you page tells residents when and how the results will be shared"))
-		resp, body := press(t, site, draftPollID, opSchedule, nil)
-		if resp.StatusCode != http.StatusConflict {
-			t.Errorf("status = %d, want 409", resp.StatusCode)
-		}
-		mustContain(t, body, `href="#publiek-">Publiek: Kies wie mag antwoorden: het panel of een open link.</a>`,
-			`href="#resultaten.nl">Wanneer en hoe de resultaten gedeeld worden (Nederlands): Vertel inwoners`, `id="publiek-fout"`, `id="resultaten.nl-fout"`)
-	})
-	t.Run("withdraw the schedule", func(t *testing.T) {
-		t.Parallel()
-		fake, site := builderSite(t)
-		_, detail := send(t, site, request{target: "/peilingen/" + scheduledPollID, as: &velsenChair})
-		mustContain(t, detail, `action="/peilingen/poll-scheduled/intrekken"`, ">Planning intrekken</button>", ">Vragen bekijken</a>")
-		resp, _ := send(t, site, request{target: "/peilingen/" + scheduledPollID + "/intrekken", as: &velsenChair, form: url.Values{}})
-		if got, want := resp.Header.Get("Location"), "/peilingen/poll-scheduled/bewerken?gelukt=ingetrokken"; resp.StatusCode != http.StatusSeeOther || got != want {
-			t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
-		}
-		if diff := cmp.Diff(&surveysv1.UnschedulePollRequest{Id: scheduledPollID}, fake.request("UnschedulePoll"), protocmp.Transform()); diff != "" {
-			t.Errorf("UnschedulePoll (-want +got):\n%s", diff)
-		}
-		_, body := send(t, site, request{target: "/peilingen/" + scheduledPollID + "/bewerken?gelukt=ingetrokken", as: &velsenChair})
-		mustContain(t, body, "De planning is ingetrokken; de peiling is weer een concept.", `name="actie" value="opslaan"`)
-	})
-	t.Run("a draft cannot be withdrawn", func(t *testing.T) {
-		t.Parallel()
-		_, site := builderSite(t)
-		resp, body := send(t, site, request{target: "/peilingen/" + draftPollID + "/intrekken", as: &velsenChair, form: url.Values{}})
-		if resp.StatusCode != http.StatusConflict {
-			t.Errorf("status = %d, want 409", resp.StatusCode)
-		}
-		mustContain(t, body, "Dat kon niet")
-	})
-}
-
-func TestBuilderFreezesPollsThatAreNotDrafts(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		id   string
-		want []string
-	}{
-		{openPollID, []string{"De vragen liggen vast zodra een peiling opent", "Waar wilt u meer bankjes?", "Bij het strand", "Eén keuze"}},
-		{scheduledPollID, []string{"Trek de planning in", ">Planning intrekken</button>", ">Nu openen</button>", `action="/peilingen/poll-scheduled/openen"`}},
-		{closedPollID, []string{"Deze peiling is gesloten."}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.id, func(t *testing.T) {
-			t.Parallel()
-			fake, site := builderSite(t)
-			resp, body := send(t, site, request{target: "/peilingen/" + tc.id + "/bewerken", as: &velsenChair})
-			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("status = %d", resp.StatusCode)
-			}
-			mustContain(t, body, tc.want...)
-			mustNotContain(t, body, `name="actie"`)
-			resp, _ = send(t, site, request{target: "/peilingen/" + tc.id + "/bewerken", as: &velsenChair, form: url.Values{"titel.nl": {"Anders"}}})
-			if resp.StatusCode != http.StatusConflict {
-				t.Errorf("POST: status = %d, want 409", resp.StatusCode)
-			}
-			if n := fake.callsOf("UpdatePoll"); n != 0 {
-				t.Errorf("UpdatePoll called %d times", n)
-			}
-		})
-	}
-}
-
-func TestBuilderPagesRefuse(t *testing.T) {
-	t.Parallel()
-	for _, target := range []string{"/peilingen/" + otherPollID + "/bewerken", "/peilingen/" + otherPollID + "/voorbeeld", "/peilingen/nope/bewerken"} {
-		t.Run(target, func(t *testing.T) {
-			t.Parallel()
-			_, site := builderSite(t)
-			if resp, _ := send(t, site, request{target: target, as: &velsenChair}); resp.StatusCode != http.StatusNotFound {
-				t.Errorf("status = %d, want 404", resp.StatusCode)
-			}
-		})
-	}
-	t.Run("anonymous visitors log in first", func(t *testing.T) {
-		t.Parallel()
-		_, site := builderSite(t)
-		resp, _ := send(t, site, request{target: "/peilingen/nieuw"})
-		if got, want := resp.Header.Get("Location"), "/auth/login?returnTo=%2Fpeilingen%2Fnieuw"; got != want {
-			t.Errorf("Location = %q, want %q", got, want)
-		}
-	})
-	t.Run("refused by role", func(t *testing.T) {
-		t.Parallel()
-		fake, site := builderSite(t)
-		fake.failWith("UpdatePoll", status.Error(codes.PermissionDenied, "no"))
-		resp, body := press(t, site, draftPollID, opSave, nil)
-		if resp.StatusCode != http.StatusForbidden {
-			t.Errorf("status = %d, want 403", resp.StatusCode)
-		}
-		mustContain(t, body, "U mag deze peiling niet wijzigen.")
-	})
-}
-
-func TestStaffPollPagesLinkToTheBuilder(t *testing.T) {
-	t.Parallel()
-	_, site := builderSite(t)
-	_, list := send(t, site, request{target: "/peilingen", as: &velsenChair})
-	mustContain(t, list, `href="/peilingen/nieuw">Nieuwe peiling</a>`)
-	_, detail := send(t, site, request{target: "/peilingen/" + draftPollID, as: &velsenChair})
-	mustContain(t, detail, `href="/peilingen/poll-draft/bewerken">Bewerken</a>`, `href="/peilingen/poll-draft/voorbeeld">Voorbeeld bekijken</a>`)
-}
-
-// The service's objections to a poll, as it words them, reach the builder
-// in the page's language.
-func TestBuilderReasonsInDutch(t *testing.T) {
-	t.Parallel()
-	cats, err := loadCatalogues()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ph := phrasing{lang: "nl", cat: cats["nl"]}
-	for reason, want := range map[string]string{
-		"a questionnaire has at most 60 questions (this one has 61)": "Een vragenlijst heeft hoogstens 60 vragen; deze heeft er 61.",
-		"must be at least 1":                                                             "Vul 1 of meer in.",
-		"must not exceed maxChoices (3)":                                                 "Hoogstens het hoogste aantal keuzes (3).",
-		"must be positive":                                                               "Vul een getal groter dan 0 in.",
-		"must lie between minus and plus a billion":                                      "Vul een getal tussen min en plus een miljard in.",
-		"is required when the audience is narrowed":                                      "Kies wie mag antwoorden: het panel of een open link.",
-		"a shared poll needs at least one participating municipality":                    "Kies minstens één deelnemende gemeente.",
-		"a flash poll has at most 5 questions (this one has 6); make it a questionnaire": "Een flitspeiling heeft hoogstens 5 vragen; deze heeft er 6. Verwijder een vraag, of maak een vragenlijst.",
-	} {
-		if got := ph.builderReason(reason); got.Text != want || got.Lang != "" {
-			t.Errorf("%q: %q (lang %q), want %q", reason, got.Text, got.Lang, want)
-		}
-	}
-}
-
-func TestBuilderKeysExist(t *testing.T) {
-	t.Parallel()
-	cats, err := loadCatalogues()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var need []string
-	for v := range surveysv1.QuestionType_name {
-		need = append(need, typeKey(surveysv1.QuestionType(v)))
-	}
-	for v := range surveysv1.PollStatus_name {
-		need = append(need, "builder.frozen."+enumValue(surveysv1.PollStatus(v).String(), "POLL_STATUS_"))
-	}
-	for _, r := range builderReasons {
-		need = append(need, r.key)
-	}
-	for _, k := range builderDoneKeys {
-		need = append(need, "done.builder."+k)
-	}
-	for _, a := range []string{"", audiencePanel, audienceOpenLink} {
-		need = append(need, map[bool]string{true: "builder.audience.none", false: "builder.audience." + a}[a == ""])
-	}
-	for _, k := range []string{kindFlash, kindList} {
-		need = append(need, "builder.new.kind."+k)
-	}
-	slices.Sort(need)
-	need = slices.Compact(need) // once: Compact clears the tail it drops
-	for _, lang := range langs {
-		for _, k := range need {
-			if _, ok := cats[lang][k]; !ok {
-				t.Errorf("%s: the catalogue lacks %q", lang, k)
-			}
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package web
+package panels
 
 import (
 	"bytes"
@@ -16,6 +16,8 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/auth"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
@@ -31,7 +33,7 @@ func TestStaffPanelPagesRenderInBothLanguages(t *testing.T) {
 		notWant []string
 	}{
 		{
-			name: "summary for a keeper", target: "/panels", as: velsenOfficer, lang: "nl",
+			name: "summary for a keeper", target: "/panels", as: webtest.VelsenOfficer, lang: "nl",
 			want: []string{
 				"Inwonerspanels van Velsen", "Panel van Velsen", "Actief", "<dd class=\"utrecht-data-list__item-value utrecht-data-list__item-value--html-dd\">2</dd>",
 				"Wacht op bevestiging", "Afgemeld", "Actieve leden per leeftijdsgroep", "41 tot en met 65 jaar", "76 jaar of ouder",
@@ -40,12 +42,12 @@ func TestStaffPanelPagesRenderInBothLanguages(t *testing.T) {
 			},
 		},
 		{
-			name: "summary for a chair, who reads but does not keep", target: "/panels", as: velsenChair, lang: "en",
+			name: "summary for a chair, who reads but does not keep", target: "/panels", as: webtest.VelsenChair, lang: "en",
 			want:    []string{"Residents&#39; panels of Velsen", "Active members by age band", "Awaiting confirmation"},
 			notWant: []string{`href="/panels/GM0453/leden"`, `href="/panels/GM0453/importeren"`},
 		},
 		{
-			name: "members, one a page", target: "/panels/GM0453/leden", as: velsenOfficer, lang: "nl",
+			name: "members, one a page", target: "/panels/GM0453/leden", as: webtest.VelsenOfficer, lang: "nl",
 			want: []string{
 				"Leden van het panel van Velsen", erasedEmail, `href="/panels/GM0453/leden/member-anna"`, "Actief",
 				"41 tot en met 65 jaar", "1971 AB", `href="/panels/GM0453/leden?na=member-bram">Volgende pagina</a>`,
@@ -53,16 +55,16 @@ func TestStaffPanelPagesRenderInBothLanguages(t *testing.T) {
 			notWant: []string{"bram@example.nl", "Eerste pagina", "Filters wissen"},
 		},
 		{
-			name: "members, second page", target: "/panels/GM0453/leden?na=member-bram", as: velsenOfficer, lang: "nl",
+			name: "members, second page", target: "/panels/GM0453/leden?na=member-bram", as: webtest.VelsenOfficer, lang: "nl",
 			want: []string{"bram@example.nl", `href="/panels/GM0453/leden">Eerste pagina</a>`},
 		},
 		{
-			name: "members filtered", target: "/panels/GM0453/leden?status=afgemeld", as: velsenOfficer, lang: "nl",
+			name: "members filtered", target: "/panels/GM0453/leden?status=afgemeld", as: webtest.VelsenOfficer, lang: "nl",
 			want:    []string{`<option value="afgemeld" selected>Afgemeld</option>`, "Lid member-gone", "Filters wissen"},
 			notWant: []string{erasedEmail, "Volgende pagina", "E-mailadressen staan hier niet"},
 		},
 		{
-			name: "a member", target: "/panels/GM0453/leden/member-anna", as: velsenOfficer, lang: "nl",
+			name: "a member", target: "/panels/GM0453/leden/member-anna", as: webtest.VelsenOfficer, lang: "nl",
 			want: []string{
 				erasedEmail, "Zelf aangemeld", "Toestemming gegeven op", "1 oktober 2026, 12:00", signupConsentVersion,
 				"Toestemming gegeven", "Aanmelding bevestigd", "Mantelzorg in de IJmond", "heeft gereageerd",
@@ -72,7 +74,7 @@ func TestStaffPanelPagesRenderInBothLanguages(t *testing.T) {
 			notWant: []string{`action="/panels/GM0453/leden/member-anna/wissen"`},
 		},
 		{
-			name: "the import form", target: "/panels/GM0453/importeren", as: velsenOfficer, lang: "nl",
+			name: "the import form", target: "/panels/GM0453/importeren", as: webtest.VelsenOfficer, lang: "nl",
 			want: []string{
 				"Leden importeren voor Velsen", `enctype="multipart/form-data"`, `type="file" id="bestand" name="bestand" accept=".csv,text/csv"`,
 				`id="versie" name="versie"`, "Bestand controleren",
@@ -84,12 +86,12 @@ func TestStaffPanelPagesRenderInBothLanguages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, _, site := panelSite(t)
-			resp, body := send(t, site, request{target: tc.target, as: &tc.as, lang: tc.lang})
+			resp, body := webtest.Send(t, site, webtest.Request{Target: tc.target, As: &tc.as, Lang: tc.lang})
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status = %d, want 200", resp.StatusCode)
 			}
-			mustContain(t, body, tc.want...)
-			mustNotContain(t, body, tc.notWant...)
+			webtest.MustContain(t, body, tc.want...)
+			webtest.MustNotContain(t, body, tc.notWant...)
 		})
 	}
 }
@@ -100,9 +102,9 @@ func TestStaffPanelPagesShowAddressesOnlyWhenTheServiceGivesThem(t *testing.T) {
 	panels.mu.Lock()
 	panels.hideEmail = true
 	panels.mu.Unlock()
-	_, body := send(t, site, request{target: "/panels/GM0453/leden", as: &velsenOfficer})
-	mustContain(t, body, "Lid member-anna", "E-mailadressen staan hier niet")
-	mustNotContain(t, body, erasedEmail)
+	_, body := webtest.Send(t, site, webtest.Request{Target: "/panels/GM0453/leden", As: &webtest.VelsenOfficer})
+	webtest.MustContain(t, body, "Lid member-anna", "E-mailadressen staan hier niet")
+	webtest.MustNotContain(t, body, erasedEmail)
 }
 
 func TestStaffPanelPagesRefuse(t *testing.T) {
@@ -124,9 +126,9 @@ func TestStaffPanelPagesRefuse(t *testing.T) {
 			t.Parallel()
 			panels, _, site := panelSite(t)
 			for m, err := range tc.fail {
-				panels.failWith(m, err)
+				panels.FailWith(m, err)
 			}
-			resp, _ := send(t, site, request{target: tc.target, as: &velsenOfficer})
+			resp, _ := webtest.Send(t, site, webtest.Request{Target: tc.target, As: &webtest.VelsenOfficer})
 			if resp.StatusCode != tc.want {
 				t.Errorf("status = %d, want %d", resp.StatusCode, tc.want)
 			}
@@ -135,7 +137,7 @@ func TestStaffPanelPagesRefuse(t *testing.T) {
 	t.Run("anonymous visitors log in first", func(t *testing.T) {
 		t.Parallel()
 		_, _, site := panelSite(t)
-		resp, _ := send(t, site, request{target: "/panels/GM0453/leden"})
+		resp, _ := webtest.Send(t, site, webtest.Request{Target: "/panels/GM0453/leden"})
 		if got, want := resp.Header.Get("Location"), "/auth/login?returnTo=%2Fpanels%2FGM0453%2Fleden"; resp.StatusCode != http.StatusSeeOther || got != want {
 			t.Errorf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
 		}
@@ -143,7 +145,7 @@ func TestStaffPanelPagesRefuse(t *testing.T) {
 	t.Run("without the service", func(t *testing.T) {
 		t.Parallel()
 		site := newSite(t, Config{})
-		if resp, _ := send(t, site, request{target: "/panels", as: &velsenOfficer}); resp.StatusCode != http.StatusServiceUnavailable {
+		if resp, _ := webtest.Send(t, site, webtest.Request{Target: "/panels", As: &webtest.VelsenOfficer}); resp.StatusCode != http.StatusServiceUnavailable {
 			t.Errorf("status = %d, want 503", resp.StatusCode)
 		}
 	})
@@ -154,18 +156,18 @@ func TestEraseAsksForConfirmationFirst(t *testing.T) {
 	panels, _, site := panelSite(t)
 	member := "/panels/GM0453/leden/" + memberAnna
 
-	resp, body := send(t, site, request{target: member + "/wissen", as: &velsenOfficer})
+	resp, body := webtest.Send(t, site, webtest.Request{Target: member + "/wissen", As: &webtest.VelsenOfficer})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d, want 200", resp.StatusCode)
 	}
-	mustContain(t, body, "Gegevens van dit lid wissen?", erasedEmail,
+	webtest.MustContain(t, body, "Gegevens van dit lid wissen?", erasedEmail,
 		`<form class="utrecht-form" method="post" action="`+member+`/wissen">`, "Ja, gegevens wissen</button>",
 		`href="`+member+`">Annuleren</a>`)
-	if n := panels.callsOf("ErasePanelMember"); n != 0 {
+	if n := panels.CallsOf("ErasePanelMember"); n != 0 {
 		t.Fatalf("showing the question erased %d times", n)
 	}
 
-	resp, _ = send(t, site, request{target: member + "/wissen", as: &velsenOfficer, form: url.Values{}})
+	resp, _ = webtest.Send(t, site, webtest.Request{Target: member + "/wissen", As: &webtest.VelsenOfficer, Form: url.Values{}})
 	if got, want := resp.Header.Get("Location"), "/panels/GM0453/leden?gelukt=gewist"; resp.StatusCode != http.StatusSeeOther || got != want {
 		t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
 	}
@@ -173,15 +175,15 @@ func TestEraseAsksForConfirmationFirst(t *testing.T) {
 	if diff := cmp.Diff(want, panels.request("ErasePanelMember"), protocmp.Transform()); diff != "" {
 		t.Errorf("ErasePanelMember request (-want +got):\n%s", diff)
 	}
-	_, body = send(t, site, request{target: "/panels/GM0453/leden?gelukt=gewist", as: &velsenOfficer})
-	mustContain(t, body, "De gegevens van het lid zijn gewist.")
-	mustNotContain(t, body, erasedEmail)
+	_, body = webtest.Send(t, site, webtest.Request{Target: "/panels/GM0453/leden?gelukt=gewist", As: &webtest.VelsenOfficer})
+	webtest.MustContain(t, body, "De gegevens van het lid zijn gewist.")
+	webtest.MustNotContain(t, body, erasedEmail)
 }
 
 func TestMemberDataDownloadsAsJSON(t *testing.T) {
 	t.Parallel()
 	_, _, site := panelSite(t)
-	resp, body := send(t, site, request{target: "/panels/GM0453/leden/" + memberAnna + "/gegevens", as: &velsenOfficer})
+	resp, body := webtest.Send(t, site, webtest.Request{Target: "/panels/GM0453/leden/" + memberAnna + "/gegevens", As: &webtest.VelsenOfficer})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d, want 200", resp.StatusCode)
 	}
@@ -235,7 +237,7 @@ func upload(t *testing.T, site *Site, target string, fields map[string]string, c
 	}
 	r := httptest.NewRequest(http.MethodPost, target, &b)
 	r.Header.Set("Content-Type", mw.FormDataContentType())
-	return get(t, withIdentity(velsenOfficer, site.Handler()), r)
+	return webtest.Get(t, webtest.WithIdentity(webtest.VelsenOfficer, site.Handler()), r)
 }
 
 func TestImportShowsRejectedRowsBeforeImporting(t *testing.T) {
@@ -261,7 +263,7 @@ func TestImportShowsRejectedRowsBeforeImporting(t *testing.T) {
 	if diff := cmp.Diff(wantRows, rows); diff != "" {
 		t.Errorf("rejected rows (-want +got):\n%s", diff)
 	}
-	mustContain(t, body, "Controle van het bestand", "Bestand: leden.csv", "importeer nu alleen de goede regels: 2.", `value="importeren">Importeren</button>`)
+	webtest.MustContain(t, body, "Controle van het bestand", "Bestand: leden.csv", "importeer nu alleen de goede regels: 2.", `value="importeren">Importeren</button>`)
 
 	data := regexp.MustCompile(`name="inhoud" value="([^"]*)"`).FindStringSubmatch(body)
 	if data == nil {
@@ -277,8 +279,8 @@ func TestImportShowsRejectedRowsBeforeImporting(t *testing.T) {
 	if done.GetDryRun() || !bytes.Equal(done.GetCsv(), csv) {
 		t.Errorf("the import sent dry run %v and %q, want the checked file for real", done.GetDryRun(), done.GetCsv())
 	}
-	mustContain(t, body, "De leden zijn geïmporteerd.", "Resultaat van de import")
-	mustNotContain(t, body, `name="inhoud"`)
+	webtest.MustContain(t, body, "De leden zijn geïmporteerd.", "Resultaat van de import")
+	webtest.MustNotContain(t, body, `name="inhoud"`)
 }
 
 func TestImportErrorsAreTiedToTheirFields(t *testing.T) {
@@ -296,7 +298,7 @@ func TestImportErrorsAreTiedToTheirFields(t *testing.T) {
 		},
 		{
 			name: "a file the service cannot read", fields: map[string]string{"versie": "v1"}, csv: []byte("naam\nSam\n"),
-			refuse: invalid("/csv", "has no email column"),
+			refuse: webtest.Invalid("/csv", "has no email column"),
 			want:   [][2]string{{"#bestand", "CSV-bestand: has no email column"}},
 		},
 	}
@@ -305,7 +307,7 @@ func TestImportErrorsAreTiedToTheirFields(t *testing.T) {
 			t.Parallel()
 			panels, _, site := panelSite(t)
 			if tc.refuse != nil {
-				panels.failWith("ImportPanelMembers", tc.refuse)
+				panels.FailWith("ImportPanelMembers", tc.refuse)
 			}
 			resp, body := upload(t, site, "/panels/GM0453/importeren", tc.fields, tc.csv)
 			if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -314,112 +316,22 @@ func TestImportErrorsAreTiedToTheirFields(t *testing.T) {
 			if diff := cmp.Diff(tc.want, summaryOf(t, body)); diff != "" {
 				t.Errorf("error summary (-want +got):\n%s", diff)
 			}
-			mustContain(t, body, `id="bestand-fout"`)
+			webtest.MustContain(t, body, `id="bestand-fout"`)
 		})
 	}
 }
 
-// panelPoll makes the fake's open shared poll one for the IJmond panels.
-func panelPoll(f *fakeSurveys) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.staff[openPollID].Audience = &surveysv1.Audience{Kind: surveysv1.AudienceKind_AUDIENCE_KIND_PANEL}
-}
-
-func TestPollPageInvitesAndRemindsThePanel(t *testing.T) {
-	t.Parallel()
-	panels, surveys, site := panelSite(t)
-	panelPoll(surveys)
-	page := "/peilingen/" + openPollID
-
-	_, body := send(t, site, request{target: page, as: &velsenChair})
-	mustContain(t, body, "Panel uitnodigen</button>", `action="`+page+`/panel-uitnodigen"`, `<option value="GM0396">Heemskerk</option>`,
-		`id="leeftijd-66-75" name="leeftijd" value="66-75"`, "Herinnering sturen</button>", `action="`+page+`/herinneren"`)
-
-	resp, _ := send(t, site, request{target: page + "/panel-uitnodigen", as: &velsenChair, form: url.Values{
-		"gemeente": {"GM0453"}, "leeftijd": {"66-75", "76+"}, "wijken": {"IJmuiden-Noord, Velsen-Zuid"}, "postcodes": {"1971 1972"},
-	}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("invite: status = %d, want 303", resp.StatusCode)
-	}
-	want := &surveysv1.InvitePanelRequest{
-		PollId: openPollID, MunicipalityCode: "GM0453", AgeBands: []string{"66-75", "76+"},
-		Neighbourhoods: []string{"IJmuiden-Noord", "Velsen-Zuid"}, PostcodePrefixes: []string{"1971", "1972"},
-	}
-	if diff := cmp.Diff(want, panels.request("InvitePanel"), protocmp.Transform()); diff != "" {
-		t.Errorf("InvitePanel request (-want +got):\n%s", diff)
-	}
-	_, body = send(t, site, request{target: withoutFragment(t, resp), as: &velsenChair})
-	mustContain(t, body, "12 leden uitgenodigd. 3 eerder uitgenodigde leden overgeslagen.")
-
-	resp, _ = send(t, site, request{target: page + "/herinneren", as: &velsenChair, form: url.Values{}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("remind: status = %d, want 303", resp.StatusCode)
-	}
-	_, body = send(t, site, request{target: withoutFragment(t, resp), as: &velsenChair, lang: "en"})
-	mustContain(t, body, "7 reminders sent.")
-}
-
-// withoutFragment is where a redirect leads, as a browser asks for it:
-// without the fragment, which it keeps to itself.
-func withoutFragment(t *testing.T, resp *http.Response) string {
-	t.Helper()
-	loc, frag, _ := strings.Cut(resp.Header.Get("Location"), "#")
-	if frag != "panel-titel" {
-		t.Errorf("the redirect leads to #%s, want the panel's heading", frag)
-	}
-	return loc
-}
-
-func TestPollPagePanelErrorsAreTiedToTheirFields(t *testing.T) {
-	t.Parallel()
-	panels, surveys, site := panelSite(t)
-	panelPoll(surveys)
-	panels.failWith("InvitePanel", invalid("/municipalityCode", "is not one of the poll's municipalities"))
-	page := "/peilingen/" + openPollID
-
-	resp, body := send(t, site, request{target: page + "/panel-uitnodigen", as: &velsenChair, form: url.Values{"gemeente": {"GM0375"}, "postcodes": {"19x1"}}})
-	if resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("status = %d, want 422", resp.StatusCode)
-	}
-	if diff := cmp.Diff([][2]string{{"#postcodes", "Postcodes die beginnen met: Vul het begin van postcodes in als cijfers, zoals 1971."}}, summaryOf(t, body)); diff != "" {
-		t.Errorf("the site's own check (-want +got):\n%s", diff)
-	}
-	if panels.callsOf("InvitePanel") != 0 {
-		t.Error("the site sent a postcode it should have refused itself")
-	}
-
-	resp, body = send(t, site, request{target: page + "/panel-uitnodigen", as: &velsenChair, form: url.Values{"gemeente": {"GM0375"}}})
-	if resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("status = %d, want 422", resp.StatusCode)
-	}
-	if diff := cmp.Diff([][2]string{{"#gemeente", "Panel van: is not one of the poll's municipalities"}}, summaryOf(t, body)); diff != "" {
-		t.Errorf("the service's objection (-want +got):\n%s", diff)
-	}
-	mustContain(t, body, `aria-invalid="true" aria-describedby="gemeente-fout"`)
-}
-
-func TestPollPageHasNoPanelFormForOpenLinks(t *testing.T) {
-	t.Parallel()
-	_, _, site := panelSite(t)
-	_, body := send(t, site, request{target: "/peilingen/" + openPollID, as: &velsenChair})
-	mustNotContain(t, body, "Panel uitnodigen", "Herinnering sturen")
-}
-
 func TestAgeBandsHaveNamesInTheCatalogue(t *testing.T) {
 	t.Parallel()
-	cats, err := loadCatalogues()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cats := webtest.Catalogues(t)
 	keys := []string{"panel.ageBand.none"}
-	for _, b := range ageBands {
-		keys = append(keys, ageBandKey(b))
+	for _, b := range kit.AgeBands {
+		keys = append(keys, kit.AgeBandKey(b))
 	}
 	for _, st := range memberStatuses {
 		keys = append(keys, memberStatusKey(st.status))
 	}
-	for _, lang := range langs {
+	for _, lang := range kit.Langs {
 		for _, k := range keys {
 			if strings.TrimSpace(cats[lang][k]) == "" {
 				t.Errorf("%s: the catalogue lacks %q", lang, k)

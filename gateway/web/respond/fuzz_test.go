@@ -1,4 +1,4 @@
-package web
+package respond
 
 import (
 	"bytes"
@@ -9,8 +9,11 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
+
 	"google.golang.org/grpc"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/textcheck/textchecktest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
@@ -43,11 +46,8 @@ func FuzzResidentForm(f *testing.F) {
 	}
 	ch := rpc.NewChannel(nil, nil, record, nil)
 	surveysv1.RegisterSurveysServiceServer(ch, fake)
-	var logs errorLog
-	site, err := New(Config{TenantNames: ijmond, Surveys: surveysv1.NewSurveysServiceClient(ch)}, logs.logger())
-	if err != nil {
-		f.Fatal(err)
-	}
+	var logs webtest.ErrorLog
+	site := newSiteWith(f, Config{Surveys: surveysv1.NewSurveysServiceClient(ch)}, kit.Config{}, logs.Logger())
 	h := site.Handler()
 	textMessage := site.cats["nl"].say("poll.error.text")
 	f.Fuzz(func(t *testing.T, link uint8, body []byte) {
@@ -57,7 +57,7 @@ func FuzzResidentForm(f *testing.F) {
 		}
 		r := httptest.NewRequest(http.MethodPost, target, bytes.NewReader(body))
 		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		submits := fake.callsOf("SubmitResponse")
+		submits := fake.CallsOf("SubmitResponse")
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
 
@@ -70,7 +70,7 @@ func FuzzResidentForm(f *testing.F) {
 		if logs.Len() != 0 {
 			t.Fatalf("POST %s %q: logged at error level:\n%s", target, body, logs.String())
 		}
-		if strings.Contains(w.Body.String(), textMessage) && fake.callsOf("SubmitResponse") != submits {
+		if strings.Contains(w.Body.String(), textMessage) && fake.CallsOf("SubmitResponse") != submits {
 			t.Fatalf("POST %s %q: the form came back for its text, yet the answers reached the service", target, body)
 		}
 	})

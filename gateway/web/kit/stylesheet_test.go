@@ -1,4 +1,4 @@
-package web
+package kit
 
 import (
 	"io/fs"
@@ -20,37 +20,6 @@ func TestStylesheetIsBuiltFromTheCurrentLayout(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(css), string(layout)) {
 		t.Error("static/meedoen.css does not end with assets/layout.css: run scripts/css.sh")
-	}
-}
-
-func TestTemplateClassesExistInTheStylesheet(t *testing.T) {
-	t.Parallel()
-	css, err := staticFiles.ReadFile("static/meedoen.css")
-	if err != nil {
-		t.Fatal(err)
-	}
-	class := regexp.MustCompile(`class="([^"{]+)"`)
-	err = fs.WalkDir(templateFiles, "templates", func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := templateFiles.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		for _, m := range class.FindAllStringSubmatch(string(b), -1) {
-			for _, c := range strings.Fields(m[1]) {
-				// A class with no rule of its own is a typo, or a
-				// component the stylesheet was built without.
-				if !regexp.MustCompile(`\.` + regexp.QuoteMeta(c) + `[\s,.:{\[>]`).Match(css) {
-					t.Errorf("%s: class %q has no rule in static/meedoen.css", path, c)
-				}
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 }
 

@@ -1,4 +1,4 @@
-package web
+package respond
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/browsertest"
 )
 
@@ -43,7 +44,7 @@ func TestPollPagesAreAccessible(t *testing.T) {
 	}
 
 	t.Run("the page with errors", func(t *testing.T) {
-		fake.failWith("SubmitResponse", invalid(
+		fake.FailWith("SubmitResponse", webtest.Invalid(
 			"/answers/q1", "is required",
 			"/answers/q1/other", "is filled in, but \"other, namely…\" is not chosen",
 			"/answers/q2", "must be from 0 to 40",
@@ -53,16 +54,16 @@ func TestPollPagesAreAccessible(t *testing.T) {
 			"/answers/q7/bus", "is required: answer every row",
 			"/answers/q9", "must be at most 2000 characters (is 2001)",
 		))
-		t.Cleanup(func() { fake.failWith("SubmitResponse", nil) })
+		t.Cleanup(func() { fake.FailWith("SubmitResponse", nil) })
 		for _, width := range []int{browsertest.DesktopWidth, browsertest.NarrowWidth} {
 			b.Visit(t, srv.URL+"/i/"+questionnaireToken+"?lang=nl", browsertest.Width(width))
-			submitAndWait(t, b, `.mdn-poll button[type=submit]`, "#fouten")
+			webtest.SubmitAndWait(t, b, `.mdn-poll button[type=submit]`, "#fouten")
 			for _, v := range b.Axe(t) {
 				t.Errorf("the poll with errors at %d px: %s", width, v)
 			}
-			assertFits(t, b, width)
-			if *screenshots != "" && width == browsertest.NarrowWidth {
-				b.Screenshot(t, filepath.Join(*screenshots, "meedoen-poll-errors-320.png"))
+			webtest.AssertFits(t, b, width)
+			if *webtest.Screenshots != "" && width == browsertest.NarrowWidth {
+				b.Screenshot(t, filepath.Join(*webtest.Screenshots, "meedoen-poll-errors-320.png"))
 			}
 		}
 	})
@@ -127,7 +128,7 @@ func TestPollPagesAreAccessible(t *testing.T) {
 		b.AssertAccessible(t, link)
 	})
 
-	if *screenshots != "" {
+	if *webtest.Screenshots != "" {
 		for _, shot := range []struct {
 			file, url string
 			width     int
@@ -138,7 +139,7 @@ func TestPollPagesAreAccessible(t *testing.T) {
 			{"meedoen-poll-closed-320.png", srv.URL + "/p/" + closedSlug, browsertest.NarrowWidth},
 		} {
 			b.Visit(t, shot.url, browsertest.Width(shot.width))
-			b.Screenshot(t, filepath.Join(*screenshots, shot.file))
+			b.Screenshot(t, filepath.Join(*webtest.Screenshots, shot.file))
 		}
 	}
 }
@@ -208,4 +209,29 @@ func TestPollWorksWithTheKeyboardAlone(t *testing.T) {
 type focus struct {
 	Name string `json:"name"`
 	Tag  string `json:"tag"`
+}
+
+func TestPollFeedbackQuestionIsAccessible(t *testing.T) {
+	b := browsertest.Start(t)
+	fake := newFakeSurveys()
+	fake.polls["p/"+flashSlug].OffersFeedback = true
+	srv := httptest.NewServer(newSite(t, Config{Surveys: fake.serve(t)}).Handler())
+	t.Cleanup(srv.Close)
+
+	for _, lang := range []string{"nl", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			b.AssertAccessible(t, srv.URL+"/p/"+flashSlug+"?lang="+lang)
+		})
+	}
+	t.Run("with an invalid address", func(t *testing.T) {
+		fake.FailWith("SubmitResponse", webtest.Invalid("/feedbackEmail", "is not an e-mail address"))
+		for _, width := range []int{browsertest.DesktopWidth, browsertest.NarrowWidth} {
+			b.Visit(t, srv.URL+"/p/"+flashSlug+"?lang=nl", browsertest.Width(width))
+			webtest.SubmitAndWait(t, b, `.mdn-poll button[type=submit]`, "#fouten")
+			for _, v := range b.Axe(t) {
+				t.Errorf("the poll with a feedback error at %d px: %s", width, v)
+			}
+			webtest.AssertFits(t, b, width)
+		}
+	})
 }

@@ -1,4 +1,4 @@
-package web
+package panels
 
 import (
 	"context"
@@ -9,8 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
+
 	"github.com/chromedp/chromedp"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/browsertest"
 )
 
@@ -26,12 +29,12 @@ func TestPanelPagesAreAccessible(t *testing.T) {
 	surveys.mu.Lock()
 	surveys.staff[scheduledPollID].Audience = surveys.staff[openPollID].Audience
 	surveys.mu.Unlock()
-	site := newSite(t, Config{Panels: panels.serve(t), Surveys: surveys.serve(t), APIVersion: "1.0.0"})
+	site := newSiteWith(t, Config{Panels: panels.serve(t), Surveys: surveys.serve(t)}, kit.Config{APIVersion: "1.0.0"}, nil)
 	resident := httptest.NewServer(site.Handler())
 	t.Cleanup(resident.Close)
-	officer := httptest.NewServer(withIdentity(velsenOfficer, site.Handler()))
+	officer := httptest.NewServer(webtest.WithIdentity(webtest.VelsenOfficer, site.Handler()))
 	t.Cleanup(officer.Close)
-	chair := httptest.NewServer(withIdentity(velsenChair, site.Handler()))
+	chair := httptest.NewServer(webtest.WithIdentity(webtest.VelsenChair, site.Handler()))
 	t.Cleanup(chair.Close)
 
 	pages := []struct {
@@ -61,10 +64,10 @@ func TestPanelPagesAreAccessible(t *testing.T) {
 	for _, tc := range pages {
 		t.Run(tc.name, func(t *testing.T) {
 			b.AssertAccessible(t, tc.url, browsertest.Status(tc.status))
-			if *screenshots != "" {
+			if *webtest.Screenshots != "" {
 				// AssertAccessible ends at the narrow width.
 				name := strings.NewReplacer(" ", "-", ",", "").Replace(tc.name)
-				b.Screenshot(t, filepath.Join(*screenshots, "meedoen-panel-"+name+"-320.png"))
+				b.Screenshot(t, filepath.Join(*webtest.Screenshots, "meedoen-panel-"+name+"-320.png"))
 			}
 		})
 	}
@@ -101,11 +104,11 @@ func TestPanelPagesAreAccessible(t *testing.T) {
 						t.Fatal(err)
 					}
 				}
-				submitAndWait(t, b, tc.submit, "#fouten")
+				webtest.SubmitAndWait(t, b, tc.submit, "#fouten")
 				for _, v := range b.Axe(t) {
 					t.Errorf("%s after sending the form at %d px: %s", tc.page, width, v)
 				}
-				assertFits(t, b, width)
+				webtest.AssertFits(t, b, width)
 			}
 		})
 	}
@@ -127,13 +130,13 @@ func TestPanelPagesAreAccessible(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			submitAndWait(t, b, `.mdn-form button[type=submit]`, "#afgekeurd")
+			webtest.SubmitAndWait(t, b, `.mdn-form button[type=submit]`, "#afgekeurd")
 			for _, v := range b.Axe(t) {
 				t.Errorf("the import's preview at %d px: %s", width, v)
 			}
-			assertFits(t, b, width)
-			if *screenshots != "" {
-				b.Screenshot(t, filepath.Join(*screenshots, "meedoen-panel-import-"+map[int]string{browsertest.DesktopWidth: "desktop", browsertest.NarrowWidth: "320"}[width]+".png"))
+			webtest.AssertFits(t, b, width)
+			if *webtest.Screenshots != "" {
+				b.Screenshot(t, filepath.Join(*webtest.Screenshots, "meedoen-panel-import-"+map[int]string{browsertest.DesktopWidth: "desktop", browsertest.NarrowWidth: "320"}[width]+".png"))
 			}
 		}
 	})

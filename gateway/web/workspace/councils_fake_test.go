@@ -1,24 +1,22 @@
-package web
+package workspace
 
 import (
 	"context"
 	"fmt"
-	"net"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
+
+	"github.com/meedoen/meedoen/gateway/web/webtest"
+
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
-	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
@@ -30,21 +28,24 @@ import (
 type fakeCouncils struct {
 	councilsv1.UnimplementedCouncilsServiceServer
 
+	// Recorder holds every request and who it was made for, from the
+	// metadata the test connection adds (webtest.WithSubject).
+	webtest.Recorder
+
 	mu        sync.Mutex
 	questions []*councilsv1.Question
 	processes []*councilsv1.Process
-	// fail makes the named method answer with its error.
-	fail map[string]error
-	// got holds the last request of each method.
-	got map[string]proto.Message
-	// subjects holds who each call was made for, from the metadata the
-	// test connection adds.
-	subjects []string
 }
 
-// subjectKey carries the caller's subject from the test connection to the
-// fake, standing in for the internal token of the real connection.
-const subjectKey = "x-test-subject"
+// serve runs f on a loopback gRPC server for the test's duration and
+// returns a client whose calls carry the identity of their context, as the
+// gateway's connection does.
+func (f *fakeCouncils) serve(t *testing.T) councilsv1.CouncilsServiceClient {
+	t.Helper()
+	conn := webtest.Serve(t, func(s grpc.ServiceRegistrar) { councilsv1.RegisterCouncilsServiceServer(s, f) },
+		grpc.WithUnaryInterceptor(webtest.WithSubject))
+	return councilsv1.NewCouncilsServiceClient(conn)
+}
 
 func newFakeCouncils() *fakeCouncils {
 	day := func(s string) *timestamppb.Timestamp {
@@ -56,8 +57,6 @@ func newFakeCouncils() *fakeCouncils {
 	}
 	velsen := &councilsv1.Scope{Tenant: "GM0453"}
 	return &fakeCouncils{
-		fail: map[string]error{},
-		got:  map[string]proto.Message{},
 		questions: []*councilsv1.Question{
 			{
 				Id: "q-open", Title: "Mantelzorgwaardering 2027", Description: "Hoe waardeert de gemeente mantelzorgers?",
@@ -106,94 +105,6 @@ func newFakeCouncils() *fakeCouncils {
 	}
 }
 
-// serve runs f on a loopback gRPC server for the test's duration and
-// returns a client whose calls carry the identity of their context, as the
-// gateway's connection does.
-func (f *fakeCouncils) serve(t *testing.T) councilsv1.CouncilsServiceClient {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer()
-	councilsv1.RegisterCouncilsServiceServer(srv, f)
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		_ = srv.Serve(lis)
-	}()
-	t.Cleanup(func() {
-		srv.Stop()
-		<-served
-	})
-	withSubject := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
-		if id, ok := auth.FromContext(ctx); ok {
-			ctx = metadata.AppendToOutgoingContext(ctx, subjectKey, id.Subject)
-		}
-		return invoker(ctx, method, req, reply, cc, opts...)
-	}
-	conn, err := grpc.NewClient(lis.Addr().String(),
-		grpc.WithTransportCredentials(insecure.NewCredentials()),
-		grpc.WithUnaryInterceptor(withSubject))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return councilsv1.NewCouncilsServiceClient(conn)
-}
-
-// call records req under method and returns the error the test set for
-// it, if any.
-func (f *fakeCouncils) call(ctx context.Context, method string, req proto.Message) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.got[method] = proto.Clone(req)
-	md, _ := metadata.FromIncomingContext(ctx)
-	f.subjects = append(f.subjects, md.Get(subjectKey)...)
-	return f.fail[method]
-}
-
-// failWith makes method answer err from now on.
-func (f *fakeCouncils) failWith(method string, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fail[method] = err
-}
-
-// request returns the last request of method, or nil.
-func (f *fakeCouncils) request(method string) proto.Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.got[method]
-}
-
-// invalid is the InvalidArgument status the real service answers bad input
-// with: every offending field, by JSON pointer.
-func invalid(fields ...string) error {
-	br := &errdetails.BadRequest{}
-	for i := 0; i+1 < len(fields); i += 2 {
-		br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: fields[i], Description: fields[i+1]})
-	}
-	st, err := status.New(codes.InvalidArgument, "invalid input").WithDetails(br)
-	if err != nil {
-		panic(err)
-	}
-	return st.Err()
-}
-
-// unmet is the FailedPrecondition status of a gate or another condition.
-func unmet(msg string, subjects ...string) error {
-	pf := &errdetails.PreconditionFailure{}
-	for i := 0; i+1 < len(subjects); i += 2 {
-		pf.Violations = append(pf.Violations, &errdetails.PreconditionFailure_Violation{Type: "GATE", Subject: subjects[i], Description: subjects[i+1]})
-	}
-	st, err := status.New(codes.FailedPrecondition, msg).WithDetails(pf)
-	if err != nil {
-		panic(err)
-	}
-	return st.Err()
-}
-
 var fakeMunicipalities = []*councilsv1.Municipality{
 	{Code: "GM0375", Name: "Beverwijk", RegionId: "ijmond"},
 	{Code: "GM0396", Name: "Heemskerk", RegionId: "ijmond"},
@@ -201,7 +112,7 @@ var fakeMunicipalities = []*councilsv1.Municipality{
 }
 
 func (f *fakeCouncils) GetMunicipality(ctx context.Context, req *councilsv1.GetMunicipalityRequest) (*councilsv1.Municipality, error) {
-	if err := f.call(ctx, "GetMunicipality", req); err != nil {
+	if err := f.Call(ctx, "GetMunicipality", req); err != nil {
 		return nil, err
 	}
 	for _, m := range fakeMunicipalities {
@@ -213,14 +124,14 @@ func (f *fakeCouncils) GetMunicipality(ctx context.Context, req *councilsv1.GetM
 }
 
 func (f *fakeCouncils) ListRegions(ctx context.Context, req *councilsv1.ListRegionsRequest) (*councilsv1.ListRegionsResponse, error) {
-	if err := f.call(ctx, "ListRegions", req); err != nil {
+	if err := f.Call(ctx, "ListRegions", req); err != nil {
 		return nil, err
 	}
 	return &councilsv1.ListRegionsResponse{Regions: []*councilsv1.Region{{Id: "ijmond", Name: "IJmond"}}}, nil
 }
 
 func (f *fakeCouncils) GetRegion(ctx context.Context, req *councilsv1.GetRegionRequest) (*councilsv1.Region, error) {
-	if err := f.call(ctx, "GetRegion", req); err != nil {
+	if err := f.Call(ctx, "GetRegion", req); err != nil {
 		return nil, err
 	}
 	if req.GetId() != "ijmond" {
@@ -230,7 +141,7 @@ func (f *fakeCouncils) GetRegion(ctx context.Context, req *councilsv1.GetRegionR
 }
 
 func (f *fakeCouncils) ListMunicipalities(ctx context.Context, req *councilsv1.ListMunicipalitiesRequest) (*councilsv1.ListMunicipalitiesResponse, error) {
-	if err := f.call(ctx, "ListMunicipalities", req); err != nil {
+	if err := f.Call(ctx, "ListMunicipalities", req); err != nil {
 		return nil, err
 	}
 	resp := &councilsv1.ListMunicipalitiesResponse{}
@@ -243,7 +154,7 @@ func (f *fakeCouncils) ListMunicipalities(ctx context.Context, req *councilsv1.L
 }
 
 func (f *fakeCouncils) ListThemes(ctx context.Context, req *councilsv1.ListThemesRequest) (*councilsv1.ListThemesResponse, error) {
-	if err := f.call(ctx, "ListThemes", req); err != nil {
+	if err := f.Call(ctx, "ListThemes", req); err != nil {
 		return nil, err
 	}
 	return &councilsv1.ListThemesResponse{Themes: []*councilsv1.Theme{
@@ -260,7 +171,7 @@ func inScope(sc *councilsv1.Scope, tenant string) bool {
 }
 
 func (f *fakeCouncils) ListQuestions(ctx context.Context, req *councilsv1.ListQuestionsRequest) (*councilsv1.ListQuestionsResponse, error) {
-	if err := f.call(ctx, "ListQuestions", req); err != nil {
+	if err := f.Call(ctx, "ListQuestions", req); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
@@ -277,7 +188,7 @@ func (f *fakeCouncils) ListQuestions(ctx context.Context, req *councilsv1.ListQu
 }
 
 func (f *fakeCouncils) GetQuestion(ctx context.Context, req *councilsv1.GetQuestionRequest) (*councilsv1.Question, error) {
-	if err := f.call(ctx, "GetQuestion", req); err != nil {
+	if err := f.Call(ctx, "GetQuestion", req); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
@@ -291,7 +202,7 @@ func (f *fakeCouncils) GetQuestion(ctx context.Context, req *councilsv1.GetQuest
 }
 
 func (f *fakeCouncils) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQuestionRequest) (*councilsv1.Question, error) {
-	if err := f.call(ctx, "RaiseQuestion", req); err != nil {
+	if err := f.Call(ctx, "RaiseQuestion", req); err != nil {
 		return nil, err
 	}
 	q := proto.CloneOf(req.GetQuestion())
@@ -304,14 +215,14 @@ func (f *fakeCouncils) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQ
 }
 
 func (f *fakeCouncils) DecideQuestion(ctx context.Context, req *councilsv1.DecideQuestionRequest) (*councilsv1.Question, error) {
-	if err := f.call(ctx, "DecideQuestion", req); err != nil {
+	if err := f.Call(ctx, "DecideQuestion", req); err != nil {
 		return nil, err
 	}
 	return &councilsv1.Question{Id: req.GetId()}, nil
 }
 
 func (f *fakeCouncils) StartProcess(ctx context.Context, req *councilsv1.StartProcessRequest) (*councilsv1.Process, error) {
-	if err := f.call(ctx, "StartProcess", req); err != nil {
+	if err := f.Call(ctx, "StartProcess", req); err != nil {
 		return nil, err
 	}
 	return &councilsv1.Process{Id: "p-new", QuestionId: req.GetQuestionId()}, nil
@@ -329,14 +240,14 @@ func (f *fakeCouncils) process(id string) (*councilsv1.Process, error) {
 }
 
 func (f *fakeCouncils) GetProcess(ctx context.Context, req *councilsv1.GetProcessRequest) (*councilsv1.Process, error) {
-	if err := f.call(ctx, "GetProcess", req); err != nil {
+	if err := f.Call(ctx, "GetProcess", req); err != nil {
 		return nil, err
 	}
 	return f.process(req.GetId())
 }
 
 func (f *fakeCouncils) ListProcesses(ctx context.Context, req *councilsv1.ListProcessesRequest) (*councilsv1.ListProcessesResponse, error) {
-	if err := f.call(ctx, "ListProcesses", req); err != nil {
+	if err := f.Call(ctx, "ListProcesses", req); err != nil {
 		return nil, err
 	}
 	f.mu.Lock()
@@ -351,21 +262,21 @@ func (f *fakeCouncils) ListProcesses(ctx context.Context, req *councilsv1.ListPr
 }
 
 func (f *fakeCouncils) UpdateProcess(ctx context.Context, req *councilsv1.UpdateProcessRequest) (*councilsv1.Process, error) {
-	if err := f.call(ctx, "UpdateProcess", req); err != nil {
+	if err := f.Call(ctx, "UpdateProcess", req); err != nil {
 		return nil, err
 	}
 	return f.process(req.GetId())
 }
 
 func (f *fakeCouncils) TransitionProcess(ctx context.Context, req *councilsv1.TransitionProcessRequest) (*councilsv1.Process, error) {
-	if err := f.call(ctx, "TransitionProcess", req); err != nil {
+	if err := f.Call(ctx, "TransitionProcess", req); err != nil {
 		return nil, err
 	}
 	return f.process(req.GetId())
 }
 
 func (f *fakeCouncils) ListTransitions(ctx context.Context, req *councilsv1.ListTransitionsRequest) (*councilsv1.ListTransitionsResponse, error) {
-	if err := f.call(ctx, "ListTransitions", req); err != nil {
+	if err := f.Call(ctx, "ListTransitions", req); err != nil {
 		return nil, err
 	}
 	if req.GetId() != "p-execute" {
@@ -385,7 +296,7 @@ func (f *fakeCouncils) ListTransitions(ctx context.Context, req *councilsv1.List
 }
 
 func (f *fakeCouncils) RecordFieldActivity(ctx context.Context, req *councilsv1.RecordFieldActivityRequest) (*councilsv1.FieldActivity, error) {
-	if err := f.call(ctx, "RecordFieldActivity", req); err != nil {
+	if err := f.Call(ctx, "RecordFieldActivity", req); err != nil {
 		return nil, err
 	}
 	fa := proto.CloneOf(req.GetFieldActivity())
@@ -394,7 +305,7 @@ func (f *fakeCouncils) RecordFieldActivity(ctx context.Context, req *councilsv1.
 }
 
 func (f *fakeCouncils) ListFieldActivities(ctx context.Context, req *councilsv1.ListFieldActivitiesRequest) (*councilsv1.ListFieldActivitiesResponse, error) {
-	if err := f.call(ctx, "ListFieldActivities", req); err != nil {
+	if err := f.Call(ctx, "ListFieldActivities", req); err != nil {
 		return nil, err
 	}
 	if req.GetId() != "p-execute" {
@@ -407,7 +318,7 @@ func (f *fakeCouncils) ListFieldActivities(ctx context.Context, req *councilsv1.
 }
 
 func (f *fakeCouncils) ListDeclarations(ctx context.Context, req *councilsv1.ListDeclarationsRequest) (*councilsv1.ListDeclarationsResponse, error) {
-	if err := f.call(ctx, "ListDeclarations", req); err != nil {
+	if err := f.Call(ctx, "ListDeclarations", req); err != nil {
 		return nil, err
 	}
 	if req.GetId() != "p-execute" {
@@ -419,7 +330,7 @@ func (f *fakeCouncils) ListDeclarations(ctx context.Context, req *councilsv1.Lis
 }
 
 func (f *fakeCouncils) GetCouncil(ctx context.Context, req *councilsv1.GetCouncilRequest) (*councilsv1.Council, error) {
-	if err := f.call(ctx, "GetCouncil", req); err != nil {
+	if err := f.Call(ctx, "GetCouncil", req); err != nil {
 		return nil, err
 	}
 	for _, m := range fakeMunicipalities {
@@ -435,7 +346,7 @@ func (f *fakeCouncils) GetCouncil(ctx context.Context, req *councilsv1.GetCounci
 }
 
 func (f *fakeCouncils) ListMembers(ctx context.Context, req *councilsv1.ListMembersRequest) (*councilsv1.ListMembersResponse, error) {
-	if err := f.call(ctx, "ListMembers", req); err != nil {
+	if err := f.Call(ctx, "ListMembers", req); err != nil {
 		return nil, err
 	}
 	if req.GetMunicipalityCode() != "GM0453" {

@@ -1,16 +1,12 @@
-package web
+package panels
 
 import (
 	"context"
-	"net"
 	"slices"
 	"strings"
 	"sync"
-	"testing"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
@@ -70,58 +66,6 @@ func newFakePanels() *fakePanels {
 		got:           map[string]proto.Message{},
 		calls:         map[string]int{},
 	}
-}
-
-// serve runs f on a loopback gRPC server for the test's duration.
-func (f *fakePanels) serve(t *testing.T) surveysv1.PanelsServiceClient {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer()
-	surveysv1.RegisterPanelsServiceServer(srv, f)
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		_ = srv.Serve(lis)
-	}()
-	t.Cleanup(func() {
-		srv.Stop()
-		<-served
-	})
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return surveysv1.NewPanelsServiceClient(conn)
-}
-
-// call records req and returns the error set for method. The caller holds
-// f.mu.
-func (f *fakePanels) call(method string, req proto.Message) error {
-	f.got[method] = proto.Clone(req)
-	f.calls[method]++
-	return f.fail[method]
-}
-
-func (f *fakePanels) failWith(method string, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fail[method] = err
-}
-
-func (f *fakePanels) request(method string) proto.Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.got[method]
-}
-
-func (f *fakePanels) callsOf(method string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls[method]
 }
 
 // member finds a member of municipality. The caller holds f.mu.

@@ -1,22 +1,16 @@
-package web
+package panels
 
 import (
-	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
-	"slices"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
-	"github.com/meedoen/meedoen/internal/testkit"
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -74,72 +68,22 @@ func TestSignupFormShowsTheConsentStatement(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			resp, body := send(t, site, request{target: tc.target, lang: tc.lang})
+			resp, body := webtest.Send(t, site, webtest.Request{Target: tc.target, Lang: tc.lang})
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status = %d, want 200", resp.StatusCode)
 			}
-			mustContain(t, body, tc.want...)
-			mustNotContain(t, body, tc.notWant...)
+			webtest.MustContain(t, body, tc.want...)
+			webtest.MustNotContain(t, body, tc.notWant...)
 		})
 	}
 	t.Run("a region or unknown code is no panel", func(t *testing.T) {
 		t.Parallel()
 		for _, target := range []string{"/panel/aanmelden/ijmond", "/panel/aanmelden/GM9999"} {
-			if resp, _ := send(t, site, request{target: target}); resp.StatusCode != http.StatusNotFound {
+			if resp, _ := webtest.Send(t, site, webtest.Request{Target: target}); resp.StatusCode != http.StatusNotFound {
 				t.Errorf("%s: status = %d, want 404", target, resp.StatusCode)
 			}
 		}
 	})
-}
-
-// Without fixed names the site reads them from the councils service,
-// anonymously, and reads them again later: a municipality added there
-// appears without a restart, and a failing service leaves the pages
-// working with the names they had.
-func TestMunicipalityNamesComeFromTheCouncilsService(t *testing.T) {
-	t.Parallel()
-	councils := newFakeCouncils()
-	councils.failWith("ListMunicipalities", status.Error(codes.Unavailable, "down"))
-	site, err := New(Config{Panels: newFakePanels().serve(t), Surveys: newFakeSurveys().serve(t), Councils: councils.serve(t)}, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	site.dir.fresh, site.dir.retry = time.Hour, 50*time.Millisecond
-
-	// Down at first: the page still works, with no municipality to choose.
-	resp, body := send(t, site, request{target: "/panel/aanmelden"})
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("status = %d while the councils service is down, want 200", resp.StatusCode)
-	}
-	mustNotContain(t, body, `<option value="GM0453">`)
-
-	councils.failWith("ListMunicipalities", nil)
-	testkit.CheckFor(t, 5*time.Second, 20*time.Millisecond, func() error {
-		_, body := send(t, site, request{target: "/panel/aanmelden"})
-		for _, want := range []string{`<option value="GM0375">Beverwijk</option>`, `<option value="GM0396">Heemskerk</option>`, `<option value="GM0453">Velsen</option>`} {
-			if !strings.Contains(body, want) {
-				return fmt.Errorf("the sign-up page lacks %s", want)
-			}
-		}
-		return nil
-	})
-	if resp, _ := send(t, site, request{target: "/panel/aanmelden/GM0396"}); resp.StatusCode != http.StatusOK {
-		t.Errorf("Heemskerk's sign-up: status = %d, want 200", resp.StatusCode)
-	}
-	councils.mu.Lock()
-	subjects := slices.Clone(councils.subjects)
-	councils.mu.Unlock()
-	if len(subjects) != 0 {
-		t.Errorf("the names were read as %v, want anonymously", subjects)
-	}
-
-	// A failed later read keeps the names the pages have.
-	site.dir.mu.Lock()
-	site.dir.readAt = time.Time{}
-	site.dir.mu.Unlock()
-	councils.failWith("ListRegions", status.Error(codes.Unavailable, "down"))
-	_, body = send(t, site, request{target: "/panel/aanmelden"})
-	mustContain(t, body, `<option value="GM0453">Velsen</option>`)
 }
 
 func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
@@ -167,7 +111,7 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 		},
 		{
 			name:   "the service refuses the address and the postcode",
-			refuse: invalid("/email", "is not an e-mail address", "/postcode", "is not a Dutch postcode such as 1971 AB"),
+			refuse: webtest.Invalid("/email", "is not an e-mail address", "/postcode", "is not a Dutch postcode such as 1971 AB"),
 			want: [][2]string{
 				{"#email", "Je e-mailadres: Vul een e-mailadres in zoals naam@voorbeeld.nl."},
 				{"#postcode", "Je postcode: Vul een postcode in zoals 1971 AB of 1971, of laat dit leeg."},
@@ -184,7 +128,7 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 		},
 		{
 			name:   "the service refuses the neighbourhood",
-			refuse: invalid("/neighbourhood", "is not one of this municipality's neighbourhoods"),
+			refuse: webtest.Invalid("/neighbourhood", "is not one of this municipality's neighbourhoods"),
 			want: [][2]string{
 				{"#wijk", "Je wijk: Kies een wijk uit de lijst van de gemeente die je koos, of kies ‘Zeg ik liever niet’."},
 			},
@@ -204,13 +148,13 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 			t.Parallel()
 			panels, _, site := panelSite(t)
 			if tc.refuse != nil {
-				panels.failWith("SignUp", tc.refuse)
+				panels.FailWith("SignUp", tc.refuse)
 			}
 			form := signupForm()
 			if tc.form != nil {
 				tc.form(form)
 			}
-			resp, body := send(t, site, request{target: "/panel/aanmelden", form: form})
+			resp, body := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden", Form: form})
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("status = %d, want 422", resp.StatusCode)
 			}
@@ -218,13 +162,13 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 				t.Errorf("error summary (-want +got):\n%s", diff)
 			}
 			for _, name := range tc.invalid {
-				mustContain(t, body, `id="`+name+`-fout"`)
+				webtest.MustContain(t, body, `id="`+name+`-fout"`)
 				if !regexp.MustCompile(`id="` + name + `"[^>]*aria-describedby="([^"]* )?` + name + `-fout"`).MatchString(body) {
 					t.Errorf("the input %s does not point to its error", name)
 				}
 			}
-			mustContain(t, body, "<title>Fout: Aanmelden voor het inwonerspanel · Meedoen</title>")
-			if tc.refuse == nil && panels.callsOf("SignUp") != 0 {
+			webtest.MustContain(t, body, "<title>Fout: Aanmelden voor het inwonerspanel · Meedoen</title>")
+			if tc.refuse == nil && panels.CallsOf("SignUp") != 0 {
 				t.Error("the site asked the service about a form it should have refused itself")
 			}
 		})
@@ -234,7 +178,7 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 func TestSignupEndsOnAPageThatRevealsNothing(t *testing.T) {
 	t.Parallel()
 	panels, _, site := panelSite(t)
-	resp, _ := send(t, site, request{target: "/panel/aanmelden", form: signupForm(), lang: "nl"})
+	resp, _ := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden", Form: signupForm(), Lang: "nl"})
 	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != "/panel/aanmelden/verstuurd" {
 		t.Fatalf("got %d to %q, want 303 to the page that says a mail was sent", resp.StatusCode, got)
 	}
@@ -245,17 +189,17 @@ func TestSignupEndsOnAPageThatRevealsNothing(t *testing.T) {
 	if diff := cmp.Diff(want, panels.request("SignUp"), protocmp.Transform()); diff != "" {
 		t.Errorf("SignUp request (-want +got):\n%s", diff)
 	}
-	resp, body := send(t, site, request{target: "/panel/aanmelden/verstuurd"})
+	resp, body := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden/verstuurd"})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d, want 200", resp.StatusCode)
 	}
-	mustContain(t, body, "Bevestig je aanmelding: we hebben je een e-mail gestuurd")
-	mustNotContain(t, body, "sam@example.nl")
+	webtest.MustContain(t, body, "Bevestig je aanmelding: we hebben je een e-mail gestuurd")
+	webtest.MustNotContain(t, body, "sam@example.nl")
 
 	t.Run("the municipality from the URL", func(t *testing.T) {
 		form := signupForm()
 		form.Set("gemeente", "GM0375") // ignored: the URL decides
-		resp, _ := send(t, site, request{target: "/panel/aanmelden/GM0453", form: form, lang: "en"})
+		resp, _ := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden/GM0453", Form: form, Lang: "en"})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("status = %d, want 303", resp.StatusCode)
 		}
@@ -269,14 +213,14 @@ func TestSignupEndsOnAPageThatRevealsNothing(t *testing.T) {
 func TestSignupForAMunicipalityWithoutAPanel(t *testing.T) {
 	t.Parallel()
 	panels, _, site := panelSite(t)
-	panels.failWith("SignUp", invalid("/municipalityCode", "is not a municipality with a panel"))
-	resp, body := send(t, site, request{target: "/panel/aanmelden/GM0396", form: signupForm()})
+	panels.FailWith("SignUp", webtest.Invalid("/municipalityCode", "is not a municipality with a panel"))
+	resp, body := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden/GM0396", Form: signupForm()})
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("with the municipality in the URL: status = %d, want 404", resp.StatusCode)
 	}
-	mustContain(t, body, "Deze gemeente heeft hier geen inwonerspanel")
+	webtest.MustContain(t, body, "Deze gemeente heeft hier geen inwonerspanel")
 
-	resp, body = send(t, site, request{target: "/panel/aanmelden", form: signupForm()})
+	resp, body = webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden", Form: signupForm()})
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("with the municipality chosen: status = %d, want 422", resp.StatusCode)
 	}
@@ -306,41 +250,41 @@ func TestMailLinksChangeNothingUntilTheButtonIsPressed(t *testing.T) {
 
 			// A mail scanner fetches the link: nothing happens.
 			for range 2 {
-				resp, body := send(t, site, request{target: link})
+				resp, body := webtest.Send(t, site, webtest.Request{Target: link})
 				if resp.StatusCode != http.StatusOK {
 					t.Fatalf("GET status = %d, want 200", resp.StatusCode)
 				}
-				mustContain(t, body, `<form class="utrecht-form" method="post" action="`+link+`">`, tc.button+"</button>")
+				webtest.MustContain(t, body, `<form class="utrecht-form" method="post" action="`+link+`">`, tc.button+"</button>")
 			}
-			if n := panels.callsOf(tc.method); n != 0 {
+			if n := panels.CallsOf(tc.method); n != 0 {
 				t.Fatalf("GET called %s %d times, want none", tc.method, n)
 			}
 
-			resp, _ := send(t, site, request{target: link, form: url.Values{}})
+			resp, _ := webtest.Send(t, site, webtest.Request{Target: link, Form: url.Values{}})
 			if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != tc.done {
 				t.Fatalf("POST: got %d to %q, want 303 to %q", resp.StatusCode, got, tc.done)
 			}
 			if diff := cmp.Diff(tc.token, tokenOf(panels.request(tc.method))); diff != "" {
 				t.Errorf("token sent (-want +got):\n%s", diff)
 			}
-			_, body := send(t, site, request{target: tc.done})
-			mustContain(t, body, tc.body, "Velsen")
+			_, body := webtest.Send(t, site, webtest.Request{Target: tc.done})
+			webtest.MustContain(t, body, tc.body, "Velsen")
 
-			resp, body = send(t, site, request{target: link, form: url.Values{}})
+			resp, body = webtest.Send(t, site, webtest.Request{Target: link, Form: url.Values{}})
 			if resp.StatusCode != tc.again {
 				t.Errorf("second POST: status = %d, want %d", resp.StatusCode, tc.again)
 			}
 			if tc.again == http.StatusNotFound {
-				mustContain(t, body, "Deze link werkt niet (meer)")
+				webtest.MustContain(t, body, "Deze link werkt niet (meer)")
 			}
 		})
 	}
 	t.Run("what cannot be a token", func(t *testing.T) {
 		t.Parallel()
 		panels, _, site := panelSite(t)
-		resp, _ := send(t, site, request{target: "/panel/afmelden/kort", form: url.Values{}})
-		if resp.StatusCode != http.StatusNotFound || panels.callsOf("Unsubscribe") != 0 {
-			t.Errorf("got %d after %d calls, want 404 without asking the service", resp.StatusCode, panels.callsOf("Unsubscribe"))
+		resp, _ := webtest.Send(t, site, webtest.Request{Target: "/panel/afmelden/kort", Form: url.Values{}})
+		if resp.StatusCode != http.StatusNotFound || panels.CallsOf("Unsubscribe") != 0 {
+			t.Errorf("got %d after %d calls, want 404 without asking the service", resp.StatusCode, panels.CallsOf("Unsubscribe"))
 		}
 	})
 }
@@ -358,9 +302,9 @@ func tokenOf(m proto.Message) string {
 func TestResidentPanelPagesWithoutTheService(t *testing.T) {
 	t.Parallel()
 	site := newSite(t, Config{})
-	resp, body := send(t, site, request{target: "/panel/aanmelden"})
+	resp, body := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden"})
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("status = %d, want 503", resp.StatusCode)
 	}
-	mustContain(t, body, "Het inwonerspanel is hier niet beschikbaar")
+	webtest.MustContain(t, body, "Het inwonerspanel is hier niet beschikbaar")
 }

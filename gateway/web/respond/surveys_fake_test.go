@@ -1,18 +1,14 @@
-package web
+package respond
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"net"
 	"sync"
-	"testing"
 	"time"
 
-	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -199,62 +195,6 @@ func flashPoll() *surveysv1.RespondentPoll {
 				Text: text("Waar moeten ze komen?", "Where should they go?")},
 		}}},
 	}
-}
-
-// serve runs f on a loopback gRPC server for the test's duration and
-// returns a client, as the gateway's connection would be.
-func (f *fakeSurveys) serve(t *testing.T) surveysv1.SurveysServiceClient {
-	t.Helper()
-	lis, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := grpc.NewServer()
-	surveysv1.RegisterSurveysServiceServer(srv, f)
-	served := make(chan struct{})
-	go func() {
-		defer close(served)
-		_ = srv.Serve(lis)
-	}()
-	t.Cleanup(func() {
-		srv.Stop()
-		<-served
-	})
-	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return surveysv1.NewSurveysServiceClient(conn)
-}
-
-// call records req under method and returns the error the test set for
-// it, if any. The caller holds f.mu.
-func (f *fakeSurveys) call(method string, req proto.Message) error {
-	f.got[method] = proto.Clone(req)
-	f.calls[method]++
-	return f.fail[method]
-}
-
-// failWith makes method answer err from now on; nil undoes it.
-func (f *fakeSurveys) failWith(method string, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.fail[method] = err
-}
-
-// request returns the last request of method, or nil.
-func (f *fakeSurveys) request(method string) proto.Message {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.got[method]
-}
-
-// callsOf counts the calls of method.
-func (f *fakeSurveys) callsOf(method string) int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.calls[method]
 }
 
 // responses returns the responses stored.

@@ -1,16 +1,129 @@
-package web
+package polls
 
 import (
 	"context"
 	"maps"
 	"slices"
+	"strconv"
+	"testing"
+	"time"
 
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
+
+// The builder's side of the fake surveys service: it creates drafts and
+// saves what UpdatePoll names as it comes, refusing, like the real
+// service, a flash poll of more than five questions and any change to a
+// poll that is no longer a draft.
+
+// Ids of the builder tests' polls.
+const (
+	newPollID           = "poll-new"
+	questionnaireDraft  = "poll-questionnaire"
+	flashQuestionsLimit = 5
+)
+
+func (f *fakeSurveys) CreatePoll(_ context.Context, req *surveysv1.CreatePollRequest) (*surveysv1.Poll, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("CreatePoll", req); err != nil {
+		return nil, err
+	}
+	p := proto.CloneOf(req.GetPoll())
+	p.Id, p.Status = newPollID, surveysv1.PollStatus_POLL_STATUS_DRAFT
+	f.staff[p.Id] = p
+	return proto.CloneOf(p), nil
+}
+
+func (f *fakeSurveys) UpdatePoll(_ context.Context, req *surveysv1.UpdatePollRequest) (*surveysv1.Poll, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.call("UpdatePoll", req); err != nil {
+		return nil, err
+	}
+	p, err := f.staffPoll(req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	if p.GetStatus() != surveysv1.PollStatus_POLL_STATUS_DRAFT {
+		return nil, status.Errorf(codes.FailedPrecondition, "cannot change the questions of a poll that is %s", p.GetStatus())
+	}
+	if want := req.GetExpectedUpdateTime(); want != nil && !want.AsTime().Equal(p.GetUpdateTime().AsTime()) {
+		st, err := status.New(codes.Aborted, "the poll changed since it was read").WithDetails(&errdetails.PreconditionFailure{
+			Violations: []*errdetails.PreconditionFailure_Violation{{Type: "STALE", Subject: "/expectedUpdateTime", Description: "the poll was changed since"}}})
+		if err != nil {
+			return nil, err
+		}
+		return nil, st.Err()
+	}
+	in := req.GetPoll()
+	if n := questionCount(in); p.GetKind() == surveysv1.PollKind_POLL_KIND_FLASH_POLL && n > flashQuestionsLimit {
+		return nil, webtest.Invalid("/sections", "a flash poll has at most 5 questions (this one has "+strconv.Itoa(n)+"); make it a questionnaire")
+	}
+	for _, path := range req.GetUpdateMask().GetPaths() {
+		switch path {
+		case "title":
+			p.Title = in.GetTitle()
+		case "intro":
+			p.Intro = in.GetIntro()
+		case "sections":
+			p.Sections = in.GetSections()
+		case "audience":
+			p.Audience = in.GetAudience()
+		case "slug":
+			p.Slug = in.GetSlug()
+		case "opens_at":
+			p.OpensAt = in.GetOpensAt()
+		case "closes_at":
+			p.ClosesAt = in.GetClosesAt()
+		case "results_sharing":
+			p.ResultsSharing = in.GetResultsSharing()
+		default:
+			return nil, webtest.Invalid("/updateMask", path+" cannot be changed")
+		}
+	}
+	p.UpdateTime = timestamppb.New(p.GetUpdateTime().AsTime().Add(time.Second))
+	return proto.CloneOf(p), nil
+}
+
+func (f *fakeSurveys) UnschedulePoll(_ context.Context, req *surveysv1.UnschedulePollRequest) (*surveysv1.Poll, error) {
+	return f.move("UnschedulePoll", req, req.GetId(), surveysv1.PollStatus_POLL_STATUS_DRAFT, surveysv1.PollStatus_POLL_STATUS_SCHEDULED)
+}
+
+// questionCount is the number of questions in all sections.
+func questionCount(p *surveysv1.Poll) int {
+	n := 0
+	for _, s := range p.GetSections() {
+		n += len(s.GetQuestions())
+	}
+	return n
+}
+
+// addDraft adds a poll to the fake.
+func (f *fakeSurveys) addDraft(p *surveysv1.Poll) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.staff[p.GetId()] = p
+}
+
+// staffNow returns the poll as the fake has it now.
+func (f *fakeSurveys) staffNow(t *testing.T, id string) *surveysv1.Poll {
+	t.Helper()
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, err := f.staffPoll(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return proto.CloneOf(p)
+}
 
 // The staff's side of the fake surveys service: polls of Velsen and of the
 // IJmond region, their lifecycle and a tally that follows the number of

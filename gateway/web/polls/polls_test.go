@@ -1,4 +1,4 @@
-package web
+package polls
 
 import (
 	"bufio"
@@ -16,6 +16,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -83,12 +84,12 @@ func TestStaffPollPagesRenderInBothLanguages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, site := pollSite(t, Config{})
-			resp, body := send(t, site, request{target: tc.target, as: &velsenChair, lang: tc.lang})
+			resp, body := webtest.Send(t, site, webtest.Request{Target: tc.target, As: &webtest.VelsenChair, Lang: tc.lang})
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status = %d, want 200", resp.StatusCode)
 			}
-			mustContain(t, body, tc.want...)
-			mustNotContain(t, body, tc.notWant...)
+			webtest.MustContain(t, body, tc.want...)
+			webtest.MustNotContain(t, body, tc.notWant...)
 		})
 	}
 }
@@ -110,9 +111,9 @@ func TestStaffPollPagesRefuse(t *testing.T) {
 			t.Parallel()
 			fake, site := pollSite(t, Config{})
 			if tc.fail != nil {
-				fake.failWith("ListPolls", tc.fail)
+				fake.FailWith("ListPolls", tc.fail)
 			}
-			resp, _ := send(t, site, request{target: tc.target, as: &velsenChair})
+			resp, _ := webtest.Send(t, site, webtest.Request{Target: tc.target, As: &webtest.VelsenChair})
 			if resp.StatusCode != tc.want {
 				t.Errorf("status = %d, want %d", resp.StatusCode, tc.want)
 			}
@@ -121,14 +122,14 @@ func TestStaffPollPagesRefuse(t *testing.T) {
 	t.Run("anonymous visitors log in first", func(t *testing.T) {
 		t.Parallel()
 		_, site := pollSite(t, Config{})
-		resp, _ := send(t, site, request{target: "/peilingen/" + openPollID})
+		resp, _ := webtest.Send(t, site, webtest.Request{Target: "/peilingen/" + openPollID})
 		if got, want := resp.Header.Get("Location"), "/auth/login?returnTo=%2Fpeilingen%2Fpoll-open"; resp.StatusCode != http.StatusSeeOther || got != want {
 			t.Errorf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
 		}
 	})
 	t.Run("without the service", func(t *testing.T) {
 		t.Parallel()
-		resp, _ := send(t, newSite(t, Config{}), request{target: "/peilingen", as: &velsenChair})
+		resp, _ := webtest.Send(t, newSite(t, Config{}), webtest.Request{Target: "/peilingen", As: &webtest.VelsenChair})
 		if resp.StatusCode != http.StatusServiceUnavailable {
 			t.Errorf("status = %d, want 503", resp.StatusCode)
 		}
@@ -158,7 +159,7 @@ func TestPollLifecycle(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			fake, site := pollSite(t, Config{})
-			resp, _ := send(t, site, request{target: tc.target, as: &velsenChair, form: tc.form})
+			resp, _ := webtest.Send(t, site, webtest.Request{Target: tc.target, As: &webtest.VelsenChair, Form: tc.form})
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("status = %d, want 303", resp.StatusCode)
 			}
@@ -173,24 +174,24 @@ func TestPollLifecycle(t *testing.T) {
 	t.Run("cancel without a reason asks for one", func(t *testing.T) {
 		t.Parallel()
 		fake, site := pollSite(t, Config{})
-		resp, body := send(t, site, request{target: "/peilingen/poll-draft/annuleren", as: &velsenChair, form: url.Values{"reden": {" "}}})
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-draft/annuleren", As: &webtest.VelsenChair, Form: url.Values{"reden": {" "}}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
-		mustContain(t, body, "Geef een reden om de peiling te annuleren.", "<title>Fout: Bankjes in IJmuiden")
-		if n := fake.callsOf("CancelPoll"); n != 0 {
+		webtest.MustContain(t, body, "Geef een reden om de peiling te annuleren.", "<title>Fout: Bankjes in IJmuiden")
+		if n := fake.CallsOf("CancelPoll"); n != 0 {
 			t.Errorf("CancelPoll called %d times, want 0", n)
 		}
 	})
 	t.Run("the service's objection is shown on the poll", func(t *testing.T) {
 		t.Parallel()
 		fake, site := pollSite(t, Config{})
-		fake.failWith("SchedulePoll", status.Error(codes.FailedPrecondition, "the poll has no results sharing text"))
-		resp, body := send(t, site, request{target: "/peilingen/poll-draft/plannen", as: &velsenChair, form: url.Values{}})
+		fake.FailWith("SchedulePoll", status.Error(codes.FailedPrecondition, "the poll has no results sharing text"))
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-draft/plannen", As: &webtest.VelsenChair, Form: url.Values{}})
 		if resp.StatusCode != http.StatusConflict {
 			t.Errorf("status = %d, want 409", resp.StatusCode)
 		}
-		mustContain(t, body, "Dat kon niet", `<span lang="en">the poll has no results sharing text</span>`, ">Plannen</button>")
+		webtest.MustContain(t, body, "Dat kon niet", `<span lang="en">the poll has no results sharing text</span>`, ">Plannen</button>")
 	})
 	t.Run("unmet conditions in the page's words", func(t *testing.T) {
 		t.Parallel()
@@ -200,41 +201,41 @@ func TestPollLifecycle(t *testing.T) {
 			want                 []string
 		}{
 			{"scheduling an incomplete draft", "/peilingen/poll-draft/plannen", "SchedulePoll",
-				unmet("the poll cannot be scheduled", "/sections", "needs at least one question",
+				webtest.Unmet("the poll cannot be scheduled", "/sections", "needs at least one question",
 					"/resultsSharing/nl", "is required: the thank-you page tells residents when and how the results will be shared"),
 				[]string{"Vragen: Voeg minstens één vraag toe.", "Wanneer en hoe de resultaten gedeeld worden: Vertel inwoners wanneer en hoe de resultaten gedeeld worden."}},
 			{"opening early for too long", "/peilingen/poll-scheduled/openen", "OpenPoll",
-				unmet("the poll cannot open early", "/closesAt", "opening now would keep the poll open longer than 14 days"),
+				webtest.Unmet("the poll cannot open early", "/closesAt", "opening now would keep the poll open longer than 14 days"),
 				[]string{"Sluit op: Nu openen zou de peiling langer dan 14 dagen open houden."}},
 			{"closing what closed meanwhile", "/peilingen/poll-open/sluiten", "ClosePoll",
-				unmet("cannot close a poll that is closed: only an open poll can close", "/status", "is closed"),
+				webtest.Unmet("cannot close a poll that is closed: only an open poll can close", "/status", "is closed"),
 				[]string{"De peiling is intussen veranderd, door iemand anders of door de planning; deze stap past niet meer."}},
 		}
 		for _, tc := range tests {
 			fake, site := pollSite(t, Config{})
-			fake.failWith(tc.method, tc.fail)
-			resp, body := send(t, site, request{target: tc.target, as: &velsenChair, form: url.Values{}})
+			fake.FailWith(tc.method, tc.fail)
+			resp, body := webtest.Send(t, site, webtest.Request{Target: tc.target, As: &webtest.VelsenChair, Form: url.Values{}})
 			if resp.StatusCode != http.StatusConflict {
 				t.Errorf("%s: status = %d, want 409", tc.name, resp.StatusCode)
 			}
-			mustContain(t, body, tc.want...)
-			mustNotContain(t, body, `<span lang="en">`)
+			webtest.MustContain(t, body, tc.want...)
+			webtest.MustNotContain(t, body, `<span lang="en">`)
 		}
 	})
 	t.Run("refused by role", func(t *testing.T) {
 		t.Parallel()
 		fake, site := pollSite(t, Config{})
-		fake.failWith("ClosePoll", status.Error(codes.PermissionDenied, "not allowed"))
-		resp, body := send(t, site, request{target: "/peilingen/poll-open/sluiten", as: &velsenOfficer, form: url.Values{}})
+		fake.FailWith("ClosePoll", status.Error(codes.PermissionDenied, "not allowed"))
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-open/sluiten", As: &webtest.VelsenOfficer, Form: url.Values{}})
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("status = %d, want 403", resp.StatusCode)
 		}
-		mustContain(t, body, "U mag de status van deze peiling niet wijzigen.")
+		webtest.MustContain(t, body, "U mag de status van deze peiling niet wijzigen.")
 	})
 	t.Run("an unknown action", func(t *testing.T) {
 		t.Parallel()
 		_, site := pollSite(t, Config{})
-		resp, _ := send(t, site, request{target: "/peilingen/poll-open/wissen", as: &velsenChair, form: url.Values{}})
+		resp, _ := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-open/wissen", As: &webtest.VelsenChair, Form: url.Values{}})
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("status = %d, want 404", resp.StatusCode)
 		}
@@ -251,7 +252,7 @@ func TestLiveTallyPolicy(t *testing.T) {
 		"/peilingen/" + openPollID:       contentSecurityPolicy + "; script-src 'self'; connect-src 'self'",
 		"/peilingen/" + openPollID + "x": contentSecurityPolicy,
 	} {
-		resp, body := send(t, site, request{target: target, as: &velsenChair})
+		resp, body := webtest.Send(t, site, webtest.Request{Target: target, As: &webtest.VelsenChair})
 		if got := resp.Header.Get("Content-Security-Policy"); got != want {
 			t.Errorf("%s: policy = %q, want %q", target, got, want)
 		}
@@ -297,7 +298,7 @@ func TestLiveTally(t *testing.T) {
 	site.liveEvery = 10 * time.Millisecond
 	handlerDone := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		withIdentity(velsenChair, site.Handler()).ServeHTTP(w, r)
+		webtest.WithIdentity(webtest.VelsenChair, site.Handler()).ServeHTTP(w, r)
 		if strings.HasSuffix(r.URL.Path, "/live") {
 			handlerDone <- struct{}{}
 		}
@@ -326,7 +327,7 @@ func TestLiveTally(t *testing.T) {
 	}
 	fake.setResponses(openPollID, 4)
 	next := readEvent(t, sc)
-	mustContain(t, next.data, "Responses: 4", "By the beach", "3 (75%)", "Velsen: 2", "Heemskerk: 2")
+	webtest.MustContain(t, next.data, "Responses: 4", "By the beach", "3 (75%)", "Velsen: 2", "Heemskerk: 2")
 	if strings.Contains(next.data, "<html") {
 		t.Error("the event holds a whole page, want the tally fragment")
 	}
@@ -346,7 +347,7 @@ func TestLiveTallyEndsByItself(t *testing.T) {
 	r := httptest.NewRequest(http.MethodGet, "/peilingen/"+openPollID+"/live", nil)
 	w := httptest.NewRecorder()
 	// ServeHTTP returns only when the stream has ended.
-	withIdentity(velsenChair, site.Handler()).ServeHTTP(w, r)
+	webtest.WithIdentity(webtest.VelsenChair, site.Handler()).ServeHTTP(w, r)
 	if got := strings.Count(w.Body.String(), "event: tally"); got != 1 {
 		t.Errorf("%d events, want 1: the count did not change", got)
 	}
@@ -367,11 +368,11 @@ func TestLiveTallyRefuses(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			rq := request{target: tc.target}
+			rq := webtest.Request{Target: tc.target}
 			if tc.as {
-				rq.as = &velsenChair
+				rq.As = &webtest.VelsenChair
 			}
-			resp, _ := send(t, site, rq)
+			resp, _ := webtest.Send(t, site, rq)
 			if resp.StatusCode != tc.want {
 				t.Errorf("status = %d, want %d", resp.StatusCode, tc.want)
 			}
