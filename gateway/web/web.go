@@ -107,7 +107,6 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 		TenantNames:       cfg.TenantNames,
 		SecureCookies:     cfg.SecureCookies,
 		ContactEmail:      cfg.ContactEmail,
-		Sections:          navigation(),
 		Councils:          cfg.Councils,
 		Panels:            cfg.Panels,
 	}, log)

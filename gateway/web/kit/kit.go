@@ -51,8 +51,6 @@ type Config struct {
 	// ContactEmail is where people report accessibility problems and ask
 	// about privacy; empty points them to their municipality instead.
 	ContactEmail string
-	// Sections is the main navigation, in order.
-	Sections []Section
 	// Councils is the councils service: the names of regions and
 	// municipalities, and a region's municipalities (region.go). Nil
 	// leaves tenants by their codes.
@@ -68,6 +66,24 @@ type Section struct {
 	// Key is the catalogue key of its label.
 	Key  string
 	Path string
+	// Later marks a section that is not built yet; gateway/web gives it
+	// a placeholder page that says so, with AboutKey's description of
+	// what it will hold.
+	Later    bool
+	AboutKey string
+}
+
+// Sections is the main navigation of the layout, in order. The paths are
+// Dutch, like the people who bookmark them.
+var Sections = []Section{
+	{Key: "nav.start", Path: "/"},
+	{Key: "nav.agenda", Path: "/agenda"},
+	{Key: "nav.processes", Path: "/trajecten"},
+	{Key: "nav.focusgroups", Path: "/focusgroepen", Later: true, AboutKey: "later.focusgroups"},
+	{Key: "nav.polls", Path: "/peilingen"},
+	{Key: "nav.panels", Path: "/panels"},
+	{Key: "nav.advice", Path: "/adviezen", Later: true, AboutKey: "later.advice"},
+	{Key: "nav.council", Path: "/raad"},
 }
 
 // Site is the kit of one web UI: its settings, templates, catalogues and

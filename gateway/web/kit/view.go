@@ -94,7 +94,7 @@ func (s *Site) newView(w http.ResponseWriter, r *http.Request, pagePath string) 
 		ContactEmail: s.cfg.ContactEmail,
 		LoginURL:     "/auth/login?returnTo=" + url.QueryEscape(link),
 	}
-	for _, sec := range s.cfg.Sections {
+	for _, sec := range Sections {
 		v.Nav = append(v.Nav, navLink{Key: sec.Key, Path: sec.Path, Current: sec.Path == pagePath})
 	}
 	// The language switch keeps what the page shows (the agenda's

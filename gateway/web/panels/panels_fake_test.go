@@ -5,6 +5,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"testing"
+
+	"google.golang.org/grpc"
+
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -20,6 +25,7 @@ import (
 // fail with the error it wants.
 type fakePanels struct {
 	surveysv1.UnimplementedPanelsServiceServer
+	webtest.Recorder
 
 	mu      sync.Mutex
 	members []*surveysv1.PanelMember
@@ -28,15 +34,12 @@ type fakePanels struct {
 	// hideEmail leaves addresses out, as the service does for roles
 	// that may not see them.
 	hideEmail bool
-	fail      map[string]error
-	got       map[string]proto.Message
-	calls     map[string]int
 }
 
 // Tokens the fake knows.
 var (
-	confirmToken = tokenFor("confirm")
-	leaveToken   = tokenFor("leave")
+	confirmToken = webtest.Token("confirm")
+	leaveToken   = webtest.Token("leave")
 )
 
 // Ids of the fake's members.
@@ -47,24 +50,27 @@ const (
 	erasedEmail = "anna@example.nl"
 )
 
+// serve runs f on a loopback gRPC server for the test's duration.
+func (f *fakePanels) serve(t *testing.T) surveysv1.PanelsServiceClient {
+	t.Helper()
+	return surveysv1.NewPanelsServiceClient(webtest.Serve(t, func(s grpc.ServiceRegistrar) { surveysv1.RegisterPanelsServiceServer(s, f) }))
+}
+
 func newFakePanels() *fakePanels {
 	return &fakePanels{
 		members: []*surveysv1.PanelMember{
 			{Id: memberAnna, MunicipalityCode: "GM0453", Email: erasedEmail, Postcode: "1971 AB", Neighbourhood: "VEL-01", AgeBand: "41-65",
 				Status: surveysv1.PanelMemberStatus_PANEL_MEMBER_STATUS_ACTIVE, Source: surveysv1.PanelMemberSource_PANEL_MEMBER_SOURCE_SIGN_UP,
-				ConsentTime: at("2026-10-01T10:00:00Z"), ConsentVersion: signupConsentVersion, CreateTime: at("2026-10-01T10:00:00Z")},
+				ConsentTime: webtest.At("2026-10-01T10:00:00Z"), ConsentVersion: signupConsentVersion, CreateTime: webtest.At("2026-10-01T10:00:00Z")},
 			{Id: memberBram, MunicipalityCode: "GM0453", Email: "bram@example.nl", AgeBand: "76+",
 				Status: surveysv1.PanelMemberStatus_PANEL_MEMBER_STATUS_ACTIVE, Source: surveysv1.PanelMemberSource_PANEL_MEMBER_SOURCE_IMPORT,
-				ConsentTime: at("2026-03-31T00:00:00Z"), ConsentVersion: "wervingsbrief 2026-03", CreateTime: at("2026-10-02T10:00:00Z")},
+				ConsentTime: webtest.At("2026-03-31T00:00:00Z"), ConsentVersion: "wervingsbrief 2026-03", CreateTime: webtest.At("2026-10-02T10:00:00Z")},
 			{Id: memberGone, MunicipalityCode: "GM0453",
 				Status: surveysv1.PanelMemberStatus_PANEL_MEMBER_STATUS_UNSUBSCRIBED, Source: surveysv1.PanelMemberSource_PANEL_MEMBER_SOURCE_SIGN_UP,
-				CreateTime: at("2026-10-03T10:00:00Z"), UnsubscribeTime: at("2026-10-20T10:00:00Z")},
+				CreateTime: webtest.At("2026-10-03T10:00:00Z"), UnsubscribeTime: webtest.At("2026-10-20T10:00:00Z")},
 		},
 		confirmTokens: map[string]string{confirmToken: "GM0453"},
 		leaveTokens:   map[string]string{leaveToken: "GM0453"},
-		fail:          map[string]error{},
-		got:           map[string]proto.Message{},
-		calls:         map[string]int{},
 	}
 }
 
@@ -83,10 +89,10 @@ func (f *fakePanels) member(municipality, id string) (*surveysv1.PanelMember, er
 	return m, nil
 }
 
-func (f *fakePanels) GetPanelSummary(_ context.Context, req *surveysv1.GetPanelSummaryRequest) (*surveysv1.PanelSummary, error) {
+func (f *fakePanels) GetPanelSummary(ctx context.Context, req *surveysv1.GetPanelSummaryRequest) (*surveysv1.PanelSummary, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("GetPanelSummary", req); err != nil {
+	if err := f.Call(ctx, "GetPanelSummary", req); err != nil {
 		return nil, err
 	}
 	if req.GetMunicipalityCode() != "GM0453" {
@@ -99,10 +105,10 @@ func (f *fakePanels) GetPanelSummary(_ context.Context, req *surveysv1.GetPanelS
 	}, nil
 }
 
-func (f *fakePanels) ListPanelMembers(_ context.Context, req *surveysv1.ListPanelMembersRequest) (*surveysv1.ListPanelMembersResponse, error) {
+func (f *fakePanels) ListPanelMembers(ctx context.Context, req *surveysv1.ListPanelMembersRequest) (*surveysv1.ListPanelMembersResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("ListPanelMembers", req); err != nil {
+	if err := f.Call(ctx, "ListPanelMembers", req); err != nil {
 		return nil, err
 	}
 	resp := &surveysv1.ListPanelMembersResponse{}
@@ -134,10 +140,10 @@ func (f *fakePanels) ListPanelMembers(_ context.Context, req *surveysv1.ListPane
 	return resp, nil
 }
 
-func (f *fakePanels) ExportPanelMember(_ context.Context, req *surveysv1.ExportPanelMemberRequest) (*surveysv1.PanelMemberExport, error) {
+func (f *fakePanels) ExportPanelMember(ctx context.Context, req *surveysv1.ExportPanelMemberRequest) (*surveysv1.PanelMemberExport, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("ExportPanelMember", req); err != nil {
+	if err := f.Call(ctx, "ExportPanelMember", req); err != nil {
 		return nil, err
 	}
 	m, err := f.member(req.GetMunicipalityCode(), req.GetId())
@@ -147,20 +153,20 @@ func (f *fakePanels) ExportPanelMember(_ context.Context, req *surveysv1.ExportP
 	return &surveysv1.PanelMemberExport{
 		Member: m,
 		Consents: []*surveysv1.ConsentEvent{
-			{Kind: surveysv1.ConsentEventKind_CONSENT_EVENT_KIND_GIVEN, ConsentVersion: m.GetConsentVersion(), Source: "sign_up", Time: at("2026-10-01T10:00:00Z")},
-			{Kind: surveysv1.ConsentEventKind_CONSENT_EVENT_KIND_CONFIRMED, ConsentVersion: m.GetConsentVersion(), Source: "confirmation", Time: at("2026-10-01T10:05:00Z")},
+			{Kind: surveysv1.ConsentEventKind_CONSENT_EVENT_KIND_GIVEN, ConsentVersion: m.GetConsentVersion(), Source: "sign_up", Time: webtest.At("2026-10-01T10:00:00Z")},
+			{Kind: surveysv1.ConsentEventKind_CONSENT_EVENT_KIND_CONFIRMED, ConsentVersion: m.GetConsentVersion(), Source: "confirmation", Time: webtest.At("2026-10-01T10:05:00Z")},
 		},
 		Invitations: []*surveysv1.PanelInvitation{
-			{PollId: openPollID, PollTitle: text("Mantelzorg in de IJmond", ""), InviteTime: at("2026-11-02T09:00:00Z"), Used: true},
+			{PollId: "poll-open", PollTitle: webtest.Text("Mantelzorg in de IJmond", ""), InviteTime: webtest.At("2026-11-02T09:00:00Z"), Used: true},
 		},
-		ExportTime: at("2026-11-22T12:00:00Z"),
+		ExportTime: webtest.At("2026-11-22T12:00:00Z"),
 	}, nil
 }
 
-func (f *fakePanels) ErasePanelMember(_ context.Context, req *surveysv1.ErasePanelMemberRequest) (*surveysv1.ErasePanelMemberResponse, error) {
+func (f *fakePanels) ErasePanelMember(ctx context.Context, req *surveysv1.ErasePanelMemberRequest) (*surveysv1.ErasePanelMemberResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("ErasePanelMember", req); err != nil {
+	if err := f.Call(ctx, "ErasePanelMember", req); err != nil {
 		return nil, err
 	}
 	if _, err := f.member(req.GetMunicipalityCode(), req.GetId()); err != nil {
@@ -171,10 +177,10 @@ func (f *fakePanels) ErasePanelMember(_ context.Context, req *surveysv1.ErasePan
 }
 
 // ImportPanelMembers rejects each row whose first field has no "@".
-func (f *fakePanels) ImportPanelMembers(_ context.Context, req *surveysv1.ImportPanelMembersRequest) (*surveysv1.PanelImport, error) {
+func (f *fakePanels) ImportPanelMembers(ctx context.Context, req *surveysv1.ImportPanelMembersRequest) (*surveysv1.PanelImport, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("ImportPanelMembers", req); err != nil {
+	if err := f.Call(ctx, "ImportPanelMembers", req); err != nil {
 		return nil, err
 	}
 	lines := strings.Split(strings.TrimSpace(string(req.GetCsv())), "\n")
@@ -185,7 +191,7 @@ func (f *fakePanels) ImportPanelMembers(_ context.Context, req *surveysv1.Import
 		if !strings.Contains(email, "@") {
 			res.Rejected = append(res.Rejected, &surveysv1.RejectedRow{
 				Line: int32(i + 2), Column: "email",
-				Reason: text("is geen e-mailadres", "is not an e-mail address"),
+				Reason: webtest.Text("is geen e-mailadres", "is not an e-mail address"),
 			})
 			continue
 		}
@@ -194,28 +200,10 @@ func (f *fakePanels) ImportPanelMembers(_ context.Context, req *surveysv1.Import
 	return res, nil
 }
 
-func (f *fakePanels) InvitePanel(_ context.Context, req *surveysv1.InvitePanelRequest) (*surveysv1.InvitePanelResponse, error) {
+func (f *fakePanels) SignUp(ctx context.Context, req *surveysv1.SignUpRequest) (*surveysv1.SignUpResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("InvitePanel", req); err != nil {
-		return nil, err
-	}
-	return &surveysv1.InvitePanelResponse{Invited: 12, AlreadyInvited: 3}, nil
-}
-
-func (f *fakePanels) RemindPanel(_ context.Context, req *surveysv1.RemindPanelRequest) (*surveysv1.RemindPanelResponse, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.call("RemindPanel", req); err != nil {
-		return nil, err
-	}
-	return &surveysv1.RemindPanelResponse{Reminded: 7}, nil
-}
-
-func (f *fakePanels) SignUp(_ context.Context, req *surveysv1.SignUpRequest) (*surveysv1.SignUpResponse, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if err := f.call("SignUp", req); err != nil {
+	if err := f.Call(ctx, "SignUp", req); err != nil {
 		return nil, err
 	}
 	return &surveysv1.SignUpResponse{}, nil
@@ -228,19 +216,19 @@ var fakeNeighbourhoods = []*surveysv1.Neighbourhood{
 	{Code: "VEL-01", MunicipalityCode: "GM0453", Name: "IJmuiden"},
 }
 
-func (f *fakePanels) ListNeighbourhoods(_ context.Context, req *surveysv1.ListNeighbourhoodsRequest) (*surveysv1.ListNeighbourhoodsResponse, error) {
+func (f *fakePanels) ListNeighbourhoods(ctx context.Context, req *surveysv1.ListNeighbourhoodsRequest) (*surveysv1.ListNeighbourhoodsResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("ListNeighbourhoods", req); err != nil {
+	if err := f.Call(ctx, "ListNeighbourhoods", req); err != nil {
 		return nil, err
 	}
 	return &surveysv1.ListNeighbourhoodsResponse{Neighbourhoods: fakeNeighbourhoods}, nil
 }
 
-func (f *fakePanels) ConfirmSignUp(_ context.Context, req *surveysv1.ConfirmSignUpRequest) (*surveysv1.ConfirmSignUpResponse, error) {
+func (f *fakePanels) ConfirmSignUp(ctx context.Context, req *surveysv1.ConfirmSignUpRequest) (*surveysv1.ConfirmSignUpResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("ConfirmSignUp", req); err != nil {
+	if err := f.Call(ctx, "ConfirmSignUp", req); err != nil {
 		return nil, err
 	}
 	code, ok := f.confirmTokens[req.GetToken()]
@@ -251,10 +239,10 @@ func (f *fakePanels) ConfirmSignUp(_ context.Context, req *surveysv1.ConfirmSign
 	return &surveysv1.ConfirmSignUpResponse{MunicipalityCode: code}, nil
 }
 
-func (f *fakePanels) Unsubscribe(_ context.Context, req *surveysv1.UnsubscribeRequest) (*surveysv1.UnsubscribeResponse, error) {
+func (f *fakePanels) Unsubscribe(ctx context.Context, req *surveysv1.UnsubscribeRequest) (*surveysv1.UnsubscribeResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("Unsubscribe", req); err != nil {
+	if err := f.Call(ctx, "Unsubscribe", req); err != nil {
 		return nil, err
 	}
 	code, ok := f.leaveTokens[req.GetToken()]

@@ -85,7 +85,7 @@ func TestStaffPanelPagesRenderInBothLanguages(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			_, _, site := panelSite(t)
+			_, site := panelSite(t)
 			resp, body := webtest.Send(t, site, webtest.Request{Target: tc.target, As: &tc.as, Lang: tc.lang})
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("status = %d, want 200", resp.StatusCode)
@@ -98,7 +98,7 @@ func TestStaffPanelPagesRenderInBothLanguages(t *testing.T) {
 
 func TestStaffPanelPagesShowAddressesOnlyWhenTheServiceGivesThem(t *testing.T) {
 	t.Parallel()
-	panels, _, site := panelSite(t)
+	panels, site := panelSite(t)
 	panels.mu.Lock()
 	panels.hideEmail = true
 	panels.mu.Unlock()
@@ -124,7 +124,7 @@ func TestStaffPanelPagesRefuse(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			panels, _, site := panelSite(t)
+			panels, site := panelSite(t)
 			for m, err := range tc.fail {
 				panels.FailWith(m, err)
 			}
@@ -136,7 +136,7 @@ func TestStaffPanelPagesRefuse(t *testing.T) {
 	}
 	t.Run("anonymous visitors log in first", func(t *testing.T) {
 		t.Parallel()
-		_, _, site := panelSite(t)
+		_, site := panelSite(t)
 		resp, _ := webtest.Send(t, site, webtest.Request{Target: "/panels/GM0453/leden"})
 		if got, want := resp.Header.Get("Location"), "/auth/login?returnTo=%2Fpanels%2FGM0453%2Fleden"; resp.StatusCode != http.StatusSeeOther || got != want {
 			t.Errorf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
@@ -153,7 +153,7 @@ func TestStaffPanelPagesRefuse(t *testing.T) {
 
 func TestEraseAsksForConfirmationFirst(t *testing.T) {
 	t.Parallel()
-	panels, _, site := panelSite(t)
+	panels, site := panelSite(t)
 	member := "/panels/GM0453/leden/" + memberAnna
 
 	resp, body := webtest.Send(t, site, webtest.Request{Target: member + "/wissen", As: &webtest.VelsenOfficer})
@@ -172,7 +172,7 @@ func TestEraseAsksForConfirmationFirst(t *testing.T) {
 		t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
 	}
 	want := &surveysv1.ErasePanelMemberRequest{MunicipalityCode: "GM0453", Id: memberAnna}
-	if diff := cmp.Diff(want, panels.request("ErasePanelMember"), protocmp.Transform()); diff != "" {
+	if diff := cmp.Diff(want, panels.Request("ErasePanelMember"), protocmp.Transform()); diff != "" {
 		t.Errorf("ErasePanelMember request (-want +got):\n%s", diff)
 	}
 	_, body = webtest.Send(t, site, webtest.Request{Target: "/panels/GM0453/leden?gelukt=gewist", As: &webtest.VelsenOfficer})
@@ -182,7 +182,7 @@ func TestEraseAsksForConfirmationFirst(t *testing.T) {
 
 func TestMemberDataDownloadsAsJSON(t *testing.T) {
 	t.Parallel()
-	_, _, site := panelSite(t)
+	_, site := panelSite(t)
 	resp, body := webtest.Send(t, site, webtest.Request{Target: "/panels/GM0453/leden/" + memberAnna + "/gegevens", As: &webtest.VelsenOfficer})
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status = %d, want 200", resp.StatusCode)
@@ -242,7 +242,7 @@ func upload(t *testing.T, site *Site, target string, fields map[string]string, c
 
 func TestImportShowsRejectedRowsBeforeImporting(t *testing.T) {
 	t.Parallel()
-	panels, _, site := panelSite(t)
+	panels, site := panelSite(t)
 	const target = "/panels/GM0453/importeren"
 	csv := []byte("email;toestemming_datum\r\nsam@example.nl;2026-03-31\r\nkees-at-example.nl;2026-03-31\r\nlot@example.nl;2026-03-31\r\ngeen adres;2026-03-31\r\n")
 
@@ -250,7 +250,7 @@ func TestImportShowsRejectedRowsBeforeImporting(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("check: status = %d, want 200", resp.StatusCode)
 	}
-	check := panels.request("ImportPanelMembers").(*surveysv1.ImportPanelMembersRequest)
+	check := panels.Request("ImportPanelMembers").(*surveysv1.ImportPanelMembersRequest)
 	if !check.GetDryRun() || !bytes.Equal(check.GetCsv(), csv) || check.GetConsentVersion() != "wervingsbrief 2026-03" {
 		t.Fatalf("the check sent dry run %v, version %q and %d bytes; want a dry run of the file", check.GetDryRun(), check.GetConsentVersion(), len(check.GetCsv()))
 	}
@@ -275,7 +275,7 @@ func TestImportShowsRejectedRowsBeforeImporting(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("import: status = %d, want 200", resp.StatusCode)
 	}
-	done := panels.request("ImportPanelMembers").(*surveysv1.ImportPanelMembersRequest)
+	done := panels.Request("ImportPanelMembers").(*surveysv1.ImportPanelMembersRequest)
 	if done.GetDryRun() || !bytes.Equal(done.GetCsv(), csv) {
 		t.Errorf("the import sent dry run %v and %q, want the checked file for real", done.GetDryRun(), done.GetCsv())
 	}
@@ -305,7 +305,7 @@ func TestImportErrorsAreTiedToTheirFields(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			panels, _, site := panelSite(t)
+			panels, site := panelSite(t)
 			if tc.refuse != nil {
 				panels.FailWith("ImportPanelMembers", tc.refuse)
 			}
@@ -313,7 +313,7 @@ func TestImportErrorsAreTiedToTheirFields(t *testing.T) {
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("status = %d, want 422", resp.StatusCode)
 			}
-			if diff := cmp.Diff(tc.want, summaryOf(t, body)); diff != "" {
+			if diff := cmp.Diff(tc.want, webtest.SummaryOf(t, body)); diff != "" {
 				t.Errorf("error summary (-want +got):\n%s", diff)
 			}
 			webtest.MustContain(t, body, `id="bestand-fout"`)

@@ -14,12 +14,11 @@ import (
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
-// panelSite returns the fake panels and surveys services and a site that
-// uses them.
-func panelSite(t *testing.T) (*fakePanels, *fakeSurveys, *Site) {
+// panelSite returns the fake panels service and a site that uses it.
+func panelSite(t *testing.T) (*fakePanels, *Site) {
 	t.Helper()
-	panels, surveys := newFakePanels(), newFakeSurveys()
-	return panels, surveys, newSite(t, Config{Panels: panels.serve(t), Surveys: surveys.serve(t)})
+	panels := newFakePanels()
+	return panels, newSite(t, Config{Panels: panels.serve(t)})
 }
 
 // signupForm is a sign-up that the site accepts.
@@ -32,7 +31,7 @@ func signupForm() url.Values {
 
 func TestSignupFormShowsTheConsentStatement(t *testing.T) {
 	t.Parallel()
-	_, _, site := panelSite(t)
+	_, site := panelSite(t)
 	tests := []struct {
 		name, target, lang string
 		want, notWant      []string
@@ -146,7 +145,7 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			panels, _, site := panelSite(t)
+			panels, site := panelSite(t)
 			if tc.refuse != nil {
 				panels.FailWith("SignUp", tc.refuse)
 			}
@@ -158,7 +157,7 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("status = %d, want 422", resp.StatusCode)
 			}
-			if diff := cmp.Diff(tc.want, summaryOf(t, body)); diff != "" {
+			if diff := cmp.Diff(tc.want, webtest.SummaryOf(t, body)); diff != "" {
 				t.Errorf("error summary (-want +got):\n%s", diff)
 			}
 			for _, name := range tc.invalid {
@@ -177,7 +176,7 @@ func TestSignupErrorsAreTiedToTheirFields(t *testing.T) {
 
 func TestSignupEndsOnAPageThatRevealsNothing(t *testing.T) {
 	t.Parallel()
-	panels, _, site := panelSite(t)
+	panels, site := panelSite(t)
 	resp, _ := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden", Form: signupForm(), Lang: "nl"})
 	if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != "/panel/aanmelden/verstuurd" {
 		t.Fatalf("got %d to %q, want 303 to the page that says a mail was sent", resp.StatusCode, got)
@@ -186,7 +185,7 @@ func TestSignupEndsOnAPageThatRevealsNothing(t *testing.T) {
 		MunicipalityCode: "GM0453", Email: "sam@example.nl", Postcode: "1971 ab", Neighbourhood: "VEL-01",
 		AgeBand: "27-40", ConsentVersion: signupConsentVersion, Language: "nl",
 	}
-	if diff := cmp.Diff(want, panels.request("SignUp"), protocmp.Transform()); diff != "" {
+	if diff := cmp.Diff(want, panels.Request("SignUp"), protocmp.Transform()); diff != "" {
 		t.Errorf("SignUp request (-want +got):\n%s", diff)
 	}
 	resp, body := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden/verstuurd"})
@@ -203,7 +202,7 @@ func TestSignupEndsOnAPageThatRevealsNothing(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("status = %d, want 303", resp.StatusCode)
 		}
-		got := panels.request("SignUp").(*surveysv1.SignUpRequest)
+		got := panels.Request("SignUp").(*surveysv1.SignUpRequest)
 		if got.GetMunicipalityCode() != "GM0453" || got.GetLanguage() != "en" {
 			t.Errorf("signed up for %q in %q, want GM0453 in en", got.GetMunicipalityCode(), got.GetLanguage())
 		}
@@ -212,7 +211,7 @@ func TestSignupEndsOnAPageThatRevealsNothing(t *testing.T) {
 
 func TestSignupForAMunicipalityWithoutAPanel(t *testing.T) {
 	t.Parallel()
-	panels, _, site := panelSite(t)
+	panels, site := panelSite(t)
 	panels.FailWith("SignUp", webtest.Invalid("/municipalityCode", "is not a municipality with a panel"))
 	resp, body := webtest.Send(t, site, webtest.Request{Target: "/panel/aanmelden/GM0396", Form: signupForm()})
 	if resp.StatusCode != http.StatusNotFound {
@@ -224,7 +223,7 @@ func TestSignupForAMunicipalityWithoutAPanel(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("with the municipality chosen: status = %d, want 422", resp.StatusCode)
 	}
-	if diff := cmp.Diff([][2]string{{"#gemeente", "Je gemeente: Kies je gemeente."}}, summaryOf(t, body)); diff != "" {
+	if diff := cmp.Diff([][2]string{{"#gemeente", "Je gemeente: Kies je gemeente."}}, webtest.SummaryOf(t, body)); diff != "" {
 		t.Errorf("error summary (-want +got):\n%s", diff)
 	}
 }
@@ -245,7 +244,7 @@ func TestMailLinksChangeNothingUntilTheButtonIsPressed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			panels, _, site := panelSite(t)
+			panels, site := panelSite(t)
 			link := tc.path + tc.token
 
 			// A mail scanner fetches the link: nothing happens.
@@ -264,7 +263,7 @@ func TestMailLinksChangeNothingUntilTheButtonIsPressed(t *testing.T) {
 			if got := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || got != tc.done {
 				t.Fatalf("POST: got %d to %q, want 303 to %q", resp.StatusCode, got, tc.done)
 			}
-			if diff := cmp.Diff(tc.token, tokenOf(panels.request(tc.method))); diff != "" {
+			if diff := cmp.Diff(tc.token, tokenOf(panels.Request(tc.method))); diff != "" {
 				t.Errorf("token sent (-want +got):\n%s", diff)
 			}
 			_, body := webtest.Send(t, site, webtest.Request{Target: tc.done})
@@ -281,7 +280,7 @@ func TestMailLinksChangeNothingUntilTheButtonIsPressed(t *testing.T) {
 	}
 	t.Run("what cannot be a token", func(t *testing.T) {
 		t.Parallel()
-		panels, _, site := panelSite(t)
+		panels, site := panelSite(t)
 		resp, _ := webtest.Send(t, site, webtest.Request{Target: "/panel/afmelden/kort", Form: url.Values{}})
 		if resp.StatusCode != http.StatusNotFound || panels.CallsOf("Unsubscribe") != 0 {
 			t.Errorf("got %d after %d calls, want 404 without asking the service", resp.StatusCode, panels.CallsOf("Unsubscribe"))

@@ -88,12 +88,12 @@ func TestBuilderPagesAreAccessible(t *testing.T) {
 	fake.addDraft(&surveysv1.Poll{
 		Id: questionnaireDraft, Tenant: "ijmond", Participants: []string{"GM0453", "GM0396"},
 		Kind: surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE, Status: surveysv1.PollStatus_POLL_STATUS_DRAFT,
-		Title: text("Vervoer naar de dagbesteding", "Transport to day care"), Slug: "vervoer",
+		Title: webtest.Text("Vervoer naar de dagbesteding", "Transport to day care"), Slug: "vervoer",
 		Audience: &surveysv1.Audience{Kind: surveysv1.AudienceKind_AUDIENCE_KIND_PANEL},
-		OpensAt:  at("2026-12-01T08:00:00Z"), ClosesAt: at("2026-12-15T16:00:00Z"),
+		OpensAt:  webtest.At("2026-12-01T08:00:00Z"), ClosesAt: webtest.At("2026-12-15T16:00:00Z"),
 		Sections: []*surveysv1.Section{
-			{Id: "s1", Title: text("De rit", "The ride"), Questions: qs[:5]},
-			{Id: "s2", Title: text("Uw ervaring", ""), Questions: qs[5:]},
+			{Id: "s1", Title: webtest.Text("De rit", "The ride"), Questions: qs[:5]},
+			{Id: "s2", Title: webtest.Text("Uw ervaring", ""), Questions: qs[5:]},
 		},
 	})
 	srv := httptest.NewServer(webtest.WithIdentity(webtest.VelsenChair, site.Handler()))

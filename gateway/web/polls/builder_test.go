@@ -23,7 +23,7 @@ func builderSite(t *testing.T) (*fakeSurveys, *Site) {
 	surveys := newFakeSurveys()
 	surveys.addDraft(&surveysv1.Poll{
 		Id: questionnaireDraft, ProcessId: "p-intake", Tenant: "GM0453", Kind: surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE,
-		Status: surveysv1.PollStatus_POLL_STATUS_DRAFT, Title: text("Vervoer naar de dagbesteding", ""),
+		Status: surveysv1.PollStatus_POLL_STATUS_DRAFT, Title: webtest.Text("Vervoer naar de dagbesteding", ""),
 	})
 	return surveys, newSite(t, Config{Surveys: surveys.serve(t), Councils: newFakeCouncils().serve(t)})
 }
@@ -105,7 +105,7 @@ func TestNewPollForAProcess(t *testing.T) {
 			form: url.Values{"traject": {"p-intake"}, "soort": {"flitspeiling"}, "titel.nl": {" Vervoer "}, "titel.en": {"Transport"}, "intro.nl": {"Kort."}},
 			want: &surveysv1.Poll{
 				ProcessId: "p-intake", Tenant: "GM0453", Kind: surveysv1.PollKind_POLL_KIND_FLASH_POLL,
-				Title: text("Vervoer", "Transport"), Intro: text("Kort.", ""),
+				Title: webtest.Text("Vervoer", "Transport"), Intro: webtest.Text("Kort.", ""),
 			},
 		},
 		{
@@ -113,7 +113,7 @@ func TestNewPollForAProcess(t *testing.T) {
 			form: url.Values{"traject": {"p-regional"}, "soort": {"vragenlijst"}, "titel.nl": {"Stembureaus"}},
 			want: &surveysv1.Poll{
 				ProcessId: "p-regional", Tenant: "ijmond", Participants: []string{"GM0453", "GM0396"},
-				Kind: surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE, Title: text("Stembureaus", ""),
+				Kind: surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE, Title: webtest.Text("Stembureaus", ""),
 			},
 		},
 	}
@@ -125,7 +125,7 @@ func TestNewPollForAProcess(t *testing.T) {
 			if got, want := resp.Header.Get("Location"), "/peilingen/poll-new/bewerken?gelukt=aangemaakt"; resp.StatusCode != http.StatusSeeOther || got != want {
 				t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
 			}
-			got := fake.request("CreatePoll").(*surveysv1.CreatePollRequest).GetPoll()
+			got := fake.Request("CreatePoll").(*surveysv1.CreatePollRequest).GetPoll()
 			if diff := cmp.Diff(tc.want, got, protocmp.Transform()); diff != "" {
 				t.Errorf("CreatePoll (-want +got):\n%s", diff)
 			}
@@ -224,8 +224,8 @@ func TestBuilderAddsEveryQuestionTypeAndSavesTheDefinition(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("saving: status %d\n%s", resp.StatusCode, body)
 	}
-	en := func(nl, en string) *surveysv1.Text { return text(nl, en) }
-	nl := func(s string) *surveysv1.Text { return text(s, "") }
+	en := func(nl, en string) *surveysv1.Text { return webtest.Text(nl, en) }
+	nl := func(s string) *surveysv1.Text { return webtest.Text(s, "") }
 	o := func(id string, t *surveysv1.Text) *surveysv1.Option { return &surveysv1.Option{Id: id, Label: t} }
 	q := func(id string, qt surveysv1.QuestionType, t *surveysv1.Text) *surveysv1.Question {
 		return &surveysv1.Question{Id: id, Type: qt, Text: t}
@@ -289,7 +289,7 @@ func TestBuilderAddsEveryQuestionTypeAndSavesTheDefinition(t *testing.T) {
 			}(),
 		},
 	}}
-	req := fake.request("UpdatePoll").(*surveysv1.UpdatePollRequest)
+	req := fake.Request("UpdatePoll").(*surveysv1.UpdatePollRequest)
 	if diff := cmp.Diff(want, req.GetPoll().GetSections(), protocmp.Transform()); diff != "" {
 		t.Errorf("UpdatePoll's sections (-want +got):\n%s", diff)
 	}
@@ -320,7 +320,7 @@ func TestBuilderButtons(t *testing.T) {
 		qs := func(ids ...string) []*surveysv1.Question {
 			var out []*surveysv1.Question
 			for _, id := range ids {
-				out = append(out, &surveysv1.Question{Id: id, Type: surveysv1.QuestionType_QUESTION_TYPE_LONG_TEXT, Text: text(id, "")})
+				out = append(out, &surveysv1.Question{Id: id, Type: surveysv1.QuestionType_QUESTION_TYPE_LONG_TEXT, Text: webtest.Text(id, "")})
 			}
 			return out
 		}
@@ -381,7 +381,7 @@ func TestBuilderButtons(t *testing.T) {
 func TestOptionLinesKeepTheirIDs(t *testing.T) {
 	t.Parallel()
 	stored := []*surveysv1.Option{
-		{Id: "a", Label: text("Strand", "")}, {Id: "b", Label: text("Park", "")}, {Id: "c", Label: text("Centrum", "")},
+		{Id: "a", Label: webtest.Text("Strand", "")}, {Id: "b", Label: webtest.Text("Park", "")}, {Id: "c", Label: webtest.Text("Centrum", "")},
 	}
 	tests := []struct {
 		name  string
@@ -465,7 +465,7 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 			if tc.name == "a sixth question in a flash poll" {
 				p := fake.staffNow(t, draftPollID)
 				for _, id := range []string{"q2", "q3", "q4", "q5"} {
-					p.Sections[0].Questions = append(p.Sections[0].Questions, &surveysv1.Question{Id: id, Type: surveysv1.QuestionType_QUESTION_TYPE_SHORT_TEXT, Text: text(id, "")})
+					p.Sections[0].Questions = append(p.Sections[0].Questions, &surveysv1.Question{Id: id, Type: surveysv1.QuestionType_QUESTION_TYPE_SHORT_TEXT, Text: webtest.Text(id, "")})
 				}
 				fake.addDraft(p)
 			}

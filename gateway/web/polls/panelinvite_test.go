@@ -40,7 +40,7 @@ func TestPollPageInvitesAndRemindsThePanel(t *testing.T) {
 		PollId: openPollID, MunicipalityCode: "GM0453", AgeBands: []string{"66-75", "76+"},
 		Neighbourhoods: []string{"IJmuiden-Noord", "Velsen-Zuid"}, PostcodePrefixes: []string{"1971", "1972"},
 	}
-	if diff := cmp.Diff(want, panels.request("InvitePanel"), protocmp.Transform()); diff != "" {
+	if diff := cmp.Diff(want, panels.Request("InvitePanel"), protocmp.Transform()); diff != "" {
 		t.Errorf("InvitePanel request (-want +got):\n%s", diff)
 	}
 	_, body = webtest.Send(t, site, webtest.Request{Target: withoutFragment(t, resp), As: &webtest.VelsenChair})
@@ -76,7 +76,7 @@ func TestPollPagePanelErrorsAreTiedToTheirFields(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status = %d, want 422", resp.StatusCode)
 	}
-	if diff := cmp.Diff([][2]string{{"#postcodes", "Postcodes die beginnen met: Vul het begin van postcodes in als cijfers, zoals 1971."}}, summaryOf(t, body)); diff != "" {
+	if diff := cmp.Diff([][2]string{{"#postcodes", "Postcodes die beginnen met: Vul het begin van postcodes in als cijfers, zoals 1971."}}, webtest.SummaryOf(t, body)); diff != "" {
 		t.Errorf("the site's own check (-want +got):\n%s", diff)
 	}
 	if panels.CallsOf("InvitePanel") != 0 {
@@ -87,7 +87,7 @@ func TestPollPagePanelErrorsAreTiedToTheirFields(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("status = %d, want 422", resp.StatusCode)
 	}
-	if diff := cmp.Diff([][2]string{{"#gemeente", "Panel van: is not one of the poll's municipalities"}}, summaryOf(t, body)); diff != "" {
+	if diff := cmp.Diff([][2]string{{"#gemeente", "Panel van: is not one of the poll's municipalities"}}, webtest.SummaryOf(t, body)); diff != "" {
 		t.Errorf("the service's objection (-want +got):\n%s", diff)
 	}
 	webtest.MustContain(t, body, `aria-invalid="true" aria-describedby="gemeente-fout"`)

@@ -166,7 +166,7 @@ func TestPollLifecycle(t *testing.T) {
 			if got := resp.Header.Get("Location"); got != tc.location {
 				t.Errorf("Location = %q, want %q", got, tc.location)
 			}
-			if diff := cmp.Diff(tc.want, fake.request(tc.method), protocmp.Transform()); diff != "" {
+			if diff := cmp.Diff(tc.want, fake.Request(tc.method), protocmp.Transform()); diff != "" {
 				t.Errorf("%s request (-want +got):\n%s", tc.method, diff)
 			}
 		})

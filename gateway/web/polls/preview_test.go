@@ -94,17 +94,17 @@ func TestScheduleFromTheEditor(t *testing.T) {
 		if got, want := resp.Header.Get("Location"), "/peilingen/poll-draft?gelukt=gepland"; resp.StatusCode != http.StatusSeeOther || got != want {
 			t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
 		}
-		got := fake.request("UpdatePoll").(*surveysv1.UpdatePollRequest).GetPoll()
+		got := fake.Request("UpdatePoll").(*surveysv1.UpdatePollRequest).GetPoll()
 		want := &surveysv1.Poll{
-			OpensAt: at("2026-12-01T08:00:00Z"), ClosesAt: at("2026-12-08T16:30:00Z"), Slug: "bankjes",
+			OpensAt: webtest.At("2026-12-01T08:00:00Z"), ClosesAt: webtest.At("2026-12-08T16:30:00Z"), Slug: "bankjes",
 			Audience:       &surveysv1.Audience{Kind: surveysv1.AudienceKind_AUDIENCE_KIND_OPEN_LINK, PostcodeCheck: true},
-			ResultsSharing: text("In januari op de website.", ""),
+			ResultsSharing: webtest.Text("In januari op de website.", ""),
 		}
 		if diff := cmp.Diff(want, got, protocmp.Transform(),
 			protocmp.IgnoreFields(&surveysv1.Poll{}, "id", "tenant", "kind", "status", "title", "sections")); diff != "" {
 			t.Errorf("UpdatePoll (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(&surveysv1.SchedulePollRequest{Id: draftPollID}, fake.request("SchedulePoll"), protocmp.Transform()); diff != "" {
+		if diff := cmp.Diff(&surveysv1.SchedulePollRequest{Id: draftPollID}, fake.Request("SchedulePoll"), protocmp.Transform()); diff != "" {
 			t.Errorf("SchedulePoll (-want +got):\n%s", diff)
 		}
 	})
@@ -130,7 +130,7 @@ func TestScheduleFromTheEditor(t *testing.T) {
 		if got, want := resp.Header.Get("Location"), "/peilingen/poll-scheduled/bewerken?gelukt=ingetrokken"; resp.StatusCode != http.StatusSeeOther || got != want {
 			t.Fatalf("got %d to %q, want 303 to %q", resp.StatusCode, got, want)
 		}
-		if diff := cmp.Diff(&surveysv1.UnschedulePollRequest{Id: scheduledPollID}, fake.request("UnschedulePoll"), protocmp.Transform()); diff != "" {
+		if diff := cmp.Diff(&surveysv1.UnschedulePollRequest{Id: scheduledPollID}, fake.Request("UnschedulePoll"), protocmp.Transform()); diff != "" {
 			t.Errorf("UnschedulePoll (-want +got):\n%s", diff)
 		}
 		_, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/" + scheduledPollID + "/bewerken?gelukt=ingetrokken", As: &webtest.VelsenChair})

@@ -30,10 +30,10 @@ const (
 	flashQuestionsLimit = 5
 )
 
-func (f *fakeSurveys) CreatePoll(_ context.Context, req *surveysv1.CreatePollRequest) (*surveysv1.Poll, error) {
+func (f *fakeSurveys) CreatePoll(ctx context.Context, req *surveysv1.CreatePollRequest) (*surveysv1.Poll, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("CreatePoll", req); err != nil {
+	if err := f.Call(ctx, "CreatePoll", req); err != nil {
 		return nil, err
 	}
 	p := proto.CloneOf(req.GetPoll())
@@ -42,10 +42,10 @@ func (f *fakeSurveys) CreatePoll(_ context.Context, req *surveysv1.CreatePollReq
 	return proto.CloneOf(p), nil
 }
 
-func (f *fakeSurveys) UpdatePoll(_ context.Context, req *surveysv1.UpdatePollRequest) (*surveysv1.Poll, error) {
+func (f *fakeSurveys) UpdatePoll(ctx context.Context, req *surveysv1.UpdatePollRequest) (*surveysv1.Poll, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("UpdatePoll", req); err != nil {
+	if err := f.Call(ctx, "UpdatePoll", req); err != nil {
 		return nil, err
 	}
 	p, err := f.staffPoll(req.GetId())
@@ -141,28 +141,28 @@ const (
 func (f *fakeSurveys) addStaffPolls() {
 	question := &surveysv1.Question{
 		Id: "q1", Type: surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, Other: true,
-		Text:    text("Waar wilt u meer bankjes?", "Where would you like more benches?"),
-		Options: []*surveysv1.Option{opt("a", "Bij het strand", "By the beach"), opt("b", "In het park", "In the park")},
+		Text:    webtest.Text("Waar wilt u meer bankjes?", "Where would you like more benches?"),
+		Options: []*surveysv1.Option{webtest.Option("a", "Bij het strand", "By the beach"), webtest.Option("b", "In het park", "In the park")},
 	}
 	poll := func(id, tenant string, kind surveysv1.PollKind, st surveysv1.PollStatus, title *surveysv1.Text, participants ...string) *surveysv1.Poll {
 		return &surveysv1.Poll{
 			Id: id, Tenant: tenant, Participants: participants, Kind: kind, Status: st, Title: title,
 			Sections: []*surveysv1.Section{{Id: "s1", Questions: []*surveysv1.Question{question}}},
-			OpensAt:  at("2026-11-02T08:00:00Z"), ClosesAt: at("2026-11-30T17:00:00Z"),
+			OpensAt:  webtest.At("2026-11-02T08:00:00Z"), ClosesAt: webtest.At("2026-11-30T17:00:00Z"),
 		}
 	}
 	flash, questionnaire := surveysv1.PollKind_POLL_KIND_FLASH_POLL, surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE
 	f.staff = map[string]*surveysv1.Poll{
 		draftPollID: poll(draftPollID, "GM0453", flash, surveysv1.PollStatus_POLL_STATUS_DRAFT,
-			text("Bankjes in IJmuiden", "Benches in IJmuiden")),
+			webtest.Text("Bankjes in IJmuiden", "Benches in IJmuiden")),
 		openPollID: poll(openPollID, "ijmond", questionnaire, surveysv1.PollStatus_POLL_STATUS_OPEN,
-			text("Mantelzorg in de IJmond", ""), "GM0453", "GM0396"),
+			webtest.Text("Mantelzorg in de IJmond", ""), "GM0453", "GM0396"),
 		scheduledPollID: poll(scheduledPollID, "GM0453", flash, surveysv1.PollStatus_POLL_STATUS_SCHEDULED,
-			text("Speeltuin Velsen-Noord", "Playground Velsen-Noord")),
+			webtest.Text("Speeltuin Velsen-Noord", "Playground Velsen-Noord")),
 		closedPollID: poll(closedPollID, "GM0453", flash, surveysv1.PollStatus_POLL_STATUS_CLOSED,
-			text("Zwembad", "Swimming pool")),
+			webtest.Text("Zwembad", "Swimming pool")),
 		otherPollID: poll(otherPollID, "GM0375", flash, surveysv1.PollStatus_POLL_STATUS_OPEN,
-			text("Markt Beverwijk", "Beverwijk market")),
+			webtest.Text("Markt Beverwijk", "Beverwijk market")),
 	}
 	f.responded = map[string]int64{openPollID: 3, closedPollID: 12}
 }
@@ -183,10 +183,10 @@ func (f *fakeSurveys) staffPoll(id string) (*surveysv1.Poll, error) {
 	return p, nil
 }
 
-func (f *fakeSurveys) ListPolls(_ context.Context, req *surveysv1.ListPollsRequest) (*surveysv1.ListPollsResponse, error) {
+func (f *fakeSurveys) ListPolls(ctx context.Context, req *surveysv1.ListPollsRequest) (*surveysv1.ListPollsResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("ListPolls", req); err != nil {
+	if err := f.Call(ctx, "ListPolls", req); err != nil {
 		return nil, err
 	}
 	resp := &surveysv1.ListPollsResponse{}
@@ -199,10 +199,10 @@ func (f *fakeSurveys) ListPolls(_ context.Context, req *surveysv1.ListPollsReque
 	return resp, nil
 }
 
-func (f *fakeSurveys) GetPoll(_ context.Context, req *surveysv1.GetPollRequest) (*surveysv1.Poll, error) {
+func (f *fakeSurveys) GetPoll(ctx context.Context, req *surveysv1.GetPollRequest) (*surveysv1.Poll, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("GetPoll", req); err != nil {
+	if err := f.Call(ctx, "GetPoll", req); err != nil {
 		return nil, err
 	}
 	p, err := f.staffPoll(req.GetId())
@@ -216,7 +216,7 @@ func (f *fakeSurveys) GetPoll(_ context.Context, req *surveysv1.GetPollRequest) 
 func (f *fakeSurveys) move(method string, req proto.Message, id string, to surveysv1.PollStatus, from ...surveysv1.PollStatus) (*surveysv1.Poll, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call(method, req); err != nil {
+	if err := f.Call(context.Background(), method, req); err != nil {
 		return nil, err
 	}
 	p, err := f.staffPoll(id)
@@ -249,10 +249,10 @@ func (f *fakeSurveys) CancelPoll(_ context.Context, req *surveysv1.CancelPollReq
 
 // GetTally splits the responses over the options (two thirds "a", a third
 // "b") and, for a shared poll, over its first two municipalities.
-func (f *fakeSurveys) GetTally(_ context.Context, req *surveysv1.GetTallyRequest) (*surveysv1.Tally, error) {
+func (f *fakeSurveys) GetTally(ctx context.Context, req *surveysv1.GetTallyRequest) (*surveysv1.Tally, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("GetTally", req); err != nil {
+	if err := f.Call(ctx, "GetTally", req); err != nil {
 		return nil, err
 	}
 	p, err := f.staffPoll(req.GetPollId())

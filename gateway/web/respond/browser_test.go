@@ -35,7 +35,7 @@ func TestPollPagesAreAccessible(t *testing.T) {
 		{"closed", srv.URL + "/p/" + closedSlug, 200},
 		{"not open yet", srv.URL + "/p/" + scheduledSlug, 200},
 		{"cancelled", srv.URL + "/p/" + cancelledSlug, 200},
-		{"a link that leads nowhere", srv.URL + "/i/" + tokenFor("nobody"), 404},
+		{"a link that leads nowhere", srv.URL + "/i/" + webtest.Token("nobody"), 404},
 	}
 	for _, tc := range pages {
 		t.Run(tc.name, func(t *testing.T) {
@@ -69,7 +69,7 @@ func TestPollPagesAreAccessible(t *testing.T) {
 	})
 
 	t.Run("answer, thank you, and the link again", func(t *testing.T) {
-		token := tokenFor("browser")
+		token := webtest.Token("browser")
 		fake.invite(token)
 		link := srv.URL + "/i/" + token
 		b.Visit(t, link+"?lang=nl")

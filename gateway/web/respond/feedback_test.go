@@ -79,7 +79,7 @@ func TestPollSendsTheFeedbackAddress(t *testing.T) {
 			if resp.StatusCode != http.StatusSeeOther {
 				t.Fatalf("status = %d, want 303", resp.StatusCode)
 			}
-			req := fake.request("SubmitResponse").(*surveysv1.SubmitResponseRequest)
+			req := fake.Request("SubmitResponse").(*surveysv1.SubmitResponseRequest)
 			got := [2]string{req.GetFeedbackEmail(), req.GetFeedbackLanguage()}
 			if diff := cmp.Diff([2]string{tt.wantEmail, tt.wantLang}, got); diff != "" {
 				t.Errorf("feedback address and language (-want +got):\n%s", diff)
@@ -97,7 +97,7 @@ func TestPollShowsAnInvalidFeedbackAddressAtItsField(t *testing.T) {
 		t.Fatalf("status = %d, want 422", resp.StatusCode)
 	}
 	want := [][2]string{{"#email", "Je e-mailadres: Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl, of laat het veld leeg."}}
-	if diff := cmp.Diff(want, summaryOf(t, body)); diff != "" {
+	if diff := cmp.Diff(want, webtest.SummaryOf(t, body)); diff != "" {
 		t.Errorf("error summary (-want +got):\n%s", diff)
 	}
 	webtest.MustContain(t, body,

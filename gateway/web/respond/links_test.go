@@ -53,7 +53,7 @@ func TestRespondentCookie(t *testing.T) {
 			if respondentCookieOf(resp) != nil {
 				t.Error("a browser with a respondent cookie got another")
 			}
-			if got := fake.request("GetPollForRespondent").(*surveysv1.GetPollForRespondentRequest).GetRespondentId(); got != id {
+			if got := fake.Request("GetPollForRespondent").(*surveysv1.GetPollForRespondentRequest).GetRespondentId(); got != id {
 				t.Errorf("GetPollForRespondent asked for respondent %q, want %q", got, id)
 			}
 			resp, _ = webtest.Send(t, site, webtest.Request{Target: tc.target, Cookies: []*http.Cookie{c},
@@ -62,7 +62,7 @@ func TestRespondentCookie(t *testing.T) {
 				t.Fatalf("submit: status = %d, want 303", resp.StatusCode)
 			}
 			want := &surveysv1.OpenLinkRespondent{Slug: flashSlug, RespondentId: id}
-			got := fake.request("SubmitResponse").(*surveysv1.SubmitResponseRequest).GetOpenLink()
+			got := fake.Request("SubmitResponse").(*surveysv1.SubmitResponseRequest).GetOpenLink()
 			if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
 				t.Errorf("open-link respondent (-want +got):\n%s", diff)
 			}
@@ -92,7 +92,7 @@ func TestRespondentCookie(t *testing.T) {
 			t.Fatalf("status %d, cookie %v: want 303 and a new cookie", resp.StatusCode, c)
 		}
 		id, _ := site.respondents.plain.Read(requestWith(c))
-		if got := fake.request("SubmitResponse").(*surveysv1.SubmitResponseRequest).GetOpenLink().GetRespondentId(); got != id {
+		if got := fake.Request("SubmitResponse").(*surveysv1.SubmitResponseRequest).GetOpenLink().GetRespondentId(); got != id {
 			t.Errorf("answered as %q, want the new cookie's %q", got, id)
 		}
 	})
@@ -108,7 +108,7 @@ func requestWith(c *http.Cookie) *http.Request {
 func TestThanksPage(t *testing.T) {
 	t.Parallel()
 	fake, site := pollSite(t, Config{})
-	token := tokenFor("thanks")
+	token := webtest.Token("thanks")
 	fake.invite(token)
 
 	resp, _ := webtest.Send(t, site, webtest.Request{Target: "/i/" + token + "/bedankt"})
@@ -147,10 +147,10 @@ func TestPollLinksThatLeadNowhere(t *testing.T) {
 	}{
 		{"not a token", "/i/abc", false, "Deze link werkt niet"},
 		{"a token cut short", "/i/" + questionnaireToken[:40], false, "Deze link werkt niet"},
-		{"an unknown token", "/i/" + tokenFor("nobody"), true, "Deze link werkt niet"},
+		{"an unknown token", "/i/" + webtest.Token("nobody"), true, "Deze link werkt niet"},
 		{"not a slug", "/p/Bankjes_IJmuiden", false, "Deze link werkt niet"},
 		{"an unknown slug", "/p/bestaat-niet", true, "We vinden geen peiling bij deze link."},
-		{"the thank-you page of an unknown token", "/i/" + tokenFor("nobody") + "/bedankt", true, "Deze link werkt niet"},
+		{"the thank-you page of an unknown token", "/i/" + webtest.Token("nobody") + "/bedankt", true, "Deze link werkt niet"},
 		{"below a poll", "/p/" + flashSlug + "/iets", false, "Deze pagina bestaat niet"},
 	}
 	for _, tc := range tests {
@@ -278,7 +278,7 @@ func TestPostcodeCheck(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("status = %d, want 303", resp.StatusCode)
 		}
-		if got := fake.request("SubmitResponse").(*surveysv1.SubmitResponseRequest).GetOpenLink().GetMunicipalityCode(); got != "GM0453" {
+		if got := fake.Request("SubmitResponse").(*surveysv1.SubmitResponseRequest).GetOpenLink().GetMunicipalityCode(); got != "GM0453" {
 			t.Errorf("municipality = %q, want GM0453", got)
 		}
 	})

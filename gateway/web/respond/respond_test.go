@@ -1,7 +1,6 @@
 package respond
 
 import (
-	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -42,25 +41,6 @@ func respondentCookieOf(resp *http.Response) *http.Cookie {
 		}
 	}
 	return nil
-}
-
-// summaryOf returns the error summary's lines: each link's target and
-// text.
-func summaryOf(t *testing.T, body string) [][2]string {
-	t.Helper()
-	block := regexp.MustCompile(`(?s)<div class="utrecht-alert utrecht-alert--error mdn-error-summary".*?</ul>`).FindString(body)
-	if block == "" {
-		t.Fatal("the page has no error summary")
-	}
-	var lines [][2]string
-	for _, m := range regexp.MustCompile(`(?s)<li class="utrecht-unordered-list__item">(.*?)</li>`).FindAllStringSubmatch(block, -1) {
-		href := ""
-		if h := regexp.MustCompile(`href="([^"]*)"`).FindStringSubmatch(m[1]); h != nil {
-			href = h[1]
-		}
-		lines = append(lines, [2]string{href, html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[1], ""))})
-	}
-	return lines
 }
 
 func TestPollShowsEveryQuestionType(t *testing.T) {
@@ -162,7 +142,7 @@ func TestPollSendsTheAnswersOfEveryQuestionType(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			token := tokenFor(tc.name)
+			token := webtest.Token(tc.name)
 			fake.invite(token)
 			_, page := webtest.Send(t, site, webtest.Request{Target: "/i/" + token})
 			key := formKeyOf(t, page)
@@ -174,7 +154,7 @@ func TestPollSendsTheAnswersOfEveryQuestionType(t *testing.T) {
 			if got, want := resp.Header.Get("Location"), "/i/"+token+"/bedankt"; got != want {
 				t.Errorf("Location = %q, want %q", got, want)
 			}
-			got := fake.request("SubmitResponse").(*surveysv1.SubmitResponseRequest)
+			got := fake.Request("SubmitResponse").(*surveysv1.SubmitResponseRequest)
 			want := &surveysv1.SubmitResponseRequest{
 				Respondent:     &surveysv1.SubmitResponseRequest_InvitationToken{InvitationToken: token},
 				Answers:        tc.want,
@@ -222,7 +202,7 @@ func TestPollShowsTheServicesObjectionsAtTheirFields(t *testing.T) {
 		{"#v.q9", "Vraag 9: Controleer dit antwoord."},
 		{"", "Het formulier kon niet worden verwerkt. Controleer je antwoorden en verstuur ze opnieuw."},
 	}
-	if diff := cmp.Diff(want, summaryOf(t, body)); diff != "" {
+	if diff := cmp.Diff(want, webtest.SummaryOf(t, body)); diff != "" {
 		t.Errorf("error summary, in the page's order (-want +got):\n%s", diff)
 	}
 	webtest.MustContain(t, body,
@@ -261,7 +241,7 @@ func TestPollObjectionsInEnglish(t *testing.T) {
 		{"#v.q2", "Question 2: Write the number without a thousands separator (1000), and decimals with a point (2.5)."},
 		{"#v.q5.0", "Question 5: Answer this question."},
 	}
-	if diff := cmp.Diff(want, summaryOf(t, body)); diff != "" {
+	if diff := cmp.Diff(want, webtest.SummaryOf(t, body)); diff != "" {
 		t.Errorf("error summary (-want +got):\n%s", diff)
 	}
 }
@@ -304,7 +284,7 @@ func TestPollSubmittedTwiceIsStoredOnce(t *testing.T) {
 func TestPollAnsweredShowsSoOnTheLink(t *testing.T) {
 	t.Parallel()
 	fake, site := pollSite(t, Config{})
-	token := tokenFor("answered")
+	token := webtest.Token("answered")
 	fake.invite(token)
 	_, page := webtest.Send(t, site, webtest.Request{Target: "/i/" + token})
 	if resp, _ := webtest.Send(t, site, webtest.Request{Target: "/i/" + token, Form: url.Values{"sleutel": {formKeyOf(t, page)}, "v.q1": {"fiets"}}}); resp.StatusCode != http.StatusSeeOther {
@@ -357,7 +337,7 @@ func TestPollThatTakesNoAnswers(t *testing.T) {
 	}
 
 	t.Run("closed while the form was open", func(t *testing.T) {
-		token := tokenFor("closed while open")
+		token := webtest.Token("closed while open")
 		fake.invite(token)
 		_, page := webtest.Send(t, site, webtest.Request{Target: "/i/" + token})
 		fake.setStatus("i/"+token, surveysv1.PollStatus_POLL_STATUS_CLOSED)

@@ -2,17 +2,14 @@ package respond
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"sync"
-	"time"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -34,12 +31,6 @@ type fakeSurveys struct {
 	keys map[string]keyed
 	// stored are the responses stored, in order.
 	stored []*surveysv1.SubmitResponseRequest
-	// fail makes the named method answer with its error.
-	fail map[string]error
-	// got holds the last request of each method.
-	got map[string]proto.Message
-	// calls counts the calls of each method.
-	calls map[string]int
 	// staff are the polls as the staff's pages see them, by id, with
 	// the number of responses each has (polls_fake_test.go).
 	staff     map[string]*surveysv1.Poll
@@ -52,18 +43,11 @@ type keyed struct {
 	responseID string
 }
 
-// tokenFor makes an invitation token, of the form the real ones have, from
-// a name that says what it is for.
-func tokenFor(name string) string {
-	sum := sha256.Sum256([]byte(name))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
-}
-
 // Links of the fake's polls.
 var (
 	// questionnaireToken invites to the questionnaire with every question
 	// type; each test that answers it should use its own tokenFor.
-	questionnaireToken = tokenFor("questionnaire")
+	questionnaireToken = webtest.Token("questionnaire")
 )
 
 const (
@@ -79,9 +63,6 @@ func newFakeSurveys() *fakeSurveys {
 		polls:    map[string]*surveysv1.RespondentPoll{},
 		answered: map[string]bool{},
 		keys:     map[string]keyed{},
-		fail:     map[string]error{},
-		got:      map[string]proto.Message{},
-		calls:    map[string]int{},
 	}
 	f.invite(questionnaireToken)
 	f.addStaffPolls()
@@ -109,68 +90,54 @@ func (f *fakeSurveys) invite(token string) {
 	f.polls["i/"+token] = questionnaire()
 }
 
-func at(s string) *timestamppb.Timestamp {
-	t, err := time.Parse(time.RFC3339, s)
-	if err != nil {
-		panic(err)
-	}
-	return timestamppb.New(t)
-}
-
-func text(nl, en string) *surveysv1.Text { return &surveysv1.Text{Nl: nl, En: en} }
-
-func opt(id, nl, en string) *surveysv1.Option {
-	return &surveysv1.Option{Id: id, Label: text(nl, en)}
-}
-
 // questionnaire has a question of every type, in three sections, with a
 // display condition, "other, namely…" and a text without English.
 func questionnaire() *surveysv1.RespondentPoll {
 	return &surveysv1.RespondentPoll{
 		Id:      "poll-questionnaire",
 		Kind:    surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE,
-		Title:   text("Vervoer naar de dagbesteding", "Transport to day care"),
-		Intro:   text("De participatieraad wil weten hoe je naar de dagbesteding gaat.\nHet invullen duurt vijf minuten.", "The participation council wants to know how you get to day care.\nIt takes five minutes."),
+		Title:   webtest.Text("Vervoer naar de dagbesteding", "Transport to day care"),
+		Intro:   webtest.Text("De participatieraad wil weten hoe je naar de dagbesteding gaat.\nHet invullen duurt vijf minuten.", "The participation council wants to know how you get to day care.\nIt takes five minutes."),
 		Status:  surveysv1.PollStatus_POLL_STATUS_OPEN,
-		OpensAt: at("2026-03-01T08:00:00Z"), ClosesAt: at("2026-03-29T16:00:00Z"),
-		ResultsSharing: text("De raad bespreekt de uitkomsten op 14 april in een openbare vergadering. Daarna staan ze op de website van de gemeente.",
+		OpensAt: webtest.At("2026-03-01T08:00:00Z"), ClosesAt: webtest.At("2026-03-29T16:00:00Z"),
+		ResultsSharing: webtest.Text("De raad bespreekt de uitkomsten op 14 april in een openbare vergadering. Daarna staan ze op de website van de gemeente.",
 			"The council discusses the results on 14 April in a public meeting. Afterwards they are on the municipality's website."),
 		Sections: []*surveysv1.Section{
-			{Id: "s1", Title: text("Over jou", "About you"), Intro: text("Eerst iets over hoe je nu reist.", "First, how you travel now."), Questions: []*surveysv1.Question{
+			{Id: "s1", Title: webtest.Text("Over jou", "About you"), Intro: webtest.Text("Eerst iets over hoe je nu reist.", "First, how you travel now."), Questions: []*surveysv1.Question{
 				{Id: "q1", Type: surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, Required: true,
-					Text:    text("Hoe ga je nu naar de dagbesteding?", "How do you get to day care now?"),
-					Options: []*surveysv1.Option{opt("bus", "Met de bus", "By bus"), opt("taxi", "Met de regiotaxi", "By regional taxi"), opt("fiets", "Op de fiets", "By bike")},
-					Other:   true, OtherLabel: text("Anders, namelijk", "Other, namely")},
+					Text:    webtest.Text("Hoe ga je nu naar de dagbesteding?", "How do you get to day care now?"),
+					Options: []*surveysv1.Option{webtest.Option("bus", "Met de bus", "By bus"), webtest.Option("taxi", "Met de regiotaxi", "By regional taxi"), webtest.Option("fiets", "Op de fiets", "By bike")},
+					Other:   true, OtherLabel: webtest.Text("Anders, namelijk", "Other, namely")},
 				{Id: "q2", Type: surveysv1.QuestionType_QUESTION_TYPE_NUMBER,
-					Text: text("Hoeveel uur per week ben je onderweg?", "How many hours a week are you travelling?"),
-					Help: text("Tel heen en terug.", "Count both ways."),
-					Min:  "0", Max: "40", Step: "0.5", Unit: text("uur per week", "hours a week")},
+					Text: webtest.Text("Hoeveel uur per week ben je onderweg?", "How many hours a week are you travelling?"),
+					Help: webtest.Text("Tel heen en terug.", "Count both ways."),
+					Min:  "0", Max: "40", Step: "0.5", Unit: webtest.Text("uur per week", "hours a week")},
 			}},
-			{Id: "s2", Title: text("Het vervoer", "The transport"), Questions: []*surveysv1.Question{
+			{Id: "s2", Title: webtest.Text("Het vervoer", "The transport"), Questions: []*surveysv1.Question{
 				{Id: "q3", Type: surveysv1.QuestionType_QUESTION_TYPE_MULTIPLE_CHOICE, Required: true,
-					Text:    text("Wat vind je belangrijk aan je vervoer?", "What matters to you about your transport?"),
-					Options: []*surveysv1.Option{opt("optijd", "Op tijd komen", "Arriving on time"), opt("hulp", "Hulp bij instappen", "Help getting in"), opt("prijs", "Een lage prijs", "A low price")},
+					Text:    webtest.Text("Wat vind je belangrijk aan je vervoer?", "What matters to you about your transport?"),
+					Options: []*surveysv1.Option{webtest.Option("optijd", "Op tijd komen", "Arriving on time"), webtest.Option("hulp", "Hulp bij instappen", "Help getting in"), webtest.Option("prijs", "Een lage prijs", "A low price")},
 					Other:   true, MinChoices: 1, MaxChoices: 2},
 				{Id: "q4", Type: surveysv1.QuestionType_QUESTION_TYPE_LIKERT, Required: true,
-					Text:   text("De regiotaxi komt op tijd.", "The regional taxi is on time."),
-					Labels: []*surveysv1.Text{text("Helemaal mee oneens", "Strongly disagree"), text("Mee oneens", "Disagree"), text("Neutraal", "Neutral"), text("Mee eens", "Agree"), text("Helemaal mee eens", "Strongly agree")},
+					Text:   webtest.Text("De regiotaxi komt op tijd.", "The regional taxi is on time."),
+					Labels: []*surveysv1.Text{webtest.Text("Helemaal mee oneens", "Strongly disagree"), webtest.Text("Mee oneens", "Disagree"), webtest.Text("Neutraal", "Neutral"), webtest.Text("Mee eens", "Agree"), webtest.Text("Helemaal mee eens", "Strongly agree")},
 					ShowIf: &surveysv1.Condition{Question: "q1", AnyOf: []string{"taxi"}}},
 				{Id: "q5", Type: surveysv1.QuestionType_QUESTION_TYPE_SCALE, Required: true,
-					Text:   text("Hoe tevreden ben je over je vervoer?", "How satisfied are you with your transport?"),
-					Labels: []*surveysv1.Text{text("helemaal niet tevreden", "not at all satisfied"), text("heel tevreden", "very satisfied")}},
+					Text:   webtest.Text("Hoe tevreden ben je over je vervoer?", "How satisfied are you with your transport?"),
+					Labels: []*surveysv1.Text{webtest.Text("helemaal niet tevreden", "not at all satisfied"), webtest.Text("heel tevreden", "very satisfied")}},
 				{Id: "q6", Type: surveysv1.QuestionType_QUESTION_TYPE_RANKING,
-					Text:    text("Wat moet de gemeente eerst verbeteren?", "What should the municipality improve first?"),
-					Options: []*surveysv1.Option{opt("tijd", "De reistijd", "The travel time"), opt("prijs", "De prijs", "The price"), opt("hulp", "De hulp onderweg", "Help on the way")}},
+					Text:    webtest.Text("Wat moet de gemeente eerst verbeteren?", "What should the municipality improve first?"),
+					Options: []*surveysv1.Option{webtest.Option("tijd", "De reistijd", "The travel time"), webtest.Option("prijs", "De prijs", "The price"), webtest.Option("hulp", "De hulp onderweg", "Help on the way")}},
 			}},
-			{Id: "s3", Title: text("Tot slot", "Finally"), Questions: []*surveysv1.Question{
+			{Id: "s3", Title: webtest.Text("Tot slot", "Finally"), Questions: []*surveysv1.Question{
 				{Id: "q7", Type: surveysv1.QuestionType_QUESTION_TYPE_MATRIX, Required: true,
-					Text:    text("Wat vind je van deze onderdelen?", "What do you think of these parts?"),
-					Rows:    []*surveysv1.Option{opt("chauffeur", "De chauffeur", "The driver"), opt("bus", "De bus zelf", "The bus itself")},
-					Columns: []*surveysv1.Option{opt("goed", "Goed", "Good"), opt("matig", "Matig", "Fair"), opt("slecht", "Slecht", "Poor")}},
+					Text:    webtest.Text("Wat vind je van deze onderdelen?", "What do you think of these parts?"),
+					Rows:    []*surveysv1.Option{webtest.Option("chauffeur", "De chauffeur", "The driver"), webtest.Option("bus", "De bus zelf", "The bus itself")},
+					Columns: []*surveysv1.Option{webtest.Option("goed", "Goed", "Good"), webtest.Option("matig", "Matig", "Fair"), webtest.Option("slecht", "Slecht", "Poor")}},
 				{Id: "q8", Type: surveysv1.QuestionType_QUESTION_TYPE_SHORT_TEXT, MaxLength: 200,
-					Text: text("Wat mis je nu het meest?", "")},
+					Text: webtest.Text("Wat mis je nu het meest?", "")},
 				{Id: "q9", Type: surveysv1.QuestionType_QUESTION_TYPE_LONG_TEXT, MaxLength: 2000,
-					Text: text("Wil je nog iets zeggen over je vervoer?", "Is there anything else about your transport?")},
+					Text: webtest.Text("Wil je nog iets zeggen over je vervoer?", "Is there anything else about your transport?")},
 			}},
 		},
 	}
@@ -181,18 +148,18 @@ func flashPoll() *surveysv1.RespondentPoll {
 	return &surveysv1.RespondentPoll{
 		Id:      "poll-flash",
 		Kind:    surveysv1.PollKind_POLL_KIND_FLASH_POLL,
-		Title:   text("Bankjes op het Marktplein in IJmuiden", "Benches on the Marktplein in IJmuiden"),
+		Title:   webtest.Text("Bankjes op het Marktplein in IJmuiden", "Benches on the Marktplein in IJmuiden"),
 		Status:  surveysv1.PollStatus_POLL_STATUS_OPEN,
-		OpensAt: at("2026-03-01T08:00:00Z"), ClosesAt: at("2026-03-08T22:59:00Z"),
-		ResultsSharing: text("De uitkomst staat vanaf 20 maart op ijmuiden.nl.", "The outcome is on ijmuiden.nl from 20 March."),
+		OpensAt: webtest.At("2026-03-01T08:00:00Z"), ClosesAt: webtest.At("2026-03-08T22:59:00Z"),
+		ResultsSharing: webtest.Text("De uitkomst staat vanaf 20 maart op ijmuiden.nl.", "The outcome is on ijmuiden.nl from 20 March."),
 		Sections: []*surveysv1.Section{{Id: "s1", Questions: []*surveysv1.Question{
 			{Id: "fq1", Type: surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, Required: true,
-				Text:    text("Wil je meer bankjes op het Marktplein?", "Do you want more benches on the Marktplein?"),
-				Options: []*surveysv1.Option{opt("ja", "Ja", "Yes"), opt("nee", "Nee", "No")}},
+				Text:    webtest.Text("Wil je meer bankjes op het Marktplein?", "Do you want more benches on the Marktplein?"),
+				Options: []*surveysv1.Option{webtest.Option("ja", "Ja", "Yes"), webtest.Option("nee", "Nee", "No")}},
 			{Id: "fq2", Type: surveysv1.QuestionType_QUESTION_TYPE_SCALE,
-				Text: text("Hoe vaak kom je op het Marktplein?", "How often do you visit the Marktplein?")},
+				Text: webtest.Text("Hoe vaak kom je op het Marktplein?", "How often do you visit the Marktplein?")},
 			{Id: "fq3", Type: surveysv1.QuestionType_QUESTION_TYPE_SHORT_TEXT, MaxLength: 200,
-				Text: text("Waar moeten ze komen?", "Where should they go?")},
+				Text: webtest.Text("Waar moeten ze komen?", "Where should they go?")},
 		}}},
 	}
 }
@@ -212,10 +179,10 @@ func (f *fakeSurveys) setStatus(link string, st surveysv1.PollStatus) {
 	f.polls[link].Status = st
 }
 
-func (f *fakeSurveys) GetPollForRespondent(_ context.Context, req *surveysv1.GetPollForRespondentRequest) (*surveysv1.RespondentPoll, error) {
+func (f *fakeSurveys) GetPollForRespondent(ctx context.Context, req *surveysv1.GetPollForRespondentRequest) (*surveysv1.RespondentPoll, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("GetPollForRespondent", req); err != nil {
+	if err := f.Call(ctx, "GetPollForRespondent", req); err != nil {
 		return nil, err
 	}
 	var link, who string
@@ -241,10 +208,10 @@ func (f *fakeSurveys) GetPollForRespondent(_ context.Context, req *surveysv1.Get
 	return out, nil
 }
 
-func (f *fakeSurveys) SubmitResponse(_ context.Context, req *surveysv1.SubmitResponseRequest) (*surveysv1.SubmitResponseResponse, error) {
+func (f *fakeSurveys) SubmitResponse(ctx context.Context, req *surveysv1.SubmitResponseRequest) (*surveysv1.SubmitResponseResponse, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if err := f.call("SubmitResponse", req); err != nil {
+	if err := f.Call(ctx, "SubmitResponse", req); err != nil {
 		return nil, err
 	}
 	var link, who string

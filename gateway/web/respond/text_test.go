@@ -65,7 +65,7 @@ func TestResidentsBadTextIsShownNextToTheAnswer(t *testing.T) {
 				if resp.StatusCode != http.StatusUnprocessableEntity {
 					t.Fatalf("status = %d, want 422", resp.StatusCode)
 				}
-				if diff := cmp.Diff(tt.want, summaryOf(t, body)); diff != "" {
+				if diff := cmp.Diff(tt.want, webtest.SummaryOf(t, body)); diff != "" {
 					t.Errorf("error summary (-want +got):\n%s", diff)
 				}
 				if id := tt.want[0][0][1:]; !strings.Contains(body, `id="`+id+`-fout"`) {

@@ -7,11 +7,13 @@ package webtest
 
 import (
 	"flag"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -194,4 +196,22 @@ func Catalogues(t testing.TB) map[string]kit.Catalogue {
 		cats[lang] = k.Catalogue(lang)
 	}
 	return cats
+}
+
+// SummaryOf is a page's error summary: each problem's link and text.
+func SummaryOf(t testing.TB, body string) [][2]string {
+	t.Helper()
+	block := regexp.MustCompile(`(?s)<div class="utrecht-alert utrecht-alert--error mdn-error-summary".*?</ul>`).FindString(body)
+	if block == "" {
+		t.Fatal("the page has no error summary")
+	}
+	var lines [][2]string
+	for _, m := range regexp.MustCompile(`(?s)<li class="utrecht-unordered-list__item">(.*?)</li>`).FindAllStringSubmatch(block, -1) {
+		href := ""
+		if h := regexp.MustCompile(`href="([^"]*)"`).FindStringSubmatch(m[1]); h != nil {
+			href = h[1]
+		}
+		lines = append(lines, [2]string{href, html.UnescapeString(regexp.MustCompile(`<[^>]+>`).ReplaceAllString(m[1], ""))})
+	}
+	return lines
 }

@@ -287,11 +287,11 @@ func (f *fakeCouncils) ListTransitions(ctx context.Context, req *councilsv1.List
 		return timestamppb.New(t)
 	}
 	return &councilsv1.ListTransitionsResponse{Transitions: []*councilsv1.Transition{
-		{Id: "t1", FromPhase: councilsv1.Phase_PHASE_INTAKE, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Actor: "u-chair", CreateTime: at("2026-01-20T09:15:00Z")},
-		{Id: "t2", FromPhase: councilsv1.Phase_PHASE_CONCRETISE, ToPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, Actor: "u-elsewhere", CreateTime: at("2026-02-03T14:00:00Z")},
-		{Id: "t3", FromPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Reason: "De doelgroep was te breed.", Actor: "u-chair", CreateTime: at("2026-02-04T08:00:00Z")},
-		{Id: "t4", FromPhase: councilsv1.Phase_PHASE_CONCRETISE, ToPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, Actor: "u-chair", CreateTime: at("2026-02-10T10:00:00Z")},
-		{Id: "t5", FromPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, ToPhase: councilsv1.Phase_PHASE_EXECUTE, Reason: "the advice was sent", Actor: "system", CreateTime: at("2026-07-01T22:30:00Z")},
+		{Id: "t1", FromPhase: councilsv1.Phase_PHASE_INTAKE, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Actor: "u-chair", CreateTime: webtest.At("2026-01-20T09:15:00Z")},
+		{Id: "t2", FromPhase: councilsv1.Phase_PHASE_CONCRETISE, ToPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, Actor: "u-elsewhere", CreateTime: webtest.At("2026-02-03T14:00:00Z")},
+		{Id: "t3", FromPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Reason: "De doelgroep was te breed.", Actor: "u-chair", CreateTime: webtest.At("2026-02-04T08:00:00Z")},
+		{Id: "t4", FromPhase: councilsv1.Phase_PHASE_CONCRETISE, ToPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, Actor: "u-chair", CreateTime: webtest.At("2026-02-10T10:00:00Z")},
+		{Id: "t5", FromPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, ToPhase: councilsv1.Phase_PHASE_EXECUTE, Reason: "the advice was sent", Actor: "system", CreateTime: webtest.At("2026-07-01T22:30:00Z")},
 	}}, nil
 }
 
