@@ -49,7 +49,7 @@ func FuzzResidentForm(f *testing.F) {
 	var logs webtest.ErrorLog
 	site := newSiteWith(f, Config{Surveys: surveysv1.NewSurveysServiceClient(ch)}, kit.Config{}, logs.Logger())
 	h := site.Handler()
-	textMessage := site.cats["nl"].say("poll.error.text")
+	textMessage := site.kit.Catalogue("nl").Say("poll.error.text")
 	f.Fuzz(func(t *testing.T, link uint8, body []byte) {
 		target := "/p/" + flashSlug
 		if link%2 == 1 {

@@ -33,7 +33,8 @@ func TestRespondentCookie(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			fake, site := pollSite(t, Config{SecureCookies: tc.secure})
+			fake := newFakeSurveys()
+			site := newSiteWith(t, Config{Surveys: fake.serve(t)}, kit.Config{SecureCookies: tc.secure}, nil)
 			resp, page := webtest.Send(t, site, webtest.Request{Target: tc.target})
 			c := respondentCookieOf(resp)
 			if c == nil {

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"testing"
+
+	"google.golang.org/grpc"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -20,6 +23,7 @@ import (
 // makes SubmitResponse refuse with the error it wants.
 type fakeSurveys struct {
 	surveysv1.UnimplementedSurveysServiceServer
+	webtest.Recorder
 
 	mu sync.Mutex
 	// polls by link: "i/{token}" or "p/{slug}".
@@ -31,10 +35,6 @@ type fakeSurveys struct {
 	keys map[string]keyed
 	// stored are the responses stored, in order.
 	stored []*surveysv1.SubmitResponseRequest
-	// staff are the polls as the staff's pages see them, by id, with
-	// the number of responses each has (polls_fake_test.go).
-	staff     map[string]*surveysv1.Poll
-	responded map[string]int64
 }
 
 // keyed is what an idempotency key stored.
@@ -46,7 +46,7 @@ type keyed struct {
 // Links of the fake's polls.
 var (
 	// questionnaireToken invites to the questionnaire with every question
-	// type; each test that answers it should use its own tokenFor.
+	// type; each test that answers it should use its own webtest.Token.
 	questionnaireToken = webtest.Token("questionnaire")
 )
 
@@ -65,7 +65,6 @@ func newFakeSurveys() *fakeSurveys {
 		keys:     map[string]keyed{},
 	}
 	f.invite(questionnaireToken)
-	f.addStaffPolls()
 	f.polls["p/"+flashSlug] = flashPoll()
 	withPostcode := flashPoll()
 	withPostcode.Id, withPostcode.PostcodeCheck = "poll-postcode", true
@@ -81,6 +80,13 @@ func newFakeSurveys() *fakeSurveys {
 		f.polls["p/"+slug] = p
 	}
 	return f
+}
+
+// serve runs f on a loopback gRPC server for the test's duration and
+// returns a client, as the gateway's connection would be.
+func (f *fakeSurveys) serve(t *testing.T) surveysv1.SurveysServiceClient {
+	t.Helper()
+	return surveysv1.NewSurveysServiceClient(webtest.Serve(t, func(s grpc.ServiceRegistrar) { surveysv1.RegisterSurveysServiceServer(s, f) }))
 }
 
 // invite adds an invitation to the questionnaire.
