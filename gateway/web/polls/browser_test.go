@@ -78,7 +78,7 @@ func TestBuilderPagesAreAccessible(t *testing.T) {
 	b := browsertest.Start(t)
 	fake := newFakeSurveys()
 	site := newSite(t, Config{Surveys: fake.serve(t), Councils: newFakeCouncils().serve(t)})
-	d := defaults{nl: site.cats["nl"]}
+	d := defaults{nl: site.kit.Catalogue("nl")}
 	var qs []*surveysv1.Question
 	for i, qt := range questionTypes {
 		qs = append(qs, d.newQuestion("q"+string(rune('1'+i)), qt))
@@ -150,4 +150,44 @@ func TestBuilderPagesAreAccessible(t *testing.T) {
 			b.Screenshot(t, filepath.Join(*webtest.Screenshots, shot.file))
 		}
 	}
+}
+
+// A poll's panel form in a browser: the scheduled poll for Velsen's panel
+// invites but does not remind, and the invitation's errors, at both
+// widths.
+func TestPollPanelFormIsAccessible(t *testing.T) {
+	b := browsertest.Start(t)
+	panels, surveys := newFakePanels(), newFakeSurveys()
+	panelPoll(surveys)
+	surveys.mu.Lock()
+	surveys.staff[scheduledPollID].Audience = surveys.staff[openPollID].Audience
+	surveys.mu.Unlock()
+	site := newSiteWith(t, Config{Panels: panels.serve(t), Surveys: surveys.serve(t)}, kit.Config{APIVersion: "1.0.0"}, nil)
+	chair := httptest.NewServer(webtest.WithIdentity(webtest.VelsenChair, site.Handler()))
+	t.Cleanup(chair.Close)
+
+	for _, tc := range []struct{ name, url string }{
+		{"poll with its panel form", chair.URL + "/peilingen/" + scheduledPollID + "?lang=nl"},
+		{"poll after inviting", chair.URL + "/peilingen/" + scheduledPollID + "?uitgenodigd=12&eerder=3"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b.AssertAccessible(t, tc.url)
+		})
+	}
+	t.Run("invitation with errors", func(t *testing.T) {
+		for _, width := range []int{browsertest.DesktopWidth, browsertest.NarrowWidth} {
+			b.Visit(t, chair.URL+"/peilingen/"+scheduledPollID, browsertest.Width(width))
+			ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+			err := chromedp.Do(ctx, chromedp.SendKeys(`#postcodes`, "19x1"))
+			cancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+			webtest.SubmitAndWait(t, b, `#panel-titel ~ form button[type=submit]`, "#fouten")
+			for _, v := range b.Axe(t) {
+				t.Errorf("the poll's page after sending the invitation at %d px: %s", width, v)
+			}
+			webtest.AssertFits(t, b, width)
+		}
+	})
 }

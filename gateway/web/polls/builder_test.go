@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
+
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/testing/protocmp"
 
@@ -343,7 +345,7 @@ func TestBuilderButtons(t *testing.T) {
 		{"deel-toevoegen", [][]string{{"q1", "q2"}, {"q3"}, nil}, "deel-s3"},
 		{"deel-verwijderen.s1", [][]string{{"q3"}}, "vragen"},
 	}
-	d := defaults{nl: catalogue{}}
+	d := defaults{nl: kit.Catalogue{}}
 	for _, tc := range tests {
 		t.Run(tc.op, func(t *testing.T) {
 			t.Parallel()

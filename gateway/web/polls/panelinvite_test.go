@@ -13,6 +13,14 @@ import (
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
+// panelSite returns the fake panels and surveys services and a site that
+// uses them.
+func panelSite(t *testing.T) (*fakePanels, *fakeSurveys, *Site) {
+	t.Helper()
+	panels, surveys := newFakePanels(), newFakeSurveys()
+	return panels, surveys, newSite(t, Config{Panels: panels.serve(t), Surveys: surveys.serve(t)})
+}
+
 // panelPoll makes the fake's open shared poll one for the IJmond panels.
 func panelPoll(f *fakeSurveys) {
 	f.mu.Lock()

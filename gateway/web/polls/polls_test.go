@@ -20,6 +20,14 @@ import (
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
+// pollSite returns the fake surveys service and a site that uses it.
+func pollSite(t *testing.T, cfg Config) (*fakeSurveys, *Site) {
+	t.Helper()
+	fake := newFakeSurveys()
+	cfg.Surveys = fake.serve(t)
+	return fake, newSite(t, cfg)
+}
+
 func TestStaffPollPagesRenderInBothLanguages(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -241,6 +249,10 @@ func TestPollLifecycle(t *testing.T) {
 		}
 	})
 }
+
+// contentSecurityPolicy is the site's policy for pages without a script.
+const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 // Only the page with the live tally may run a script, and only ours.
 func TestLiveTallyPolicy(t *testing.T) {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meedoen/meedoen/gateway/web/pollform"
+
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -32,7 +34,7 @@ func TestPreviewRendersTheResidentsPage(t *testing.T) {
 		webtest.MustNotContain(t, body, `aria-label="Hoofdmenu"`, "Uitloggen")
 		// The poll itself is the resident's template, byte for byte.
 		got := pollMarkup(t, body)
-		want := pollMarkup(t, residentPage(t, site, fake.staffNow(t, draftPollID), "/peilingen/poll-draft/voorbeeld"))
+		want := pollMarkup(t, residentPage(t, fake.staffNow(t, draftPollID), "/peilingen/poll-draft/voorbeeld"))
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("the preview differs from the resident's page (-want +got):\n%s", diff)
 		}
@@ -57,17 +59,18 @@ func TestPreviewRendersTheResidentsPage(t *testing.T) {
 
 // residentPage renders p with the resident's poll page, as /p/{slug} would
 // show it, with the form posting to action.
-func residentPage(t *testing.T, site *Site, p *surveysv1.Poll, action string) string {
+func residentPage(t *testing.T, p *surveysv1.Poll, action string) string {
 	t.Helper()
-	r := httptest.NewRequest(http.MethodGet, "/p/x", nil)
-	w := httptest.NewRecorder()
-	v := site.newView(w, r, r.URL.Path)
-	v.Resident = true
-	a := &answering{w: w, r: r, v: v, words: site.words(v.Lang), cat: site.cats[v.Lang], status: http.StatusOK}
-	a.showForm(respondentView(p), url.Values{}, "", &kit.FormErrors{}, http.StatusOK)
-	v.Page.(*pollPage).Action = action
-	site.render(w, r, a.page, a.status, v)
-	return w.Body.String()
+	k := webtest.Kit(t, kit.Config{}, nil)
+	if err := k.Parse("poll", pollform.Templates, "templates/poll.html"); err != nil {
+		t.Fatal(err)
+	}
+	page := k.Handle(&kit.Audience{Visitors: kit.Residents}, "poll", func(rq *kit.Request) error {
+		pollform.Show(rq, respondentView(p), url.Values{}, "", &kit.FormErrors{}, action, http.StatusOK)
+		return nil
+	})
+	_, body := webtest.Get(t, page, httptest.NewRequest(http.MethodGet, "/p/x", nil))
+	return body
 }
 
 // pollMarkup is the poll's part of a page: from its heading to the end of
@@ -222,8 +225,7 @@ func TestStaffPollPagesLinkToTheBuilder(t *testing.T) {
 // in the page's language.
 func TestBuilderReasonsInDutch(t *testing.T) {
 	t.Parallel()
-	cats := webtest.Catalogues(t)
-	ph := phrasing{lang: "nl", cat: cats["nl"]}
+	ph := phrasing{webtest.Kit(t, kit.Config{}, nil).Words("nl")}
 	for reason, want := range map[string]string{
 		"a questionnaire has at most 60 questions (this one has 61)": "Een vragenlijst heeft hoogstens 60 vragen; deze heeft er 61.",
 		"must be at least 1":                                                             "Vul 1 of meer in.",

@@ -5,8 +5,11 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
+
+	"google.golang.org/grpc"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
@@ -17,6 +20,34 @@ import (
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
+
+// fakeSurveys is an in-memory surveys service with the staff's side of a
+// few IJmond polls: polls of Velsen and of the IJmond region, their
+// lifecycle, a tally that follows the number of responses a test sets, and
+// the builder's drafts. It records each method's last request; a test
+// makes a method fail with the error it wants.
+type fakeSurveys struct {
+	surveysv1.UnimplementedSurveysServiceServer
+	webtest.Recorder
+
+	mu sync.Mutex
+	// staff are the polls by id, with the number of responses each has.
+	staff     map[string]*surveysv1.Poll
+	responded map[string]int64
+}
+
+func newFakeSurveys() *fakeSurveys {
+	f := &fakeSurveys{}
+	f.addStaffPolls()
+	return f
+}
+
+// serve runs f on a loopback gRPC server for the test's duration and
+// returns a client, as the gateway's connection would be.
+func (f *fakeSurveys) serve(t *testing.T) surveysv1.SurveysServiceClient {
+	t.Helper()
+	return surveysv1.NewSurveysServiceClient(webtest.Serve(t, func(s grpc.ServiceRegistrar) { surveysv1.RegisterSurveysServiceServer(s, f) }))
+}
 
 // The builder's side of the fake surveys service: it creates drafts and
 // saves what UpdatePoll names as it comes, refusing, like the real
