@@ -2,13 +2,11 @@ package kit
 
 import (
 	"testing"
-
-	"github.com/meedoen/meedoen/gateway/web/kit"
 )
 
 func TestFieldPaths(t *testing.T) {
 	t.Parallel()
-	fields := []kit.FormField{
+	fields := []FormField{
 		{Path: "/title", Name: "titel"},
 		{Path: "/scope", Name: "reikwijdte"},
 		{Path: "/scope/participatingMunicipalities", Name: "gemeenten"},
@@ -29,7 +27,7 @@ func TestFieldPaths(t *testing.T) {
 		{"", ""},
 	}
 	for _, tc := range tests {
-		if got := kit.FieldFor(fields, "question", tc.path); got.Name != tc.want {
+		if got := FieldFor(fields, "question", tc.path); got.Name != tc.want {
 			t.Errorf("fieldFor(%q) = %q, want %q", tc.path, got.Name, tc.want)
 		}
 	}

@@ -82,7 +82,7 @@ func TestTranslationsKeepTheirPlaceholders(t *testing.T) {
 	}
 }
 
-func keys(c catalogue) []string {
+func keys(c Catalogue) []string {
 	ks := make([]string, 0, len(c))
 	for k := range c {
 		ks = append(ks, k)
