@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -14,10 +15,7 @@ import (
 func TestSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	site := newSite(t, Config{})
-	css, err := site.assets.url("meedoen.css")
-	if err != nil {
-		t.Fatal(err)
-	}
+	css := stylesheetURL(t, site.Handler())
 	want := map[string]string{
 		"Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 		"X-Content-Type-Options":  "nosniff",
@@ -119,16 +117,8 @@ func TestRoutingEdges(t *testing.T) {
 
 func TestStaticFiles(t *testing.T) {
 	t.Parallel()
-	site := newSite(t, Config{})
-	h := site.Handler()
-	current, err := site.assets.url("meedoen.css")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, page := webtest.Get(t, h, httptest.NewRequest("GET", "/", nil))
-	if !strings.Contains(page, `<link rel="stylesheet" href="`+current+`">`) {
-		t.Fatalf("page does not link %s", current)
-	}
+	h := newSite(t, Config{}).Handler()
+	current := stylesheetURL(t, h)
 	tests := []struct {
 		name         string
 		path         string
@@ -164,4 +154,16 @@ func TestStaticFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// stylesheetURL is the address of the stylesheet the start page links,
+// with the hash of its content in its name.
+func stylesheetURL(t *testing.T, h http.Handler) string {
+	t.Helper()
+	_, page := webtest.Get(t, h, httptest.NewRequest("GET", "/", nil))
+	m := regexp.MustCompile(`<link rel="stylesheet" href="(/static/meedoen\.[0-9a-f]{10}\.css)">`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the page links no stylesheet with a hash in its name")
+	}
+	return m[1]
 }

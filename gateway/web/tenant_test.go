@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
@@ -68,7 +70,7 @@ func TestTenantSwitcher(t *testing.T) {
 			}
 			r := httptest.NewRequest("GET", "/focusgroepen"+tc.query, nil)
 			if tc.cookie != "" {
-				r.AddCookie(&http.Cookie{Name: tenantCookie, Value: tc.cookie})
+				r.AddCookie(&http.Cookie{Name: kit.TenantCookie, Value: tc.cookie})
 			}
 			resp, body := webtest.Get(t, h, r)
 			if resp.StatusCode != tc.wantStatus {
@@ -95,8 +97,8 @@ func TestTenantSwitcher(t *testing.T) {
 			} else if tc.wantCurrent != "" && !strings.Contains(body, "Organisatie: "+tc.wantCurrent) {
 				t.Errorf("page does not name the tenant %q", tc.wantCurrent)
 			}
-			if got := webtest.CookieValue(resp, tenantCookie); got != tc.wantCookie {
-				t.Errorf("%s cookie = %q, want %q", tenantCookie, got, tc.wantCookie)
+			if got := webtest.CookieValue(resp, kit.TenantCookie); got != tc.wantCookie {
+				t.Errorf("%s cookie = %q, want %q", kit.TenantCookie, got, tc.wantCookie)
 			}
 			if refused := strings.Contains(body, "U heeft geen rol bij die organisatie."); refused != tc.wantRefusal {
 				t.Errorf("refusal shown = %v, want %v", refused, tc.wantRefusal)

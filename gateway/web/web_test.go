@@ -150,7 +150,7 @@ func TestPreferenceCookiesAreSecure(t *testing.T) {
 			for _, c := range resp.Cookies() {
 				got[c.Name] = c.Secure
 			}
-			want := map[string]bool{kit.LangCookie: tc.wantSecure, tenantCookie: tc.wantSecure}
+			want := map[string]bool{kit.LangCookie: tc.wantSecure, kit.TenantCookie: tc.wantSecure}
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("Secure per cookie (-want +got):\n%s", diff)
 			}

@@ -9,8 +9,8 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 )
 
-// tenantCookie keeps the tenant a staff member works for right now.
-const tenantCookie = "meedoen_tenant"
+// TenantCookie keeps the tenant a staff member works for right now.
+const TenantCookie = "meedoen_tenant"
 
 // tenantChoice is the outcome of picking the current tenant for a request.
 type tenantChoice struct {
@@ -35,13 +35,13 @@ func (s *Site) chooseTenant(w http.ResponseWriter, r *http.Request, id auth.Iden
 	}
 	if q := r.URL.Query().Get("tenant"); q != "" {
 		if slices.Contains(c.options, q) {
-			s.setPreference(w, r, tenantCookie, q)
+			s.setPreference(w, r, TenantCookie, q)
 			c.current = q
 			return c
 		}
 		c.refused = true
 	}
-	if ck, err := r.Cookie(tenantCookie); err == nil && slices.Contains(c.options, ck.Value) {
+	if ck, err := r.Cookie(TenantCookie); err == nil && slices.Contains(c.options, ck.Value) {
 		c.current = ck.Value
 		return c
 	}
