@@ -7,9 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meedoen/meedoen/gateway/web/webtest"
-
 	"github.com/meedoen/meedoen/gateway/web/kit"
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/auth"
 )
 

@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/auth"
 )

@@ -9,10 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"github.com/chromedp/chromedp"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/browsertest"
 )

@@ -7,9 +7,8 @@ import (
 	"net/http"
 	"strings"
 
-	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
-
 	"github.com/meedoen/meedoen/gateway/web/kit"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // The import's limits. The service takes files of up to 10 MB; the

@@ -6,13 +6,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/meedoen/meedoen/gateway/problem"
-
-	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
-
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/gateway/web/kit"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // Member statuses as the members' filter writes them: Dutch words, since

@@ -5,11 +5,10 @@ import (
 	"net/http"
 	"net/url"
 
-	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
-
 	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/internal/resident"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // The pages that only say something, and the links in panel mails: a

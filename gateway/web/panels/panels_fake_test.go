@@ -8,13 +8,11 @@ import (
 	"testing"
 
 	"google.golang.org/grpc"
-
-	"github.com/meedoen/meedoen/gateway/web/webtest"
-
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 

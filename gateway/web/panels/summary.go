@@ -2,10 +2,8 @@ package panels
 
 import (
 	"github.com/meedoen/meedoen/gateway/problem"
-
-	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
-
 	"github.com/meedoen/meedoen/gateway/web/kit"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // panelsPage is the data of /panels.

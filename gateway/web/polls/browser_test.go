@@ -7,10 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"github.com/chromedp/chromedp"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/browsertest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"

@@ -7,11 +7,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 

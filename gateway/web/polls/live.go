@@ -12,7 +12,6 @@ import (
 
 	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 

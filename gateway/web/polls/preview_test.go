@@ -8,14 +8,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meedoen/meedoen/gateway/web/pollform"
-
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
+	"github.com/meedoen/meedoen/gateway/web/pollform"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )

@@ -5,7 +5,6 @@ import (
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/pollform"
-
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 

@@ -9,10 +9,9 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"google.golang.org/grpc"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/textcheck/textchecktest"

@@ -6,11 +6,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )

@@ -1,13 +1,13 @@
 package workspace
 
 import (
-	"github.com/meedoen/meedoen/gateway/web/kit"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 

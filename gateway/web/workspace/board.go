@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/browsertest"

@@ -4,7 +4,6 @@ import (
 	"time"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 

@@ -6,17 +6,13 @@ import (
 	"slices"
 	"sync"
 	"testing"
-	"time"
 
 	"google.golang.org/grpc"
-
-	"github.com/meedoen/meedoen/gateway/web/webtest"
-
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/meedoen/meedoen/gateway/web/webtest"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
@@ -48,13 +44,6 @@ func (f *fakeCouncils) serve(t *testing.T) councilsv1.CouncilsServiceClient {
 }
 
 func newFakeCouncils() *fakeCouncils {
-	day := func(s string) *timestamppb.Timestamp {
-		t, err := time.Parse(time.RFC3339, s)
-		if err != nil {
-			panic(err)
-		}
-		return timestamppb.New(t)
-	}
 	velsen := &councilsv1.Scope{Tenant: "GM0453"}
 	return &fakeCouncils{
 		questions: []*councilsv1.Question{
@@ -62,13 +51,13 @@ func newFakeCouncils() *fakeCouncils {
 				Id: "q-open", Title: "Mantelzorgwaardering 2027", Description: "Hoe waardeert de gemeente mantelzorgers?",
 				Theme: "mantelzorg", Origin: councilsv1.Origin_ORIGIN_SOLICITED, Scope: velsen,
 				AdviceNeededBy: "2026-09-01", Status: councilsv1.QuestionStatus_QUESTION_STATUS_OPEN,
-				CreateTime: day("2026-03-02T13:05:00Z"),
+				CreateTime: webtest.At("2026-03-02T13:05:00Z"),
 			},
 			{
 				Id: "q-regional", Title: "Toegankelijke stembureaus", Theme: "toegankelijkheid",
 				Origin: councilsv1.Origin_ORIGIN_UNSOLICITED,
 				Scope:  &councilsv1.Scope{Tenant: "ijmond", ParticipatingMunicipalities: []string{"GM0453", "GM0375"}},
-				Status: councilsv1.QuestionStatus_QUESTION_STATUS_ACCEPTED, CreateTime: day("2026-02-10T09:00:00Z"),
+				Status: councilsv1.QuestionStatus_QUESTION_STATUS_ACCEPTED, CreateTime: webtest.At("2026-02-10T09:00:00Z"),
 			},
 			{
 				Id: "q-started", Title: "Schuldhulp voor jongeren", Description: "Jongeren met schulden zoeken laat hulp.", Theme: "minimabeleid",
@@ -85,7 +74,7 @@ func newFakeCouncils() *fakeCouncils {
 			{
 				Id: "p-intake", QuestionId: "q-open", Title: "Vervoer naar de dagbesteding", Theme: "mantelzorg",
 				Origin: councilsv1.Origin_ORIGIN_SOLICITED, Scope: velsen, Phase: councilsv1.Phase_PHASE_INTAKE,
-				CreateTime: day("2026-03-01T10:00:00Z"),
+				CreateTime: webtest.At("2026-03-01T10:00:00Z"),
 			},
 			{
 				Id: "p-regional", QuestionId: "q-regional", Title: "Toegankelijke stembureaus", Theme: "toegankelijkheid",
@@ -99,7 +88,7 @@ func newFakeCouncils() *fakeCouncils {
 				PreciseQuestion: "Wat houdt jongeren tegen om hulp te vragen?", Approach: "Gesprekken op school",
 				TargetGroup: "Jongeren van 18 tot 27", Forms: []councilsv1.FormKind{councilsv1.FormKind_FORM_KIND_FOCUS_GROUP, councilsv1.FormKind_FORM_KIND_VISIT},
 				ExecutedForms: []councilsv1.FormKind{councilsv1.FormKind_FORM_KIND_VISIT}, ResidentsReached: 23,
-				NextGateUnmet: []string{"/executedForms"}, CreateTime: day("2026-01-15T08:30:00Z"),
+				NextGateUnmet: []string{"/executedForms"}, CreateTime: webtest.At("2026-01-15T08:30:00Z"),
 			},
 		},
 	}
@@ -281,10 +270,6 @@ func (f *fakeCouncils) ListTransitions(ctx context.Context, req *councilsv1.List
 	}
 	if req.GetId() != "p-execute" {
 		return &councilsv1.ListTransitionsResponse{}, nil
-	}
-	at := func(s string) *timestamppb.Timestamp {
-		t, _ := time.Parse(time.RFC3339, s)
-		return timestamppb.New(t)
 	}
 	return &councilsv1.ListTransitionsResponse{Transitions: []*councilsv1.Transition{
 		{Id: "t1", FromPhase: councilsv1.Phase_PHASE_INTAKE, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Actor: "u-chair", CreateTime: webtest.At("2026-01-20T09:15:00Z")},

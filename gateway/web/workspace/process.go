@@ -6,9 +6,7 @@ import (
 	"strings"
 
 	"github.com/meedoen/meedoen/gateway/problem"
-
 	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )

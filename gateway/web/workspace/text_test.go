@@ -5,10 +5,9 @@ import (
 	"net/url"
 	"testing"
 
-	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"google.golang.org/grpc"
 
+	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )

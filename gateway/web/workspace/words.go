@@ -2,7 +2,6 @@ package workspace
 
 import (
 	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 

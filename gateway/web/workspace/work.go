@@ -17,7 +17,6 @@ import (
 	"strings"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
-
 	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
