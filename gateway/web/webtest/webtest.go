@@ -89,6 +89,18 @@ func Kit(t testing.TB, cfg kit.Config, log *slog.Logger) *kit.Site {
 	return k
 }
 
+// Area makes an area's pages with build over a kit with cfg (Kit), as
+// gateway/web makes them.
+func Area[P any](t testing.TB, cfg kit.Config, log *slog.Logger, build func(*kit.Site) (P, error)) (P, *kit.Site) {
+	t.Helper()
+	k := Kit(t, cfg, log)
+	p, err := build(k)
+	if err != nil {
+		t.Fatalf("making the pages: %v", err)
+	}
+	return p, k
+}
+
 // WithIdentity stands in for the gateway's authentication: it puts id in
 // every request's context.
 func WithIdentity(id auth.Identity, h http.Handler) http.Handler {
