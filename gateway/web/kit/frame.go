@@ -27,6 +27,7 @@ const (
 
 // Audience is who a group of pages serves, and how its failures read.
 type Audience struct {
+	// Visitors are those the pages are for.
 	Visitors Visitors
 	// Service names the service the pages call, for the log.
 	Service string
@@ -50,6 +51,7 @@ var Anyone = &Audience{Visitors: Everyone, Errors: "error."}
 // Request is one request to a page, as the frame hands it to the page's
 // fill function: what the page reads, and what it answers.
 type Request struct {
+	// W and R are the response being written and the request.
 	W http.ResponseWriter
 	R *http.Request
 	// View is what the layout and the page's template get; the page sets
