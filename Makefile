@@ -26,7 +26,7 @@ deps:
 test-deps:
 	@scripts/ensure-browser.sh || [ "$$CI" != true ]
 
-## css: rebuild gateway/web/static/meedoen.css from NL Design System packages (needs Node; the result is committed)
+## css: rebuild gateway/web/kit/static/meedoen.css from NL Design System packages (needs Node; the result is committed)
 css:
 	scripts/css.sh
 
@@ -44,7 +44,7 @@ test-go:
 # one package and one target at a time. A failing input is written to the
 # package's testdata/fuzz: commit it with the fix.
 FUZZ_TIME ?= 4s
-FUZZ_TARGETS = ./internal/cursor:FuzzDecode ./gateway:FuzzAPIBody ./gateway:FuzzAPIQuery ./gateway:FuzzAPIJSON ./gateway/web:FuzzResidentForm
+FUZZ_TARGETS = ./internal/cursor:FuzzDecode ./gateway:FuzzAPIBody ./gateway:FuzzAPIQuery ./gateway:FuzzAPIJSON ./gateway/web/respond:FuzzResidentForm
 
 ## fuzz: a short fuzzing burst of every edge that reads text from outside (FUZZ_TIME each)
 fuzz:

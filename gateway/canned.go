@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	apiproblem "github.com/meedoen/meedoen/gateway/problem"
 )
 
 // CannedProblems wraps l so that the few answers net/http writes on its
@@ -63,7 +65,7 @@ func (c *cannedConn) Write(p []byte) (int, error) {
 // code and text ("400 Bad Request: malformed Host header").
 func cannedProblem(code, text []byte) []byte {
 	status, _ := strconv.Atoi(string(code))
-	title := statusText(status)
+	title := apiproblem.StatusText(status)
 	detail := strings.TrimPrefix(string(text), string(code)+" "+title)
 	detail = strings.TrimPrefix(detail, ": ")
 	switch {

@@ -3,6 +3,8 @@ package gateway
 import (
 	"fmt"
 	"net/http"
+
+	apiproblem "github.com/meedoen/meedoen/gateway/problem"
 )
 
 // Limits on the head of a request (its request line and header fields),
@@ -36,10 +38,10 @@ func LimitHead(next http.Handler) http.Handler {
 		}
 		switch {
 		case len(target) > MaxTargetBytes:
-			_ = sendProblem(w, r, &problem{Status: http.StatusRequestURITooLong,
+			_ = apiproblem.Write(w, r, &problem{Status: http.StatusRequestURITooLong,
 				Detail: fmt.Sprintf("the request's path and query are longer than %d bytes", MaxTargetBytes)})
 		case headerBytes(r) > MaxHeaderBytes:
-			_ = sendProblem(w, r, &problem{Status: http.StatusRequestHeaderFieldsTooLarge,
+			_ = apiproblem.Write(w, r, &problem{Status: http.StatusRequestHeaderFieldsTooLarge,
 				Detail: fmt.Sprintf("the request's header fields are larger than %d bytes", MaxHeaderBytes)})
 		default:
 			next.ServeHTTP(w, r)

@@ -2,7 +2,6 @@ package gateway
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -15,83 +14,29 @@ import (
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+
+	apiproblem "github.com/meedoen/meedoen/gateway/problem"
 )
 
-// problem is an RFC 9457 problem details object, with the extension
-// members of the Dutch API Design Rules.
-type problem struct {
-	Type          string         `json:"type"`
-	Title         string         `json:"title"`
-	Status        int            `json:"status"`
-	Detail        string         `json:"detail"`
-	Instance      string         `json:"instance,omitempty"`
-	CorrelationID string         `json:"correlationId,omitempty"`
-	InvalidParams []invalidParam `json:"invalidParams,omitempty"`
-
-	allow string // for 405: the Allow header
-}
-
-// invalidParam names one offending input field or unmet condition.
-type invalidParam struct {
-	Name   string `json:"name"`
-	Reason string `json:"reason"`
-}
+// problem and invalidParam are the shared problem document
+// (gateway/problem), under the names the API's code has always used.
+type (
+	problem      = apiproblem.Problem
+	invalidParam = apiproblem.InvalidParam
+)
 
 func notFound() *problem {
 	return &problem{Status: http.StatusNotFound, Detail: "no such resource"}
 }
 
-func methodNotAllowed(allow string) *problem {
-	return &problem{Status: http.StatusMethodNotAllowed, Detail: "method not allowed; see the Allow header", allow: allow}
-}
+func methodNotAllowed(allow string) *problem { return apiproblem.MethodNotAllowed(allow) }
 
 // writeProblem sends p, filling in what every problem has.
 func (g *Gateway) writeProblem(w http.ResponseWriter, r *http.Request, p *problem) {
-	if err := sendProblem(w, r, p); err != nil {
+	if err := apiproblem.Write(w, r, p); err != nil {
 		g.log.DebugContext(r.Context(), "writing problem response failed", "error", err)
 	}
 }
-
-// sendProblem is writeProblem for handlers without a gateway.
-func sendProblem(w http.ResponseWriter, r *http.Request, p *problem) error {
-	if p.Type == "" {
-		p.Type = "about:blank"
-	}
-	if p.Title == "" {
-		p.Title = statusText(p.Status)
-	}
-	if p.Detail == "" {
-		p.Detail = strings.ToLower(p.Title)
-	}
-	p.Instance = r.URL.EscapedPath()
-	h := w.Header()
-	// A response option may have set these before the error surfaced.
-	h.Del("Location")
-	h.Del("Trailer")
-	h.Del("Transfer-Encoding")
-	if p.allow != "" {
-		h.Set("Allow", p.allow)
-	}
-	if p.Status == http.StatusUnauthorized && h.Get("WWW-Authenticate") == "" {
-		// RFC 9110 requires a challenge with every 401.
-		h.Set("WWW-Authenticate", `Bearer realm="meedoen"`)
-	}
-	h.Set("Content-Type", "application/problem+json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(p.Status)
-	return json.NewEncoder(w).Encode(p)
-}
-
-func statusText(code int) string {
-	if code == statusClientClosedRequest {
-		return "Client Closed Request"
-	}
-	return http.StatusText(code)
-}
-
-// statusClientClosedRequest is nginx's status for a client that went away
-// before the answer; nobody reads it, but logs and metrics do.
-const statusClientClosedRequest = 499
 
 // handleError is grpc-gateway's error handler: it answers every failed
 // call, whether grpc-gateway failed to read the request or the service
@@ -128,7 +73,7 @@ func (g *Gateway) handleRoutingError(ctx context.Context, _ *runtime.ServeMux, _
 // errors are meant for the caller (internal/rpc writes them); messages of
 // server errors are not, so those are logged and replaced.
 func (g *Gateway) problemFromStatus(ctx context.Context, r *http.Request, st *status.Status) *problem {
-	p := &problem{Status: httpStatus(st.Code()), Detail: st.Message()}
+	p := &problem{Status: apiproblem.HTTPStatus(st.Code()), Detail: st.Message()}
 	switch st.Code() {
 	case codes.InvalidArgument, codes.FailedPrecondition, codes.OutOfRange, codes.Aborted, codes.AlreadyExists:
 		var body []byte
@@ -145,7 +90,7 @@ func (g *Gateway) problemFromStatus(ctx context.Context, r *http.Request, st *st
 		p.Detail = "request canceled"
 	case codes.DeadlineExceeded, codes.Unavailable, codes.Unimplemented:
 		g.log.WarnContext(ctx, "api call failed", "method", r.Method, "path", r.URL.Path, "code", st.Code().String(), "message", st.Message())
-		p.Detail = strings.ToLower(statusText(p.Status))
+		p.Detail = strings.ToLower(apiproblem.StatusText(p.Status))
 	case codes.Internal, codes.Unknown, codes.DataLoss:
 		p.CorrelationID = correlationID(st)
 		p.Detail = "internal error; correlation id " + p.CorrelationID
@@ -154,63 +99,20 @@ func (g *Gateway) problemFromStatus(ctx context.Context, r *http.Request, st *st
 	return p
 }
 
-// httpStatus maps gRPC codes to HTTP statuses. It differs from
-// grpc-gateway's mapping in two places: FailedPrecondition, an illegal
-// state change, is a 409 Conflict with the resource's state, not a 400;
-// and Aborted, which services answer only for a change based on a version
-// of the resource that is no longer current (errs.Stale), is 412
-// Precondition Failed, what HTTP answers a stale If-Match.
-func httpStatus(c codes.Code) int {
-	switch c {
-	case codes.OK:
-		return http.StatusOK
-	case codes.Canceled:
-		return statusClientClosedRequest
-	case codes.InvalidArgument, codes.OutOfRange:
-		return http.StatusBadRequest
-	case codes.NotFound:
-		return http.StatusNotFound
-	case codes.AlreadyExists, codes.FailedPrecondition:
-		return http.StatusConflict
-	case codes.Aborted:
-		return http.StatusPreconditionFailed
-	case codes.Unauthenticated:
-		return http.StatusUnauthorized
-	case codes.PermissionDenied:
-		return http.StatusForbidden
-	case codes.ResourceExhausted:
-		return http.StatusTooManyRequests
-	case codes.Unimplemented:
-		return http.StatusNotImplemented
-	case codes.Unavailable:
-		return http.StatusServiceUnavailable
-	case codes.DeadlineExceeded:
-		return http.StatusGatewayTimeout
-	default:
-		return http.StatusInternalServerError
-	}
-}
-
-// invalidParams collects the field violations (errdetails.BadRequest) and
-// unmet conditions (errdetails.PreconditionFailure) of a status. hasBody
-// tells whether the request had a body for the fields to be in.
+// invalidParams collects the field violations and unmet conditions of a
+// status (apiproblem.Violations). hasBody tells whether the request had a
+// body for the fields to be in.
 func invalidParams(st *status.Status, hasBody bool) []invalidParam {
 	var ps []invalidParam
-	for _, d := range st.Details() {
-		switch d := d.(type) {
-		case *errdetails.BadRequest:
-			for _, v := range d.GetFieldViolations() {
-				ps = append(ps, invalidParam{Name: fieldName(v.GetField(), hasBody), Reason: v.GetDescription()})
-			}
-		case *errdetails.PreconditionFailure:
-			for _, v := range d.GetViolations() {
-				name := v.GetSubject()
-				if name == "" {
-					name = v.GetType()
-				}
-				ps = append(ps, invalidParam{Name: name, Reason: v.GetDescription()})
-			}
+	for _, v := range apiproblem.Violations(st.Err()) {
+		name := v.Field
+		switch {
+		case !v.Condition:
+			name = fieldName(v.Field, hasBody)
+		case name == "":
+			name = v.Type
 		}
+		ps = append(ps, invalidParam{Name: name, Reason: v.Reason})
 	}
 	return ps
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Builds the web UI's one stylesheet, gateway/web/static/meedoen.css, from NL
+# Builds the web UI's one stylesheet, gateway/web/kit/static/meedoen.css, from NL
 # Design System packages on npm and our own layout rules. The result is
 # committed, so building and running Meedoen needs no Node.js; run this again
-# after changing gateway/web/assets/layout.css or a version below.
+# after changing gateway/web/kit/assets/layout.css or a version below.
 #
 # Theme: the NL Design System "voorbeeld" (example) theme. It is the
 # community's neutral theme for a municipality that is not one of the brands,
@@ -18,8 +18,8 @@ TOKENS=@nl-design-system-unstable/voorbeeld-design-tokens
 TOKENS_VERSION=7.4.1
 
 prefix=var/tools/css
-out=gateway/web/static/meedoen.css
-layout=gateway/web/assets/layout.css
+out=gateway/web/kit/static/meedoen.css
+layout=gateway/web/kit/assets/layout.css
 
 if ! command -v npm >/dev/null 2>&1; then
   echo "css: Node.js (npm) is needed to rebuild $out; install it (Debian: apt-get install npm)" >&2

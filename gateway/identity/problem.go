@@ -1,40 +1,21 @@
 package identity
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
+
+	"github.com/meedoen/meedoen/gateway/problem"
 )
 
-// problem is an RFC 9457 problem details object. The gateway has a richer
-// one; this package cannot import the gateway (the gateway imports it), and
-// its few answers need only these members.
-type problem struct {
-	Type     string `json:"type"`
-	Title    string `json:"title"`
-	Status   int    `json:"status"`
-	Detail   string `json:"detail"`
-	Instance string `json:"instance,omitempty"`
-}
-
+// writeProblem answers with the problem document of status, as the API
+// does (gateway/problem).
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, detail string) {
-	h := w.Header()
-	h.Set("Content-Type", "application/problem+json")
-	h.Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
 	// The status is sent; a failed write leaves nothing to tell the client.
-	_ = json.NewEncoder(w).Encode(problem{
-		Type:     "about:blank",
-		Title:    http.StatusText(status),
-		Status:   status,
-		Detail:   detail,
-		Instance: r.URL.EscapedPath(),
-	})
+	_ = problem.Write(w, r, &problem.Problem{Status: status, Detail: detail})
 }
 
 func methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
-	w.Header().Set("Allow", allow)
-	writeProblem(w, r, http.StatusMethodNotAllowed, "method not allowed; see the Allow header")
+	_ = problem.Write(w, r, problem.MethodNotAllowed(allow))
 }
 
 func issuerUnavailable(w http.ResponseWriter, r *http.Request) {

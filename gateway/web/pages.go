@@ -1,61 +1,46 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
 
-// section is one entry of the main navigation.
-type section struct {
-	key  string // catalogue key of its label
-	path string
-	// later marks a section that is not built yet; it gets a placeholder
-	// page that says so.
-	later bool
-	// aboutKey describes what the section will hold, on its placeholder.
-	aboutKey string
-}
+	"github.com/meedoen/meedoen/gateway/web/kit"
+)
 
-// sections is the main navigation, in order. The paths are Dutch, like the
-// people who bookmark them.
-var sections = []section{
-	{key: "nav.start", path: "/"},
-	{key: "nav.agenda", path: "/agenda"},
-	{key: "nav.processes", path: "/trajecten"},
-	{key: "nav.focusgroups", path: "/focusgroepen", later: true, aboutKey: "later.focusgroups"},
-	{key: "nav.polls", path: "/peilingen"},
-	{key: "nav.panels", path: "/panels"},
-	{key: "nav.advice", path: "/adviezen", later: true, aboutKey: "later.advice"},
-	{key: "nav.council", path: "/raad"},
-}
-
-func (s *Site) start(_ *http.Request, v *view) int {
-	v.TitleKey = "start.title"
-	return http.StatusOK
-}
-
-func (s *Site) accessibility(_ *http.Request, v *view) int {
-	v.TitleKey = "a11y.title"
-	return http.StatusOK
-}
-
-func (s *Site) privacy(_ *http.Request, v *view) int {
-	v.TitleKey = "privacy.title"
-	return http.StatusOK
-}
-
-// later serves the placeholder of a section that is not built yet.
-func (s *Site) later(sec section) handlerFunc {
-	return func(_ *http.Request, v *view) int {
-		v.TitleKey = sec.key
-		v.Page = laterPage{AboutKey: sec.aboutKey}
-		return http.StatusOK
+// parsePages parses the informational pages.
+func (s *Site) parsePages() error {
+	for _, name := range []string{"start", "accessibility", "privacy", "later"} {
+		if err := s.kit.Parse(name, templates, "templates/"+name+".html"); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// routes registers the informational pages: the start page, the
+// accessibility and privacy statements, and the placeholders of sections
+// not built yet.
+func (s *Site) routes(mux *http.ServeMux) {
+	mux.Handle("/{$}", s.page("start", "start.title", nil))
+	mux.Handle("/toegankelijkheid", s.page("accessibility", "a11y.title", nil))
+	mux.Handle("/privacy", s.page("privacy", "privacy.title", nil))
+	for _, sec := range kit.Sections {
+		if sec.Later {
+			mux.Handle(sec.Path, s.page("later", sec.Key, laterPage{AboutKey: sec.AboutKey}))
+		}
+	}
+}
+
+// page serves an informational page: its template, its title and its
+// data.
+func (s *Site) page(name, titleKey string, data any) http.Handler {
+	return s.kit.Handle(kit.Anyone, name, func(rq *kit.Request) error {
+		rq.View.TitleKey = titleKey
+		rq.View.Page = data
+		return nil
+	})
 }
 
 // laterPage is the placeholder's data.
 type laterPage struct {
 	AboutKey string
-}
-
-func (s *Site) notFound(_ *http.Request, v *view) int {
-	v.TitleKey = "notfound.title"
-	return http.StatusNotFound
 }

@@ -1,31 +1,32 @@
 // Package web is Meedoen's server-rendered web UI: html/template pages in
-// a shared layout, Dutch first with an English switch, styled with NL Design
-// System components, and served under a strict Content-Security-Policy.
+// a shared layout, Dutch first with an English switch, styled with NL
+// Design System components, and served under a strict
+// Content-Security-Policy. Pages are plain HTML and forms; they work
+// without JavaScript.
 //
-// Pages are plain HTML and forms; they work without JavaScript. Every text a
-// person reads comes from the message catalogue in i18n/, never from a
-// template. The stylesheet static/meedoen.css is built by scripts/css.sh and
-// committed, so running Meedoen needs no Node.js.
+// This package assembles the site from its areas, each a package of its
+// own over the shared kit (gateway/web/kit): workspace (the council's
+// agenda, processes and roster), polls (the staff's poll pages and
+// builder), respond (the residents' poll pages) and panels (resident
+// panels, for staff and residents). It serves the informational pages
+// itself (pages.go). docs/architecture.md says where a page's code lives.
 //
 // The site trusts the identity that the gateway's authentication put in the
 // request context (auth.FromContext); it does no authentication itself.
-// The council workspace (agenda, processes, roster) reads and changes the
-// councils service through Config.Councils with that same context, so the
-// service authorises every call as the person; its forms post back and
-// redirect (Post/Redirect/Get), or show the service's objections next to
-// the fields.
+// Staff pages call the services with that same context, so the services
+// authorise every call as the person.
 package web
 
 import (
-	"crypto/rand"
-	"fmt"
-	"html/template"
+	"embed"
 	"log/slog"
 	"net/http"
-	"strings"
-	"time"
 
-	"github.com/meedoen/meedoen/internal/nlgov"
+	"github.com/meedoen/meedoen/gateway/web/kit"
+	"github.com/meedoen/meedoen/gateway/web/panels"
+	"github.com/meedoen/meedoen/gateway/web/polls"
+	"github.com/meedoen/meedoen/gateway/web/respond"
+	"github.com/meedoen/meedoen/gateway/web/workspace"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
@@ -46,7 +47,7 @@ type Config struct {
 	FormActionOrigins func() []string
 	// TenantNames maps tenant codes (GM0453, ijmond) to display names
 	// (Velsen, IJmond); a tenant without a name shows its code. When nil,
-	// the names are read from the councils service (directory.go).
+	// the names are read from the councils service.
 	TenantNames map[string]string
 	// SecureCookies sets the Secure flag on the site's cookies even when a
 	// request arrives over plain HTTP, as it does behind a proxy that ends
@@ -61,10 +62,10 @@ type Config struct {
 	// the connection must turn that into the service's credentials. Nil
 	// makes the workspace pages say that the service is unavailable.
 	Councils councilsv1.CouncilsServiceClient
-	// Surveys is the surveys service, which the residents' poll pages
-	// (/p/{slug}, /i/{token}) read and answer. Residents have no
-	// identity: the site calls it with none. Nil makes those pages say
-	// that polls are unavailable.
+	// Surveys is the surveys service, which the staff's poll pages and
+	// the residents' poll pages (/p/{slug}, /i/{token}) read and answer.
+	// Residents have no identity: the site calls it with none. Nil makes
+	// those pages say that polls are unavailable.
 	Surveys surveysv1.SurveysServiceClient
 	// Panels is the surveys service's resident panels: the staff's panel
 	// pages and the poll page's invitations call it with the person's
@@ -88,191 +89,55 @@ type Config struct {
 
 // Site serves the web UI.
 type Site struct {
-	cfg    Config
-	log    *slog.Logger
-	dir    *directory                               // nil when cfg.TenantNames fixes the names
-	hoods  *neighbourhoods                          // nil without the panels service
-	pages  map[string]map[string]*template.Template // language → page → template
-	cats   catalogues
-	assets *assets
-	loc    *time.Location // where times are shown
-	// respondents seal the open links' respondent cookies.
-	respondents respondentSealers
-	// liveEvery is how often a live tally asks the service, liveFor how
-	// long one stream lasts; tests shorten them.
-	liveEvery, liveFor time.Duration
-	// forms keeps open polls' forms for reading submits (formcache.go).
-	forms *formCache
+	kit *kit.Site
+	// areas register their pages on the site's mux, in this order.
+	areas []func(*http.ServeMux)
 }
+
+//go:embed templates/*.html
+var templates embed.FS
 
 // New parses the templates and loads the message catalogues and static
 // files. log may be nil.
 func New(cfg Config, log *slog.Logger) (*Site, error) {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	cats, err := loadCatalogues()
+	k, err := kit.New(kit.Config{
+		APIVersion:        cfg.APIVersion,
+		DevLogin:          cfg.DevLogin,
+		FormActionOrigins: cfg.FormActionOrigins,
+		TenantNames:       cfg.TenantNames,
+		SecureCookies:     cfg.SecureCookies,
+		ContactEmail:      cfg.ContactEmail,
+		Councils:          cfg.Councils,
+		Panels:            cfg.Panels,
+	}, log)
 	if err != nil {
 		return nil, err
 	}
-	a, err := loadAssets()
+	s := &Site{kit: k}
+	if err := s.parsePages(); err != nil {
+		return nil, err
+	}
+	ws, err := workspace.New(k, workspace.Config{Councils: cfg.Councils})
 	if err != nil {
 		return nil, err
 	}
-	loc := nlgov.Amsterdam()
-	key := cfg.RespondentKey
-	if key == nil {
-		key = make([]byte, 32)
-		if _, err := rand.Read(key); err != nil {
-			return nil, fmt.Errorf("making a respondent cookie key: %w", err)
-		}
-	}
-	respondents, err := newRespondentSealers(key)
+	ps, err := polls.New(k, polls.Config{Surveys: cfg.Surveys, Councils: cfg.Councils, Panels: cfg.Panels})
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{
-		cfg: cfg, log: log, cats: cats, assets: a, loc: loc, respondents: respondents,
-		liveEvery: defaultLiveEvery, liveFor: defaultLiveFor, forms: newFormCache(),
-	}
-	if s.pages, err = parsePages(cats, a); err != nil {
+	rs, err := respond.New(k, respond.Config{Surveys: cfg.Surveys, RespondentKey: cfg.RespondentKey, Postcodes: cfg.Postcodes})
+	if err != nil {
 		return nil, err
 	}
-	if cfg.TenantNames == nil && cfg.Councils != nil {
-		s.dir = newDirectory(cfg.Councils, log)
+	pn, err := panels.New(k, panels.Config{Panels: cfg.Panels})
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Panels != nil {
-		s.hoods = newNeighbourhoods(cfg.Panels, log)
-	}
+	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes}
 	return s, nil
 }
 
 // Handler returns the site's routes, meant to be mounted at "/": every path
 // the gateway does not claim for the API or authentication lands here, and
 // unknown ones get the 404 page.
-func (s *Site) Handler() http.Handler {
-	mux := http.NewServeMux()
-	mux.Handle("/{$}", s.page("start", s.start))
-	mux.Handle("/toegankelijkheid", s.page("accessibility", s.accessibility))
-	mux.Handle("/privacy", s.page("privacy", s.privacy))
-	for _, sec := range sections {
-		if sec.later {
-			mux.Handle(sec.path, s.page("later", s.later(sec)))
-		}
-	}
-	// The council workspace. Forms post to the page they are on, or to an
-	// action under it; every POST ends in a redirect (Post/Redirect/Get),
-	// or shows its page again with what the service objected to.
-	mux.Handle("GET /agenda", s.work("agenda", s.agenda))
-	mux.Handle("POST /agenda/besluit", s.act("agenda", s.decide))
-	mux.Handle("POST /agenda/traject", s.act("agenda", s.startProcess))
-	mux.Handle("GET /agenda/nieuw", s.work("question", s.newQuestion))
-	mux.Handle("POST /agenda/nieuw", s.work("question", s.raiseQuestion))
-	mux.Handle("GET /trajecten", s.work("board", s.board))
-	mux.Handle("GET /trajecten/{id}", s.work("process", s.process))
-	mux.Handle("POST /trajecten/{id}/bijwerken", s.act("process", s.updateProcess))
-	mux.Handle("POST /trajecten/{id}/fase", s.act("process", s.transition))
-	mux.Handle("GET /trajecten/{id}/veldactiviteit", s.work("activity", s.newActivity))
-	mux.Handle("POST /trajecten/{id}/veldactiviteit", s.work("activity", s.recordActivity))
-	mux.Handle("GET /raad", s.work("council", s.council))
-	// The staff's poll pages, with the live tally's event stream. The
-	// stream is a web route: the gateway's API rate limit does not
-	// apply to it.
-	mux.Handle("GET /peilingen", s.staffPolls("polls", func(r *http.Request) string { return r.URL.RequestURI() }, s.polls))
-	mux.Handle("GET /peilingen/{id}", s.staffPolls("polldetail", func(r *http.Request) string { return r.URL.RequestURI() }, s.pollDetail))
-	mux.Handle("POST /peilingen/{id}/{action}", s.staffPolls("polldetail", pageOf, s.pollAct))
-	mux.Handle("GET /peilingen/{id}/live", http.HandlerFunc(s.liveTally))
-	// The poll builder (builder.go): a new poll, its draft's editor and
-	// the preview of the resident's page. More specific than the
-	// lifecycle's actions above, so these win.
-	self := func(r *http.Request) string { return r.URL.RequestURI() }
-	mux.Handle("GET /peilingen/nieuw", s.staffPolls("buildernew", self, s.newPoll))
-	mux.Handle("POST /peilingen/nieuw", s.staffPolls("buildernew", self, s.createPoll))
-	mux.Handle("GET /peilingen/{id}/bewerken", s.staffPolls("builder", self, s.editPoll))
-	mux.Handle("POST /peilingen/{id}/bewerken", s.staffPolls("builder", self, s.saveDraft))
-	mux.Handle("GET /peilingen/{id}/voorbeeld", s.staffPolls("builderpreview", self, s.previewPoll))
-	mux.Handle("POST /peilingen/{id}/voorbeeld", s.staffPolls("builderpreview", self, s.previewPoll))
-	mux.Handle("POST /peilingen/{id}/intrekken", s.staffPolls("polldetail", pageOf, s.unschedulePoll))
-	// The residents' poll pages: no login, since residents have none.
-	// The integrator puts the open link's POST behind the rate limit.
-	mux.Handle("GET /p/{slug}", s.respond(openLink, s.showPoll))
-	mux.Handle("POST /p/{slug}", s.respond(openLink, s.submitPoll))
-	mux.Handle("GET /p/{slug}/bedankt", s.respond(openLink, s.thanks))
-	mux.Handle("GET /i/{token}", s.respond(invitationLink, s.showPoll))
-	mux.Handle("POST /i/{token}", s.respond(invitationLink, s.submitPoll))
-	mux.Handle("GET /i/{token}/bedankt", s.respond(invitationLink, s.thanks))
-	// The staff's panel pages (panels.go) and the panel on a poll's page
-	// (panelinvite.go).
-	mux.Handle("GET /panels", s.staffPanels("panels", false, s.panels))
-	mux.Handle("GET /panels/{municipality}/leden", s.staffPanels("panelsmembers", false, s.members))
-	mux.Handle("GET /panels/{municipality}/leden/{id}", s.staffPanels("panelsmember", false, s.member))
-	mux.Handle("GET /panels/{municipality}/leden/{id}/gegevens", s.staffPanels("panelsmember", false, s.downloadMember))
-	mux.Handle("GET /panels/{municipality}/leden/{id}/wissen", s.staffPanels("panelserase", false, s.confirmErase))
-	mux.Handle("POST /panels/{municipality}/leden/{id}/wissen", s.staffPanels("panelserase", false, s.erase))
-	mux.Handle("GET /panels/{municipality}/importeren", s.staffPanels("panelsimport", false, s.importForm))
-	mux.Handle("POST /panels/{municipality}/importeren", s.staffPanels("panelsimport", true, s.importMembers))
-	mux.Handle("POST /peilingen/{id}"+pollInvitePath, s.staffPolls("polldetail", pageOf, s.invitePanel))
-	mux.Handle("POST /peilingen/{id}"+pollRemindPath, s.staffPolls("polldetail", pageOf, s.remindPanel))
-	// The residents' panel pages (panelsignup.go): no login. The
-	// integrator puts their POSTs behind the rate limit.
-	mux.Handle("GET "+signupPath, s.resident(s.signup))
-	mux.Handle("POST "+signupPath, s.resident(s.submitSignup))
-	mux.Handle("GET "+signupSentPath, s.resident(s.signupSent))
-	mux.Handle("GET "+signupPath+"/{municipality}", s.resident(s.signup))
-	mux.Handle("POST "+signupPath+"/{municipality}", s.resident(s.submitSignup))
-	mux.Handle("GET "+confirmPath+"{token}", s.resident(s.showLink(confirmLink)))
-	mux.Handle("POST "+confirmPath+"{token}", s.resident(s.followLink(confirmLink)))
-	mux.Handle("GET "+confirmedPath, s.resident(s.linkDone("signup.confirmed")))
-	mux.Handle("GET "+unsubscribePath+"{token}", s.resident(s.showLink(unsubscribeLink)))
-	mux.Handle("POST "+unsubscribePath+"{token}", s.resident(s.followLink(unsubscribeLink)))
-	mux.Handle("GET "+leftPath, s.resident(s.linkDone("signup.left")))
-	mux.Handle("GET /static/{file}", http.HandlerFunc(s.assets.serve))
-	mux.Handle("/", s.page("notfound", s.notFound))
-	// Same-origin checks (Sec-Fetch-Site, Origin) on every unsafe method, so
-	// that the workspace's POST forms are safe from cross-site requests
-	// without tokens in each form.
-	return s.securityHeaders(http.NewCrossOriginProtection().Handler(mux))
-}
-
-// securityHeaders sets the headers every response of the site carries. The
-// policy allows our own stylesheet and images and nothing else: no scripts,
-// no inline styles, no third party, no framing; forms lead to this site and
-// the identity provider only. The one page with a script, an open poll's
-// live tally, widens it for itself (livePolicy).
-func (s *Site) securityHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", s.policy())
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("X-Frame-Options", "DENY")
-		next.ServeHTTP(w, r)
-	})
-}
-
-// contentSecurityPolicy is the site's policy when forms lead to the site
-// only. It has no script-src: pages that need a script of our own add it
-// for themselves.
-const contentSecurityPolicy = "default-src 'none'; style-src 'self'; img-src 'self'; " +
-	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-
-// policy is the site's policy, with the identity provider's origins in
-// form-action. Browsers apply form-action to each redirect that follows a
-// form, so without them the logout form's redirect to the provider (and a
-// GET form's redirect to log in again after the session ended) stops in
-// the browser.
-func (s *Site) policy() string {
-	if s.cfg.FormActionOrigins == nil {
-		return contentSecurityPolicy
-	}
-	var extra strings.Builder
-	for _, o := range s.cfg.FormActionOrigins() {
-		// Origins come from settings and the provider's discovery
-		// document; anything that could end the directive stays out.
-		if o == "" || strings.ContainsAny(o, " ;,'\"\r\n\t") {
-			continue
-		}
-		extra.WriteString(" " + o)
-	}
-	return strings.Replace(contentSecurityPolicy, "form-action 'self'", "form-action 'self'"+extra.String(), 1)
-}
+func (s *Site) Handler() http.Handler { return s.kit.Handler(s.areas...) }

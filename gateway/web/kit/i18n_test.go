@@ -1,0 +1,126 @@
+package kit
+
+import (
+	"bytes"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestCataloguesHaveTheSameKeysAndNoEmptyMessages(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := keys(cats[DefaultLang])
+	for _, lang := range Langs {
+		if diff := cmp.Diff(want, keys(cats[lang])); diff != "" {
+			t.Errorf("%s keys differ from %s (-%s +%s):\n%s", lang, DefaultLang, DefaultLang, lang, diff)
+		}
+		for k, msg := range cats[lang] {
+			if strings.TrimSpace(msg) == "" {
+				t.Errorf("%s: %q is empty", lang, k)
+			}
+		}
+	}
+}
+
+func TestCataloguesHaveNoDuplicateKeys(t *testing.T) {
+	t.Parallel()
+	// encoding/json keeps the last of two equal keys without a word, so a
+	// copy-paste slip would silently lose a message.
+	for _, lang := range Langs {
+		b, err := catalogueFiles.ReadFile("i18n/" + lang + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(b))
+		seen := map[string]bool{}
+		if _, err := dec.Token(); err != nil { // {
+			t.Fatal(err)
+		}
+		for dec.More() {
+			tok, err := dec.Token()
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := tok.(string)
+			if seen[k] {
+				t.Errorf("%s: %q appears twice", lang, k)
+			}
+			seen[k] = true
+			if _, err := dec.Token(); err != nil { // the message
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+func TestTranslationsKeepTheirPlaceholders(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	placeholder := regexp.MustCompile(`\{[a-zA-Z]+\}`)
+	for k, msg := range cats[DefaultLang] {
+		want := placeholder.FindAllString(msg, -1)
+		slices.Sort(want)
+		for _, lang := range Langs {
+			got := placeholder.FindAllString(cats[lang][k], -1)
+			slices.Sort(got)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s %q: placeholders differ from %s (-want +got):\n%s", lang, k, DefaultLang, diff)
+			}
+		}
+	}
+}
+
+func keys(c Catalogue) []string {
+	ks := make([]string, 0, len(c))
+	for k := range c {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
+
+// The keys the kit computes must all be in the catalogue; a missing one
+// would show as its key.
+func TestComputedKeysExist(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var need []string
+	for m := 1; m <= 12; m++ {
+		need = append(need, "month."+strconv.Itoa(m))
+	}
+	for _, k := range commonReasons {
+		need = append(need, k)
+	}
+	for _, b := range append(AgeBands, "") {
+		need = append(need, AgeBandKey(b))
+	}
+	for _, a := range []*Audience{Anyone} {
+		for _, f := range failures {
+			if f.key != "" {
+				need = append(need, a.Errors+f.key+".title")
+			}
+		}
+	}
+	for _, lang := range Langs {
+		for _, k := range need {
+			if _, ok := cats[lang][k]; !ok {
+				t.Errorf("%s: the catalogue lacks %q", lang, k)
+			}
+		}
+	}
+}
