@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,9 +10,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
-	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/meedoen/meedoen/internal/testkit"
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/grpc"
@@ -35,7 +35,7 @@ type testServer struct {
 	// cannot hold; the gateway must refuse those itself.
 	badText *atomic.Int64
 	// logs holds what the gateway logged, as text.
-	logs *syncBuffer
+	logs *testkit.Buffer
 }
 
 // newTestServer starts a gateway in front of a fake councils service that
@@ -89,7 +89,7 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 	}
 	t.Cleanup(func() { _ = conn.Close() })
 
-	logs := new(syncBuffer)
+	logs := new(testkit.Buffer)
 	g, err := New(t.Context(), cfg, Conns{Councils: conn, Surveys: conn}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("New: %v", err)
@@ -97,25 +97,6 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 	srv := httptest.NewServer(g.Handler())
 	t.Cleanup(srv.Close)
 	return &testServer{Server: srv, gateway: g, fake: fake, calls: calls, badText: badText, logs: logs}
-}
-
-// syncBuffer is a bytes.Buffer that handlers on several goroutines may
-// write to.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // chunked hides a body's length so that the client streams it.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"encoding/base64"
@@ -17,7 +16,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -33,24 +31,6 @@ func TestMain(m *testing.M) {
 	// document (contract_test.go).
 	http.DefaultClient.Transport = newContractTransport(http.DefaultTransport)
 	os.Exit(testkit.Main(m))
-}
-
-// syncBuffer is a bytes.Buffer safe for one writer and a polling reader.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 var baseURLPattern = regexp.MustCompile(`Meedoen is running at (http://\S+)`)
@@ -73,7 +53,7 @@ func startInProcessLogging(t *testing.T, stderr io.Writer, args ...string) strin
 func startWatched(t *testing.T, h hooks, stderr io.Writer, args ...string) string {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout syncBuffer
+	var stdout testkit.Buffer
 	done := make(chan error, 1)
 	go func() { done <- runWith(ctx, args, &stdout, stderr, h) }()
 	t.Cleanup(func() {
@@ -312,7 +292,7 @@ func TestBinaryStartStopRestart(t *testing.T) {
 		t.Helper()
 		cmd := exec.Command(bin, "-dev", "-http-addr=127.0.0.1:0", "-data-dir="+dataDir)
 		cmd.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
-		var stderr syncBuffer
+		var stderr testkit.Buffer
 		cmd.Stderr = &stderr
 		stdout, err := cmd.StdoutPipe()
 		if err != nil {

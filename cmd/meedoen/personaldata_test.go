@@ -103,7 +103,7 @@ func TestPersonalDataStaysOutOfEventsLogsAndTraces(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
 	dataDir := t.TempDir()
-	var logs syncBuffer
+	var logs testkit.Buffer
 	spans := tracetest.NewSpanRecorder()
 	base := startWatched(t, hooks{spans: spans}, &logs, "-http-addr=127.0.0.1:0", "-data-dir="+dataDir, "-database-url="+databaseURL,
 		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-dev", "-log-level=debug", "-anonymous-rate-limit=-1", "-rate-limit=-1")

@@ -41,7 +41,7 @@ import (
 func TestBadTextIsRefusedAtTheEdge(t *testing.T) {
 	databaseURL := testkit.NewDatabase(t)
 	idp := newTestIdP(t)
-	var logs syncBuffer
+	var logs testkit.Buffer
 	base := startInProcessLogging(t, &logs, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL,
 		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
 	db, err := pgx.Connect(t.Context(), databaseURL)

@@ -1,7 +1,6 @@
 package identity_test
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/json"
 	"io"
@@ -11,10 +10,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/meedoen/meedoen/internal/testkit"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -38,7 +38,7 @@ type env struct {
 	authn  *identity.Authenticator
 	store  *store.Store
 	issuer string
-	logs   *syncBuffer
+	logs   *testkit.Buffer
 	// reached counts requests that got past the middleware.
 	reached atomic.Int64
 	// jwksFetches counts requests for the provider's key set.
@@ -49,7 +49,7 @@ type envOption func(*identity.Config, *[]devidp.User)
 
 func newEnv(t *testing.T, opts ...envOption) *env {
 	t.Helper()
-	e := &env{mux: http.NewServeMux(), logs: &syncBuffer{}}
+	e := &env{mux: http.NewServeMux(), logs: &testkit.Buffer{}}
 	e.srv = httptest.NewServer(e.mux)
 	t.Cleanup(e.srv.Close)
 	e.issuer = e.srv.URL + "/dev/oidc"
@@ -377,22 +377,4 @@ func checkFor(t *testing.T, wait, sleep time.Duration, fn func() bool) {
 		}
 		time.Sleep(sleep)
 	}
-}
-
-// syncBuffer is a log sink safe for parallel handlers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

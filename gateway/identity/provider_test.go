@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/meedoen/meedoen/internal/testkit"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/gateway/identity"
@@ -49,7 +51,7 @@ type opEnv struct {
 	srv   *httptest.Server
 	op    *testop.Provider
 	authn *identity.Authenticator
-	logs  *syncBuffer
+	logs  *testkit.Buffer
 	key   []byte
 	store *store.Store
 }
@@ -61,7 +63,7 @@ type whoamiAnswer struct {
 
 func newOPEnv(t *testing.T, edit func(*identity.Config)) *opEnv {
 	t.Helper()
-	e := &opEnv{logs: &syncBuffer{}, key: make([]byte, 32)}
+	e := &opEnv{logs: &testkit.Buffer{}, key: make([]byte, 32)}
 	mux := http.NewServeMux()
 	e.srv = httptest.NewServer(mux)
 	t.Cleanup(e.srv.Close)
@@ -358,7 +360,7 @@ func TestWrongIssuerIsAConfigurationError(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			logs := &syncBuffer{}
+			logs := &testkit.Buffer{}
 			authn, err := identity.New(t.Context(), identity.Config{
 				Issuer: tt.issuer, ClientID: clientID, ClientSecret: opSecret, RedirectURL: e.srv.URL + "/auth/callback",
 				SessionKey: bytes.Repeat([]byte("k"), 32), Sessions: newStore(t),

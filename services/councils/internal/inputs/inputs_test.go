@@ -1,12 +1,10 @@
 package inputs_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -69,31 +67,14 @@ type world struct {
 	pool   *pgxpool.Pool
 	st     *store.Store
 	handle map[string]events.Handler // by event name
-	logs   *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
+	logs   *testkit.Buffer
 }
 
 func newWorld(t *testing.T) world {
 	t.Helper()
 	url := testkit.NewDatabase(t, testkit.Schema{Name: "councils", Sets: []pg.MigrationSet{events.Migrations(), store.Migrations()}})
 	pool := testkit.NewPool(t, url, "councils")
-	w := world{pool: pool, st: store.New(pool), handle: map[string]events.Handler{}, logs: &syncBuffer{}}
+	w := world{pool: pool, st: store.New(pool), handle: map[string]events.Handler{}, logs: &testkit.Buffer{}}
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	for _, c := range inputs.Consumers(log) {
 		for _, s := range c.Subjects {
