@@ -115,25 +115,6 @@ func (e *env) newConsumer(t *testing.T, cfg events.ConsumerConfig) *events.Consu
 	return c
 }
 
-// start runs fn until the test ends (or stop is called) and waits for it.
-func start(t *testing.T, fn func(context.Context) error) (stop func()) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- fn(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("run returned %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
-}
-
 func event(t testing.TB, ctx context.Context, name string) events.Event {
 	t.Helper()
 	ev, err := events.New(ctx, "GM0453", "GM0453", &eventsv1.MunicipalityCreated{Code: "GM0453", Name: name, RegionId: "ijmond"})
@@ -225,8 +206,8 @@ func TestCrashBetweenCommitAndPublish(t *testing.T) {
 	if n := streamMsgs(t, e.js, "MEEDOEN_COUNCILS"); n != 0 {
 		t.Fatalf("stream holds %d messages before any relay ran", n)
 	}
-	start(t, e.newConsumer(t, events.ConsumerConfig{}).Run)
-	start(t, e.relay(t, events.RelayConfig{}).Run) // the restart
+	testkit.Start(t, e.newConsumer(t, events.ConsumerConfig{}).Run)
+	testkit.Start(t, e.relay(t, events.RelayConfig{}).Run) // the restart
 	waitCount(t, e.consumer, 1, `SELECT count(*) FROM applied`)
 	waitCount(t, e.producer, 0, `SELECT count(*) FROM outbox WHERE published_at IS NULL`)
 	time.Sleep(200 * time.Millisecond) // a second delivery would show now
@@ -292,8 +273,8 @@ func TestRelayRestartAfterTheDuplicateWindowPublishesNothingTwice(t *testing.T) 
 	commit(t, e.producer, heemskerk) // written while it was down
 
 	c := e.newConsumer(t, events.ConsumerConfig{Name: "ordered", Ordered: true})
-	start(t, c.Run)
-	start(t, e.relay(t, events.RelayConfig{}).Run)
+	testkit.Start(t, c.Run)
+	testkit.Start(t, e.relay(t, events.RelayConfig{}).Run)
 	waitCount(t, e.consumer, 3, `SELECT count(*) FROM applied`)
 	waitCount(t, e.producer, 0, `SELECT count(*) FROM outbox WHERE published_at IS NULL`)
 	time.Sleep(200 * time.Millisecond) // a second copy would be applied by now
@@ -327,8 +308,8 @@ func TestRedeliveryAppliesOnce(t *testing.T) {
 	}
 	c := e.newConsumer(t, events.ConsumerConfig{AckWait: time.Second, Handle: slowFirst})
 	commit(t, e.producer, event(t, context.Background(), "Velsen"))
-	start(t, e.relay(t, events.RelayConfig{}).Run)
-	start(t, c.Run)
+	testkit.Start(t, e.relay(t, events.RelayConfig{}).Run)
+	testkit.Start(t, c.Run)
 	waitCount(t, e.consumer, 1, `SELECT count(*) FROM applied`)
 	cons, err := e.js.Consumer(context.Background(), "MEEDOEN_COUNCILS", "projection-applied")
 	if err != nil {
@@ -383,11 +364,11 @@ func TestOrderedConsumerReplicasTakeTurns(t *testing.T) {
 		}
 		return out
 	}
-	start(t, e.relay(t, events.RelayConfig{}).Run)
-	stopA := start(t, replica("a").Run)
+	testkit.Start(t, e.relay(t, events.RelayConfig{}).Run)
+	stopA := testkit.Start(t, replica("a").Run)
 	waitCount(t, e.consumer, 0, `SELECT count(*) FROM applied`)
 	time.Sleep(300 * time.Millisecond) // a has the lock
-	start(t, replica("b").Run)
+	testkit.Start(t, replica("b").Run)
 	for i := range 20 {
 		commit(t, e.producer, event(t, ctx, fmt.Sprint("eerste ", i)))
 	}
@@ -412,8 +393,8 @@ func TestOrderedConsumerSeesCommitOrder(t *testing.T) {
 	if _, err := e.producer.Exec(ctx, `INSERT INTO aggregates (id, version) VALUES ('GM0453', 0)`); err != nil {
 		t.Fatal(err)
 	}
-	start(t, e.relay(t, events.RelayConfig{}).Run)
-	start(t, e.newConsumer(t, events.ConsumerConfig{Name: "ordered", Ordered: true, BatchSize: 500}).Run)
+	testkit.Start(t, e.relay(t, events.RelayConfig{}).Run)
+	testkit.Start(t, e.newConsumer(t, events.ConsumerConfig{Name: "ordered", Ordered: true, BatchSize: 500}).Run)
 
 	const total, writers, perTx = 10000, 4, 10
 	var wg sync.WaitGroup
@@ -467,8 +448,8 @@ func TestPoisonMessageIsDeadLettered(t *testing.T) {
 		t.Fatal(err)
 	}
 	commit(t, e.producer, event(t, ctx, "Heemskerk"))
-	start(t, e.relay(t, events.RelayConfig{}).Run)
-	start(t, e.newConsumer(t, events.ConsumerConfig{MaxDeliver: 3}).Run)
+	testkit.Start(t, e.relay(t, events.RelayConfig{}).Run)
+	testkit.Start(t, e.newConsumer(t, events.ConsumerConfig{MaxDeliver: 3}).Run)
 
 	waitCount(t, e.consumer, 1, `SELECT count(*) FROM applied WHERE payload = 'Heemskerk'`)
 	testkit.CheckFor(t, 30*time.Second, 50*time.Millisecond, func() error {
@@ -518,8 +499,8 @@ func TestStopUnderLoadLosesNothing(t *testing.T) {
 	}
 	ignore := goleak.IgnoreCurrent()
 
-	stopRelay := start(t, e.relay(t, events.RelayConfig{BatchSize: 100}).Run)
-	stopConsumer := start(t, c.Run)
+	stopRelay := testkit.Start(t, e.relay(t, events.RelayConfig{BatchSize: 100}).Run)
+	stopConsumer := testkit.Start(t, c.Run)
 	var committed atomic.Int64
 	writeCtx, stopWriting := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -544,8 +525,8 @@ func TestStopUnderLoadLosesNothing(t *testing.T) {
 	wg.Wait()
 	goleak.VerifyNone(t, ignore)
 
-	start(t, e.relay(t, events.RelayConfig{}).Run)
-	start(t, e.newConsumer(t, events.ConsumerConfig{}).Run)
+	testkit.Start(t, e.relay(t, events.RelayConfig{}).Run)
+	testkit.Start(t, e.newConsumer(t, events.ConsumerConfig{}).Run)
 	want := int(committed.Load())
 	if want == 0 {
 		t.Fatal("no events were written")
@@ -575,8 +556,8 @@ func TestTraceContextTravels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	start(t, r.Run)
-	start(t, c.Run)
+	testkit.Start(t, r.Run)
+	testkit.Start(t, c.Run)
 	waitCount(t, e.consumer, 1, `SELECT count(*) FROM applied WHERE trace_id = $1`, span.SpanContext().TraceID().String())
 }
 
@@ -614,8 +595,8 @@ func TestBatchHandlerAppliesBurstsOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	start(t, e.relay(t, events.RelayConfig{}).Run)
-	start(t, e.newConsumer(t, events.ConsumerConfig{Name: "batched", BatchSize: 500, HandleBatch: batch}).Run)
+	testkit.Start(t, e.relay(t, events.RelayConfig{}).Run)
+	testkit.Start(t, e.newConsumer(t, events.ConsumerConfig{Name: "batched", BatchSize: 500, HandleBatch: batch}).Run)
 	waitCount(t, e.consumer, total, `SELECT count(*) FROM applied`)
 	time.Sleep(300 * time.Millisecond)
 	if n := count(t, e.consumer, `SELECT count(*) FROM applied`); n != total {

@@ -8,7 +8,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -113,26 +112,6 @@ func answers(i int) poll.Answers {
 	return poll.Answers{Municipality: ms[i%3], Questions: q}
 }
 
-// start runs fn until the test ends (or stop is called) and waits for it
-// to return.
-func start(t *testing.T, fn func(context.Context) error) (stop func()) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- fn(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("run returned %v", err)
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
-}
-
 // Responses submitted through the store reach the tally through the
 // outbox, JetStream and the consumer, and the stored tally is the one the
 // domain computes from the responses themselves. Events that several
@@ -207,15 +186,15 @@ func TestTheConsumerTalliesEveryResponseOnce(t *testing.T) {
 	// Two replicas read every event; the stream position recorded with
 	// each batch lets only one of them count it.
 	submit(0, n/2)
-	start(t, relay.Run)
-	stopFirst := start(t, replica().Run)
-	start(t, replica().Run)
+	testkit.Start(t, relay.Run)
+	stopFirst := testkit.Start(t, replica().Run)
+	testkit.Start(t, replica().Run)
 	tallied(n / 2)
 	// One stops, the rest arrives, a third replica starts from the
 	// recorded position; nothing is counted twice or left out.
 	stopFirst()
 	submit(n/2, n)
-	start(t, replica().Run)
+	testkit.Start(t, replica().Run)
 	tallied(n)
 	time.Sleep(200 * time.Millisecond) // a second count would show now
 	compare(t, st, p, want)
