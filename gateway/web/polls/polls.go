@@ -165,7 +165,7 @@ const pollsPageSize = 100
 
 // polls serves GET /peilingen.
 func (s *Pages) polls(pw *pollWork) error {
-	pw.View.TitleKey = "polls.title"
+	pw.View.TitleKey, pw.View.Subject = "polls.title", pw.View.Tenant.Name
 	p := &pollsPage{}
 	cursor := ""
 	for i := range kit.MaxPages {
@@ -279,7 +279,7 @@ func (s *Pages) showPollDetail(pw *pollWork, id string, errs []kit.FieldError, r
 		return err
 	}
 	row := s.pollRow(pw, pl)
-	pw.View.Title = row.Title.S
+	pw.View.TitleKey, pw.View.Subject = "pollpage.title", row.Title.S
 	base := "/peilingen/" + url.PathEscape(pl.GetId())
 	st := pl.GetStatus()
 	p := &pollDetailPage{

@@ -186,7 +186,7 @@ func TestPollLifecycle(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
-		webtest.MustContain(t, body, "Geef een reden om de peiling te annuleren.", "<title>Fout: Bankjes in IJmuiden")
+		webtest.MustContain(t, body, "Geef een reden om de peiling te annuleren.", "<title>Fout: Peiling: Bankjes in IJmuiden")
 		if n := fake.CallsOf("CancelPoll"); n != 0 {
 			t.Errorf("CancelPoll called %d times, want 0", n)
 		}

@@ -126,7 +126,7 @@ func TestThanksPage(t *testing.T) {
 		lang  string
 		wants []string
 	}{
-		{"nl", []string{"<title>Bedankt · Meedoen</title>", "Bedankt voor je antwoorden", "Wat er met de uitkomsten gebeurt",
+		{"nl", []string{"<title>Bedankt: ", "Bedankt voor je antwoorden", "Wat er met de uitkomsten gebeurt",
 			"De raad bespreekt de uitkomsten op 14 april in een openbare vergadering."}},
 		{"en", []string{"Thank you for your answers", "What happens with the results", "The council discusses the results on 14 April"}},
 	} {

@@ -187,7 +187,7 @@ func (a *answering) showNotice(key string, rp *surveysv1.RespondentPoll, status 
 	body := a.Words.Say(key+".body",
 		"opens", a.Words.Moment(rp.GetOpensAt()),
 		"closes", a.Words.Moment(rp.GetClosesAt()))
-	a.View.TitleKey = key + ".title"
+	a.View.TitleKey, a.View.Subject = key+".title", kit.Localize(rp.GetTitle(), a.View.Lang).S
 	a.View.Page = noticePage{
 		Key:       key,
 		PollTitle: kit.Localize(rp.GetTitle(), a.View.Lang),

@@ -79,7 +79,7 @@ func (s *Pages) agenda(wk *work) error {
 
 // agendaData loads the agenda as the request's query filters it.
 func (s *Pages) agendaData(wk *work) (*agendaPage, error) {
-	wk.View.TitleKey = "agenda.title"
+	wk.View.TitleKey, wk.View.Subject = "agenda.title", wk.View.Tenant.Name
 	themes, err := wk.loadThemes()
 	if err != nil {
 		return nil, err

@@ -141,7 +141,7 @@ func TestDecideQuestion(t *testing.T) {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
 		webtest.MustContain(t, body,
-			"<title>Fout: Agenda · Meedoen</title>",
+			"<title>Fout: Agenda: Velsen · Meedoen</title>",
 			`<a class="utrecht-link utrecht-link--html-a" href="#reden-q-open">Reden: <span lang="en">is required when rejecting a question</span></a>`,
 			`id="reden-q-open-fout"`, `aria-invalid="true"`,
 			// The language switch leads to the agenda, not to the action.
@@ -256,7 +256,7 @@ func TestRaiseQuestionShowsErrorsPerFieldWithTheValuesKept(t *testing.T) {
 		t.Error("the error summary comes after the form")
 	}
 	webtest.MustContain(t, body,
-		"<title>Fout: Vraag voorleggen · Meedoen</title>",
+		"<title>Fout: Vraag voorleggen: Velsen · Meedoen</title>",
 		"Titel: Vul dit in.",
 		`<div class="utrecht-form-field__error-message" id="titel-fout">`,
 		`id="titel" name="titel" value="" autocomplete="off" aria-invalid="true" aria-describedby="titel-fout"`,

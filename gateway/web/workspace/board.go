@@ -47,7 +47,7 @@ const (
 
 // board serves GET /trajecten.
 func (s *Pages) board(wk *work) error {
-	wk.View.TitleKey = "board.title"
+	wk.View.TitleKey, wk.View.Subject = "board.title", wk.View.Tenant.Name
 	wk.View.Wide = true
 	wk.done()
 	if _, err := wk.loadThemes(); err != nil {

@@ -129,7 +129,7 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	wk.View.TitleKey = "process.title"
+	wk.View.TitleKey, wk.View.Subject = "process.title", pr.GetTitle()
 	if _, err := wk.loadThemes(); err != nil {
 		return nil, err
 	}

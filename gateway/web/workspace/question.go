@@ -85,7 +85,7 @@ func readQuestion(wk *work) questionInput {
 
 // questionForm fills the form with in.
 func (s *Pages) questionForm(wk *work, in questionInput) (*questionPage, error) {
-	wk.View.TitleKey = "question.title"
+	wk.View.TitleKey, wk.View.Subject = "question.title", wk.View.Tenant.Name
 	themes, err := wk.loadThemes()
 	if err != nil {
 		return nil, err
