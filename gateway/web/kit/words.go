@@ -30,7 +30,7 @@ func (w Words) Lang() string { return w.lang }
 // the catalogue lacks it, which the catalogue tests rule out for every key
 // the site computes.
 func (w Words) Text(key string) string {
-	if msg, ok := w.cat[key]; ok {
+	if msg, ok := w.cat[w.cat.form(key, nil)]; ok {
 		return msg
 	}
 	return key

@@ -356,9 +356,9 @@ func (d *draftReader) question(qid string) *surveysv1.Question {
 		q.Columns = keepIDs(d.lines(f(qfColumns)), old.GetColumns())
 	}
 	if t == surveysv1.QuestionType_QUESTION_TYPE_NUMBER {
-		q.Min = strings.TrimSpace(d.form.Get(f(qfMin)))
-		q.Max = strings.TrimSpace(d.form.Get(f(qfMax)))
-		q.Step = strings.TrimSpace(d.form.Get(f(qfStep)))
+		q.Min = kit.APIDecimal(d.form.Get(f(qfMin)))
+		q.Max = kit.APIDecimal(d.form.Get(f(qfMax)))
+		q.Step = kit.APIDecimal(d.form.Get(f(qfStep)))
 		q.Unit = d.text(f(qfUnitNL), f(qfUnitEN))
 	}
 	if hasMaxLength(t) {

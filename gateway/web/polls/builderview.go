@@ -267,7 +267,7 @@ func (e *editorView) question(path string, q *surveysv1.Question, n int, earlier
 		return f
 	}
 	number := func(sub, part, labelKey, value string) bField {
-		return e.input("number", path+"/"+sub, name(part), e.ph.Say(labelKey), value)
+		return e.input("number", path+"/"+sub, name(part), e.ph.Say(labelKey), e.ph.Decimal(value))
 	}
 	count := func(sub, part, labelKey string, n int32) bField {
 		v := ""

@@ -52,7 +52,7 @@ func TestPollPageInvitesAndRemindsThePanel(t *testing.T) {
 		t.Errorf("InvitePanel request (-want +got):\n%s", diff)
 	}
 	_, body = webtest.Send(t, site, webtest.Request{Target: withoutFragment(t, resp), As: &webtest.VelsenChair})
-	webtest.MustContain(t, body, "12 leden uitgenodigd. 3 eerder uitgenodigde leden overgeslagen.")
+	webtest.MustContain(t, body, "12 leden uitgenodigd. 3 leden waren al eerder uitgenodigd en kregen geen nieuwe uitnodiging.")
 
 	resp, _ = webtest.Send(t, site, webtest.Request{Target: page + "/herinneren", As: &webtest.VelsenChair, Form: url.Values{}})
 	if resp.StatusCode != http.StatusSeeOther {
