@@ -309,10 +309,10 @@ func (s *Pages) unschedulePoll(pw *pollWork) error {
 		return nil
 	case problem.Of(err) == problem.Forbidden:
 		pw.Status = http.StatusForbidden
-		return s.showPollDetail(pw, id, []kit.FieldError{{Key: "pollpage.action.forbidden"}}, "")
+		return s.showPollDetail(pw, id, []kit.FieldError{{Key: "pollpage.action.forbidden"}})
 	case kit.IsFormError(err):
 		pw.Status = kit.FormStatus(err)
-		return s.showPollDetail(pw, id, s.pollActionErrors(err, pw.Words), "")
+		return s.showPollDetail(pw, id, s.pollActionErrors(err, pw.Words))
 	default:
 		return err
 	}

@@ -199,7 +199,7 @@ func (s *Pages) panelRefused(pw *pollWork, id string, in inviteInput, err error)
 // showPollPanel shows the poll's page with the invitation form as posted
 // and errs.
 func (s *Pages) showPollPanel(pw *pollWork, id string, in inviteInput, errs *kit.FormErrors) error {
-	if err := s.showPollDetail(pw, id, nil, ""); err != nil {
+	if err := s.showPollDetail(pw, id, nil); err != nil {
 		return err
 	}
 	if p := pw.View.Page.(*pollDetailPage); p.Panel != nil {
