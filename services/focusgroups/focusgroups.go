@@ -7,10 +7,12 @@ package focusgroups
 import (
 	"context"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/tenancy"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/api"
 )
 
 // Name is the service's name, schema and stream.
@@ -32,3 +34,8 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		Consumers:  []events.ConsumerConfig{tenancy.Consumer()},
 	}, deps)
 }
+
+// Policy returns who may call each method of the service's APIs: the
+// binary composes every service's rules into the one policy each service's
+// guard enforces and docs/authorization.md shows.
+func Policy() []auth.Rule { return api.Policy() }

@@ -1,0 +1,2 @@
+// Package api is the focus groups service's gRPC application layer.
+package api
