@@ -1,0 +1,260 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/member"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/seating"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/session"
+)
+
+// boardContext is a session's board with what a decision on it reads.
+type boardContext struct {
+	board   *seating.Board
+	session session.Session
+}
+
+// seatedRsvp is a seat given from the waitlist, whose member is mailed.
+type seatedRsvp struct{ rsvp seating.Rsvp }
+
+func promotions(rs []seating.Rsvp) []seatedRsvp {
+	out := make([]seatedRsvp, len(rs))
+	for i, r := range rs {
+		out[i] = seatedRsvp{rsvp: r}
+	}
+	return out
+}
+
+// onBoard locks the session with id of g and decides on its board with
+// decide, then stores the answers that changed with a line each in the
+// log, and mails the members seated from the waitlist. The session's row
+// lock is what keeps two decisions from giving the same seat.
+func (s *Store) onBoard(ctx context.Context, tx pgx.Tx, g group.Group, id string,
+	decide func(b boardContext) ([]seatedRsvp, error)) (boardContext, error) {
+	ss, err := readSession(ctx, tx, g.ID(), id, "FOR UPDATE")
+	if err != nil {
+		return boardContext{}, err
+	}
+	rsvps, err := readRsvps(ctx, tx, id)
+	if err != nil {
+		return boardContext{}, err
+	}
+	b := boardContext{board: seating.NewBoard(g.Seating(), ss.Capacity(), rsvps), session: ss}
+	seated, err := decide(b)
+	if err != nil {
+		return boardContext{}, err
+	}
+	if err := writeRsvps(ctx, tx, id, b.board.Changed(), s.now()); err != nil {
+		return boardContext{}, err
+	}
+	for _, p := range seated {
+		if err := s.mailSeated(ctx, tx, g, ss, p.rsvp.MemberID); err != nil {
+			return boardContext{}, err
+		}
+	}
+	return b, nil
+}
+
+// Answer is an answer to set, as given.
+type Answer struct {
+	Answer      seating.Answer
+	AccessNeeds []seating.AccessNeed
+	AccessNote  string
+}
+
+// SetRsvp sets the answer of the member with memberID to a session of the
+// group with groupID, if access allows, on behalf of by (a staff subject).
+func (s *Store) SetRsvp(ctx context.Context, groupID, sessionID, memberID string, a Answer, by string, access Access) (Rsvp, error) {
+	var out Rsvp
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		g, err := readGroup(ctx, tx, groupID, "")
+		if err != nil {
+			return err
+		}
+		if err := access(g); err != nil {
+			return err
+		}
+		out, err = s.answer(ctx, tx, g, sessionID, memberID, "/memberId", "is not an active member of this focus group", a, by)
+		return err
+	})
+	return out, err
+}
+
+// answer records a member's answer on the session's board. A member who
+// is not an active member of g is refused at path with reason.
+func (s *Store) answer(ctx context.Context, tx pgx.Tx, g group.Group, sessionID, memberID, path, reason string, a Answer, by string) (Rsvp, error) {
+	var out Rsvp
+	_, err := s.onBoard(ctx, tx, g, sessionID, func(b boardContext) ([]seatedRsvp, error) {
+		if err := b.session.CheckAnswers(s.now()); err != nil {
+			return nil, err
+		}
+		m, err := readMember(ctx, tx, g.ID(), memberID, "")
+		if err != nil || !m.Active() {
+			return nil, invalid(path, reason)
+		}
+		res, err := b.board.Answer(seating.Request{MemberID: m.ID(), Role: m.Role(), Answer: a.Answer, AccessNeeds: a.AccessNeeds,
+			AccessNote: a.AccessNote, By: by}, s.now())
+		if err != nil {
+			return nil, err
+		}
+		out = Rsvp{Rsvp: res.Rsvp, SessionID: sessionID, Position: b.board.Position(m.ID())}
+		return promotions(res.Promoted), nil
+	})
+	return out, err
+}
+
+// Promote seats a waiting member of a session of the group with groupID
+// out of turn, if access allows, recording reason and by.
+func (s *Store) Promote(ctx context.Context, groupID, sessionID, memberID, reason, by string, access Access) (Rsvp, error) {
+	var out Rsvp
+	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		g, err := readGroup(ctx, tx, groupID, "")
+		if err != nil {
+			return err
+		}
+		if err := access(g); err != nil {
+			return err
+		}
+		_, err = s.onBoard(ctx, tx, g, sessionID, func(b boardContext) ([]seatedRsvp, error) {
+			if err := b.session.CheckAnswers(s.now()); err != nil {
+				return nil, err
+			}
+			if !isUUID(memberID) {
+				return nil, invalid("/memberId", "is not on this session's waitlist")
+			}
+			r, err := b.board.Promote(memberID, reason, by, s.now())
+			if err != nil {
+				return nil, err
+			}
+			out = Rsvp{Rsvp: r, SessionID: sessionID}
+			return promotions([]seating.Rsvp{r}), nil
+		})
+		return err
+	})
+	return out, err
+}
+
+// Rsvp is an answer with its session and place in line.
+type Rsvp struct {
+	seating.Rsvp
+	SessionID string
+	// Position is the place on the waitlist, from 1; 0 when not waiting.
+	Position int
+}
+
+// Rsvps returns a session's answers: seated, waiting in line, maybe, no.
+func (s *Store) Rsvps(ctx context.Context, groupID, sessionID string, access Access) ([]Rsvp, error) {
+	g, err := readGroup(ctx, s.pool, groupID, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := access(g); err != nil {
+		return nil, err
+	}
+	ss, err := readSession(ctx, s.pool, g.ID(), sessionID, "")
+	if err != nil {
+		return nil, err
+	}
+	rs, err := readRsvps(ctx, s.pool, sessionID)
+	if err != nil {
+		return nil, err
+	}
+	b := seating.NewBoard(g.Seating(), ss.Capacity(), rs)
+	var out []Rsvp
+	for _, r := range b.Ordered() {
+		out = append(out, Rsvp{Rsvp: r, SessionID: sessionID, Position: b.Position(r.MemberID)})
+	}
+	return out, nil
+}
+
+// OneRsvp returns one member's answer to a session.
+func (s *Store) OneRsvp(ctx context.Context, groupID, sessionID, memberID string, access Access) (Rsvp, error) {
+	all, err := s.Rsvps(ctx, groupID, sessionID, access)
+	if err != nil {
+		return Rsvp{}, err
+	}
+	i := slices.IndexFunc(all, func(r Rsvp) bool { return r.MemberID == memberID })
+	if i < 0 {
+		return Rsvp{}, RsvpNotFound(memberID)
+	}
+	return all[i], nil
+}
+
+func readRsvps(ctx context.Context, q querier, sessionID string) ([]seating.Rsvp, error) {
+	rows, err := q.Query(ctx, `SELECT r.member_id::text, m.role, r.answer, r.state, r.arrival, r.access_needs, r.access_note,
+    r.answered_at, r.changed_by, r.promoted_at, r.promotion_reason
+FROM rsvps r JOIN members m ON m.id = r.member_id WHERE r.session_id = $1`, sessionID)
+	if err != nil {
+		return nil, fmt.Errorf("reading answers: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (seating.Rsvp, error) {
+		var r seating.Rsvp
+		var answer, state string
+		var needs []string
+		var promoted *time.Time
+		err := row.Scan(&r.MemberID, &r.Role, &answer, &state, &r.Arrival, &needs, &r.AccessNote, &r.AnsweredAt, &r.ChangedBy,
+			&promoted, &r.PromotionReason)
+		r.Answer, r.State, r.AnsweredAt, r.PromotedAt = seating.Answer(answer), seating.State(state), r.AnsweredAt.UTC(), timeOf(promoted)
+		for _, n := range needs {
+			r.AccessNeeds = append(r.AccessNeeds, seating.AccessNeed(n))
+		}
+		return r, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading answers: %w", err)
+	}
+	return list, nil
+}
+
+// writeRsvps stores changed answers with a line each in the log, in one
+// round trip.
+func writeRsvps(ctx context.Context, tx pgx.Tx, sessionID string, changed []seating.Rsvp, now time.Time) error {
+	if len(changed) == 0 {
+		return nil
+	}
+	b := &pgx.Batch{}
+	for _, r := range changed {
+		needs := make([]string, len(r.AccessNeeds))
+		for i, n := range r.AccessNeeds {
+			needs[i] = string(n)
+		}
+		b.Queue(`INSERT INTO rsvps (session_id, member_id, answer, state, arrival, access_needs, access_note, answered_at, changed_by,
+    promoted_at, promotion_reason)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+ON CONFLICT (session_id, member_id) DO UPDATE SET answer = excluded.answer, state = excluded.state, arrival = excluded.arrival,
+    access_needs = excluded.access_needs, access_note = excluded.access_note, answered_at = excluded.answered_at,
+    changed_by = excluded.changed_by, promoted_at = excluded.promoted_at, promotion_reason = excluded.promotion_reason`,
+			sessionID, r.MemberID, string(r.Answer), string(r.State), r.Arrival, needs, r.AccessNote, r.AnsweredAt, r.ChangedBy,
+			timeOrNull(r.PromotedAt), r.PromotionReason)
+		b.Queue(`INSERT INTO rsvp_log (session_id, member_id, answer, state, changed_by, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			sessionID, r.MemberID, string(r.Answer), string(r.State), r.ChangedBy, r.PromotionReason, now.UTC())
+	}
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("storing answers: %w", err)
+	}
+	return nil
+}
+
+// withdrawUpcoming turns m's answers to g's upcoming sessions into "no"s,
+// seating the first in line where they had a seat.
+func (s *Store) withdrawUpcoming(ctx context.Context, tx pgx.Tx, g group.Group, m member.Member, now time.Time) error {
+	ids, err := upcomingSessions(ctx, tx, g.ID(), now)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		if _, err := s.onBoard(ctx, tx, g, id, func(b boardContext) ([]seatedRsvp, error) {
+			return promotions(b.board.Withdraw(m.ID(), now)), nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
