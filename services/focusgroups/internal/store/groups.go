@@ -28,6 +28,9 @@ type Access func(group.Group) error
 // or that the caller may not see.
 const UnknownProcess = "is not a participation process known to the focus groups service"
 
+// ProcessDone is the reason given for a process that takes no new groups.
+const ProcessDone = "is past its analyse phase or closed: it takes no new focus groups"
+
 // Process returns the projected process with id, or process.ErrUnknown.
 func (s *Store) Process(ctx context.Context, id string) (process.Process, error) {
 	if !isUUID(id) {
@@ -36,20 +39,26 @@ func (s *Store) Process(ctx context.Context, id string) (process.Process, error)
 	return process.Lookup(ctx, s.pool, id, false)
 }
 
-// NewGroup makes the group that spec describes for its process, read and
+// NewGroup makes a group for the process with processID, read and
 // share-locked in the transaction, so that a group formed while its process
 // moves on is ended with the others: make builds it from the process, and
-// may refuse it.
+// may refuse it (the caller's access). A process that is unknown, or past
+// its analysis, is refused at /processId; make must refuse one the caller
+// may not work in with the same error, UnknownProcess.
 func (s *Store) NewGroup(ctx context.Context, processID string, make func(process.Process) (group.Group, error)) (group.Group, error) {
 	var out group.Group
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p := process.Process{}
-		var err error
-		if isUUID(processID) {
-			p, err = process.Lookup(ctx, tx, processID, true)
-			if err != nil && !errors.Is(err, process.ErrUnknown) {
-				return err
-			}
+		if !isUUID(processID) {
+			return invalid("/processId", UnknownProcess)
+		}
+		p, err := process.Lookup(ctx, tx, processID, true)
+		switch {
+		case errors.Is(err, process.ErrUnknown):
+			return invalid("/processId", UnknownProcess)
+		case err != nil:
+			return err
+		case !p.TakesGroups():
+			return invalid("/processId", ProcessDone)
 		}
 		g, err := make(p)
 		if err != nil {
