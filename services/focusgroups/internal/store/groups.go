@@ -133,13 +133,14 @@ func (s *Store) Groups(ctx context.Context, f GroupFilter, p Page) ([]group.Grou
 		processID = &f.ProcessID
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+groupColumns+` FROM focus_groups
-WHERE ($1 OR tenant = ANY($2) OR participants && $2)
+WHERE ($1 OR tenant = ANY($2) OR participants && $2 OR ($8 <> '' AND $8 = ANY(organisers)))
   AND ($3 = '' OR tenant = $3)
   AND ($4::uuid IS NULL OR process_id = $4)
   AND ($5 = '' OR status = $5)
   AND ($6 = '' OR id < $6::uuid)
 ORDER BY id DESC
-LIMIT $7`, f.Visibility.All, textArray(f.Visibility.Tenants), f.Tenant, processID, string(f.Status), after, p.Limit+1)
+LIMIT $7`, f.Visibility.All, textArray(f.Visibility.Tenants), f.Tenant, processID, string(f.Status), after, p.Limit+1,
+		f.Visibility.Organiser)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing focus groups: %w", err)
 	}
@@ -248,6 +249,11 @@ WHERE id = $1 RETURNING updated_at`, rec.ID, rec.Name, rec.Purpose, rec.Planned,
 	}
 	return g, nil
 }
+
+// ProcessEnded is the process projection's process.EndedFunc: it
+// concludes a process's groups in the consumer's transaction, so it needs
+// no pool of its own.
+func ProcessEnded(cfg Config) process.EndedFunc { return New(nil, cfg).EndForProcess }
 
 // EndForProcess concludes, in the consumer's transaction tx, the groups of
 // a process that left the analyse phase or closed.

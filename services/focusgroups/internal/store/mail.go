@@ -58,7 +58,9 @@ func (s *Store) newMemberLink(ctx context.Context, tx pgx.Tx, memberID string) (
 }
 
 // letterGroup is what mails say about g.
-func letterGroup(g group.Group) notice.Group { return notice.Group{Name: g.Name(), Purpose: g.Purpose()} }
+func letterGroup(g group.Group) notice.Group {
+	return notice.Group{Name: g.Name(), Purpose: g.Purpose()}
+}
 
 // letterSession is what mails say about ss.
 func letterSession(ss session.Session) notice.Session {

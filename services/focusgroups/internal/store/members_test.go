@@ -176,7 +176,9 @@ func TestRemindersOncePerMemberAndTime(t *testing.T) {
 	if _, err := f.st.CancelSession(ctx, g.ID(), cancelled.ID(), "De zaal is niet beschikbaar", allow); err != nil {
 		t.Fatal(err)
 	}
-	reminders := func() int { return f.count(t, `SELECT count(*) FROM outgoing_mail WHERE kind = $1`, store.KindReminder) }
+	reminders := func() int {
+		return f.count(t, `SELECT count(*) FROM outgoing_mail WHERE kind = $1`, store.KindReminder)
+	}
 	send := func(replicas int) {
 		t.Helper()
 		var wg sync.WaitGroup
