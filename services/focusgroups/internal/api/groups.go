@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/google/uuid"
 
@@ -23,12 +24,12 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 	in := req.GetFocusGroup()
 	spec := group.Spec{Name: in.GetName(), Purpose: in.GetPurpose(), PlannedSessions: int(in.GetPlannedSessions()),
 		Seating: seatingOf(in), ReminderHours: int(in.GetReminderHours()), Organisers: in.GetOrganisers(), CreatedBy: id.Subject}
-	// The domain's checks first, so that every problem is told at once.
-	if _, err := group.New(spec, s.now()); err != nil {
-		if uuid.Validate(in.GetProcessId()) != nil {
-			err = withViolations(errs.Violations{{Path: "/processId", Reason: store.UnknownProcess}}, err)
-		}
-		return nil, err
+	// The domain's verdict on the rest, to tell with a refused process so
+	// that every problem is told at once.
+	var found errs.Violations
+	var e *errs.Error
+	if _, err := group.New(spec, s.now()); errors.As(err, &e) && e.Code == errs.Invalid {
+		found = e.Fields
 	}
 	g, err := s.store.NewGroup(ctx, in.GetProcessId(), func(p process.Process) (group.Group, error) {
 		spec.Process = group.Process{ID: p.ID, Tenant: p.Tenant, Participants: p.Participants, Theme: p.Theme, QuestionID: p.QuestionID}
@@ -38,6 +39,9 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 		}
 		return group.New(spec, s.now())
 	})
+	if errors.As(err, &e) && e.Code == errs.Invalid && slices.ContainsFunc(e.Fields, func(f errs.Field) bool { return f.Path == "/processId" }) {
+		return nil, withViolations(found, err)
+	}
 	if err != nil {
 		return nil, err
 	}
