@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/encoding/protojson"
 	"google.golang.org/protobuf/types/known/fieldmaskpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -209,6 +211,29 @@ func TestFocusGroupEndToEnd(t *testing.T) {
 		t.Errorf("the group took tenant %q and question %q from its process", g.GetTenant(), g.GetQuestionId())
 	}
 
+	// Who may see and manage it: a policy officer of Heemskerk sees the
+	// group but not its members; Velsen's council does not know it exists.
+	officer, velsen := as("GM0396", auth.PolicyOfficer), as("GM0453", auth.CouncilMember)
+	ok(s.staff.GetFocusGroup(officer, &pb.GetFocusGroupRequest{Id: g.GetId()}))(t)
+	if _, err := s.staff.ListFocusGroupMembers(officer, &pb.ListFocusGroupMembersRequest{FocusGroupId: g.GetId()}); status.Code(err) != codes.PermissionDenied {
+		t.Errorf("a policy officer lists the members: %v, want permission denied", err)
+	}
+	for _, err := range []error{
+		func() error {
+			_, err := s.staff.GetFocusGroup(velsen, &pb.GetFocusGroupRequest{Id: g.GetId()})
+			return err
+		}(),
+		func() error {
+			_, err := s.staff.UpdateFocusGroup(velsen, &pb.UpdateFocusGroupRequest{Id: g.GetId(), FocusGroup: &pb.FocusGroup{Name: "Overgenomen"},
+				UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name"}}})
+			return err
+		}(),
+	} {
+		if status.Code(err) != codes.NotFound {
+			t.Errorf("Velsen reaches Heemskerk's group: %v, want not found", err)
+		}
+	}
+
 	start := time.Now().Add(3 * time.Second)
 	schedule := func(start time.Time) *pb.Session {
 		return ok(s.staff.ScheduleSession(member, &pb.ScheduleSessionRequest{FocusGroupId: g.GetId(), Session: &pb.Session{
@@ -216,6 +241,14 @@ func TestFocusGroupEndToEnd(t *testing.T) {
 			Place: &pb.Place{Address: "Buurthuis De Schakel, Heemskerk"}, OnlineUrl: "https://meet.heemskerk.example/mantelzorg"}}))(t)
 	}
 	first, second := schedule(start), schedule(start.Add(7*24*time.Hour))
+	ok(s.staff.UpdateSession(member, &pb.UpdateSessionRequest{FocusGroupId: g.GetId(), Id: second.GetId(),
+		Session: &pb.Session{Notes: "Alleen voor de organisatoren."}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"notes"}}}))(t)
+	if got := ok(s.staff.GetSession(officer, &pb.GetSessionRequest{FocusGroupId: g.GetId(), Id: second.GetId()}))(t); got.GetNotes() != "" {
+		t.Errorf("a policy officer who sees the group reads its notes: %q", got.GetNotes())
+	}
+	if got := ok(s.staff.GetSession(member, &pb.GetSessionRequest{FocusGroupId: g.GetId(), Id: second.GetId()}))(t); got.GetNotes() == "" {
+		t.Error("the council member who manages the group does not read its notes")
+	}
 
 	people := []struct{ name, email, role string }{
 		{"Fatima el Amrani", "fatima@heemskerk.example", "client"},
