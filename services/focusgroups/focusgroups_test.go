@@ -351,6 +351,23 @@ func TestFocusGroupEndToEnd(t *testing.T) {
 		t.Errorf("published quotes %v, want the named one with its name and the anonymous one without", q)
 	}
 
+	// The process moves on to advise: the group's work is done.
+	ok(s.councils.TransitionProcess(member, &councilsv1.TransitionProcessRequest{Id: processID, ToPhase: councilsv1.Phase_PHASE_ADVISE}))(t)
+	testkit.CheckFor(t, 15*time.Second, 20*time.Millisecond, func() error {
+		got := ok(s.staff.GetFocusGroup(member, &pb.GetFocusGroupRequest{Id: g.GetId()}))(t)
+		if got.GetStatus() != pb.FocusGroupStatus_FOCUS_GROUP_STATUS_CONCLUDED {
+			return fmt.Errorf("the group is %s after its process left the analyse phase", got.GetStatus())
+		}
+		return nil
+	})
+	var concluded eventsv1.FocusGroupConcluded
+	if err := protojson.Unmarshal(s.lastEvent(t, "GM0396", "focusgroup.concluded").Data, &concluded); err != nil {
+		t.Fatal(err)
+	}
+	if !concluded.GetByProcess() || concluded.GetSessionsHeld() != 1 {
+		t.Errorf("focusgroup.concluded: %v, want by the process with one session held", &concluded)
+	}
+
 	// What the events say: counts by role, ids and breadth.
 	heldMsg := s.lastEvent(t, "GM0396", "session.held")
 	var held eventsv1.SessionHeld
