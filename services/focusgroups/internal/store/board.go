@@ -39,11 +39,11 @@ func promotions(rs []seating.Rsvp) []seatedRsvp {
 // lock is what keeps two decisions from giving the same seat.
 func (s *Store) onBoard(ctx context.Context, tx pgx.Tx, g group.Group, id string,
 	decide func(b boardContext) ([]seatedRsvp, error)) (boardContext, error) {
-	ss, rsvps, err := lockBoard(ctx, tx, g.ID(), id)
+	ss, rsvps, seats, err := lockBoard(ctx, tx, g.ID(), id)
 	if err != nil {
 		return boardContext{}, err
 	}
-	b := boardContext{board: seating.NewBoard(g.Seating(), ss.Capacity(), rsvps), session: ss}
+	b := boardContext{board: seating.NewBoard(seats, ss.Capacity(), rsvps), session: ss}
 	seated, err := decide(b)
 	if err != nil {
 		return boardContext{}, err
@@ -195,15 +195,20 @@ func (s *Store) OneRsvp(ctx context.Context, groupID, sessionID, memberID string
 }
 
 // lockBoard locks the session with id of the group with groupID and reads
-// its answers, in one round trip: the answers to a session take turns on
-// its lock, so what happens while it is held decides how many answers a
-// second a session takes.
-func lockBoard(ctx context.Context, tx pgx.Tx, groupID, id string) (session.Session, []seating.Rsvp, error) {
+// its answers and the group's seats as they stand once the lock is held,
+// in one round trip: the answers to a session take turns on its lock, so
+// what happens while it is held decides how many answers a second a
+// session takes. The seats are read after the lock, so that a change of
+// the group's seats that seated this session's waitlist (and held its
+// lock to do so) is seen; a change still on its way to this session seats
+// its waitlist after this answer.
+func lockBoard(ctx context.Context, tx pgx.Tx, groupID, id string) (session.Session, []seating.Rsvp, group.Seating, error) {
 	if !isUUID(id) {
-		return session.Session{}, nil, SessionNotFound(id)
+		return session.Session{}, nil, group.Seating{}, SessionNotFound(id)
 	}
 	var sessions []session.Session
 	var rsvps []seating.Rsvp
+	var seats group.Seating
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND group_id = $2 FOR UPDATE`, id, groupID).Query(func(rows pgx.Rows) error {
 		var err error
@@ -215,13 +220,22 @@ func lockBoard(ctx context.Context, tx pgx.Tx, groupID, id string) (session.Sess
 		rsvps, err = pgx.CollectRows(rows, scanRsvp)
 		return err
 	})
+	b.Queue(`SELECT seats, total_seats FROM focus_groups WHERE id = $1`, groupID).QueryRow(func(row pgx.Row) error {
+		var raw []byte
+		if err := row.Scan(&raw, &seats.Total); err != nil {
+			return err
+		}
+		var err error
+		seats.Groups, err = seatGroupsOf(raw)
+		return err
+	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return session.Session{}, nil, fmt.Errorf("reading session %s with its answers: %w", id, err)
+		return session.Session{}, nil, group.Seating{}, fmt.Errorf("reading session %s with its answers: %w", id, err)
 	}
 	if len(sessions) != 1 {
-		return session.Session{}, nil, SessionNotFound(id)
+		return session.Session{}, nil, group.Seating{}, SessionNotFound(id)
 	}
-	return sessions[0], rsvps, nil
+	return sessions[0], rsvps, seats, nil
 }
 
 const rsvpsSQL = `SELECT r.member_id::text, m.role, r.answer, r.state, r.arrival, r.access_needs, r.access_note,
