@@ -68,22 +68,26 @@ func checkLine(t *testing.T, role string, line []store.Rsvp, seats int) {
 }
 
 // TestConcurrentAnswersNeverExceedTheSeats is the race: 200
-// members answer yes at once for a session of 10 seats (6 for clients, 4
-// for key figures). Exactly 6 + 4 get a seat, the others wait per role in
-// the order their answers were taken, and the log shows one answer each.
+// members answer yes at once, through two replicas, for a session of 10
+// seats (6 for clients, 4 for key figures). Exactly 6 + 4 get a seat, the
+// others wait per role in the order their answers were taken, and the log
+// shows one answer each.
 func TestConcurrentAnswersNeverExceedTheSeats(t *testing.T) {
 	f := newStore(t, "pool_max_conns=24")
 	g := f.newGroup(t, clientsAndKeyFigures)
 	members := racers(t, f, g, 200, 120)
 	ss := f.schedule(t, g, 7*24*time.Hour)
 
+	// Two replicas take the answers, each batching what arrives together.
+	replicas := []*store.Store{f.st, f.replica()}
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	errc := make(chan error, len(members))
-	for _, m := range members {
+	for i, m := range members {
+		st := replicas[i%len(replicas)]
 		wg.Go(func() {
 			<-start
-			_, err := f.st.SetRsvp(context.Background(), g.ID(), ss.ID(), m.ID(), store.Answer{Answer: seating.Yes}, "organiser", allow)
+			_, err := st.SetRsvp(context.Background(), g.ID(), ss.ID(), m.ID(), store.Answer{Answer: seating.Yes}, "organiser", allow)
 			if err != nil {
 				errc <- fmt.Errorf("%s: %w", m.Name(), err)
 			}
@@ -133,11 +137,12 @@ func TestADeclineSeatsExactlyOneOnce(t *testing.T) {
 		t.Fatalf("%d seat mails before anyone declined", n)
 	}
 
-	// A double click on "no", twice at once, then once more.
+	// A double click on "no", twice at once on two replicas and twice on
+	// one, then once more.
 	var wg sync.WaitGroup
-	for range 2 {
+	for _, st := range []*store.Store{f.st, f.replica(), f.st} {
 		wg.Go(func() {
-			if _, err := f.st.SetRsvp(context.Background(), g.ID(), ss.ID(), members[2].ID(), store.Answer{Answer: seating.No}, "organiser", allow); err != nil {
+			if _, err := st.SetRsvp(context.Background(), g.ID(), ss.ID(), members[2].ID(), store.Answer{Answer: seating.No}, "organiser", allow); err != nil {
 				t.Error(err)
 			}
 		})
