@@ -12,6 +12,7 @@ import (
 	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/member"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/seating"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/session"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/store"
 )
 
@@ -262,5 +263,68 @@ func TestSeatsPerRole(t *testing.T) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM rsvp_log WHERE member_id = $1 AND reason <> ''`, m3.ID()); n != 1 {
 		t.Errorf("%d log lines with a reason for the promotion, want 1", n)
+	}
+}
+
+// TestFreedSeatsGoToTheFirstInLine: a seated member who leaves, and a
+// session's capacity raised, each seat the first in line; dissolving the
+// group cancels its upcoming sessions and mails their cancellations.
+func TestFreedSeatsGoToTheFirstInLine(t *testing.T) {
+	f := newStore(t)
+	ctx := context.Background()
+	g := f.newGroup(t, group.Seating{Groups: []group.SeatGroup{{Roles: []string{group.Client}, Seats: 2}}})
+	members := racers(t, f, g, 5, 5)
+	ss := f.schedule(t, g, 7*24*time.Hour)
+	for _, m := range members {
+		f.answer(t, g, ss, m, "yes")
+	}
+	state := func(m member.Member) seating.State {
+		t.Helper()
+		r, err := f.st.OneRsvp(ctx, g.ID(), ss.ID(), m.ID(), allow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.State
+	}
+	if _, err := f.st.RemoveMember(ctx, g.ID(), members[0].ID(), allow); err != nil {
+		t.Fatal(err)
+	}
+	if state(members[0]) != seating.Declined || state(members[2]) != seating.Confirmed || state(members[3]) != seating.Waitlisted {
+		t.Errorf("after the first left: %s, %s, %s; want declined, confirmed, waitlisted",
+			state(members[0]), state(members[2]), state(members[3]))
+	}
+	if _, err := f.st.UpdateSession(ctx, g.ID(), ss.ID(), allow, func(_ group.Group, s *session.Session) (session.Outcome, error) {
+		c := s.Editable()
+		c.Capacity = 3
+		return s.Edit(c, f.now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The session seats three, but the clients' seat group two: the
+	// waiting clients stay in line.
+	if state(members[3]) != seating.Waitlisted {
+		t.Errorf("a client seated beyond the clients' seats: %s", state(members[3]))
+	}
+	if _, err := f.st.UpdateGroup(ctx, g.ID(), func(g *group.Group) error {
+		c := g.Editable()
+		c.Seating = group.Seating{Groups: []group.SeatGroup{{Roles: []string{group.Client}, Seats: 4}}}
+		return g.Edit(c, f.now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if state(members[3]) != seating.Confirmed || state(members[4]) != seating.Waitlisted {
+		t.Errorf("with four client seats and a capacity of three: %s, %s; want confirmed, waitlisted", state(members[3]), state(members[4]))
+	}
+	if n := f.count(t, `SELECT count(*) FROM outgoing_mail WHERE kind = $1`, store.KindSeated); n != 2 {
+		t.Errorf("%d seat mails, want one per member seated from the line: 2", n)
+	}
+	if _, err := f.st.UpdateGroup(ctx, g.ID(), func(g *group.Group) error { return g.Dissolve("Opgegaan in een ander traject", f.now) }); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := f.st.Session(ctx, g.ID(), ss.ID(), allow); s.Status() != session.Cancelled {
+		t.Errorf("the dissolved group's session is %s, want cancelled", s.Status())
+	}
+	if n := f.count(t, `SELECT count(*) FROM outgoing_mail WHERE subject LIKE 'Afgelast:%' AND attachments::text LIKE '%afgelast.ics%'`); n != 4 {
+		t.Errorf("%d cancellations mailed, want one per active member: 4", n)
 	}
 }
