@@ -97,7 +97,7 @@ func modules() []module {
 		{name: mailModule, deps: []string{telemetryModule}, init: (*app).initMail},
 
 		{name: councils.Name, deps: []string{platformModule}, target: true, init: (*app).initCouncils, rules: councils.Policy},
-		{name: focusgroups.Name, deps: []string{platformModule}, target: true, init: (*app).initFocusgroups},
+		{name: focusgroups.Name, deps: []string{platformModule, mailModule}, target: true, init: (*app).initFocusgroups, rules: focusgroups.Policy},
 		{name: surveys.Name, deps: []string{platformModule, mailModule, neighbourhoodsModule}, target: true, init: (*app).initSurveys, rules: surveys.Policy},
 		{name: results.Name, deps: []string{platformModule}, target: true, init: (*app).initResults},
 
