@@ -35,7 +35,7 @@ type attendancePage struct {
 // attendee is a member on the sheet.
 type attendee struct {
 	ID, Name, Role, Answer string
-	Present               bool
+	Present                bool
 }
 
 // roleCount is a role's count in words.

@@ -78,7 +78,7 @@ type memberRow struct {
 
 // sessionRow is one session in the group's list.
 type sessionRow struct {
-	URL, When, Place, StatusKey                 string
+	URL, When, Place, StatusKey                string
 	Confirmed, Waitlisted, Tentative, Declined int32
 }
 

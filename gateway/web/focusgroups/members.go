@@ -2,8 +2,8 @@ package focusgroups
 
 import (
 	"net/http"
-	"strings"
 	"regexp"
+	"strings"
 
 	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/gateway/web/kit"

@@ -115,10 +115,10 @@ func (s *Pages) showMemberSession(v *visit, form url.Values, errs *kit.FormError
 		// A concluded group's upcoming sessions still take place.
 		CanAnswer: ms.GetStatus() == focusgroupsv1.SessionStatus_SESSION_STATUS_SCHEDULED &&
 			mv.GetStatus() != focusgroupsv1.FocusGroupStatus_FOCUS_GROUP_STATUS_DISSOLVED,
-		Action:        kit.LinkTo(memberSessionURL(v.token, sid)),
-		CalendarURL:   memberSessionURL(v.token, sid) + "/agenda.ics",
-		BackURL:       memberURL(v.token),
-		Errors:        errs,
+		Action:      kit.LinkTo(memberSessionURL(v.token, sid)),
+		CalendarURL: memberSessionURL(v.token, sid) + "/agenda.ics",
+		BackURL:     memberURL(v.token),
+		Errors:      errs,
 	}
 	if form == nil {
 		form = answerForm(ms.GetRsvp())
