@@ -168,7 +168,9 @@ func configOver(conn grpc.ClientConnInterface) Config {
 	}
 }
 
-func notFound(what, id string) error { return status.Errorf(codes.NotFound, "%s %q not found", what, id) }
+func notFound(what, id string) error {
+	return status.Errorf(codes.NotFound, "%s %q not found", what, id)
+}
 
 func (f *fakeFocusGroups) nextID(prefix string) string {
 	f.seq++
@@ -468,7 +470,9 @@ func (f *fakeFocusGroups) ListSessions(ctx context.Context, req *focusgroupsv1.L
 			resp.Sessions = append(resp.Sessions, proto.CloneOf(s))
 		}
 	}
-	slices.SortFunc(resp.Sessions, func(a, b *focusgroupsv1.Session) int { return a.GetStartTime().AsTime().Compare(b.GetStartTime().AsTime()) })
+	slices.SortFunc(resp.Sessions, func(a, b *focusgroupsv1.Session) int {
+		return a.GetStartTime().AsTime().Compare(b.GetStartTime().AsTime())
+	})
 	return resp, nil
 }
 
@@ -777,7 +781,9 @@ func (l *fakeLinks) GetMemberView(ctx context.Context, req *focusgroupsv1.GetMem
 		}
 		v.Sessions = append(v.Sessions, ms)
 	}
-	slices.SortFunc(v.Sessions, func(a, b *focusgroupsv1.MemberSession) int { return a.GetStartTime().AsTime().Compare(b.GetStartTime().AsTime()) })
+	slices.SortFunc(v.Sessions, func(a, b *focusgroupsv1.MemberSession) int {
+		return a.GetStartTime().AsTime().Compare(b.GetStartTime().AsTime())
+	})
 	return v, nil
 }
 

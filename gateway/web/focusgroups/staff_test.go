@@ -389,8 +389,8 @@ func TestFindingWithBadInputSendsNothing(t *testing.T) {
 	site, fk := staffSite(t)
 	form := url.Values{
 		fStatement: {""},
-		"citaat-0":  {"Zonder toestemming."},
-		"citaat-1":  {"Met naam maar zonder naam."}, "toestemming-1": {"naam"},
+		"citaat-0": {"Zonder toestemming."},
+		"citaat-1": {"Met naam maar zonder naam."}, "toestemming-1": {"naam"},
 	}
 	resp, body := webtest.Send(t, site, webtest.Request{Target: base + "/bevindingen/" + draftID, As: chair, Form: form})
 	if resp.StatusCode != http.StatusUnprocessableEntity {
