@@ -1,7 +1,9 @@
 package focusgroups
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 
@@ -188,8 +190,12 @@ func (s *Pages) leave(v *visit) error {
 
 // feedPage is the data of the page with a new calendar feed link.
 type feedPage struct {
-	Webcal, HTTPS string
-	BackURL       string
+	// Webcal is the link calendar apps open: html/template would refuse
+	// its scheme, so it is marked safe, being made here of the site's own
+	// host and a token in URL-safe characters.
+	Webcal  template.URL
+	HTTPS   string
+	BackURL string
 }
 
 // renewFeed makes the member a new calendar feed link and shows it. The
@@ -199,13 +205,13 @@ func (s *Pages) renewFeed(v *visit) error {
 	if err != nil {
 		return err
 	}
-	path := "/focusgroep/agenda/" + feed.GetToken() + ".ics"
+	path := "/focusgroep/agenda/" + url.PathEscape(feed.GetToken()) + ".ics"
 	scheme := "http"
 	if s.kit.Secure(v.R) {
 		scheme = "https"
 	}
 	v.View.TitleKey = "fgm.feed.title"
-	v.View.Page = feedPage{Webcal: "webcal://" + v.R.Host + path, HTTPS: scheme + "://" + v.R.Host + path, BackURL: memberURL(v.token)}
+	v.View.Page = feedPage{Webcal: template.URL("webcal://" + url.PathEscape(v.R.Host) + path), HTTPS: scheme + "://" + v.R.Host + path, BackURL: memberURL(v.token)}
 	v.Page = "memberfeed"
 	return nil
 }
