@@ -1,0 +1,218 @@
+package focusgroups
+
+import (
+	"context"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/meedoen/meedoen/gateway/web/webtest"
+	"github.com/meedoen/meedoen/internal/browsertest"
+	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
+)
+
+// The members' pages from the mail links pass axe-core's WCAG 2.1 A and
+// AA rules at 320 px and on a desktop, and a member answers a session in
+// a real browser without JavaScript doing anything: a double click is one
+// answer, and the waitlist's place shows.
+func TestMemberPagesAreAccessible(t *testing.T) {
+	b := browsertest.Start(t)
+	fk := newFakes(t)
+	srv := httptest.NewServer(newSite(t, fk.cfg).Handler())
+	t.Cleanup(srv.Close)
+
+	pages := []struct {
+		name, url string
+		status    int
+	}{
+		{"invitation", srv.URL + "/focusgroep/uitnodiging/" + invitationToken + "?lang=nl", 200},
+		{"member page", srv.URL + fatmaPage + "?lang=nl", 200},
+		{"member page, English", srv.URL + fatmaPage + "?lang=en", 200},
+		{"session with the answer form", srv.URL + fatmaSesson + "?lang=nl", 200},
+		{"session, English", srv.URL + fatmaSesson + "?lang=en", 200},
+		{"session on the waitlist", srv.URL + henkSession + "?lang=nl", 200},
+		{"cancelled session", srv.URL + fatmaPage + "/bijeenkomsten/" + cancelledID, 200},
+		{"leaving", srv.URL + fatmaPage + "/verlaten", 200},
+		{"a link that leads nowhere", srv.URL + "/focusgroep/" + webtest.Token("nobody"), 404},
+	}
+	for _, tc := range pages {
+		t.Run(tc.name, func(t *testing.T) {
+			b.AssertAccessible(t, tc.url, browsertest.Status(tc.status))
+		})
+	}
+
+	t.Run("the answer with errors", func(t *testing.T) {
+		for _, width := range []int{browsertest.DesktopWidth, browsertest.NarrowWidth} {
+			b.Visit(t, srv.URL+henkSession+"?lang=nl", browsertest.Width(width))
+			ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+			err := chromedp.Do(ctx, chromedp.SendKeys(`#toelichting`, strings.Repeat("lang ", 101)))
+			cancel()
+			if err != nil {
+				t.Fatal(err)
+			}
+			webtest.SubmitAndWait(t, b, `.mdn-form button[type=submit]`, "#fouten")
+			for _, v := range b.Axe(t) {
+				t.Errorf("the session with errors at %d px: %s", width, v)
+			}
+			webtest.AssertFits(t, b, width)
+		}
+		if n := fk.groups.CallsOf("RespondToSession"); n != 0 {
+			t.Errorf("RespondToSession called %d times for a refused form", n)
+		}
+	})
+
+	t.Run("answer yes twice, on a phone", func(t *testing.T) {
+		// Sanne said maybe; the key figure's one seat is free.
+		token := webtest.Token("member-sanne")
+		fk.groups.mu.Lock()
+		fk.groups.tokens[token] = sanneID
+		fk.groups.mu.Unlock()
+		page := srv.URL + "/focusgroep/" + token + "/bijeenkomsten/" + sessionID
+		b.Visit(t, page+"?lang=nl", browsertest.Width(browsertest.NarrowWidth))
+		ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx,
+			chromedp.Click(`#antwoord-ja`),
+			chromedp.Click(`#toegang-begeleider`),
+			chromedp.SendKeys(`#toelichting`, "Mijn dochter komt mee."),
+			chromedp.DoubleClick(`.mdn-form button[type=submit]`),
+		); err != nil {
+			t.Fatalf("answering: %v", err)
+		}
+		if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.Search(`//p[contains(., "Je antwoord is opgeslagen.")]`))); err != nil {
+			t.Fatalf("waiting for the answer's confirmation: %v", err)
+		}
+		answer, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#uw-antwoord")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if answer != "Je komt. Er is een plaats voor je." {
+			t.Errorf("answer shown = %q", answer)
+		}
+		var sanne []*focusgroupsv1.Rsvp
+		for _, r := range fk.groups.rsvpsOf(sessionID) {
+			if r.GetMemberId() == sanneID {
+				sanne = append(sanne, r)
+			}
+		}
+		if len(sanne) != 1 || sanne[0].GetState() != focusgroupsv1.RsvpState_RSVP_STATE_CONFIRMED || sanne[0].GetAccessNote() != "Mijn dochter komt mee." {
+			t.Errorf("Sanne's answers = %v, want one, seated, with the note", sanne)
+		}
+		b.AssertAccessible(t, page+"?gelukt=antwoord")
+	})
+
+	if *webtest.Screenshots != "" {
+		for _, shot := range []struct {
+			file, url string
+			width     int
+		}{
+			{"meedoen-fg-session-320.png", srv.URL + fatmaSesson + "?lang=nl", browsertest.NarrowWidth},
+			{"meedoen-fg-waitlist-320.png", srv.URL + henkSession + "?lang=nl", browsertest.NarrowWidth},
+			{"meedoen-fg-member-desktop.png", srv.URL + fatmaPage + "?lang=nl", browsertest.DesktopWidth},
+		} {
+			b.Visit(t, shot.url, browsertest.Width(shot.width))
+			b.Screenshot(t, filepath.Join(*webtest.Screenshots, shot.file))
+		}
+	}
+}
+
+// The staff's pages pass axe-core at 320 px and on a desktop; the
+// attendance sheet is used on a phone during the session.
+func TestStaffPagesAreAccessible(t *testing.T) {
+	b := browsertest.Start(t)
+	fk := newFakes(t)
+	srv := httptest.NewServer(webtest.WithIdentity(webtest.VelsenChair, newSite(t, fk.cfg).Handler()))
+	t.Cleanup(srv.Close)
+
+	for _, tc := range []struct{ name, url string }{
+		{"attendance sheet", srv.URL + sessionURI + "/aanwezigheid?lang=nl"},
+		{"attendance sheet, English", srv.URL + sessionURI + "/aanwezigheid?lang=en"},
+		{"printable list", srv.URL + sessionURI + "/presentielijst"},
+		{"groups", srv.URL + "/focusgroepen"},
+		{"new group", srv.URL + "/focusgroepen/nieuw"},
+		{"group", srv.URL + base},
+		{"session with waitlists", srv.URL + sessionURI},
+		{"new session", srv.URL + base + "/bijeenkomsten/nieuw"},
+		{"cancel", srv.URL + sessionURI + "/afzeggen"},
+		{"promote", srv.URL + sessionURI + "/wachtlijst/" + henkID},
+		{"invite", srv.URL + base + "/uitnodigen"},
+		{"add member", srv.URL + base + "/leden/nieuw"},
+		{"findings", srv.URL + base + "/bevindingen"},
+		{"finding editor", srv.URL + base + "/bevindingen/" + draftID},
+		{"agree", srv.URL + base + "/bevindingen/" + draftID + "/akkoord"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b.AssertAccessible(t, tc.url)
+		})
+	}
+
+	t.Run("mark attendance on a phone", func(t *testing.T) {
+		b.Visit(t, srv.URL+sessionURI+"/aanwezigheid?lang=nl", browsertest.Width(browsertest.NarrowWidth))
+		ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx,
+			chromedp.Click(`[id="aanwezig-m-fatma"]`),
+			chromedp.Click(`[id="aanwezig-m-henk"]`),
+			chromedp.SendKeys(`[id="inloop-key_figure"]`, "2"),
+			chromedp.Click(`.mdn-sheet button[type=submit]`),
+			chromedp.WaitVisible(chromedp.Search(`//p[contains(., "De aanwezigheid is opgeslagen.")]`)),
+		); err != nil {
+			t.Fatalf("marking attendance: %v", err)
+		}
+		total, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#aanwezig-totaal")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != "Aanwezig: 4 · Cliënt: 1 · Sleutelfiguur: 2 · Mantelzorger: 1" && total != "Aanwezig: 4 · Cliënt: 1 · Mantelzorger: 1 · Sleutelfiguur: 2" {
+			t.Errorf("total shown = %q", total)
+		}
+		for _, v := range b.Axe(t) {
+			t.Errorf("the sheet after saving at 320 px: %s", v)
+		}
+		webtest.AssertFits(t, b, browsertest.NarrowWidth)
+	})
+
+	t.Run("forms with errors", func(t *testing.T) {
+		for _, page := range []struct{ url, submit string }{
+			{srv.URL + sessionURI + "/aanwezigheid?lang=nl", `.mdn-sheet button[type=submit]`},
+			{srv.URL + base + "/bijeenkomsten/nieuw?lang=nl", `.mdn-form button[type=submit]`},
+			{srv.URL + "/focusgroepen/nieuw?lang=nl", `.mdn-form button[type=submit]`},
+			{srv.URL + base + "/bevindingen/nieuw?lang=nl", `.mdn-form button[type=submit]`},
+		} {
+			for _, width := range []int{browsertest.DesktopWidth, browsertest.NarrowWidth} {
+				b.Visit(t, page.url, browsertest.Width(width))
+				if strings.Contains(page.url, "aanwezigheid") {
+					ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+					err := chromedp.Do(ctx, chromedp.SetValue(`[id="inloop-client"]`, "-3"))
+					cancel()
+					if err != nil {
+						t.Fatal(err)
+					}
+				}
+				webtest.SubmitAndWait(t, b, page.submit, "#fouten")
+				for _, v := range b.Axe(t) {
+					t.Errorf("%s with errors at %d px: %s", page.url, width, v)
+				}
+				webtest.AssertFits(t, b, width)
+			}
+		}
+	})
+
+	if *webtest.Screenshots != "" {
+		for _, shot := range []struct {
+			file, url string
+			width     int
+		}{
+			{"meedoen-fg-attendance-320.png", srv.URL + sessionURI + "/aanwezigheid?lang=nl", browsertest.NarrowWidth},
+			{"meedoen-fg-session-staff-desktop.png", srv.URL + sessionURI + "?lang=nl", browsertest.DesktopWidth},
+			{"meedoen-fg-group-320.png", srv.URL + base + "?lang=nl", browsertest.NarrowWidth},
+		} {
+			b.Visit(t, shot.url, browsertest.Width(shot.width))
+			b.Screenshot(t, filepath.Join(*webtest.Screenshots, shot.file))
+		}
+	}
+}
