@@ -24,6 +24,7 @@ import (
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/councils"
+	"github.com/meedoen/meedoen/services/focusgroups"
 	"github.com/meedoen/meedoen/services/surveys"
 )
 
@@ -58,6 +59,10 @@ func (a *app) initConns(context.Context) (component, error) {
 		return component{}, err
 	}
 	if a.conns.Surveys, err = dial(surveys.Name, a.cfg.SurveysAddr); err != nil {
+		closeAll()
+		return component{}, err
+	}
+	if a.conns.FocusGroups, err = dial(focusgroups.Name, a.cfg.FocusgroupsAddr); err != nil {
 		closeAll()
 		return component{}, err
 	}

@@ -28,6 +28,9 @@ type Access func(group.Group) error
 // or that the caller may not see.
 const UnknownProcess = "is not a participation process known to the focus groups service"
 
+// ProcessDone is the reason given for a process that takes no new groups.
+const ProcessDone = "is past its analyse phase or closed: it takes no new focus groups"
+
 // Process returns the projected process with id, or process.ErrUnknown.
 func (s *Store) Process(ctx context.Context, id string) (process.Process, error) {
 	if !isUUID(id) {
@@ -36,20 +39,26 @@ func (s *Store) Process(ctx context.Context, id string) (process.Process, error)
 	return process.Lookup(ctx, s.pool, id, false)
 }
 
-// NewGroup makes the group that spec describes for its process, read and
+// NewGroup makes a group for the process with processID, read and
 // share-locked in the transaction, so that a group formed while its process
 // moves on is ended with the others: make builds it from the process, and
-// may refuse it.
+// may refuse it (the caller's access). A process that is unknown, or past
+// its analysis, is refused at /processId; make must refuse one the caller
+// may not work in with the same error, UnknownProcess.
 func (s *Store) NewGroup(ctx context.Context, processID string, make func(process.Process) (group.Group, error)) (group.Group, error) {
 	var out group.Group
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		p := process.Process{}
-		var err error
-		if isUUID(processID) {
-			p, err = process.Lookup(ctx, tx, processID, true)
-			if err != nil && !errors.Is(err, process.ErrUnknown) {
-				return err
-			}
+		if !isUUID(processID) {
+			return invalid("/processId", UnknownProcess)
+		}
+		p, err := process.Lookup(ctx, tx, processID, true)
+		switch {
+		case errors.Is(err, process.ErrUnknown):
+			return invalid("/processId", UnknownProcess)
+		case err != nil:
+			return err
+		case !p.TakesGroups():
+			return invalid("/processId", ProcessDone)
 		}
 		g, err := make(p)
 		if err != nil {
@@ -124,13 +133,14 @@ func (s *Store) Groups(ctx context.Context, f GroupFilter, p Page) ([]group.Grou
 		processID = &f.ProcessID
 	}
 	rows, err := s.pool.Query(ctx, `SELECT `+groupColumns+` FROM focus_groups
-WHERE ($1 OR tenant = ANY($2) OR participants && $2)
+WHERE ($1 OR tenant = ANY($2) OR participants && $2 OR ($8 <> '' AND $8 = ANY(organisers)))
   AND ($3 = '' OR tenant = $3)
   AND ($4::uuid IS NULL OR process_id = $4)
   AND ($5 = '' OR status = $5)
   AND ($6 = '' OR id < $6::uuid)
 ORDER BY id DESC
-LIMIT $7`, f.Visibility.All, textArray(f.Visibility.Tenants), f.Tenant, processID, string(f.Status), after, p.Limit+1)
+LIMIT $7`, f.Visibility.All, textArray(f.Visibility.Tenants), f.Tenant, processID, string(f.Status), after, p.Limit+1,
+		f.Visibility.Organiser)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing focus groups: %w", err)
 	}
@@ -239,6 +249,11 @@ WHERE id = $1 RETURNING updated_at`, rec.ID, rec.Name, rec.Purpose, rec.Planned,
 	}
 	return g, nil
 }
+
+// ProcessEnded is the process projection's process.EndedFunc: it
+// concludes a process's groups in the consumer's transaction, so it needs
+// no pool of its own.
+func ProcessEnded(cfg Config) process.EndedFunc { return New(nil, cfg).EndForProcess }
 
 // EndForProcess concludes, in the consumer's transaction tx, the groups of
 // a process that left the analyse phase or closed.

@@ -4,13 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/meedoen/meedoen/internal/errs"
-	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/internal/pg"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
@@ -331,14 +329,3 @@ func scanMember(row pgx.CollectableRow) (member.Member, error) {
 	r.Consent.At, r.JoinedAt, r.LeftAt = timeOf(consentAt), r.JoinedAt.UTC(), timeOf(left)
 	return member.Restore(r), nil
 }
-
-// withdrawMail deletes the queued mails to address; kept for erasure.
-func withdrawMail(ctx context.Context, tx pgx.Tx, address string) (int, error) {
-	tag, err := tx.Exec(ctx, `DELETE FROM outgoing_mail WHERE lower(to_address) = lower($1)`, strings.TrimSpace(address))
-	if err != nil {
-		return 0, fmt.Errorf("withdrawing queued mail: %w", err)
-	}
-	return int(tag.RowsAffected()), nil
-}
-
-var _ = mailq.Mail{}

@@ -90,6 +90,9 @@ type Visibility struct {
 	All bool
 	// Tenants are the municipalities and regions the caller has a role in.
 	Tenants []string
+	// Organiser is the caller's login subject: they see the groups they
+	// organise, wherever those are.
+	Organiser string
 }
 
 // querier is a pool or a transaction.
