@@ -20,10 +20,10 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"regexp"
 
 	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/gateway/web/kit"
+	"github.com/meedoen/meedoen/internal/resident"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 )
@@ -174,11 +174,12 @@ type visit struct {
 	token string
 }
 
-// member serves a member's page: a path whose token cannot be one leads
-// to the notice that the link does not work, before the service is asked.
+// member serves a member's page: a path whose token cannot be one (the
+// service's links carry internal/resident's tokens) leads to the notice
+// that the link does not work, before the service is asked.
 func (s *Pages) member(h func(v *visit) error) http.Handler {
 	check := func(rq *kit.Request) error {
-		if !tokenPattern.MatchString(linkToken(rq.R)) {
+		if resident.CheckInvitationToken(linkToken(rq.R)) != nil {
 			return problem.Error(problem.NotFound, "no focus group link")
 		}
 		return nil
@@ -207,10 +208,6 @@ func cutSuffix(s, suffix string) (string, bool) {
 	}
 	return s[:len(s)-len(suffix)], true
 }
-
-// tokenPattern is what a link's token can be: URL-safe base64 of a few
-// dozen bytes. Anything else is not worth a call to the service.
-var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,128}$`)
 
 // showLinkNotFound answers a link that leads to no invitation or member:
 // mistyped, used already, or the member left.
