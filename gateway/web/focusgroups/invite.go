@@ -129,10 +129,10 @@ func (s *Pages) invite(wk *work) error {
 		wk.Status = http.StatusUnprocessableEntity
 		return s.showInvite(wk, form, errs)
 	}
-	resp, err := wk.api.InviteResidents(wk.Context(), &focusgroupsv1.InviteResidentsRequest{FocusGroupId: gid, Invitees: invitees})
+	_, err := wk.api.InviteResidents(wk.Context(), &focusgroupsv1.InviteResidentsRequest{FocusGroupId: gid, Invitees: invitees})
 	switch {
 	case err == nil:
-		wk.Redirect = kit.WithDone(groupURL(gid), "uitgenodigd") + "&aantal=" + strconv.Itoa(len(resp.GetInvitations()))
+		wk.Redirect = kit.WithDone(groupURL(gid), "uitgenodigd")
 		return nil
 	case kit.IsFormError(err):
 		wk.Status = kit.FormStatus(err)

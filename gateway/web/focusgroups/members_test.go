@@ -26,8 +26,8 @@ func TestMemberPagesRender(t *testing.T) {
 		name, target string
 		wants        []string
 	}{
-		{"invitation", "/focusgroep/uitnodiging/" + invitationToken, []string{"<title>Uitnodiging voor Mantelzorg in Velsen · Meedoen</title>", "Hallo Joost Bakker,", "als Sleutelfiguur", "Ja, ik doe mee"}},
-		{"member page", fatmaPage, []string{"<title>Mantelzorg in Velsen · Meedoen</title>", "Hallo Fatma Yilmaz, je doet mee als Cliënt.", "dinsdag 12 januari 2027, 19:00–21:00",
+		{"invitation", "/focusgroep/uitnodiging/" + invitationToken, []string{"<title>Uitnodiging voor Mantelzorg in Velsen · Meedoen</title>", "Hallo Joost Bakker,", "in de rol Sleutelfiguur", "Ja, ik doe mee"}},
+		{"member page", fatmaPage, []string{"<title>Mantelzorg in Velsen · Meedoen</title>", "Hallo Fatma Yilmaz, je doet mee in de rol Cliënt.", "dinsdag 12 januari 2027, 19:00–21:00",
 			"Je komt. Er is een plaats voor je.", "Afgezegd", "Agenda-link maken", fatmaPage + "/verlaten"}},
 		{"session with a seat", fatmaSesson, []string{"Bijeenkomst van Mantelzorg in Velsen", "Buurthuis De Stek, Zeeweg 12, IJmuiden", "Drempelvrije ingang",
 			`href="https://meet.example.org/mantelzorg-velsen"`, "Wat kost mantelzorg je?", "Je komt. Er is een plaats voor je.",
@@ -91,7 +91,7 @@ func TestAcceptingAnInvitation(t *testing.T) {
 		t.Fatalf("status %d to %q, want 303 to the member's page", resp.StatusCode, loc)
 	}
 	_, body := webtest.Send(t, site, webtest.Request{Target: loc})
-	webtest.MustContain(t, body, "Welkom in de focusgroep.", "Hallo Joost Bakker, je doet mee als Sleutelfiguur.")
+	webtest.MustContain(t, body, "Welkom in de focusgroep.", "Hallo Joost Bakker, je doet mee in de rol Sleutelfiguur.")
 	// The invitation's link is single use.
 	resp, body = webtest.Send(t, site, webtest.Request{Target: target, Form: url.Values{}})
 	if resp.StatusCode != http.StatusNotFound {

@@ -100,7 +100,7 @@ func (s *Pages) session(wk *work) error {
 			}
 		}
 		if r.GetPromotionReason() != "" {
-			row.Promotion = w.Say("fg.rsvp.promoted", "by", r.GetChangedBy(), "at", w.Moment(r.GetPromoteTime()), "reason", r.GetPromotionReason())
+			row.Promotion = w.Say("fg.rsvp.promoted", "by", staffName(members, r.GetChangedBy()), "at", w.Moment(r.GetPromoteTime()), "reason", r.GetPromotionReason())
 		}
 		switch r.GetState() {
 		case focusgroupsv1.RsvpState_RSVP_STATE_CONFIRMED:
@@ -272,4 +272,15 @@ func (s *Pages) promote(wk *work) error {
 		return s.showPromote(wk, reason, kit.FromStatus(err, "", promoteFields, nil))
 	}
 	return err
+}
+
+// staffName is the name of the group's staff member with the login
+// subject, or the subject itself for staff outside the group.
+func staffName(members map[string]*focusgroupsv1.GroupMember, subject string) string {
+	for _, m := range members {
+		if m.GetSubject() != "" && m.GetSubject() == subject && m.GetName() != "" {
+			return m.GetName()
+		}
+	}
+	return subject
 }

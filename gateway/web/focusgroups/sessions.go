@@ -134,6 +134,9 @@ func (s *Pages) showSessionForm(wk *work, ld *loaded, sid string, values url.Val
 	wk.View.Page = p
 }
 
+// maxSessionLength is the longest session the service schedules.
+const maxSessionLength = 12 * time.Hour
+
 // readSession reads the form into a session, with the problems it finds
 // itself: a day or time that is none, an end before the start, a start in
 // the past, neither a place nor a link, a capacity that is no number.
@@ -172,6 +175,8 @@ func readSession(form url.Values, now time.Time) (*focusgroupsv1.Session, *kit.F
 		switch {
 		case !et.After(st):
 			errs.Invalid(sessionFields, fEnd, "fg.error.endBeforeStart")
+		case et.Sub(st) > maxSessionLength:
+			errs.Invalid(sessionFields, fEnd, "fg.error.tooLong")
 		case !st.After(now):
 			errs.Invalid(sessionFields, fDay, "fg.error.past")
 		}

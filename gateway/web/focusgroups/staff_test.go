@@ -46,7 +46,7 @@ func TestStaffPagesRender(t *testing.T) {
 			"Wachtlijst Mantelzorger", "Henk Smit een plaats geven", "Misschien (1)", "Komen niet (1)", sessionURI + "/afzeggen"}},
 		{"edit session", sessionURI + "/bewerken", []string{"Bijeenkomst wijzigen", `value="2027-01-12"`, `value="19:00"`, `value="21:00"`, `name="versie" value="s1"`}},
 		{"cancel", sessionURI + "/afzeggen", []string{"Bijeenkomst afzeggen", "Ja, bijeenkomst afzeggen", "Nee, bijeenkomst houden"}},
-		{"promote", sessionURI + "/wachtlijst/" + henkID, []string{"Henk Smit een plaats geven", "nummer 1 op de wachtlijst voor Mantelzorger"}},
+		{"promote", sessionURI + "/wachtlijst/" + henkID, []string{"Henk Smit een plaats geven", "nummer 1 op de wachtlijst voor de rol Mantelzorger"}},
 		{"attendance", sessionURI + "/aanwezigheid", []string{"Aanwezigheid", `id="aanwezig-m-fatma"`, `id="aanwezig-m-henk"`, `id="aanwezig-m-sanne"`, `id="inloop-client"`, "Vastleggen als gehouden"}},
 		{"print", sessionURI + "/presentielijst", []string{"Presentielijst Mantelzorg in Velsen", `class="mdn-print"`, "Anne de Vries", "Fatma Yilmaz"}},
 		{"findings", base + "/bevindingen", []string{"Mantelzorgers weten niet waar ze respijtzorg kunnen aanvragen.", "met naam (Fatma Yilmaz)", "alleen binnen de groep", "Vastgesteld", "De meesten"}},
@@ -209,6 +209,9 @@ func TestSchedulingWithBadInputSendsNothing(t *testing.T) {
 		}},
 		{"ends before it starts", url.Values{fDay: {tomorrow}, fStart: {"20:00"}, fEnd: {"19:00"}, fOnline: {"https://meet.example.org/x"}}, [][2]string{
 			{"#einde", "Eindtijd: De eindtijd moet na de begintijd liggen."},
+		}},
+		{"longer than twelve hours", url.Values{fDay: {tomorrow}, fStart: {"07:00"}, fEnd: {"23:30"}, fAddress: {"Stadhuis"}}, [][2]string{
+			{"#einde", "Eindtijd: Een bijeenkomst duurt hoogstens 12 uur."},
 		}},
 		{"in the past", url.Values{fDay: {"2020-03-02"}, fStart: {"19:00"}, fEnd: {"21:00"}, fAddress: {"Stadhuis"}}, [][2]string{
 			{"#datum", "Datum: De bijeenkomst ligt in het verleden. Kies een moment dat nog moet komen."},
