@@ -144,6 +144,10 @@ func TestStaffPagesAreAccessible(t *testing.T) {
 		{"findings", srv.URL + base + "/bevindingen"},
 		{"finding editor", srv.URL + base + "/bevindingen/" + draftID},
 		{"agree", srv.URL + base + "/bevindingen/" + draftID + "/akkoord"},
+		{"published findings", srv.URL + base + "/bevindingen/gepubliceerd"},
+		{"conclude", srv.URL + base + "/afronden"},
+		{"dissolve", srv.URL + base + "/opheffen"},
+		{"remove a member", srv.URL + base + "/leden/" + joopID + "/verwijderen"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b.AssertAccessible(t, tc.url)

@@ -59,7 +59,7 @@ var pageNames = []string{
 	// staff
 	"groups", "groupnew", "group", "invite", "memberadd", "sessionform", "session",
 	"sessioncancel", "promote", "attendance", "attendanceprint", "findings", "findingform",
-	"findingagree",
+	"findingagree", "confirm", "published",
 	// members
 	"invitation", "member", "membersession", "memberfeed", "memberleave", "membernotice",
 }
@@ -113,6 +113,12 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /focusgroepen/nieuw", s.page("groupnew", s.newGroup))
 	mux.Handle("POST /focusgroepen/nieuw", s.page("groupnew", s.createGroup))
 	mux.Handle("GET /focusgroepen/{id}", s.page("group", s.group))
+	mux.Handle("GET /focusgroepen/{id}/afronden", s.page("confirm", s.concludeForm))
+	mux.Handle("POST /focusgroepen/{id}/afronden", s.page("confirm", s.conclude))
+	mux.Handle("GET /focusgroepen/{id}/opheffen", s.page("confirm", s.dissolveForm))
+	mux.Handle("POST /focusgroepen/{id}/opheffen", s.page("confirm", s.dissolve))
+	mux.Handle("GET /focusgroepen/{id}/leden/{mid}/verwijderen", s.page("confirm", s.removeForm))
+	mux.Handle("POST /focusgroepen/{id}/leden/{mid}/verwijderen", s.page("confirm", s.remove))
 	mux.Handle("GET /focusgroepen/{id}/uitnodigen", s.page("invite", s.inviteForm))
 	mux.Handle("POST /focusgroepen/{id}/uitnodigen", s.page("invite", s.invite))
 	mux.Handle("GET /focusgroepen/{id}/leden/nieuw", s.page("memberadd", s.memberForm))
@@ -133,6 +139,7 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /focusgroepen/{id}/bijeenkomsten/{sid}/presentielijst", s.page("attendanceprint", s.attendancePrint))
 
 	mux.Handle("GET /focusgroepen/{id}/bevindingen", s.page("findings", s.findings))
+	mux.Handle("GET /focusgroepen/{id}/bevindingen/gepubliceerd", s.page("published", s.published))
 	mux.Handle("GET /focusgroepen/{id}/bevindingen/nieuw", s.page("findingform", s.newFinding))
 	mux.Handle("POST /focusgroepen/{id}/bevindingen/nieuw", s.page("findingform", s.createFinding))
 	mux.Handle("GET /focusgroepen/{id}/bevindingen/{fid}", s.page("findingform", s.editFinding))

@@ -880,3 +880,83 @@ func (l *fakeLinks) GetCalendarFeed(ctx context.Context, req *focusgroupsv1.GetC
 	}
 	return &focusgroupsv1.CalendarFile{ContentType: "text/calendar; charset=utf-8", FileName: "focusgroep.ics", Data: calendarFile(sessionID)}, nil
 }
+
+func (f *fakeFocusGroups) ConcludeFocusGroup(ctx context.Context, req *focusgroupsv1.ConcludeFocusGroupRequest) (*focusgroupsv1.FocusGroup, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.Call(ctx, "ConcludeFocusGroup", req); err != nil {
+		return nil, err
+	}
+	g, err := f.group(req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	g.Status = focusgroupsv1.FocusGroupStatus_FOCUS_GROUP_STATUS_CONCLUDED
+	return proto.CloneOf(g), nil
+}
+
+func (f *fakeFocusGroups) DissolveFocusGroup(ctx context.Context, req *focusgroupsv1.DissolveFocusGroupRequest) (*focusgroupsv1.FocusGroup, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.Call(ctx, "DissolveFocusGroup", req); err != nil {
+		return nil, err
+	}
+	g, err := f.group(req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	g.Status, g.DissolveReason = focusgroupsv1.FocusGroupStatus_FOCUS_GROUP_STATUS_DISSOLVED, req.GetReason()
+	for _, s := range f.sessions {
+		if s.GetFocusGroupId() == g.GetId() && s.GetStatus() == focusgroupsv1.SessionStatus_SESSION_STATUS_SCHEDULED {
+			s.Status = focusgroupsv1.SessionStatus_SESSION_STATUS_CANCELLED
+		}
+	}
+	return proto.CloneOf(g), nil
+}
+
+func (f *fakeFocusGroups) RemoveFocusGroupMember(ctx context.Context, req *focusgroupsv1.RemoveFocusGroupMemberRequest) (*focusgroupsv1.GroupMember, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.Call(ctx, "RemoveFocusGroupMember", req); err != nil {
+		return nil, err
+	}
+	m := f.member(req.GetId())
+	if m == nil || m.GetFocusGroupId() != req.GetFocusGroupId() {
+		return nil, notFound("member", req.GetId())
+	}
+	m.Status = focusgroupsv1.MemberStatus_MEMBER_STATUS_LEFT
+	f.recount()
+	return proto.CloneOf(m), nil
+}
+
+// GetPublishedFindings enforces each quote's consent as the real service
+// does: named quotes with the name, anonymous ones without, internal
+// ones never.
+func (f *fakeFocusGroups) GetPublishedFindings(ctx context.Context, req *focusgroupsv1.GetPublishedFindingsRequest) (*focusgroupsv1.PublishedFindings, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.Call(ctx, "GetPublishedFindings", req); err != nil {
+		return nil, err
+	}
+	g, err := f.group(req.GetFocusGroupId())
+	if err != nil {
+		return nil, err
+	}
+	out := &focusgroupsv1.PublishedFindings{FocusGroupId: g.GetId(), FocusGroupName: g.GetName(), ProcessId: g.GetProcessId()}
+	for _, fd := range f.findings {
+		if fd.GetFocusGroupId() != g.GetId() || fd.GetStatus() != focusgroupsv1.FindingStatus_FINDING_STATUS_AGREED {
+			continue
+		}
+		pf := &focusgroupsv1.PublishedFinding{Id: fd.GetId(), SessionId: fd.GetSessionId(), Statement: fd.GetStatement(), Breadth: fd.GetBreadth()}
+		for _, q := range fd.GetQuotes() {
+			switch q.GetConsent() {
+			case focusgroupsv1.QuoteConsent_QUOTE_CONSENT_NAMED:
+				pf.Quotes = append(pf.Quotes, &focusgroupsv1.PublishedQuote{Text: q.GetText(), SpeakerName: q.GetSpeakerName()})
+			case focusgroupsv1.QuoteConsent_QUOTE_CONSENT_ANONYMOUS:
+				pf.Quotes = append(pf.Quotes, &focusgroupsv1.PublishedQuote{Text: q.GetText()})
+			}
+		}
+		out.Findings = append(out.Findings, pf)
+	}
+	return out, nil
+}

@@ -74,6 +74,8 @@ type memberRow struct {
 	Name, Email string
 	Resident    bool
 	Left        bool
+	// RemoveURL takes an active member out; empty for one who left.
+	RemoveURL string
 }
 
 // sessionRow is one session in the group's list.
@@ -89,7 +91,7 @@ func (s *Pages) group(wk *work) error {
 		return err
 	}
 	g := ld.g
-	wk.Done("fg.done.", "gevormd", "uitgenodigd", "toegevoegd", "gepland")
+	wk.Done("fg.done.", "gevormd", "uitgenodigd", "toegevoegd", "gepland", "afgerond", "opgeheven", "verwijderd")
 	wk.View.Title = g.GetName()
 	members, err := wk.api.ListFocusGroupMembers(wk.Context(), &focusgroupsv1.ListFocusGroupMembersRequest{FocusGroupId: g.GetId()})
 	if err != nil {
@@ -107,7 +109,7 @@ func (s *Pages) group(wk *work) error {
 		PlannedSessions: g.GetPlannedSessions(),
 		TotalSeats:      totalSeats(g),
 		Seats:           seatRows(g, ld.roles),
-		Members:         byRole(members.GetMembers(), ld.roles),
+		Members:         byRole(members.GetMembers(), ld.roles, g.GetId()),
 	}
 	for _, ss := range sessions.GetSessions() {
 		row := sessionRow{
@@ -162,7 +164,7 @@ func seatRows(g *focusgroupsv1.FocusGroup, rs roleSet) []seatRow {
 
 // byRole groups members by role in the roles' order; members of a role
 // the list lacks come last.
-func byRole(members []*focusgroupsv1.GroupMember, rs roleSet) []roleMembers {
+func byRole(members []*focusgroupsv1.GroupMember, rs roleSet, groupID string) []roleMembers {
 	var out []roleMembers
 	add := func(key string) {
 		rm := roleMembers{Role: rs.label(key)}
@@ -170,12 +172,16 @@ func byRole(members []*focusgroupsv1.GroupMember, rs roleSet) []roleMembers {
 			if m.GetRole() != key || m.GetStatus() == focusgroupsv1.MemberStatus_MEMBER_STATUS_ERASED {
 				continue
 			}
-			rm.Members = append(rm.Members, memberRow{
+			row := memberRow{
 				Name:     m.GetName(),
 				Email:    m.GetEmail(),
 				Resident: m.GetKind() == focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT,
 				Left:     m.GetStatus() == focusgroupsv1.MemberStatus_MEMBER_STATUS_LEFT,
-			})
+			}
+			if !row.Left {
+				row.RemoveURL = removeURL(groupID, m.GetId())
+			}
+			rm.Members = append(rm.Members, row)
 		}
 		if len(rm.Members) > 0 {
 			out = append(out, rm)

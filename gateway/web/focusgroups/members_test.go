@@ -270,10 +270,13 @@ func TestComputedKeysExist(t *testing.T) {
 	for d := range 7 {
 		keys = append(keys, "fg.weekday."+string(rune('0'+d)))
 	}
-	for _, k := range []string{"gevormd", "uitgenodigd", "toegevoegd", "gepland", "gewijzigd", "afgezegd", "plekgegeven", "aanwezigheid", "gehouden", "bevinding", "akkoord"} {
+	for _, k := range []string{"gevormd", "uitgenodigd", "toegevoegd", "gepland", "gewijzigd", "afgezegd", "plekgegeven", "aanwezigheid", "gehouden", "bevinding", "akkoord", "afgerond", "opgeheven", "verwijderd"} {
 		keys = append(keys, "fg.done."+k)
 	}
 	keys = append(keys, "fgm.done.welkom", "fgm.done.antwoord")
+	for _, p := range []string{"fg.conclude", "fg.dissolve", "fg.remove"} {
+		keys = append(keys, p+".title", p+".heading", p+".lead", p+".body", p+".confirm")
+	}
 	for _, p := range []string{"fgm.notfound", "fgm.left"} {
 		keys = append(keys, p+".heading", p+".body")
 	}

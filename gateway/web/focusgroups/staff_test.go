@@ -518,3 +518,83 @@ func TestPublishingShowsNoInternalQuote(t *testing.T) {
 	_, body := webtest.Send(t, site, webtest.Request{Target: base + "/bevindingen/" + draftID + "/akkoord", As: chair})
 	webtest.MustNotContain(t, body, "Mijn buurman zegt")
 }
+
+func TestEndingAGroupOrAMembershipIsConfirmed(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, target, method string
+		form                 url.Values
+		page                 []string
+		location             string
+		check                func(t *testing.T, fk *fakes)
+	}{
+		{"conclude", base + "/afronden", "ConcludeFocusGroup", url.Values{},
+			[]string{"Mantelzorg in Velsen afronden", "Ja, focusgroep afronden"}, base + "?gelukt=afgerond", nil},
+		{"dissolve", base + "/opheffen", "DissolveFocusGroup", url.Values{"reden": {" Geen deelnemers. "}},
+			[]string{"Mantelzorg in Velsen opheffen", "Ja, focusgroep opheffen", `id="reden"`}, base + "?gelukt=opgeheven",
+			func(t *testing.T, fk *fakes) {
+				if got := fk.groups.Request("DissolveFocusGroup").(*focusgroupsv1.DissolveFocusGroupRequest); got.GetReason() != "Geen deelnemers." {
+					t.Errorf("DissolveFocusGroup = %v", got)
+				}
+			}},
+		{"remove", base + "/leden/" + joopID + "/verwijderen", "RemoveFocusGroupMember", url.Values{},
+			[]string{"Joop de Boer uit de groep halen", "Ja, uit de groep halen"}, base + "?gelukt=verwijderd",
+			func(t *testing.T, fk *fakes) {
+				if got := fk.groups.Request("RemoveFocusGroupMember").(*focusgroupsv1.RemoveFocusGroupMemberRequest); got.GetId() != joopID {
+					t.Errorf("RemoveFocusGroupMember = %v", got)
+				}
+			}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			site, fk := staffSite(t)
+			_, group := webtest.Send(t, site, webtest.Request{Target: base, As: chair})
+			webtest.MustContain(t, group, `href="`+tc.target+`"`)
+			webtest.MustNotContain(t, group, `action="`+tc.target+`"`)
+			resp, body := webtest.Send(t, site, webtest.Request{Target: tc.target, As: chair})
+			if resp.StatusCode != http.StatusOK {
+				t.Fatalf("confirmation: status = %d", resp.StatusCode)
+			}
+			webtest.MustContain(t, body, tc.page...)
+			if n := fk.groups.CallsOf(tc.method); n != 0 {
+				t.Fatalf("%s called %d times before the confirmation", tc.method, n)
+			}
+			resp, _ = webtest.Send(t, site, webtest.Request{Target: tc.target, As: chair, Form: tc.form})
+			if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != tc.location {
+				t.Errorf("status %d to %q, want 303 to %q", resp.StatusCode, resp.Header.Get("Location"), tc.location)
+			}
+			if tc.check != nil {
+				tc.check(t, fk)
+			}
+		})
+	}
+}
+
+func TestDissolvingWithALongReasonSendsNothing(t *testing.T) {
+	t.Parallel()
+	site, fk := staffSite(t)
+	resp, body := webtest.Send(t, site, webtest.Request{Target: base + "/opheffen", As: chair, Form: url.Values{"reden": {strings.Repeat("x", 501)}}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("status = %d, want 422", resp.StatusCode)
+	}
+	if diff := cmp.Diff([][2]string{{"#reden", "Reden: Gebruik hoogstens 500 tekens."}}, webtest.SummaryOf(t, body)); diff != "" {
+		t.Errorf("error summary (-want +got):\n%s", diff)
+	}
+	if n := fk.groups.CallsOf("DissolveFocusGroup"); n != 0 {
+		t.Errorf("DissolveFocusGroup called %d times", n)
+	}
+}
+
+func TestPublishedFindingsKeepTheSpeakersConsent(t *testing.T) {
+	t.Parallel()
+	site, _ := staffSite(t)
+	webtest.Send(t, site, webtest.Request{Target: base + "/bevindingen/" + draftID + "/akkoord", As: chair, Form: url.Values{}})
+	resp, body := webtest.Send(t, site, webtest.Request{Target: base + "/bevindingen/gepubliceerd", As: chair})
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("status = %d", resp.StatusCode)
+	}
+	webtest.MustContain(t, body, "De regiotaxi is voor mantelzorgers te onvoorspelbaar.", "“Ik heb drie loketten gebeld voordat iemand het wist.” (Fatma Yilmaz)",
+		"“Vrij nemen voelt als mijn moeder in de steek laten.” (anoniem)")
+	webtest.MustNotContain(t, body, "Mijn buurman zegt")
+}
