@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/meedoen/meedoen/gateway/problem"
@@ -29,6 +30,9 @@ func (s *Pages) invitation(v *visit) error {
 	inv, err := v.api.GetInvitation(v.Context(), &focusgroupsv1.GetInvitationRequest{Token: v.token})
 	if err != nil {
 		return err
+	}
+	if v.speak(inv.GetLanguage()) {
+		return nil
 	}
 	v.View.Title = v.Words.Say("fgm.invitation.title", "group", inv.GetFocusGroupName())
 	v.View.Page = invitationPage{
@@ -84,6 +88,9 @@ func (s *Pages) memberPage(v *visit) error {
 	if err != nil {
 		return err
 	}
+	if v.speak(mv.GetLanguage()) {
+		return nil
+	}
 	v.Done("fgm.done.", "welkom")
 	v.View.Title = mv.GetFocusGroupName()
 	p := memberPage{
@@ -110,6 +117,25 @@ func (s *Pages) memberPage(v *visit) error {
 	v.View.Page = p
 	v.Page = "member"
 	return nil
+}
+
+// speak sends a visitor who has not chosen a language to the page in
+// lang, the language of the member's mails, when that is not the page's:
+// the links in the mails carry none. It reports whether it did.
+func (v *visit) speak(lang string) bool {
+	if v.R.Method != http.MethodGet || lang == "" || lang == v.Lang() || !slices.Contains(kit.Langs, lang) {
+		return false
+	}
+	if v.R.URL.Query().Has("lang") {
+		return false
+	}
+	if _, err := v.R.Cookie(kit.LangCookie); err == nil {
+		return false
+	}
+	q := v.R.URL.Query()
+	q.Set("lang", lang)
+	v.Redirect = kit.LinkTo(v.R.URL.Path) + "?" + q.Encode()
+	return true
 }
 
 // view reads the member's page from the service.

@@ -293,3 +293,25 @@ func TestComputedKeysExist(t *testing.T) {
 		}
 	}
 }
+
+func TestMemberPagesSpeakTheLanguageOfTheMails(t *testing.T) {
+	t.Parallel()
+	site, fk := staffSite(t)
+	fk.groups.mu.Lock()
+	fk.groups.member(henkID).Language = "en"
+	fk.groups.mu.Unlock()
+	resp, _ := webtest.Send(t, site, webtest.Request{Target: henkSession})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != henkSession+"?lang=en" {
+		t.Errorf("no language chosen: status %d to %q, want 303 to the English page", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// A choice made on the site wins.
+	resp, body := webtest.Send(t, site, webtest.Request{Target: henkSession, Lang: "nl"})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("Dutch chosen: status = %d, want 200", resp.StatusCode)
+	}
+	webtest.MustContain(t, body, "Je staat op de wachtlijst")
+	resp, _ = webtest.Send(t, site, webtest.Request{Target: henkSession + "?lang=nl"})
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("?lang=nl: status = %d, want 200", resp.StatusCode)
+	}
+}

@@ -98,6 +98,9 @@ func (s *Pages) showMemberSession(v *visit, form url.Values, errs *kit.FormError
 		return problem.Error(problem.NotFound, "no such session in the member's group")
 	}
 	ms := mv.GetSessions()[i]
+	if form == nil && v.speak(mv.GetLanguage()) {
+		return nil
+	}
 	role := roleLabel(mv.GetRole(), v.Lang())
 	v.View.Title = v.Words.Say("fgm.session.title", "group", mv.GetFocusGroupName(), "when", when(v.Words, ms.GetStartTime(), nil))
 	p := &memberSessionPage{
