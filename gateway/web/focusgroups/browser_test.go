@@ -145,6 +145,7 @@ func TestStaffPagesAreAccessible(t *testing.T) {
 		{"finding editor", srv.URL + base + "/bevindingen/" + draftID},
 		{"agree", srv.URL + base + "/bevindingen/" + draftID + "/akkoord"},
 		{"published findings", srv.URL + base + "/bevindingen/gepubliceerd"},
+		{"an agreed finding's quotes", srv.URL + base + "/bevindingen/" + agreedID},
 		{"conclude", srv.URL + base + "/afronden"},
 		{"dissolve", srv.URL + base + "/opheffen"},
 		{"remove a member", srv.URL + base + "/leden/" + joopID + "/verwijderen"},

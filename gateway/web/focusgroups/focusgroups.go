@@ -59,7 +59,7 @@ var pageNames = []string{
 	// staff
 	"groups", "groupnew", "group", "invite", "memberadd", "sessionform", "session",
 	"sessioncancel", "promote", "attendance", "attendanceprint", "findings", "findingform",
-	"findingagree", "confirm", "published",
+	"findingagree", "findingquotes", "confirm", "published",
 	// members
 	"invitation", "member", "membersession", "memberfeed", "memberleave", "membernotice",
 }

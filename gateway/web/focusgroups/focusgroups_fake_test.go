@@ -147,7 +147,11 @@ func newFakeFocusGroups() *fakeFocusGroups {
 				{Id: "q-3", Text: "Mijn buurman zegt dat de gemeente niets doet.", Consent: focusgroupsv1.QuoteConsent_QUOTE_CONSENT_INTERNAL},
 			}},
 		{Id: agreedID, FocusGroupId: groupID, Statement: "De regiotaxi is voor mantelzorgers te onvoorspelbaar.",
-			Breadth: focusgroupsv1.FindingBreadth_FINDING_BREADTH_ALL, Status: focusgroupsv1.FindingStatus_FINDING_STATUS_AGREED, Etag: "f2"},
+			Breadth: focusgroupsv1.FindingBreadth_FINDING_BREADTH_ALL, Status: focusgroupsv1.FindingStatus_FINDING_STATUS_AGREED, Etag: "f2",
+			Quotes: []*focusgroupsv1.Quote{
+				{Id: "q-4", Text: "Ik sta soms een uur te wachten.", Consent: focusgroupsv1.QuoteConsent_QUOTE_CONSENT_NAMED, SpeakerName: "Sanne Visser", MemberId: sanneID},
+				{Id: "q-5", Text: "De chauffeur kan er ook niets aan doen.", Consent: focusgroupsv1.QuoteConsent_QUOTE_CONSENT_ANONYMOUS},
+			}},
 	}
 	f.recount()
 	return f
@@ -683,7 +687,26 @@ func (f *fakeFocusGroups) UpdateFinding(ctx context.Context, req *focusgroupsv1.
 		return nil, err
 	}
 	in := req.GetFinding()
-	fd.SessionId, fd.Statement, fd.Breadth, fd.Quotes = in.GetSessionId(), in.GetStatement(), in.GetBreadth(), in.GetQuotes()
+	if e := in.GetEtag(); e != "" && e != fd.GetEtag() {
+		return nil, status.Error(codes.Aborted, "the finding changed since")
+	}
+	paths := req.GetUpdateMask().GetPaths()
+	if len(paths) == 0 {
+		paths = []string{"session_id", "statement", "breadth", "quotes"}
+	}
+	for _, p := range paths {
+		switch p {
+		case "session_id":
+			fd.SessionId = in.GetSessionId()
+		case "statement":
+			fd.Statement = in.GetStatement()
+		case "breadth":
+			fd.Breadth = in.GetBreadth()
+		case "quotes":
+			fd.Quotes = in.GetQuotes()
+		}
+	}
+	fd.Etag += "+"
 	return proto.CloneOf(fd), nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"google.golang.org/protobuf/testing/protocmp"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
@@ -423,10 +424,49 @@ func TestAgreeingAFindingPublishesIt(t *testing.T) {
 	if got := fk.groups.Request("AgreeFinding").(*focusgroupsv1.AgreeFindingRequest); got.GetId() != draftID {
 		t.Errorf("AgreeFinding = %v", got)
 	}
-	// An agreed finding's statement is fixed: its form leads to the list.
-	resp, _ = webtest.Send(t, site, webtest.Request{Target: base + "/bevindingen/" + draftID, As: chair})
+	// An agreed finding's statement is fixed: its form has only its
+	// quotes.
+	_, body := webtest.Send(t, site, webtest.Request{Target: base + "/bevindingen/" + draftID, As: chair})
+	webtest.MustContain(t, body, "Citaten van een vastgestelde bevinding", `name="weghalen-0"`)
+	webtest.MustNotContain(t, body, `name="bevinding"`)
+}
+
+func TestAnAgreedFindingsQuotesOnlyNarrow(t *testing.T) {
+	t.Parallel()
+	site, fk := staffSite(t)
+	target := base + "/bevindingen/" + agreedID
+	_, body := webtest.Send(t, site, webtest.Request{Target: target, As: chair})
+	// The anonymous quote may not become a named one.
+	webtest.MustContain(t, body, `id="toestemming-0-naam"`, `id="toestemming-1-anoniem"`, `id="toestemming-1-intern"`)
+	webtest.MustNotContain(t, body, `id="toestemming-1-naam"`)
+	form := url.Values{fAgreed: {"ja"}, fEtag: {"f2"}, "toestemming-0": {"anoniem"}, "toestemming-1": {"naam"}, "weghalen-1": {"ja"}}
+	resp, _ := webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: form})
 	if resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("an agreed finding's form: status = %d, want 303", resp.StatusCode)
+		t.Fatalf("status = %d, want 303", resp.StatusCode)
+	}
+	got := fk.groups.Request("UpdateFinding").(*focusgroupsv1.UpdateFindingRequest)
+	want := &focusgroupsv1.UpdateFindingRequest{FocusGroupId: groupID, Id: agreedID,
+		Finding: &focusgroupsv1.Finding{Etag: "f2", Quotes: []*focusgroupsv1.Quote{
+			// Narrowed to anonymous: the name goes.
+			{Id: "q-4", Text: "Ik sta soms een uur te wachten.", Consent: focusgroupsv1.QuoteConsent_QUOTE_CONSENT_ANONYMOUS, MemberId: sanneID},
+		}},
+		UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"quotes"}}}
+	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+		t.Errorf("UpdateFinding (-want +got):\n%s", diff)
+	}
+
+	// A wider consent posted anyway is not sent; a stale form is shown
+	// again as the finding is now.
+	resp, body = webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: form})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("stale: status = %d, want 409", resp.StatusCode)
+	}
+	webtest.MustContain(t, body, "Iemand anders heeft dit intussen gewijzigd.")
+	form = url.Values{fAgreed: {"ja"}, fEtag: {"f2+"}, "toestemming-0": {"naam"}}
+	webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: form})
+	got = fk.groups.Request("UpdateFinding").(*focusgroupsv1.UpdateFindingRequest)
+	if c := got.GetFinding().GetQuotes()[0].GetConsent(); c != focusgroupsv1.QuoteConsent_QUOTE_CONSENT_ANONYMOUS {
+		t.Errorf("a quote narrowed to anonymous was sent as %v", c)
 	}
 }
 
