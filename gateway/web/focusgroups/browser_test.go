@@ -134,6 +134,7 @@ func TestStaffPagesAreAccessible(t *testing.T) {
 		{"printable list", srv.URL + sessionURI + "/presentielijst"},
 		{"groups", srv.URL + "/focusgroepen"},
 		{"new group", srv.URL + "/focusgroepen/nieuw"},
+		{"edit group", srv.URL + base + "/bewerken"},
 		{"group", srv.URL + base},
 		{"session with waitlists", srv.URL + sessionURI},
 		{"new session", srv.URL + base + "/bijeenkomsten/nieuw"},

@@ -113,6 +113,8 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /focusgroepen/nieuw", s.page("groupnew", s.newGroup))
 	mux.Handle("POST /focusgroepen/nieuw", s.page("groupnew", s.createGroup))
 	mux.Handle("GET /focusgroepen/{id}", s.page("group", s.group))
+	mux.Handle("GET /focusgroepen/{id}/bewerken", s.page("groupnew", s.editGroup))
+	mux.Handle("POST /focusgroepen/{id}/bewerken", s.page("groupnew", s.updateGroup))
 	mux.Handle("GET /focusgroepen/{id}/afronden", s.page("confirm", s.concludeForm))
 	mux.Handle("POST /focusgroepen/{id}/afronden", s.page("confirm", s.conclude))
 	mux.Handle("GET /focusgroepen/{id}/opheffen", s.page("confirm", s.dissolveForm))

@@ -983,3 +983,22 @@ func (f *fakeFocusGroups) GetPublishedFindings(ctx context.Context, req *focusgr
 	}
 	return out, nil
 }
+
+func (f *fakeFocusGroups) UpdateFocusGroup(ctx context.Context, req *focusgroupsv1.UpdateFocusGroupRequest) (*focusgroupsv1.FocusGroup, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.Call(ctx, "UpdateFocusGroup", req); err != nil {
+		return nil, err
+	}
+	g, err := f.group(req.GetId())
+	if err != nil {
+		return nil, err
+	}
+	in := req.GetFocusGroup()
+	if e := in.GetEtag(); e != "" && e != g.GetEtag() {
+		return nil, status.Error(codes.Aborted, "the group changed since")
+	}
+	g.Name, g.Purpose, g.PlannedSessions, g.Seats, g.TotalSeats = in.GetName(), in.GetPurpose(), in.GetPlannedSessions(), in.GetSeats(), in.GetTotalSeats()
+	g.Etag += "+"
+	return proto.CloneOf(g), nil
+}

@@ -91,7 +91,7 @@ func (s *Pages) group(wk *work) error {
 		return err
 	}
 	g := ld.g
-	wk.Done("fg.done.", "gevormd", "uitgenodigd", "toegevoegd", "gepland", "afgerond", "opgeheven", "verwijderd")
+	wk.Done("fg.done.", "gevormd", "uitgenodigd", "toegevoegd", "gepland", "afgerond", "opgeheven", "verwijderd", "gewijzigdGroep")
 	wk.View.Title = g.GetName()
 	members, err := wk.api.ListFocusGroupMembers(wk.Context(), &focusgroupsv1.ListFocusGroupMembersRequest{FocusGroupId: g.GetId()})
 	if err != nil {

@@ -3,7 +3,10 @@ package focusgroups
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/gateway/web/kit"
@@ -111,9 +114,14 @@ func nameOr(names map[string]string, key string) string {
 	return key
 }
 
-// groupNewPage is the data of /focusgroepen/nieuw.
-type groupNewPage struct {
+// groupFormPage is the data of a group's form: /focusgroepen/nieuw, and
+// /focusgroepen/{id}/bewerken for a group that exists.
+type groupFormPage struct {
+	// Group is the group changed; nil for a new one.
+	Group       *groupHead
 	Action      string
+	BackURL     string
+	Etag        string
 	Fields      []field
 	Seats       []field
 	SeatsErrors []kit.FieldError
@@ -122,7 +130,7 @@ type groupNewPage struct {
 	NoProcesses bool
 }
 
-// Fields of the new group's form.
+// Fields of the group's form.
 const (
 	fProcess  = "traject"
 	fName     = "naam"
@@ -130,13 +138,44 @@ const (
 	fPlanned  = "bijeenkomsten"
 	fSeats    = "zetels"
 	fTotal    = "totaal"
-	seatsFor  = "zetels-" // + role key: that role's seats
+	seatsFor  = "zetels-" // + the roles' keys joined by ".": their seats
 	maxSeats  = 500
 	maxPlaned = 50
 )
 
-// groupFields maps CreateFocusGroup's body to the form.
-func groupFields(rs roleSet) []kit.FormField {
+// seatSlot is one seat field of a group's form: the roles that share
+// its seats.
+type seatSlot struct {
+	id    string
+	roles []string
+	label string
+}
+
+// seatSlots are the seat fields of g's form: its seat groups (roles may
+// share seats), then each role without seats of its own. A new group (g
+// nil) has a field per role.
+func seatSlots(rs roleSet, g *focusgroupsv1.FocusGroup) []seatSlot {
+	var out []seatSlot
+	seated := map[string]bool{}
+	for _, sg := range g.GetSeats() {
+		var labels []string
+		for _, r := range sg.GetRoles() {
+			labels = append(labels, rs.label(r))
+			seated[r] = true
+		}
+		out = append(out, seatSlot{id: seatsFor + strings.Join(sg.GetRoles(), "."), roles: sg.GetRoles(), label: strings.Join(labels, ", ")})
+	}
+	for _, r := range rs.list {
+		if !seated[r.GetKey()] {
+			out = append(out, seatSlot{id: seatsFor + r.GetKey(), roles: []string{r.GetKey()}, label: roleLabel(r, rs.lang)})
+		}
+	}
+	return out
+}
+
+// groupFields maps CreateFocusGroup's and UpdateFocusGroup's body to the
+// form with slots for its seats.
+func groupFields(slots []seatSlot) []kit.FormField {
 	fs := []kit.FormField{
 		{Path: "/processId", Name: fProcess, Anchor: fProcess, LabelKey: "fg.new.process"},
 		{Path: "/name", Name: fName, Anchor: fName, LabelKey: "fg.new.name"},
@@ -144,15 +183,14 @@ func groupFields(rs roleSet) []kit.FormField {
 		{Path: "/plannedSessions", Name: fPlanned, Anchor: fPlanned, LabelKey: "fg.new.planned"},
 	}
 	first := fSeats
-	if len(rs.list) > 0 {
-		first = seatsFor + rs.list[0].GetKey()
+	if len(slots) > 0 {
+		first = slots[0].id
 	}
 	fs = append(fs, kit.FormField{Path: "/seats", Name: fSeats, Anchor: first, LabelKey: "fg.new.seats"})
-	for _, r := range rs.list {
+	for _, sl := range slots {
 		// The service names seat groups by index, never by role: these
 		// paths are the form's own.
-		id := seatsFor + r.GetKey()
-		fs = append(fs, kit.FormField{Path: "/seats/" + r.GetKey(), Name: id, Anchor: id, Label: roleLabel(r, rs.lang)})
+		fs = append(fs, kit.FormField{Path: "/form/" + sl.id, Name: sl.id, Anchor: sl.id, Label: sl.label})
 	}
 	fs = append(fs,
 		kit.FormField{Path: "/totalSeats", Name: fTotal, Anchor: fTotal, LabelKey: "fg.new.total"},
@@ -164,45 +202,109 @@ func groupFields(rs roleSet) []kit.FormField {
 
 // newGroup serves GET /focusgroepen/nieuw.
 func (s *Pages) newGroup(wk *work) error {
-	return s.showNewGroup(wk, url.Values{fProcess: {wk.R.URL.Query().Get(fProcess)}}, nil)
-}
-
-// showNewGroup shows the new group's form with values and the errors errs
-// makes of the form's fields.
-func (s *Pages) showNewGroup(wk *work, values url.Values, errs func([]kit.FormField) *kit.FormErrors) error {
-	wk.View.TitleKey = "fg.new.title"
 	rs, err := wk.listRoles(wk.Tenant)
 	if err != nil {
 		return err
 	}
-	procs, err := s.processes(wk)
+	return s.showGroupForm(wk, nil, rs, url.Values{fProcess: {wk.R.URL.Query().Get(fProcess)}}, &kit.FormErrors{})
+}
+
+// editGroup serves GET /focusgroepen/{id}/bewerken.
+func (s *Pages) editGroup(wk *work) error {
+	ld, err := wk.loadGroup()
 	if err != nil {
 		return err
 	}
-	p := &groupNewPage{Action: "/focusgroepen/nieuw", Errors: &kit.FormErrors{}, NoProcesses: len(procs) == 0}
-	if errs != nil {
-		p.Errors = errs(groupFields(rs))
+	g := ld.g
+	v := url.Values{fName: {g.GetName()}, fPurpose: {g.GetPurpose()}, fEtag: {g.GetEtag()}}
+	if n := g.GetPlannedSessions(); n > 0 {
+		v.Set(fPlanned, strconv.Itoa(int(n)))
 	}
-	process := field{ID: fProcess, Kind: "select", Label: wk.Words.Text("fg.new.process"), Hint: wk.Words.Text("fg.new.process.hint")}
-	process.Options = append(process.Options, kit.Choice{Value: "", LabelKey: "fg.new.process.choose"})
-	for _, pr := range procs {
-		process.Options = append(process.Options, kit.Choice{Value: pr.GetId(), Label: pr.GetTitle(), Selected: pr.GetId() == values.Get(fProcess)})
+	if n := g.GetTotalSeats(); n > 0 {
+		v.Set(fTotal, strconv.Itoa(int(n)))
 	}
-	p.Fields = withErrors([]field{
-		process,
-		{ID: fName, Label: wk.Words.Text("fg.new.name"), Hint: wk.Words.Text("fg.new.name.hint"), Value: values.Get(fName)},
-		{ID: fPurpose, Kind: "textarea", Rows: 4, Label: wk.Words.Text("fg.new.purpose"), Value: values.Get(fPurpose), Optional: true},
-		{ID: fPlanned, Type: "number", Mode: "numeric", Min: "0", Max: "50", Label: wk.Words.Text("fg.new.planned"), Hint: wk.Words.Text("fg.new.planned.hint"), Value: values.Get(fPlanned), Optional: true},
-	}, p.Errors)
-	for _, r := range rs.list {
-		id := seatsFor + r.GetKey()
-		p.Seats = append(p.Seats, field{ID: id, Type: "number", Mode: "numeric", Min: "0", Max: "500", Label: roleLabel(r, wk.Lang()), Value: values.Get(id), Errors: p.Errors.For(id)})
+	for _, sg := range g.GetSeats() {
+		v.Set(seatsFor+strings.Join(sg.GetRoles(), "."), strconv.Itoa(int(sg.GetSeats())))
 	}
-	p.SeatsErrors = p.Errors.For(fSeats)
-	p.Total = field{ID: fTotal, Type: "number", Mode: "numeric", Min: "0", Max: "500", Label: wk.Words.Text("fg.new.total"), Hint: wk.Words.Text("fg.new.total.hint"), Value: values.Get(fTotal), Optional: true, Errors: p.Errors.For(fTotal)}
-	wk.View.HasErrors = p.Errors.Any()
+	return s.showGroupForm(wk, ld, ld.roles, v, &kit.FormErrors{})
+}
+
+// showGroupForm shows the form of a new group (ld nil) or of ld's, with
+// values and errs.
+func (s *Pages) showGroupForm(wk *work, ld *loaded, rs roleSet, values url.Values, errs *kit.FormErrors) error {
+	w := wk.Words
+	p := &groupFormPage{Action: "/focusgroepen/nieuw", BackURL: "/focusgroepen", Errors: errs, Etag: values.Get(fEtag)}
+	var fields []field
+	var g *focusgroupsv1.FocusGroup
+	if ld == nil {
+		wk.View.TitleKey = "fg.new.title"
+		procs, err := s.processes(wk)
+		if err != nil {
+			return err
+		}
+		p.NoProcesses = len(procs) == 0
+		process := field{ID: fProcess, Kind: "select", Label: w.Text("fg.new.process"), Hint: w.Text("fg.new.process.hint")}
+		process.Options = append(process.Options, kit.Choice{Value: "", LabelKey: "fg.new.process.choose"})
+		for _, pr := range procs {
+			process.Options = append(process.Options, kit.Choice{Value: pr.GetId(), Label: pr.GetTitle(), Selected: pr.GetId() == values.Get(fProcess)})
+		}
+		fields = append(fields, process)
+	} else {
+		g = ld.g
+		wk.View.Title = w.Say("fg.edit.title", "group", ld.head.Name)
+		p.Group = &ld.head
+		p.Action, p.BackURL = ld.head.URL+"/bewerken", ld.head.URL
+	}
+	p.Fields = withErrors(append(fields,
+		field{ID: fName, Label: w.Text("fg.new.name"), Hint: w.Text("fg.new.name.hint"), Value: values.Get(fName)},
+		field{ID: fPurpose, Kind: "textarea", Rows: 4, Label: w.Text("fg.new.purpose"), Value: values.Get(fPurpose), Optional: true},
+		field{ID: fPlanned, Type: "number", Mode: "numeric", Min: "0", Max: "50", Label: w.Text("fg.new.planned"), Hint: w.Text("fg.new.planned.hint"), Value: values.Get(fPlanned), Optional: true},
+	), errs)
+	for _, sl := range seatSlots(rs, g) {
+		p.Seats = append(p.Seats, field{ID: sl.id, Type: "number", Mode: "numeric", Min: "0", Max: "500", Label: sl.label, Value: values.Get(sl.id), Errors: errs.For(sl.id)})
+	}
+	p.SeatsErrors = errs.For(fSeats)
+	p.Total = field{ID: fTotal, Type: "number", Mode: "numeric", Min: "0", Max: "500", Label: w.Text("fg.new.total"), Hint: w.Text("fg.new.total.hint"), Value: values.Get(fTotal), Optional: true, Errors: errs.For(fTotal)}
+	wk.View.HasErrors = errs.Any()
 	wk.View.Page = p
 	return nil
+}
+
+// readGroup reads the form into a group with the seats of slots, with the
+// problems it finds itself.
+func readGroup(form url.Values, slots []seatSlot, fields []kit.FormField) (*focusgroupsv1.FocusGroup, *kit.FormErrors) {
+	local := &kit.FormErrors{}
+	g := &focusgroupsv1.FocusGroup{
+		Name:    strings.TrimSpace(form.Get(fName)),
+		Purpose: strings.TrimSpace(form.Get(fPurpose)),
+		Etag:    form.Get(fEtag),
+	}
+	if g.Name == "" {
+		local.Invalid(fields, fName, "form.error.required")
+	}
+	if n, ok := atoi(form.Get(fPlanned)); !ok || n < 0 || n > maxPlaned {
+		local.Invalid(fields, fPlanned, "fg.error.planned")
+	} else {
+		g.PlannedSessions = n
+	}
+	for _, sl := range slots {
+		n, ok := atoi(form.Get(sl.id))
+		if !ok || n < 0 || n > maxSeats {
+			local.Invalid(fields, sl.id, "fg.error.seats")
+			continue
+		}
+		if n > 0 {
+			g.Seats = append(g.Seats, &focusgroupsv1.SeatGroup{Roles: sl.roles, Seats: n})
+		}
+	}
+	if n, ok := atoi(form.Get(fTotal)); !ok || n < 0 || n > maxSeats {
+		local.Invalid(fields, fTotal, "fg.error.total")
+	} else if n > 0 && n < largestSeatGroup(g) {
+		local.Invalid(fields, fTotal, "fg.error.totalSmall")
+	} else {
+		g.TotalSeats = n
+	}
+	return g, local
 }
 
 // processes are the tenant's processes that are not closed, the ones a
@@ -237,50 +339,16 @@ func (s *Pages) createGroup(wk *work) error {
 	if err != nil {
 		return err
 	}
-	fields := groupFields(rs)
-	local := &kit.FormErrors{}
-	g := &focusgroupsv1.FocusGroup{
-		ProcessId: form.Get(fProcess),
-		Name:      strings.TrimSpace(form.Get(fName)),
-		Purpose:   strings.TrimSpace(form.Get(fPurpose)),
-	}
+	slots := seatSlots(rs, nil)
+	fields := groupFields(slots)
+	g, local := readGroup(form, slots, fields)
+	g.ProcessId, g.Etag = form.Get(fProcess), ""
 	if g.ProcessId == "" {
 		local.Invalid(fields, fProcess, "fg.error.process")
 	}
-	if g.Name == "" {
-		local.Invalid(fields, fName, "form.error.required")
-	}
-	if n, ok := atoi(form.Get(fPlanned)); !ok || n < 0 || n > maxPlaned {
-		local.Invalid(fields, fPlanned, "fg.error.planned")
-	} else {
-		g.PlannedSessions = n
-	}
-	var sum int32
-	for _, r := range rs.list {
-		id := seatsFor + r.GetKey()
-		n, ok := atoi(form.Get(id))
-		if !ok || n < 0 || n > maxSeats {
-			local.Invalid(fields, id, "fg.error.seats")
-			continue
-		}
-		if n > 0 {
-			g.Seats = append(g.Seats, &focusgroupsv1.SeatGroup{Roles: []string{r.GetKey()}, Seats: n})
-			sum += n
-		}
-	}
-	if n, ok := atoi(form.Get(fTotal)); !ok || n < 0 || n > maxSeats {
-		local.Invalid(fields, fTotal, "fg.error.total")
-	} else if n > 0 && n < largestSeatGroup(g) {
-		local.Invalid(fields, fTotal, "fg.error.totalSmall")
-	} else {
-		g.TotalSeats = n
-	}
-	again := func(st int, errs func([]kit.FormField) *kit.FormErrors) error {
-		wk.Status = st
-		return s.showNewGroup(wk, form, errs)
-	}
 	if local.Any() {
-		return again(http.StatusUnprocessableEntity, func([]kit.FormField) *kit.FormErrors { return local })
+		wk.Status = http.StatusUnprocessableEntity
+		return s.showGroupForm(wk, nil, rs, form, local)
 	}
 	created, err := wk.api.CreateFocusGroup(wk.Context(), &focusgroupsv1.CreateFocusGroupRequest{FocusGroup: g})
 	switch {
@@ -288,15 +356,44 @@ func (s *Pages) createGroup(wk *work) error {
 		wk.Redirect = kit.WithDone(groupURL(created.GetId()), "gevormd")
 		return nil
 	case problem.Of(err) == problem.Forbidden:
-		return again(http.StatusForbidden, func(fields []kit.FormField) *kit.FormErrors {
-			errs := &kit.FormErrors{}
-			errs.Invalid(fields, fProcess, "fg.error.forbidden")
-			return errs
-		})
+		errs := &kit.FormErrors{}
+		errs.Invalid(fields, fProcess, "fg.error.forbidden")
+		wk.Status = http.StatusForbidden
+		return s.showGroupForm(wk, nil, rs, form, errs)
 	case kit.IsFormError(err):
-		return again(kit.FormStatus(err), func(fields []kit.FormField) *kit.FormErrors {
-			return kit.FromStatus(err, "focusGroup", fields, nil)
-		})
+		wk.Status = kit.FormStatus(err)
+		return s.showGroupForm(wk, nil, rs, form, kit.FromStatus(err, "focusGroup", fields, nil))
+	}
+	return err
+}
+
+// updateGroup serves POST /focusgroepen/{id}/bewerken.
+func (s *Pages) updateGroup(wk *work) error {
+	ld, err := wk.loadGroup()
+	if err != nil {
+		return err
+	}
+	form := wk.R.PostForm
+	slots := seatSlots(ld.roles, ld.g)
+	fields := groupFields(slots)
+	g, local := readGroup(form, slots, fields)
+	if local.Any() {
+		wk.Status = http.StatusUnprocessableEntity
+		return s.showGroupForm(wk, ld, ld.roles, form, local)
+	}
+	mask := &fieldmaskpb.FieldMask{Paths: []string{"name", "purpose", "planned_sessions", "seats", "total_seats"}}
+	_, err = wk.api.UpdateFocusGroup(wk.Context(), &focusgroupsv1.UpdateFocusGroupRequest{Id: ld.g.GetId(), FocusGroup: g, UpdateMask: mask})
+	switch {
+	case err == nil:
+		wk.Redirect = kit.WithDone(ld.head.URL, "gewijzigdGroep")
+		return nil
+	case kit.ChangedMeanwhile(err):
+		wk.Status = kit.FormStatus(err)
+		local.Invalid(fields, "", "fg.error.changedMeanwhile")
+		return s.showGroupForm(wk, ld, ld.roles, form, local)
+	case kit.IsFormError(err):
+		wk.Status = kit.FormStatus(err)
+		return s.showGroupForm(wk, ld, ld.roles, form, kit.FromStatus(err, "focusGroup", fields, nil))
 	}
 	return err
 }

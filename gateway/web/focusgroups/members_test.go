@@ -270,7 +270,7 @@ func TestComputedKeysExist(t *testing.T) {
 	for d := range 7 {
 		keys = append(keys, "fg.weekday."+string(rune('0'+d)))
 	}
-	for _, k := range []string{"gevormd", "uitgenodigd", "toegevoegd", "gepland", "gewijzigd", "afgezegd", "plekgegeven", "aanwezigheid", "gehouden", "bevinding", "akkoord", "afgerond", "opgeheven", "verwijderd"} {
+	for _, k := range []string{"gevormd", "uitgenodigd", "toegevoegd", "gepland", "gewijzigd", "afgezegd", "plekgegeven", "aanwezigheid", "gehouden", "bevinding", "akkoord", "afgerond", "opgeheven", "verwijderd", "gewijzigdGroep"} {
 		keys = append(keys, "fg.done."+k)
 	}
 	keys = append(keys, "fgm.done.welkom", "fgm.done.antwoord")

@@ -638,3 +638,44 @@ func TestPublishedFindingsKeepTheSpeakersConsent(t *testing.T) {
 		"“Vrij nemen voelt als mijn moeder in de steek laten.” (anoniem)")
 	webtest.MustNotContain(t, body, "Mijn buurman zegt")
 }
+
+func TestEditingAGroupKeepsItsSharedSeats(t *testing.T) {
+	t.Parallel()
+	site, fk := staffSite(t)
+	target := base + "/bewerken"
+	_, body := webtest.Send(t, site, webtest.Request{Target: target, As: chair})
+	webtest.MustContain(t, body, "Mantelzorg in Velsen wijzigen", `id="zetels-client.informal_carer"`, `value="2"`, `name="versie" value="g1"`, `id="zetels-experience_expert"`)
+	webtest.MustNotContain(t, body, `id="traject"`, `id="zetels-client"`)
+	form := url.Values{fEtag: {"g1"}, fName: {"Mantelzorg in Velsen"}, fPlanned: {"4"}, "zetels-client.informal_carer": {"3"}, "zetels-key_figure": {"1"},
+		"zetels-council_member": {"1"}, fTotal: {"5"}}
+	resp, _ := webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: form})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base+"?gelukt=gewijzigdGroep" {
+		t.Fatalf("status %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	got := fk.groups.Request("UpdateFocusGroup").(*focusgroupsv1.UpdateFocusGroupRequest)
+	want := &focusgroupsv1.UpdateFocusGroupRequest{Id: groupID, FocusGroup: &focusgroupsv1.FocusGroup{
+		Name: "Mantelzorg in Velsen", PlannedSessions: 4, TotalSeats: 5, Etag: "g1",
+		Seats: []*focusgroupsv1.SeatGroup{
+			{Roles: []string{"client", "informal_carer"}, Seats: 3}, {Roles: []string{"key_figure"}, Seats: 1}, {Roles: []string{"council_member"}, Seats: 1},
+		},
+	}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"name", "purpose", "planned_sessions", "seats", "total_seats"}}}
+	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+		t.Errorf("UpdateFocusGroup (-want +got):\n%s", diff)
+	}
+	resp, body = webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: form})
+	if resp.StatusCode != http.StatusConflict {
+		t.Errorf("stale: status = %d, want 409", resp.StatusCode)
+	}
+	webtest.MustContain(t, body, "Iemand anders heeft dit intussen gewijzigd.")
+	form.Set("zetels-client.informal_carer", "x")
+	resp, body = webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: form})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("bad seats: status = %d, want 422", resp.StatusCode)
+	}
+	if diff := cmp.Diff([][2]string{{"#zetels-client.informal_carer", "Cliënt, Mantelzorger: Vul een heel getal in van 0 tot 500."}}, webtest.SummaryOf(t, body)); diff != "" {
+		t.Errorf("error summary (-want +got):\n%s", diff)
+	}
+	if n := fk.groups.CallsOf("UpdateFocusGroup"); n != 2 {
+		t.Errorf("UpdateFocusGroup called %d times, want 2", n)
+	}
+}
