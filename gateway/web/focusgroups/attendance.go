@@ -18,6 +18,7 @@ import (
 type attendancePage struct {
 	Group     groupHead
 	When      string
+	Day       string
 	Place     string
 	Action    string
 	HeldURL   string
@@ -68,7 +69,7 @@ func (s *Pages) attendancePrint(wk *work) error {
 	if err != nil {
 		return err
 	}
-	wk.View.Title = wk.Words.Say("fg.print.title", "when", p.When)
+	wk.View.Title = wk.Words.Say("fg.print.title", "day", p.Day, "group", p.Group.Name)
 	wk.View.Page = p
 	return nil
 }
@@ -100,10 +101,11 @@ func (s *Pages) attendanceSheet(wk *work, all bool) (*attendancePage, error) {
 	}
 	w := wk.Words
 	back := sessionURL(gid, sid)
-	wk.View.Title = w.Say("fg.attendance.title", "when", when(w, ss.GetStartTime(), nil))
+	wk.View.Title = w.Say("fg.attendance.title", "day", day(w, ss.GetStartTime()), "group", ld.head.Name)
 	p := &attendancePage{
 		Group:     ld.head,
 		When:      when(w, ss.GetStartTime(), ss.GetEndTime()),
+		Day:       day(w, ss.GetStartTime()),
 		Place:     ss.GetPlace().GetAddress(),
 		Action:    back + "/aanwezigheid",
 		HeldURL:   back + "/gehouden",

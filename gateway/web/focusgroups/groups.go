@@ -138,7 +138,7 @@ const (
 	fPlanned  = "bijeenkomsten"
 	fSeats    = "zetels"
 	fTotal    = "totaal"
-	seatsFor  = "zetels-" // + the roles' keys joined by ".": their seats
+	seatsFor  = "zetels-" // + the roles' keys joined by "--": their seats
 	maxSeats  = 500
 	maxPlaned = 50
 )
@@ -163,7 +163,7 @@ func seatSlots(rs roleSet, g *focusgroupsv1.FocusGroup) []seatSlot {
 			labels = append(labels, rs.label(r))
 			seated[r] = true
 		}
-		out = append(out, seatSlot{id: seatsFor + strings.Join(sg.GetRoles(), "."), roles: sg.GetRoles(), label: strings.Join(labels, ", ")})
+		out = append(out, seatSlot{id: seatsFor + strings.Join(sg.GetRoles(), "--"), roles: sg.GetRoles(), label: strings.Join(labels, ", ")})
 	}
 	for _, r := range rs.list {
 		if !seated[r.GetKey()] {
@@ -224,7 +224,7 @@ func (s *Pages) editGroup(wk *work) error {
 		v.Set(fTotal, strconv.Itoa(int(n)))
 	}
 	for _, sg := range g.GetSeats() {
-		v.Set(seatsFor+strings.Join(sg.GetRoles(), "."), strconv.Itoa(int(sg.GetSeats())))
+		v.Set(seatsFor+strings.Join(sg.GetRoles(), "--"), strconv.Itoa(int(sg.GetSeats())))
 	}
 	return s.showGroupForm(wk, ld, ld.roles, v, &kit.FormErrors{})
 }

@@ -102,7 +102,7 @@ func (s *Pages) showMemberSession(v *visit, form url.Values, errs *kit.FormError
 		return nil
 	}
 	role := roleLabel(mv.GetRole(), v.Lang())
-	v.View.Title = v.Words.Say("fgm.session.title", "group", mv.GetFocusGroupName(), "when", when(v.Words, ms.GetStartTime(), nil))
+	v.View.Title = v.Words.Say("fgm.session.title", "group", mv.GetFocusGroupName(), "day", day(v.Words, ms.GetStartTime()))
 	p := &memberSessionPage{
 		Group:         mv.GetFocusGroupName(),
 		When:          when(v.Words, ms.GetStartTime(), ms.GetEndTime()),

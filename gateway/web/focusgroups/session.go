@@ -71,7 +71,7 @@ func (s *Pages) session(wk *work) error {
 		return err
 	}
 	w := wk.Words
-	wk.View.Title = w.Say("fg.session.title", "group", ld.head.Name, "when", when(w, ss.GetStartTime(), nil))
+	wk.View.Title = w.Say("fg.session.title", "group", ld.head.Name, "day", day(w, ss.GetStartTime()))
 	p := &sessionPage{
 		Group:         ld.head,
 		URL:           sessionURL(ld.g.GetId(), ss.GetId()),
@@ -159,7 +159,7 @@ func (s *Pages) showCancel(wk *work, reason string, errs *kit.FormErrors) error 
 		return err
 	}
 	w := wk.Words
-	wk.View.Title = w.Say("fg.cancel.title", "when", when(w, ss.GetStartTime(), nil))
+	wk.View.Title = w.Say("fg.cancel.title", "day", day(w, ss.GetStartTime()))
 	back := sessionURL(ld.g.GetId(), ss.GetId())
 	p := &cancelPage{
 		Group: ld.head, When: when(w, ss.GetStartTime(), ss.GetEndTime()),

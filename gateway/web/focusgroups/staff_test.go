@@ -644,9 +644,9 @@ func TestEditingAGroupKeepsItsSharedSeats(t *testing.T) {
 	site, fk := staffSite(t)
 	target := base + "/bewerken"
 	_, body := webtest.Send(t, site, webtest.Request{Target: target, As: chair})
-	webtest.MustContain(t, body, "Mantelzorg in Velsen wijzigen", `id="zetels-client.informal_carer"`, `value="2"`, `name="versie" value="g1"`, `id="zetels-experience_expert"`)
+	webtest.MustContain(t, body, "Mantelzorg in Velsen wijzigen", `id="zetels-client--informal_carer"`, `value="2"`, `name="versie" value="g1"`, `id="zetels-experience_expert"`)
 	webtest.MustNotContain(t, body, `id="traject"`, `id="zetels-client"`)
-	form := url.Values{fEtag: {"g1"}, fName: {"Mantelzorg in Velsen"}, fPlanned: {"4"}, "zetels-client.informal_carer": {"3"}, "zetels-key_figure": {"1"},
+	form := url.Values{fEtag: {"g1"}, fName: {"Mantelzorg in Velsen"}, fPlanned: {"4"}, "zetels-client--informal_carer": {"3"}, "zetels-key_figure": {"1"},
 		"zetels-council_member": {"1"}, fTotal: {"5"}}
 	resp, _ := webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: form})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != base+"?gelukt=gewijzigdGroep" {
@@ -667,12 +667,12 @@ func TestEditingAGroupKeepsItsSharedSeats(t *testing.T) {
 		t.Errorf("stale: status = %d, want 409", resp.StatusCode)
 	}
 	webtest.MustContain(t, body, "Iemand anders heeft dit intussen gewijzigd.")
-	form.Set("zetels-client.informal_carer", "x")
+	form.Set("zetels-client--informal_carer", "x")
 	resp, body = webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: form})
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("bad seats: status = %d, want 422", resp.StatusCode)
 	}
-	if diff := cmp.Diff([][2]string{{"#zetels-client.informal_carer", "Cliënt, Mantelzorger: Vul een heel getal in van 0 tot 500."}}, webtest.SummaryOf(t, body)); diff != "" {
+	if diff := cmp.Diff([][2]string{{"#zetels-client--informal_carer", "Cliënt, Mantelzorger: Vul een heel getal in van 0 tot 500."}}, webtest.SummaryOf(t, body)); diff != "" {
 		t.Errorf("error summary (-want +got):\n%s", diff)
 	}
 	if n := fk.groups.CallsOf("UpdateFocusGroup"); n != 2 {

@@ -3,6 +3,7 @@ package focusgroups
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -122,6 +123,14 @@ func when(w kit.Words, start, end *timestamppb.Timestamp) string {
 		out += "–" + end.AsTime().In(amsterdam).Format("15:04")
 	}
 	return out
+}
+
+// day writes the day a session starts on: "12 januari 2027".
+func day(w kit.Words, start *timestamppb.Timestamp) string {
+	if start == nil {
+		return ""
+	}
+	return w.Date(start.AsTime().In(amsterdam).Format(time.DateOnly))
 }
 
 // amsterdam is where sessions take place and the forms' times are read.
