@@ -150,6 +150,8 @@ func TestStaffPagesAreAccessible(t *testing.T) {
 		{"conclude", srv.URL + base + "/afronden"},
 		{"dissolve", srv.URL + base + "/opheffen"},
 		{"remove a member", srv.URL + base + "/leden/" + joopID + "/verwijderen"},
+		{"a member", srv.URL + base + "/leden/" + fatmaID},
+		{"erase a member", srv.URL + base + "/leden/" + fatmaID + "/wissen"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b.AssertAccessible(t, tc.url)

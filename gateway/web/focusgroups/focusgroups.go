@@ -59,7 +59,7 @@ var pageNames = []string{
 	// staff
 	"groups", "groupnew", "group", "invite", "memberadd", "sessionform", "session",
 	"sessioncancel", "promote", "attendance", "attendanceprint", "findings", "findingform",
-	"findingagree", "findingquotes", "confirm", "published",
+	"findingagree", "findingquotes", "confirm", "published", "memberdetail",
 	// members
 	"invitation", "member", "membersession", "memberfeed", "memberleave", "membernotice",
 }
@@ -119,6 +119,10 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /focusgroepen/{id}/afronden", s.page("confirm", s.conclude))
 	mux.Handle("GET /focusgroepen/{id}/opheffen", s.page("confirm", s.dissolveForm))
 	mux.Handle("POST /focusgroepen/{id}/opheffen", s.page("confirm", s.dissolve))
+	mux.Handle("GET /focusgroepen/{id}/leden/{mid}", s.page("memberdetail", s.memberDetail))
+	mux.Handle("GET /focusgroepen/{id}/leden/{mid}/gegevens", s.page("memberdetail", s.exportMember))
+	mux.Handle("GET /focusgroepen/{id}/leden/{mid}/wissen", s.page("confirm", s.eraseForm))
+	mux.Handle("POST /focusgroepen/{id}/leden/{mid}/wissen", s.page("confirm", s.erase))
 	mux.Handle("GET /focusgroepen/{id}/leden/{mid}/verwijderen", s.page("confirm", s.removeForm))
 	mux.Handle("POST /focusgroepen/{id}/leden/{mid}/verwijderen", s.page("confirm", s.remove))
 	mux.Handle("GET /focusgroepen/{id}/uitnodigen", s.page("invite", s.inviteForm))

@@ -1002,3 +1002,37 @@ func (f *fakeFocusGroups) UpdateFocusGroup(ctx context.Context, req *focusgroups
 	g.Etag += "+"
 	return proto.CloneOf(g), nil
 }
+
+func (f *fakeFocusGroups) ExportFocusGroupMember(ctx context.Context, req *focusgroupsv1.ExportFocusGroupMemberRequest) (*focusgroupsv1.MemberExport, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.Call(ctx, "ExportFocusGroupMember", req); err != nil {
+		return nil, err
+	}
+	m := f.member(req.GetId())
+	if m == nil || m.GetFocusGroupId() != req.GetFocusGroupId() {
+		return nil, notFound("member", req.GetId())
+	}
+	ex := &focusgroupsv1.MemberExport{Member: proto.CloneOf(m), FocusGroupName: f.groups[0].GetName()}
+	for _, r := range f.rsvps {
+		if r.GetMemberId() == m.GetId() {
+			ex.Rsvps = append(ex.Rsvps, &focusgroupsv1.MemberExportRsvp{SessionId: r.GetSessionId(), AccessNote: r.GetAccessNote()})
+		}
+	}
+	return ex, nil
+}
+
+func (f *fakeFocusGroups) EraseFocusGroupMember(ctx context.Context, req *focusgroupsv1.EraseFocusGroupMemberRequest) (*focusgroupsv1.MemberErasure, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.Call(ctx, "EraseFocusGroupMember", req); err != nil {
+		return nil, err
+	}
+	m := f.member(req.GetId())
+	if m == nil || m.GetFocusGroupId() != req.GetFocusGroupId() {
+		return nil, notFound("member", req.GetId())
+	}
+	m.Name, m.Email, m.Status = "", "", focusgroupsv1.MemberStatus_MEMBER_STATUS_ERASED
+	f.recount()
+	return &focusgroupsv1.MemberErasure{MemberId: m.GetId()}, nil
+}

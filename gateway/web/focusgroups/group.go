@@ -74,8 +74,9 @@ type memberRow struct {
 	Name, Email string
 	Resident    bool
 	Left        bool
-	// RemoveURL takes an active member out; empty for one who left.
-	RemoveURL string
+	// URL is the member's page, with their data, taking them out and
+	// erasing them.
+	URL string
 }
 
 // sessionRow is one session in the group's list.
@@ -178,8 +179,9 @@ func byRole(members []*focusgroupsv1.GroupMember, rs roleSet, groupID string) []
 				Resident: m.GetKind() == focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT,
 				Left:     m.GetStatus() == focusgroupsv1.MemberStatus_MEMBER_STATUS_LEFT,
 			}
-			if !row.Left {
-				row.RemoveURL = removeURL(groupID, m.GetId())
+			row.URL = staffMemberURL(groupID, m.GetId())
+			if row.Name == "" {
+				row.Name = "-"
 			}
 			rm.Members = append(rm.Members, row)
 		}

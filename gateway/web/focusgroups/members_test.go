@@ -270,11 +270,20 @@ func TestComputedKeysExist(t *testing.T) {
 	for d := range 7 {
 		keys = append(keys, "fg.weekday."+string(rune('0'+d)))
 	}
-	for _, k := range []string{"gevormd", "uitgenodigd", "toegevoegd", "gepland", "gewijzigd", "afgezegd", "plekgegeven", "aanwezigheid", "gehouden", "bevinding", "akkoord", "afgerond", "opgeheven", "verwijderd", "gewijzigdGroep"} {
+	for _, k := range []string{"gevormd", "uitgenodigd", "toegevoegd", "gepland", "gewijzigd", "afgezegd", "plekgegeven", "aanwezigheid", "gehouden", "bevinding", "akkoord", "afgerond", "opgeheven", "verwijderd", "gewijzigdGroep", "gewist"} {
 		keys = append(keys, "fg.done."+k)
 	}
 	keys = append(keys, "fgm.done.welkom", "fgm.done.antwoord")
-	for _, p := range []string{"fg.conclude", "fg.dissolve", "fg.remove"} {
+	for _, v := range focusgroupsv1.MemberKind_value {
+		keys = append(keys, enumKey("fg.kind.", focusgroupsv1.MemberKind(v).String(), "MEMBER_KIND_"))
+	}
+	for _, v := range focusgroupsv1.MemberStatus_value {
+		keys = append(keys, enumKey("fg.memberStatus.", focusgroupsv1.MemberStatus(v).String(), "MEMBER_STATUS_"))
+	}
+	for _, v := range focusgroupsv1.ConsentMethod_value {
+		keys = append(keys, enumKey("fg.consentHow.", focusgroupsv1.ConsentMethod(v).String(), "CONSENT_METHOD_"))
+	}
+	for _, p := range []string{"fg.conclude", "fg.dissolve", "fg.remove", "fg.erase"} {
 		keys = append(keys, p+".title", p+".heading", p+".lead", p+".body", p+".confirm")
 	}
 	for _, p := range []string{"fgm.notfound", "fgm.left"} {

@@ -589,9 +589,13 @@ func TestEndingAGroupOrAMembershipIsConfirmed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			site, fk := staffSite(t)
-			_, group := webtest.Send(t, site, webtest.Request{Target: base, As: chair})
-			webtest.MustContain(t, group, `href="`+tc.target+`"`)
-			webtest.MustNotContain(t, group, `action="`+tc.target+`"`)
+			from := base
+			if tc.name == "remove" {
+				from = base + "/leden/" + joopID
+			}
+			_, page := webtest.Send(t, site, webtest.Request{Target: from, As: chair})
+			webtest.MustContain(t, page, `href="`+tc.target+`"`)
+			webtest.MustNotContain(t, page, `action="`+tc.target+`"`)
 			resp, body := webtest.Send(t, site, webtest.Request{Target: tc.target, As: chair})
 			if resp.StatusCode != http.StatusOK {
 				t.Fatalf("confirmation: status = %d", resp.StatusCode)
@@ -678,4 +682,32 @@ func TestEditingAGroupKeepsItsSharedSeats(t *testing.T) {
 	if n := fk.groups.CallsOf("UpdateFocusGroup"); n != 2 {
 		t.Errorf("UpdateFocusGroup called %d times, want 2", n)
 	}
+}
+
+func TestAMembersDataIsExportedAndErased(t *testing.T) {
+	t.Parallel()
+	site, fk := staffSite(t)
+	page := base + "/leden/" + fatmaID
+	_, body := webtest.Send(t, site, webtest.Request{Target: base, As: chair})
+	webtest.MustContain(t, body, `href="`+page+`">Fatma Yilmaz</a>`)
+	_, body = webtest.Send(t, site, webtest.Request{Target: page, As: chair})
+	webtest.MustContain(t, body, "<title>Fatma Yilmaz · Mantelzorg in Velsen · Meedoen</title>", "fatma@example.org", "Inwoner", page+"/gegevens", page+"/wissen")
+	resp, data := webtest.Send(t, site, webtest.Request{Target: page + "/gegevens", As: chair})
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "application/json; charset=utf-8" ||
+		resp.Header.Get("Content-Disposition") != `attachment; filename="focusgroeplid-m-fatma.json"` || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("export: %d %v", resp.StatusCode, resp.Header)
+	}
+	webtest.MustContain(t, data, `"fatma@example.org"`, `"Ik kom met de scootmobiel."`)
+	_, body = webtest.Send(t, site, webtest.Request{Target: page + "/wissen", As: chair})
+	webtest.MustContain(t, body, "Gegevens van Fatma Yilmaz wissen", "Ja, gegevens wissen")
+	if n := fk.groups.CallsOf("EraseFocusGroupMember"); n != 0 {
+		t.Fatalf("erased before the confirmation")
+	}
+	resp, _ = webtest.Send(t, site, webtest.Request{Target: page + "/wissen", As: chair, Form: url.Values{}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != page+"?gelukt=gewist" {
+		t.Fatalf("status %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = webtest.Send(t, site, webtest.Request{Target: page + "?gelukt=gewist", As: chair})
+	webtest.MustContain(t, body, "De gegevens zijn gewist.", "(naam verwijderd)", "Gewist")
+	webtest.MustNotContain(t, body, "fatma@example.org", page+"/wissen")
 }
