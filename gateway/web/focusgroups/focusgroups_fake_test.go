@@ -97,6 +97,12 @@ func newFakeFocusGroups() *fakeFocusGroups {
 		TotalSeats: 4,
 		Status:     focusgroupsv1.FocusGroupStatus_FOCUS_GROUP_STATUS_ACTIVE,
 		Etag:       "g1",
+	}, {
+		Id: "fg-minima", ProcessId: "p-minima", Tenant: "ijmond", Participants: []string{"GM0453", "GM0375"}, Theme: "minima",
+		Name: "Minimaregelingen in de IJmond", Status: focusgroupsv1.FocusGroupStatus_FOCUS_GROUP_STATUS_FORMING,
+	}, {
+		Id: "fg-heemskerk", ProcessId: "p-jeugd", Tenant: "GM0396", Theme: "jeugd",
+		Name: "Jeugdhulp in Heemskerk", Status: focusgroupsv1.FocusGroupStatus_FOCUS_GROUP_STATUS_FORMING,
 	}}
 	resident := func(id, role, name, email string) *focusgroupsv1.GroupMember {
 		return &focusgroupsv1.GroupMember{Id: id, FocusGroupId: groupID, Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: role, Name: name, Email: email,
@@ -383,7 +389,7 @@ func (f *fakeFocusGroups) ListFocusGroups(ctx context.Context, req *focusgroupsv
 	}
 	resp := &focusgroupsv1.ListFocusGroupsResponse{}
 	for _, g := range f.groups {
-		if g.GetTenant() == req.GetTenant() {
+		if req.GetTenant() == "" || g.GetTenant() == req.GetTenant() {
 			resp.FocusGroups = append(resp.FocusGroups, proto.CloneOf(g))
 		}
 	}

@@ -2,6 +2,7 @@ package focusgroups
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
@@ -43,8 +44,11 @@ func (wk *work) loadGroup() (*loaded, error) {
 
 // groupPage is the data of /focusgroepen/{id}.
 type groupPage struct {
-	Group           groupHead
-	Theme           string
+	Group groupHead
+	Theme string
+	// Scope says whose the group is: a municipality, or a region with
+	// its participating municipalities.
+	Scope           string
 	ProcessURL      string
 	Purpose         string
 	PlannedSessions int32
@@ -105,6 +109,7 @@ func (s *Pages) group(wk *work) error {
 	p := &groupPage{
 		Group:           ld.head,
 		Theme:           nameOr(s.themeNames(wk), g.GetTheme()),
+		Scope:           s.scope(wk, g),
 		ProcessURL:      "/trajecten/" + url.PathEscape(g.GetProcessId()),
 		Purpose:         g.GetPurpose(),
 		PlannedSessions: g.GetPlannedSessions(),
@@ -221,4 +226,17 @@ func nameOf(w kit.Words, members map[string]*focusgroupsv1.GroupMember, id strin
 		return n
 	}
 	return w.Text("fg.member.unnamed")
+}
+
+// scope says whose g is, in words.
+func (s *Pages) scope(wk *work, g *focusgroupsv1.FocusGroup) string {
+	if len(g.GetParticipants()) == 0 {
+		return wk.Words.Say("fg.group.local", "municipality", s.kit.TenantName(g.GetTenant()))
+	}
+	var names []string
+	for _, m := range g.GetParticipants() {
+		names = append(names, s.kit.TenantName(m))
+	}
+	slices.Sort(names)
+	return wk.Words.Say("fg.group.regional", "region", s.kit.TenantName(g.GetTenant()), "municipalities", strings.Join(names, ", "))
 }

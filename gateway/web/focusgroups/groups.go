@@ -3,6 +3,7 @@ package focusgroups
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,9 +27,11 @@ type groupsPage struct {
 // groupRow is one group in the list.
 type groupRow struct {
 	URL, Name, Theme, StatusKey string
-	Members                     int32
-	Seats                       int32
-	PlannedSessions             int32
+	// Region names the region of a shared group; empty for a local one.
+	Region          string
+	Members         int32
+	Seats           int32
+	PlannedSessions int32
 }
 
 // groupsPageSize is how many groups one call asks for.
@@ -42,11 +45,17 @@ func (s *Pages) groups(wk *work) error {
 	p := &groupsPage{}
 	cursor := ""
 	for i := range kit.MaxPages {
-		resp, err := wk.api.ListFocusGroups(wk.Context(), &focusgroupsv1.ListFocusGroupsRequest{Tenant: wk.Tenant, Limit: groupsPageSize, Cursor: cursor})
+		// Not filtered by tenant: the tenant's own groups and the shared
+		// ones of its region, which belong to the region, are both the
+		// tenant's work.
+		resp, err := wk.api.ListFocusGroups(wk.Context(), &focusgroupsv1.ListFocusGroupsRequest{Limit: groupsPageSize, Cursor: cursor})
 		if err != nil {
 			return err
 		}
 		for _, g := range resp.GetFocusGroups() {
+			if g.GetTenant() != wk.Tenant && !slices.Contains(g.GetParticipants(), wk.Tenant) {
+				continue
+			}
 			row := groupRow{
 				URL:             groupURL(g.GetId()),
 				Name:            g.GetName(),
@@ -54,6 +63,9 @@ func (s *Pages) groups(wk *work) error {
 				StatusKey:       groupStatusKey(g.GetStatus()),
 				Seats:           totalSeats(g),
 				PlannedSessions: g.GetPlannedSessions(),
+			}
+			if len(g.GetParticipants()) > 0 {
+				row.Region = s.kit.TenantName(g.GetTenant())
 			}
 			for _, rc := range g.GetMembers() {
 				row.Members += rc.GetCount()

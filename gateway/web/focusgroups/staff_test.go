@@ -36,9 +36,10 @@ func TestStaffPagesRender(t *testing.T) {
 		name, target string
 		wants        []string
 	}{
-		{"groups", "/focusgroepen", []string{"Focusgroepen van Velsen", "Mantelzorg in Velsen", "Actief", "Mantelzorg", "5 leden, 4 plaatsen"}},
+		{"groups", "/focusgroepen", []string{"Focusgroepen van Velsen", "Mantelzorg in Velsen", "Actief", "Mantelzorg", "5 leden, 4 plaatsen",
+			"Minimaregelingen in de IJmond", "Regionaal: IJmond"}},
 		{"new group", "/focusgroepen/nieuw", []string{"Focusgroep vormen", "Respijtzorg voor mantelzorgers", `id="zetels-client"`, "Plaatsen in totaal"}},
-		{"group", base, []string{"<title>Mantelzorg in Velsen · Meedoen</title>", "Cliënt, Mantelzorger", "Plaatsen per rol", "Fatma Yilmaz", "Sleutelfiguur (1)",
+		{"group", base, []string{"<title>Mantelzorg in Velsen · Meedoen</title>", "<dd class=\"utrecht-data-list__item-value utrecht-data-list__item-value--html-dd\">Velsen</dd>", "Cliënt, Mantelzorger", "Plaatsen per rol", "Fatma Yilmaz", "Sleutelfiguur (1)",
 			"dinsdag 12 januari 2027, 19:00–21:00", "Komen: 2 · wachtlijst: 1 · misschien: 1 · niet: 1", "Afgezegd"}},
 		{"invite", base + "/uitnodigen", []string{"Inwoners uitnodigen", "Eén persoon per regel"}},
 		{"add member", base + "/leden/nieuw", []string{"Lid toevoegen", "Hoe gaf de inwoner toestemming?"}},
@@ -66,7 +67,7 @@ func TestStaffPagesRender(t *testing.T) {
 				t.Fatalf("status = %d, want 200", resp.StatusCode)
 			}
 			webtest.MustContain(t, body, tc.wants...)
-			webtest.MustNotContain(t, body, "fg.", "fgm.")
+			webtest.MustNotContain(t, body, "fg.", "fgm.", "Jeugdhulp in Heemskerk")
 		})
 	}
 }
