@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -31,6 +32,9 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 	if _, err := group.New(spec, s.now()); errors.As(err, &e) && e.Code == errs.Invalid {
 		found = e.Fields
 	}
+	if err := s.awaitProcess(ctx, in.GetProcessId()); err != nil {
+		return nil, err
+	}
 	g, err := s.store.NewGroup(ctx, in.GetProcessId(), func(p process.Process) (group.Group, error) {
 		spec.Process = group.Process{ID: p.ID, Tenant: p.Tenant, Participants: p.Participants, Theme: p.Theme, QuestionID: p.QuestionID}
 		probe := group.Restore(group.Record{Process: spec.Process})
@@ -46,6 +50,42 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 		return nil, err
 	}
 	return groupMsg(g, nil), nil
+}
+
+// processWait is how long CreateFocusGroup waits for a process it does
+// not know yet: the councils' process.created event reaches this service's
+// projection some milliseconds after the process is started, and a group
+// formed straight after must not fail for that.
+const processWait = 3 * time.Second
+
+// awaitProcess waits up to processWait for the process with id to be
+// projected and to be one the caller may form groups for. One they may not
+// is unknown to them, and takes as long to be found unknown as one that
+// does not exist: otherwise the answer, or its speed, would tell them that
+// another municipality's id is real. The store decides in the write's
+// transaction; this only waits.
+func (s *Server) awaitProcess(ctx context.Context, id string) error {
+	if uuid.Validate(id) != nil {
+		return nil
+	}
+	who := caller(ctx)
+	deadline := time.Now().Add(processWait)
+	for {
+		p, err := s.store.Process(ctx, id)
+		switch {
+		case err == nil && manages(who, group.Restore(group.Record{Process: group.Process{Tenant: p.Tenant, Participants: p.Participants}})):
+			return nil
+		case err != nil && !errors.Is(err, process.ErrUnknown):
+			return err
+		case time.Now().After(deadline):
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
 
 // GetFocusGroup returns one group the caller may see.

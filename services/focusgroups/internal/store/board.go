@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/member"
@@ -38,11 +39,7 @@ func promotions(rs []seating.Rsvp) []seatedRsvp {
 // lock is what keeps two decisions from giving the same seat.
 func (s *Store) onBoard(ctx context.Context, tx pgx.Tx, g group.Group, id string,
 	decide func(b boardContext) ([]seatedRsvp, error)) (boardContext, error) {
-	ss, err := readSession(ctx, tx, g.ID(), id, "FOR UPDATE")
-	if err != nil {
-		return boardContext{}, err
-	}
-	rsvps, err := readRsvps(ctx, tx, id)
+	ss, rsvps, err := lockBoard(ctx, tx, g.ID(), id)
 	if err != nil {
 		return boardContext{}, err
 	}
@@ -91,12 +88,22 @@ func (s *Store) SetRsvp(ctx context.Context, groupID, sessionID, memberID string
 // is not an active member of g is refused at path with reason.
 func (s *Store) answer(ctx context.Context, tx pgx.Tx, g group.Group, sessionID, memberID, path, reason string, a Answer, by string) (Rsvp, error) {
 	var out Rsvp
-	_, err := s.onBoard(ctx, tx, g, sessionID, func(b boardContext) ([]seatedRsvp, error) {
+	// The member is share-locked before the session, the order in which
+	// leaving locks them, so that a member who leaves meanwhile is not
+	// seated, and the session's lock is not held while they are read.
+	m, err := readMember(ctx, tx, g.ID(), memberID, "FOR SHARE")
+	if errs.CodeOf(err) == errs.NotFound || (err == nil && !m.Active()) {
+		// Refused after the session is read, so that a session of another
+		// group is not found first.
+		m = member.Member{}
+	} else if err != nil {
+		return Rsvp{}, err
+	}
+	_, err = s.onBoard(ctx, tx, g, sessionID, func(b boardContext) ([]seatedRsvp, error) {
 		if err := b.session.CheckAnswers(s.now()); err != nil {
 			return nil, err
 		}
-		m, err := readMember(ctx, tx, g.ID(), memberID, "")
-		if err != nil || !m.Active() {
+		if m.ID() == "" {
 			return nil, invalid(path, reason)
 		}
 		res, err := b.board.Answer(seating.Request{MemberID: m.ID(), Role: m.Role(), Answer: a.Answer, AccessNeeds: a.AccessNeeds,
@@ -187,30 +194,64 @@ func (s *Store) OneRsvp(ctx context.Context, groupID, sessionID, memberID string
 	return all[i], nil
 }
 
-func readRsvps(ctx context.Context, q querier, sessionID string) ([]seating.Rsvp, error) {
-	rows, err := q.Query(ctx, `SELECT r.member_id::text, m.role, r.answer, r.state, r.arrival, r.access_needs, r.access_note,
+// lockBoard locks the session with id of the group with groupID and reads
+// its answers, in one round trip: the answers to a session take turns on
+// its lock, so what happens while it is held decides how many answers a
+// second a session takes.
+func lockBoard(ctx context.Context, tx pgx.Tx, groupID, id string) (session.Session, []seating.Rsvp, error) {
+	if !isUUID(id) {
+		return session.Session{}, nil, SessionNotFound(id)
+	}
+	var sessions []session.Session
+	var rsvps []seating.Rsvp
+	b := &pgx.Batch{}
+	b.Queue(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND group_id = $2 FOR UPDATE`, id, groupID).Query(func(rows pgx.Rows) error {
+		var err error
+		sessions, err = pgx.CollectRows(rows, scanSession)
+		return err
+	})
+	b.Queue(rsvpsSQL, id).Query(func(rows pgx.Rows) error {
+		var err error
+		rsvps, err = pgx.CollectRows(rows, scanRsvp)
+		return err
+	})
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
+		return session.Session{}, nil, fmt.Errorf("reading session %s with its answers: %w", id, err)
+	}
+	if len(sessions) != 1 {
+		return session.Session{}, nil, SessionNotFound(id)
+	}
+	return sessions[0], rsvps, nil
+}
+
+const rsvpsSQL = `SELECT r.member_id::text, m.role, r.answer, r.state, r.arrival, r.access_needs, r.access_note,
     r.answered_at, r.changed_by, r.promoted_at, r.promotion_reason
-FROM rsvps r JOIN members m ON m.id = r.member_id WHERE r.session_id = $1`, sessionID)
+FROM rsvps r JOIN members m ON m.id = r.member_id WHERE r.session_id = $1`
+
+func readRsvps(ctx context.Context, q querier, sessionID string) ([]seating.Rsvp, error) {
+	rows, err := q.Query(ctx, rsvpsSQL, sessionID)
 	if err != nil {
 		return nil, fmt.Errorf("reading answers: %w", err)
 	}
-	list, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (seating.Rsvp, error) {
-		var r seating.Rsvp
-		var answer, state string
-		var needs []string
-		var promoted *time.Time
-		err := row.Scan(&r.MemberID, &r.Role, &answer, &state, &r.Arrival, &needs, &r.AccessNote, &r.AnsweredAt, &r.ChangedBy,
-			&promoted, &r.PromotionReason)
-		r.Answer, r.State, r.AnsweredAt, r.PromotedAt = seating.Answer(answer), seating.State(state), r.AnsweredAt.UTC(), timeOf(promoted)
-		for _, n := range needs {
-			r.AccessNeeds = append(r.AccessNeeds, seating.AccessNeed(n))
-		}
-		return r, err
-	})
+	list, err := pgx.CollectRows(rows, scanRsvp)
 	if err != nil {
 		return nil, fmt.Errorf("reading answers: %w", err)
 	}
 	return list, nil
+}
+
+func scanRsvp(row pgx.CollectableRow) (seating.Rsvp, error) {
+	var r seating.Rsvp
+	var answer, state string
+	var needs []string
+	var promoted *time.Time
+	err := row.Scan(&r.MemberID, &r.Role, &answer, &state, &r.Arrival, &needs, &r.AccessNote, &r.AnsweredAt, &r.ChangedBy,
+		&promoted, &r.PromotionReason)
+	r.Answer, r.State, r.AnsweredAt, r.PromotedAt = seating.Answer(answer), seating.State(state), r.AnsweredAt.UTC(), timeOf(promoted)
+	for _, n := range needs {
+		r.AccessNeeds = append(r.AccessNeeds, seating.AccessNeed(n))
+	}
+	return r, err
 }
 
 // writeRsvps stores changed answers with a line each in the log, in one

@@ -50,13 +50,18 @@ type fixture struct {
 // newStore returns a store on a database of the test's own, whose clock
 // stands at 1 March 2027 unless a test moves it; poolParams are added to
 // the connection URL.
-func newStore(t *testing.T, poolParams ...string) *fixture {
+func newStore(t testing.TB, poolParams ...string) *fixture {
 	t.Helper()
 	url := testkit.NewDatabase(t, schema())
 	for _, p := range poolParams {
 		url += "&" + p
 	}
-	pool := testkit.NewPool(t, url, "focusgroups")
+	return seeded(t, testkit.NewPool(t, url, "focusgroups"))
+}
+
+// seeded is a fixture on pool with the tests' processes projected.
+func seeded(t testing.TB, pool *pgxpool.Pool) *fixture {
+	t.Helper()
 	f := &fixture{pool: pool, now: time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)}
 	f.st = store.New(pool, store.Config{PublicURL: "https://meedoen.example/", From: "focusgroepen@meedoen.example"}).
 		WithClock(func() time.Time { return f.now })
@@ -73,7 +78,7 @@ func newStore(t *testing.T, poolParams ...string) *fixture {
 func allow(group.Group) error { return nil }
 
 // count runs a query that returns one number.
-func (f *fixture) count(t *testing.T, query string, args ...any) int {
+func (f *fixture) count(t testing.TB, query string, args ...any) int {
 	t.Helper()
 	var n int
 	if err := f.pool.QueryRow(context.Background(), query, args...).Scan(&n); err != nil {
@@ -83,7 +88,7 @@ func (f *fixture) count(t *testing.T, query string, args ...any) int {
 }
 
 // fingerprint counts the rows a refused write must leave alone.
-func (f *fixture) fingerprint(t *testing.T) string {
+func (f *fixture) fingerprint(t testing.TB) string {
 	t.Helper()
 	var out string
 	for _, table := range []string{"focus_groups", "members", "member_tokens", "invitations", "sessions", "rsvps", "rsvp_log",
@@ -95,7 +100,7 @@ func (f *fixture) fingerprint(t *testing.T) string {
 }
 
 // events lists the names of the events in the outbox, oldest first.
-func (f *fixture) events(t *testing.T) []string {
+func (f *fixture) events(t testing.TB) []string {
 	t.Helper()
 	rows, err := f.pool.Query(context.Background(), `SELECT subject FROM outbox ORDER BY id`)
 	if err != nil {
@@ -123,7 +128,7 @@ var clientsAndKeyFigures = group.Seating{Groups: []group.SeatGroup{
 }, Total: 10}
 
 // newGroup forms a group for the tests' process.
-func (f *fixture) newGroup(t *testing.T, seating group.Seating) group.Group {
+func (f *fixture) newGroup(t testing.TB, seating group.Seating) group.Group {
 	t.Helper()
 	g, err := f.st.NewGroup(context.Background(), processID, func(p process.Process) (group.Group, error) {
 		return group.New(group.Spec{Process: groupProcess(p), Name: "Mantelzorg in Heemskerk", Purpose: "Wat hebben mantelzorgers nodig?",
@@ -140,7 +145,7 @@ func groupProcess(p process.Process) group.Process {
 }
 
 // addResident adds a resident in role with a recorded consent.
-func (f *fixture) addResident(t *testing.T, g group.Group, role, name, email string) member.Member {
+func (f *fixture) addResident(t testing.TB, g group.Group, role, name, email string) member.Member {
 	t.Helper()
 	m, err := f.st.AddMember(context.Background(), g.ID(), allow, func(g group.Group) (member.Member, error) {
 		return member.New(member.Spec{GroupID: g.ID(), Kind: member.Resident, Role: role, Name: name, Email: email,
@@ -153,7 +158,7 @@ func (f *fixture) addResident(t *testing.T, g group.Group, role, name, email str
 }
 
 // schedule schedules a session of g starting in, from the fixture's now.
-func (f *fixture) schedule(t *testing.T, g group.Group, in time.Duration) session.Session {
+func (f *fixture) schedule(t testing.TB, g group.Group, in time.Duration) session.Session {
 	t.Helper()
 	ss, err := f.st.ScheduleSession(context.Background(), g.ID(), allow, func(g group.Group) (session.Session, error) {
 		start := f.now.Add(in)
@@ -167,7 +172,7 @@ func (f *fixture) schedule(t *testing.T, g group.Group, in time.Duration) sessio
 }
 
 // answer sets a member's answer on their behalf, as staff.
-func (f *fixture) answer(t *testing.T, g group.Group, ss session.Session, m member.Member, a string) store.Rsvp {
+func (f *fixture) answer(t testing.TB, g group.Group, ss session.Session, m member.Member, a string) store.Rsvp {
 	t.Helper()
 	r, err := f.st.SetRsvp(context.Background(), g.ID(), ss.ID(), m.ID(), store.Answer{Answer: seatingAnswer(a)}, "organiser", allow)
 	if err != nil {
