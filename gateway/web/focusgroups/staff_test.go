@@ -54,7 +54,7 @@ func TestStaffPagesRender(t *testing.T) {
 		{"findings", base + "/bevindingen", []string{"Mantelzorgers weten niet waar ze respijtzorg kunnen aanvragen.", "met naam (Fatma Yilmaz)", "alleen binnen de groep", "Vastgesteld", "De meesten"}},
 		{"new finding", base + "/bevindingen/nieuw", []string{"Bevinding", "Citaat 1", "Citaat 2", "Meerdere bijeenkomsten"}},
 		{"edit finding", base + "/bevindingen/" + draftID, []string{"Ik heb drie loketten gebeld", `name="citaat-id-0" value="q-1"`, "Citaat 5"}},
-		{"agree", base + "/bevindingen/" + draftID + "/akkoord", []string{"Vaststellen en publiceren", "(Fatma Yilmaz)", "(anoniem)", "1 citaten blijven binnen de groep"}},
+		{"agree", base + "/bevindingen/" + draftID + "/akkoord", []string{"Vaststellen en publiceren", "(Fatma Yilmaz)", "(anoniem)", "1 citaat blijft binnen de groep"}},
 		// Internal quotes stay within the group: the staff who manage it
 		// see them, the published view never does.
 		{"agreed quotes", base + "/bevindingen", []string{"Mijn buurman zegt"}},
