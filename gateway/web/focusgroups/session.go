@@ -100,7 +100,11 @@ func (s *Pages) session(wk *work) error {
 			}
 		}
 		if r.GetPromotionReason() != "" {
-			row.Promotion = w.Say("fg.rsvp.promoted", "by", staffName(members, r.GetChangedBy()), "at", w.Moment(r.GetPromoteTime()), "reason", r.GetPromotionReason())
+			by := staffName(members, r.GetChangedBy())
+			if by == wk.ID.Subject && wk.ID.Name != "" {
+				by = wk.ID.Name
+			}
+			row.Promotion = w.Say("fg.rsvp.promoted", "by", by, "at", w.Moment(r.GetPromoteTime()), "reason", r.GetPromotionReason())
 		}
 		switch r.GetState() {
 		case focusgroupsv1.RsvpState_RSVP_STATE_CONFIRMED:

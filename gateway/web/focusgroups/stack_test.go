@@ -167,7 +167,9 @@ func (st stack) invitationLinks(t *testing.T, addresses ...string) map[string]st
 // forms a group for a Velsen process with one client seat, schedules a
 // session and invites two residents; both accept from the mail's link and
 // say yes on a phone, the second lands on the client waitlist as number 1;
-// the staff see the waitlist and mark attendance on a phone. Every page
+// the staff see the waitlist, mark attendance on a phone and give Henk a
+// seat with a reason; a finding with a named and an internal quote is
+// agreed and published without the internal one; Henk leaves. Every page
 // on the way passes axe-core at 320 px and on a desktop.
 func TestFocusGroupWithTheRealServicesInABrowser(t *testing.T) {
 	if testing.Short() {
@@ -276,7 +278,7 @@ func TestFocusGroupWithTheRealServicesInABrowser(t *testing.T) {
 		b.AssertAccessible(t, page)
 		return member
 	}
-	answer("fatma@velsen.example", "Je komt. Er is een plaats voor je.")
+	fatma := answer("fatma@velsen.example", "Je komt. Er is een plaats voor je.")
 	henk := answer("henk@velsen.example", "Je staat op de wachtlijst: nummer 1 voor de rol Cliënt.")
 
 	// The staff see who comes and who waits.
@@ -304,8 +306,49 @@ func TestFocusGroupWithTheRealServicesInABrowser(t *testing.T) {
 	webtest.AssertFits(t, b, browsertest.NarrowWidth)
 	b.AssertAccessible(t, session+"/presentielijst")
 
+	// Henk gets a seat out of turn, with the reason recorded.
+	b.Visit(t, session)
+	run(chromedp.Click(chromedp.Search(`//a[contains(., "Henk Smit een plaats geven")]`)), chromedp.WaitVisible(`#reden`))
+	b.AssertAccessible(t, here())
+	run(
+		chromedp.SendKeys(`#reden`, "Tolk geregeld voor deze avond."),
+		chromedp.Click(`.mdn-form button[type=submit]`),
+		notice("Het lid heeft een plaats gekregen."),
+	)
+	if body := get(chromedp.Text(`main`)); !strings.Contains(body, "Plaats gegeven door Anouk de Vries") ||
+		!strings.Contains(body, "Tolk geregeld voor deze avond.") || !strings.Contains(body, "Komen (2)") {
+		t.Errorf("the session's page after the promotion reads %q", body)
+	}
+
+	// A finding with a quote of each consent, agreed and published: the
+	// internal one never leaves the group.
+	b.Visit(t, group+"/bevindingen/nieuw")
+	run(
+		chromedp.SendKeys(`#bevinding`, "Mantelzorgers weten niet waar ze respijtzorg kunnen aanvragen."),
+		chromedp.Click(`#breedte-meesten`),
+		chromedp.SendKeys(`#citaat-0`, "Ik heb drie loketten gebeld."),
+		chromedp.Click(`#toestemming-0-naam`),
+		chromedp.SendKeys(`#spreker-0`, "Fatma Yilmaz"),
+		chromedp.SendKeys(`#citaat-1`, "Dat zeg ik alleen hier."),
+		chromedp.Click(`#toestemming-1-intern`),
+		chromedp.Click(`.mdn-form button[type=submit]`),
+		notice("De bevinding is opgeslagen."),
+	)
+	run(chromedp.Click(chromedp.Search(`//a[contains(., "Vaststellen en publiceren")]`)), chromedp.WaitVisible(`main form`))
+	b.AssertAccessible(t, here())
+	run(chromedp.Click(`main form button[type=submit]`), notice("De bevinding is vastgesteld en gepubliceerd."))
+	b.Visit(t, group+"/bevindingen/gepubliceerd")
+	if body := get(chromedp.Text(`main`)); !strings.Contains(body, "“Ik heb drie loketten gebeld.” (Fatma Yilmaz)") || strings.Contains(body, "Dat zeg ik alleen hier.") {
+		t.Errorf("the published findings read %q", body)
+	}
+
+	// Henk leaves from his link, which then leads nowhere.
+	b.Visit(t, henk+"/verlaten", browsertest.Width(browsertest.NarrowWidth))
+	run(chromedp.Click(`main button[type=submit]`), chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Je bent uit Mantelzorg in Velsen")]`)))
+	b.AssertAccessible(t, henk, browsertest.Status(404))
+
 	// The calendar file of the session, for the member's calendar.
-	resp, ics := webtest.Get(t, site.Handler(), httptest.NewRequest("GET", strings.TrimPrefix(henk, residents.URL)+"/bijeenkomsten/"+sessionID+"/agenda.ics", nil))
+	resp, ics := webtest.Get(t, site.Handler(), httptest.NewRequest("GET", strings.TrimPrefix(fatma, residents.URL)+"/bijeenkomsten/"+sessionID+"/agenda.ics", nil))
 	if !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/calendar") || !strings.Contains(ics, "UID:"+sessionID) || !strings.Contains(ics, "TZID=Europe/Amsterdam") {
 		t.Errorf("calendar file: %s\n%s", resp.Header.Get("Content-Type"), ics)
 	}

@@ -308,7 +308,7 @@ func TestPromotionNeedsAReasonAndIsRecorded(t *testing.T) {
 		t.Errorf("PromoteFromWaitlist = %v", got)
 	}
 	_, body = webtest.Send(t, site, webtest.Request{Target: sessionURI + "?gelukt=plekgegeven", As: chair})
-	webtest.MustContain(t, body, "Het lid heeft een plaats gekregen.", "Plaats gegeven door u-chair op 5 januari 2027, 10:30: Tolk geregeld voor deze avond.", "Niemand staat op een wachtlijst.")
+	webtest.MustContain(t, body, "Het lid heeft een plaats gekregen.", "Plaats gegeven door Fatima El Amrani op 5 januari 2027, 10:30: Tolk geregeld voor deze avond.", "Niemand staat op een wachtlijst.")
 }
 
 func TestAttendanceSheetSendsTheWholeSheet(t *testing.T) {
