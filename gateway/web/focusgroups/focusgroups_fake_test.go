@@ -115,6 +115,7 @@ func newFakeFocusGroups() *fakeFocusGroups {
 		resident(sanneID, "key_figure", "Sanne Visser", "sanne@example.org"),
 		{Id: anneID, FocusGroupId: groupID, Kind: focusgroupsv1.MemberKind_MEMBER_KIND_STAFF, Role: "council_member", Name: "Anne de Vries", Subject: "u-1",
 			Status: focusgroupsv1.MemberStatus_MEMBER_STATUS_ACTIVE},
+		resident("m-wim", "experience_expert", "Wim Kramer", "wim@example.org"),
 	}
 	f.sessions = []*focusgroupsv1.Session{
 		{Id: sessionID, FocusGroupId: groupID, StartTime: webtest.At("2027-01-12T18:00:00Z"), EndTime: webtest.At("2027-01-12T20:00:00Z"),

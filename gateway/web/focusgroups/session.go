@@ -32,6 +32,8 @@ type sessionPage struct {
 	Waitlists     []waitlist
 	Tentative     []rsvpRow
 	Declined      []rsvpRow
+	// Unanswered are the active members who have not answered yet.
+	Unanswered []rsvpRow
 }
 
 // rsvpRow is one member's answer.
@@ -125,6 +127,16 @@ func (s *Pages) session(wk *work) error {
 			p.Declined = append(p.Declined, row)
 		}
 	}
+	answered := map[string]bool{}
+	for _, r := range rsvps.GetRsvps() {
+		answered[r.GetMemberId()] = true
+	}
+	for _, m := range members {
+		if !answered[m.GetId()] && m.GetStatus() == focusgroupsv1.MemberStatus_MEMBER_STATUS_ACTIVE {
+			p.Unanswered = append(p.Unanswered, rsvpRow{Name: m.GetName(), Role: ld.roles.label(m.GetRole())})
+		}
+	}
+	slices.SortFunc(p.Unanswered, func(a, b rsvpRow) int { return compareStrings(a.Name, b.Name) })
 	// The service lists the waiting in waitlist order; keep it so within
 	// each role even if it did not.
 	for _, wl := range p.Waitlists {

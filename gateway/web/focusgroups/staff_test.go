@@ -36,7 +36,7 @@ func TestStaffPagesRender(t *testing.T) {
 		name, target string
 		wants        []string
 	}{
-		{"groups", "/focusgroepen", []string{"Focusgroepen van Velsen", "Mantelzorg in Velsen", "Actief", "Mantelzorg", "5 leden, 4 plaatsen",
+		{"groups", "/focusgroepen", []string{"Focusgroepen van Velsen", "Mantelzorg in Velsen", "Actief", "Mantelzorg", "6 leden, 4 plaatsen",
 			"Minimaregelingen in de IJmond", "Regionaal: IJmond"}},
 		{"new group", "/focusgroepen/nieuw", []string{"Focusgroep vormen", "Respijtzorg voor mantelzorgers", `id="zetels-client"`, "Plaatsen in totaal"}},
 		{"group", base, []string{"<title>Mantelzorg in Velsen · Meedoen</title>", "<dd class=\"utrecht-data-list__item-value utrecht-data-list__item-value--html-dd\">Velsen</dd>", "Cliënt, Mantelzorger", "Plaatsen per rol", "Fatma Yilmaz", "Sleutelfiguur (1)",
@@ -45,7 +45,8 @@ func TestStaffPagesRender(t *testing.T) {
 		{"add member", base + "/leden/nieuw", []string{"Lid toevoegen", "Hoe gaf de inwoner toestemming?"}},
 		{"new session", base + "/bijeenkomsten/nieuw", []string{"Bijeenkomst plannen", `type="date"`, `type="time"`, "Nederlandse tijd"}},
 		{"session", sessionURI, []string{"Bijeenkomst van dinsdag 12 januari 2027, 19:00–21:00", "Komen (2)", "Fatma Yilmaz (Cliënt) · heeft nodig: Rolstoeltoegang · Ik kom met de scootmobiel.",
-			"Wachtlijst Mantelzorger", "Henk Smit een plaats geven", "Misschien (1)", "Komen niet (1)", sessionURI + "/afzeggen"}},
+			"Wachtlijst Mantelzorger", "Henk Smit een plaats geven", "Misschien (1)", "Komen niet (1)", sessionURI + "/afzeggen",
+			"Nog geen antwoord (1)", "Wim Kramer (Ervaringsdeskundige)"}},
 		{"edit session", sessionURI + "/bewerken", []string{"Bijeenkomst wijzigen", `value="2027-01-12"`, `value="19:00"`, `value="21:00"`, `name="versie" value="s1"`}},
 		{"cancel", sessionURI + "/afzeggen", []string{"Bijeenkomst afzeggen", "Ja, bijeenkomst afzeggen", "Nee, bijeenkomst houden"}},
 		{"promote", sessionURI + "/wachtlijst/" + henkID, []string{"Henk Smit een plaats geven", "nummer 1 op de wachtlijst voor de rol Mantelzorger"}},
