@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/browsertest"
@@ -182,6 +184,27 @@ func TestStaffPagesAreAccessible(t *testing.T) {
 			t.Errorf("the sheet after saving at 320 px: %s", v)
 		}
 		webtest.AssertFits(t, b, browsertest.NarrowWidth)
+	})
+
+	t.Run("the printed attendance list", func(t *testing.T) {
+		b.Visit(t, srv.URL+sessionURI+"/presentielijst?lang=nl")
+		ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+		defer cancel()
+		if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			_, _ = chromedp.Call(b.Context(), emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{})
+		}()
+		// On paper: no header, menu, footer or back link; the lists.
+		shown, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`["header", "nav.mdn-nav", "footer", ".mdn-back", ".mdn-signlist"].filter(s => {
+			const e = document.querySelector(s); return e && getComputedStyle(e).display !== "none" })`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff([]string{".mdn-signlist"}, shown); diff != "" {
+			t.Errorf("shown in print (-want +got):\n%s", diff)
+		}
 	})
 
 	t.Run("forms with errors", func(t *testing.T) {
