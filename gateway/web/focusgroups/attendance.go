@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
@@ -148,7 +149,7 @@ func (s *Pages) attendanceSheet(wk *work, all bool) (*attendancePage, error) {
 				p.Members = append(p.Members, attendee{ID: m.GetId(), Name: m.GetName(), Role: ld.roles.label(m.GetRole()), Answer: w.Text("fg.attendance.noAnswer")})
 			}
 		}
-		slices.SortStableFunc(p.Members[len(listed):], func(a, b attendee) int { return compareStrings(a.Name, b.Name) })
+		slices.SortStableFunc(p.Members[len(listed):], func(a, b attendee) int { return strings.Compare(a.Name, b.Name) })
 	}
 	walked := map[string]int32{}
 	for _, wi := range sheet.GetWalkIns() {
@@ -165,16 +166,6 @@ func (s *Pages) attendanceSheet(wk *work, all bool) (*attendancePage, error) {
 		p.Present = append(p.Present, roleCount{Role: ld.roles.label(rc.GetRole()), Count: rc.GetCount()})
 	}
 	return p, nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // recordAttendance serves POST .../bijeenkomsten/{sid}/aanwezigheid: the

@@ -20,6 +20,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/gateway/web/kit"
@@ -206,20 +207,13 @@ func (s *Pages) member(h func(v *visit) error) http.Handler {
 // ".ics", or the token segment.
 func linkToken(r *http.Request) string {
 	if f := r.PathValue("file"); f != "" {
-		tok, ok := cutSuffix(f, ".ics")
+		tok, ok := strings.CutSuffix(f, ".ics")
 		if !ok {
 			return ""
 		}
 		return tok
 	}
 	return r.PathValue("token")
-}
-
-func cutSuffix(s, suffix string) (string, bool) {
-	if len(s) < len(suffix) || s[len(s)-len(suffix):] != suffix {
-		return s, false
-	}
-	return s[:len(s)-len(suffix)], true
 }
 
 // showLinkNotFound answers a link that leads to no invitation or member:

@@ -144,15 +144,15 @@ type groupFormPage struct {
 
 // Fields of the group's form.
 const (
-	fProcess  = "traject"
-	fName     = "naam"
-	fPurpose  = "doel"
-	fPlanned  = "bijeenkomsten"
-	fSeats    = "zetels"
-	fTotal    = "totaal"
-	seatsFor  = "zetels-" // + the roles' keys joined by "--": their seats
-	maxSeats  = 500
-	maxPlaned = 50
+	fProcess   = "traject"
+	fName      = "naam"
+	fPurpose   = "doel"
+	fPlanned   = "bijeenkomsten"
+	fSeats     = "zetels"
+	fTotal     = "totaal"
+	seatsFor   = "zetels-" // + the roles' keys joined by "--": their seats
+	maxSeats   = 500
+	maxPlanned = 50
 )
 
 // seatSlot is one seat field of a group's form: the roles that share
@@ -294,7 +294,7 @@ func readGroup(form url.Values, slots []seatSlot, fields []kit.FormField) (*focu
 	if g.Name == "" {
 		local.Invalid(fields, fName, "form.error.required")
 	}
-	if n, ok := atoi(form.Get(fPlanned)); !ok || n < 0 || n > maxPlaned {
+	if n, ok := atoi(form.Get(fPlanned)); !ok || n < 0 || n > maxPlanned {
 		local.Invalid(fields, fPlanned, "fg.error.planned")
 	} else {
 		g.PlannedSessions = n

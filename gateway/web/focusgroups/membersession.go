@@ -56,11 +56,14 @@ var answers = []struct {
 	{"nee", focusgroupsv1.RsvpAnswer_RSVP_ANSWER_NO},
 }
 
-// accessNeeds are the form's values of the access needs.
-var accessNeeds = []struct {
+// accessNeedChoice is an access need and its value in the form.
+type accessNeedChoice struct {
 	value string
 	enum  focusgroupsv1.AccessNeed
-}{
+}
+
+// accessNeeds are the form's values of the access needs.
+var accessNeeds = []accessNeedChoice{
 	{"tolk", focusgroupsv1.AccessNeed_ACCESS_NEED_INTERPRETER},
 	{"rolstoel", focusgroupsv1.AccessNeed_ACCESS_NEED_WHEELCHAIR},
 	{"begeleider", focusgroupsv1.AccessNeed_ACCESS_NEED_COMPANION},
@@ -181,12 +184,7 @@ func (s *Pages) respond(v *visit) error {
 		errs.Invalid(answerFields, fAnswer, "fgm.error.answer")
 	}
 	for _, got := range form[fNeeds] {
-		i := slices.IndexFunc(accessNeeds, func(n struct {
-			value string
-			enum  focusgroupsv1.AccessNeed
-		}) bool {
-			return n.value == got
-		})
+		i := slices.IndexFunc(accessNeeds, func(n accessNeedChoice) bool { return n.value == got })
 		if i < 0 {
 			errs.Invalid(answerFields, fNeeds, "fgm.error.need")
 			break

@@ -136,7 +136,7 @@ func (s *Pages) session(wk *work) error {
 			p.Unanswered = append(p.Unanswered, rsvpRow{Name: m.GetName(), Role: ld.roles.label(m.GetRole())})
 		}
 	}
-	slices.SortFunc(p.Unanswered, func(a, b rsvpRow) int { return compareStrings(a.Name, b.Name) })
+	slices.SortFunc(p.Unanswered, func(a, b rsvpRow) int { return strings.Compare(a.Name, b.Name) })
 	// The service lists the waiting in waitlist order; keep it so within
 	// each role even if it did not.
 	for _, wl := range p.Waitlists {
