@@ -78,8 +78,8 @@ func TestMemberPagesAreAccessible(t *testing.T) {
 		ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
 		defer cancel()
 		if err := chromedp.Do(ctx,
-			chromedp.Click(`#antwoord-ja`),
-			chromedp.Click(`#toegang-begeleider`),
+			chromedp.Focus(`#antwoord-ja`), chromedp.KeyEvent(" "),
+			chromedp.Focus(`#toegang-begeleider`), chromedp.KeyEvent(" "),
 			chromedp.SendKeys(`#toelichting`, "Mijn dochter komt mee."),
 			chromedp.DoubleClick(`.mdn-form button[type=submit]`),
 		); err != nil {
@@ -165,8 +165,8 @@ func TestStaffPagesAreAccessible(t *testing.T) {
 		ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
 		defer cancel()
 		if err := chromedp.Do(ctx,
-			chromedp.Click(`[id="aanwezig-m-fatma"]`),
-			chromedp.Click(`[id="aanwezig-m-henk"]`),
+			chromedp.Focus(`[id="aanwezig-m-fatma"]`), chromedp.KeyEvent(" "),
+			chromedp.Focus(`[id="aanwezig-m-henk"]`), chromedp.KeyEvent(" "),
 			chromedp.SendKeys(`[id="inloop-key_figure"]`, "2"),
 			chromedp.Click(`.mdn-sheet button[type=submit]`),
 			chromedp.WaitVisible(chromedp.Search(`//p[contains(., "De aanwezigheid is opgeslagen.")]`)),

@@ -184,12 +184,17 @@ func TestFocusGroupWithTheRealServicesInABrowser(t *testing.T) {
 	residents := httptest.NewServer(site.Handler())
 	t.Cleanup(residents.Close)
 
+	// Radios and checkboxes are ticked from the keyboard: a click at an
+	// element's position can land beside it while the page still scrolls.
 	run := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
 		defer cancel()
 		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatal(err)
+			// Say where the browser stopped and what it shows.
+			where, _ := chromedp.Run(b.Context(), chromedp.Location())
+			shows, _ := chromedp.Run(b.Context(), chromedp.Evaluate[string](`document.querySelector("main") ? document.querySelector("main").innerText : document.body.innerText`))
+			t.Fatalf("%v at %s, which shows:\n%s", err, where, shows)
 		}
 	}
 	get := func(a chromedp.Action[string]) string {
@@ -267,8 +272,8 @@ func TestFocusGroupWithTheRealServicesInABrowser(t *testing.T) {
 		page := member + "/bijeenkomsten/" + sessionID
 		b.Visit(t, page, browsertest.Width(browsertest.NarrowWidth))
 		run(
-			chromedp.Click(`#antwoord-ja`),
-			chromedp.Click(`#toegang-rolstoel`),
+			chromedp.Focus(`#antwoord-ja`), chromedp.KeyEvent(" "),
+			chromedp.Focus(`#toegang-rolstoel`), chromedp.KeyEvent(" "),
 			chromedp.DoubleClick(`.mdn-form button[type=submit]`),
 			notice("Je antwoord is opgeslagen."),
 		)
@@ -295,7 +300,7 @@ func TestFocusGroupWithTheRealServicesInABrowser(t *testing.T) {
 	b.AssertAccessible(t, session+"/aanwezigheid")
 	b.Visit(t, session+"/aanwezigheid", browsertest.Width(browsertest.NarrowWidth))
 	run(
-		chromedp.Click(`.mdn-sheet .utrecht-form-field--checkbox input`),
+		chromedp.Focus(`.mdn-sheet .utrecht-form-field--checkbox input`), chromedp.KeyEvent(" "),
 		chromedp.SendKeys(`#inloop-informal_carer`, "2"),
 		chromedp.Click(`.mdn-sheet button[type=submit]`),
 		notice("De aanwezigheid is opgeslagen."),
@@ -325,12 +330,12 @@ func TestFocusGroupWithTheRealServicesInABrowser(t *testing.T) {
 	b.Visit(t, group+"/bevindingen/nieuw")
 	run(
 		chromedp.SendKeys(`#bevinding`, "Mantelzorgers weten niet waar ze respijtzorg kunnen aanvragen."),
-		chromedp.Click(`#breedte-meesten`),
+		chromedp.Focus(`#breedte-meesten`), chromedp.KeyEvent(" "),
 		chromedp.SendKeys(`#citaat-0`, "Ik heb drie loketten gebeld."),
-		chromedp.Click(`#toestemming-0-naam`),
+		chromedp.Focus(`#toestemming-0-naam`), chromedp.KeyEvent(" "),
 		chromedp.SendKeys(`#spreker-0`, "Fatma Yilmaz"),
 		chromedp.SendKeys(`#citaat-1`, "Dat zeg ik alleen hier."),
-		chromedp.Click(`#toestemming-1-intern`),
+		chromedp.Focus(`#toestemming-1-intern`), chromedp.KeyEvent(" "),
 		chromedp.Click(`.mdn-form button[type=submit]`),
 		notice("De bevinding is opgeslagen."),
 	)
