@@ -184,8 +184,9 @@ func TestFocusGroupWithTheRealServicesInABrowser(t *testing.T) {
 	residents := httptest.NewServer(site.Handler())
 	t.Cleanup(residents.Close)
 
-	// Radios and checkboxes are ticked from the keyboard: a click at an
-	// element's position can land beside it while the page still scrolls.
+	// Radios and checkboxes are ticked from the keyboard: the layout
+	// scrolls smoothly (utrecht-root's scroll-behavior), so a click at an
+	// element's position can land beside it while the page still moves.
 	run := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
 		ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
