@@ -68,8 +68,11 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		Migrations: []pg.MigrationSet{tenancy.Migrations(), mailq.Migrations(), store.Migrations()},
 		Consumers:  []events.ConsumerConfig{tenancy.Consumer(), process.Consumer(store.ProcessEnded(scfg))},
 		Register: func(s grpc.ServiceRegistrar, pool *pgxpool.Pool) {
-			pb.RegisterFocusGroupsServiceServer(s, api.New(store.New(pool, scfg)))
-			pb.RegisterMemberLinksServiceServer(s, api.NewLinks(store.New(pool, scfg), cfg.From))
+			// One store for both APIs: the answers staff and members give
+			// to a session queue for it together.
+			st := store.New(pool, scfg)
+			pb.RegisterFocusGroupsServiceServer(s, api.New(st))
+			pb.RegisterMemberLinksServiceServer(s, api.NewLinks(st, cfg.From))
 		},
 		Run: []func(context.Context, *pgxpool.Pool) error{
 			func(ctx context.Context, pool *pgxpool.Pool) error {

@@ -9,10 +9,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -24,6 +24,7 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/health"
+	"github.com/meedoen/meedoen/internal/mail"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/telemetry"
@@ -53,7 +54,34 @@ type system struct {
 	staff    pb.FocusGroupsServiceClient
 	links    pb.MemberLinksServiceClient
 	js       jetstream.JetStream
-	db       string
+	mail     *mailbox
+}
+
+// mailbox is the service's mail sender in the test: it keeps what it is
+// given.
+type mailbox struct {
+	mu   sync.Mutex
+	sent []mail.Message
+}
+
+func (m *mailbox) Send(_ context.Context, msg mail.Message) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, msg)
+	return nil
+}
+
+// to returns the mails sent to address so far.
+func (m *mailbox) to(address string) []mail.Message {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []mail.Message
+	for _, msg := range m.sent {
+		if msg.To == address {
+			out = append(out, msg)
+		}
+	}
+	return out
 }
 
 func start(t *testing.T) system {
@@ -80,12 +108,13 @@ func start(t *testing.T) system {
 	if err != nil {
 		t.Fatal(err)
 	}
+	box := &mailbox{}
 	f, err := focusgroups.New(ctx, focusgroups.Config{GRPCAddr: "127.0.0.1:0", PublicURL: "https://meedoen.example",
-		From: "focusgroepen@meedoen.example", ReminderInterval: 50 * time.Millisecond}, deps)
+		From: "focusgroepen@meedoen.example", Mail: box, ReminderInterval: 50 * time.Millisecond}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := system{js: js, db: db}
+	s := system{js: js, mail: box}
 	for _, svc := range []*platform.Service{c, f} {
 		runCtx, stop := context.WithCancel(ctx)
 		done := make(chan error, 1)
@@ -150,25 +179,25 @@ func ok[T any](v T, err error) func(t *testing.T) T {
 	}
 }
 
-// invitationTokens reads the tokens of the invitations to join queued for
+// invitationTokens reads the tokens of the invitations to join sent to
 // each address, from the mails: only their hashes are stored.
 func (s system) invitationTokens(t *testing.T, addresses []string) map[string]string {
 	t.Helper()
-	conn, err := pgx.Connect(context.Background(), s.db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(context.Background())
 	out := map[string]string{}
 	link := regexp.MustCompile(`/focusgroep/uitnodiging/([A-Za-z0-9_-]+)`)
-	for _, a := range addresses {
-		var text string
-		if err := conn.QueryRow(context.Background(), `SELECT text_body FROM focusgroups.outgoing_mail WHERE to_address = $1 AND kind = 'focusgroup_invitation'`,
-			a).Scan(&text); err != nil {
-			t.Fatalf("the invitation to %s: %v", a, err)
+	testkit.CheckFor(t, 15*time.Second, 20*time.Millisecond, func() error {
+		for _, a := range addresses {
+			for _, m := range s.mail.to(a) {
+				if found := link.FindStringSubmatch(m.Text); found != nil {
+					out[a] = found[1]
+				}
+			}
+			if out[a] == "" {
+				return fmt.Errorf("no invitation sent to %s yet", a)
+			}
 		}
-		out[a] = link.FindStringSubmatch(text)[1]
-	}
+		return nil
+	})
 	return out
 }
 
@@ -275,6 +304,22 @@ func TestFocusGroupEndToEnd(t *testing.T) {
 	if _, err := s.links.AcceptInvitation(context.Background(), &pb.AcceptInvitationRequest{Token: tokens["fatima@heemskerk.example"]}); err == nil {
 		t.Error("an invitation's link worked twice")
 	}
+	// Each new member is sent a welcome and the invitation to both
+	// sessions, each with its calendar request.
+	testkit.CheckFor(t, 15*time.Second, 20*time.Millisecond, func() error {
+		requests := 0
+		for _, m := range s.mail.to("henk@heemskerk.example") {
+			for _, a := range m.Attachments {
+				if strings.Contains(a.ContentType, "method=REQUEST") && strings.Contains(string(a.Data), "METHOD:REQUEST") {
+					requests++
+				}
+			}
+		}
+		if requests != 2 {
+			return fmt.Errorf("Henk got %d calendar invitations, want 2", requests)
+		}
+		return nil
+	})
 
 	answer := func(name string, a pb.RsvpAnswer) *pb.Rsvp {
 		t.Helper()
@@ -349,6 +394,23 @@ func TestFocusGroupEndToEnd(t *testing.T) {
 	published := ok(s.staff.GetPublishedFindings(context.Background(), &pb.GetPublishedFindingsRequest{FocusGroupId: g.GetId()}))(t)
 	if q := published.GetFindings()[0].GetQuotes(); len(q) != 2 || q[0].GetSpeakerName() != "Ans de Vries" || q[1].GetSpeakerName() != "" {
 		t.Errorf("published quotes %v, want the named one with its name and the anonymous one without", q)
+	}
+
+	// The process moves on to advise: the group's work is done.
+	ok(s.councils.TransitionProcess(member, &councilsv1.TransitionProcessRequest{Id: processID, ToPhase: councilsv1.Phase_PHASE_ADVISE}))(t)
+	testkit.CheckFor(t, 15*time.Second, 20*time.Millisecond, func() error {
+		got := ok(s.staff.GetFocusGroup(member, &pb.GetFocusGroupRequest{Id: g.GetId()}))(t)
+		if got.GetStatus() != pb.FocusGroupStatus_FOCUS_GROUP_STATUS_CONCLUDED {
+			return fmt.Errorf("the group is %s after its process left the analyse phase", got.GetStatus())
+		}
+		return nil
+	})
+	var concluded eventsv1.FocusGroupConcluded
+	if err := protojson.Unmarshal(s.lastEvent(t, "GM0396", "focusgroup.concluded").Data, &concluded); err != nil {
+		t.Fatal(err)
+	}
+	if !concluded.GetByProcess() || concluded.GetSessionsHeld() != 1 {
+		t.Errorf("focusgroup.concluded: %v, want by the process with one session held", &concluded)
 	}
 
 	// What the events say: counts by role, ids and breadth.

@@ -8,7 +8,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/member"
@@ -39,16 +38,16 @@ func promotions(rs []seating.Rsvp) []seatedRsvp {
 // lock is what keeps two decisions from giving the same seat.
 func (s *Store) onBoard(ctx context.Context, tx pgx.Tx, g group.Group, id string,
 	decide func(b boardContext) ([]seatedRsvp, error)) (boardContext, error) {
-	ss, rsvps, err := lockBoard(ctx, tx, g.ID(), id)
+	ss, rsvps, seats, err := lockBoard(ctx, tx, g.ID(), id)
 	if err != nil {
 		return boardContext{}, err
 	}
-	b := boardContext{board: seating.NewBoard(g.Seating(), ss.Capacity(), rsvps), session: ss}
+	b := boardContext{board: seating.NewBoard(seats, ss.Capacity(), rsvps), session: ss}
 	seated, err := decide(b)
 	if err != nil {
 		return boardContext{}, err
 	}
-	if err := writeRsvps(ctx, tx, id, b.board.Changed(), s.now()); err != nil {
+	if err := writeAnswers(ctx, tx, id, b.board.Changed(), b.board.Changed(), s.now()); err != nil {
 		return boardContext{}, err
 	}
 	for _, p := range seated {
@@ -68,53 +67,14 @@ type Answer struct {
 
 // SetRsvp sets the answer of the member with memberID to a session of the
 // group with groupID, if access allows, on behalf of by (a staff subject).
+// The answer is decided with the others to the session that arrive with it
+// (answers.go).
 func (s *Store) SetRsvp(ctx context.Context, groupID, sessionID, memberID string, a Answer, by string, access Access) (Rsvp, error) {
-	var out Rsvp
-	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		g, err := readGroup(ctx, tx, groupID, "")
-		if err != nil {
-			return err
-		}
-		if err := access(g); err != nil {
-			return err
-		}
-		out, err = s.answer(ctx, tx, g, sessionID, memberID, "/memberId", "is not an active member of this focus group", a, by)
-		return err
-	})
-	return out, err
-}
-
-// answer records a member's answer on the session's board. A member who
-// is not an active member of g is refused at path with reason.
-func (s *Store) answer(ctx context.Context, tx pgx.Tx, g group.Group, sessionID, memberID, path, reason string, a Answer, by string) (Rsvp, error) {
-	var out Rsvp
-	// The member is share-locked before the session, the order in which
-	// leaving locks them, so that a member who leaves meanwhile is not
-	// seated, and the session's lock is not held while they are read.
-	m, err := readMember(ctx, tx, g.ID(), memberID, "FOR SHARE")
-	if errs.CodeOf(err) == errs.NotFound || (err == nil && !m.Active()) {
-		// Refused after the session is read, so that a session of another
-		// group is not found first.
-		m = member.Member{}
-	} else if err != nil {
-		return Rsvp{}, err
+	if !isUUID(groupID) {
+		return Rsvp{}, GroupNotFound(groupID)
 	}
-	_, err = s.onBoard(ctx, tx, g, sessionID, func(b boardContext) ([]seatedRsvp, error) {
-		if err := b.session.CheckAnswers(s.now()); err != nil {
-			return nil, err
-		}
-		if m.ID() == "" {
-			return nil, invalid(path, reason)
-		}
-		res, err := b.board.Answer(seating.Request{MemberID: m.ID(), Role: m.Role(), Answer: a.Answer, AccessNeeds: a.AccessNeeds,
-			AccessNote: a.AccessNote, By: by}, s.now())
-		if err != nil {
-			return nil, err
-		}
-		out = Rsvp{Rsvp: res.Rsvp, SessionID: sessionID, Position: b.board.Position(m.ID())}
-		return promotions(res.Promoted), nil
-	})
-	return out, err
+	return s.submitAnswer(&answerReq{ctx: ctx, groupID: groupID, sessionID: sessionID, memberID: memberID, answer: a, by: by,
+		access: access, path: "/memberId", reason: "is not an active member of this focus group"})
 }
 
 // Promote seats a waiting member of a session of the group with groupID
@@ -195,15 +155,20 @@ func (s *Store) OneRsvp(ctx context.Context, groupID, sessionID, memberID string
 }
 
 // lockBoard locks the session with id of the group with groupID and reads
-// its answers, in one round trip: the answers to a session take turns on
-// its lock, so what happens while it is held decides how many answers a
-// second a session takes.
-func lockBoard(ctx context.Context, tx pgx.Tx, groupID, id string) (session.Session, []seating.Rsvp, error) {
+// its answers and the group's seats as they stand once the lock is held,
+// in one round trip: the answers to a session take turns on its lock, so
+// what happens while it is held decides how many answers a second a
+// session takes. The seats are read after the lock, so that a change of
+// the group's seats that seated this session's waitlist (and held its
+// lock to do so) is seen; a change still on its way to this session seats
+// its waitlist after this answer.
+func lockBoard(ctx context.Context, tx pgx.Tx, groupID, id string) (session.Session, []seating.Rsvp, group.Seating, error) {
 	if !isUUID(id) {
-		return session.Session{}, nil, SessionNotFound(id)
+		return session.Session{}, nil, group.Seating{}, SessionNotFound(id)
 	}
 	var sessions []session.Session
 	var rsvps []seating.Rsvp
+	var seats group.Seating
 	b := &pgx.Batch{}
 	b.Queue(`SELECT `+sessionColumns+` FROM sessions WHERE id = $1 AND group_id = $2 FOR UPDATE`, id, groupID).Query(func(rows pgx.Rows) error {
 		var err error
@@ -215,13 +180,22 @@ func lockBoard(ctx context.Context, tx pgx.Tx, groupID, id string) (session.Sess
 		rsvps, err = pgx.CollectRows(rows, scanRsvp)
 		return err
 	})
+	b.Queue(`SELECT seats, total_seats FROM focus_groups WHERE id = $1`, groupID).QueryRow(func(row pgx.Row) error {
+		var raw []byte
+		if err := row.Scan(&raw, &seats.Total); err != nil {
+			return err
+		}
+		var err error
+		seats.Groups, err = seatGroupsOf(raw)
+		return err
+	})
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return session.Session{}, nil, fmt.Errorf("reading session %s with its answers: %w", id, err)
+		return session.Session{}, nil, group.Seating{}, fmt.Errorf("reading session %s with its answers: %w", id, err)
 	}
 	if len(sessions) != 1 {
-		return session.Session{}, nil, SessionNotFound(id)
+		return session.Session{}, nil, group.Seating{}, SessionNotFound(id)
 	}
-	return sessions[0], rsvps, nil
+	return sessions[0], rsvps, seats, nil
 }
 
 const rsvpsSQL = `SELECT r.member_id::text, m.role, r.answer, r.state, r.arrival, r.access_needs, r.access_note,
@@ -254,10 +228,10 @@ func scanRsvp(row pgx.CollectableRow) (seating.Rsvp, error) {
 	return r, err
 }
 
-// writeRsvps stores changed answers with a line each in the log, in one
-// round trip.
-func writeRsvps(ctx context.Context, tx pgx.Tx, sessionID string, changed []seating.Rsvp, now time.Time) error {
-	if len(changed) == 0 {
+// writeAnswers stores the answers as changed and a line in the log for
+// each change in logged, in its order, in one round trip.
+func writeAnswers(ctx context.Context, tx pgx.Tx, sessionID string, changed, logged []seating.Rsvp, now time.Time) error {
+	if len(changed) == 0 && len(logged) == 0 {
 		return nil
 	}
 	b := &pgx.Batch{}
@@ -274,6 +248,8 @@ ON CONFLICT (session_id, member_id) DO UPDATE SET answer = excluded.answer, stat
     changed_by = excluded.changed_by, promoted_at = excluded.promoted_at, promotion_reason = excluded.promotion_reason`,
 			sessionID, r.MemberID, string(r.Answer), string(r.State), r.Arrival, needs, r.AccessNote, r.AnsweredAt, r.ChangedBy,
 			timeOrNull(r.PromotedAt), r.PromotionReason)
+	}
+	for _, r := range logged {
 		b.Queue(`INSERT INTO rsvp_log (session_id, member_id, answer, state, changed_by, reason, at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
 			sessionID, r.MemberID, string(r.Answer), string(r.State), r.ChangedBy, r.PromotionReason, now.UTC())
 	}

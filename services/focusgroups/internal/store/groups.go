@@ -365,16 +365,25 @@ func scanGroup(row pgx.CollectableRow) (group.Group, error) {
 	if err != nil {
 		return group.Group{}, err
 	}
-	var sg []seatGroupJSON
-	if err := json.Unmarshal(seats, &sg); err != nil {
+	if r.Seating.Groups, err = seatGroupsOf(seats); err != nil {
 		return group.Group{}, fmt.Errorf("reading seats of focus group %s: %w", r.ID, err)
-	}
-	for _, g := range sg {
-		r.Seating.Groups = append(r.Seating.Groups, group.SeatGroup{Roles: g.Roles, Seats: g.Seats})
 	}
 	r.Status = group.Status(status)
 	r.CreatedAt, r.UpdatedAt, r.EndedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC(), timeOf(ended)
 	return group.Restore(r), nil
+}
+
+// seatGroupsOf reads seat groups as stored.
+func seatGroupsOf(raw []byte) ([]group.SeatGroup, error) {
+	var sg []seatGroupJSON
+	if err := json.Unmarshal(raw, &sg); err != nil {
+		return nil, err
+	}
+	var out []group.SeatGroup
+	for _, g := range sg {
+		out = append(out, group.SeatGroup{Roles: g.Roles, Seats: g.Seats})
+	}
+	return out, nil
 }
 
 // seatGroupJSON is a seat group as stored.

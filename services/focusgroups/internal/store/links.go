@@ -7,7 +7,6 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/resident"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
@@ -96,22 +95,14 @@ func (s *Store) MemberView(ctx context.Context, token string) (MemberView, error
 // of their group, as SetRsvp does; a session of another group is not
 // found.
 func (s *Store) Respond(ctx context.Context, token, sessionID string, a Answer) (Rsvp, error) {
-	var out Rsvp
-	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
-		l, err := byToken(ctx, tx, token, "link", "")
-		if err != nil {
-			return err
-		}
-		if _, err := readSession(ctx, tx, l.Group.ID(), sessionID, ""); errs.CodeOf(err) == errs.NotFound {
-			return &errs.Error{Code: errs.NotFound, Message: fmt.Sprintf("session %q not found", sessionID),
-				Fields: []errs.Field{{Path: "/sessionId", Reason: "is not a session of your focus group"}}}
-		} else if err != nil {
-			return err
-		}
-		out, err = s.answer(ctx, tx, l.Group, sessionID, l.Member.ID(), "/token", "is not a working link", a, seating.ByMember)
-		return err
-	})
-	return out, err
+	l, err := byToken(ctx, s.pool, token, "link", "")
+	if err != nil {
+		return Rsvp{}, err
+	}
+	// The batch's transaction checks again that the member is an active
+	// one of the group, and the session the group's.
+	return s.submitAnswer(&answerReq{ctx: ctx, groupID: l.Group.ID(), sessionID: sessionID, memberID: l.Member.ID(), answer: a,
+		by: seating.ByMember, path: "/token", reason: "is not a working link", sessionField: true})
 }
 
 // Leave takes the member whose link has token out of their group, as

@@ -12,6 +12,7 @@ import (
 	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/member"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/seating"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/session"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/store"
 )
 
@@ -68,22 +69,26 @@ func checkLine(t *testing.T, role string, line []store.Rsvp, seats int) {
 }
 
 // TestConcurrentAnswersNeverExceedTheSeats is the issue's race: 200
-// members answer yes at once for a session of 10 seats (6 for clients, 4
-// for key figures). Exactly 6 + 4 get a seat, the others wait per role in
-// the order their answers were taken, and the log shows one answer each.
+// members answer yes at once, through two replicas, for a session of 10
+// seats (6 for clients, 4 for key figures). Exactly 6 + 4 get a seat, the
+// others wait per role in the order their answers were taken, and the log
+// shows one answer each.
 func TestConcurrentAnswersNeverExceedTheSeats(t *testing.T) {
 	f := newStore(t, "pool_max_conns=24")
 	g := f.newGroup(t, clientsAndKeyFigures)
 	members := racers(t, f, g, 200, 120)
 	ss := f.schedule(t, g, 7*24*time.Hour)
 
+	// Two replicas take the answers, each batching what arrives together.
+	replicas := []*store.Store{f.st, f.replica()}
 	start := make(chan struct{})
 	var wg sync.WaitGroup
 	errc := make(chan error, len(members))
-	for _, m := range members {
+	for i, m := range members {
+		st := replicas[i%len(replicas)]
 		wg.Go(func() {
 			<-start
-			_, err := f.st.SetRsvp(context.Background(), g.ID(), ss.ID(), m.ID(), store.Answer{Answer: seating.Yes}, "organiser", allow)
+			_, err := st.SetRsvp(context.Background(), g.ID(), ss.ID(), m.ID(), store.Answer{Answer: seating.Yes}, "organiser", allow)
 			if err != nil {
 				errc <- fmt.Errorf("%s: %w", m.Name(), err)
 			}
@@ -133,11 +138,12 @@ func TestADeclineSeatsExactlyOneOnce(t *testing.T) {
 		t.Fatalf("%d seat mails before anyone declined", n)
 	}
 
-	// A double click on "no", twice at once, then once more.
+	// A double click on "no", twice at once on two replicas and twice on
+	// one, then once more.
 	var wg sync.WaitGroup
-	for range 2 {
+	for _, st := range []*store.Store{f.st, f.replica(), f.st} {
 		wg.Go(func() {
-			if _, err := f.st.SetRsvp(context.Background(), g.ID(), ss.ID(), members[2].ID(), store.Answer{Answer: seating.No}, "organiser", allow); err != nil {
+			if _, err := st.SetRsvp(context.Background(), g.ID(), ss.ID(), members[2].ID(), store.Answer{Answer: seating.No}, "organiser", allow); err != nil {
 				t.Error(err)
 			}
 		})
@@ -257,5 +263,68 @@ func TestSeatsPerRole(t *testing.T) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM rsvp_log WHERE member_id = $1 AND reason <> ''`, m3.ID()); n != 1 {
 		t.Errorf("%d log lines with a reason for the promotion, want 1", n)
+	}
+}
+
+// TestFreedSeatsGoToTheFirstInLine: a seated member who leaves, and a
+// session's capacity raised, each seat the first in line; dissolving the
+// group cancels its upcoming sessions and mails their cancellations.
+func TestFreedSeatsGoToTheFirstInLine(t *testing.T) {
+	f := newStore(t)
+	ctx := context.Background()
+	g := f.newGroup(t, group.Seating{Groups: []group.SeatGroup{{Roles: []string{group.Client}, Seats: 2}}})
+	members := racers(t, f, g, 5, 5)
+	ss := f.schedule(t, g, 7*24*time.Hour)
+	for _, m := range members {
+		f.answer(t, g, ss, m, "yes")
+	}
+	state := func(m member.Member) seating.State {
+		t.Helper()
+		r, err := f.st.OneRsvp(ctx, g.ID(), ss.ID(), m.ID(), allow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.State
+	}
+	if _, err := f.st.RemoveMember(ctx, g.ID(), members[0].ID(), allow); err != nil {
+		t.Fatal(err)
+	}
+	if state(members[0]) != seating.Declined || state(members[2]) != seating.Confirmed || state(members[3]) != seating.Waitlisted {
+		t.Errorf("after the first left: %s, %s, %s; want declined, confirmed, waitlisted",
+			state(members[0]), state(members[2]), state(members[3]))
+	}
+	if _, err := f.st.UpdateSession(ctx, g.ID(), ss.ID(), allow, func(_ group.Group, s *session.Session) (session.Outcome, error) {
+		c := s.Editable()
+		c.Capacity = 3
+		return s.Edit(c, f.now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// The session seats three, but the clients' seat group two: the
+	// waiting clients stay in line.
+	if state(members[3]) != seating.Waitlisted {
+		t.Errorf("a client seated beyond the clients' seats: %s", state(members[3]))
+	}
+	if _, err := f.st.UpdateGroup(ctx, g.ID(), func(g *group.Group) error {
+		c := g.Editable()
+		c.Seating = group.Seating{Groups: []group.SeatGroup{{Roles: []string{group.Client}, Seats: 4}}}
+		return g.Edit(c, f.now)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if state(members[3]) != seating.Confirmed || state(members[4]) != seating.Waitlisted {
+		t.Errorf("with four client seats and a capacity of three: %s, %s; want confirmed, waitlisted", state(members[3]), state(members[4]))
+	}
+	if n := f.count(t, `SELECT count(*) FROM outgoing_mail WHERE kind = $1`, store.KindSeated); n != 2 {
+		t.Errorf("%d seat mails, want one per member seated from the line: 2", n)
+	}
+	if _, err := f.st.UpdateGroup(ctx, g.ID(), func(g *group.Group) error { return g.Dissolve("Opgegaan in een ander traject", f.now) }); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := f.st.Session(ctx, g.ID(), ss.ID(), allow); s.Status() != session.Cancelled {
+		t.Errorf("the dissolved group's session is %s, want cancelled", s.Status())
+	}
+	if n := f.count(t, `SELECT count(*) FROM outgoing_mail WHERE subject LIKE 'Afgelast:%' AND attachments::text LIKE '%afgelast.ics%'`); n != 4 {
+		t.Errorf("%d cancellations mailed, want one per active member: 4", n)
 	}
 }

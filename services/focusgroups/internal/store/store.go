@@ -55,16 +55,17 @@ type Config struct {
 
 // Store reads and writes the focus groups schema.
 type Store struct {
-	pool *pgxpool.Pool
-	cfg  Config
-	now  func() time.Time
+	pool    *pgxpool.Pool
+	cfg     Config
+	now     func() time.Time
+	answers *answerQueue
 }
 
 // New returns a store on pool, whose search_path is the focusgroups
 // schema.
 func New(pool *pgxpool.Pool, cfg Config) *Store {
 	cfg.PublicURL = strings.TrimSuffix(cfg.PublicURL, "/")
-	return &Store{pool: pool, cfg: cfg, now: time.Now}
+	return &Store{pool: pool, cfg: cfg, now: time.Now, answers: newAnswerQueue()}
 }
 
 // WithClock returns a store that takes the time from now, for tests of

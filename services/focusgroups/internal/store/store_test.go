@@ -74,6 +74,14 @@ func seeded(t testing.TB, pool *pgxpool.Pool) *fixture {
 	return f
 }
 
+// replica is another store on the fixture's database, as a second
+// replica of the service has: answers it takes queue apart from the
+// fixture's, and only the database keeps the two apart.
+func (f *fixture) replica() *store.Store {
+	return store.New(f.pool, store.Config{PublicURL: "https://meedoen.example/", From: "focusgroepen@meedoen.example"}).
+		WithClock(func() time.Time { return f.now })
+}
+
 // allow is the access of a caller who may do anything.
 func allow(group.Group) error { return nil }
 

@@ -1,0 +1,51 @@
+package notice_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/meedoen/meedoen/services/focusgroups/internal/notice"
+)
+
+// TestLettersAreDutchFirst: every mail a member gets opens in Dutch, then
+// has its English part; subjects are Dutch first; calendar messages ride
+// along where the session changes, and times are in Amsterdam's.
+func TestLettersAreDutchFirst(t *testing.T) {
+	now := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
+	g := notice.Group{Name: "Mantelzorg in Heemskerk", Purpose: "Wat hebben mantelzorgers nodig?"}
+	s := notice.Session{ID: "01957a3c-2b1e-7c00-8000-000000000001", Start: time.Date(2027, 1, 14, 17, 30, 0, 0, time.UTC),
+		End: time.Date(2027, 1, 14, 19, 30, 0, 0, time.UTC), Address: "Buurthuis De Schakel", OnlineURL: "https://meet.example/fg"}
+	r := notice.Recipient{Name: "Ans", Email: "ans@example.nl", Link: "https://meedoen.example/focusgroep/abc"}
+	from := notice.Sender{Address: "focusgroepen@meedoen.example"}
+	tests := []struct {
+		name        string
+		letter      notice.Letter
+		dutch       string
+		attachments int
+	}{
+		{"join", notice.JoinInvitation(g, "Ans", "Cliënt", "Client", "https://meedoen.example/focusgroep/uitnodiging/x"), "U bent uitgenodigd", 0},
+		{"welcome", notice.Welcome(g, r, []notice.Session{s}), "Welkom in de focusgroep", 0},
+		{"invitation", notice.SessionInvitation(g, s, r, from, now), "donderdag 14 januari 2027, 18.30–20.30 uur", 1},
+		{"moved", notice.SessionUpdate(g, s, r, true, from, now), "is verplaatst", 1},
+		{"cancelled", notice.SessionCancellation(g, s, r, from, now), "gaat niet door", 1},
+		{"seated", notice.Seated(g, s, r), "Er is een plek vrijgekomen", 0},
+		{"reminder", notice.Reminder(g, s, r), "Herinnering", 0},
+		{"farewell", notice.Farewell(g, r, []notice.Session{s}, from, now), "U heeft de focusgroep", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := tt.letter
+			nl, en := strings.Index(l.Text, tt.dutch), strings.Index(l.Text, "-- English --")
+			if nl < 0 || en < 0 || nl > en {
+				t.Errorf("the Dutch %q (at %d) does not come before the English part (at %d):\n%s", tt.dutch, nl, en, l.Text)
+			}
+			if !strings.Contains(l.Subject, " / ") {
+				t.Errorf("subject %q is not Dutch / English", l.Subject)
+			}
+			if len(l.Attachments) != tt.attachments {
+				t.Errorf("%d attachments, want %d", len(l.Attachments), tt.attachments)
+			}
+		})
+	}
+}
