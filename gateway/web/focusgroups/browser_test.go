@@ -142,6 +142,7 @@ func TestStaffPagesAreAccessible(t *testing.T) {
 		{"new session", srv.URL + base + "/bijeenkomsten/nieuw"},
 		{"cancel", srv.URL + sessionURI + "/afzeggen"},
 		{"promote", srv.URL + sessionURI + "/wachtlijst/" + henkID},
+		{"answer on a member's behalf", srv.URL + sessionURI + "/antwoorden/" + sanneID},
 		{"invite", srv.URL + base + "/uitnodigen"},
 		{"add member", srv.URL + base + "/leden/nieuw"},
 		{"findings", srv.URL + base + "/bevindingen"},

@@ -60,7 +60,7 @@ var pageNames = []string{
 	// staff
 	"groups", "groupnew", "group", "invite", "memberadd", "sessionform", "session",
 	"sessioncancel", "promote", "attendance", "attendanceprint", "findings", "findingform",
-	"findingagree", "findingquotes", "confirm", "published", "memberdetail",
+	"findingagree", "findingquotes", "confirm", "published", "memberdetail", "onbehalf",
 	// members
 	"invitation", "member", "membersession", "memberfeed", "memberleave", "membernotice",
 }
@@ -140,6 +140,8 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 	mux.Handle("POST /focusgroepen/{id}/bijeenkomsten/{sid}/afzeggen", s.page("sessioncancel", s.cancelSession))
 	mux.Handle("GET /focusgroepen/{id}/bijeenkomsten/{sid}/wachtlijst/{mid}", s.page("promote", s.promoteForm))
 	mux.Handle("POST /focusgroepen/{id}/bijeenkomsten/{sid}/wachtlijst/{mid}", s.page("promote", s.promote))
+	mux.Handle("GET /focusgroepen/{id}/bijeenkomsten/{sid}/antwoorden/{mid}", s.page("onbehalf", s.onBehalfForm))
+	mux.Handle("POST /focusgroepen/{id}/bijeenkomsten/{sid}/antwoorden/{mid}", s.page("onbehalf", s.setOnBehalf))
 	mux.Handle("GET /focusgroepen/{id}/bijeenkomsten/{sid}/aanwezigheid", s.page("attendance", s.attendance))
 	mux.Handle("POST /focusgroepen/{id}/bijeenkomsten/{sid}/aanwezigheid", s.page("attendance", s.recordAttendance))
 	mux.Handle("POST /focusgroepen/{id}/bijeenkomsten/{sid}/gehouden", s.page("attendance", s.completeSession))

@@ -1043,3 +1043,23 @@ func (f *fakeFocusGroups) EraseFocusGroupMember(ctx context.Context, req *focusg
 	f.recount()
 	return &focusgroupsv1.MemberErasure{MemberId: m.GetId()}, nil
 }
+
+func (f *fakeFocusGroups) SetRsvp(ctx context.Context, req *focusgroupsv1.SetRsvpRequest) (*focusgroupsv1.Rsvp, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.Call(ctx, "SetRsvp", req); err != nil {
+		return nil, err
+	}
+	s, err := f.session(req.GetFocusGroupId(), req.GetSessionId())
+	if err != nil {
+		return nil, err
+	}
+	if s.GetStatus() != focusgroupsv1.SessionStatus_SESSION_STATUS_SCHEDULED {
+		return nil, status.Error(codes.FailedPrecondition, "the session takes no answers")
+	}
+	in := req.GetRsvp()
+	if f.member(in.GetMemberId()) == nil {
+		return nil, notFound("member", in.GetMemberId())
+	}
+	return proto.CloneOf(f.answer(s.GetId(), in.GetMemberId(), in.GetAnswer(), in.GetAccessNeeds(), in.GetAccessNote(), "u-chair")), nil
+}

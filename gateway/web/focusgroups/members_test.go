@@ -259,7 +259,7 @@ func TestComputedKeysExist(t *testing.T) {
 		keys = append(keys, enumKey("fg.finding.status.", focusgroupsv1.FindingStatus(v).String(), "FINDING_STATUS_"))
 	}
 	for _, a := range answers {
-		keys = append(keys, "fgm.answer."+a.value)
+		keys = append(keys, "fgm.session.answer."+a.value, "fg.onbehalf.answer."+a.value)
 	}
 	for _, n := range accessNeeds {
 		keys = append(keys, "fgm.need."+n.value)

@@ -129,7 +129,7 @@ func (s *Pages) showMemberSession(v *visit, form url.Values, errs *kit.FormError
 	if form == nil {
 		form = answerForm(ms.GetRsvp())
 	}
-	p.Fields = withErrors(answerControls(v.Words, form), errs)
+	p.Fields = withErrors(answerControls(v.Words, form, "fgm.session"), errs)
 	v.View.HasErrors = errs.Any()
 	v.View.Page = p
 	v.Page = "membersession"
@@ -153,13 +153,15 @@ func answerForm(r *focusgroupsv1.Rsvp) url.Values {
 	return form
 }
 
-// answerControls are the answer's form with the values of form.
-func answerControls(w kit.Words, form url.Values) []field {
-	answer := field{ID: fAnswer, Kind: "radios", Label: w.Text("fgm.session.answer")}
+// answerControls are the answer's form with the values of form, in the
+// words of voice: "fgm.session" for the member's own, "fg.onbehalf" for
+// staff answering for them.
+func answerControls(w kit.Words, form url.Values, voice string) []field {
+	answer := field{ID: fAnswer, Kind: "radios", Label: w.Text(voice + ".answer")}
 	for _, a := range answers {
-		answer.Options = append(answer.Options, kit.Choice{Value: a.value, LabelKey: "fgm.answer." + a.value, Selected: form.Get(fAnswer) == a.value})
+		answer.Options = append(answer.Options, kit.Choice{Value: a.value, LabelKey: voice + ".answer." + a.value, Selected: form.Get(fAnswer) == a.value})
 	}
-	needs := field{ID: fNeeds, Kind: "checkboxes", Label: w.Text("fgm.session.needs"), Hint: w.Text("fgm.session.needs.hint"), Optional: true}
+	needs := field{ID: fNeeds, Kind: "checkboxes", Label: w.Text(voice + ".needs"), Hint: w.Text("fgm.session.needs.hint"), Optional: true}
 	for _, n := range accessNeeds {
 		needs.Options = append(needs.Options, kit.Choice{Value: n.value, LabelKey: "fgm.need." + n.value, Selected: slices.Contains(form[fNeeds], n.value)})
 	}

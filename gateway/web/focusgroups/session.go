@@ -43,6 +43,9 @@ type rsvpRow struct {
 	Note       string
 	Position   int32
 	PromoteURL string
+	// AnswerURL sets the member's answer on their behalf; empty when the
+	// session takes no answers.
+	AnswerURL string
 	// Promotion says who gave a seat out of turn, when and why.
 	Promotion string
 }
@@ -63,7 +66,7 @@ func (s *Pages) session(wk *work) error {
 	if err != nil {
 		return err
 	}
-	wk.Done("fg.done.", "gepland", "gewijzigd", "afgezegd", "plekgegeven", "aanwezigheid")
+	wk.Done("fg.done.", "gepland", "gewijzigd", "afgezegd", "plekgegeven", "aanwezigheid", "antwoord")
 	rsvps, err := wk.api.ListRsvps(wk.Context(), &focusgroupsv1.ListRsvpsRequest{FocusGroupId: ld.g.GetId(), SessionId: ss.GetId()})
 	if err != nil {
 		return err
@@ -101,6 +104,9 @@ func (s *Pages) session(wk *work) error {
 				}
 			}
 		}
+		if p.Scheduled {
+			row.AnswerURL = onBehalfURL(ld.g.GetId(), ss.GetId(), r.GetMemberId())
+		}
 		if r.GetPromotionReason() != "" {
 			by := staffName(members, r.GetChangedBy())
 			if by == wk.ID.Subject && wk.ID.Name != "" {
@@ -133,7 +139,11 @@ func (s *Pages) session(wk *work) error {
 	}
 	for _, m := range members {
 		if !answered[m.GetId()] && m.GetStatus() == focusgroupsv1.MemberStatus_MEMBER_STATUS_ACTIVE {
-			p.Unanswered = append(p.Unanswered, rsvpRow{Name: m.GetName(), Role: ld.roles.label(m.GetRole())})
+			row := rsvpRow{Name: m.GetName(), Role: ld.roles.label(m.GetRole())}
+			if p.Scheduled {
+				row.AnswerURL = onBehalfURL(ld.g.GetId(), ss.GetId(), m.GetId())
+			}
+			p.Unanswered = append(p.Unanswered, row)
 		}
 	}
 	slices.SortFunc(p.Unanswered, func(a, b rsvpRow) int { return strings.Compare(a.Name, b.Name) })

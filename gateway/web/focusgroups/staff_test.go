@@ -713,3 +713,37 @@ func TestAMembersDataIsExportedAndErased(t *testing.T) {
 	webtest.MustContain(t, body, "De gegevens zijn gewist.", "(naam verwijderd)", "Gewist")
 	webtest.MustNotContain(t, body, "fatma@example.org", page+"/wissen")
 }
+
+func TestAnsweringOnAMembersBehalf(t *testing.T) {
+	t.Parallel()
+	site, fk := staffSite(t)
+	target := sessionURI + "/antwoorden/m-wim"
+	_, page := webtest.Send(t, site, webtest.Request{Target: sessionURI, As: chair})
+	webtest.MustContain(t, page, `href="`+target+`"`, "antwoord van Wim Kramer invullen")
+	_, body := webtest.Send(t, site, webtest.Request{Target: target, As: chair})
+	webtest.MustContain(t, body, "Antwoord van Wim Kramer invullen", "Nog geen antwoord.", "Ja, komt", "Wat is er nodig om mee te doen?")
+	resp, body := webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: url.Values{fNeeds: {"tolk"}}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("no answer: status = %d, want 422", resp.StatusCode)
+	}
+	if diff := cmp.Diff([][2]string{{"#antwoord-ja", "Antwoord: Kies ja, misschien of nee."}}, webtest.SummaryOf(t, body)); diff != "" {
+		t.Errorf("error summary (-want +got):\n%s", diff)
+	}
+	if n := fk.groups.CallsOf("SetRsvp"); n != 0 {
+		t.Fatalf("SetRsvp called %d times without an answer", n)
+	}
+	resp, _ = webtest.Send(t, site, webtest.Request{Target: target, As: chair, Form: url.Values{fAnswer: {"ja"}, fNeeds: {"tolk"}, fNote: {"Gebarentaal"}}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != sessionURI+"?gelukt=antwoord" {
+		t.Fatalf("status %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	got := fk.groups.Request("SetRsvp").(*focusgroupsv1.SetRsvpRequest)
+	want := &focusgroupsv1.SetRsvpRequest{FocusGroupId: groupID, SessionId: sessionID, Rsvp: &focusgroupsv1.Rsvp{
+		MemberId: "m-wim", Answer: focusgroupsv1.RsvpAnswer_RSVP_ANSWER_YES,
+		AccessNeeds: []focusgroupsv1.AccessNeed{focusgroupsv1.AccessNeed_ACCESS_NEED_INTERPRETER}, AccessNote: "Gebarentaal"}}
+	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+		t.Errorf("SetRsvp (-want +got):\n%s", diff)
+	}
+	_, page = webtest.Send(t, site, webtest.Request{Target: sessionURI + "?gelukt=antwoord", As: chair})
+	webtest.MustContain(t, page, "Het antwoord is opgeslagen.", "Wim Kramer (Ervaringsdeskundige) · heeft nodig: Een tolk (ook gebarentaal) · Gebarentaal")
+	webtest.MustNotContain(t, page, "Nog geen antwoord")
+}
