@@ -48,10 +48,19 @@ func (s *Pages) invitation(v *visit) error {
 
 // acceptInvitation serves POST /focusgroep/uitnodiging/{token}: the
 // resident becomes a member and goes to their own page, whose link the
-// welcome mail carries too. A second click finds the invitation used, and
-// the notice says so.
+// welcome mail carries too. The invitation is single use, so a double
+// click's second request finds it used: its notice says that a click a
+// moment ago did make them a member, since that is the page the browser
+// shows.
 func (s *Pages) acceptInvitation(v *visit) error {
 	link, err := v.api.AcceptInvitation(v.Context(), &focusgroupsv1.AcceptInvitationRequest{Token: v.token})
+	if problem.Of(err) == problem.NotFound {
+		v.View.TitleKey = "fgm.used.title"
+		v.View.Page = noticePage{Key: "fgm.used"}
+		v.Page = "membernotice"
+		v.Status = http.StatusNotFound
+		return nil
+	}
 	if err != nil {
 		return err
 	}

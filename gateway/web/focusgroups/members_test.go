@@ -92,11 +92,14 @@ func TestAcceptingAnInvitation(t *testing.T) {
 	}
 	_, body := webtest.Send(t, site, webtest.Request{Target: loc})
 	webtest.MustContain(t, body, "Welkom in de focusgroep.", "Hallo Joost Bakker, je doet mee in de rol Sleutelfiguur.")
-	// The invitation's link is single use.
+	// The invitation's link is single use: a double click's second
+	// request says the first made them a member.
 	resp, body = webtest.Send(t, site, webtest.Request{Target: target, Form: url.Values{}})
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("second accept: status = %d, want 404", resp.StatusCode)
 	}
+	webtest.MustContain(t, body, "Deze uitnodiging is al gebruikt", "Dan doe je mee: de welkomstmail met je persoonlijke link is onderweg.")
+	_, body = webtest.Send(t, site, webtest.Request{Target: target})
 	webtest.MustContain(t, body, "Deze link werkt niet (meer)")
 	if n := fk.groups.CallsOf("AcceptInvitation"); n != 2 {
 		t.Errorf("AcceptInvitation called %d times, want 2", n)
@@ -286,7 +289,7 @@ func TestComputedKeysExist(t *testing.T) {
 	for _, p := range []string{"fg.conclude", "fg.dissolve", "fg.remove", "fg.erase"} {
 		keys = append(keys, p+".title", p+".heading", p+".lead", p+".body", p+".confirm")
 	}
-	for _, p := range []string{"fgm.notfound", "fgm.left"} {
+	for _, p := range []string{"fgm.notfound", "fgm.left", "fgm.used"} {
 		keys = append(keys, p+".heading", p+".body")
 	}
 	for _, p := range []string{"badform", "unavailable", "internal", "unconfigured", "staffUnconfigured"} {
