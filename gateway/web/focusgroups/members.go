@@ -214,6 +214,14 @@ func (s *Pages) leaveForm(v *visit) error {
 // the answer is a page of its own rather than a redirect to one.
 func (s *Pages) leave(v *visit) error {
 	resp, err := v.api.LeaveFocusGroup(v.Context(), &focusgroupsv1.LeaveFocusGroupRequest{Token: v.token})
+	if problem.Of(err) == problem.NotFound {
+		// A double click's second request: the first ended the link.
+		v.View.TitleKey = "fgm.gone.title"
+		v.View.Page = noticePage{Key: "fgm.gone"}
+		v.Page = "membernotice"
+		v.Status = http.StatusNotFound
+		return nil
+	}
 	if err != nil {
 		return err
 	}

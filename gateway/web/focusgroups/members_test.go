@@ -240,6 +240,12 @@ func TestLeavingTheGroup(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("the link after leaving: status = %d, want 404", resp.StatusCode)
 	}
+	// A double click's second request.
+	resp, body = webtest.Send(t, site, webtest.Request{Target: fatmaPage + "/verlaten", Form: url.Values{}})
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("leaving twice: status = %d, want 404", resp.StatusCode)
+	}
+	webtest.MustContain(t, body, "Dan ben je uit de groep")
 }
 
 func TestComputedKeysExist(t *testing.T) {
@@ -289,7 +295,7 @@ func TestComputedKeysExist(t *testing.T) {
 	for _, p := range []string{"fg.conclude", "fg.dissolve", "fg.remove", "fg.erase"} {
 		keys = append(keys, p+".title", p+".heading", p+".lead", p+".body", p+".confirm")
 	}
-	for _, p := range []string{"fgm.notfound", "fgm.left", "fgm.used"} {
+	for _, p := range []string{"fgm.notfound", "fgm.left", "fgm.used", "fgm.gone"} {
 		keys = append(keys, p+".heading", p+".body")
 	}
 	for _, p := range []string{"badform", "unavailable", "internal", "unconfigured", "staffUnconfigured"} {
