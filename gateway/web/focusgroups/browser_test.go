@@ -4,12 +4,14 @@ import (
 	"context"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
@@ -247,4 +249,71 @@ func TestStaffPagesAreAccessible(t *testing.T) {
 			b.Screenshot(t, filepath.Join(*webtest.Screenshots, shot.file))
 		}
 	}
+}
+
+// A member who uses only the keyboard reaches the answer, the access
+// needs and the note in order on a phone, chooses with the space bar and
+// sends with Enter.
+func TestAnsweringWorksWithTheKeyboardAlone(t *testing.T) {
+	b := browsertest.Start(t)
+	fk := newFakes(t)
+	token := webtest.Token("member-wim")
+	fk.groups.mu.Lock()
+	fk.groups.tokens[token] = "m-wim"
+	fk.groups.mu.Unlock()
+	srv := httptest.NewServer(newSite(t, fk.cfg).Handler())
+	t.Cleanup(srv.Close)
+	b.Visit(t, srv.URL+"/focusgroep/"+token+"/bijeenkomsten/"+sessionID+"?lang=nl", browsertest.Width(browsertest.NarrowWidth))
+
+	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+	defer cancel()
+	var visited []string
+	sent := false
+	for range 60 {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		focused, err := chromedp.Run(ctx, chromedp.Evaluate[focus](`({name: document.activeElement.name || "", tag: document.activeElement.tagName})`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if focused.Name != "" && !slices.Contains(visited, focused.Name) {
+			visited = append(visited, focused.Name)
+		}
+		switch {
+		case focused.Name == fAnswer:
+			// The group's first radio, yes; space chooses it.
+			err = chromedp.Do(ctx, chromedp.KeyEvent(" "))
+		case focused.Name == fNote:
+			err = chromedp.Do(ctx, chromedp.KeyEvent("Een tolk Turks"))
+		case focused.Tag == "BUTTON" && len(visited) > 0:
+			err = chromedp.Do(ctx, chromedp.KeyEvent(kb.Enter))
+			sent = true
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sent {
+			break
+		}
+	}
+	if !sent {
+		t.Fatalf("Tab never reached the send button; visited %v", visited)
+	}
+	if diff := cmp.Diff([]string{fAnswer, fNeeds, fNote}, visited); diff != "" {
+		t.Errorf("focus order (-want +got):\n%s", diff)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.Search(`//p[contains(., "Je antwoord is opgeslagen.")]`))); err != nil {
+		t.Fatalf("waiting for the confirmation: %v", err)
+	}
+	got := fk.groups.Request("RespondToSession").(*focusgroupsv1.RespondToSessionRequest)
+	if got.GetAnswer() != focusgroupsv1.RsvpAnswer_RSVP_ANSWER_YES || got.GetAccessNote() != "Een tolk Turks" {
+		t.Errorf("RespondToSession = %v", got)
+	}
+}
+
+// focus is the element that has the keyboard's focus.
+type focus struct {
+	Name string `json:"name"`
+	Tag  string `json:"tag"`
 }
