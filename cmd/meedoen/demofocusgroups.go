@@ -70,13 +70,15 @@ func loadDemoFocusGroups(ctx context.Context, client focusgroupsv1.FocusGroupsSe
 		}
 	}
 	created := 1
+	// The residents said yes at the information evening last week.
+	consented := timestamppb.New(now.AddDate(0, 0, -7).Truncate(time.Hour))
 	members := []*focusgroupsv1.GroupMember{
 		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_STAFF, Role: "council_member", Name: "Anouk de Vries", Subject: "dev-velsen-council-member", Email: "anouk.devries@participatieraad-velsen.example"},
 		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_STAFF, Role: "policy_officer", Name: "Joost Visser", Subject: "dev-velsen-policy-officer", Email: "joost.visser@velsen.example"},
-		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: "client", Name: "Joke Visser", Email: "joke.visser@example.org", Language: "nl", Consent: &focusgroupsv1.Consent{Method: focusgroupsv1.ConsentMethod_CONSENT_METHOD_IN_PERSON}},
-		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: "experience_expert", Name: "Bram de Wit", Email: "bram.dewit@example.org", Language: "nl", Consent: &focusgroupsv1.Consent{Method: focusgroupsv1.ConsentMethod_CONSENT_METHOD_PHONE}},
-		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: "informal_carer", Name: "Samira Haddou", Email: "samira.haddou@example.org", Language: "nl", Consent: &focusgroupsv1.Consent{Method: focusgroupsv1.ConsentMethod_CONSENT_METHOD_IN_PERSON}},
-		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: "informal_carer", Name: "Kees Smit", Email: "kees.smit@example.org", Language: "en", Consent: &focusgroupsv1.Consent{Method: focusgroupsv1.ConsentMethod_CONSENT_METHOD_PAPER_FORM}},
+		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: "client", Name: "Joke Visser", Email: "joke.visser@example.org", Language: "nl", Consent: &focusgroupsv1.Consent{Method: focusgroupsv1.ConsentMethod_CONSENT_METHOD_IN_PERSON, Time: consented}},
+		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: "experience_expert", Name: "Bram de Wit", Email: "bram.dewit@example.org", Language: "nl", Consent: &focusgroupsv1.Consent{Method: focusgroupsv1.ConsentMethod_CONSENT_METHOD_PHONE, Time: consented}},
+		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: "informal_carer", Name: "Samira Haddou", Email: "samira.haddou@example.org", Language: "nl", Consent: &focusgroupsv1.Consent{Method: focusgroupsv1.ConsentMethod_CONSENT_METHOD_IN_PERSON, Time: consented}},
+		{Kind: focusgroupsv1.MemberKind_MEMBER_KIND_RESIDENT, Role: "informal_carer", Name: "Kees Smit", Email: "kees.smit@example.org", Language: "en", Consent: &focusgroupsv1.Consent{Method: focusgroupsv1.ConsentMethod_CONSENT_METHOD_PAPER_FORM, Time: consented}},
 	}
 	ids := make([]string, 0, len(members))
 	for _, m := range members {
