@@ -10,10 +10,11 @@ import (
 	"github.com/meedoen/meedoen/services/focusgroups/internal/calendar"
 )
 
-// JoinInvitation invites a resident to join a group in role (its Dutch
-// and English labels); link accepts it.
-func JoinInvitation(g Group, name, roleNL, roleEN, link string) Letter {
-	nl, en := greeting(name)
+// JoinInvitation invites r to join a group in role (its Dutch and English
+// labels); r's Link accepts it.
+func JoinInvitation(g Group, r Recipient, roleNL, roleEN string) Letter {
+	nl, en := greeting(r.Name)
+	link := r.page()
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nU bent uitgenodigd om als %s mee te doen met de focusgroep \"%s\".\n", nl, strings.ToLower(roleNL), g.Name)
 	if g.Purpose != "" {
@@ -32,7 +33,7 @@ func JoinInvitation(g Group, name, roleNL, roleEN, link string) Letter {
 func Welcome(g Group, r Recipient, upcoming []Session) Letter {
 	nl, en := greeting(r.Name)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\nWelkom in de focusgroep \"%s\". Op uw eigen pagina ziet u de bijeenkomsten, geeft u aan of u komt en wat u nodig heeft, en kunt u de groep verlaten:\n\n%s\n\n", nl, g.Name, r.Link)
+	fmt.Fprintf(&b, "%s\n\nWelkom in de focusgroep \"%s\". Op uw eigen pagina ziet u de bijeenkomsten, geeft u aan of u komt en wat u nodig heeft, en kunt u de groep verlaten:\n\n%s\n\n", nl, g.Name, r.page())
 	if len(upcoming) > 0 {
 		fmt.Fprintf(&b, "Geplande bijeenkomsten (de uitnodigingen volgen apart):\n")
 		for _, s := range upcoming {
@@ -41,7 +42,7 @@ func Welcome(g Group, r Recipient, upcoming []Session) Letter {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "Deze link is persoonlijk: stuur hem niet door.\n\n-- English --\n\n")
-	fmt.Fprintf(&b, "%s\n\nWelcome to the focus group \"%s\". Your own page shows the sessions; there you say whether you come and what you need, and you can leave the group:\n\n%s\n\n", en, g.Name, r.Link)
+	fmt.Fprintf(&b, "%s\n\nWelcome to the focus group \"%s\". Your own page shows the sessions; there you say whether you come and what you need, and you can leave the group:\n\n%s\n\n", en, g.Name, r.page())
 	if len(upcoming) > 0 {
 		fmt.Fprintf(&b, "Planned sessions (their invitations follow separately):\n")
 		for _, s := range upcoming {
@@ -62,11 +63,11 @@ func SessionInvitation(g Group, s Session, r Recipient, from Sender, now time.Ti
 	if s.Agenda != "" {
 		fmt.Fprintf(&b, "\nAgenda:\n%s\n", s.Agenda)
 	}
-	fmt.Fprintf(&b, "\nKomt u? Geef het aan, en wat u nodig heeft (een tolk, rolstoeltoegang, een begeleider, een dieet):\n%s\n\n", r.Link)
+	fmt.Fprintf(&b, "\nKomt u? Geef het aan, en wat u nodig heeft (een tolk, rolstoeltoegang, een begeleider, een dieet):\n%s\n\n", r.page())
 	fmt.Fprintf(&b, "De bijlage zet de bijeenkomst in uw agenda.\n\n-- English --\n\n")
 	fmt.Fprintf(&b, "%s\n\nThe focus group \"%s\" meets on %s.\n\n", en, g.Name, englishWhen(s.Start, s.End))
 	where(&b, s, "Place", "Accessibility", "Online")
-	fmt.Fprintf(&b, "\nWill you come? Let us know, and what you need (an interpreter, wheelchair access, a companion, a diet):\n%s\n\n", r.Link)
+	fmt.Fprintf(&b, "\nWill you come? Let us know, and what you need (an interpreter, wheelchair access, a companion, a diet):\n%s\n\n", r.page())
 	fmt.Fprintf(&b, "The attachment adds the session to your calendar.\n")
 	return Letter{Subject: fmt.Sprintf("Uitnodiging: %s, %s / Invitation", g.Name, shortDutch(s.Start)), Text: b.String(),
 		Attachments: []mail.Attachment{message(calendar.Request, g, s, r, from, now)}}
@@ -86,10 +87,10 @@ func SessionUpdate(g Group, s Session, r Recipient, rescheduled bool, from Sende
 	if s.Agenda != "" {
 		fmt.Fprintf(&b, "\nAgenda:\n%s\n", s.Agenda)
 	}
-	fmt.Fprintf(&b, "\nKomt u nog steeds? Geef het aan: %s\n\nDe bijlage werkt de afspraak in uw agenda bij.\n\n-- English --\n\n", r.Link)
+	fmt.Fprintf(&b, "\nKomt u nog steeds? Geef het aan: %s\n\nDe bijlage werkt de afspraak in uw agenda bij.\n\n-- English --\n\n", r.page())
 	fmt.Fprintf(&b, "%s\n\nThe session of the focus group \"%s\" %s. It is now planned for:\n\n%s\n", en, g.Name, whatEN, englishWhen(s.Start, s.End))
 	where(&b, s, "Place", "Accessibility", "Online")
-	fmt.Fprintf(&b, "\nStill coming? Let us know: %s\n\nThe attachment updates your calendar.\n", r.Link)
+	fmt.Fprintf(&b, "\nStill coming? Let us know: %s\n\nThe attachment updates your calendar.\n", r.page())
 	return Letter{Subject: fmt.Sprintf("Gewijzigd: %s, %s / Changed", g.Name, shortDutch(s.Start)), Text: b.String(),
 		Attachments: []mail.Attachment{message(calendar.Request, g, s, r, from, now)}}
 }
@@ -116,10 +117,10 @@ func Seated(g Group, s Session, r Recipient) Letter {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nEr is een plek vrijgekomen: u bent erbij op %s, bij de focusgroep \"%s\".\n\n", nl, dutchWhen(s.Start, s.End), g.Name)
 	where(&b, s, "Plaats", "Toegankelijkheid", "Online")
-	fmt.Fprintf(&b, "\nKunt u toch niet? Meld u dan af, zodat de volgende op de wachtlijst de plek krijgt:\n%s\n\n-- English --\n\n", r.Link)
+	fmt.Fprintf(&b, "\nKunt u toch niet? Meld u dan af, zodat de volgende op de wachtlijst de plek krijgt:\n%s\n\n-- English --\n\n", r.page())
 	fmt.Fprintf(&b, "%s\n\nA seat came free: you are in on %s, with the focus group \"%s\".\n\n", en, englishWhen(s.Start, s.End), g.Name)
 	where(&b, s, "Place", "Accessibility", "Online")
-	fmt.Fprintf(&b, "\nCannot come after all? Please say so, so that the next on the waitlist gets the seat:\n%s\n", r.Link)
+	fmt.Fprintf(&b, "\nCannot come after all? Please say so, so that the next on the waitlist gets the seat:\n%s\n", r.page())
 	return Letter{Subject: fmt.Sprintf("Er is plek voor u: %s, %s / A seat for you", g.Name, shortDutch(s.Start)), Text: b.String()}
 }
 
@@ -129,10 +130,10 @@ func Reminder(g Group, s Session, r Recipient) Letter {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nHerinnering: de focusgroep \"%s\" komt bijeen op %s.\n\n", nl, g.Name, dutchWhen(s.Start, s.End))
 	where(&b, s, "Plaats", "Toegankelijkheid", "Online")
-	fmt.Fprintf(&b, "\nKunt u niet? Meld u af, dan krijgt een ander uw plek: %s\n\n-- English --\n\n", r.Link)
+	fmt.Fprintf(&b, "\nKunt u niet? Meld u af, dan krijgt een ander uw plek: %s\n\n-- English --\n\n", r.page())
 	fmt.Fprintf(&b, "%s\n\nA reminder: the focus group \"%s\" meets on %s.\n\n", en, g.Name, englishWhen(s.Start, s.End))
 	where(&b, s, "Place", "Accessibility", "Online")
-	fmt.Fprintf(&b, "\nCannot come? Please say so, and someone else gets your seat: %s\n", r.Link)
+	fmt.Fprintf(&b, "\nCannot come? Please say so, and someone else gets your seat: %s\n", r.page())
 	return Letter{Subject: fmt.Sprintf("Herinnering: %s, %s / Reminder", g.Name, shortDutch(s.Start)), Text: b.String()}
 }
 

@@ -139,7 +139,8 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, g.ID(), hash, in.Email, in.Name, i
 				return fmt.Errorf("storing invitation: %w", err)
 			}
 			role, _ := group.RoleOf(in.Role)
-			l := notice.JoinInvitation(letterGroup(g), in.Name, role.NL, role.EN, s.cfg.PublicURL+invitationLinkPath+token)
+			l := notice.JoinInvitation(letterGroup(g),
+				notice.Recipient{Name: in.Name, Email: in.Email, Link: s.cfg.PublicURL + invitationLinkPath + token, Language: in.Language}, role.NL, role.EN)
 			if err := enqueue(ctx, tx, KindJoinInvitation, g.ID(), recipient{name: in.Name, email: in.Email, language: in.Language}, l); err != nil {
 				return err
 			}
