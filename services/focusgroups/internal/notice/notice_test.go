@@ -1,6 +1,7 @@
 package notice_test
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -8,8 +9,12 @@ import (
 	"github.com/meedoen/meedoen/services/focusgroups/internal/notice"
 )
 
+// formal finds the formal Dutch "u" and "uw" as words.
+var formal = regexp.MustCompile(`(?i)(^|[^\p{L}])(u|uw)([^\p{L}]|$)`)
+
 // TestLettersAreDutchFirst: every mail a member gets opens in Dutch, then
-// has its English part; subjects are Dutch first; calendar messages ride
+// has its English part, in which members are "je"; subjects are Dutch
+// first; calendar messages ride
 // along where the session changes, and times are in Amsterdam's.
 func TestLettersAreDutchFirst(t *testing.T) {
 	now := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
@@ -24,18 +29,24 @@ func TestLettersAreDutchFirst(t *testing.T) {
 		dutch       string
 		attachments int
 	}{
-		{"join", notice.JoinInvitation(g, notice.Recipient{Name: "Ans", Link: "https://meedoen.example/focusgroep/uitnodiging/x"}, "Cliënt", "Client"), "U bent uitgenodigd", 0},
+		{"join", notice.JoinInvitation(g, notice.Recipient{Name: "Ans", Link: "https://meedoen.example/focusgroep/uitnodiging/x"}, "Cliënt", "Client"), "Je bent uitgenodigd", 0},
 		{"welcome", notice.Welcome(g, r, []notice.Session{s}), "Welkom in de focusgroep", 0},
 		{"invitation", notice.SessionInvitation(g, s, r, from, now), "donderdag 14 januari 2027, 18.30–20.30 uur", 1},
 		{"moved", notice.SessionUpdate(g, s, r, true, from, now), "is verplaatst", 1},
 		{"cancelled", notice.SessionCancellation(g, s, r, from, now), "gaat niet door", 1},
 		{"seated", notice.Seated(g, s, r), "Er is een plek vrijgekomen", 0},
 		{"reminder", notice.Reminder(g, s, r), "Herinnering", 0},
-		{"farewell", notice.Farewell(g, r, []notice.Session{s}, from, now), "U heeft de focusgroep", 1},
+		{"farewell", notice.Farewell(g, r, []notice.Session{s}, from, now), "Je hebt de focusgroep", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			l := tt.letter
+			// One form of address, as the web pages and the surveys'
+			// mails: "je" and "jouw", never "u" or "uw".
+			dutch, _, _ := strings.Cut(l.Text, "-- English --")
+			if m := formal.FindString(l.Subject + "\n" + dutch); m != "" {
+				t.Errorf("the Dutch says %q, want je/jouw:\n%s\n%s", m, l.Subject, dutch)
+			}
 			nl, en := strings.Index(l.Text, tt.dutch), strings.Index(l.Text, "-- English --")
 			if nl < 0 || en < 0 || nl > en {
 				t.Errorf("the Dutch %q (at %d) does not come before the English part (at %d):\n%s", tt.dutch, nl, en, l.Text)
