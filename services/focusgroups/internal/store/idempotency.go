@@ -115,6 +115,11 @@ ON CONFLICT (operation, subject, key) DO NOTHING`, operation, o.Subject, o.Key, 
 			Fields: []errs.Field{{Path: IdempotencyKeyPath, Reason: "was used before by this caller for another focus group or process"}}}
 	}
 	got.skipped = int(skipped)
+	if len(got.resourceIDs) == 0 && operation != opInviteResidents {
+		// Claimed and recorded in one transaction, so a committed row
+		// always names what it made.
+		return claim{}, fmt.Errorf("idempotency key of %s names nothing it created", operation)
+	}
 	return got, nil
 }
 
