@@ -101,7 +101,8 @@ func NewClients(cc grpc.ClientConnInterface) Clients {
 	return Clients{Staff: pb.NewFocusGroupsServiceClient(cc), Links: pb.NewMemberLinksServiceClient(cc)}
 }
 
-// remind queues due reminders now and every interval until ctx ends. A
+// remind queues due reminders, and forgets idempotency keys no client
+// repeats any more, now and every interval until ctx ends. A
 // failed round is logged and tried again at the next; replicas may run it
 // side by side (store.SendReminders claims each reminder once).
 func remind(ctx context.Context, st *store.Store, interval time.Duration, log *slog.Logger) error {
@@ -112,6 +113,9 @@ func remind(ctx context.Context, st *store.Store, interval time.Duration, log *s
 			log.WarnContext(ctx, "sending focus-group reminders", "err", err)
 		} else if n > 0 {
 			log.InfoContext(ctx, "focus-group reminders queued", "mails", n)
+		}
+		if _, err := st.PurgeIdempotencyKeys(ctx, st.Now().Add(-store.KeepIdempotencyKeys)); err != nil && ctx.Err() == nil {
+			log.WarnContext(ctx, "purging focus-group idempotency keys", "err", err)
 		}
 		select {
 		case <-ctx.Done():

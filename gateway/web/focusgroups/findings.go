@@ -106,6 +106,8 @@ type findingFormPage struct {
 	Fields  []field
 	Quotes  []quoteSlot
 	Errors  *kit.FormErrors
+	// Key is the new finding's idempotency key; empty when editing.
+	Key string
 }
 
 // quoteSlot is one quote's fields.
@@ -247,6 +249,7 @@ func (s *Pages) showFindingForm(wk *work, fid string, values url.Values, errs *k
 	if fid == "" {
 		wk.View.Title = w.Say("fg.finding.new.title", "group", ld.head.Name)
 		p.Action = p.BackURL + "/nieuw"
+		p.Key = formKey(values)
 	} else {
 		wk.View.Title = w.Say("fg.finding.edit.title", "group", ld.head.Name)
 		p.Action = p.BackURL + "/" + url.PathEscape(fid)
@@ -356,7 +359,7 @@ func (s *Pages) createFinding(wk *work) error {
 	}
 	gid := wk.R.PathValue("id")
 	f.Etag = ""
-	_, err := wk.api.CreateFinding(wk.Context(), &focusgroupsv1.CreateFindingRequest{FocusGroupId: gid, Finding: f})
+	_, err := wk.api.CreateFinding(wk.Context(), &focusgroupsv1.CreateFindingRequest{FocusGroupId: gid, Finding: f, IdempotencyKey: formKey(form)})
 	switch {
 	case err == nil:
 		wk.Redirect = kit.WithDone(findingsURL(gid), "bevinding")

@@ -140,6 +140,8 @@ type groupFormPage struct {
 	Total       field
 	Errors      *kit.FormErrors
 	NoProcesses bool
+	// Key is the new group's idempotency key; empty when editing.
+	Key string
 }
 
 // Fields of the group's form.
@@ -250,6 +252,7 @@ func (s *Pages) showGroupForm(wk *work, ld *loaded, rs roleSet, values url.Value
 	var g *focusgroupsv1.FocusGroup
 	if ld == nil {
 		wk.View.TitleKey = "fg.new.title"
+		p.Key = formKey(values)
 		procs, err := s.processes(wk)
 		if err != nil {
 			return err
@@ -362,7 +365,7 @@ func (s *Pages) createGroup(wk *work) error {
 		wk.Status = http.StatusUnprocessableEntity
 		return s.showGroupForm(wk, nil, rs, form, local)
 	}
-	created, err := wk.api.CreateFocusGroup(wk.Context(), &focusgroupsv1.CreateFocusGroupRequest{FocusGroup: g})
+	created, err := wk.api.CreateFocusGroup(wk.Context(), &focusgroupsv1.CreateFocusGroupRequest{FocusGroup: g, IdempotencyKey: formKey(form)})
 	switch {
 	case err == nil:
 		wk.Redirect = kit.WithDone(groupURL(created.GetId()), "gevormd")

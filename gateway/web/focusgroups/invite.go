@@ -26,6 +26,8 @@ type inviteFormPage struct {
 	BackURL string
 	Fields  []field
 	Errors  *kit.FormErrors
+	// Key is the invitations' idempotency key; empty for a new member.
+	Key string
 }
 
 // Fields of the invitation's and the new member's forms.
@@ -72,7 +74,7 @@ func (s *Pages) showInvite(wk *work, values url.Values, errs *kit.FormErrors) er
 	}
 	w := wk.Words
 	wk.View.Title = w.Say("fg.invite.title", "group", ld.head.Name)
-	p := &inviteFormPage{Group: ld.head, Action: ld.head.URL + "/uitnodigen", BackURL: ld.head.URL, Errors: errs}
+	p := &inviteFormPage{Group: ld.head, Action: ld.head.URL + "/uitnodigen", BackURL: ld.head.URL, Errors: errs, Key: formKey(values)}
 	p.Fields = withErrors([]field{
 		{ID: fInvitees, Kind: "textarea", Rows: 6, Label: w.Text("fg.invite.invitees"), Hint: w.Text("fg.invite.invitees.hint"), Value: values.Get(fInvitees)},
 		{ID: fRole, Kind: "select", Label: w.Text("fg.invite.role"), Options: ld.roles.residentChoices(values.Get(fRole))},
@@ -129,7 +131,7 @@ func (s *Pages) invite(wk *work) error {
 		wk.Status = http.StatusUnprocessableEntity
 		return s.showInvite(wk, form, errs)
 	}
-	_, err := wk.api.InviteResidents(wk.Context(), &focusgroupsv1.InviteResidentsRequest{FocusGroupId: gid, Invitees: invitees})
+	_, err := wk.api.InviteResidents(wk.Context(), &focusgroupsv1.InviteResidentsRequest{FocusGroupId: gid, Invitees: invitees, IdempotencyKey: formKey(form)})
 	switch {
 	case err == nil:
 		wk.Redirect = kit.WithDone(groupURL(gid), "uitgenodigd")

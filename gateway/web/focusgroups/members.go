@@ -130,7 +130,8 @@ func (s *Pages) memberPage(v *visit) error {
 
 // speak sends a visitor who has not chosen a language to the page in
 // lang, the language of the member's mails, when that is not the page's:
-// the links in the mails carry none. It reports whether it did.
+// the links in older mails carry none (mails now add ?lang=en for English
+// members). It reports whether it did.
 func (v *visit) speak(lang string) bool {
 	if v.R.Method != http.MethodGet || lang == "" || lang == v.Lang() || !slices.Contains(kit.Langs, lang) {
 		return false

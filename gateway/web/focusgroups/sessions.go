@@ -27,6 +27,8 @@ type sessionFormPage struct {
 	Etag   string
 	Fields []field
 	Errors *kit.FormErrors
+	// Key is the new session's idempotency key; empty when editing.
+	Key string
 }
 
 // Fields of the session's form.
@@ -115,6 +117,7 @@ func (s *Pages) showSessionForm(wk *work, ld *loaded, sid string, values url.Val
 	if sid == "" {
 		wk.View.Title = w.Say("fg.session.new.title", "group", ld.head.Name)
 		p.Action, p.BackURL = ld.head.URL+"/bijeenkomsten/nieuw", ld.head.URL
+		p.Key = formKey(values)
 	} else {
 		wk.View.Title = w.Say("fg.session.edit.title", "group", ld.head.Name)
 		p.BackURL = sessionURL(ld.head.ID, sid)
@@ -210,7 +213,7 @@ func (s *Pages) scheduleSession(wk *work) error {
 		return nil
 	}
 	ss.Etag = ""
-	created, err := wk.api.ScheduleSession(wk.Context(), &focusgroupsv1.ScheduleSessionRequest{FocusGroupId: ld.g.GetId(), Session: ss})
+	created, err := wk.api.ScheduleSession(wk.Context(), &focusgroupsv1.ScheduleSessionRequest{FocusGroupId: ld.g.GetId(), Session: ss, IdempotencyKey: formKey(form)})
 	switch {
 	case err == nil:
 		wk.Redirect = kit.WithDone(sessionURL(ld.g.GetId(), created.GetId()), "gepland")

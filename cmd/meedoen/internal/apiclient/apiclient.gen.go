@@ -1519,6 +1519,13 @@ type InvitePanelBody struct {
 
 // InviteResidentsBody Asks to invite residents by mail.
 type InviteResidentsBody struct {
+	// IdempotencyKey Optional: the client's key for this invitation (a random UUID, or a
+	// form's hidden field), 1 to 64 visible ASCII characters. A repeat with
+	// the same key by the same caller within 24 hours returns the first
+	// call's result and creates nothing; the same key on another focus group
+	// is refused.
+	IdempotencyKey *string `json:"idempotencyKey,omitempty"`
+
 	// Invitees Whom to invite, 1 to 200.
 	Invitees []GroupInvitee `json:"invitees"`
 }
@@ -3209,10 +3216,40 @@ type ListFocusGroupsParams struct {
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
+// CreateFocusGroupParams defines parameters for CreateFocusGroup.
+type CreateFocusGroupParams struct {
+	// IdempotencyKey Optional: the client's key for this create (a random UUID, or a
+	// form's hidden field), 1 to 64 visible ASCII characters. A repeat with
+	// the same key by the same caller within 24 hours returns the first
+	// call's result and creates nothing; the same key on another process
+	// is refused.
+	IdempotencyKey *string `form:"idempotencyKey,omitempty" json:"idempotencyKey,omitempty"`
+}
+
+// CreateFindingParams defines parameters for CreateFinding.
+type CreateFindingParams struct {
+	// IdempotencyKey Optional: the client's key for this create (a random UUID, or a
+	// form's hidden field), 1 to 64 visible ASCII characters. A repeat with
+	// the same key by the same caller within 24 hours returns the first
+	// call's result and creates nothing; the same key on another focus group
+	// is refused.
+	IdempotencyKey *string `form:"idempotencyKey,omitempty" json:"idempotencyKey,omitempty"`
+}
+
 // UpdateFindingParams defines parameters for UpdateFinding.
 type UpdateFindingParams struct {
 	// IfMatch The ETag of the version this change is based on (RFC 9110): if the resource changed since, nothing changes and the answer is 412. * or no If-Match: the change is merged into whatever version is current.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
+}
+
+// ScheduleSessionParams defines parameters for ScheduleSession.
+type ScheduleSessionParams struct {
+	// IdempotencyKey Optional: the client's key for this schedule (a random UUID, or a
+	// form's hidden field), 1 to 64 visible ASCII characters. A repeat with
+	// the same key by the same caller within 24 hours returns the first
+	// call's result and creates nothing; the same key on another focus group
+	// is refused.
+	IdempotencyKey *string `form:"idempotencyKey,omitempty" json:"idempotencyKey,omitempty"`
 }
 
 // UpdateSessionParams defines parameters for UpdateSession.
@@ -3704,7 +3741,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /focus-groups (the `CreateFocusGroup` operationId).
-	CreateFocusGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateFocusGroupWithBody(ctx context.Context, params *CreateFocusGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFocusGroup Forms a focus group for a participation process.
 	//
@@ -3713,7 +3750,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /focus-groups (the `CreateFocusGroup` operationId).
-	CreateFocusGroup(ctx context.Context, body CreateFocusGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateFocusGroup(ctx context.Context, params *CreateFocusGroupParams, body CreateFocusGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListFindings Lists a focus group's findings, oldest first, with every quote.
 	//
@@ -3729,7 +3766,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /focus-groups/{focusGroupId}/findings (the `CreateFinding` operationId).
-	CreateFindingWithBody(ctx context.Context, focusGroupId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateFindingWithBody(ctx context.Context, focusGroupId string, params *CreateFindingParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// CreateFinding Writes a draft finding.
 	//
@@ -3738,7 +3775,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /focus-groups/{focusGroupId}/findings (the `CreateFinding` operationId).
-	CreateFinding(ctx context.Context, focusGroupId string, body CreateFindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	CreateFinding(ctx context.Context, focusGroupId string, params *CreateFindingParams, body CreateFindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFinding Returns one finding with every quote.
 	//
@@ -3890,7 +3927,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /focus-groups/{focusGroupId}/sessions (the `ScheduleSession` operationId).
-	ScheduleSessionWithBody(ctx context.Context, focusGroupId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ScheduleSessionWithBody(ctx context.Context, focusGroupId string, params *ScheduleSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ScheduleSession Schedules a session and mails every active member an iCalendar
 	// invitation (METHOD:REQUEST) with a link to answer.
@@ -3900,7 +3937,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /focus-groups/{focusGroupId}/sessions (the `ScheduleSession` operationId).
-	ScheduleSession(ctx context.Context, focusGroupId string, body ScheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ScheduleSession(ctx context.Context, focusGroupId string, params *ScheduleSessionParams, body ScheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetSession Returns one session.
 	//
@@ -4904,8 +4941,8 @@ func (c *Client) ListFocusGroups(ctx context.Context, params *ListFocusGroupsPar
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /focus-groups (the `CreateFocusGroup` operationId).
-func (c *Client) CreateFocusGroupWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFocusGroupRequestWithBody(c.Server, contentType, body)
+func (c *Client) CreateFocusGroupWithBody(ctx context.Context, params *CreateFocusGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFocusGroupRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4923,8 +4960,8 @@ func (c *Client) CreateFocusGroupWithBody(ctx context.Context, contentType strin
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /focus-groups (the `CreateFocusGroup` operationId).
-func (c *Client) CreateFocusGroup(ctx context.Context, body CreateFocusGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFocusGroupRequest(c.Server, body)
+func (c *Client) CreateFocusGroup(ctx context.Context, params *CreateFocusGroupParams, body CreateFocusGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFocusGroupRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4959,8 +4996,8 @@ func (c *Client) ListFindings(ctx context.Context, focusGroupId string, reqEdito
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /focus-groups/{focusGroupId}/findings (the `CreateFinding` operationId).
-func (c *Client) CreateFindingWithBody(ctx context.Context, focusGroupId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFindingRequestWithBody(c.Server, focusGroupId, contentType, body)
+func (c *Client) CreateFindingWithBody(ctx context.Context, focusGroupId string, params *CreateFindingParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFindingRequestWithBody(c.Server, focusGroupId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4978,8 +5015,8 @@ func (c *Client) CreateFindingWithBody(ctx context.Context, focusGroupId string,
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /focus-groups/{focusGroupId}/findings (the `CreateFinding` operationId).
-func (c *Client) CreateFinding(ctx context.Context, focusGroupId string, body CreateFindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewCreateFindingRequest(c.Server, focusGroupId, body)
+func (c *Client) CreateFinding(ctx context.Context, focusGroupId string, params *CreateFindingParams, body CreateFindingJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateFindingRequest(c.Server, focusGroupId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5300,8 +5337,8 @@ func (c *Client) ListSessions(ctx context.Context, focusGroupId string, reqEdito
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /focus-groups/{focusGroupId}/sessions (the `ScheduleSession` operationId).
-func (c *Client) ScheduleSessionWithBody(ctx context.Context, focusGroupId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewScheduleSessionRequestWithBody(c.Server, focusGroupId, contentType, body)
+func (c *Client) ScheduleSessionWithBody(ctx context.Context, focusGroupId string, params *ScheduleSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScheduleSessionRequestWithBody(c.Server, focusGroupId, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5320,8 +5357,8 @@ func (c *Client) ScheduleSessionWithBody(ctx context.Context, focusGroupId strin
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /focus-groups/{focusGroupId}/sessions (the `ScheduleSession` operationId).
-func (c *Client) ScheduleSession(ctx context.Context, focusGroupId string, body ScheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewScheduleSessionRequest(c.Server, focusGroupId, body)
+func (c *Client) ScheduleSession(ctx context.Context, focusGroupId string, params *ScheduleSessionParams, body ScheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewScheduleSessionRequest(c.Server, focusGroupId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7482,18 +7519,18 @@ func NewListFocusGroupsRequest(server string, params *ListFocusGroupsParams) (*h
 }
 
 // NewCreateFocusGroupRequest calls the generic CreateFocusGroup builder with application/json body
-func NewCreateFocusGroupRequest(server string, body CreateFocusGroupJSONRequestBody) (*http.Request, error) {
+func NewCreateFocusGroupRequest(server string, params *CreateFocusGroupParams, body CreateFocusGroupJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateFocusGroupRequestWithBody(server, "application/json", bodyReader)
+	return NewCreateFocusGroupRequestWithBody(server, params, "application/json", bodyReader)
 }
 
 // NewCreateFocusGroupRequestWithBody constructs an http.Request for the CreateFocusGroup method, with any body, and a specified content type
-func NewCreateFocusGroupRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateFocusGroupRequestWithBody(server string, params *CreateFocusGroupParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -7509,6 +7546,33 @@ func NewCreateFocusGroupRequestWithBody(server string, contentType string, body 
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.IdempotencyKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "idempotencyKey", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -7556,18 +7620,18 @@ func NewListFindingsRequest(server string, focusGroupId string) (*http.Request, 
 }
 
 // NewCreateFindingRequest calls the generic CreateFinding builder with application/json body
-func NewCreateFindingRequest(server string, focusGroupId string, body CreateFindingJSONRequestBody) (*http.Request, error) {
+func NewCreateFindingRequest(server string, focusGroupId string, params *CreateFindingParams, body CreateFindingJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewCreateFindingRequestWithBody(server, focusGroupId, "application/json", bodyReader)
+	return NewCreateFindingRequestWithBody(server, focusGroupId, params, "application/json", bodyReader)
 }
 
 // NewCreateFindingRequestWithBody constructs an http.Request for the CreateFinding method, with any body, and a specified content type
-func NewCreateFindingRequestWithBody(server string, focusGroupId string, contentType string, body io.Reader) (*http.Request, error) {
+func NewCreateFindingRequestWithBody(server string, focusGroupId string, params *CreateFindingParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -7590,6 +7654,33 @@ func NewCreateFindingRequestWithBody(server string, focusGroupId string, content
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.IdempotencyKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "idempotencyKey", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -8125,18 +8216,18 @@ func NewListSessionsRequest(server string, focusGroupId string) (*http.Request, 
 }
 
 // NewScheduleSessionRequest calls the generic ScheduleSession builder with application/json body
-func NewScheduleSessionRequest(server string, focusGroupId string, body ScheduleSessionJSONRequestBody) (*http.Request, error) {
+func NewScheduleSessionRequest(server string, focusGroupId string, params *ScheduleSessionParams, body ScheduleSessionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	buf, err := json.Marshal(body)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = bytes.NewReader(buf)
-	return NewScheduleSessionRequestWithBody(server, focusGroupId, "application/json", bodyReader)
+	return NewScheduleSessionRequestWithBody(server, focusGroupId, params, "application/json", bodyReader)
 }
 
 // NewScheduleSessionRequestWithBody constructs an http.Request for the ScheduleSession method, with any body, and a specified content type
-func NewScheduleSessionRequestWithBody(server string, focusGroupId string, contentType string, body io.Reader) (*http.Request, error) {
+func NewScheduleSessionRequestWithBody(server string, focusGroupId string, params *ScheduleSessionParams, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8159,6 +8250,33 @@ func NewScheduleSessionRequestWithBody(server string, focusGroupId string, conte
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.IdempotencyKey != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "idempotencyKey", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
@@ -11288,7 +11406,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /focus-groups (the `CreateFocusGroup` operationId).
-	CreateFocusGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFocusGroupResponse, error)
+	CreateFocusGroupWithBodyWithResponse(ctx context.Context, params *CreateFocusGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFocusGroupResponse, error)
 
 	// CreateFocusGroupWithResponse Forms a focus group for a participation process.
 	//
@@ -11297,7 +11415,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /focus-groups (the `CreateFocusGroup` operationId).
-	CreateFocusGroupWithResponse(ctx context.Context, body CreateFocusGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFocusGroupResponse, error)
+	CreateFocusGroupWithResponse(ctx context.Context, params *CreateFocusGroupParams, body CreateFocusGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFocusGroupResponse, error)
 
 	// ListFindingsWithResponse Lists a focus group's findings, oldest first, with every quote.
 	//
@@ -11315,7 +11433,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /focus-groups/{focusGroupId}/findings (the `CreateFinding` operationId).
-	CreateFindingWithBodyWithResponse(ctx context.Context, focusGroupId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFindingResponse, error)
+	CreateFindingWithBodyWithResponse(ctx context.Context, focusGroupId string, params *CreateFindingParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFindingResponse, error)
 
 	// CreateFindingWithResponse Writes a draft finding.
 	//
@@ -11324,7 +11442,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /focus-groups/{focusGroupId}/findings (the `CreateFinding` operationId).
-	CreateFindingWithResponse(ctx context.Context, focusGroupId string, body CreateFindingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFindingResponse, error)
+	CreateFindingWithResponse(ctx context.Context, focusGroupId string, params *CreateFindingParams, body CreateFindingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFindingResponse, error)
 
 	// GetFindingWithResponse Returns one finding with every quote.
 	//
@@ -11494,7 +11612,7 @@ type ClientWithResponsesInterface interface {
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /focus-groups/{focusGroupId}/sessions (the `ScheduleSession` operationId).
-	ScheduleSessionWithBodyWithResponse(ctx context.Context, focusGroupId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScheduleSessionResponse, error)
+	ScheduleSessionWithBodyWithResponse(ctx context.Context, focusGroupId string, params *ScheduleSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScheduleSessionResponse, error)
 
 	// ScheduleSessionWithResponse Schedules a session and mails every active member an iCalendar
 	// invitation (METHOD:REQUEST) with a link to answer.
@@ -11504,7 +11622,7 @@ type ClientWithResponsesInterface interface {
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /focus-groups/{focusGroupId}/sessions (the `ScheduleSession` operationId).
-	ScheduleSessionWithResponse(ctx context.Context, focusGroupId string, body ScheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*ScheduleSessionResponse, error)
+	ScheduleSessionWithResponse(ctx context.Context, focusGroupId string, params *ScheduleSessionParams, body ScheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*ScheduleSessionResponse, error)
 
 	// GetSessionWithResponse Returns one session.
 	//
@@ -26668,8 +26786,8 @@ func (c *ClientWithResponses) ListFocusGroupsWithResponse(ctx context.Context, p
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /focus-groups (the `CreateFocusGroup` operationId).
-func (c *ClientWithResponses) CreateFocusGroupWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFocusGroupResponse, error) {
-	rsp, err := c.CreateFocusGroupWithBody(ctx, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateFocusGroupWithBodyWithResponse(ctx context.Context, params *CreateFocusGroupParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFocusGroupResponse, error) {
+	rsp, err := c.CreateFocusGroupWithBody(ctx, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26683,8 +26801,8 @@ func (c *ClientWithResponses) CreateFocusGroupWithBodyWithResponse(ctx context.C
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /focus-groups (the `CreateFocusGroup` operationId).
-func (c *ClientWithResponses) CreateFocusGroupWithResponse(ctx context.Context, body CreateFocusGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFocusGroupResponse, error) {
-	rsp, err := c.CreateFocusGroup(ctx, body, reqEditors...)
+func (c *ClientWithResponses) CreateFocusGroupWithResponse(ctx context.Context, params *CreateFocusGroupParams, body CreateFocusGroupJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFocusGroupResponse, error) {
+	rsp, err := c.CreateFocusGroup(ctx, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26713,8 +26831,8 @@ func (c *ClientWithResponses) ListFindingsWithResponse(ctx context.Context, focu
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /focus-groups/{focusGroupId}/findings (the `CreateFinding` operationId).
-func (c *ClientWithResponses) CreateFindingWithBodyWithResponse(ctx context.Context, focusGroupId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFindingResponse, error) {
-	rsp, err := c.CreateFindingWithBody(ctx, focusGroupId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) CreateFindingWithBodyWithResponse(ctx context.Context, focusGroupId string, params *CreateFindingParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateFindingResponse, error) {
+	rsp, err := c.CreateFindingWithBody(ctx, focusGroupId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -26728,8 +26846,8 @@ func (c *ClientWithResponses) CreateFindingWithBodyWithResponse(ctx context.Cont
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /focus-groups/{focusGroupId}/findings (the `CreateFinding` operationId).
-func (c *ClientWithResponses) CreateFindingWithResponse(ctx context.Context, focusGroupId string, body CreateFindingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFindingResponse, error) {
-	rsp, err := c.CreateFinding(ctx, focusGroupId, body, reqEditors...)
+func (c *ClientWithResponses) CreateFindingWithResponse(ctx context.Context, focusGroupId string, params *CreateFindingParams, body CreateFindingJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateFindingResponse, error) {
+	rsp, err := c.CreateFinding(ctx, focusGroupId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27000,8 +27118,8 @@ func (c *ClientWithResponses) ListSessionsWithResponse(ctx context.Context, focu
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /focus-groups/{focusGroupId}/sessions (the `ScheduleSession` operationId).
-func (c *ClientWithResponses) ScheduleSessionWithBodyWithResponse(ctx context.Context, focusGroupId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScheduleSessionResponse, error) {
-	rsp, err := c.ScheduleSessionWithBody(ctx, focusGroupId, contentType, body, reqEditors...)
+func (c *ClientWithResponses) ScheduleSessionWithBodyWithResponse(ctx context.Context, focusGroupId string, params *ScheduleSessionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ScheduleSessionResponse, error) {
+	rsp, err := c.ScheduleSessionWithBody(ctx, focusGroupId, params, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -27016,8 +27134,8 @@ func (c *ClientWithResponses) ScheduleSessionWithBodyWithResponse(ctx context.Co
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /focus-groups/{focusGroupId}/sessions (the `ScheduleSession` operationId).
-func (c *ClientWithResponses) ScheduleSessionWithResponse(ctx context.Context, focusGroupId string, body ScheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*ScheduleSessionResponse, error) {
-	rsp, err := c.ScheduleSession(ctx, focusGroupId, body, reqEditors...)
+func (c *ClientWithResponses) ScheduleSessionWithResponse(ctx context.Context, focusGroupId string, params *ScheduleSessionParams, body ScheduleSessionJSONRequestBody, reqEditors ...RequestEditorFn) (*ScheduleSessionResponse, error) {
+	rsp, err := c.ScheduleSession(ctx, focusGroupId, params, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}

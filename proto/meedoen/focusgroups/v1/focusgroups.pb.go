@@ -41,9 +41,15 @@ const (
 type CreateFocusGroupRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The group. processId and name are required.
-	FocusGroup    *FocusGroup `protobuf:"bytes,1,opt,name=focus_group,json=focusGroup,proto3" json:"focus_group,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	FocusGroup *FocusGroup `protobuf:"bytes,1,opt,name=focus_group,json=focusGroup,proto3" json:"focus_group,omitempty"`
+	// Optional: the client's key for this create (a random UUID, or a
+	// form's hidden field), 1 to 64 visible ASCII characters. A repeat with
+	// the same key by the same caller within 24 hours returns the first
+	// call's result and creates nothing; the same key on another process
+	// is refused.
+	IdempotencyKey string `protobuf:"bytes,2,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *CreateFocusGroupRequest) Reset() {
@@ -81,6 +87,13 @@ func (x *CreateFocusGroupRequest) GetFocusGroup() *FocusGroup {
 		return x.FocusGroup
 	}
 	return nil
+}
+
+func (x *CreateFocusGroupRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 // Asks for one focus group.
@@ -900,9 +913,15 @@ type InviteResidentsRequest struct {
 	// Id of the focus group.
 	FocusGroupId string `protobuf:"bytes,1,opt,name=focus_group_id,json=focusGroupId,proto3" json:"focus_group_id,omitempty"`
 	// Whom to invite, 1 to 200.
-	Invitees      []*GroupInvitee `protobuf:"bytes,2,rep,name=invitees,proto3" json:"invitees,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Invitees []*GroupInvitee `protobuf:"bytes,2,rep,name=invitees,proto3" json:"invitees,omitempty"`
+	// Optional: the client's key for this invitation (a random UUID, or a
+	// form's hidden field), 1 to 64 visible ASCII characters. A repeat with
+	// the same key by the same caller within 24 hours returns the first
+	// call's result and creates nothing; the same key on another focus group
+	// is refused.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *InviteResidentsRequest) Reset() {
@@ -947,6 +966,13 @@ func (x *InviteResidentsRequest) GetInvitees() []*GroupInvitee {
 		return x.Invitees
 	}
 	return nil
+}
+
+func (x *InviteResidentsRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 // The invitations sent.
@@ -1011,9 +1037,15 @@ type ScheduleSessionRequest struct {
 	FocusGroupId string `protobuf:"bytes,1,opt,name=focus_group_id,json=focusGroupId,proto3" json:"focus_group_id,omitempty"`
 	// The session: startTime, endTime and a place or an online link are
 	// required.
-	Session       *Session `protobuf:"bytes,2,opt,name=session,proto3" json:"session,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Session *Session `protobuf:"bytes,2,opt,name=session,proto3" json:"session,omitempty"`
+	// Optional: the client's key for this schedule (a random UUID, or a
+	// form's hidden field), 1 to 64 visible ASCII characters. A repeat with
+	// the same key by the same caller within 24 hours returns the first
+	// call's result and creates nothing; the same key on another focus group
+	// is refused.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *ScheduleSessionRequest) Reset() {
@@ -1058,6 +1090,13 @@ func (x *ScheduleSessionRequest) GetSession() *Session {
 		return x.Session
 	}
 	return nil
+}
+
+func (x *ScheduleSessionRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 // Asks for a focus group's sessions.
@@ -1830,9 +1869,15 @@ type CreateFindingRequest struct {
 	// Id of the focus group.
 	FocusGroupId string `protobuf:"bytes,1,opt,name=focus_group_id,json=focusGroupId,proto3" json:"focus_group_id,omitempty"`
 	// The finding: statement and breadth are required.
-	Finding       *Finding `protobuf:"bytes,2,opt,name=finding,proto3" json:"finding,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Finding *Finding `protobuf:"bytes,2,opt,name=finding,proto3" json:"finding,omitempty"`
+	// Optional: the client's key for this create (a random UUID, or a
+	// form's hidden field), 1 to 64 visible ASCII characters. A repeat with
+	// the same key by the same caller within 24 hours returns the first
+	// call's result and creates nothing; the same key on another focus group
+	// is refused.
+	IdempotencyKey string `protobuf:"bytes,3,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *CreateFindingRequest) Reset() {
@@ -1877,6 +1922,13 @@ func (x *CreateFindingRequest) GetFinding() *Finding {
 		return x.Finding
 	}
 	return nil
+}
+
+func (x *CreateFindingRequest) GetIdempotencyKey() string {
+	if x != nil {
+		return x.IdempotencyKey
+	}
+	return ""
 }
 
 // Asks for a focus group's findings.
@@ -2206,10 +2258,11 @@ var File_meedoen_focusgroups_v1_focusgroups_proto protoreflect.FileDescriptor
 
 const file_meedoen_focusgroups_v1_focusgroups_proto_rawDesc = "" +
 	"\n" +
-	"(meedoen/focusgroups/v1/focusgroups.proto\x12\x16meedoen.focusgroups.v1\x1a google/protobuf/field_mask.proto\x1a$meedoen/focusgroups/v1/finding.proto\x1a\"meedoen/focusgroups/v1/group.proto\x1a$meedoen/focusgroups/v1/session.proto\"^\n" +
+	"(meedoen/focusgroups/v1/focusgroups.proto\x12\x16meedoen.focusgroups.v1\x1a google/protobuf/field_mask.proto\x1a$meedoen/focusgroups/v1/finding.proto\x1a\"meedoen/focusgroups/v1/group.proto\x1a$meedoen/focusgroups/v1/session.proto\"\x87\x01\n" +
 	"\x17CreateFocusGroupRequest\x12C\n" +
 	"\vfocus_group\x18\x01 \x01(\v2\".meedoen.focusgroups.v1.FocusGroupR\n" +
-	"focusGroup\"&\n" +
+	"focusGroup\x12'\n" +
+	"\x0fidempotency_key\x18\x02 \x01(\tR\x0eidempotencyKey\"&\n" +
 	"\x14GetFocusGroupRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\xbf\x01\n" +
 	"\x16ListFocusGroupsRequest\x12\x16\n" +
@@ -2256,16 +2309,18 @@ const file_meedoen_focusgroups_v1_focusgroups_proto_rawDesc = "" +
 	"\x02id\x18\x02 \x01(\tR\x02id\"U\n" +
 	"\x1dExportFocusGroupMemberRequest\x12$\n" +
 	"\x0efocus_group_id\x18\x01 \x01(\tR\ffocusGroupId\x12\x0e\n" +
-	"\x02id\x18\x02 \x01(\tR\x02id\"\x80\x01\n" +
+	"\x02id\x18\x02 \x01(\tR\x02id\"\xa9\x01\n" +
 	"\x16InviteResidentsRequest\x12$\n" +
 	"\x0efocus_group_id\x18\x01 \x01(\tR\ffocusGroupId\x12@\n" +
-	"\binvitees\x18\x02 \x03(\v2$.meedoen.focusgroups.v1.GroupInviteeR\binvitees\"~\n" +
+	"\binvitees\x18\x02 \x03(\v2$.meedoen.focusgroups.v1.GroupInviteeR\binvitees\x12'\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tR\x0eidempotencyKey\"~\n" +
 	"\x17InviteResidentsResponse\x12I\n" +
 	"\vinvitations\x18\x01 \x03(\v2'.meedoen.focusgroups.v1.GroupInvitationR\vinvitations\x12\x18\n" +
-	"\askipped\x18\x02 \x01(\x05R\askipped\"y\n" +
+	"\askipped\x18\x02 \x01(\x05R\askipped\"\xa2\x01\n" +
 	"\x16ScheduleSessionRequest\x12$\n" +
 	"\x0efocus_group_id\x18\x01 \x01(\tR\ffocusGroupId\x129\n" +
-	"\asession\x18\x02 \x01(\v2\x1f.meedoen.focusgroups.v1.SessionR\asession\";\n" +
+	"\asession\x18\x02 \x01(\v2\x1f.meedoen.focusgroups.v1.SessionR\asession\x12'\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tR\x0eidempotencyKey\";\n" +
 	"\x13ListSessionsRequest\x12$\n" +
 	"\x0efocus_group_id\x18\x01 \x01(\tR\ffocusGroupId\"S\n" +
 	"\x14ListSessionsResponse\x12;\n" +
@@ -2318,10 +2373,11 @@ const file_meedoen_focusgroups_v1_focusgroups_proto_rawDesc = "" +
 	"\x14GetAttendanceRequest\x12$\n" +
 	"\x0efocus_group_id\x18\x01 \x01(\tR\ffocusGroupId\x12\x1d\n" +
 	"\n" +
-	"session_id\x18\x02 \x01(\tR\tsessionId\"w\n" +
+	"session_id\x18\x02 \x01(\tR\tsessionId\"\xa0\x01\n" +
 	"\x14CreateFindingRequest\x12$\n" +
 	"\x0efocus_group_id\x18\x01 \x01(\tR\ffocusGroupId\x129\n" +
-	"\afinding\x18\x02 \x01(\v2\x1f.meedoen.focusgroups.v1.FindingR\afinding\";\n" +
+	"\afinding\x18\x02 \x01(\v2\x1f.meedoen.focusgroups.v1.FindingR\afinding\x12'\n" +
+	"\x0fidempotency_key\x18\x03 \x01(\tR\x0eidempotencyKey\";\n" +
 	"\x13ListFindingsRequest\x12$\n" +
 	"\x0efocus_group_id\x18\x01 \x01(\tR\ffocusGroupId\"S\n" +
 	"\x14ListFindingsResponse\x12;\n" +

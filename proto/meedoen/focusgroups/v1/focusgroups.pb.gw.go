@@ -35,12 +35,20 @@ var (
 	_ = metadata.Join
 )
 
+var filter_FocusGroupsService_CreateFocusGroup_0 = &utilities.DoubleArray{Encoding: map[string]int{"focus_group": 0}, Base: []int{1, 1, 0}, Check: []int{0, 1, 2}}
+
 func request_FocusGroupsService_CreateFocusGroup_0(ctx context.Context, marshaler runtime.Marshaler, client FocusGroupsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq CreateFocusGroupRequest
 		metadata runtime.ServerMetadata
 	)
 	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.FocusGroup); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_FocusGroupsService_CreateFocusGroup_0); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
@@ -56,6 +64,12 @@ func local_request_FocusGroupsService_CreateFocusGroup_0(ctx context.Context, ma
 		metadata runtime.ServerMetadata
 	)
 	if err := marshaler.NewDecoder(req.Body).Decode(&protoReq.FocusGroup); err != nil && !errors.Is(err, io.EOF) {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_FocusGroupsService_CreateFocusGroup_0); err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.CreateFocusGroup(ctx, &protoReq)
@@ -685,6 +699,8 @@ func local_request_FocusGroupsService_InviteResidents_0(ctx context.Context, mar
 	return msg, metadata, err
 }
 
+var filter_FocusGroupsService_ScheduleSession_0 = &utilities.DoubleArray{Encoding: map[string]int{"session": 0, "focus_group_id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
+
 func request_FocusGroupsService_ScheduleSession_0(ctx context.Context, marshaler runtime.Marshaler, client FocusGroupsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq ScheduleSessionRequest
@@ -701,6 +717,12 @@ func request_FocusGroupsService_ScheduleSession_0(ctx context.Context, marshaler
 	protoReq.FocusGroupId, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "focus_group_id", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_FocusGroupsService_ScheduleSession_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -725,6 +747,12 @@ func local_request_FocusGroupsService_ScheduleSession_0(ctx context.Context, mar
 	protoReq.FocusGroupId, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "focus_group_id", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_FocusGroupsService_ScheduleSession_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.ScheduleSession(ctx, &protoReq)
 	return msg, metadata, err
@@ -1401,6 +1429,8 @@ func local_request_FocusGroupsService_GetAttendance_0(ctx context.Context, marsh
 	return msg, metadata, err
 }
 
+var filter_FocusGroupsService_CreateFinding_0 = &utilities.DoubleArray{Encoding: map[string]int{"finding": 0, "focus_group_id": 1}, Base: []int{1, 1, 2, 0, 0}, Check: []int{0, 1, 1, 2, 3}}
+
 func request_FocusGroupsService_CreateFinding_0(ctx context.Context, marshaler runtime.Marshaler, client FocusGroupsServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
 	var (
 		protoReq CreateFindingRequest
@@ -1417,6 +1447,12 @@ func request_FocusGroupsService_CreateFinding_0(ctx context.Context, marshaler r
 	protoReq.FocusGroupId, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "focus_group_id", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_FocusGroupsService_CreateFinding_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	if req.Body != nil {
 		_, _ = io.Copy(io.Discard, req.Body)
@@ -1441,6 +1477,12 @@ func local_request_FocusGroupsService_CreateFinding_0(ctx context.Context, marsh
 	protoReq.FocusGroupId, err = runtime.String(val)
 	if err != nil {
 		return nil, metadata, status.Errorf(codes.InvalidArgument, "type mismatch, parameter: %s, error: %v", "focus_group_id", err)
+	}
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_FocusGroupsService_CreateFinding_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
 	}
 	msg, err := server.CreateFinding(ctx, &protoReq)
 	return msg, metadata, err

@@ -82,3 +82,17 @@ func visibilityOf(id auth.Identity) store.Visibility {
 	}
 	return v
 }
+
+// onceOf is the store's Once for a create with the client's key: the
+// caller's own, so that one caller's key never replays another's create.
+// A key that is not 1 to 64 visible ASCII characters is refused at
+// /idempotencyKey.
+func onceOf(ctx context.Context, key string) (store.Once, error) {
+	if key == "" {
+		return store.Once{}, nil
+	}
+	if !store.ValidIdempotencyKey(key) {
+		return store.Once{}, store.InvalidIdempotencyKey()
+	}
+	return store.Once{Key: key, Subject: caller(ctx).Subject}, nil
+}

@@ -256,3 +256,54 @@ func TestSessionCalendarFromTheLink(t *testing.T) {
 		t.Errorf("the used invitation's token as a member link: %v, want not found", err)
 	}
 }
+
+// TestIdempotencyKey: a repeated create with the caller's key returns the
+// first result, another caller's same key creates anew, and a key that is
+// too long or not visible ASCII is refused naming the field, with the
+// request's other problems.
+func TestIdempotencyKey(t *testing.T) {
+	f := newFixture(t)
+	create := func(ctx context.Context, key string) (*pb.FocusGroup, error) {
+		return f.srv.CreateFocusGroup(ctx, &pb.CreateFocusGroupRequest{IdempotencyKey: key, FocusGroup: &pb.FocusGroup{
+			ProcessId: processID, Name: "Mantelzorg", Seats: []*pb.SeatGroup{{Roles: []string{"client"}, Seats: 2}}}})
+	}
+	first, err := create(raadslid, "dubbelklik-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := create(raadslid, "dubbelklik-1")
+	if err != nil || again.GetId() != first.GetId() {
+		t.Errorf("the repeat returned %q, %v; want the first group %q", again.GetId(), err, first.GetId())
+	}
+	colleague, err := create(as("collega", "council_member@GM0396"), "dubbelklik-1")
+	if err != nil || colleague.GetId() == first.GetId() {
+		t.Errorf("another caller's key returned %q, %v; want a group of their own", colleague.GetId(), err)
+	}
+
+	ss := &pb.Session{StartTime: timestamppb.New(time.Now().Add(72 * time.Hour)), EndTime: timestamppb.New(time.Now().Add(74 * time.Hour)),
+		OnlineUrl: "https://meet.example/fg"}
+	for _, key := range []string{strings.Repeat("k", 65), "met spatie", "sleutel-é"} {
+		_, err := create(raadslid, key)
+		if got := fields(err); errs.CodeOf(err) != errs.Invalid || !slices.Equal(got, []string{"/idempotencyKey"}) {
+			t.Errorf("create with key %q: got %v naming %v, want invalid naming /idempotencyKey", key, err, got)
+		}
+		_, err = f.srv.ScheduleSession(raadslid, &pb.ScheduleSessionRequest{FocusGroupId: first.GetId(), Session: ss, IdempotencyKey: key})
+		if got := fields(err); errs.CodeOf(err) != errs.Invalid || !slices.Equal(got, []string{"/idempotencyKey"}) {
+			t.Errorf("schedule with key %q: got %v naming %v, want invalid naming /idempotencyKey", key, err, got)
+		}
+		_, err = f.srv.InviteResidents(raadslid, &pb.InviteResidentsRequest{FocusGroupId: first.GetId(), IdempotencyKey: key,
+			Invitees: []*pb.GroupInvitee{{Email: "henk@example.nl", Name: "Henk", Role: "client"}}})
+		if got := fields(err); errs.CodeOf(err) != errs.Invalid || !slices.Equal(got, []string{"/idempotencyKey"}) {
+			t.Errorf("invite with key %q: got %v naming %v, want invalid naming /idempotencyKey", key, err, got)
+		}
+		_, err = f.srv.CreateFinding(raadslid, &pb.CreateFindingRequest{FocusGroupId: first.GetId(), IdempotencyKey: key,
+			Finding: &pb.Finding{Statement: "Iets", Breadth: pb.FindingBreadth_FINDING_BREADTH_MOST}})
+		if got := fields(err); errs.CodeOf(err) != errs.Invalid || !slices.Equal(got, []string{"/idempotencyKey"}) {
+			t.Errorf("finding with key %q: got %v naming %v, want invalid naming /idempotencyKey", key, err, got)
+		}
+	}
+	_, err = create(raadslid, strings.Repeat("k", 64))
+	if err != nil {
+		t.Errorf("a key of 64 characters: %v", err)
+	}
+}

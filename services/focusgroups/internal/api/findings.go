@@ -15,11 +15,15 @@ import (
 func (s *Server) CreateFinding(ctx context.Context, req *pb.CreateFindingRequest) (*pb.Finding, error) {
 	in := req.GetFinding()
 	who := caller(ctx).Subject
+	once, err := onceOf(ctx, req.GetIdempotencyKey())
+	if err != nil {
+		return nil, err
+	}
 	f, err := s.store.CreateFinding(ctx, req.GetFocusGroupId(), managing(ctx, "write findings of this focus group"),
 		func(g group.Group) (finding.Finding, error) {
 			return finding.New(finding.Spec{GroupID: g.ID(), QuestionID: g.Process().QuestionID, SessionID: in.GetSessionId(),
 				Statement: in.GetStatement(), Breadth: breadthOf(in.GetBreadth()), Quotes: quotesOf(in.GetQuotes()), CreatedBy: who}, s.now())
-		})
+		}, once)
 	if err != nil {
 		return nil, err
 	}

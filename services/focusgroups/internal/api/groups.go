@@ -32,6 +32,10 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 	if _, err := group.New(spec, s.now()); errors.As(err, &e) && e.Code == errs.Invalid {
 		found = e.Fields
 	}
+	once, err := onceOf(ctx, req.GetIdempotencyKey())
+	if err != nil {
+		return nil, withViolations(found, err)
+	}
 	if err := s.awaitProcess(ctx, in.GetProcessId()); err != nil {
 		return nil, err
 	}
@@ -42,7 +46,7 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 			return group.Group{}, (errs.Violations{{Path: "/processId", Reason: store.UnknownProcess}}).Err()
 		}
 		return group.New(spec, s.now())
-	})
+	}, once)
 	if errors.As(err, &e) && e.Code == errs.Invalid && slices.ContainsFunc(e.Fields, func(f errs.Field) bool { return f.Path == "/processId" }) {
 		return nil, withViolations(found, err)
 	}

@@ -84,7 +84,11 @@ func (s *Server) InviteResidents(ctx context.Context, req *pb.InviteResidentsReq
 	for i, in := range req.GetInvitees() {
 		invitees[i] = store.Invitee{Email: in.GetEmail(), Name: in.GetName(), Role: in.GetRole(), Language: in.GetLanguage()}
 	}
-	invs, skipped, err := s.store.InviteResidents(ctx, req.GetFocusGroupId(), invitees, managing(ctx, "invite residents to this focus group"))
+	once, err := onceOf(ctx, req.GetIdempotencyKey())
+	if err != nil {
+		return nil, err
+	}
+	invs, skipped, err := s.store.InviteResidents(ctx, req.GetFocusGroupId(), invitees, managing(ctx, "invite residents to this focus group"), once)
 	if err != nil {
 		return nil, err
 	}

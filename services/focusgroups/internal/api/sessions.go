@@ -18,11 +18,15 @@ func (s *Server) ScheduleSession(ctx context.Context, req *pb.ScheduleSessionReq
 	var v errs.Violations
 	in := req.GetSession()
 	plan := planOf(&v, in)
+	once, err := onceOf(ctx, req.GetIdempotencyKey())
+	if err != nil {
+		return nil, withViolations(v, err)
+	}
 	ss, err := s.store.ScheduleSession(ctx, req.GetFocusGroupId(), managing(ctx, "schedule sessions of this focus group"),
 		func(g group.Group) (session.Session, error) {
 			ss, err := session.New(session.Spec{GroupID: g.ID(), Plan: plan, Capacity: int(in.GetCapacity()), Notes: in.GetNotes()}, s.now())
 			return ss, withViolations(v, err)
-		})
+		}, once)
 	if err != nil {
 		return nil, err
 	}

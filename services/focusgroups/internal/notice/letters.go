@@ -10,17 +10,18 @@ import (
 	"github.com/meedoen/meedoen/services/focusgroups/internal/calendar"
 )
 
-// JoinInvitation invites a resident to join a group in role (its Dutch
-// and English labels); link accepts it.
-func JoinInvitation(g Group, name, roleNL, roleEN, link string) Letter {
-	nl, en := greeting(name)
+// JoinInvitation invites r to join a group in role (its Dutch and English
+// labels); r's Link accepts it.
+func JoinInvitation(g Group, r Recipient, roleNL, roleEN string) Letter {
+	nl, en := greeting(r.Name)
+	link := r.page()
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\nU bent uitgenodigd om als %s mee te doen met de focusgroep \"%s\".\n", nl, strings.ToLower(roleNL), g.Name)
+	fmt.Fprintf(&b, "%s\n\nJe bent uitgenodigd om als %s mee te doen met de focusgroep \"%s\".\n", nl, strings.ToLower(roleNL), g.Name)
 	if g.Purpose != "" {
 		fmt.Fprintf(&b, "\n%s\n", g.Purpose)
 	}
-	fmt.Fprintf(&b, "\nWilt u meedoen? Bekijk de uitnodiging en zeg ja via deze link:\n\n%s\n\n", link)
-	fmt.Fprintf(&b, "De link werkt één keer. Wilt u niet meedoen? Dan hoeft u niets te doen.\n\n-- English --\n\n")
+	fmt.Fprintf(&b, "\nWil je meedoen? Bekijk de uitnodiging en zeg ja via deze link:\n\n%s\n\n", link)
+	fmt.Fprintf(&b, "De link werkt één keer. Wil je niet meedoen? Dan hoef je niets te doen.\n\n-- English --\n\n")
 	fmt.Fprintf(&b, "%s\n\nYou are invited to join the focus group \"%s\" as %s.\n", en, g.Name, strings.ToLower(roleEN))
 	fmt.Fprintf(&b, "\nWould you like to take part? See the invitation and accept it here:\n\n%s\n\n", link)
 	fmt.Fprintf(&b, "The link works once. Not interested? Then you need not do anything.\n")
@@ -32,7 +33,7 @@ func JoinInvitation(g Group, name, roleNL, roleEN, link string) Letter {
 func Welcome(g Group, r Recipient, upcoming []Session) Letter {
 	nl, en := greeting(r.Name)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\nWelkom in de focusgroep \"%s\". Op uw eigen pagina ziet u de bijeenkomsten, geeft u aan of u komt en wat u nodig heeft, en kunt u de groep verlaten:\n\n%s\n\n", nl, g.Name, r.Link)
+	fmt.Fprintf(&b, "%s\n\nWelkom in de focusgroep \"%s\". Op je eigen pagina zie je de bijeenkomsten, geef je aan of je komt en wat je nodig hebt, en kun je de groep verlaten:\n\n%s\n\n", nl, g.Name, r.page())
 	if len(upcoming) > 0 {
 		fmt.Fprintf(&b, "Geplande bijeenkomsten (de uitnodigingen volgen apart):\n")
 		for _, s := range upcoming {
@@ -41,7 +42,7 @@ func Welcome(g Group, r Recipient, upcoming []Session) Letter {
 		b.WriteString("\n")
 	}
 	fmt.Fprintf(&b, "Deze link is persoonlijk: stuur hem niet door.\n\n-- English --\n\n")
-	fmt.Fprintf(&b, "%s\n\nWelcome to the focus group \"%s\". Your own page shows the sessions; there you say whether you come and what you need, and you can leave the group:\n\n%s\n\n", en, g.Name, r.Link)
+	fmt.Fprintf(&b, "%s\n\nWelcome to the focus group \"%s\". Your own page shows the sessions; there you say whether you come and what you need, and you can leave the group:\n\n%s\n\n", en, g.Name, r.page())
 	if len(upcoming) > 0 {
 		fmt.Fprintf(&b, "Planned sessions (their invitations follow separately):\n")
 		for _, s := range upcoming {
@@ -62,11 +63,11 @@ func SessionInvitation(g Group, s Session, r Recipient, from Sender, now time.Ti
 	if s.Agenda != "" {
 		fmt.Fprintf(&b, "\nAgenda:\n%s\n", s.Agenda)
 	}
-	fmt.Fprintf(&b, "\nKomt u? Geef het aan, en wat u nodig heeft (een tolk, rolstoeltoegang, een begeleider, een dieet):\n%s\n\n", r.Link)
-	fmt.Fprintf(&b, "De bijlage zet de bijeenkomst in uw agenda.\n\n-- English --\n\n")
+	fmt.Fprintf(&b, "\nKom je? Geef het aan, en ook wat je nodig hebt (een tolk, rolstoeltoegang, een begeleider, een dieet):\n%s\n\n", r.page())
+	fmt.Fprintf(&b, "De bijlage zet de bijeenkomst in je agenda.\n\n-- English --\n\n")
 	fmt.Fprintf(&b, "%s\n\nThe focus group \"%s\" meets on %s.\n\n", en, g.Name, englishWhen(s.Start, s.End))
 	where(&b, s, "Place", "Accessibility", "Online")
-	fmt.Fprintf(&b, "\nWill you come? Let us know, and what you need (an interpreter, wheelchair access, a companion, a diet):\n%s\n\n", r.Link)
+	fmt.Fprintf(&b, "\nWill you come? Let us know, and what you need (an interpreter, wheelchair access, a companion, a diet):\n%s\n\n", r.page())
 	fmt.Fprintf(&b, "The attachment adds the session to your calendar.\n")
 	return Letter{Subject: fmt.Sprintf("Uitnodiging: %s, %s / Invitation", g.Name, shortDutch(s.Start)), Text: b.String(),
 		Attachments: []mail.Attachment{message(calendar.Request, g, s, r, from, now)}}
@@ -86,10 +87,10 @@ func SessionUpdate(g Group, s Session, r Recipient, rescheduled bool, from Sende
 	if s.Agenda != "" {
 		fmt.Fprintf(&b, "\nAgenda:\n%s\n", s.Agenda)
 	}
-	fmt.Fprintf(&b, "\nKomt u nog steeds? Geef het aan: %s\n\nDe bijlage werkt de afspraak in uw agenda bij.\n\n-- English --\n\n", r.Link)
+	fmt.Fprintf(&b, "\nKom je nog steeds? Geef het aan: %s\n\nDe bijlage werkt de afspraak in je agenda bij.\n\n-- English --\n\n", r.page())
 	fmt.Fprintf(&b, "%s\n\nThe session of the focus group \"%s\" %s. It is now planned for:\n\n%s\n", en, g.Name, whatEN, englishWhen(s.Start, s.End))
 	where(&b, s, "Place", "Accessibility", "Online")
-	fmt.Fprintf(&b, "\nStill coming? Let us know: %s\n\nThe attachment updates your calendar.\n", r.Link)
+	fmt.Fprintf(&b, "\nStill coming? Let us know: %s\n\nThe attachment updates your calendar.\n", r.page())
 	return Letter{Subject: fmt.Sprintf("Gewijzigd: %s, %s / Changed", g.Name, shortDutch(s.Start)), Text: b.String(),
 		Attachments: []mail.Attachment{message(calendar.Request, g, s, r, from, now)}}
 }
@@ -103,7 +104,7 @@ func SessionCancellation(g Group, s Session, r Recipient, from Sender, now time.
 	if s.CancelReason != "" {
 		fmt.Fprintf(&b, "\n%s\n", s.CancelReason)
 	}
-	fmt.Fprintf(&b, "\nDe bijlage haalt de afspraak uit uw agenda.\n\n-- English --\n\n")
+	fmt.Fprintf(&b, "\nDe bijlage haalt de afspraak uit je agenda.\n\n-- English --\n\n")
 	fmt.Fprintf(&b, "%s\n\nThe session of the focus group \"%s\" on %s is cancelled.\n", en, g.Name, englishWhen(s.Start, s.End))
 	fmt.Fprintf(&b, "\nThe attachment removes it from your calendar.\n")
 	return Letter{Subject: fmt.Sprintf("Afgelast: %s, %s / Cancelled", g.Name, shortDutch(s.Start)), Text: b.String(),
@@ -114,13 +115,13 @@ func SessionCancellation(g Group, s Session, r Recipient, from Sender, now time.
 func Seated(g Group, s Session, r Recipient) Letter {
 	nl, en := greeting(r.Name)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\nEr is een plek vrijgekomen: u bent erbij op %s, bij de focusgroep \"%s\".\n\n", nl, dutchWhen(s.Start, s.End), g.Name)
+	fmt.Fprintf(&b, "%s\n\nEr is een plek vrijgekomen: je bent erbij op %s, bij de focusgroep \"%s\".\n\n", nl, dutchWhen(s.Start, s.End), g.Name)
 	where(&b, s, "Plaats", "Toegankelijkheid", "Online")
-	fmt.Fprintf(&b, "\nKunt u toch niet? Meld u dan af, zodat de volgende op de wachtlijst de plek krijgt:\n%s\n\n-- English --\n\n", r.Link)
+	fmt.Fprintf(&b, "\nKun je toch niet? Meld je dan af, zodat de volgende op de wachtlijst de plek krijgt:\n%s\n\n-- English --\n\n", r.page())
 	fmt.Fprintf(&b, "%s\n\nA seat came free: you are in on %s, with the focus group \"%s\".\n\n", en, englishWhen(s.Start, s.End), g.Name)
 	where(&b, s, "Place", "Accessibility", "Online")
-	fmt.Fprintf(&b, "\nCannot come after all? Please say so, so that the next on the waitlist gets the seat:\n%s\n", r.Link)
-	return Letter{Subject: fmt.Sprintf("Er is plek voor u: %s, %s / A seat for you", g.Name, shortDutch(s.Start)), Text: b.String()}
+	fmt.Fprintf(&b, "\nCannot come after all? Please say so, so that the next on the waitlist gets the seat:\n%s\n", r.page())
+	return Letter{Subject: fmt.Sprintf("Er is plek voor jou: %s, %s / A seat for you", g.Name, shortDutch(s.Start)), Text: b.String()}
 }
 
 // Reminder reminds r of s.
@@ -129,10 +130,10 @@ func Reminder(g Group, s Session, r Recipient) Letter {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n\nHerinnering: de focusgroep \"%s\" komt bijeen op %s.\n\n", nl, g.Name, dutchWhen(s.Start, s.End))
 	where(&b, s, "Plaats", "Toegankelijkheid", "Online")
-	fmt.Fprintf(&b, "\nKunt u niet? Meld u af, dan krijgt een ander uw plek: %s\n\n-- English --\n\n", r.Link)
+	fmt.Fprintf(&b, "\nKun je niet? Meld je af, dan krijgt een ander jouw plek: %s\n\n-- English --\n\n", r.page())
 	fmt.Fprintf(&b, "%s\n\nA reminder: the focus group \"%s\" meets on %s.\n\n", en, g.Name, englishWhen(s.Start, s.End))
 	where(&b, s, "Place", "Accessibility", "Online")
-	fmt.Fprintf(&b, "\nCannot come? Please say so, and someone else gets your seat: %s\n", r.Link)
+	fmt.Fprintf(&b, "\nCannot come? Please say so, and someone else gets your seat: %s\n", r.page())
 	return Letter{Subject: fmt.Sprintf("Herinnering: %s, %s / Reminder", g.Name, shortDutch(s.Start)), Text: b.String()}
 }
 
@@ -141,15 +142,15 @@ func Reminder(g Group, s Session, r Recipient) Letter {
 func Farewell(g Group, r Recipient, upcoming []Session, from Sender, now time.Time) Letter {
 	nl, en := greeting(r.Name)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s\n\nU heeft de focusgroep \"%s\" verlaten. Dank voor uw inzet!\n", nl, g.Name)
+	fmt.Fprintf(&b, "%s\n\nJe hebt de focusgroep \"%s\" verlaten. Bedankt voor je inzet!\n", nl, g.Name)
 	if len(upcoming) > 0 {
-		fmt.Fprintf(&b, "\nDe bijlagen halen de geplande bijeenkomsten uit uw agenda.\n")
+		fmt.Fprintf(&b, "\nDe bijlagen halen de geplande bijeenkomsten uit je agenda.\n")
 	}
 	fmt.Fprintf(&b, "\n-- English --\n\n%s\n\nYou left the focus group \"%s\". Thank you for taking part!\n", en, g.Name)
 	if len(upcoming) > 0 {
 		fmt.Fprintf(&b, "\nThe attachments remove its planned sessions from your calendar.\n")
 	}
-	l := Letter{Subject: fmt.Sprintf("U heeft de focusgroep %s verlaten / You left the focus group", g.Name), Text: b.String()}
+	l := Letter{Subject: fmt.Sprintf("Je hebt de focusgroep %s verlaten / You left the focus group", g.Name), Text: b.String()}
 	for _, s := range upcoming {
 		l.Attachments = append(l.Attachments, message(calendar.Cancel, g, s, r, from, now))
 	}

@@ -51,6 +51,23 @@ type Recipient struct {
 	Answer string
 	// Link is their personal page, from which they answer and leave.
 	Link string
+	// Language is the language they chose, "nl" or "en": an English
+	// member's links open the pages in English (?lang=en), without the
+	// web's redirect that links with no language need.
+	Language string
+}
+
+// page is r's link as the mails write it: in r's language when that is
+// English; Dutch, the pages' default, needs nothing.
+func (r Recipient) page() string {
+	if r.Link == "" || r.Language != "en" {
+		return r.Link
+	}
+	sep := "?"
+	if strings.Contains(r.Link, "?") {
+		sep = "&"
+	}
+	return r.Link + sep + "lang=en"
 }
 
 // Sender is who the group's mail comes from: the organiser in calendar
@@ -101,14 +118,14 @@ func event(g Group, s Session, r Recipient) calendar.Event {
 		fmt.Fprintf(&d, "%s\n\n", s.Agenda)
 	}
 	if r.Link != "" {
-		fmt.Fprintf(&d, "Aanmelden of afmelden / Answer: %s\n", r.Link)
+		fmt.Fprintf(&d, "Aanmelden of afmelden / Answer: %s\n", r.page())
 	}
 	if s.Accessibility != "" {
 		fmt.Fprintf(&d, "Toegankelijkheid / Accessibility: %s\n", s.Accessibility)
 	}
 	url := s.OnlineURL
 	if url == "" {
-		url = r.Link
+		url = r.page()
 	}
 	return calendar.Event{SessionID: s.ID, Sequence: s.Sequence, Start: s.Start, End: s.End,
 		Summary: "Focusgroep / Focus group: " + g.Name, Description: strings.TrimSpace(d.String()),

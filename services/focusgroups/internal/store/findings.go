@@ -19,16 +19,26 @@ import (
 
 // CreateFinding stores the draft finding that make builds for the group
 // with groupID, if access allows. The session and the quoted members it
-// names are checked to be the group's in the same transaction.
+// names are checked to be the group's in the same transaction. With
+// once's key, a repeat returns the finding the first call stored.
 func (s *Store) CreateFinding(ctx context.Context, groupID string, access Access,
-	make func(g group.Group) (finding.Finding, error)) (finding.Finding, error) {
+	make func(g group.Group) (finding.Finding, error), once ...Once) (finding.Finding, error) {
 	var out finding.Finding
+	o := onceOf(once)
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		g, err := readGroup(ctx, tx, groupID, "FOR KEY SHARE")
 		if err != nil {
 			return err
 		}
 		if err := access(g); err != nil {
+			return err
+		}
+		c, err := s.claimKey(ctx, tx, o, opCreateFinding, g.ID())
+		if err != nil {
+			return err
+		}
+		if !c.fresh {
+			out, err = readFinding(ctx, tx, g.ID(), c.resourceIDs[0], "")
 			return err
 		}
 		f, err := make(g)
@@ -51,7 +61,7 @@ func (s *Store) CreateFinding(ctx context.Context, groupID string, access Access
 			return fmt.Errorf("storing finding: %w", err)
 		}
 		out = f
-		return nil
+		return keep(ctx, tx, o, opCreateFinding, []string{r.ID}, 0)
 	})
 	return out, err
 }

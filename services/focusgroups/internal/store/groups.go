@@ -44,12 +44,22 @@ func (s *Store) Process(ctx context.Context, id string) (process.Process, error)
 // moves on is ended with the others: make builds it from the process, and
 // may refuse it (the caller's access). A process that is unknown, or past
 // its analysis, is refused at /processId; make must refuse one the caller
-// may not work in with the same error, UnknownProcess.
-func (s *Store) NewGroup(ctx context.Context, processID string, make func(process.Process) (group.Group, error)) (group.Group, error) {
+// may not work in with the same error, UnknownProcess. With once's key, a
+// repeat returns the group the first call formed.
+func (s *Store) NewGroup(ctx context.Context, processID string, make func(process.Process) (group.Group, error), once ...Once) (group.Group, error) {
 	var out group.Group
+	o := onceOf(once)
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		if !isUUID(processID) {
 			return invalid("/processId", UnknownProcess)
+		}
+		c, err := s.claimKey(ctx, tx, o, opCreateGroup, processID)
+		if err != nil {
+			return err
+		}
+		if !c.fresh {
+			out, err = readGroup(ctx, tx, c.resourceIDs[0], "")
+			return err
 		}
 		p, err := process.Lookup(ctx, tx, processID, true)
 		switch {
@@ -87,7 +97,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $
 			return err
 		}
 		out = g
-		return nil
+		return keep(ctx, tx, o, opCreateGroup, []string{rec.ID}, 0)
 	})
 	return out, err
 }

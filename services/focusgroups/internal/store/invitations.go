@@ -51,8 +51,10 @@ func LinkNotFound() error {
 // InviteResidents mails invitees an invitation each to join the group with
 // groupID, if access allows and the group takes members; an address that
 // is an active member's already is skipped and counted. Every invitee is
-// checked before anything is stored.
-func (s *Store) InviteResidents(ctx context.Context, groupID string, invitees []Invitee, access Access) ([]Invitation, int, error) {
+// checked before anything is stored. With once's key, a repeat returns the
+// first call's invitations and count, and mails nobody again; an invitation
+// accepted since comes back without its address, which the member has now.
+func (s *Store) InviteResidents(ctx context.Context, groupID string, invitees []Invitee, access Access, once ...Once) ([]Invitation, int, error) {
 	var v errs.Violations
 	switch {
 	case len(invitees) == 0:
@@ -89,12 +91,22 @@ func (s *Store) InviteResidents(ctx context.Context, groupID string, invitees []
 	}
 	var out []Invitation
 	skipped := 0
+	o := onceOf(once)
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		g, err := readGroup(ctx, tx, groupID, "FOR KEY SHARE")
 		if err != nil {
 			return err
 		}
 		if err := access(g); err != nil {
+			return err
+		}
+		c, err := s.claimKey(ctx, tx, o, opInviteResidents, g.ID())
+		if err != nil {
+			return err
+		}
+		if !c.fresh {
+			skipped = c.skipped
+			out, err = readInvitations(ctx, tx, g.ID(), c.resourceIDs)
 			return err
 		}
 		if err := g.CheckOpen("invite residents to"); err != nil {
@@ -127,18 +139,43 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, g.ID(), hash, in.Email, in.Name, i
 				return fmt.Errorf("storing invitation: %w", err)
 			}
 			role, _ := group.RoleOf(in.Role)
-			l := notice.JoinInvitation(letterGroup(g), in.Name, role.NL, role.EN, s.cfg.PublicURL+invitationLinkPath+token)
+			l := notice.JoinInvitation(letterGroup(g),
+				notice.Recipient{Name: in.Name, Email: in.Email, Link: s.cfg.PublicURL + invitationLinkPath + token, Language: in.Language}, role.NL, role.EN)
 			if err := enqueue(ctx, tx, KindJoinInvitation, g.ID(), recipient{name: in.Name, email: in.Email, language: in.Language}, l); err != nil {
 				return err
 			}
 			out = append(out, Invitation{ID: id.String(), Email: in.Email, Role: in.Role, CreatedAt: now})
 		}
-		return nil
+		ids := make([]string, len(out))
+		for i, inv := range out {
+			ids[i] = inv.ID
+		}
+		return keep(ctx, tx, o, opInviteResidents, ids, skipped)
 	})
 	if err != nil {
 		return nil, 0, err
 	}
 	return out, skipped, nil
+}
+
+// readInvitations returns the group's invitations with ids, in the order
+// of ids.
+func readInvitations(ctx context.Context, q querier, groupID string, ids []string) ([]Invitation, error) {
+	rows, err := q.Query(ctx, `SELECT id::text, email, role, created_at FROM invitations
+WHERE group_id = $1 AND id = ANY($2::uuid[]) ORDER BY array_position($2::uuid[], id)`, groupID, ids)
+	if err != nil {
+		return nil, fmt.Errorf("reading invitations: %w", err)
+	}
+	list, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Invitation, error) {
+		var inv Invitation
+		err := r.Scan(&inv.ID, &inv.Email, &inv.Role, &inv.CreatedAt)
+		inv.CreatedAt = inv.CreatedAt.UTC()
+		return inv, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading invitations: %w", err)
+	}
+	return list, nil
 }
 
 // InvitationView is what an invitation offers, for its page.

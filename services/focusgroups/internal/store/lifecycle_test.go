@@ -256,7 +256,7 @@ func tokenIn(t *testing.T, text, prefix string) string {
 		t.Fatalf("no %s link in %q", prefix, text)
 	}
 	rest := text[i+len(prefix):]
-	if j := strings.IndexAny(rest, " \n"); j >= 0 {
+	if j := strings.IndexAny(rest, " \n?"); j >= 0 {
 		rest = rest[:j]
 	}
 	return rest

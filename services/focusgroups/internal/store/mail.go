@@ -100,7 +100,7 @@ WHERE m.group_id = $1 AND m.status = 'active' AND m.email <> '' ORDER BY m.id`, 
 	}
 	lg, ls, from := letterGroup(g), letterSession(ss), notice.Sender{Address: s.cfg.From}
 	for _, a := range list {
-		to := notice.Recipient{Name: a.name, Email: a.email, Answer: a.answer}
+		to := notice.Recipient{Name: a.name, Email: a.email, Answer: a.answer, Language: a.language}
 		if kind != cancellationMail {
 			if to.Link, err = s.newMemberLink(ctx, tx, a.id); err != nil {
 				return err
@@ -143,7 +143,7 @@ func (s *Store) mailWelcome(ctx context.Context, tx pgx.Tx, g group.Group, m mem
 		planned = append(planned, letterSession(ss))
 	}
 	if err := enqueue(ctx, tx, KindWelcome, g.ID(), r,
-		notice.Welcome(letterGroup(g), notice.Recipient{Name: r.name, Email: r.email, Link: link}, planned)); err != nil {
+		notice.Welcome(letterGroup(g), notice.Recipient{Name: r.name, Email: r.email, Link: link, Language: r.language}, planned)); err != nil {
 		return err
 	}
 	for _, ss := range upcoming {
@@ -151,7 +151,7 @@ func (s *Store) mailWelcome(ctx context.Context, tx pgx.Tx, g group.Group, m mem
 		if err != nil {
 			return err
 		}
-		l := notice.SessionInvitation(letterGroup(g), letterSession(ss), notice.Recipient{Name: r.name, Email: r.email, Link: link},
+		l := notice.SessionInvitation(letterGroup(g), letterSession(ss), notice.Recipient{Name: r.name, Email: r.email, Link: link, Language: r.language},
 			notice.Sender{Address: s.cfg.From}, now)
 		if err := enqueue(ctx, tx, KindSession, ss.ID(), r, l); err != nil {
 			return err
@@ -176,7 +176,7 @@ func (s *Store) mailFarewell(ctx context.Context, tx pgx.Tx, g group.Group, m me
 	}
 	r := recipient{id: m.ID(), name: m.Name(), email: m.Email(), language: m.Language()}
 	return enqueue(ctx, tx, KindFarewell, g.ID(), r, notice.Farewell(letterGroup(g),
-		notice.Recipient{Name: r.name, Email: r.email, Answer: "no"}, planned, notice.Sender{Address: s.cfg.From}, now))
+		notice.Recipient{Name: r.name, Email: r.email, Answer: "no", Language: r.language}, planned, notice.Sender{Address: s.cfg.From}, now))
 }
 
 // mailSeated tells the member with memberID that a seat of ss came free
@@ -195,7 +195,7 @@ func (s *Store) mailSeated(ctx context.Context, tx pgx.Tx, g group.Group, ss ses
 	}
 	r := recipient{id: m.ID(), name: m.Name(), email: m.Email(), language: m.Language()}
 	return enqueue(ctx, tx, KindSeated, ss.ID(), r,
-		notice.Seated(letterGroup(g), letterSession(ss), notice.Recipient{Name: r.name, Email: r.email, Link: link}))
+		notice.Seated(letterGroup(g), letterSession(ss), notice.Recipient{Name: r.name, Email: r.email, Link: link, Language: r.language}))
 }
 
 // upcomingOf reads a group's scheduled sessions that have not started, by

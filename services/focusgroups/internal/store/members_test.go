@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -224,5 +225,46 @@ func TestRemindersOncePerMemberAndTime(t *testing.T) {
 	send(2)
 	if n := reminders(); n != 4 {
 		t.Errorf("%d reminders when the moved session's is due, want 4", n)
+	}
+}
+
+// TestEnglishMembersLinksSayEnglish: the links in the mails of an invitee
+// and member whose language is English open the pages in English; a Dutch
+// one's name no language.
+func TestEnglishMembersLinksSayEnglish(t *testing.T) {
+	f := newStore(t)
+	ctx := context.Background()
+	g := f.newGroup(t, clientsAndKeyFigures)
+	f.schedule(t, g, 7*24*time.Hour)
+	if _, _, err := f.st.InviteResidents(ctx, g.ID(), []store.Invitee{
+		{Email: "ann@example.nl", Name: "Ann", Role: group.Client, Language: "en"},
+		{Email: "joop@example.nl", Name: "Joop", Role: group.Client, Language: "nl"},
+	}, allow); err != nil {
+		t.Fatal(err)
+	}
+	mailTo := func(addr, kind string) string {
+		t.Helper()
+		var text string
+		if err := f.pool.QueryRow(ctx, `SELECT text_body FROM outgoing_mail WHERE to_address = $1 AND kind = $2`, addr, kind).Scan(&text); err != nil {
+			t.Fatalf("the %s mail to %s: %v", kind, addr, err)
+		}
+		return text
+	}
+	english, dutch := mailTo("ann@example.nl", store.KindJoinInvitation), mailTo("joop@example.nl", store.KindJoinInvitation)
+	token := tokenIn(t, english, "/focusgroep/uitnodiging/")
+	if !strings.Contains(english, "/focusgroep/uitnodiging/"+token+"?lang=en") {
+		t.Errorf("the English invitation's link has no ?lang=en:\n%s", english)
+	}
+	if strings.Contains(dutch, "lang=") {
+		t.Errorf("the Dutch invitation's link names a language:\n%s", dutch)
+	}
+	if _, _, err := f.st.AcceptInvitation(ctx, token); err != nil {
+		t.Fatal(err)
+	}
+	for _, kind := range []string{store.KindWelcome, store.KindSession} {
+		text := mailTo("ann@example.nl", kind)
+		if link := tokenIn(t, text, "/focusgroep/"); !strings.Contains(text, "/focusgroep/"+link+"?lang=en") {
+			t.Errorf("the English member's %s mail links without ?lang=en:\n%s", kind, text)
+		}
 	}
 }

@@ -124,7 +124,7 @@ ON CONFLICT DO NOTHING`, ss.ID(), ss.StartsAt(), now, g.ID()); err != nil {
 		}
 		r := recipient{id: m.ID(), name: m.Name(), email: m.Email(), language: m.Language()}
 		if err := enqueue(ctx, tx, KindReminder, ss.ID(), r,
-			notice.Reminder(letterGroup(g), letterSession(ss), notice.Recipient{Name: r.name, Email: r.email, Link: link})); err != nil {
+			notice.Reminder(letterGroup(g), letterSession(ss), notice.Recipient{Name: r.name, Email: r.email, Link: link, Language: r.language})); err != nil {
 			return 0, err
 		}
 	}

@@ -17,16 +17,26 @@ import (
 
 // ScheduleSession stores the session that make builds for the group with
 // groupID, locked, if access allows; the group becomes active, and every
-// active member with an address is mailed the invitation.
+// active member with an address is mailed the invitation. With once's
+// key, a repeat returns the session the first call scheduled.
 func (s *Store) ScheduleSession(ctx context.Context, groupID string, access Access,
-	make func(g group.Group) (session.Session, error)) (session.Session, error) {
+	make func(g group.Group) (session.Session, error), once ...Once) (session.Session, error) {
 	var out session.Session
+	o := onceOf(once)
 	err := pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		g, err := readGroup(ctx, tx, groupID, "FOR UPDATE")
 		if err != nil {
 			return err
 		}
 		if err := access(g); err != nil {
+			return err
+		}
+		c, err := s.claimKey(ctx, tx, o, opScheduleSession, g.ID())
+		if err != nil {
+			return err
+		}
+		if !c.fresh {
+			out, err = readSession(ctx, tx, g.ID(), c.resourceIDs[0], "")
 			return err
 		}
 		if err := g.CheckOpen("schedule a session for"); err != nil {
@@ -60,7 +70,7 @@ VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
 			return err
 		}
 		out = ss
-		return nil
+		return keep(ctx, tx, o, opScheduleSession, []string{rec.ID}, 0)
 	})
 	return out, err
 }
