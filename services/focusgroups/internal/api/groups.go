@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -30,13 +31,16 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 	var found errs.Violations
 	var e *errs.Error
 	if _, err := group.New(spec, s.now()); errors.As(err, &e) && e.Code == errs.Invalid {
-		found = e.Fields
+		// Without the process's tenant its roles are not known: the seats'
+		// roles are judged with the process.
+		found = slices.DeleteFunc(e.Fields, func(f errs.Field) bool { return strings.Contains(f.Path, "/roles/") })
 	}
 	if err := s.awaitProcess(ctx, in.GetProcessId()); err != nil {
 		return nil, err
 	}
 	g, err := s.store.NewGroup(ctx, in.GetProcessId(), func(p process.Process) (group.Group, error) {
 		spec.Process = group.Process{ID: p.ID, Tenant: p.Tenant, Participants: p.Participants, Theme: p.Theme, QuestionID: p.QuestionID}
+		spec.Roles = s.store.Roles(p.Tenant)
 		probe := group.Restore(group.Record{Process: spec.Process})
 		if !manages(id, probe) {
 			return group.Group{}, (errs.Violations{{Path: "/processId", Reason: store.UnknownProcess}}).Err()
@@ -158,6 +162,7 @@ func (s *Server) UpdateFocusGroup(ctx context.Context, req *pb.UpdateFocusGroupR
 			return nil
 		}
 		c := g.Editable()
+		c.Roles = s.store.Roles(g.Tenant())
 		if fields.Has("name") {
 			c.Name = in.GetName()
 		}
@@ -222,11 +227,13 @@ func (s *Server) DissolveFocusGroup(ctx context.Context, req *pb.DissolveFocusGr
 	return s.withCounts(ctx, g)
 }
 
-// ListRoles lists the closed list of roles.
+// ListRoles lists the closed list of roles a tenant's groups take: the
+// built-in ones, and the tenant's own (none for an empty tenant).
 func (s *Server) ListRoles(_ context.Context, req *pb.ListRolesRequest) (*pb.ListRolesResponse, error) {
+	roles := s.store.Roles(req.GetTenant())
 	resp := &pb.ListRolesResponse{}
-	for _, r := range group.Roles() {
-		resp.Roles = append(resp.Roles, roleMsg(r.Key))
+	for _, r := range roles.All() {
+		resp.Roles = append(resp.Roles, roleMsg(roles, r.Key))
 	}
 	return resp, nil
 }
