@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -27,13 +26,12 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 	spec := group.Spec{Name: in.GetName(), Purpose: in.GetPurpose(), PlannedSessions: int(in.GetPlannedSessions()),
 		Seating: seatingOf(in), ReminderHours: int(in.GetReminderHours()), Organisers: in.GetOrganisers(), CreatedBy: id.Subject}
 	// The domain's verdict on the rest, to tell with a refused process so
-	// that every problem is told at once.
+	// that every problem is told at once. Without a process there is no
+	// tenant, so the seats' roles are judged by the built-in roles alone.
 	var found errs.Violations
 	var e *errs.Error
 	if _, err := group.New(spec, s.now()); errors.As(err, &e) && e.Code == errs.Invalid {
-		// Without the process's tenant its roles are not known: the seats'
-		// roles are judged with the process.
-		found = slices.DeleteFunc(e.Fields, func(f errs.Field) bool { return strings.Contains(f.Path, "/roles/") })
+		found = e.Fields
 	}
 	if err := s.awaitProcess(ctx, in.GetProcessId()); err != nil {
 		return nil, err
