@@ -44,11 +44,11 @@ const (
 )
 
 var format = csvfile.Format{Columns: []csvfile.Column{
-	colTenant:   {Name: "tenant", Aliases: []string{"gemeentecode", "regio", "region"}, Required: true},
-	colKey:      {Name: "key", Aliases: []string{"code", "rol"}, Required: true},
-	colNL:       {Name: "label_nl", Aliases: []string{"naam", "labelnl"}, Required: true},
-	colEN:       {Name: "label_en", Aliases: []string{"name", "labelen"}, Required: true},
-	colResident: {Name: "resident", Aliases: []string{"inwoner"}, Required: true},
+	colTenant:   {Name: "tenant", Required: true},
+	colKey:      {Name: "key", Required: true},
+	colNL:       {Name: "label_nl", Required: true},
+	colEN:       {Name: "label_en", Required: true},
+	colResident: {Name: "resident", Required: true},
 }, MaxBytes: 1 << 20, MaxRows: 10000}
 
 // Open reads a table from the CSV file at path. Its error names the file
@@ -69,8 +69,8 @@ func Open(path string) (*group.Catalog, error) {
 }
 
 // Read reads a table from CSV: a header naming the columns tenant, key,
-// label_nl, label_en and resident (in any order, others ignored), ";" or
-// "," between fields, and at least one row.
+// label_nl, label_en and resident (in any order and case, others
+// ignored), ";" or "," between fields, and at least one row.
 func Read(data []byte) (*group.Catalog, error) {
 	tab, err := csvfile.Read(data, format)
 	if err != nil {
