@@ -46,20 +46,20 @@ type app struct {
 	// cancelRuns ends the runs' context; nil until launch.
 	cancelRuns context.CancelFunc
 
-	tel             *telemetry.Telemetry
-	log             *slog.Logger
-	health          *health.Checker
-	postcodes       *postcode.Table
-	neighbourhoods  *neighbourhood.Table
-	focusgroupRoles *focusgroups.Roles
-	databaseURL     string
-	nc              *nats.Conn
-	js              jetstream.JetStream
-	signer          *auth.Signer
-	verifier        *auth.Verifier
-	deps            platform.Deps
-	mailer          mail.Sender
-	mailbox         *mail.DevMailbox
+	tel            *telemetry.Telemetry
+	log            *slog.Logger
+	health         *health.Checker
+	postcodes      *postcode.Table
+	neighbourhoods *neighbourhood.Table
+	groupRoles     *focusgroups.Roles
+	databaseURL    string
+	nc             *nats.Conn
+	js             jetstream.JetStream
+	signer         *auth.Signer
+	verifier       *auth.Verifier
+	deps           platform.Deps
+	mailer         mail.Sender
+	mailbox        *mail.DevMailbox
 	// local are the services this process runs, by name.
 	local map[string]*platform.Service
 

@@ -12,13 +12,13 @@ import (
 // The reference tables an operator hands the binary as CSV files: the
 // postcode table the gateway checks open polls' postcodes with, and the
 // neighbourhoods panel members choose from, which the surveys service
-// owns, and the extra focus group member roles per tenant, which the focus
-// groups service owns. Each is read only by a process that runs its component, before
-// anything starts: a file with a problem stops the start with every
-// problem named, one per line, rather than a component that fails later
-// or, worse, works with half a table. Without a file the built-in IJmond
-// demo table is used; without a table of focus group roles every tenant
-// has the built-in roles alone.
+// owns, and the extra focus group member roles per tenant, which the
+// focus groups service owns. Each is read only by a process that runs its
+// component, before anything starts: a file with a problem stops the start
+// with every problem named, one per line, rather than a component that
+// fails later or, worse, works with half a table. Without a file the
+// built-in IJmond demo table is used; without a table of focus group roles
+// every tenant has the built-in roles alone.
 
 // initPostcodes reads -postcodes.
 func (a *app) initPostcodes(context.Context) (component, error) {
@@ -61,7 +61,7 @@ func (a *app) initFocusgroupRoles(context.Context) (component, error) {
 	if err != nil {
 		return component{}, fmt.Errorf("-focusgroup-roles: %w", err)
 	}
-	a.focusgroupRoles = roles
+	a.groupRoles = roles
 	a.log.Info("focus group roles loaded", "extra_roles", roles.Len())
 	return component{}, nil
 }
