@@ -100,3 +100,16 @@ func TestSeatsTakeTheTenantsRoles(t *testing.T) {
 		t.Errorf("seating another tenant's role by an edit: %v, want /seats/1/roles/0 named", err)
 	}
 }
+
+// An invitation made in a role the operator has removed since is still
+// accepted in it: Keeping adds the role, shown by its key.
+func TestKeepingARemovedRole(t *testing.T) {
+	t.Parallel()
+	roles := newCatalog(t).For("GM0375").Keeping("youth_worker")
+	if r, ok := roles.Lookup("youth_worker"); !ok || r.NL != "youth_worker" {
+		t.Errorf("kept role: %+v, %v", r, ok)
+	}
+	if got := len(newCatalog(t).For("GM0396").Keeping("youth_worker").All()); got != len(group.BuiltIn())+1 {
+		t.Errorf("keeping a role the set has adds it again: %d roles", got)
+	}
+}
