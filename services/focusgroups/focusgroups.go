@@ -78,16 +78,6 @@ func OpenRoles(path string) (*Roles, error) {
 	return &Roles{catalog: c}, nil
 }
 
-// ReadRoles reads the table of extra roles from CSV as OpenRoles does, for
-// tests and tables held in memory.
-func ReadRoles(data []byte) (*Roles, error) {
-	c, err := roletable.Read(data)
-	if err != nil {
-		return nil, err
-	}
-	return &Roles{catalog: c}, nil
-}
-
 // Len is how many extra roles the table holds, over all tenants.
 func (r *Roles) Len() int {
 	if r == nil {
