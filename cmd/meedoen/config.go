@@ -73,6 +73,9 @@ type Config struct {
 	// choose from, per municipality; empty uses the built-in IJmond demo
 	// table.
 	Neighbourhoods string
+	// FocusgroupRoles is a CSV file of extra focus-group member roles per
+	// tenant; empty leaves every tenant the built-in roles alone.
+	FocusgroupRoles string
 
 	// SMTP* name the mail server the surveys service sends through; with
 	// no host, -dev sends to the development mailbox at /dev/mail and
@@ -154,6 +157,7 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.OIDCRecheckInterval, "oidc-recheck-interval", config.EnvDuration("OIDC_RECHECK_INTERVAL", time.Minute), "how often a session is confirmed at the provider with its refresh token, so a role removed or an account disabled there shows")
 	fs.StringVar(&c.Postcodes, "postcodes", config.Env("MEEDOEN_POSTCODES", ""), "CSV file of postcode;gemeentecode rows (PC4 or PC6) for open polls that check the municipality; empty uses the built-in IJmond demo table")
 	fs.StringVar(&c.Neighbourhoods, "neighbourhoods", config.Env("MEEDOEN_NEIGHBOURHOODS", ""), "CSV file of gemeentecode;wijkcode;wijknaam rows: the neighbourhoods panel members choose from; empty uses the built-in IJmond demo table")
+	fs.StringVar(&c.FocusgroupRoles, "focusgroup-roles", config.Env("MEEDOEN_FOCUSGROUP_ROLES", ""), "CSV file of tenant,key,label_nl,label_en,resident rows: extra focus group member roles per municipality (GM0453) or region, besides the seven built-in ones; empty uses the built-in roles only")
 	fs.StringVar(&c.RespondentKey, "respondent-key", config.Env("MEEDOEN_RESPONDENT_KEY", ""), "base64 key of 32 bytes sealing residents' per-browser cookies on open polls; when empty, one made at the first start and kept in the gateway's schema")
 	fs.StringVar(&c.SessionKey, "session-key", config.Env("MEEDOEN_SESSION_KEY", ""), "base64 key of at least 32 bytes sealing web session cookies and the provider tokens kept with sessions; empty uses one the gateway makes once and keeps in its database schema")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", config.EnvDuration("MEEDOEN_SESSION_TTL", 8*time.Hour), "the longest a staff login lasts")

@@ -19,7 +19,7 @@ func (a *app) initCouncils(ctx context.Context) (component, error) {
 
 func (a *app) initFocusgroups(ctx context.Context) (component, error) {
 	return a.addService(focusgroups.New(ctx, focusgroups.Config{GRPCAddr: a.grpcAddr(), PublicURL: a.publicURL(),
-		From: a.cfg.SMTPFrom, Mail: a.mailer}, a.deps))
+		From: a.cfg.SMTPFrom, Mail: a.mailer, Roles: a.groupRoles}, a.deps))
 }
 
 func (a *app) initSurveys(ctx context.Context) (component, error) {

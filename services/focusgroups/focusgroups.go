@@ -2,7 +2,8 @@
 // participation processes, their members with seats per role, sessions
 // with calendar invitations, RSVPs with per-role waitlists, reminders,
 // attendance and findings with their speakers' consent. It exposes only
-// Name, Config, New, Policy and the clients the gateway's pages use;
+// Name, Config, New, Policy, the table of extra roles per tenant
+// (OpenRoles) and the clients the gateway's pages use;
 // everything else is internal. It keeps its projections of the tenants and
 // of the participation processes that the councils service announces.
 package focusgroups
@@ -24,7 +25,9 @@ import (
 	"github.com/meedoen/meedoen/internal/tenancy"
 	pb "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/api"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/process"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/roletable"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/store"
 )
 
@@ -50,6 +53,45 @@ type Config struct {
 	// ReminderInterval is how often due reminders are looked for; 0 means
 	// DefaultReminderInterval.
 	ReminderInterval time.Duration
+	// Roles are the extra member roles per tenant (OpenRoles); nil leaves
+	// every tenant the built-in roles alone.
+	Roles *Roles
+}
+
+// Roles is the operator's table of extra focus-group member roles per
+// tenant, besides the built-in ones every tenant has. A group's tenant
+// decides which it takes: a municipality's roles apply to its groups, a
+// region's to the region's shared groups.
+type Roles struct {
+	catalog *group.Catalog
+}
+
+// OpenRoles reads the table of extra roles from the CSV file at path, with
+// the columns tenant, key, label_nl, label_en and resident. A file with a
+// problem is refused whole; the error names the file and every problem's
+// line and column.
+func OpenRoles(path string) (*Roles, error) {
+	c, err := roletable.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	return &Roles{catalog: c}, nil
+}
+
+// Len is how many extra roles the table holds, over all tenants.
+func (r *Roles) Len() int {
+	if r == nil {
+		return 0
+	}
+	return r.catalog.Len()
+}
+
+// catalogOf returns r's catalog; nil for none.
+func (r *Roles) catalogOf() *group.Catalog {
+	if r == nil {
+		return nil
+	}
+	return r.catalog
 }
 
 // New migrates the schema, provisions the stream and the consumers
@@ -61,7 +103,7 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 	if cfg.ReminderInterval <= 0 {
 		cfg.ReminderInterval = DefaultReminderInterval
 	}
-	scfg := store.Config{PublicURL: cfg.PublicURL, From: cfg.From}
+	scfg := store.Config{PublicURL: cfg.PublicURL, From: cfg.From, Roles: cfg.Roles.catalogOf()}
 	return platform.New(ctx, platform.ServiceConfig{
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,

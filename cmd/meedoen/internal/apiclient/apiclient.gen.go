@@ -3721,7 +3721,7 @@ type ClientInterface interface {
 
 	// ListRoles Lists the roles members may have in a tenant's focus groups.
 	//
-	// Who may call it: council_member, chair, secretary, policy_officer, regional_coordinator, admin; any staff: the roles are the same closed list for every tenant.
+	// Who may call it: council_member, chair, secretary, policy_officer, regional_coordinator, admin; any staff, for any tenant: the built-in roles and the tenant's own, keys and labels only.
 	//
 	// Corresponds with GET /focus-group-roles (the `ListRoles` operationId).
 	ListRoles(ctx context.Context, params *ListRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4901,7 +4901,7 @@ func (c *Client) UpdateMemberWithApplicationMergePatchPlusJSONBody(ctx context.C
 
 // ListRoles Lists the roles members may have in a tenant's focus groups.
 //
-// Who may call it: council_member, chair, secretary, policy_officer, regional_coordinator, admin; any staff: the roles are the same closed list for every tenant.
+// Who may call it: council_member, chair, secretary, policy_officer, regional_coordinator, admin; any staff, for any tenant: the built-in roles and the tenant's own, keys and labels only.
 //
 // Corresponds with GET /focus-group-roles (the `ListRoles` operationId).
 func (c *Client) ListRoles(ctx context.Context, params *ListRolesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -11382,7 +11382,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListRolesWithResponse Lists the roles members may have in a tenant's focus groups.
 	//
-	// Who may call it: council_member, chair, secretary, policy_officer, regional_coordinator, admin; any staff: the roles are the same closed list for every tenant.
+	// Who may call it: council_member, chair, secretary, policy_officer, regional_coordinator, admin; any staff, for any tenant: the built-in roles and the tenant's own, keys and labels only.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -26750,7 +26750,7 @@ func (c *ClientWithResponses) UpdateMemberWithApplicationMergePatchPlusJSONBodyW
 
 // ListRolesWithResponse Lists the roles members may have in a tenant's focus groups.
 //
-// Who may call it: council_member, chair, secretary, policy_officer, regional_coordinator, admin; any staff: the roles are the same closed list for every tenant.
+// Who may call it: council_member, chair, secretary, policy_officer, regional_coordinator, admin; any staff, for any tenant: the built-in roles and the tenant's own, keys and labels only.
 //
 // Returns a wrapper object for the known response body format(s).
 //

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -88,19 +89,27 @@ func groupMsg(g group.Group, members map[string]int) *pb.FocusGroup {
 // roleCounts lists counts per role in the roles' order.
 func roleCounts(counts map[string]int) []*pb.RoleCount {
 	var out []*pb.RoleCount
-	for _, r := range group.Roles() {
-		if n := counts[r.Key]; n > 0 {
-			out = append(out, &pb.RoleCount{Role: r.Key, Count: int32(n)})
+	for _, key := range roleKeys(counts) {
+		if n := counts[key]; n > 0 {
+			out = append(out, &pb.RoleCount{Role: key, Count: int32(n)})
 		}
 	}
 	return out
 }
 
-func roleMsg(key string) *pb.Role {
-	r, ok := group.RoleOf(key)
-	if !ok {
-		return &pb.Role{Key: key}
-	}
+// roleKeys returns the keys of m in the roles' order: the built-in roles
+// first, then a tenant's own and any the operator has removed since, which
+// members keep.
+func roleKeys[V any](m map[string]V) []string {
+	keys := slices.Collect(maps.Keys(m))
+	slices.SortFunc(keys, group.CompareKeys)
+	return keys
+}
+
+// roleMsg is the role with key as the API shows it, with the labels roles
+// gives it; a role the operator has removed since is shown by its key.
+func roleMsg(roles group.RoleSet, key string) *pb.Role {
+	r := roles.Label(key)
 	return &pb.Role{Key: r.Key, LabelNl: r.NL, LabelEn: r.EN, Resident: r.Resident}
 }
 
@@ -182,12 +191,12 @@ func sessionMsg(ss session.Session, counts map[string]map[string]int, withNotes 
 	if withNotes {
 		m.Notes = ss.Notes()
 	}
-	for _, r := range group.Roles() {
-		c := counts[r.Key]
+	for _, key := range roleKeys(counts) {
+		c := counts[key]
 		if len(c) == 0 {
 			continue
 		}
-		m.Rsvps = append(m.Rsvps, &pb.RoleRsvps{Role: r.Key, Confirmed: int32(c[string(seating.Confirmed)]),
+		m.Rsvps = append(m.Rsvps, &pb.RoleRsvps{Role: key, Confirmed: int32(c[string(seating.Confirmed)]),
 			Waitlisted: int32(c[string(seating.Waitlisted)]), Tentative: int32(c[string(seating.Tentative)]),
 			Declined: int32(c[string(seating.Declined)])})
 	}

@@ -26,7 +26,8 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 	spec := group.Spec{Name: in.GetName(), Purpose: in.GetPurpose(), PlannedSessions: int(in.GetPlannedSessions()),
 		Seating: seatingOf(in), ReminderHours: int(in.GetReminderHours()), Organisers: in.GetOrganisers(), CreatedBy: id.Subject}
 	// The domain's verdict on the rest, to tell with a refused process so
-	// that every problem is told at once.
+	// that every problem is told at once. Without a process there is no
+	// tenant, so the seats' roles are judged by the built-in roles alone.
 	var found errs.Violations
 	var e *errs.Error
 	if _, err := group.New(spec, s.now()); errors.As(err, &e) && e.Code == errs.Invalid {
@@ -41,6 +42,7 @@ func (s *Server) CreateFocusGroup(ctx context.Context, req *pb.CreateFocusGroupR
 	}
 	g, err := s.store.NewGroup(ctx, in.GetProcessId(), func(p process.Process) (group.Group, error) {
 		spec.Process = group.Process{ID: p.ID, Tenant: p.Tenant, Participants: p.Participants, Theme: p.Theme, QuestionID: p.QuestionID}
+		spec.Roles = s.store.Roles(p.Tenant)
 		probe := group.Restore(group.Record{Process: spec.Process})
 		if !manages(id, probe) {
 			return group.Group{}, (errs.Violations{{Path: "/processId", Reason: store.UnknownProcess}}).Err()
@@ -162,6 +164,7 @@ func (s *Server) UpdateFocusGroup(ctx context.Context, req *pb.UpdateFocusGroupR
 			return nil
 		}
 		c := g.Editable()
+		c.Roles = s.store.Roles(g.Tenant())
 		if fields.Has("name") {
 			c.Name = in.GetName()
 		}
@@ -226,11 +229,13 @@ func (s *Server) DissolveFocusGroup(ctx context.Context, req *pb.DissolveFocusGr
 	return s.withCounts(ctx, g)
 }
 
-// ListRoles lists the closed list of roles.
+// ListRoles lists the closed list of roles a tenant's groups take: the
+// built-in ones, and the tenant's own (none for an empty tenant).
 func (s *Server) ListRoles(_ context.Context, req *pb.ListRolesRequest) (*pb.ListRolesResponse, error) {
+	roles := s.store.Roles(req.GetTenant())
 	resp := &pb.ListRolesResponse{}
-	for _, r := range group.Roles() {
-		resp.Roles = append(resp.Roles, roleMsg(r.Key))
+	for _, r := range roles.All() {
+		resp.Roles = append(resp.Roles, roleMsg(roles, r.Key))
 	}
 	return resp, nil
 }

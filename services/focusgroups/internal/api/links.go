@@ -32,7 +32,7 @@ func (l *Links) GetInvitation(ctx context.Context, req *pb.GetInvitationRequest)
 	if err != nil {
 		return nil, err
 	}
-	return &pb.InvitationView{FocusGroupName: v.Group.Name(), Purpose: v.Group.Purpose(), Role: roleMsg(v.Role), Name: v.Name,
+	return &pb.InvitationView{FocusGroupName: v.Group.Name(), Purpose: v.Group.Purpose(), Role: roleMsg(l.store.Roles(v.Group.Tenant()), v.Role), Name: v.Name,
 		Language: v.Language}, nil
 }
 
@@ -52,7 +52,7 @@ func (l *Links) GetMemberView(ctx context.Context, req *pb.GetMemberViewRequest)
 		return nil, err
 	}
 	g, m := v.Group, v.Member
-	out := &pb.MemberView{MemberId: m.ID(), Name: m.Name(), Role: roleMsg(m.Role()), Language: m.Language(), FocusGroupId: g.ID(),
+	out := &pb.MemberView{MemberId: m.ID(), Name: m.Name(), Role: roleMsg(l.store.Roles(g.Tenant()), m.Role()), Language: m.Language(), FocusGroupId: g.ID(),
 		FocusGroupName: g.Name(), Purpose: g.Purpose(), Status: groupStatuses[g.Status()]}
 	for _, ms := range v.Sessions {
 		p := ms.Session.Plan()

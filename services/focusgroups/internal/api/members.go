@@ -18,6 +18,7 @@ func (s *Server) AddFocusGroupMember(ctx context.Context, req *pb.AddFocusGroupM
 	spec := memberSpecOf(&v, req.GetFocusGroupId(), req.GetMember(), id.Subject)
 	m, err := s.store.AddMember(ctx, req.GetFocusGroupId(), managing(ctx, "add members to this focus group"),
 		func(g group.Group) (member.Member, error) {
+			spec.Roles = s.store.Roles(g.Tenant())
 			m, err := member.New(spec, s.now())
 			return m, withViolations(v, err)
 		})

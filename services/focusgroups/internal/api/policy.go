@@ -35,7 +35,7 @@ func Policy() []auth.Rule {
 	}
 	rules = append(rules,
 		auth.Rule{Method: pb.FocusGroupsService_ListRoles_FullMethodName, Access: auth.Read, Roles: staff,
-			Scope: "any staff: the roles are the same closed list for every tenant"},
+			Scope: "any staff, for any tenant: the built-in roles and the tenant's own, keys and labels only"},
 		auth.Rule{Method: pb.FocusGroupsService_CreateFocusGroup_FullMethodName, Access: auth.Change, Roles: form, Scope: formScope},
 		auth.Rule{Method: pb.FocusGroupsService_GetPublishedFindings_FullMethodName, Access: auth.Public,
 			Scope: "anyone: a group's agreed findings, with only the quotes and names their speakers allow"},

@@ -66,6 +66,9 @@ type Spec struct {
 	ReminderHours   int
 	Organisers      []string
 	CreatedBy       string
+	// Roles are the roles the group's tenant has, which its seats may
+	// name; the zero value is the built-in roles alone.
+	Roles RoleSet
 }
 
 // Group is a focus group.
@@ -103,7 +106,7 @@ func New(spec Spec, now time.Time) (Group, error) {
 	g.name = checkText(&v, "/name", spec.Name, true, maxName)
 	g.purpose = checkText(&v, "/purpose", spec.Purpose, false, maxPurpose)
 	g.planned = checkPlanned(&v, spec.PlannedSessions)
-	g.seating = checkSeating(&v, spec.Seating)
+	g.seating = checkSeating(&v, spec.Seating, spec.Roles, Seating{})
 	g.reminderHours = checkReminderHours(&v, spec.ReminderHours)
 	organisers := spec.Organisers
 	if spec.CreatedBy != "" && !slices.Contains(organisers, spec.CreatedBy) {
@@ -215,6 +218,10 @@ type Change struct {
 	Seating       Seating
 	ReminderHours int
 	Organisers    []string
+	// Roles are the roles the group's tenant has, which its seats may
+	// name besides those they name already; Editable leaves it the zero
+	// value, the built-in roles alone.
+	Roles RoleSet
 }
 
 // Editable returns the group's editable fields, for a change to start
@@ -234,7 +241,7 @@ func (g *Group) Edit(c Change, now time.Time) error {
 	name := checkText(&v, "/name", c.Name, true, maxName)
 	purpose := checkText(&v, "/purpose", c.Purpose, false, maxPurpose)
 	planned := checkPlanned(&v, c.Planned)
-	seating := checkSeating(&v, c.Seating)
+	seating := checkSeating(&v, c.Seating, c.Roles, g.seating)
 	hours := checkReminderHours(&v, c.ReminderHours)
 	organisers := checkOrganisers(&v, c.Organisers)
 	if err := v.Err(); err != nil {

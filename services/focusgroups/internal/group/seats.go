@@ -30,8 +30,11 @@ type Seating struct {
 }
 
 // checkSeating reports problems with s to v under the JSON names seats and
-// totalSeats, and returns it with role lists sorted.
-func checkSeating(v *errs.Violations, s Seating) Seating {
+// totalSeats, and returns it with role lists sorted. A role must be one of
+// roles, or one that before already seats: a role the operator has since
+// removed from the tenant's list stays where it is, so that the group can
+// still be edited.
+func checkSeating(v *errs.Violations, s Seating, roles RoleSet, before Seating) Seating {
 	if len(s.Groups) > maxSeatGroups {
 		v.Add("/seats", fmt.Sprintf("must have at most %d seat groups", maxSeatGroups))
 	}
@@ -44,8 +47,8 @@ func checkSeating(v *errs.Violations, s Seating) Seating {
 		}
 		for j, r := range g.Roles {
 			switch {
-			case !ValidRole(r):
-				v.Add(fmt.Sprintf("%s/roles/%d", at, j), roleReason)
+			case !roles.Valid(r) && before.GroupOf(r) < 0:
+				v.Add(fmt.Sprintf("%s/roles/%d", at, j), roles.Reason())
 			case seen[r]:
 				v.Add(fmt.Sprintf("%s/roles/%d", at, j), "is in another seat group already; a role has one")
 			}

@@ -82,6 +82,9 @@ type Spec struct {
 	Subject  string
 	Language string
 	Consent  Consent
+	// Roles are the roles the group's tenant has, one of which Role must
+	// name; the zero value is the built-in roles alone.
+	Roles group.RoleSet
 }
 
 // Member is a member of a focus group.
@@ -108,8 +111,8 @@ func New(spec Spec, now time.Time) (Member, error) {
 	var v errs.Violations
 	now = utc(now)
 	m := Member{groupID: spec.GroupID, kind: spec.Kind, role: spec.Role, status: Active, joinedAt: now}
-	if !group.ValidRole(spec.Role) {
-		v.Add("/role", "must be one of client, experience_expert, key_figure, informal_carer, council_member, policy_officer or facilitator")
+	if !spec.Roles.Valid(spec.Role) {
+		v.Add("/role", spec.Roles.Reason())
 	}
 	m.name = checkName(&v, spec.Name)
 	m.email = checkEmail(&v, spec.Email, spec.Kind == Resident)

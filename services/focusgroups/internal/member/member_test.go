@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/member"
 )
 
@@ -60,5 +61,22 @@ func TestEraseKeepsRole(t *testing.T) {
 	}
 	if err := m.Leave(now); errs.CodeOf(err) != errs.FailedPrecondition {
 		t.Errorf("an erased member leaving: %v", err)
+	}
+}
+
+// A member's role is one of their group's tenant's roles.
+func TestARoleOfTheTenant(t *testing.T) {
+	t.Parallel()
+	c, err := group.NewCatalog(map[string][]group.Role{"GM0396": {{Key: "youth_worker", NL: "Jongerenwerker", EN: "Youth worker"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := member.Spec{GroupID: "g", Kind: member.Staff, Role: "youth_worker", Name: "Jo", Subject: "jo"}
+	for tenant, ok := range map[string]bool{"GM0396": true, "GM0375": false} {
+		spec.Roles = c.For(tenant)
+		_, err := member.New(spec, now)
+		if got := err == nil; got != ok {
+			t.Errorf("a youth worker in a group of %s: %v", tenant, err)
+		}
 	}
 }

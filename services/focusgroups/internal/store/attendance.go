@@ -10,7 +10,6 @@ import (
 
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/pg"
-	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 )
 
 // maxWalkIns bounds the walk-ins of one role.
@@ -68,9 +67,7 @@ func (s *Store) RecordAttendance(ctx context.Context, groupID, sessionID string,
 	}
 	roles := map[string]bool{}
 	for i, w := range sheet.WalkIns {
-		if !group.ValidRole(w.Role) {
-			v.Add(fmt.Sprintf("/walkIns/%d/role", i), "must be one of client, experience_expert, key_figure, informal_carer, council_member, policy_officer or facilitator")
-		} else if roles[w.Role] {
+		if roles[w.Role] {
 			v.Add(fmt.Sprintf("/walkIns/%d/role", i), "is listed before; give one count per role")
 		}
 		roles[w.Role] = true
@@ -87,6 +84,13 @@ func (s *Store) RecordAttendance(ctx context.Context, groupID, sessionID string,
 			return err
 		}
 		if err := access(g); err != nil {
+			return err
+		}
+		paths, keys := make([]string, len(sheet.WalkIns)), make([]string, len(sheet.WalkIns))
+		for i, w := range sheet.WalkIns {
+			paths[i], keys[i] = fmt.Sprintf("/walkIns/%d/role", i), w.Role
+		}
+		if err := s.checkRoles(g.Tenant(), paths, keys); err != nil {
 			return err
 		}
 		ss, err := readSession(ctx, tx, g.ID(), sessionID, "FOR UPDATE")

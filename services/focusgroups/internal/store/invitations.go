@@ -75,9 +75,6 @@ func (s *Store) InviteResidents(ctx context.Context, groupID string, invitees []
 		if n := len([]rune(invitees[i].Name)); n == 0 || n > 200 {
 			v.Add(at+"/name", "must be 1 to 200 characters")
 		}
-		if !group.ValidRole(in.Role) {
-			v.Add(at+"/role", "must be one of client, experience_expert, key_figure, informal_carer, council_member, policy_officer or facilitator")
-		}
 		switch in.Language {
 		case "":
 			invitees[i].Language = "nl"
@@ -112,6 +109,13 @@ func (s *Store) InviteResidents(ctx context.Context, groupID string, invitees []
 		if err := g.CheckOpen("invite residents to"); err != nil {
 			return err
 		}
+		paths, keys := make([]string, len(invitees)), make([]string, len(invitees))
+		for i, in := range invitees {
+			paths[i], keys[i] = fmt.Sprintf("/invitees/%d/role", i), in.Role
+		}
+		if err := s.checkRoles(g.Tenant(), paths, keys); err != nil {
+			return err
+		}
 		now := s.now().UTC().Truncate(time.Microsecond)
 		seen := map[string]bool{}
 		for _, in := range invitees {
@@ -138,7 +142,7 @@ func (s *Store) InviteResidents(ctx context.Context, groupID string, invitees []
 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, g.ID(), hash, in.Email, in.Name, in.Role, in.Language, now); err != nil {
 				return fmt.Errorf("storing invitation: %w", err)
 			}
-			role, _ := group.RoleOf(in.Role)
+			role := s.Roles(g.Tenant()).Label(in.Role)
 			l := notice.JoinInvitation(letterGroup(g),
 				notice.Recipient{Name: in.Name, Email: in.Email, Link: s.cfg.PublicURL + invitationLinkPath + token, Language: in.Language}, role.NL, role.EN)
 			if err := enqueue(ctx, tx, KindJoinInvitation, g.ID(), recipient{name: in.Name, email: in.Email, language: in.Language}, l); err != nil {
@@ -252,7 +256,10 @@ WHERE token_hash = $1 AND accepted_at IS NULL FOR UPDATE`, resident.HashInvitati
 			}
 		case errors.Is(err, pgx.ErrNoRows):
 			m, err := member.New(member.Spec{GroupID: g.ID(), Kind: member.Resident, Role: in.Role, Name: in.Name, Email: in.Email,
-				Language: in.Language, Consent: member.Consent{Method: member.ByInvitationLink, At: now}}, now)
+				Language: in.Language, Consent: member.Consent{Method: member.ByInvitationLink, At: now},
+				// The role was checked when the invitation was made; one the
+				// operator has removed since is kept, as members keep it.
+				Roles: s.Roles(g.Tenant()).Keeping(in.Role)}, now)
 			if err != nil {
 				return err
 			}

@@ -32,6 +32,7 @@ import (
 
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/pg"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 )
 
 //go:embed migrations/*.sql
@@ -51,6 +52,9 @@ type Config struct {
 	// From is the address the mails come from, the organiser in their
 	// calendar messages.
 	From string
+	// Roles are the extra roles the operator configures per tenant; nil
+	// leaves every tenant the built-in roles alone.
+	Roles *group.Catalog
 }
 
 // Store reads and writes the focus groups schema.
@@ -74,6 +78,25 @@ func (s *Store) WithClock(now func() time.Time) *Store {
 	c := *s
 	c.now = now
 	return &c
+}
+
+// Roles returns the roles groups of tenant take: the built-in ones and
+// the tenant's own.
+func (s *Store) Roles(tenant string) group.RoleSet { return s.cfg.Roles.For(tenant) }
+
+// checkRoles refuses, each under its path, the keys that name none of the
+// roles groups of tenant take. It runs once the group is read and its
+// access allowed, so that a caller learns nothing of another tenant's
+// roles.
+func (s *Store) checkRoles(tenant string, paths, keys []string) error {
+	roles := s.Roles(tenant)
+	var v errs.Violations
+	for i, key := range keys {
+		if !roles.Valid(key) {
+			v.Add(paths[i], roles.Reason())
+		}
+	}
+	return v.Err()
 }
 
 // Pool returns the store's pool.
