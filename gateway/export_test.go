@@ -137,7 +137,7 @@ func TestExportsDownloadAsAFile(t *testing.T) {
 		"Content-Type":        "text/csv; charset=utf-8",
 		"Content-Disposition": "attachment; filename=velsen-antwoorden.csv",
 		"Cache-Control":       "no-store",
-		"API-Version":         "1.4.0",
+		"API-Version":         "1.3.0",
 	}
 	got := map[string]string{}
 	for k := range want {
