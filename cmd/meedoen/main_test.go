@@ -226,14 +226,31 @@ func (d deployment) startGateway(t *testing.T, args ...string) string {
 // Several processes, one component each, behave like -target=all.
 func TestWalkingSkeletonSplitTargets(t *testing.T) {
 	d := newDeployment(t)
-	councilsAddr, surveysAddr := freeAddr(t), freeAddr(t)
+	councilsAddr, surveysAddr, focusgroupsAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	d.start(t, "-target=councils", "-grpc-addr="+councilsAddr)
 	d.start(t, "-target=surveys", "-grpc-addr="+surveysAddr)
-	for _, target := range []string{"focusgroups", "results"} {
-		d.start(t, "-target="+target, "-grpc-addr=127.0.0.1:0")
-	}
-	gw := d.startGateway(t, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr)
+	d.start(t, "-target=focusgroups", "-grpc-addr="+focusgroupsAddr)
+	d.start(t, "-target=results", "-grpc-addr=127.0.0.1:0")
+	gw := d.startGateway(t, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr,
+		"-focusgroups-addr="+focusgroupsAddr)
 	walk(t, gw, d.databaseURL, d.idp)
+
+	// The focus groups service answers through the gateway from its own
+	// process.
+	req, err := http.NewRequest(http.MethodGet, gw+"/api/v1/focus-group-roles", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+d.idp.token(t, "council_member@GM0375"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "key_figure") {
+		t.Errorf("GET /focus-group-roles through the gateway: %s %s", resp.Status, b)
+	}
 }
 
 // Components combine in a process as they run alone: the gateway beside

@@ -115,6 +115,7 @@ var resultNames = map[string]string{
 	"InvitePanelResponse":       "PanelInvitationResult",
 	"RemindPanelResponse":       "PanelReminderResult",
 	"ErasePanelMemberResponse":  "PanelMemberErasure",
+	"InviteResidentsResponse":   "ResidentInvitations",
 }
 
 // nameResults adds to renames a name for each definition named after its
