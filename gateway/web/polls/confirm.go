@@ -108,4 +108,3 @@ func (s *Pages) inTenant(pw *pollWork, pl *surveysv1.Poll) bool {
 func (pw *pollWork) mayWork(pl *surveysv1.Poll) bool {
 	return pw.ID.CanWork(auth.Scope{Tenant: pl.GetTenant(), Participants: pl.GetParticipants()})
 }
-
