@@ -248,21 +248,31 @@ func TestPostcodeCheck(t *testing.T) {
 		{"left open", "", "Vul je postcode in."},
 		{"not a postcode", "19511", "Vul een postcode in zoals 1971 AB."},
 		{"a letter pair never issued", "1951 SS", "Vul een postcode in zoals 1971 AB."},
-		{"unknown", "9999 ZZ", "Deze postcode kennen we niet."},
+		{"outside the municipalities", "1011 AB", "Deze peiling is alleen voor inwoners van Velsen, Beverwijk en Heemskerk. Je postcode hoort daar niet bij."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := fake.CallsOf("SubmitResponse")
 			resp, body := webtest.Send(t, site, webtest.Request{Target: "/p/" + postcodeSlug, Form: url.Values{"postcode": {tc.typed}, "v.fq1": {"ja"}}})
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Errorf("status = %d, want 422", resp.StatusCode)
 			}
 			webtest.MustContain(t, body, `href="#postcode">Je postcode: `+tc.want, `id="postcode-fout"`, `value="`+tc.typed+`"`)
-			if fake.CallsOf("SubmitResponse") != before {
-				t.Error("the answers went out with a postcode that is not right")
+			if got := fake.Request("SubmitResponse").(*surveysv1.SubmitResponseRequest).GetOpenLink().GetMunicipalityCode(); got != "" {
+				t.Errorf("the answers went out with municipality %q for a postcode that is not right", got)
 			}
 		})
 	}
+
+	t.Run("an empty form names every problem at once", func(t *testing.T) {
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/p/" + postcodeSlug, Form: url.Values{"postcode": {""}}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("status = %d, want 422", resp.StatusCode)
+		}
+		webtest.MustContain(t, body, `href="#postcode">Je postcode: Vul je postcode in.`, `href="#v.fq1`)
+		if strings.Index(body, `href="#postcode"`) > strings.Index(body, `href="#v.fq1`) {
+			t.Error("the summary does not follow the form's order: the postcode comes first")
+		}
+	})
 
 	t.Run("a postcode elsewhere", func(t *testing.T) {
 		fake.FailWith("SubmitResponse", webtest.Invalid("/openLink/municipalityCode", `"GM0375" does not take part in this poll`))
@@ -271,7 +281,7 @@ func TestPostcodeCheck(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
-		webtest.MustContain(t, body, "Je postcode hoort daar niet bij.")
+		webtest.MustContain(t, body, "Deze peiling is alleen voor inwoners van Velsen, Beverwijk en Heemskerk.")
 	})
 
 	t.Run("a known postcode, typed loosely", func(t *testing.T) {
@@ -326,7 +336,7 @@ func TestPollMessageKeysExist(t *testing.T) {
 		"error.polls.unconfigured", "error.polls.unavailable", "error.polls.internal", "error.polls.postcodes", "error.polls.badform"} {
 		need = append(need, k+".title", k+".heading", k+".body")
 	}
-	need = append(need, "poll.error.postcode.missing", "poll.error.postcode.format", "poll.error.postcode.unknown")
+	need = append(need, "poll.error.postcode.missing", "poll.error.postcode.format", "poll.error.postcode.elsewhere", "poll.postcode.theMunicipalities", "poll.and")
 	for _, lang := range kit.Langs {
 		for _, k := range need {
 			if _, ok := cats[lang][k]; !ok {
