@@ -90,6 +90,7 @@ type Config struct {
 
 	RateLimit          int
 	AnonymousRateLimit int
+	AnswerBurst        int
 	TrustedProxies     string
 
 	StreamReplicas int
@@ -163,6 +164,7 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.SessionTTL, "session-ttl", config.EnvDuration("MEEDOEN_SESSION_TTL", 8*time.Hour), "the longest a staff login lasts")
 	fs.IntVar(&c.RateLimit, "rate-limit", config.EnvInt("MEEDOEN_RATE_LIMIT", 600), "API requests per minute per logged-in person; negative turns the limit off")
 	fs.IntVar(&c.AnonymousRateLimit, "anonymous-rate-limit", config.EnvInt("MEEDOEN_ANONYMOUS_RATE_LIMIT", 120), "API requests per minute per address without a login; negative turns the limit off")
+	fs.IntVar(&c.AnswerBurst, "answer-burst", config.EnvInt("MEEDOEN_ANSWER_BURST", 40), "residents' poll answers one address may send at once (a room answering together on one Wi-Fi), refilled at the anonymous rate")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", config.Env("MEEDOEN_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.IntVar(&c.MinCell, "min-cell", config.EnvInt("MEEDOEN_MIN_CELL", 5), "smallest count a public tally or export shows (small-cell suppression)")
 	fs.StringVar(&c.MinCellBy, "min-cell-by", config.Env("MEEDOEN_MIN_CELL_BY", ""), "larger minimum cells per municipality, e.g. GM0453=10,GM0375=8")

@@ -109,7 +109,7 @@ func (a *app) initAPI(ctx context.Context) (component, error) {
 	a.api, err = gateway.New(ctx, gateway.Config{
 		MaxBodyBytes:   a.cfg.MaxBodyBytes,
 		APIVersion:     apiVersion,
-		RateLimit:      gateway.RateLimit{PerMinute: a.cfg.RateLimit, AnonymousPerMinute: a.cfg.AnonymousRateLimit},
+		RateLimit:      gateway.RateLimit{PerMinute: a.cfg.RateLimit, AnonymousPerMinute: a.cfg.AnonymousRateLimit, AnswerBurst: a.cfg.AnswerBurst},
 		TrustedProxies: proxies,
 	}, a.conns, a.log)
 	return component{}, err

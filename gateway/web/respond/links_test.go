@@ -13,9 +13,12 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/meedoen/meedoen/gateway/limited"
 	"github.com/meedoen/meedoen/gateway/web/kit"
+	"github.com/meedoen/meedoen/gateway/web/pollform"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+	"time"
 )
 
 func TestRespondentCookie(t *testing.T) {
@@ -414,4 +417,44 @@ func TestAnswerOnceOutlivesARestart(t *testing.T) {
 	elsewhere := newSite(t, Config{Surveys: conn, RespondentKey: bytes.Repeat([]byte{8}, 32)})
 	_, body = webtest.Send(t, elsewhere, webtest.Request{Target: "/p/" + flashSlug, Cookies: []*http.Cookie{c}})
 	webtest.MustNotContain(t, body, "Je hebt deze peiling al ingevuld")
+}
+
+// limitedSite marks every request as over the gateway's rate limit with
+// wait to go, as gateway.LimitPages does.
+type limitedSite struct {
+	webtest.Site
+	wait time.Duration
+}
+
+func (s limitedSite) Handler() http.Handler {
+	h := s.Site.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(limited.With(r.Context(), s.wait)))
+	})
+}
+
+// TestRateLimitedAnswersAreKept: a resident over the rate limit (a shared
+// address) gets the form back as typed, in Dutch, with when to send it
+// again, and nothing is sent; the same form sent later goes through with
+// the same key.
+func TestRateLimitedAnswersAreKept(t *testing.T) {
+	t.Parallel()
+	fake, site := pollSite(t, Config{})
+	form := url.Values{"v.fq1": {"ja"}, "v.fq3": {"Meer bankjes bij de haven"}, pollform.KeyField: {"sleutelVanHetFormulier"}}
+	resp, body := webtest.Send(t, limitedSite{site, 3 * time.Second}, webtest.Request{Target: "/p/" + flashSlug, Form: form})
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("status = %d, want 429", resp.StatusCode)
+	}
+	webtest.MustContain(t, body, "Wacht 3 seconden en verstuur het formulier dan opnieuw. Je antwoorden staan er nog.",
+		"Meer bankjes bij de haven", `value="sleutelVanHetFormulier"`)
+	webtest.MustNotContain(t, body, `"type"`, "rate limit")
+	if n := fake.CallsOf("SubmitResponse"); n != 0 {
+		t.Errorf("SubmitResponse called %d times over the limit, want 0", n)
+	}
+	resp, _ = webtest.Send(t, site, webtest.Request{Target: "/p/" + flashSlug, Form: form})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("sent again later: status %d, want 303", resp.StatusCode)
+	}
+	resp, body = webtest.Send(t, limitedSite{site, time.Second}, webtest.Request{Target: "/p/" + flashSlug, Form: form, Lang: "en"})
+	webtest.MustContain(t, body, "Wait 1 second and send the form again.")
 }

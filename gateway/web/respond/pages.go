@@ -78,6 +78,14 @@ func (s *Pages) submitPoll(a *answering) error {
 			return err
 		}
 	}
+	if seconds, over := a.RateLimited(); over {
+		// Over the rate limit: nothing is sent, the form comes back as
+		// typed, with its key, and says when to send it again.
+		errs := &kit.FormErrors{}
+		errs.Add(nil, kit.FormField{}, kit.FieldError{Text: a.Words.Say("poll.error.busy", "count", seconds)})
+		a.showForm(rp, form, key, errs, http.StatusTooManyRequests)
+		return nil
+	}
 	req := &surveysv1.SubmitResponseRequest{Answers: pollform.AnswersFrom(rp, form), IdempotencyKey: key}
 	if addr := strings.TrimSpace(form.Get(pollform.FeedbackField)); addr != "" && rp.GetOffersFeedback() {
 		req.FeedbackEmail, req.FeedbackLanguage = addr, a.View.Lang
