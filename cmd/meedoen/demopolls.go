@@ -46,10 +46,10 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 				"The participation councils of Velsen, Beverwijk and Heemskerk want to know whether residents can find the support for low incomes. It takes two minutes."),
 			Sections: []*surveysv1.Section{{Id: "s1", Questions: []*surveysv1.Question{
 				{Id: "kennis", Type: surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, Required: true,
-					Text:    nl("Kent u de regelingen van uw gemeente voor mensen met een laag inkomen?", "Do you know your municipality's support for people on a low income?"),
+					Text:    nl("Ken je de regelingen van je gemeente voor mensen met een laag inkomen?", "Do you know your municipality's support for people on a low income?"),
 					Options: []*surveysv1.Option{opt("goed", "Ja, goed", "Yes, well"), opt("beetje", "Een beetje", "A little"), opt("nee", "Nee", "No")}},
 				{Id: "bronnen", Type: surveysv1.QuestionType_QUESTION_TYPE_MULTIPLE_CHOICE, MaxChoices: 3, Other: true,
-					Text:    nl("Waar zoekt u informatie over geldzaken?", "Where do you look for information about money matters?"),
+					Text:    nl("Waar zoek je informatie over geldzaken?", "Where do you look for information about money matters?"),
 					Options: []*surveysv1.Option{opt("website", "Website van de gemeente", "The municipality's website"), opt("loket", "Loket in het gemeentehuis", "Desk at the town hall"), opt("buren", "Familie, vrienden of buren", "Family, friends or neighbours"), opt("welzijn", "Welzijnswerk of maatschappelijk werk", "Social work")}},
 				{Id: "aanvragen", Type: surveysv1.QuestionType_QUESTION_TYPE_LIKERT, Required: true,
 					Text: nl("Een regeling aanvragen is eenvoudig.", "Applying for support is easy.")},
@@ -82,9 +82,9 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 			ProcessId: velsen, Tenant: "GM0453", Kind: surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE,
 			Title: nl("Wachten op huishoudelijke hulp", "Waiting for home help"),
 			Intro: nl("Een concept: de raad werkt de vragen nog uit.", "A draft: the council is still working on the questions."),
-			Sections: []*surveysv1.Section{{Id: "s1", Title: nl("Uw situatie", "Your situation"), Questions: []*surveysv1.Question{
+			Sections: []*surveysv1.Section{{Id: "s1", Title: nl("Je situatie", "Your situation"), Questions: []*surveysv1.Question{
 				{Id: "weken", Type: surveysv1.QuestionType_QUESTION_TYPE_NUMBER, Min: "0", Max: "104", Step: "1", Unit: nl("weken", "weeks"),
-					Text: nl("Hoeveel weken wachtte u op huishoudelijke hulp?", "How many weeks did you wait for home help?")},
+					Text: nl("Hoeveel weken wachtte je op huishoudelijke hulp?", "How many weeks did you wait for home help?")},
 			}}},
 			Audience: &surveysv1.Audience{Kind: surveysv1.AudienceKind_AUDIENCE_KIND_PANEL},
 		}})

@@ -157,7 +157,7 @@ func TestStaffLoginWithAnIndependentProvider(t *testing.T) {
 	op.SetRoles(chair.ID, nil)
 	testkit.CheckFor(t, 10*time.Second, 300*time.Millisecond, func() error {
 		run(chromedp.Navigate(base + "/"))
-		if page := get(chromedp.Text(`body`)); !strings.Contains(page, "Uw rollen zijn niet meegekomen") {
+		if page := get(chromedp.Text(`body`)); !strings.Contains(page, "Je rollen zijn niet meegekomen") {
 			return fmt.Errorf("the page does not say the roles did not arrive")
 		}
 		return nil
@@ -165,7 +165,7 @@ func TestStaffLoginWithAnIndependentProvider(t *testing.T) {
 	op.SetRoles(chair.ID, []string{"chair@GM0453"})
 	testkit.CheckFor(t, 10*time.Second, 300*time.Millisecond, func() error {
 		run(chromedp.Navigate(base + "/"))
-		if page := get(chromedp.Text(`body`)); strings.Contains(page, "Uw rollen zijn niet meegekomen") || !strings.Contains(page, "Velsen") {
+		if page := get(chromedp.Text(`body`)); strings.Contains(page, "Je rollen zijn niet meegekomen") || !strings.Contains(page, "Velsen") {
 			return fmt.Errorf("the roles are not back")
 		}
 		return nil
@@ -177,7 +177,7 @@ func TestStaffLoginWithAnIndependentProvider(t *testing.T) {
 	arrive("the new question form", at("/agenda/nieuw"))
 	endSession(t, base, sessionCookie())
 	run(chromedp.SendKeys(`#titel`, "Wachttijden bij het Wmo-loket"), chromedp.Submit(`#titel`))
-	if page := arrive("the answer to the form", at("/agenda/nieuw")); !strings.Contains(page, "U bent niet meer ingelogd") {
+	if page := arrive("the answer to the form", at("/agenda/nieuw")); !strings.Contains(page, "Je bent niet meer ingelogd") {
 		t.Fatalf("sending a form after the session ended shows:\n%s", page)
 	}
 	run(chromedp.Click(`main a.utrecht-button-link`))

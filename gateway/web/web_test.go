@@ -272,7 +272,7 @@ func TestPagesSayWhenRolesDidNotArrive(t *testing.T) {
 			site.Handler().ServeHTTP(w, r.WithContext(ctx))
 		})
 		_, body := webtest.Get(t, h, httptest.NewRequest("GET", "/", nil))
-		if got := strings.Contains(body, "Uw rollen zijn niet meegekomen met uw inlog"); got != missing {
+		if got := strings.Contains(body, "Je rollen zijn niet meegekomen met je inlog"); got != missing {
 			t.Errorf("roles missing %v: notice shown = %v", missing, got)
 		}
 	}

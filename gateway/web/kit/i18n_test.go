@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/meedoen/meedoen/internal/dutch"
 )
 
 func TestCataloguesHaveTheSameKeysAndNoEmptyMessages(t *testing.T) {
@@ -144,7 +146,7 @@ func TestPluralFormsAreComplete(t *testing.T) {
 			// key.one or key.zero make it a counted message.
 			for _, suffix := range []string{pluralZero, pluralOne} {
 				base, ok := strings.CutSuffix(k, suffix)
-				if !ok {
+				if !ok || isValueSet(c, base) {
 					continue
 				}
 				if _, own := c[base]; own {
@@ -186,4 +188,32 @@ func TestTextPicksThePluralForm(t *testing.T) {
 			t.Errorf("Say(%q, count %v) = %q, want %q", tc.key, tc.count, got, tc.want)
 		}
 	}
+}
+
+// TestDutchSaysJe holds the Dutch catalogue to one form of address: "je"
+// for everyone, never "u" or "uw" (internal/dutch, docs/language.md).
+func TestDutchSaysJe(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, msg := range cats["nl"] {
+		if f := dutch.Formal(msg); len(f) > 0 {
+			t.Errorf("nl %q says %q: write je/jouw (%s)", k, f, msg)
+		}
+	}
+}
+
+// isValueSet reports whether base names labels of a closed list of values
+// (fg.breadth.all, .most, .some, .one) rather than plural forms: it has
+// keys besides the plural forms.
+func isValueSet(c Catalogue, base string) bool {
+	for k := range c {
+		rest, ok := strings.CutPrefix(k, base+".")
+		if ok && rest != "zero" && rest != "one" && rest != "other" {
+			return true
+		}
+	}
+	return false
 }

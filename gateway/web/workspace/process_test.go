@@ -152,7 +152,7 @@ func TestUpdateProcess(t *testing.T) {
 		// What was typed stays, now based on the stored version, so that
 		// saving again replaces the other's change knowingly.
 		webtest.MustContain(t, body,
-			"Iemand anders heeft dit traject gewijzigd nadat u dit formulier opende; er is niets opgeslagen.",
+			"Iemand anders heeft dit traject gewijzigd nadat je dit formulier opende; er is niets opgeslagen.",
 			`>Nieuw</textarea>`, `value="Ouderen"`, `value="opinion_bus" checked>`,
 			`<input type="hidden" name="versie" value="v2">`,
 		)
