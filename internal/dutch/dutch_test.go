@@ -8,7 +8,7 @@ import (
 func TestFormal(t *testing.T) {
 	t.Parallel()
 	for s, want := range map[string][]string{
-		"Heeft u uw postcode bij de hand?":        {"u", "uw"},
+		"Heeft u uw postcode bij de hand?":       {"u", "uw"},
 		"U kunt het zelf doen, of uzelf melden.": {"U", "uzelf"},
 		"Je kunt je postcode invullen.":          nil,
 		"Uitnodiging voor de bijeenkomst (u.i.)": {"u"},
