@@ -42,7 +42,10 @@ type Config struct {
 
 	// PublicURL is the base URL people and the identity provider reach the
 	// gateway at; empty means http://<http-addr>.
-	PublicURL        string
+	PublicURL string
+	// ContactEmail is where people report accessibility problems and ask
+	// about their data, shown on the accessibility and privacy pages.
+	ContactEmail     string
 	OIDCIssuer       string
 	OIDCClientID     string
 	OIDCClientSecret string `secret:"true"`
@@ -147,6 +150,7 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.InternalSigningKey, "internal-signing-key", config.Env("MEEDOEN_INTERNAL_SIGNING_KEY", ""), "base64 Ed25519 seed the gateway signs internal tokens with; -target=all makes one per start when empty")
 	fs.StringVar(&c.InternalVerifyKeys, "internal-verify-keys", config.Env("MEEDOEN_INTERNAL_VERIFY_KEYS", ""), "comma-separated base64 Ed25519 public keys services accept internal tokens from")
 	fs.BoolVar(&c.NewInternalKey, "new-internal-key", false, "print a new internal signing key and its public key, then exit")
+	fs.StringVar(&c.ContactEmail, "contact-email", config.Env("MEEDOEN_CONTACT_EMAIL", ""), "address the accessibility statement and privacy page give for problems and questions; empty points people to their municipality or council")
 	fs.StringVar(&c.PublicURL, "public-url", config.Env("MEEDOEN_PUBLIC_URL", ""), "base URL of the gateway as browsers and the identity provider see it; default http://<http-addr>")
 	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", config.Env("OIDC_ISSUER", ""), "OpenID Connect issuer of staff identities; with -dev and empty, the built-in development provider at /dev/oidc")
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", config.Env("OIDC_CLIENT_ID", "meedoen"), "client id of the gateway at the identity provider")

@@ -188,6 +188,7 @@ func (a *app) initWeb(ctx context.Context) (component, error) {
 		DevLogin:          a.devProvider != nil, // demo accounts exist only at the development provider
 		FormActionOrigins: formActions,
 		SecureCookies:     a.secureCookies(),
+		ContactEmail:      a.cfg.ContactEmail,
 		Councils:          councilsv1.NewCouncilsServiceClient(a.conns.Councils),
 		Surveys:           surveysv1.NewSurveysServiceClient(a.conns.Surveys),
 		Panels:            surveysv1.NewPanelsServiceClient(a.conns.Surveys),
