@@ -36,6 +36,9 @@ func (w Words) Text(key string) string {
 	return key
 }
 
+// Has reports whether the catalogue has a message for key.
+func (w Words) Has(key string) bool { return w.cat.Has(key) }
+
 // Say is the message key with its placeholders filled in (Catalogue.Say).
 func (w Words) Say(key string, args ...any) string { return w.cat.Say(key, args...) }
 

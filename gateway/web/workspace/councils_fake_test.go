@@ -272,6 +272,7 @@ func (f *fakeCouncils) ListTransitions(ctx context.Context, req *councilsv1.List
 		return &councilsv1.ListTransitionsResponse{}, nil
 	}
 	return &councilsv1.ListTransitionsResponse{Transitions: []*councilsv1.Transition{
+		{Id: "t0", FromPhase: councilsv1.Phase_PHASE_INTAKE, ToPhase: councilsv1.Phase_PHASE_INTAKE, Actor: "system:demo-loader", CreateTime: webtest.At("2026-01-19T09:15:00Z")},
 		{Id: "t1", FromPhase: councilsv1.Phase_PHASE_INTAKE, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Actor: "u-chair", CreateTime: webtest.At("2026-01-20T09:15:00Z")},
 		{Id: "t2", FromPhase: councilsv1.Phase_PHASE_CONCRETISE, ToPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, Actor: "u-elsewhere", CreateTime: webtest.At("2026-02-03T14:00:00Z")},
 		{Id: "t3", FromPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Reason: "De doelgroep was te breed.", Actor: "u-chair", CreateTime: webtest.At("2026-02-04T08:00:00Z")},

@@ -81,9 +81,9 @@ func TestProcessPage(t *testing.T) {
 		`>Wat houdt jongeren tegen om hulp te vragen?</textarea>`,
 		`id="vorm-focus_group" name="vormen" value="focus_group" checked>`,
 		// The timeline: times in Amsterdam, names from the roster.
-		"20 januari 2026, 10:15", "Door Fatima El Amrani", "Door u-elsewhere",
+		"20 januari 2026, 10:15", "Door Fatima El Amrani", "Door een medewerker", "Door Meedoen (voorbeeldgegevens)",
 		"Terug van Vormen kiezen naar Concretiseren", "De doelgroep was te breed.",
-		"2 juli 2026, 00:30", "Automatisch, na een bericht van een andere dienst", `<span lang="en">the advice was sent</span>`,
+		"2 juli 2026, 00:30", "Automatisch, na een bericht van een andere dienst", "Het advies is verstuurd.",
 		// What happened.
 		"Inwoners bereikt", ">23<", "Veel jongeren kennen het loket niet.",
 		"Fatima El Amrani: Werkt als vrijwilliger bij de schuldhulp.",

@@ -119,7 +119,7 @@ func TestWorkspaceSendsAnonymousVisitorsToLogIn(t *testing.T) {
 				if resp.StatusCode != http.StatusUnauthorized {
 					t.Fatalf("status = %d, want 401", resp.StatusCode)
 				}
-				webtest.MustContain(t, body, "Je bent niet meer ingelogd", "Wat u invulde is niet opgeslagen",
+				webtest.MustContain(t, body, "Je bent niet meer ingelogd", "Wat je invulde is niet opgeslagen",
 					`href="`+template.HTMLEscapeString(want)+`"`)
 				return
 			}
