@@ -3348,7 +3348,7 @@ type ExportResponsesParams struct {
 	// Language Language of headings and labels; default nl.
 	Language *ExportResponsesParamsLanguage `form:"language,omitempty" json:"language,omitempty"`
 
-	// Separator CSV only: comma (the default; RFC 4180, decimals with a point) or semicolon (decimals with a comma), which spreadsheets set up for Dutch open on a double click.
+	// Separator CSV only: comma (the default; RFC 4180, decimals with a point, times in UTC) or semicolon (decimals with a comma, times in Dutch time as "2026-12-07 18:30:05", each municipality's name beside its code), which spreadsheets set up for Dutch open on a double click.
 	Separator *ExportResponsesParamsSeparator `form:"separator,omitempty" json:"separator,omitempty"`
 
 	// Public A file fit to leave the council: without free texts, and without the municipality when one of them has fewer responses than the smallest cell shown.
