@@ -1814,6 +1814,35 @@ type NumberTally struct {
 	Min *Figure `json:"min"`
 }
 
+// OpenPoll A poll residents can answer now by its open link.
+type OpenPoll struct {
+	// ClosesAt When the poll closes.
+	ClosesAt *time.Time `json:"closesAt"`
+
+	// Id Id of the poll.
+	Id string `json:"id"`
+
+	// Kind Form: a flash poll or a questionnaire.
+	Kind *PollKind `json:"kind"`
+
+	// MunicipalityCodes The municipalities whose residents it asks: the poll's own, or a
+	// shared poll's participants.
+	MunicipalityCodes []string `json:"municipalityCodes"`
+
+	// Slug Key of the open link /p/{slug}.
+	Slug string `json:"slug"`
+
+	// Title Title; Dutch always, English when the poll has it.
+	Title *Text `json:"title"`
+}
+
+// OpenPollList The open polls of one municipality: at most 50, closing soonest first.
+// A municipality the service does not know has none.
+type OpenPollList struct {
+	// Polls The polls.
+	Polls []OpenPoll `json:"polls"`
+}
+
 // Option A choice, matrix row or matrix column.
 type Option struct {
 	// Id Short key, unique among its siblings, e.g. "a".
@@ -3284,6 +3313,12 @@ type ListNeighbourhoodsParams struct {
 	MunicipalityCode *string `form:"municipalityCode,omitempty" json:"municipalityCode,omitempty"`
 }
 
+// ListOpenPollsParams defines parameters for ListOpenPolls.
+type ListOpenPollsParams struct {
+	// Municipality CBS code of the municipality, GM and four digits (GM0453); required.
+	Municipality *string `form:"municipality,omitempty" json:"municipality,omitempty"`
+}
+
 // ListPanelMembersParams defines parameters for ListPanelMembers.
 type ListPanelMembersParams struct {
 	// Status Only members with this status.
@@ -4204,6 +4239,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /neighbourhoods (the `ListNeighbourhoods` operationId).
 	ListNeighbourhoods(ctx context.Context, params *ListNeighbourhoodsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListOpenPolls Lists the polls residents of one municipality can answer now by an
+	// open link: its own and the shared polls it takes part in, closing
+	// soonest first. Panel polls never appear. Needs no identity.
+	//
+	// Needs no token: anyone: the open polls of a municipality that residents answer by an open link, never panel polls.
+	//
+	// Corresponds with GET /open-polls (the `ListOpenPolls` operationId).
+	ListOpenPolls(ctx context.Context, params *ListOpenPollsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenApiDocument Returns this OpenAPI document.
 	//
@@ -5905,6 +5949,25 @@ func (c *Client) GetMunicipality(ctx context.Context, code string, reqEditors ..
 // Corresponds with GET /neighbourhoods (the `ListNeighbourhoods` operationId).
 func (c *Client) ListNeighbourhoods(ctx context.Context, params *ListNeighbourhoodsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListNeighbourhoodsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListOpenPolls Lists the polls residents of one municipality can answer now by an
+// open link: its own and the shared polls it takes part in, closing
+// soonest first. Panel polls never appear. Needs no identity.
+//
+// Needs no token: anyone: the open polls of a municipality that residents answer by an open link, never panel polls.
+//
+// Corresponds with GET /open-polls (the `ListOpenPolls` operationId).
+func (c *Client) ListOpenPolls(ctx context.Context, params *ListOpenPollsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListOpenPollsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9191,6 +9254,60 @@ func NewListNeighbourhoodsRequest(server string, params *ListNeighbourhoodsParam
 	return req, nil
 }
 
+// NewListOpenPollsRequest constructs an http.Request for the ListOpenPolls method
+func NewListOpenPollsRequest(server string, params *ListOpenPollsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/open-polls")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Municipality != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "municipality", *params.Municipality, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetOpenApiDocumentRequest constructs an http.Request for the GetOpenApiDocument method
 func NewGetOpenApiDocumentRequest(server string) (*http.Request, error) {
 	var err error
@@ -11909,6 +12026,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /neighbourhoods (the `ListNeighbourhoods` operationId).
 	ListNeighbourhoodsWithResponse(ctx context.Context, params *ListNeighbourhoodsParams, reqEditors ...RequestEditorFn) (*ListNeighbourhoodsResponse, error)
+
+	// ListOpenPollsWithResponse Lists the polls residents of one municipality can answer now by an
+	// open link: its own and the shared polls it takes part in, closing
+	// soonest first. Panel polls never appear. Needs no identity.
+	//
+	// Needs no token: anyone: the open polls of a municipality that residents answer by an open link, never panel polls.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /open-polls (the `ListOpenPolls` operationId).
+	ListOpenPollsWithResponse(ctx context.Context, params *ListOpenPollsParams, reqEditors ...RequestEditorFn) (*ListOpenPollsResponse, error)
 
 	// GetOpenApiDocumentWithResponse Returns this OpenAPI document.
 	//
@@ -19885,6 +20013,147 @@ func (r ListNeighbourhoodsResponse) ContentType() string {
 	return ""
 }
 
+// ListOpenPollsResponse200Headers the declared response headers of an HTTP 200 response for ListOpenPolls
+type ListOpenPollsResponse200Headers struct {
+	APIVersion         *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+}
+
+// ListOpenPollsResponse400Headers the declared response headers of an HTTP 400 response for ListOpenPolls
+type ListOpenPollsResponse400Headers struct {
+	APIVersion *string
+}
+
+// ListOpenPollsResponse401Headers the declared response headers of an HTTP 401 response for ListOpenPolls
+type ListOpenPollsResponse401Headers struct {
+	APIVersion      *string
+	WWWAuthenticate *string
+}
+
+// ListOpenPollsResponse403Headers the declared response headers of an HTTP 403 response for ListOpenPolls
+type ListOpenPollsResponse403Headers struct {
+	APIVersion *string
+}
+
+// ListOpenPollsResponse429Headers the declared response headers of an HTTP 429 response for ListOpenPolls
+type ListOpenPollsResponse429Headers struct {
+	APIVersion         *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+// ListOpenPollsResponse500Headers the declared response headers of an HTTP 500 response for ListOpenPolls
+type ListOpenPollsResponse500Headers struct {
+	APIVersion *string
+}
+
+// ListOpenPollsResponse503Headers the declared response headers of an HTTP 503 response for ListOpenPolls
+type ListOpenPollsResponse503Headers struct {
+	APIVersion *string
+	RetryAfter *int
+}
+
+type ListOpenPollsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OpenPollList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalServerError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListOpenPollsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListOpenPollsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListOpenPollsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListOpenPollsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListOpenPollsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListOpenPollsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListOpenPollsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListOpenPollsResponse) GetJSON200() *OpenPollList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON500() *InternalServerError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListOpenPollsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListOpenPollsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListOpenPollsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListOpenPollsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetOpenApiDocumentResponse200Headers the declared response headers of an HTTP 200 response for GetOpenApiDocument
 type GetOpenApiDocumentResponse200Headers struct {
 	APIVersion *string
@@ -27594,6 +27863,23 @@ func (c *ClientWithResponses) ListNeighbourhoodsWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseListNeighbourhoodsResponse(rsp)
+}
+
+// ListOpenPollsWithResponse Lists the polls residents of one municipality can answer now by an
+// open link: its own and the shared polls it takes part in, closing
+// soonest first. Panel polls never appear. Needs no identity.
+//
+// Needs no token: anyone: the open polls of a municipality that residents answer by an open link, never panel polls.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /open-polls (the `ListOpenPolls` operationId).
+func (c *ClientWithResponses) ListOpenPollsWithResponse(ctx context.Context, params *ListOpenPollsParams, reqEditors ...RequestEditorFn) (*ListOpenPollsResponse, error) {
+	rsp, err := c.ListOpenPolls(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListOpenPollsResponse(rsp)
 }
 
 // GetOpenApiDocumentWithResponse Returns this OpenAPI document.
@@ -39054,6 +39340,210 @@ func ParseListNeighbourhoodsResponse(rsp *http.Response) (*ListNeighbourhoodsRes
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers ListNeighbourhoodsResponse503Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListOpenPollsResponse parses an HTTP response from a ListOpenPollsWithResponse call
+func ParseListOpenPollsResponse(rsp *http.Response) (*ListOpenPollsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListOpenPollsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OpenPollList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListOpenPollsResponse200Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListOpenPollsResponse400Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListOpenPollsResponse401Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListOpenPollsResponse403Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListOpenPollsResponse429Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListOpenPollsResponse500Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListOpenPollsResponse503Headers
 		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
