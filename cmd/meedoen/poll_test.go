@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -119,10 +120,31 @@ func TestPollOverREST(t *testing.T) {
 	if cell, _ := public["minCell"].(float64); cell < 1 {
 		t.Errorf("public tally hides cells below %v, want a positive minimum", public["minCell"])
 	}
+	openSlugs := func() []string {
+		t.Helper()
+		code, out := anonymous("/open-polls?municipalityCode=GM0453")
+		if code != http.StatusOK {
+			t.Fatalf("anonymous GET /open-polls: %d %v, want 200", code, out)
+		}
+		slugs := []string{}
+		for _, p := range out["polls"].([]any) {
+			slugs = append(slugs, p.(map[string]any)["slug"].(string))
+		}
+		return slugs
+	}
+	if got := openSlugs(); !slices.Contains(got, "wmo-loket-velsen") {
+		t.Errorf("Velsen's open polls %v, want the open poll wmo-loket-velsen", got)
+	}
+	if code, out := anonymous("/open-polls?municipalityCode=Velsen"); code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(out["invalidParams"]), "municipalityCode") {
+		t.Errorf("GET /open-polls?municipalityCode=Velsen: %d %v, want 400 naming municipalityCode", code, out)
+	}
 
 	closed := velsen.must(http.StatusOK, "POST", "/polls/"+id+"/closing", "")
 	if closed["status"] != "closed" {
 		t.Errorf("status after closing: %v", closed["status"])
+	}
+	if got := openSlugs(); slices.Contains(got, "wmo-loket-velsen") {
+		t.Errorf("Velsen's open polls %v still list the closed poll", got)
 	}
 	if code, out := velsen.do("POST", "/polls/"+id+"/cancellation", `{"reason": "Te laat."}`); code != http.StatusConflict {
 		t.Errorf("cancelling a closed poll: %d %v, want 409", code, out)

@@ -103,6 +103,9 @@ type Config struct {
 // Site serves the web UI.
 type Site struct {
 	kit *kit.Site
+	// surveys lists the open polls on the start page; nil when the site
+	// has no surveys service.
+	surveys surveysv1.SurveysServiceClient
 	// areas register their pages on the site's mux, in this order.
 	areas []func(*http.ServeMux)
 }
@@ -126,7 +129,7 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{kit: k}
+	s := &Site{kit: k, surveys: cfg.Surveys}
 	if err := s.parsePages(); err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		nl, en     string // a heading in each language
 		navCurrent string // the nav link marked current, if any
 	}{
-		{"/", http.StatusOK, "Wat is Meedoen?", "What is Meedoen?", "/"},
+		{"/", http.StatusOK, "Wat is Meedoen?", "What is Meedoen?", ""}, // a resident's page: no staff menu
 		{"/toegankelijkheid", http.StatusOK, "Hoe we testen", "How we test", ""},
 		{"/privacy", http.StatusOK, "Waar de gegevens blijven", "Where the data stays", ""},
 		{"/adviezen", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/adviezen"},

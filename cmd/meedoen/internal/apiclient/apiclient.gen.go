@@ -3315,8 +3315,8 @@ type ListNeighbourhoodsParams struct {
 
 // ListOpenPollsParams defines parameters for ListOpenPolls.
 type ListOpenPollsParams struct {
-	// Municipality CBS code of the municipality, GM and four digits (GM0453); required.
-	Municipality *string `form:"municipality,omitempty" json:"municipality,omitempty"`
+	// MunicipalityCode CBS code of the municipality, GM and four digits (GM0453); required.
+	MunicipalityCode *string `form:"municipalityCode,omitempty" json:"municipalityCode,omitempty"`
 }
 
 // ListPanelMembersParams defines parameters for ListPanelMembers.
@@ -9282,9 +9282,9 @@ func NewListOpenPollsRequest(server string, params *ListOpenPollsParams) (*http.
 		// per the OpenAPI spec (e.g. "color=blue,black,brown").
 		var rawQueryFragments []string
 
-		if params.Municipality != nil {
+		if params.MunicipalityCode != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "municipality", *params.Municipality, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "municipalityCode", *params.MunicipalityCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

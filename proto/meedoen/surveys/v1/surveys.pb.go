@@ -135,9 +135,9 @@ func (x *GetPollRequest) GetId() string {
 type ListOpenPollsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// CBS code of the municipality, GM and four digits (GM0453); required.
-	Municipality  string `protobuf:"bytes,1,opt,name=municipality,proto3" json:"municipality,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *ListOpenPollsRequest) Reset() {
@@ -170,9 +170,9 @@ func (*ListOpenPollsRequest) Descriptor() ([]byte, []int) {
 	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{2}
 }
 
-func (x *ListOpenPollsRequest) GetMunicipality() string {
+func (x *ListOpenPollsRequest) GetMunicipalityCode() string {
 	if x != nil {
-		return x.Municipality
+		return x.MunicipalityCode
 	}
 	return ""
 }
@@ -1425,9 +1425,9 @@ const file_meedoen_surveys_v1_surveys_proto_rawDesc = "" +
 	"\x11CreatePollRequest\x12,\n" +
 	"\x04poll\x18\x01 \x01(\v2\x18.meedoen.surveys.v1.PollR\x04poll\" \n" +
 	"\x0eGetPollRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\":\n" +
-	"\x14ListOpenPollsRequest\x12\"\n" +
-	"\fmunicipality\x18\x01 \x01(\tR\fmunicipality\"B\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"C\n" +
+	"\x14ListOpenPollsRequest\x12+\n" +
+	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\"B\n" +
 	"\fOpenPollList\x122\n" +
 	"\x05polls\x18\x01 \x03(\v2\x1c.meedoen.surveys.v1.OpenPollR\x05polls\"\xf8\x01\n" +
 	"\bOpenPoll\x12\x0e\n" +

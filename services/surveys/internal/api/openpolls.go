@@ -17,12 +17,12 @@ const maxOpenPolls = 50
 // now by an open link. It needs no identity and shows only what the open
 // links show anyway: panel polls and polls that are not open are left out.
 func (s *Server) ListOpenPolls(ctx context.Context, req *surveysv1.ListOpenPollsRequest) (*surveysv1.OpenPollList, error) {
-	m := req.GetMunicipality()
+	m := req.GetMunicipalityCode()
 	switch {
 	case m == "":
-		return nil, (errs.Violations{{Path: "municipality", Reason: "is required"}}).Err()
+		return nil, (errs.Violations{{Path: "municipalityCode", Reason: "is required"}}).Err()
 	case !nlgov.IsMunicipalityCode(m):
-		return nil, (errs.Violations{{Path: "municipality", Reason: "must be a municipality's CBS code, GM and four digits (GM0453)"}}).Err()
+		return nil, (errs.Violations{{Path: "municipalityCode", Reason: "must be a municipality's CBS code, GM and four digits (GM0453)"}}).Err()
 	}
 	now := s.now()
 	list, err := s.store.OpenLinkPolls(ctx, m, now, maxOpenPolls)

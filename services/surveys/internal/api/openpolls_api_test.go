@@ -33,7 +33,7 @@ func TestListOpenPollsShowsOnlyOpenOpenLinkPollsOfTheMunicipality(t *testing.T) 
 
 	slugs := func(m string) []string {
 		t.Helper()
-		list, err := f.srv.ListOpenPolls(resident(), &surveysv1.ListOpenPollsRequest{Municipality: m})
+		list, err := f.srv.ListOpenPolls(resident(), &surveysv1.ListOpenPollsRequest{MunicipalityCode: m})
 		if err != nil {
 			t.Fatalf("ListOpenPolls(%s): %v", m, err)
 		}
@@ -55,7 +55,7 @@ func TestListOpenPollsShowsOnlyOpenOpenLinkPollsOfTheMunicipality(t *testing.T) 
 		}
 	}
 
-	list, err := f.srv.ListOpenPolls(resident(), &surveysv1.ListOpenPollsRequest{Municipality: "GM0375"})
+	list, err := f.srv.ListOpenPolls(resident(), &surveysv1.ListOpenPollsRequest{MunicipalityCode: "GM0375"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,9 +76,9 @@ func TestListOpenPollsShowsOnlyOpenOpenLinkPollsOfTheMunicipality(t *testing.T) 
 func TestListOpenPollsNamesABadMunicipality(t *testing.T) {
 	f := newFixture(t)
 	for _, m := range []string{"", "velsen", "GM45"} {
-		_, err := f.srv.ListOpenPolls(resident(), &surveysv1.ListOpenPollsRequest{Municipality: m})
-		if codeOf(err) != errs.Invalid || !slices.Equal(fieldPaths(err), []string{"municipality"}) {
-			t.Errorf("ListOpenPolls(%q) = %v, want invalid naming municipality", m, err)
+		_, err := f.srv.ListOpenPolls(resident(), &surveysv1.ListOpenPollsRequest{MunicipalityCode: m})
+		if codeOf(err) != errs.Invalid || !slices.Equal(fieldPaths(err), []string{"municipalityCode"}) {
+			t.Errorf("ListOpenPolls(%q) = %v, want invalid naming municipalityCode", m, err)
 		}
 	}
 }
