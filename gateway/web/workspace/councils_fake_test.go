@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
@@ -31,6 +32,9 @@ type fakeCouncils struct {
 	mu        sync.Mutex
 	questions []*councilsv1.Question
 	processes []*councilsv1.Process
+	// raiseOptions answers GetRaiseOptions by the caller's subject; anyone
+	// else may raise questions of both origins.
+	raiseOptions map[string]*councilsv1.RaiseOptions
 }
 
 // serve runs f on a loopback gRPC server for the test's duration and
@@ -201,6 +205,33 @@ func (f *fakeCouncils) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQ
 	defer f.mu.Unlock()
 	f.questions = append(f.questions, q)
 	return q, nil
+}
+
+func (f *fakeCouncils) GetRaiseOptions(ctx context.Context, req *councilsv1.GetRaiseOptionsRequest) (*councilsv1.RaiseOptions, error) {
+	if err := f.Call(ctx, "GetRaiseOptions", req); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		for _, sub := range md.Get(webtest.SubjectKey) {
+			if o, ok := f.raiseOptions[sub]; ok {
+				return o, nil
+			}
+		}
+	}
+	return &councilsv1.RaiseOptions{Origins: []councilsv1.Origin{councilsv1.Origin_ORIGIN_SOLICITED, councilsv1.Origin_ORIGIN_UNSOLICITED}}, nil
+}
+
+// onlyFor makes GetRaiseOptions answer origins, and councils refusing
+// unsolicited questions, to subject.
+func (f *fakeCouncils) onlyFor(subject string, refusing []string, origins ...councilsv1.Origin) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.raiseOptions == nil {
+		f.raiseOptions = map[string]*councilsv1.RaiseOptions{}
+	}
+	f.raiseOptions[subject] = &councilsv1.RaiseOptions{Origins: origins, CouncilsRefusingUnsolicited: refusing}
 }
 
 func (f *fakeCouncils) DecideQuestion(ctx context.Context, req *councilsv1.DecideQuestionRequest) (*councilsv1.Question, error) {
