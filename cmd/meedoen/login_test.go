@@ -173,6 +173,10 @@ func TestStaffLoginWithAnIndependentProvider(t *testing.T) {
 
 	// The session ends while a form is being filled in: sending it shows a
 	// page that says so, instead of a redirect the browser would block.
+	// The form is offered only to whom the council takes questions from,
+	// so Velsen's council first takes its own questions.
+	apiJSON(t, jwt.AccessToken, http.MethodPatch, base+"/api/v1/councils/GM0453", "application/merge-patch+json",
+		`{"takesUnsolicitedQuestions":true}`)
 	run(chromedp.Navigate(base + "/agenda/nieuw"))
 	arrive("the new question form", at("/agenda/nieuw"))
 	endSession(t, base, sessionCookie())

@@ -49,7 +49,7 @@ func (s *Site) start(rq *kit.Request) error {
 	if rq.View.User != nil {
 		return nil
 	}
-	rq.View.Resident = true
+	rq.View.Resident, rq.View.OfferLogin = true, true
 	page := &homePage{Municipalities: municipalities(s.kit.TenantNames(rq.Context()))}
 	rq.View.Page = page
 	code := rq.R.URL.Query().Get(municipalityParam)

@@ -27,6 +27,9 @@ type View struct {
 	Subject string
 	// Resident marks a page for residents: no staff menu, no login.
 	Resident bool
+	// OfferLogin keeps the login button on a resident's page: the start
+	// page, where staff arrive too.
+	OfferLogin bool
 	Nav      []navLink
 	// OtherLangs are the language switch's links.
 	OtherLangs []langLink
