@@ -30,7 +30,7 @@ type View struct {
 	// OfferLogin keeps the login button on a resident's page: the start
 	// page, where staff arrive too.
 	OfferLogin bool
-	Nav      []navLink
+	Nav        []navLink
 	// OtherLangs are the language switch's links.
 	OtherLangs []langLink
 	// User is nil for anonymous visitors.
