@@ -382,6 +382,19 @@ func TestQuestionFormOffersOnlyWhatThePersonMayRaise(t *testing.T) {
 			if tc.offered == nil {
 				webtest.MustContain(t, body, "De participatieraad van Velsen neemt alleen vragen van de gemeente aan", `href="/agenda">Terug naar de agenda</a>`)
 				webtest.MustNotContain(t, body, `<form class="utrecht-form mdn-form"`, `<span lang="en">`)
+				// A form sent anyway (from an old tab) gets the same answer.
+				before := fake.CallsOf("RaiseQuestion")
+				resp, sent := webtest.Send(t, site, webtest.Request{Target: "/agenda/nieuw", As: &tc.as, Form: url.Values{
+					"titel": {"Eenzaamheid"}, "thema": {"mantelzorg"}, "herkomst": {"ongevraagd"}, "reikwijdte": {"lokaal"},
+				}})
+				if resp.StatusCode != http.StatusConflict {
+					t.Errorf("sending the form anyway: status %d, want 409", resp.StatusCode)
+				}
+				webtest.MustContain(t, sent, "De participatieraad van Velsen neemt alleen vragen van de gemeente aan")
+				webtest.MustNotContain(t, sent, `<span lang="en">`, `id="fouten"`)
+				if fake.CallsOf("RaiseQuestion") != before {
+					t.Error("the question was sent to the service")
+				}
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package workspace
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -163,6 +164,13 @@ func (s *Pages) raiseQuestion(wk *work) error {
 	p, err := s.questionForm(wk, in)
 	if err != nil {
 		return err
+	}
+	if p.NoOrigin {
+		// Nothing the person could send here would be taken: the page says
+		// why instead of a form.
+		wk.View.Page = p
+		wk.Status = http.StatusConflict
+		return nil
 	}
 	q := &councilsv1.Question{
 		Title:       in.title,
