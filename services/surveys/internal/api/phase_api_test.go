@@ -14,8 +14,8 @@ import (
 	"github.com/meedoen/meedoen/internal/pg"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
-	"github.com/meedoen/meedoen/services/surveys/internal/process"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
+	"github.com/meedoen/meedoen/services/surveys/internal/process"
 )
 
 // councilsSay applies a councils event to the fixture's process
