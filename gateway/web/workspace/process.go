@@ -51,6 +51,7 @@ type processPage struct {
 	// What happened so far.
 	ExecutedForms    []string // catalogue keys
 	ResidentsReached int32
+	Polls            []processPollView
 	AdviceSent       string
 	ReportPublished  string
 	Activities       []activityView
@@ -184,6 +185,7 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 	for _, f := range pr.GetExecutedForms() {
 		p.ExecutedForms = append(p.ExecutedForms, formKey(f))
 	}
+	p.Polls = s.processPolls(wk, a, pr)
 
 	if qid := pr.GetQuestionId(); qid != "" {
 		q, err := wk.api.GetQuestion(ctx, &councilsv1.GetQuestionRequest{Id: qid})
