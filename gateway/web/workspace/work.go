@@ -37,7 +37,7 @@ type Config struct {
 
 // Pages serves the council workspace.
 type Pages struct {
-	kit   *kit.Site
+	kit     *kit.Site
 	api     councilsv1.CouncilsServiceClient
 	surveys surveysv1.SurveysServiceClient
 	staff   *kit.Audience
