@@ -104,7 +104,8 @@ func TestProcessPollsWithoutTheSurveysService(t *testing.T) {
 	_, body := webtest.Send(t, site, webtest.Request{Target: "/trajecten/p-execute", As: &webtest.VelsenChair})
 	webtest.MustContain(t, body,
 		`href="/peilingen/poll-open">Flitspeiling</a>`, "Open tot 12 december 2026",
-		`href="/peilingen/poll-closed">Vragenlijst</a>`, "41 antwoorden: Velsen 38, gemeente onbekend 3")
+		`href="/peilingen/poll-closed">Vragenlijst</a>`, "41 antwoorden: Velsen 38, gemeente onbekend 3",
+		"Lopende vormen", "Flitspeiling open tot 12 december 2026")
 	_, board := webtest.Send(t, site, webtest.Request{Target: "/trajecten", As: &webtest.VelsenChair})
 	webtest.MustContain(t, board, `<p class="mdn-card__meta">Flitspeiling open tot 12 december 2026</p>`)
 }

@@ -52,6 +52,9 @@ type processPage struct {
 	ExecutedForms    []string // catalogue keys
 	ResidentsReached int32
 	Polls            []processPollView
+	// Running are the polls taking answers: their answers count once they
+	// close.
+	Running []runningForm
 	AdviceSent       string
 	ReportPublished  string
 	Activities       []activityView
@@ -186,6 +189,7 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 		p.ExecutedForms = append(p.ExecutedForms, formKey(f))
 	}
 	p.Polls = s.processPolls(wk, a, pr)
+	p.Running = runningForms(w, pr)
 
 	if qid := pr.GetQuestionId(); qid != "" {
 		q, err := wk.api.GetQuestion(ctx, &councilsv1.GetQuestionRequest{Id: qid})
