@@ -54,13 +54,13 @@ type processPage struct {
 	Polls            []processPollView
 	// Running are the polls taking answers: their answers count once they
 	// close.
-	Running []runningForm
-	AdviceSent       string
-	ReportPublished  string
-	Activities       []activityView
-	ActivityURL      string
-	Timeline         []transitionView
-	Declarations     []declarationView
+	Running         []runningForm
+	AdviceSent      string
+	ReportPublished string
+	Activities      []activityView
+	ActivityURL     string
+	Timeline        []transitionView
+	Declarations    []declarationView
 
 	// CanWork offers the forms that change the process.
 	CanWork bool
