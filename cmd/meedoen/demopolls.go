@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
@@ -66,7 +68,7 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 			return created, fmt.Errorf("demo poll: %w", err)
 		}
 		created++
-		if _, err := client.SchedulePoll(ctx, &surveysv1.SchedulePollRequest{Id: p.GetId()}); err != nil {
+		if err := scheduleDemoPoll(ctx, client, p.GetId()); err != nil {
 			return created, fmt.Errorf("scheduling the demo poll: %w", err)
 		}
 		if _, err := client.OpenPoll(ctx, &surveysv1.OpenPollRequest{Id: p.GetId()}); err != nil {
@@ -94,6 +96,25 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 		created++
 	}
 	return created, nil
+}
+
+// scheduleDemoPoll schedules the poll with id, waiting a few seconds for
+// the surveys service to hear that its process is in execute: the
+// councils' process.phase_changed event reaches its projection some
+// milliseconds after the loader moved the process.
+func scheduleDemoPoll(ctx context.Context, client surveysv1.SurveysServiceClient, id string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := client.SchedulePoll(ctx, &surveysv1.SchedulePollRequest{Id: id})
+		if status.Code(err) != codes.FailedPrecondition || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // demoPanels are a few fictional panel members per municipality, with

@@ -64,10 +64,21 @@ func TestPollOverREST(t *testing.T) {
 		t.Errorf("PATCH of the status: %d %v, want 400", code, out)
 	}
 
+	// A poll runs only while its process is in execute: in intake it is
+	// refused with 409 naming the process and its phase.
+	code, refused = velsen.do("POST", "/polls/"+id+"/scheduling", "")
+	if code != http.StatusConflict || !strings.Contains(fmt.Sprint(refused["invalidParams"]), "/processId") ||
+		!strings.Contains(fmt.Sprint(refused["invalidParams"]), "the process is in phase intake; polls open in execute") {
+		t.Errorf("scheduling in intake: %d %v, want 409 naming /processId and the phase", code, refused)
+	}
+	executeProcess(velsen, processID)
+	if got := schedulePoll(velsen, id); got["status"] != "scheduled" {
+		t.Fatalf("scheduling in execute: status %v", got["status"])
+	}
+
 	for _, step := range []struct {
 		method, path, want string
 	}{
-		{"POST", "/scheduling", "scheduled"},
 		{"DELETE", "/scheduling", "draft"},
 		{"POST", "/scheduling", "scheduled"},
 		{"POST", "/opening", "open"},

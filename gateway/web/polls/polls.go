@@ -216,7 +216,10 @@ func (s *Pages) pollRow(pw *pollWork, pl *surveysv1.Poll) pollRow {
 type pollDetailPage struct {
 	Poll         pollRow
 	CancelReason string
-	Tally        tallyView
+	// Process is the participation process the poll serves: its page,
+	// and its title when the councils service could tell.
+	ProcessURL, ProcessTitle string
+	Tally                    tallyView
 	// LiveURL is the event stream of the tally; RefreshURL the page
 	// itself, for browsers without JavaScript.
 	LiveURL    string
@@ -306,6 +309,9 @@ func (s *Pages) showPollDetail(pw *pollWork, id string, errs []kit.FieldError) e
 		CanCancel:    work && slices.Contains(confirmable[cancelAction], st),
 		Errors:       errs,
 	}
+	if id := pl.GetProcessId(); id != "" {
+		p.ProcessURL, p.ProcessTitle = "/trajecten/"+url.PathEscape(id), s.processTitle(pw, id)
+	}
 	if work {
 		p.Panel = s.pollPanel(pw, pl)
 	}
@@ -316,6 +322,19 @@ func (s *Pages) showPollDetail(pw *pollWork, id string, errs []kit.FieldError) e
 	pw.Script = st == surveysv1.PollStatus_POLL_STATUS_OPEN
 	pw.View.Page = p
 	return nil
+}
+
+// processTitle is the title of the process with id, or "" when the
+// councils service cannot tell (the page then names it without one).
+func (s *Pages) processTitle(pw *pollWork, id string) string {
+	if s.cfg.Councils == nil {
+		return ""
+	}
+	pr, err := s.cfg.Councils.GetProcess(pw.R.Context(), &councilsv1.GetProcessRequest{Id: id})
+	if err != nil {
+		return ""
+	}
+	return pr.GetTitle()
 }
 
 // tallyTextLimit is how many free texts per question the page shows.

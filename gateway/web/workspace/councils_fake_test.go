@@ -93,6 +93,15 @@ func newFakeCouncils() *fakeCouncils {
 				TargetGroup: "Jongeren van 18 tot 27", Forms: []councilsv1.FormKind{councilsv1.FormKind_FORM_KIND_FOCUS_GROUP, councilsv1.FormKind_FORM_KIND_VISIT},
 				ExecutedForms: []councilsv1.FormKind{councilsv1.FormKind_FORM_KIND_VISIT}, ResidentsReached: 23,
 				NextGateUnmet: []string{"/executedForms"}, CreateTime: webtest.At("2026-01-15T08:30:00Z"),
+				// As the councils service learnt of them by the surveys
+				// service's events: one open, one closed with its answers.
+				Polls: []*councilsv1.ProcessPoll{
+					{PollId: "poll-open", Form: councilsv1.FormKind_FORM_KIND_FLASH_POLL, Status: councilsv1.ProcessPollStatus_PROCESS_POLL_STATUS_OPEN,
+						CloseTime: webtest.At("2026-12-12T22:00:00Z")},
+					{PollId: "poll-closed", Form: councilsv1.FormKind_FORM_KIND_QUESTIONNAIRE, Status: councilsv1.ProcessPollStatus_PROCESS_POLL_STATUS_CLOSED,
+						CloseTime: webtest.At("2026-11-30T12:00:00Z"), Responses: 41,
+						ResponsesPerMunicipality: []*councilsv1.MunicipalityCount{{MunicipalityCode: "GM0453", Count: 38}, {Count: 3}}},
+				},
 			},
 		},
 	}

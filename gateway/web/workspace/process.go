@@ -51,12 +51,16 @@ type processPage struct {
 	// What happened so far.
 	ExecutedForms    []string // catalogue keys
 	ResidentsReached int32
-	AdviceSent       string
-	ReportPublished  string
-	Activities       []activityView
-	ActivityURL      string
-	Timeline         []transitionView
-	Declarations     []declarationView
+	Polls            []processPollView
+	// Running are the polls taking answers: their answers count once they
+	// close.
+	Running         []runningForm
+	AdviceSent      string
+	ReportPublished string
+	Activities      []activityView
+	ActivityURL     string
+	Timeline        []transitionView
+	Declarations    []declarationView
 
 	// CanWork offers the forms that change the process.
 	CanWork bool
@@ -184,6 +188,8 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 	for _, f := range pr.GetExecutedForms() {
 		p.ExecutedForms = append(p.ExecutedForms, formKey(f))
 	}
+	p.Polls = s.processPolls(wk, a, pr)
+	p.Running = runningForms(w, pr)
 
 	if qid := pr.GetQuestionId(); qid != "" {
 		q, err := wk.api.GetQuestion(ctx, &councilsv1.GetQuestionRequest{Id: qid})

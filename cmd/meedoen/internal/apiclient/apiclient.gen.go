@@ -411,6 +411,27 @@ func (e PollStatus) Valid() bool {
 	}
 }
 
+// Defines values for ProcessPollStatus.
+const (
+	ProcessPollStatusCancelled ProcessPollStatus = "cancelled"
+	ProcessPollStatusClosed    ProcessPollStatus = "closed"
+	ProcessPollStatusOpen      ProcessPollStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the ProcessPollStatus enum.
+func (e ProcessPollStatus) Valid() bool {
+	switch e {
+	case ProcessPollStatusCancelled:
+		return true
+	case ProcessPollStatusClosed:
+		return true
+	case ProcessPollStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for QuestionStatus.
 const (
 	QuestionStatusAccepted QuestionStatus = "accepted"
@@ -1767,6 +1788,15 @@ type Municipality struct {
 	RegionId string `json:"regionId"`
 }
 
+// MunicipalityCount A count for one municipality.
+type MunicipalityCount struct {
+	// Count The count.
+	Count *int32 `json:"count,omitempty"`
+
+	// MunicipalityCode CBS code, e.g. "GM0453"; empty for answers of unknown municipality.
+	MunicipalityCode *string `json:"municipalityCode,omitempty"`
+}
+
 // MunicipalityPage One page of municipalities.
 type MunicipalityPage struct {
 	// Municipalities The municipalities on this page, ordered by code.
@@ -2322,6 +2352,11 @@ type Process struct {
 	// Phase Current phase (output only; change it with a transition).
 	Phase *Phase `json:"phase,omitempty"`
 
+	// Polls The process's flash polls and questionnaires that have opened, newest
+	// first (output only), as the surveys service announced them. Their
+	// titles and questions stay in the surveys service: fetch them there.
+	Polls *[]ProcessPoll `json:"polls,omitempty"`
+
 	// PreciseQuestion The precise question, once concretised.
 	PreciseQuestion string `json:"preciseQuestion"`
 
@@ -2332,7 +2367,8 @@ type Process struct {
 	// only).
 	ReportPublishedTime *time.Time `json:"reportPublishedTime,omitempty"`
 
-	// ResidentsReached Residents reached so far by field activities (output only).
+	// ResidentsReached Residents reached so far (output only): by field activities, and the
+	// answers of its closed polls.
 	ResidentsReached *int32 `json:"residentsReached,omitempty"`
 
 	// Scope Local or regional, from the question (output only).
@@ -2394,6 +2430,11 @@ type ProcessPatch struct {
 	// Phase Current phase (output only; change it with a transition).
 	Phase *Phase `json:"phase,omitempty"`
 
+	// Polls The process's flash polls and questionnaires that have opened, newest
+	// first (output only), as the surveys service announced them. Their
+	// titles and questions stay in the surveys service: fetch them there.
+	Polls *[]ProcessPoll `json:"polls,omitempty"`
+
 	// PreciseQuestion The precise question, once concretised.
 	PreciseQuestion *string `json:"preciseQuestion,omitempty"`
 
@@ -2404,7 +2445,8 @@ type ProcessPatch struct {
 	// only).
 	ReportPublishedTime *time.Time `json:"reportPublishedTime,omitempty"`
 
-	// ResidentsReached Residents reached so far by field activities (output only).
+	// ResidentsReached Residents reached so far (output only): by field activities, and the
+	// answers of its closed polls.
 	ResidentsReached *int32 `json:"residentsReached,omitempty"`
 
 	// Scope Local or regional, from the question (output only).
@@ -2419,6 +2461,36 @@ type ProcessPatch struct {
 	// Title Title, from the question (output only).
 	Title *string `json:"title,omitempty"`
 }
+
+// ProcessPoll A flash poll or questionnaire of a process (output only), projected from
+// the surveys service's poll.opened, poll.closed and poll.cancelled events.
+type ProcessPoll struct {
+	// CloseTime When it closes (or closed, once closed early is announced; unset when
+	// not known).
+	CloseTime *time.Time `json:"closeTime,omitempty"`
+
+	// Form FORM_KIND_FLASH_POLL or FORM_KIND_QUESTIONNAIRE.
+	Form *FormKind `json:"form,omitempty"`
+
+	// PollId Identifier of the poll in the surveys service.
+	PollId *string `json:"pollId,omitempty"`
+
+	// Responses Answers accepted, known once it closed; 0 before.
+	Responses *int32 `json:"responses,omitempty"`
+
+	// ResponsesPerMunicipality Answers per municipality once closed, by CBS code.
+	ResponsesPerMunicipality *[]MunicipalityCount `json:"responsesPerMunicipality,omitempty"`
+
+	// Status Where the poll is.
+	Status *ProcessPollStatus `json:"status,omitempty"`
+}
+
+// ProcessPollStatus Where a process's poll is, as the surveys service announced it.
+//
+//   - open: Taking answers.
+//   - closed: Closed; its answers count as input of the process.
+//   - cancelled: Cancelled while it ran.
+type ProcessPollStatus string
 
 // PromoteFromWaitlistBody Asks to seat a waiting member out of turn.
 type PromoteFromWaitlistBody struct {
