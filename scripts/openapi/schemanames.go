@@ -115,6 +115,9 @@ var resultNames = map[string]string{
 	"InvitePanelResponse":       "PanelInvitationResult",
 	"RemindPanelResponse":       "PanelReminderResult",
 	"ErasePanelMemberResponse":  "PanelMemberErasure",
+	// A resource, not a method's answer: one municipality's response to
+	// an advice.
+	"MunicipalResponse": "MunicipalResponse",
 }
 
 // nameResults adds to renames a name for each definition named after its

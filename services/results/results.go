@@ -7,14 +7,21 @@ package results
 import (
 	"context"
 
+	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/tenancy"
+	"github.com/meedoen/meedoen/services/results/internal/api"
 )
 
 // Name is the service's name, schema and stream.
 const Name = "results"
+
+// Policy returns who may call each method of the service's API: the
+// binary composes every service's rules into the one policy each service's
+// guard enforces and docs/authorization.md shows.
+func Policy() []auth.Rule { return api.Policy() }
 
 // Config configures the service.
 type Config struct {
