@@ -18,6 +18,7 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/mail"
+	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/internal/neighbourhood"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
@@ -25,7 +26,6 @@ import (
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/api"
 	"github.com/meedoen/meedoen/services/surveys/internal/feedback"
-	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
 	"github.com/meedoen/meedoen/services/surveys/internal/process"
 	"github.com/meedoen/meedoen/services/surveys/internal/schedule"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 	return platform.New(ctx, platform.ServiceConfig{
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,
-		Migrations: []pg.MigrationSet{tenancy.Migrations(), store.Migrations()},
+		Migrations: []pg.MigrationSet{tenancy.Migrations(), store.Migrations(), mailq.Migrations()},
 		Prepare: func(ctx context.Context, pool *pgxpool.Pool) error {
 			return syncNeighbourhoods(ctx, store.New(pool), cfg.Neighbourhoods, log)
 		},

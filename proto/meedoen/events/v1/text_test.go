@@ -75,7 +75,7 @@ var textFields = map[protoreflect.FullName]string{
 	"meedoen.events.v1.ResponseRecorded.process_id":                 "an id",
 	"meedoen.events.v1.ResponseRecorded.municipality_code":          "a CBS code",
 	"meedoen.events.v1.ResponseRecorded.verdict":                    "an enum's name; the motivation stays in results",
-	"meedoen.events.v1.ResponseRecorded.decided_on":              "a date",
+	"meedoen.events.v1.ResponseRecorded.decided_on":                 "a date",
 	"meedoen.events.v1.ResponseRevisionRequested.advice_id":         "an id; the council's reason stays in results",
 	"meedoen.events.v1.ResponseRevisionRequested.process_id":        "an id",
 	"meedoen.events.v1.ResponseRevisionRequested.municipality_code": "a CBS code",

@@ -32,7 +32,9 @@ var deciders = append(append([]auth.Role{}, auth.BoardRoles...), auth.RegionalCo
 // the caller's tenants, as each rule's scope describes.
 func Policy() []auth.Rule {
 	staff, work, visible := auth.StaffAndAdmin, auth.CouncilWorkers, auth.VisibleWork
-	public := func(method string) auth.Rule { return auth.Rule{Method: method, Access: auth.Public, Scope: publicScope} }
+	public := func(method string) auth.Rule {
+		return auth.Rule{Method: method, Access: auth.Public, Scope: publicScope}
+	}
 	return []auth.Rule{
 		{Method: pb.AdviceService_CreateAdvice_FullMethodName, Access: auth.Change, Roles: work, Scope: councilWorkScope},
 		{Method: pb.AdviceService_GetAdvice_FullMethodName, Access: auth.Read, Roles: staff, Scope: visible},

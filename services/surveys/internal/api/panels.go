@@ -12,9 +12,9 @@ import (
 
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/internal/neighbourhood"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
-	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
 	"github.com/meedoen/meedoen/services/surveys/internal/panel"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"

@@ -14,12 +14,12 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/tenancy"
 	"github.com/meedoen/meedoen/internal/testkit"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	"github.com/meedoen/meedoen/services/surveys/internal/feedback"
-	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
 

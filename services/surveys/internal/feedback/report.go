@@ -10,8 +10,8 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/mailq"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
-	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
 )
 
 // Config configures the feedback mails.

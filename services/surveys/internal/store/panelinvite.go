@@ -9,9 +9,9 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/resident"
-	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
 )
 
 // PanelFilter chooses whom of the panels to invite; an empty list takes

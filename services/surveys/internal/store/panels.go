@@ -16,11 +16,11 @@ import (
 	"github.com/meedoen/meedoen/internal/cursor"
 	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
+	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/resident"
 	"github.com/meedoen/meedoen/internal/tenancy"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
-	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
 	"github.com/meedoen/meedoen/services/surveys/internal/panel"
 )
 

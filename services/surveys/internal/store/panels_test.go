@@ -9,7 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/meedoen/meedoen/internal/errs"
-	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
+	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/services/surveys/internal/panel"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
 	"github.com/meedoen/meedoen/services/surveys/internal/store"

@@ -1,6 +1,7 @@
-// Package mailq is the surveys service's transactional mail queue. A mail
-// is enqueued in the transaction that makes the change it reports (a panel
-// sign-up, an invitation, a published report), so a commit and the mail it
+// Package mailq is the services' transactional mail queue, in each
+// service's own schema (Migrations). A mail is enqueued in the transaction
+// that makes the change it reports (a panel sign-up, an invitation, a
+// published report, a reminder of a deadline), so a commit and the mail it
 // promises are never split; a Worker sends what is due and deletes each
 // mail once sent, so that no address lingers.
 //
@@ -11,13 +12,25 @@ package mailq
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/meedoen/meedoen/internal/pg"
 )
+
+//go:embed migrations/*.sql
+var migrationFiles embed.FS
+
+// Migrations returns the queue's tables, for a service to apply to its
+// schema after events.Migrations.
+func Migrations() pg.MigrationSet {
+	return pg.MigrationSet{Name: "mailq", FS: pg.Sub(migrationFiles, "migrations")}
+}
 
 // Mail is one message to enqueue.
 type Mail struct {

@@ -18,20 +18,18 @@ import (
 
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/mail"
+	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/internal/pg"
-	"github.com/meedoen/meedoen/internal/tenancy"
 	"github.com/meedoen/meedoen/internal/testkit"
-	"github.com/meedoen/meedoen/services/surveys/internal/mailq"
-	"github.com/meedoen/meedoen/services/surveys/internal/store"
 )
 
 func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
 
 func newPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	url := testkit.NewDatabase(t, testkit.Schema{Name: "surveys",
-		Sets: []pg.MigrationSet{events.Migrations(), tenancy.Migrations(), store.Migrations()}})
-	return testkit.NewPool(t, url, "surveys")
+	url := testkit.NewDatabase(t, testkit.Schema{Name: "mailq",
+		Sets: []pg.MigrationSet{events.Migrations(), mailq.Migrations()}})
+	return testkit.NewPool(t, url, "mailq")
 }
 
 // enqueue commits mails in one transaction, with fn (if any) run in it too.
