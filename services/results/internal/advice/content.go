@@ -22,13 +22,13 @@ const (
 // Content is the text of one version of an advice, as the council writes
 // it.
 type Content struct {
-	Title       string
-	Question    string
-	Involvement string
-	Findings    string
-	Conclusions string
+	Title       string `json:"title"`
+	Question    string `json:"question"`
+	Involvement string `json:"involvement"`
+	Findings    string `json:"findings"`
+	Conclusions string `json:"conclusions"`
 	// Recommendations are numbered from 1 in this order.
-	Recommendations []string
+	Recommendations []string `json:"recommendations"`
 }
 
 // clean returns c with surrounding white space trimmed, and adds to v what

@@ -83,17 +83,19 @@ type Poll struct {
 
 // Session is a focus-group session held.
 type Session struct {
-	Day       string
-	Attendees int64
+	Day string
+	// Municipality is a local process's; "" for a shared one, whose
+	// sessions are not told apart by municipality.
+	Municipality string
+	Attendees    int64
 }
 
-// Suppressor decides how small a count of residents may be shown, per
-// municipality; "" is a count over several or an unknown one.
-type Suppressor interface {
-	MinCell(municipality string) int
-}
+// FocusGroup is the form of focus-group sessions, as the councils
+// service names it.
+const FocusGroup = "focus_group"
 
-// MinCells is a Suppressor: Default for every municipality, By for some.
+// MinCells decides how small a count of residents may be shown: Default
+// for every municipality, more for those By names.
 type MinCells struct {
 	Default int
 	By      map[string]int
@@ -138,7 +140,18 @@ func Build(raw Raw, cells MinCells, asOf time.Time) Snapshot {
 	type key struct{ form, municipality string }
 	reach := map[key]*FormReach{}
 	residents := map[key]int64{}
-	for _, a := range raw.Activities {
+	// Every form's reach: field activities, each poll's responses per
+	// municipality, each session's attendees.
+	all := slices.Clone(raw.Activities)
+	for _, p := range raw.Polls {
+		for code, n := range p.PerMunicipality {
+			all = append(all, Activity{Form: p.Form, Municipality: code, Day: p.ClosedOn, Residents: n})
+		}
+	}
+	for _, ses := range raw.Sessions {
+		all = append(all, Activity{Form: FocusGroup, Municipality: ses.Municipality, Day: ses.Day, Residents: ses.Attendees})
+	}
+	for _, a := range all {
 		k := key{a.Form, a.Municipality}
 		r := reach[k]
 		if r == nil {

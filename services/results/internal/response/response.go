@@ -25,10 +25,10 @@ const (
 
 // Revision is the council's request for a revised response.
 type Revision struct {
-	Reason          string
-	ResponseVersion int
-	RequestedBy     string
-	At              time.Time
+	Reason          string    `json:"reason"`
+	ResponseVersion int       `json:"responseVersion"`
+	RequestedBy     string    `json:"requestedBy"`
+	At              time.Time `json:"at"`
 }
 
 // Response is one municipality's response to one advice.

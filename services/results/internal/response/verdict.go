@@ -25,9 +25,9 @@ func (v Verdict) Valid() bool {
 
 // Answer is the decision on one recommendation.
 type Answer struct {
-	Recommendation int
-	Verdict        Verdict
-	Motivation     string
+	Recommendation int     `json:"recommendation"`
+	Verdict        Verdict `json:"verdict"`
+	Motivation     string  `json:"motivation"`
 }
 
 // Status is where a municipality's response is.
