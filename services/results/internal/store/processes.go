@@ -98,3 +98,22 @@ func (s *Store) Evidence(ctx context.Context, id string, cells evidence.MinCells
 	}
 	return evidence.Build(raw, cells, now), nil
 }
+
+// MunicipalityNames returns the names of the municipalities the tenancy
+// projection knows, by code.
+func (s *Store) MunicipalityNames(ctx context.Context) (map[string]string, error) {
+	rows, err := s.pool.Query(ctx, `SELECT code, name FROM tenant_municipalities`)
+	if err != nil {
+		return nil, fmt.Errorf("reading municipality names: %w", err)
+	}
+	names := map[string]string{}
+	var code, name string
+	_, err = pgx.ForEachRow(rows, []any{&code, &name}, func() error {
+		names[code] = name
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading municipality names: %w", err)
+	}
+	return names, nil
+}

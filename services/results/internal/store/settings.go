@@ -38,12 +38,16 @@ ON CONFLICT (municipality) DO NOTHING`, municipality, response.DefaultTermDays, 
 		if err != nil {
 			return err
 		}
-		version := st.UpdatedAt
+		before := st
 		if err := change(&st); err != nil {
 			return err
 		}
-		if err := revision.Check("settings", version, expected...); err != nil {
+		if err := revision.Check("settings", before.UpdatedAt, expected...); err != nil {
 			return err
+		}
+		if st == before {
+			out = st
+			return nil
 		}
 		err = tx.QueryRow(ctx, `UPDATE response_settings SET term_days = $2, officer_email = $3, secretary_email = $4,
 updated_at = greatest($5, updated_at + interval '1 microsecond') WHERE municipality = $1 RETURNING updated_at`,
