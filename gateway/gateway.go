@@ -26,6 +26,7 @@ import (
 
 	"github.com/meedoen/meedoen/gateway/openapi"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -55,6 +56,9 @@ type Conns struct {
 	// Surveys reaches the surveys service; only its staff methods have
 	// REST routes.
 	Surveys grpc.ClientConnInterface
+	// FocusGroups reaches the focus groups service; only its staff methods
+	// have REST routes.
+	FocusGroups grpc.ClientConnInterface
 }
 
 // Gateway serves the REST API and its OpenAPI document; the web pages are
@@ -80,6 +84,9 @@ func services(c Conns) []service {
 	return []service{
 		{"councils", c.Councils, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
 			return councilsv1.RegisterCouncilsServiceHandlerClient(ctx, mux, councilsv1.NewCouncilsServiceClient(cc))
+		}},
+		{"focusgroups", c.FocusGroups, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+			return focusgroupsv1.RegisterFocusGroupsServiceHandlerClient(ctx, mux, focusgroupsv1.NewFocusGroupsServiceClient(cc))
 		}},
 		{"surveys", c.Surveys, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
 			return surveysv1.RegisterSurveysServiceHandlerClient(ctx, mux, surveysv1.NewSurveysServiceClient(cc))

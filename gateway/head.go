@@ -3,6 +3,7 @@ package gateway
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	apiproblem "github.com/meedoen/meedoen/gateway/problem"
 )
@@ -58,4 +59,18 @@ func headerBytes(r *http.Request) int {
 		}
 	}
 	return n
+}
+
+// WithAPIVersion puts the API-Version header on every answer to a request
+// under /api/, whoever gives it: the limits above, the authentication in
+// front of the API (401), the rate limit (429) and the API itself, so that
+// a client can read the version from any answer (API Design Rules,
+// API-57).
+func WithAPIVersion(version string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			w.Header().Set("API-Version", version)
+		}
+		next.ServeHTTP(w, r)
+	})
 }

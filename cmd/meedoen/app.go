@@ -25,6 +25,7 @@ import (
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/postcode"
 	"github.com/meedoen/meedoen/internal/telemetry"
+	"github.com/meedoen/meedoen/services/focusgroups"
 )
 
 // app is one run of the binary: its configuration, and what its modules
@@ -50,6 +51,7 @@ type app struct {
 	health         *health.Checker
 	postcodes      *postcode.Table
 	neighbourhoods *neighbourhood.Table
+	groupRoles     *focusgroups.Roles
 	databaseURL    string
 	nc             *nats.Conn
 	js             jetstream.JetStream

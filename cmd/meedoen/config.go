@@ -26,12 +26,13 @@ type Config struct {
 
 	// GRPCAddr is where a single service target serves gRPC.
 	GRPCAddr string
-	// CouncilsAddr and SurveysAddr are the services' gRPC addresses for a
-	// gateway that does not run them in the same process. Both default to
-	// the single-service -grpc-addr default, so a split deployment sets
-	// each.
-	CouncilsAddr string
-	SurveysAddr  string
+	// CouncilsAddr, SurveysAddr and FocusgroupsAddr are the services' gRPC
+	// addresses for a gateway that does not run them in the same process.
+	// All default to the single-service -grpc-addr default, so a split
+	// deployment sets each.
+	CouncilsAddr    string
+	SurveysAddr     string
+	FocusgroupsAddr string
 
 	// InternalSigningKey lets the gateway sign the internal tokens services
 	// verify; InternalVerifyKeys are the public keys services accept.
@@ -72,6 +73,9 @@ type Config struct {
 	// choose from, per municipality; empty uses the built-in IJmond demo
 	// table.
 	Neighbourhoods string
+	// FocusgroupRoles is a CSV file of extra focus-group member roles per
+	// tenant; empty leaves every tenant the built-in roles alone.
+	FocusgroupRoles string
 
 	// SMTP* name the mail server the surveys service sends through; with
 	// no host, -dev sends to the development mailbox at /dev/mail and
@@ -138,6 +142,7 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.GRPCAddr, "grpc-addr", config.Env("MEEDOEN_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address of a single service target")
 	fs.StringVar(&c.CouncilsAddr, "councils-addr", config.Env("COUNCILS_ADDR", "127.0.0.1:9090"), "councils gRPC address, for a gateway without the councils service in the same process")
 	fs.StringVar(&c.SurveysAddr, "surveys-addr", config.Env("SURVEYS_ADDR", "127.0.0.1:9090"), "surveys gRPC address, for a gateway without the surveys service in the same process")
+	fs.StringVar(&c.FocusgroupsAddr, "focusgroups-addr", config.Env("FOCUSGROUPS_ADDR", "127.0.0.1:9090"), "focus groups gRPC address, for a gateway without the focus groups service in the same process")
 	fs.StringVar(&c.InternalSigningKey, "internal-signing-key", config.Env("MEEDOEN_INTERNAL_SIGNING_KEY", ""), "base64 Ed25519 seed the gateway signs internal tokens with; -target=all makes one per start when empty")
 	fs.StringVar(&c.InternalVerifyKeys, "internal-verify-keys", config.Env("MEEDOEN_INTERNAL_VERIFY_KEYS", ""), "comma-separated base64 Ed25519 public keys services accept internal tokens from")
 	fs.BoolVar(&c.NewInternalKey, "new-internal-key", false, "print a new internal signing key and its public key, then exit")
@@ -152,6 +157,7 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.OIDCRecheckInterval, "oidc-recheck-interval", config.EnvDuration("OIDC_RECHECK_INTERVAL", time.Minute), "how often a session is confirmed at the provider with its refresh token, so a role removed or an account disabled there shows")
 	fs.StringVar(&c.Postcodes, "postcodes", config.Env("MEEDOEN_POSTCODES", ""), "CSV file of postcode;gemeentecode rows (PC4 or PC6) for open polls that check the municipality; empty uses the built-in IJmond demo table")
 	fs.StringVar(&c.Neighbourhoods, "neighbourhoods", config.Env("MEEDOEN_NEIGHBOURHOODS", ""), "CSV file of gemeentecode;wijkcode;wijknaam rows: the neighbourhoods panel members choose from; empty uses the built-in IJmond demo table")
+	fs.StringVar(&c.FocusgroupRoles, "focusgroup-roles", config.Env("MEEDOEN_FOCUSGROUP_ROLES", ""), "CSV file of tenant,key,label_nl,label_en,resident rows: extra focus group member roles per municipality (GM0453) or region, besides the seven built-in ones; empty uses the built-in roles only")
 	fs.StringVar(&c.RespondentKey, "respondent-key", config.Env("MEEDOEN_RESPONDENT_KEY", ""), "base64 key of 32 bytes sealing residents' per-browser cookies on open polls; when empty, one made at the first start and kept in the gateway's schema")
 	fs.StringVar(&c.SessionKey, "session-key", config.Env("MEEDOEN_SESSION_KEY", ""), "base64 key of at least 32 bytes sealing web session cookies and the provider tokens kept with sessions; empty uses one the gateway makes once and keeps in its database schema")
 	fs.DurationVar(&c.SessionTTL, "session-ttl", config.EnvDuration("MEEDOEN_SESSION_TTL", 8*time.Hour), "the longest a staff login lasts")

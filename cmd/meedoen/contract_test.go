@@ -88,6 +88,10 @@ func (c *contractTransport) check(req *http.Request, rel string, resp *http.Resp
 		return fmt.Errorf("reading the document: %w", err)
 	}
 	doc, router := ct.doc, ct.router
+	// Every answer names the version the document describes.
+	if got := resp.Header.Get("API-Version"); got != doc.Info.Version {
+		return fmt.Errorf("API-Version is %q, the document's info.version %q", got, doc.Info.Version)
+	}
 	// Answers given before any operation is chosen, to any request.
 	switch resp.StatusCode {
 	case http.StatusRequestURITooLong:

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/meedoen/meedoen/gateway/openapi"
 )
 
 // The contract check itself: what the document does not describe fails
@@ -12,8 +14,9 @@ import (
 func TestContractTransportRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 	t.Parallel()
 	const region = `"id": "ijmond", "name": "IJmond", "createTime": "2026-01-02T03:04:05Z"`
-	headers := http.Header{"Content-Type": {"application/json"}, "Api-Version": {"1.2.0"}}
-	problem := http.Header{"Content-Type": {"application/problem+json"}}
+	version := openapi.Version()
+	headers := http.Header{"Content-Type": {"application/json"}, "Api-Version": {version}}
+	problem := http.Header{"Content-Type": {"application/problem+json"}, "Api-Version": {version}}
 	tests := []struct {
 		name    string
 		method  string
@@ -29,6 +32,9 @@ func TestContractTransportRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 			body: `{"id": "ijmond", "name": "IJmond", "createTime": null}`},
 		{name: "an unknown member", method: "GET", path: "/api/v1/regions/ijmond", status: 200, header: headers,
 			body: `{` + region + `, "colour": "blue"}`, wantErr: `property "colour" is unsupported`},
+		{name: "another version than the document's", method: "GET", path: "/api/v1/regions/ijmond", status: 200,
+			header: http.Header{"Content-Type": {"application/json"}, "Api-Version": {"1.0.0"}},
+			body:   `{` + region + `}`, wantErr: `API-Version is "1.0.0"`},
 		{name: "a member missing", method: "GET", path: "/api/v1/regions/ijmond", status: 200, header: headers,
 			body: `{"id": "ijmond", "name": "IJmond"}`, wantErr: `property "createTime" is missing`},
 		{name: "null where the document allows none", method: "GET", path: "/api/v1/regions/ijmond", status: 200, header: headers,
@@ -44,7 +50,7 @@ func TestContractTransportRefusesWhatTheDocumentDoesNotSay(t *testing.T) {
 		{name: "a status the operation does not declare", method: "GET", path: "/api/v1/regions/ijmond", status: http.StatusTeapot, header: problem,
 			body: `{"type": "about:blank", "title": "I'm a teapot", "status": 418, "detail": "no"}`, wantErr: "status is not supported"},
 		{name: "405 with Allow", method: "PUT", path: "/api/v1/regions/ijmond", status: 405,
-			header: http.Header{"Content-Type": {"application/problem+json"}, "Allow": {"GET, HEAD, OPTIONS"}},
+			header: http.Header{"Content-Type": {"application/problem+json"}, "Api-Version": {version}, "Allow": {"GET, HEAD, OPTIONS"}},
 			body:   `{"type": "about:blank", "title": "Method Not Allowed", "status": 405, "detail": "method not allowed"}`},
 		{name: "405 without Allow", method: "PUT", path: "/api/v1/regions/ijmond", status: 405, header: problem,
 			body: `{"type": "about:blank", "title": "Method Not Allowed", "status": 405, "detail": "method not allowed"}`, wantErr: "without an Allow header"},

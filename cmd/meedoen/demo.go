@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
@@ -14,8 +15,10 @@ import (
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/telemetry"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/councils"
+	"github.com/meedoen/meedoen/services/focusgroups"
 	"github.com/meedoen/meedoen/services/surveys"
 )
 
@@ -46,11 +49,14 @@ func (a *app) initDemo(context.Context) (component, error) {
 			a.log.Warn("demo data not loaded: it is loaded through the API as an administrator, which needs MEEDOEN_INTERNAL_SIGNING_KEY in this process")
 			return
 		}
-		surveysAddr := ""
+		surveysAddr, focusgroupsAddr := "", ""
 		if s := a.local[surveys.Name]; s != nil {
 			surveysAddr = s.Addr()
 		}
-		if err := loadDemoData(ctx, a.local[councils.Name].Addr(), surveysAddr, a.signer, a.tel, a.log); err != nil {
+		if s := a.local[focusgroups.Name]; s != nil {
+			focusgroupsAddr = s.Addr()
+		}
+		if err := loadDemoData(ctx, a.local[councils.Name].Addr(), surveysAddr, focusgroupsAddr, a.signer, a.tel, a.log); err != nil {
 			a.log.Error("loading demo data", "error", err)
 		}
 	}}, nil
@@ -58,7 +64,7 @@ func (a *app) initDemo(context.Context) (component, error) {
 
 // loadDemoData creates the demo region through the councils service's API,
 // like any client would. It is idempotent: what exists is left alone.
-func loadDemoData(ctx context.Context, councilsAddr, surveysAddr string, signer *auth.Signer, tel *telemetry.Telemetry, log *slog.Logger) error {
+func loadDemoData(ctx context.Context, councilsAddr, surveysAddr, focusgroupsAddr string, signer *auth.Signer, tel *telemetry.Telemetry, log *slog.Logger) error {
 	conn, err := rpc.Dial(councilsAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
 	if err != nil {
 		return err
@@ -116,6 +122,18 @@ func loadDemoData(ctx context.Context, councilsAddr, surveysAddr string, signer 
 			if err != nil {
 				return err
 			}
+		}
+	}
+	if focusgroupsAddr != "" {
+		fconn, err := rpc.Dial(focusgroupsAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
+		if err != nil {
+			return err
+		}
+		defer fconn.Close()
+		n, err := loadDemoFocusGroups(ctx, focusgroupsv1.NewFocusGroupsServiceClient(fconn), processes, time.Now())
+		created += n
+		if err != nil {
+			return err
 		}
 	}
 	log.Info("demo data ready", "region", demoRegion.id, "created", created)

@@ -14,6 +14,7 @@ import (
 	"github.com/meedoen/meedoen/gateway"
 	"github.com/meedoen/meedoen/gateway/devidp"
 	"github.com/meedoen/meedoen/gateway/identity"
+	"github.com/meedoen/meedoen/gateway/openapi"
 	"github.com/meedoen/meedoen/gateway/store"
 	"github.com/meedoen/meedoen/gateway/web"
 	"github.com/meedoen/meedoen/internal/auth"
@@ -22,13 +23,16 @@ import (
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/rpc"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/councils"
+	"github.com/meedoen/meedoen/services/focusgroups"
 	"github.com/meedoen/meedoen/services/surveys"
 )
 
-// apiVersion is the REST API's full semantic version (API-Version header).
-const apiVersion = "1.0.0"
+// apiVersion is the REST API's full semantic version (API-Version header),
+// the OpenAPI document's.
+var apiVersion = openapi.Version()
 
 // initConns connects the gateway to the services it exposes: a service in
 // this process through its in-process channel (rpc.NewChannel), any other
@@ -58,6 +62,10 @@ func (a *app) initConns(context.Context) (component, error) {
 		return component{}, err
 	}
 	if a.conns.Surveys, err = dial(surveys.Name, a.cfg.SurveysAddr); err != nil {
+		closeAll()
+		return component{}, err
+	}
+	if a.conns.FocusGroups, err = dial(focusgroups.Name, a.cfg.FocusgroupsAddr); err != nil {
 		closeAll()
 		return component{}, err
 	}
@@ -183,6 +191,8 @@ func (a *app) initWeb(ctx context.Context) (component, error) {
 		Councils:          councilsv1.NewCouncilsServiceClient(a.conns.Councils),
 		Surveys:           surveysv1.NewSurveysServiceClient(a.conns.Surveys),
 		Panels:            surveysv1.NewPanelsServiceClient(a.conns.Surveys),
+		FocusGroups:       focusgroupsv1.NewFocusGroupsServiceClient(a.conns.FocusGroups),
+		FocusGroupLinks:   focusgroupsv1.NewMemberLinksServiceClient(a.conns.FocusGroups),
 		RespondentKey:     respondentKey,
 		Postcodes:         a.postcodes.Municipality,
 	}, a.log)

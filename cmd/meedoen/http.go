@@ -40,7 +40,7 @@ func (a *app) initHTTP(context.Context) (component, error) {
 	srv := &http.Server{
 		// The head limits come before the telemetry, so that no span or
 		// log line carries a 70 KB URL around.
-		Handler:           gateway.LimitHead(a.tel.HTTPMiddleware(a.mux, "meedoen")),
+		Handler:           gateway.WithAPIVersion(apiVersion, gateway.LimitHead(a.tel.HTTPMiddleware(a.mux, "meedoen"))),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -10,6 +10,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -224,14 +226,31 @@ func (d deployment) startGateway(t *testing.T, args ...string) string {
 // Several processes, one component each, behave like -target=all.
 func TestWalkingSkeletonSplitTargets(t *testing.T) {
 	d := newDeployment(t)
-	councilsAddr, surveysAddr := freeAddr(t), freeAddr(t)
+	councilsAddr, surveysAddr, focusgroupsAddr := freeAddr(t), freeAddr(t), freeAddr(t)
 	d.start(t, "-target=councils", "-grpc-addr="+councilsAddr)
 	d.start(t, "-target=surveys", "-grpc-addr="+surveysAddr)
-	for _, target := range []string{"focusgroups", "results"} {
-		d.start(t, "-target="+target, "-grpc-addr=127.0.0.1:0")
-	}
-	gw := d.startGateway(t, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr)
+	d.start(t, "-target=focusgroups", "-grpc-addr="+focusgroupsAddr)
+	d.start(t, "-target=results", "-grpc-addr=127.0.0.1:0")
+	gw := d.startGateway(t, "-target=gateway", "-councils-addr="+councilsAddr, "-surveys-addr="+surveysAddr,
+		"-focusgroups-addr="+focusgroupsAddr)
 	walk(t, gw, d.databaseURL, d.idp)
+
+	// The focus groups service answers through the gateway from its own
+	// process.
+	req, err := http.NewRequest(http.MethodGet, gw+"/api/v1/focus-group-roles", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+d.idp.token(t, "council_member@GM0375"))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "key_figure") {
+		t.Errorf("GET /focus-group-roles through the gateway: %s %s", resp.Status, b)
+	}
 }
 
 // Components combine in a process as they run alone: the gateway beside
@@ -288,7 +307,7 @@ func TestBinaryStartStopRestart(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	dataDir := t.TempDir()
-	runOnce := func(wantInitdb bool) {
+	runOnce := func(wantInitdb bool, while func(base string)) {
 		t.Helper()
 		cmd := exec.Command(bin, "-dev", "-http-addr=127.0.0.1:0", "-data-dir="+dataDir)
 		cmd.Env = append(os.Environ(), "DATABASE_URL=", "NATS_URL=")
@@ -338,6 +357,7 @@ func TestBinaryStartStopRestart(t *testing.T) {
 		if got := strings.Contains(stderr.String(), `"initdb":true`); got != wantInitdb {
 			t.Errorf("initdb ran: %v, want %v", got, wantInitdb)
 		}
+		while(m[1])
 		if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 			t.Fatal(err)
 		}
@@ -355,6 +375,54 @@ func TestBinaryStartStopRestart(t *testing.T) {
 			t.Errorf("postmaster.pid still present after stop (err %v): PostgreSQL left running", err)
 		}
 	}
-	runOnce(true)
-	runOnce(false)
+	// One browser answers the demo's open poll, and after the restart the
+	// poll still knows it answered: the key sealing its cookie outlives
+	// the process.
+	browser := &http.Client{Jar: newJar(t), CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	poll := "/p/" + demoPollSlug
+	runOnce(true, func(base string) {
+		page := get(t, browser, base+poll)
+		key := regexp.MustCompile(`name="sleutel" value="([^"]+)"`).FindStringSubmatch(page)
+		if key == nil {
+			t.Fatalf("the poll page has no form:\n%s", page)
+		}
+		resp, err := browser.PostForm(base+poll, url.Values{"sleutel": {key[1]}, "postcode": {"1971 AB"}, "v.kennis": {"goed"}, "v.aanvragen": {"3"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("answering the poll: %s, want 303 to the thank-you page", resp.Status)
+		}
+	})
+	runOnce(false, func(base string) {
+		if page := get(t, browser, base+poll); !strings.Contains(page, "Je hebt deze peiling al ingevuld") {
+			t.Errorf("after a restart the browser that answered is offered the form again:\n%s", page)
+		}
+	})
+}
+
+// newJar is a cookie jar, as a browser keeps cookies.
+func newJar(t *testing.T) http.CookieJar {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return jar
+}
+
+// get returns the body of a GET through client.
+func get(t *testing.T, client *http.Client, u string) string {
+	t.Helper()
+	resp, err := client.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }

@@ -62,6 +62,7 @@ const (
 	healthModule         = "health"
 	postcodesModule      = "postcodes"
 	neighbourhoodsModule = "neighbourhoods"
+	fgRolesModule        = "focusgroup-roles"
 	postgresModule       = "postgres"
 	natsModule           = "nats"
 	keysModule           = "keys"
@@ -90,6 +91,7 @@ func modules() []module {
 		// bad file stops the start before PostgreSQL does.
 		{name: postcodesModule, deps: []string{telemetryModule}, init: (*app).initPostcodes},
 		{name: neighbourhoodsModule, deps: []string{telemetryModule}, init: (*app).initNeighbourhoods},
+		{name: fgRolesModule, deps: []string{telemetryModule}, init: (*app).initFocusgroupRoles},
 		{name: postgresModule, deps: []string{telemetryModule}, init: (*app).initPostgres},
 		{name: natsModule, deps: []string{healthModule}, init: (*app).initNATS},
 		{name: keysModule, init: (*app).initKeys},
@@ -97,7 +99,7 @@ func modules() []module {
 		{name: mailModule, deps: []string{telemetryModule}, init: (*app).initMail},
 
 		{name: councils.Name, deps: []string{platformModule}, target: true, init: (*app).initCouncils, rules: councils.Policy},
-		{name: focusgroups.Name, deps: []string{platformModule}, target: true, init: (*app).initFocusgroups},
+		{name: focusgroups.Name, deps: []string{platformModule, mailModule, fgRolesModule}, target: true, init: (*app).initFocusgroups, rules: focusgroups.Policy},
 		{name: surveys.Name, deps: []string{platformModule, mailModule, neighbourhoodsModule}, target: true, init: (*app).initSurveys, rules: surveys.Policy},
 		{name: results.Name, deps: []string{platformModule}, target: true, init: (*app).initResults},
 

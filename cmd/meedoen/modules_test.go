@@ -28,7 +28,7 @@ func TestTargetsPickTheirModules(t *testing.T) {
 		want   []string
 	}{
 		{"councils", append(infra, "councils", "http", "demo")},
-		{"focusgroups", append(infra, "focusgroups", "http")},
+		{"focusgroups", []string{"telemetry", "health", "focusgroup-roles", "postgres", "nats", "keys", "platform", "mail", "focusgroups", "http"}},
 		{"surveys", []string{"telemetry", "health", "neighbourhoods", "postgres", "nats", "keys", "platform", "mail", "surveys", "http"}},
 		{"gateway", append([]string{"telemetry", "health", "postcodes", "postgres", "nats", "keys", "platform", "mail"}, gatewayParts...)},
 		{" gateway , surveys", append([]string{"telemetry", "health", "postcodes", "neighbourhoods", "postgres", "nats", "keys", "platform", "mail", "surveys"}, gatewayParts...)},

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -69,6 +70,31 @@ var patchSamples = map[string]map[string]string{
 		"participants":   fixedAtCreation,
 		"kind":           fixedAtCreation,
 	},
+	"updateFocusGroup": {
+		"name":            `"Mantelzorg in Velsen (proef)"`,
+		"purpose":         `"Wat hebben mantelzorgers nodig om op tijd hulp te vragen?"`,
+		"plannedSessions": `5`,
+		"seats":           `[{"roles":["client","experience_expert"],"seats":3},{"roles":["key_figure"],"seats":2}]`,
+		"totalSeats":      `6`,
+		"reminderHours":   `24`,
+		"organisers":      `["proef-organisator","council_member@GM0453"]`,
+		"processId":       fixedAtCreation,
+	},
+	"updateSession": {
+		"startTime": `"2099-05-10T17:00:00Z"`,
+		"endTime":   `"2099-05-10T21:00:00Z"`,
+		"place":     `{"address":"Buurthuis De Schakel, Velsen","accessibility":"Drempelvrije ingang en ringleiding."}`,
+		"onlineUrl": `"https://meet.velsen.example/proef"`,
+		"agenda":    `"Kennismaking en ervaringen met het loket."`,
+		"capacity":  `6`,
+		"notes":     `"Notulen volgen."`,
+	},
+	"updateFinding": {
+		"sessionId": `"{sessionId}"`,
+		"statement": `"Mantelzorgers weten niet dat zij zelf ondersteuning kunnen vragen."`,
+		"breadth":   `"all"`,
+		"quotes":    `[{"text":"Ik dacht dat het loket alleen voor mijn moeder was.","consent":"anonymous"}]`,
+	},
 }
 
 // fixedSamples are values a PATCH of a member fixedAtCreation tries.
@@ -87,6 +113,10 @@ var alsoChanges = map[string]map[string][]string{
 	"updateProcess": {
 		"preciseQuestion": {"nextGateUnmet"}, "approach": {"nextGateUnmet"},
 		"targetGroup": {"nextGateUnmet"}, "forms": {"nextGateUnmet"},
+	},
+	// A change members are sent raises the calendar sequence.
+	"updateSession": {
+		"startTime": {"sequence"}, "endTime": {"sequence"}, "place": {"sequence"}, "onlineUrl": {"sequence"}, "agenda": {"sequence"},
 	},
 }
 
@@ -200,6 +230,17 @@ func (c restClient) must(status int, method, path, body string, header ...string
 // to call it as.
 type patchSystem struct {
 	chair, member, officer restClient
+	// vars are the values of the placeholders in samples ("{sessionId}")
+	// that only a target knows: ids of what it made for them.
+	vars map[string]string
+}
+
+// expand fills in the placeholders of a sample.
+func (s patchSystem) expand(sample string) string {
+	for k, v := range s.vars {
+		sample = strings.ReplaceAll(sample, "{"+k+"}", v)
+	}
+	return sample
 }
 
 func startPatchSystem(t *testing.T) patchSystem {
@@ -209,7 +250,8 @@ func startPatchSystem(t *testing.T) patchSystem {
 	base := startInProcess(t, "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL,
 		"-oidc-issuer="+idp.issuer, "-oidc-api-audience=meedoen-api", "-dev", "-anonymous-rate-limit=-1", "-rate-limit=-1")
 	as := func(subject string) restClient { return restClient{t: t, base: base, token: idp.token(t, subject)} }
-	return patchSystem{chair: as("chair@GM0453"), member: as("council_member@GM0453"), officer: as("policy_officer@GM0453")}
+	return patchSystem{chair: as("chair@GM0453"), member: as("council_member@GM0453"), officer: as("policy_officer@GM0453"),
+		vars: map[string]string{}}
 }
 
 // process starts a fresh Velsen process with its plan set, and returns
@@ -247,10 +289,48 @@ func (s patchSystem) poll(t *testing.T) string {
 // patchTargets make, per PATCH operation, a resource to change, and say
 // who changes it.
 var patchTargets = map[string]func(t *testing.T, s patchSystem) (string, restClient){
-	"updateCouncil": func(_ *testing.T, s patchSystem) (string, restClient) { return "/councils/GM0453", s.chair },
-	"updateMember":  func(t *testing.T, s patchSystem) (string, restClient) { return s.newMember(t), s.chair },
-	"updateProcess": func(t *testing.T, s patchSystem) (string, restClient) { return s.process(t), s.member },
-	"updatePoll":    func(t *testing.T, s patchSystem) (string, restClient) { return s.poll(t), s.member },
+	"updateCouncil":    func(_ *testing.T, s patchSystem) (string, restClient) { return "/councils/GM0453", s.chair },
+	"updateMember":     func(t *testing.T, s patchSystem) (string, restClient) { return s.newMember(t), s.chair },
+	"updateProcess":    func(t *testing.T, s patchSystem) (string, restClient) { return s.process(t), s.member },
+	"updatePoll":       func(t *testing.T, s patchSystem) (string, restClient) { return s.poll(t), s.member },
+	"updateFocusGroup": func(t *testing.T, s patchSystem) (string, restClient) { return s.focusGroup(t), s.member },
+	"updateSession": func(t *testing.T, s patchSystem) (string, restClient) {
+		group := s.focusGroup(t)
+		return s.session(t, group), s.member
+	},
+	"updateFinding": func(t *testing.T, s patchSystem) (string, restClient) {
+		group := s.focusGroup(t)
+		s.vars["sessionId"] = strings.TrimPrefix(s.session(t, group), group+"/sessions/")
+		f := s.member.must(http.StatusCreated, "POST", group+"/findings", `{"statement":"Het loket is moeilijk te vinden.","breadth":"some"}`)
+		return group + "/findings/" + f.body["id"].(string), s.member
+	},
+}
+
+// focusGroup forms a focus group for a fresh process, once the focus
+// groups service has heard of the process, and returns its path.
+func (s patchSystem) focusGroup(t *testing.T) string {
+	t.Helper()
+	process := strings.TrimPrefix(s.process(t), "/processes/")
+	var path string
+	testkit.CheckFor(t, 15*time.Second, 50*time.Millisecond, func() error {
+		g := s.member.call("POST", "/focus-groups", `{"processId":"`+process+`","name":"Mantelzorg in Velsen",
+			"seats":[{"roles":["client"],"seats":2}]}`)
+		if g.status != http.StatusCreated {
+			return fmt.Errorf("forming a focus group: %d %v", g.status, g.body)
+		}
+		path = "/focus-groups/" + g.body["id"].(string)
+		return nil
+	})
+	return path
+}
+
+// session schedules a session of the focus group at path in 2099 and
+// returns its path.
+func (s patchSystem) session(t *testing.T, group string) string {
+	t.Helper()
+	ss := s.member.must(http.StatusCreated, "POST", group+"/sessions", `{"startTime":"2099-05-10T18:00:00Z",
+		"endTime":"2099-05-10T20:00:00Z","place":{"address":"Raadhuis Velsen"}}`)
+	return group + "/sessions/" + ss.body["id"].(string)
 }
 
 // TestEveryPatchChangesWhatItNamesAndNothingElse patches, for every PATCH
@@ -294,14 +374,15 @@ func TestEveryPatchChangesWhatItNamesAndNothingElse(t *testing.T) {
 						unchanged(t, as, path, before)
 						return
 					}
+					sampleJSON := s.expand(samples[field])
 					var sample any
-					if err := json.Unmarshal([]byte(samples[field]), &sample); err != nil {
+					if err := json.Unmarshal([]byte(sampleJSON), &sample); err != nil {
 						t.Fatalf("the sample of %s is not JSON: %v", field, err)
 					}
 					if containsValue(sample, before.body[field]) {
 						t.Fatalf("the sample of %s, %s, is what the resource has already; pick another", field, samples[field])
 					}
-					patched := as.must(http.StatusOK, "PATCH", path, `{"`+field+`":`+samples[field]+`}`)
+					patched := as.must(http.StatusOK, "PATCH", path, `{"`+field+`":`+sampleJSON+`}`)
 					newTag := patched.header.Get("ETag")
 					if newTag == tag || newTag != `"`+fmt.Sprint(patched.body["etag"])+`"` {
 						t.Errorf("PATCH answered ETag %q (etag %v), want a new one that is its etag (was %s)", newTag, patched.body["etag"], tag)
@@ -311,7 +392,7 @@ func TestEveryPatchChangesWhatItNamesAndNothingElse(t *testing.T) {
 						t.Errorf("GET after the PATCH has ETag %s, the PATCH answered %s", got, newTag)
 					}
 					if !containsValue(sample, after.body[field]) {
-						t.Errorf("%s is %v after the PATCH, want %s", field, after.body[field], samples[field])
+						t.Errorf("%s is %v after the PATCH, want %s", field, after.body[field], sampleJSON)
 					}
 					moved := append([]string{field, "etag", "updateTime"}, alsoChanges[op.id][field]...)
 					for name, was := range before.body {

@@ -229,6 +229,7 @@ func TestPersonalDataStaysOutOfEventsLogsAndTraces(t *testing.T) {
 			t.Errorf("the council's breakdown lacks %s: %s", code, breakdowns)
 		}
 	}
+	focusGroup(t, m, member, processID)
 	waitForOutboxes(t, databaseURL)
 
 	// What staff may see holds the markers: the test did put them in.
@@ -256,6 +257,60 @@ func TestPersonalDataStaysOutOfEventsLogsAndTraces(t *testing.T) {
 	for _, l := range leaks {
 		t.Error(l)
 	}
+}
+
+// focusGroup types the markers into every focus-group form that takes
+// personal data or free text: the group's name and purpose, a resident
+// member with their consent, an invitation, a session's place, agenda and
+// notes, an answer's access note, the attendance, a finding with a named
+// quote, and a cancellation's reason. The session is held and the finding
+// agreed, so that session.held and findings.recorded go out.
+func focusGroup(t *testing.T, m markers, member apiClient, processID string) {
+	t.Helper()
+	var group string
+	testkit.CheckFor(t, 15*time.Second, 50*time.Millisecond, func() error {
+		code, out := member.do("POST", "/focus-groups", `{"processId":"`+processID+`","name":"Groep van `+m.name+`",
+			"purpose":"Op verzoek van `+m.typed("fg-purpose")+`","seats":[{"roles":["informal_carer"],"seats":1}]}`)
+		if code != http.StatusCreated {
+			return fmt.Errorf("forming a focus group: %d %v", code, out)
+		}
+		group = "/focus-groups/" + out["id"].(string)
+		return nil
+	})
+	// A member is a GroupMember, not a "member" of the path: 200.
+	resident := member.must(http.StatusOK, "POST", group+"/members", `{"kind":"resident","role":"informal_carer",
+		"name":"Jan `+m.name+`","email":"`+m.email("fg-member")+`","consent":{"method":"phone","time":"2026-11-20T10:00:00Z"}}`)
+	waiting := member.must(http.StatusOK, "POST", group+"/members", `{"kind":"resident","role":"informal_carer",
+		"name":"Piet `+m.name+`","email":"`+m.email("fg-waiting")+`","consent":{"method":"in_person","time":"2026-11-20T10:00:00Z"}}`)
+	member.must(http.StatusOK, "POST", group+"/invitations", `{"invitees":[{"email":"`+m.email("fg-invite")+`","name":"Jan `+m.name+`","role":"client"}]}`)
+	start := time.Now().UTC().Add(2 * time.Second)
+	session := func(start time.Time) string {
+		s := member.must(http.StatusCreated, "POST", group+"/sessions", `{"startTime":"`+start.Format(time.RFC3339Nano)+`",
+			"endTime":"`+start.Add(2*time.Hour).Format(time.RFC3339Nano)+`","place":{"address":"Bij `+m.name+` thuis, `+m.postcode+`",
+			"accessibility":"Bel `+m.phone+`"},"agenda":"Gesprek met `+m.typed("fg-agenda")+`","notes":"`+m.typed("fg-notes")+`"}`)
+		return group + "/sessions/" + s["id"].(string)
+	}
+	held, later := session(start), session(start.Add(7*24*time.Hour))
+	for _, who := range []map[string]any{resident, waiting} {
+		member.must(http.StatusCreated, "POST", held+"/rsvps", `{"memberId":"`+who["id"].(string)+`","answer":"yes",
+			"accessNeeds":["interpreter"],"accessNote":"`+m.typed("fg-access")+`"}`)
+	}
+	member.must(http.StatusCreated, "POST", held+"/rsvps", `{"memberId":"`+resident["id"].(string)+`","answer":"no"}`)
+	member.must(http.StatusOK, "PATCH", later, `{"startTime":"`+start.Add(8*24*time.Hour).Format(time.RFC3339Nano)+`",
+		"endTime":"`+start.Add(8*24*time.Hour+time.Hour).Format(time.RFC3339Nano)+`"}`)
+	member.must(http.StatusOK, "POST", later+"/cancellation", `{"reason":"Afgezegd door `+m.typed("fg-cancel")+`"}`)
+	time.Sleep(time.Until(start) + 100*time.Millisecond)
+	member.must(http.StatusOK, "PUT", held+"/attendance", `{"members":[{"memberId":"`+waiting["id"].(string)+`","present":true}],
+		"walkIns":[{"role":"informal_carer","count":2}]}`)
+	member.must(http.StatusOK, "POST", held+"/completion", "")
+	f := member.must(http.StatusCreated, "POST", group+"/findings", `{"sessionId":"`+strings.TrimPrefix(held, group+"/sessions/")+`",
+		"statement":"Volgens `+m.typed("fg-finding")+`","breadth":"most","quotes":[
+		{"text":"Bel mij op `+m.phone+`","consent":"named","speakerName":"Jan `+m.name+`","memberId":"`+waiting["id"].(string)+`"},
+		{"text":"Ik woon op `+m.postcode+`","consent":"anonymous"},{"text":"`+m.typed("fg-internal")+`","consent":"internal"}]}`)
+	member.must(http.StatusOK, "POST", group+"/findings/"+f["id"].(string)+"/agreement", "")
+	member.must(http.StatusOK, "DELETE", group+"/members/"+resident["id"].(string), "")
+	member.must(http.StatusOK, "POST", group+"/members/"+waiting["id"].(string)+"/erasure", "")
+	member.must(http.StatusOK, "POST", group+"/dissolution", `{"reason":"`+m.typed("fg-dissolve")+`"}`)
 }
 
 // consentVersion reads the version of the consent text from the sign-up

@@ -107,7 +107,63 @@ var examples = map[string]exampleRequest{
 	"remindPanel": func(int64) (string, string) { return "/polls/" + unknownID + "/reminders", "" },
 
 	"listNeighbourhoods": func(int64) (string, string) { return "/neighbourhoods?municipalityCode=GM0453", "" },
+
+	"listFocusGroups": func(int64) (string, string) { return "/focus-groups?tenant=GM0453", "" },
+	"getFocusGroup":   func(int64) (string, string) { return fgPath, "" },
+	"createFocusGroup": func(n int64) (string, string) {
+		return "/focus-groups", fmt.Sprintf(`{"processId":"%s","name":"Focusgroep %d"}`, unknownID, n)
+	},
+	"updateFocusGroup":   func(int64) (string, string) { return fgPath, `{"plannedSessions":4}` },
+	"concludeFocusGroup": func(int64) (string, string) { return fgPath + "/conclusion", "" },
+	"dissolveFocusGroup": func(int64) (string, string) { return fgPath + "/dissolution", `{"reason":"Dubbel."}` },
+	"listRoles":          func(int64) (string, string) { return "/focus-group-roles", "" },
+	"addFocusGroupMember": func(int64) (string, string) {
+		return fgPath + "/members", `{"kind":"staff","role":"council_member","name":"Test Lid","subject":"test-lid"}`
+	},
+	"listFocusGroupMembers":  func(int64) (string, string) { return fgPath + "/members", "" },
+	"getFocusGroupMember":    func(int64) (string, string) { return fgPath + "/members/" + unknownID, "" },
+	"removeFocusGroupMember": func(int64) (string, string) { return fgPath + "/members/" + unknownID, "" },
+	"eraseFocusGroupMember":  func(int64) (string, string) { return fgPath + "/members/" + unknownID + "/erasure", "" },
+	"exportFocusGroupMember": func(int64) (string, string) { return fgPath + "/members/" + unknownID + "/data-export", "" },
+	"inviteResidents": func(int64) (string, string) {
+		return fgPath + "/invitations", `{"invitees":[{"email":"henk@velsen.example","name":"Henk","role":"client"}]}`
+	},
+	"scheduleSession": func(int64) (string, string) {
+		return fgPath + "/sessions", `{"startTime":"2099-01-14T18:30:00Z","endTime":"2099-01-14T20:30:00Z","place":{"address":"Raadhuis"}}`
+	},
+	"listSessions":    func(int64) (string, string) { return fgPath + "/sessions", "" },
+	"getSession":      func(int64) (string, string) { return fgSessionPath, "" },
+	"updateSession":   func(int64) (string, string) { return fgSessionPath, `{"agenda":"Kennismaking."}` },
+	"cancelSession":   func(int64) (string, string) { return fgSessionPath + "/cancellation", `{"reason":"Zaal dicht."}` },
+	"completeSession": func(int64) (string, string) { return fgSessionPath + "/completion", "" },
+	"setRsvp": func(int64) (string, string) {
+		return fgSessionPath + "/rsvps", `{"memberId":"` + unknownID + `","answer":"yes"}`
+	},
+	"listRsvps": func(int64) (string, string) { return fgSessionPath + "/rsvps", "" },
+	"getRsvp":   func(int64) (string, string) { return fgSessionPath + "/rsvps/" + unknownID, "" },
+	"promoteFromWaitlist": func(int64) (string, string) {
+		return fgSessionPath + "/promotions", `{"memberId":"` + unknownID + `","reason":"Enige sleutelfiguur."}`
+	},
+	"recordAttendance": func(int64) (string, string) {
+		return fgSessionPath + "/attendance", `{"walkIns":[{"role":"informal_carer","count":2}]}`
+	},
+	"getAttendance": func(int64) (string, string) { return fgSessionPath + "/attendance", "" },
+	"createFinding": func(int64) (string, string) {
+		return fgPath + "/findings", `{"statement":"Het loket is slecht bereikbaar.","breadth":"most"}`
+	},
+	"listFindings":         func(int64) (string, string) { return fgPath + "/findings", "" },
+	"getFinding":           func(int64) (string, string) { return fgPath + "/findings/" + unknownID, "" },
+	"updateFinding":        func(int64) (string, string) { return fgPath + "/findings/" + unknownID, `{"breadth":"all"}` },
+	"agreeFinding":         func(int64) (string, string) { return fgPath + "/findings/" + unknownID + "/agreement", "" },
+	"getPublishedFindings": func(int64) (string, string) { return fgPath + "/published-findings", "" },
 }
+
+// fgPath and fgSessionPath name a focus group and a session of it that do
+// not exist.
+const (
+	fgPath        = "/focus-groups/" + unknownID
+	fgSessionPath = fgPath + "/sessions/" + unknownID
+)
 
 // unknownID names a thing that does not exist: what matters is whether the
 // guard lets the caller through, not what the method then finds.

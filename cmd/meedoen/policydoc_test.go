@@ -10,6 +10,7 @@ import (
 
 	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -43,7 +44,8 @@ func TestEveryServedMethodHasOneRule(t *testing.T) {
 	t.Parallel()
 	served := map[string]bool{}
 	for _, desc := range []grpc.ServiceDesc{councilsv1.CouncilsService_ServiceDesc, surveysv1.SurveysService_ServiceDesc,
-		surveysv1.PanelsService_ServiceDesc, surveysv1.ExportService_ServiceDesc} {
+		surveysv1.PanelsService_ServiceDesc, surveysv1.ExportService_ServiceDesc, focusgroupsv1.FocusGroupsService_ServiceDesc,
+		focusgroupsv1.MemberLinksService_ServiceDesc} {
 		for _, m := range desc.Methods {
 			served["/"+desc.ServiceName+"/"+m.MethodName] = true
 		}

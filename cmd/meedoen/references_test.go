@@ -277,6 +277,10 @@ const (
 	kindRegion        refKind = "region"
 	// kindMunicipalities is a list of municipalities taking part.
 	kindMunicipalities refKind = "municipalities"
+	kindFocusGroup     refKind = "focus group"
+	kindGroupMember    refKind = "focus group member"
+	kindSession        refKind = "focus group session"
+	kindFinding        refKind = "focus group finding"
 )
 
 // secret reports whether the existence of a thing of this kind is for
@@ -298,7 +302,14 @@ func referenceKind(op writeOperation, ref reference) (refKind, bool) {
 		return kindProcess, true
 	case "questionId":
 		return kindQuestion, true
+	case "focusGroupId":
+		return kindFocusGroup, true
+	case "sessionId":
+		return kindSession, true
 	case "memberId":
+		if strings.HasPrefix(op.path, "/focus-groups/") {
+			return kindGroupMember, true
+		}
 		return kindCouncilMember, true
 	case "panelMemberId":
 		return kindPanelMember, true
@@ -321,6 +332,14 @@ func referenceKind(op writeOperation, ref reference) (refKind, bool) {
 			return kindQuestion, true
 		case strings.HasPrefix(op.path, "/panels/{municipalityCode}/members/{id}"):
 			return kindPanelMember, true
+		case strings.HasPrefix(op.path, "/focus-groups/{focusGroupId}/members/{id}"):
+			return kindGroupMember, true
+		case strings.HasPrefix(op.path, "/focus-groups/{focusGroupId}/sessions/{id}"):
+			return kindSession, true
+		case strings.HasPrefix(op.path, "/focus-groups/{focusGroupId}/findings/{id}"):
+			return kindFinding, true
+		case strings.HasPrefix(op.path, "/focus-groups/{id}"):
+			return kindFocusGroup, true
 		}
 	}
 	return "", false
@@ -428,6 +447,83 @@ func referenceCases(fx *referenceFixtures) map[string]referenceCase {
 		"erasePanelMember": {caller: "secretary@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
 			return map[string]string{"municipalityCode": "GM0453", "id": fx.panelMember(t, "GM0453")}, nil
 		}},
+		"createFocusGroup": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return nil, map[string]any{"processId": fx.knownProcess(t, "GM0453"), "name": "Focusgroep " + fx.unique()}
+		}},
+		"updateFocusGroup": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.focusGroup(t, "GM0453")}, map[string]any{"plannedSessions": 4}
+		}},
+		"concludeFocusGroup": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.focusGroup(t, "GM0453")}, nil
+		}},
+		"dissolveFocusGroup": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.focusGroup(t, "GM0453")}, map[string]any{"reason": "Opgegaan in een ander traject."}
+		}},
+		"addFocusGroupMember": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"focusGroupId": fx.focusGroup(t, "GM0453")}, fgResident(fx.unique())
+		}},
+		"removeFocusGroupMember": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "id": fx.groupMember(t, "GM0453", g)}, nil
+		}},
+		"eraseFocusGroupMember": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "id": fx.groupMember(t, "GM0453", g)}, nil
+		}},
+		"inviteResidents": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"focusGroupId": fx.focusGroup(t, "GM0453")}, map[string]any{"invitees": []any{
+				map[string]any{"email": "uitgenodigd-" + fx.unique() + "@velsen.example", "name": "Henk", "role": "client"}}}
+		}},
+		"scheduleSession": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"focusGroupId": fx.focusGroup(t, "GM0453")}, fgSessionBody(7 * 24 * time.Hour)
+		}},
+		"updateSession": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "id": fx.session(t, "GM0453", g, 7*24*time.Hour)}, map[string]any{"agenda": "Nieuwe agenda."}
+		}},
+		"cancelSession": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "id": fx.session(t, "GM0453", g, 7*24*time.Hour)}, map[string]any{"reason": "Zaal dicht."}
+		}},
+		"completeSession": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "id": fx.session(t, "GM0453", g, 0)}, nil
+		}},
+		"setRsvp": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "sessionId": fx.session(t, "GM0453", g, 7*24*time.Hour)},
+				map[string]any{"memberId": fx.groupMember(t, "GM0453", g), "answer": "yes"}
+		}},
+		"promoteFromWaitlist": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			session := fx.session(t, "GM0453", g, 7*24*time.Hour)
+			seated, waiting := fx.groupMember(t, "GM0453", g), fx.groupMember(t, "GM0453", g)
+			for _, m := range []string{seated, waiting} {
+				fx.must(t, fgCaller, "POST", "/focus-groups/"+g+"/sessions/"+session+"/rsvps", map[string]any{"memberId": m, "answer": "yes"})
+			}
+			return map[string]string{"focusGroupId": g, "sessionId": session}, map[string]any{"memberId": waiting, "reason": "Enige sleutelfiguur."}
+		}},
+		"recordAttendance": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "sessionId": fx.session(t, "GM0453", g, 7*24*time.Hour)},
+				map[string]any{"members": []any{map[string]any{"memberId": fx.groupMember(t, "GM0453", g), "present": true}},
+					"walkIns": []any{map[string]any{"role": "informal_carer", "count": 2}}}
+		}},
+		"createFinding": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g}, map[string]any{"sessionId": fx.session(t, "GM0453", g, 7*24*time.Hour),
+				"statement": "Het loket is slecht bereikbaar.", "breadth": "most",
+				"quotes": []any{map[string]any{"text": "Ik bel altijd tevergeefs.", "consent": "anonymous", "memberId": fx.groupMember(t, "GM0453", g)}}}
+		}},
+		"updateFinding": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "id": fx.finding(t, "GM0453", g)},
+				map[string]any{"sessionId": fx.session(t, "GM0453", g, 7*24*time.Hour), "breadth": "all"}
+		}},
+		"agreeFinding": {caller: fgCaller, prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			g := fx.focusGroup(t, "GM0453")
+			return map[string]string{"focusGroupId": g, "id": fx.finding(t, "GM0453", g)}, nil
+		}},
 	}
 }
 
@@ -464,6 +560,11 @@ func newReferenceFixtures(t *testing.T, base string, idp *testIdP) *referenceFix
 		kindRegion:         "zuid-kennemerland",
 		kindMunicipalities: []any{"GM0392"},
 	}
+	group := fx.focusGroup(t, "GM0396")
+	fx.foreignOf[kindFocusGroup] = group
+	fx.foreignOf[kindGroupMember] = fx.groupMember(t, "GM0396", group)
+	fx.foreignOf[kindSession] = fx.session(t, "GM0396", group, 7*24*time.Hour)
+	fx.foreignOf[kindFinding] = fx.finding(t, "GM0396", group)
 	return fx
 }
 
@@ -761,4 +862,83 @@ func (s snapshot) diff(other snapshot) string {
 		return ""
 	}
 	return "changed " + strings.Join(changed, ", ")
+}
+
+// fgCaller does the council's work in Velsen, the tenant of the focus
+// groups the reference cases make.
+const fgCaller = "council_member@GM0453"
+
+// knownProcess starts a process of tenant and waits until the focus
+// groups service has heard of it, which it does through the councils'
+// events.
+func (fx *referenceFixtures) knownProcess(t *testing.T, tenant string) string {
+	t.Helper()
+	id := fx.process(t, tenant)
+	testkit.CheckFor(t, 15*time.Second, 50*time.Millisecond, func() error {
+		status, out := fx.call("council_member@"+tenant, "POST", "/focus-groups", map[string]any{"processId": id, "name": ""})
+		// A known process gets only the empty name refused.
+		if status != http.StatusBadRequest || strings.Contains(fmt.Sprint(out["invalidParams"]), "processId") {
+			return fmt.Errorf("the focus groups service does not know process %s yet: %d %v", id, status, out)
+		}
+		return nil
+	})
+	return id
+}
+
+// focusGroup forms a focus group for a new process of tenant, with two
+// client seats.
+func (fx *referenceFixtures) focusGroup(t *testing.T, tenant string) string {
+	t.Helper()
+	g := fx.must(t, "council_member@"+tenant, "POST", "/focus-groups", map[string]any{"processId": fx.knownProcess(t, tenant),
+		"name": "Focusgroep " + fx.unique(), "seats": []any{map[string]any{"roles": []any{"client"}, "seats": 1}}})
+	id, _ := g["id"].(string)
+	return id
+}
+
+// fgResident is a resident to add to a focus group, consent recorded.
+func fgResident(unique string) map[string]any {
+	return map[string]any{"kind": "resident", "role": "client", "name": "Deelnemer " + unique,
+		"email": "deelnemer-" + unique + "@velsen.example", "consent": map[string]any{"method": "in_person", "time": "2026-11-20T10:00:00Z"}}
+}
+
+// groupMember adds a resident to a focus group of tenant.
+func (fx *referenceFixtures) groupMember(t *testing.T, tenant, group string) string {
+	t.Helper()
+	m := fx.must(t, "council_member@"+tenant, "POST", "/focus-groups/"+group+"/members", fgResident(fx.unique()))
+	id, _ := m["id"].(string)
+	return id
+}
+
+// fgSessionBody is a session starting in from now.
+func fgSessionBody(in time.Duration) map[string]any {
+	start := time.Now().UTC().Add(in)
+	return map[string]any{"startTime": start.Format(time.RFC3339Nano), "endTime": start.Add(2 * time.Hour).Format(time.RFC3339Nano),
+		"place": map[string]any{"address": "Raadhuis Velsen"}}
+}
+
+// session schedules a session of a focus group of tenant starting in from
+// now; 0 schedules one that has started by the time this returns.
+func (fx *referenceFixtures) session(t *testing.T, tenant, group string, in time.Duration) string {
+	t.Helper()
+	wait := in == 0
+	if wait {
+		in = 1500 * time.Millisecond
+	}
+	body := fgSessionBody(in)
+	s := fx.must(t, "council_member@"+tenant, "POST", "/focus-groups/"+group+"/sessions", body)
+	if wait {
+		start, _ := time.Parse(time.RFC3339Nano, body["startTime"].(string))
+		time.Sleep(time.Until(start) + 100*time.Millisecond)
+	}
+	id, _ := s["id"].(string)
+	return id
+}
+
+// finding writes a draft finding of a focus group of tenant.
+func (fx *referenceFixtures) finding(t *testing.T, tenant, group string) string {
+	t.Helper()
+	f := fx.must(t, "council_member@"+tenant, "POST", "/focus-groups/"+group+"/findings", map[string]any{
+		"statement": "Mantelzorgers vinden de weg niet.", "breadth": "some"})
+	id, _ := f["id"].(string)
+	return id
 }

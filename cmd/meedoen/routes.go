@@ -60,6 +60,11 @@ var gatewayRoutes = []route{
 	{pattern: "POST /panel/aanmelden/{municipality}", part: webPart, limited: true},
 	{pattern: "POST /panel/bevestigen/{token}", part: webPart, limited: true},
 	{pattern: "POST /panel/afmelden/{token}", part: webPart, limited: true},
+	// Focus group members answer from their mail links: accepting an
+	// invitation, answering a session and their other actions try a token.
+	{pattern: "POST /focusgroep/uitnodiging/{token}", part: webPart, limited: true},
+	{pattern: "POST /focusgroep/{token}/{action}", part: webPart, limited: true},
+	{pattern: "POST /focusgroep/{token}/bijeenkomsten/{sid}", part: webPart, limited: true},
 	{pattern: "GET /auth/login", part: loginPart},
 	// Every callback redeems a code at the provider.
 	{pattern: "GET " + callbackPath, part: callbackPart, limited: true},

@@ -18,7 +18,8 @@ func (a *app) initCouncils(ctx context.Context) (component, error) {
 }
 
 func (a *app) initFocusgroups(ctx context.Context) (component, error) {
-	return a.addService(focusgroups.New(ctx, focusgroups.Config{GRPCAddr: a.grpcAddr()}, a.deps))
+	return a.addService(focusgroups.New(ctx, focusgroups.Config{GRPCAddr: a.grpcAddr(), PublicURL: a.publicURL(),
+		From: a.cfg.SMTPFrom, Mail: a.mailer, Roles: a.groupRoles}, a.deps))
 }
 
 func (a *app) initSurveys(ctx context.Context) (component, error) {
@@ -26,14 +27,18 @@ func (a *app) initSurveys(ctx context.Context) (component, error) {
 	if err != nil {
 		return component{}, err
 	}
-	// Without a public URL the gateway is reached at its listen address,
-	// which is what mails in development link to.
-	publicURL := a.cfg.PublicURL
-	if publicURL == "" {
-		publicURL = "http://" + a.cfg.HTTPAddr
-	}
 	return a.addService(surveys.New(ctx, surveys.Config{GRPCAddr: a.grpcAddr(), MinCell: a.cfg.MinCell, MinCellBy: minCellBy,
-		PublicURL: publicURL, Mail: a.mailer, ReportURL: a.cfg.ReportURL, Neighbourhoods: a.neighbourhoods}, a.deps))
+		PublicURL: a.publicURL(), Mail: a.mailer, ReportURL: a.cfg.ReportURL, Neighbourhoods: a.neighbourhoods}, a.deps))
+}
+
+// publicURL is where residents reach the gateway, for the links in mails.
+// Without one configured it is the listen address, which is what mails in
+// development link to.
+func (a *app) publicURL() string {
+	if a.cfg.PublicURL != "" {
+		return a.cfg.PublicURL
+	}
+	return "http://" + a.cfg.HTTPAddr
 }
 
 func (a *app) initResults(ctx context.Context) (component, error) {

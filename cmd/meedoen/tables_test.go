@@ -34,6 +34,13 @@ FILE:1: the file has a header row but no data below it`},
 			`-neighbourhoods: reading neighbourhood table: FILE: 2 problems:
 FILE:3:1: gemeentecode: the municipality must be a CBS code such as GM0453
 FILE:4:2: wijkcode: the code WK045301 is on line 2 already`},
+		{"two bad focus group roles", "-focusgroup-roles", "tenant,key,label_nl,label_en,resident\nGM0453,youth_worker,Jongerenwerker,Youth worker,false\nGM0453,client,Cliënt,Client,true\nGM0453,buurt_coach,Buurtcoach,Neighbourhood coach,ja\n",
+			`-focusgroup-roles: reading focus group role table: FILE: 2 problems:
+FILE:3:2: key: client is a built-in role, which every tenant has already
+FILE:4:5: resident: must be true or false`},
+		{"focus group roles without rows", "-focusgroup-roles", "tenant,key,label_nl,label_en,resident\n",
+			`-focusgroup-roles: reading focus group role table: FILE: 1 problem:
+FILE:1: the file has a header row but no data below it`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

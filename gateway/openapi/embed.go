@@ -7,6 +7,7 @@ package openapi
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 )
 
 //go:embed openapi.json
@@ -14,3 +15,20 @@ var document []byte
 
 // Document returns a copy of the OpenAPI document (JSON).
 func Document() []byte { return bytes.Clone(document) }
+
+// Version returns the API's full semantic version, the document's
+// info.version: what the API-Version header says and the site's footer
+// shows, so that neither can drift from the document.
+func Version() string { return version }
+
+var version = func() string {
+	var doc struct {
+		Info struct {
+			Version string `json:"version"`
+		} `json:"info"`
+	}
+	if err := json.Unmarshal(document, &doc); err != nil || doc.Info.Version == "" {
+		panic("the embedded OpenAPI document has no info.version")
+	}
+	return doc.Info.Version
+}()

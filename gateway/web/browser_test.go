@@ -27,7 +27,7 @@ func TestPagesAreAccessible(t *testing.T) {
 		{"start, anonymous, English", anonymous.URL + "/?lang=en", 200},
 		{"accessibility statement", anonymous.URL + "/toegankelijkheid", 200},
 		{"privacy", anonymous.URL + "/privacy", 200},
-		{"placeholder section", anonymous.URL + "/focusgroepen", 200},
+		{"placeholder section", anonymous.URL + "/adviezen", 200},
 		{"not found", anonymous.URL + "/bestaat-niet", 404},
 		{"not found, English", anonymous.URL + "/bestaat-niet?lang=en", 404},
 		{"start, staff with two tenants", staff.URL + "/", 200},

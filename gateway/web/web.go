@@ -7,9 +7,10 @@
 // This package assembles the site from its areas, each a package of its
 // own over the shared kit (gateway/web/kit): workspace (the council's
 // agenda, processes and roster), polls (the staff's poll pages and
-// builder), respond (the residents' poll pages) and panels (resident
-// panels, for staff and residents). It serves the informational pages
-// itself (pages.go). docs/architecture.md says where a page's code lives.
+// builder), respond (the residents' poll pages), panels (resident
+// panels, for staff and residents) and focusgroups (focus groups for
+// staff, and for their members through the links mailed to them). It
+// serves the informational pages itself (pages.go). docs/architecture.md says where a page's code lives.
 //
 // The site trusts the identity that the gateway's authentication put in the
 // request context (auth.FromContext); it does no authentication itself.
@@ -22,12 +23,14 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/meedoen/meedoen/gateway/web/focusgroups"
 	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/panels"
 	"github.com/meedoen/meedoen/gateway/web/polls"
 	"github.com/meedoen/meedoen/gateway/web/respond"
 	"github.com/meedoen/meedoen/gateway/web/workspace"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -73,6 +76,16 @@ type Config struct {
 	// pages with none. Nil makes those pages say that panels are
 	// unavailable.
 	Panels surveysv1.PanelsServiceClient
+	// FocusGroups is the focus groups service, which the staff's focus
+	// group pages (/focusgroepen) read and change with the person's
+	// identity. Nil makes those pages say that focus groups are
+	// unavailable.
+	FocusGroups focusgroupsv1.FocusGroupsServiceClient
+	// FocusGroupLinks is the focus groups service's side for members,
+	// which the pages of the links mailed to them (/focusgroep/...) call
+	// with no identity and the link's token. Nil makes those pages say
+	// that focus groups are unavailable.
+	FocusGroupLinks focusgroupsv1.MemberLinksServiceClient
 	// RespondentKey seals the respondent cookie that tells browsers apart
 	// on open links: 32 random bytes, the same for every gateway
 	// instance and kept across restarts. Nil makes a random key at each
@@ -133,7 +146,11 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes}
+	fg, err := focusgroups.New(k, focusgroups.Config{FocusGroups: cfg.FocusGroups, Links: cfg.FocusGroupLinks, Councils: cfg.Councils})
+	if err != nil {
+		return nil, err
+	}
+	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes, fg.Routes}
 	return s, nil
 }
 

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -14,6 +15,7 @@ import (
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,6 +53,8 @@ type Stored struct {
 	// Text is the plain-text body (from a multipart message, its
 	// text/plain part).
 	Text string
+	// Attachments are the files that came with it, decoded.
+	Attachments []Attachment
 }
 
 // NewDevMailbox creates dir if need be and binds a loopback port; Run
@@ -204,22 +208,23 @@ func parse(data []byte) (Stored, error) {
 		}
 		return s
 	}
-	text, err := plainText(msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), msg.Body)
-	if err != nil {
-		return Stored{}, err
-	}
-	return Stored{
+	m := Stored{
 		From:    decode(msg.Header.Get("From")),
 		To:      decode(msg.Header.Get("To")),
 		Subject: decode(msg.Header.Get("Subject")),
 		Header:  msg.Header,
-		Text:    text,
-	}, nil
+	}
+	if err := m.walk(textproto.MIMEHeader(msg.Header), msg.Body); err != nil {
+		return Stored{}, err
+	}
+	return m, nil
 }
 
-// plainText finds the first text/plain part of a body and decodes it.
-func plainText(contentType, encoding string, body io.Reader) (string, error) {
-	mediaType, params, err := mime.ParseMediaType(contentType)
+// walk reads one part of a message (the whole body at first): the first
+// text/plain part that is no attachment becomes Text, and every part with
+// a file name or an attachment disposition an Attachment.
+func (m *Stored) walk(h textproto.MIMEHeader, body io.Reader) error {
+	mediaType, params, err := mime.ParseMediaType(h.Get("Content-Type"))
 	if err != nil {
 		mediaType = "text/plain"
 	}
@@ -228,21 +233,22 @@ func plainText(contentType, encoding string, body io.Reader) (string, error) {
 		for {
 			p, err := mr.NextRawPart()
 			if errors.Is(err, io.EOF) {
-				return "", nil
+				return nil
 			}
 			if err != nil {
-				return "", err
+				return err
 			}
-			text, err := plainText(p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p)
-			if err != nil || text != "" {
-				return text, err
+			if err := m.walk(p.Header, p); err != nil {
+				return err
 			}
 		}
 	}
-	if mediaType != "text/plain" {
-		return "", nil
+	disposition, dparams, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	name := cmp.Or(dparams["filename"], params["name"])
+	if disposition != "attachment" && name == "" && (mediaType != "text/plain" || m.Text != "") {
+		return nil
 	}
-	switch strings.ToLower(strings.TrimSpace(encoding)) {
+	switch strings.ToLower(strings.TrimSpace(h.Get("Content-Transfer-Encoding"))) {
 	case "quoted-printable":
 		body = quotedprintable.NewReader(body)
 	case "base64":
@@ -250,9 +256,17 @@ func plainText(contentType, encoding string, body io.Reader) (string, error) {
 	}
 	b, err := io.ReadAll(body)
 	if err != nil {
-		return "", err
+		return err
 	}
-	return strings.ReplaceAll(string(b), "\r\n", "\n"), nil
+	if disposition == "attachment" || name != "" {
+		// The name is the attachment's Name; the type keeps its other
+		// parameters (an iCalendar file's method).
+		delete(params, "name")
+		m.Attachments = append(m.Attachments, Attachment{Name: name, ContentType: mime.FormatMediaType(mediaType, params), Data: b})
+		return nil
+	}
+	m.Text = strings.ReplaceAll(string(b), "\r\n", "\n")
+	return nil
 }
 
 // newlineStripper drops line breaks, which base64 bodies carry every 76

@@ -26,6 +26,20 @@ type Message struct {
 	// Language is the body's main language, sent as Content-Language;
 	// empty means "nl".
 	Language string
+	// Attachments are files sent with the message.
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a message, such as an iCalendar
+// invitation (RFC 6047: text/calendar with its method).
+type Attachment struct {
+	// Name is the file name, e.g. "uitnodiging.ics".
+	Name string
+	// ContentType is its MIME type with parameters, e.g.
+	// "text/calendar; charset=utf-8; method=REQUEST".
+	ContentType string
+	// Data is the file's content.
+	Data []byte
 }
 
 // Sender delivers messages.

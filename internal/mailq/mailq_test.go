@@ -16,7 +16,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/mail"
 	"github.com/meedoen/meedoen/internal/mailq"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -27,8 +26,7 @@ func TestMain(m *testing.M) { os.Exit(testkit.Main(m)) }
 
 func newPool(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	url := testkit.NewDatabase(t, testkit.Schema{Name: "mailq",
-		Sets: []pg.MigrationSet{events.Migrations(), mailq.Migrations()}})
+	url := testkit.NewDatabase(t, testkit.Schema{Name: "mailq", Sets: []pg.MigrationSet{mailq.Migrations()}})
 	return testkit.NewPool(t, url, "mailq")
 }
 
@@ -306,5 +304,35 @@ func TestEnqueueRefusesAnIncompleteMail(t *testing.T) {
 				t.Error("Enqueue succeeded, want an error")
 			}
 		})
+	}
+}
+
+// An attachment, such as a focus-group session's iCalendar invitation,
+// arrives as it was enqueued, with its content type and method.
+func TestAttachmentsArriveAsQueued(t *testing.T) {
+	pool := newPool(t)
+	mb, sender := startMailbox(t)
+	ics := "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+	want := []mail.Attachment{{Name: "uitnodiging.ics", ContentType: "text/calendar; charset=utf-8; method=REQUEST", Data: []byte(ics)}}
+	enqueue(t, pool, []mailq.Mail{{To: "lid@example.nl", Subject: "Uitnodiging", Text: "Tot dan.", Kind: "session_invitation",
+		Attachments: want}}, nil)
+	w, err := mailq.NewWorker(pool, mailq.WorkerConfig{Sender: sender, Interval: 10 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runWorker(t, w)
+	var got []mail.Stored
+	testkit.CheckFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+		got, err = mb.Messages()
+		if err == nil && len(got) != 1 {
+			err = fmt.Errorf("%d messages in the mailbox", len(got))
+		}
+		return err
+	})
+	if got[0].Text != "Tot dan." {
+		t.Errorf("text %q, want the body beside the attachment", got[0].Text)
+	}
+	if diff := cmp.Diff(want, got[0].Attachments); diff != "" {
+		t.Errorf("attachments (-want +got):\n%s", diff)
 	}
 }

@@ -166,7 +166,7 @@ func (w *Worker) SendDue(ctx context.Context) (int, error) {
 }
 
 func claim(ctx context.Context, tx pgx.Tx, n int) ([]queued, error) {
-	const q = `SELECT id::text, to_address, subject, text_body, html_body, unsubscribe_url, language, kind, batch, attempts
+	const q = `SELECT id::text, to_address, subject, text_body, html_body, unsubscribe_url, language, kind, batch, attempts, attachments
 FROM outgoing_mail
 WHERE next_attempt_at <= now()
 ORDER BY next_attempt_at
@@ -178,8 +178,13 @@ FOR UPDATE SKIP LOCKED`
 	}
 	ms, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (queued, error) {
 		var m queued
+		var attachments []byte
 		err := r.Scan(&m.id, &m.msg.To, &m.msg.Subject, &m.msg.Text, &m.msg.HTML, &m.msg.UnsubscribeURL,
-			&m.msg.Language, &m.kind, &m.batch, &m.attempts)
+			&m.msg.Language, &m.kind, &m.batch, &m.attempts, &attachments)
+		if err != nil {
+			return m, err
+		}
+		m.msg.Attachments, err = mailAttachments(attachments)
 		return m, err
 	})
 	if err != nil {

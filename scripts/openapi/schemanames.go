@@ -115,6 +115,7 @@ var resultNames = map[string]string{
 	"InvitePanelResponse":       "PanelInvitationResult",
 	"RemindPanelResponse":       "PanelReminderResult",
 	"ErasePanelMemberResponse":  "PanelMemberErasure",
+	"InviteResidentsResponse":   "ResidentInvitations",
 	// A resource, not a method's answer: one municipality's response to
 	// an advice.
 	"MunicipalResponse": "MunicipalResponse",

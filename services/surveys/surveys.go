@@ -77,7 +77,7 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 	return platform.New(ctx, platform.ServiceConfig{
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,
-		Migrations: []pg.MigrationSet{tenancy.Migrations(), store.Migrations(), mailq.Migrations()},
+		Migrations: []pg.MigrationSet{tenancy.Migrations(), store.Migrations()},
 		Prepare: func(ctx context.Context, pool *pgxpool.Pool) error {
 			return syncNeighbourhoods(ctx, store.New(pool), cfg.Neighbourhoods, log)
 		},

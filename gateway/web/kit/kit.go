@@ -79,7 +79,7 @@ var Sections = []Section{
 	{Key: "nav.start", Path: "/"},
 	{Key: "nav.agenda", Path: "/agenda"},
 	{Key: "nav.processes", Path: "/trajecten"},
-	{Key: "nav.focusgroups", Path: "/focusgroepen", Later: true, AboutKey: "later.focusgroups"},
+	{Key: "nav.focusgroups", Path: "/focusgroepen"},
 	{Key: "nav.polls", Path: "/peilingen"},
 	{Key: "nav.panels", Path: "/panels"},
 	{Key: "nav.advice", Path: "/adviezen", Later: true, AboutKey: "later.advice"},
