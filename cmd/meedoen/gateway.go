@@ -27,6 +27,7 @@ import (
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/councils"
 	"github.com/meedoen/meedoen/services/focusgroups"
+	"github.com/meedoen/meedoen/services/results"
 	"github.com/meedoen/meedoen/services/surveys"
 )
 
@@ -66,6 +67,10 @@ func (a *app) initConns(context.Context) (component, error) {
 		return component{}, err
 	}
 	if a.conns.FocusGroups, err = dial(focusgroups.Name, a.cfg.FocusgroupsAddr); err != nil {
+		closeAll()
+		return component{}, err
+	}
+	if a.conns.Results, err = dial(results.Name, a.cfg.ResultsAddr); err != nil {
 		closeAll()
 		return component{}, err
 	}
