@@ -206,6 +206,15 @@ func TestLifecycle(t *testing.T) {
 	}
 	_, err = f.srv.Results.CreateReport(secretaris, &pb.CreateReportRequest{Report: &pb.Report{ProcessId: processID}})
 	wantCode(t, "a second report", err, errs.Conflict)
+	// The shared process's advice, still a draft, is not public.
+	f.drafted(t, coordinator, sharedProcessID)
+	public, err := f.srv.Results.ListProcessResults(context.Background(), &pb.ListProcessResultsRequest{})
+	if err != nil || len(public.GetResults()) != 1 {
+		t.Fatalf("public results list: %v, %v; want one", public.GetResults(), err)
+	}
+	if p := public.GetResults()[0]; p.GetProcessId() != processID || p.GetResponded() != 1 || !p.GetReported() || p.GetReference() != a.GetReference() {
+		t.Errorf("public results entry: %v", p)
+	}
 }
 
 func TestSendingUnadoptedConflicts(t *testing.T) {

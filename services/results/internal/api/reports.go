@@ -141,3 +141,44 @@ func reportMsg(r report.Report, f store.Feedback) *pb.Report {
 	}
 	return out
 }
+
+// ListProcessResults lists the processes whose advice was sent, newest
+// advice first (by when it was drafted: ids are time-ordered), each with
+// how many addressed municipalities answered and whether a report was
+// published.
+func (s *ResultsServer) ListProcessResults(ctx context.Context, req *pb.ListProcessResultsRequest) (*pb.ListProcessResultsResponse, error) {
+	var v errs.Violations
+	page := pageIn(&v, req.GetLimit(), req.GetCursor())
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	list, next, err := s.store.Advices(ctx, store.AdviceFilter{Visibility: store.Visibility{All: true}, Tenant: req.GetTenant(), Sent: true}, page)
+	if err != nil {
+		return nil, err
+	}
+	out := &pb.ListProcessResultsResponse{NextCursor: next, Results: make([]*pb.ProcessResultsSummary, 0, len(list))}
+	for _, a := range list {
+		sent, err := s.store.Version(ctx, a.ID(), a.SentVersion())
+		if err != nil {
+			return nil, err
+		}
+		responses, err := s.store.ResponsesOf(ctx, a.ID())
+		if err != nil {
+			return nil, err
+		}
+		_, reported, err := s.store.ReportOfProcess(ctx, a.Process().ID)
+		if err != nil {
+			return nil, err
+		}
+		p := a.Process()
+		sum := &pb.ProcessResultsSummary{ProcessId: p.ID, Tenant: p.Tenant, Municipalities: a.Addressees(), Theme: p.Theme,
+			Title: sent.Content.Title, Reference: a.Reference(), SentTime: ts(a.FirstSentAt()), Reported: reported}
+		for _, r := range responses {
+			if r.Version() > 0 {
+				sum.Responded++
+			}
+		}
+		out.Results = append(out.Results, sum)
+	}
+	return out, nil
+}

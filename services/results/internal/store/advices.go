@@ -109,6 +109,8 @@ type AdviceFilter struct {
 	Tenant    string
 	ProcessID string
 	Status    advice.Status
+	// Sent keeps the advice that was sent, whatever its latest version.
+	Sent bool
 }
 
 // Advices lists the advice f lets through, newest first.
@@ -132,7 +134,8 @@ WHERE ($1 OR a.tenant = ANY($2) OR a.participants && $2)
   AND ($4::uuid IS NULL OR a.process_id = $4)
   AND ($5 = '' OR a.status = $5)
   AND ($6::uuid IS NULL OR a.id < $6)
-ORDER BY a.id DESC LIMIT $7`, f.All, textArray(f.Tenants), f.Tenant, process, string(f.Status), before, p.Limit+1)
+  AND (NOT $8 OR a.sent_version > 0)
+ORDER BY a.id DESC LIMIT $7`, f.All, textArray(f.Tenants), f.Tenant, process, string(f.Status), before, p.Limit+1, f.Sent)
 	if err != nil {
 		return nil, "", fmt.Errorf("listing advice: %w", err)
 	}
