@@ -72,7 +72,9 @@ func (s *ResultsServer) GetFigures(ctx context.Context, req *pb.GetFiguresReques
 	return figuresMsg(figures.Compute(in, s.cfg.Cells, f, s.now())), nil
 }
 
-func figureMsg(f figures.Figure) *pb.PublicFigure { return &pb.PublicFigure{Value: f.Value, Hidden: f.Hidden} }
+func figureMsg(f figures.Figure) *pb.PublicFigure {
+	return &pb.PublicFigure{Value: f.Value, Hidden: f.Hidden}
+}
 
 func adoptionMsg(a figures.Adoption) *pb.Adoption {
 	return &pb.Adoption{Answered: int32(a.Answered), Adopted: int32(a.Adopted), PartlyAdopted: int32(a.PartlyAdopted),
@@ -100,4 +102,3 @@ func figuresMsg(f figures.Figures) *pb.Figures {
 	}
 	return out
 }
-

@@ -84,7 +84,7 @@ type Figure struct {
 // Adoption is how recommendations were answered.
 type Adoption struct {
 	Answered, Adopted, PartlyAdopted, NotAdopted, ToBeInvestigated int
-	AdoptedShare, PartlyAdoptedShare, NotAdoptedShare                Figure
+	AdoptedShare, PartlyAdoptedShare, NotAdoptedShare              Figure
 }
 
 // Municipality is one municipality's figures.
@@ -243,7 +243,7 @@ func Compute(in Input, cells evidence.MinCells, f Filter, asOf time.Time) Figure
 			MedianDays: quantile(acc.days, 0.5, min), P90Days: quantile(acc.days, 0.9, min),
 			OnTime:           share(acc.onTime, acc.responses, min),
 			ResidentsReached: evidence.Show(acc.residents, min), PollAnswers: evidence.Show(acc.polls, min),
-			ToldShare:        share(acc.reported, acc.sent, min)}
+			ToldShare: share(acc.reported, acc.sent, min)}
 		out.Municipalities = append(out.Municipalities, m)
 	}
 	for _, key := range sortedKeys(themes) {
