@@ -357,5 +357,21 @@ func (f *fixture) count(t *testing.T, query string, args ...any) int {
 	return n
 }
 
-var _ = coordinator
-var _ = beverwijk
+// TestSharedAdvice sends the IJmond's shared advice to Beverwijk and
+// Heemskerk: each officer answers only their own municipality's
+// response; Beverwijk's officer sees Heemskerk's (the process is theirs
+// too) but may not change it.
+func TestSharedAdvice(t *testing.T) {
+	f := newFixture(t)
+	a := f.sent(t, sharedProcessID, coordinator)
+	if got := a.GetAddressees(); len(got) != 2 {
+		t.Fatalf("addressees %v, want Beverwijk and Heemskerk", got)
+	}
+	if _, err := f.srv.Advice.AcknowledgeResponse(beverwijk, &pb.AcknowledgeResponseRequest{Id: a.GetId(), MunicipalityCode: "GM0375"}); err != nil {
+		t.Errorf("Beverwijk acknowledging its own: %v", err)
+	}
+	_, err := f.srv.Advice.AcknowledgeResponse(beverwijk, &pb.AcknowledgeResponseRequest{Id: a.GetId(), MunicipalityCode: "GM0396"})
+	wantCode(t, "Beverwijk acknowledging Heemskerk's", err, errs.PermissionDenied)
+	_, err = f.srv.Advice.AcknowledgeResponse(velsenAmbtenaar, &pb.AcknowledgeResponseRequest{Id: a.GetId(), MunicipalityCode: "GM0396"})
+	wantCode(t, "Velsen, outside the process, acknowledging Heemskerk's", err, errs.NotFound)
+}
