@@ -18,7 +18,7 @@ func Reminders(cfg Config) store.ReminderEffects {
 	b := &base{cfg: cfg}
 	return func(ctx context.Context, d store.DueReminder) ([]mailq.Mail, []events.Event, error) {
 		r, a := d.Response, d.Advice
-		n := b.noticeOf(a, r, d.Settings.Municipality)
+		n := b.noticeOf(a, r, d.MunicipalityName)
 		var mails []mailq.Mail
 		switch d.Kind {
 		case store.ReminderOverdue:

@@ -66,7 +66,8 @@ func TestReminders(t *testing.T) {
 	owner := f.count(t, `SELECT count(*) FROM outgoing_mail WHERE kind = 'response_reminder' AND to_address = 'sanne.bakker@heemskerk.example'`)
 	secretary := f.count(t, `SELECT count(*) FROM outgoing_mail WHERE kind = 'response_overdue' AND to_address = 'secretaris@participatieraad-heemskerk.example'`)
 	overdue := f.count(t, `SELECT count(*) FROM outbox WHERE subject LIKE '%.advice.overdue'`)
-	if owner != 2 || secretary != 1 || overdue != 1 {
-		t.Errorf("queued %d reminders to the owner, %d overdue notices to the secretary, %d AdviceOverdue events; want 2, 1, 1", owner, secretary, overdue)
+	named := f.count(t, `SELECT count(*) FROM outgoing_mail WHERE kind IN ('response_reminder', 'response_overdue') AND text_body LIKE '%Heemskerk%'`)
+	if owner != 2 || secretary != 1 || overdue != 1 || named != 3 {
+		t.Errorf("queued %d reminders to the owner, %d overdue notices to the secretary, %d AdviceOverdue events; want 2, 1, 1; %d name Heemskerk, want 3", owner, secretary, overdue, named)
 	}
 }

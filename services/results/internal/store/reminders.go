@@ -29,6 +29,9 @@ type DueReminder struct {
 	Advice   advice.Advice
 	Response response.Response
 	Settings Settings
+	// MunicipalityName is the responding municipality's name, its code
+	// while the tenancy projection does not know it.
+	MunicipalityName string
 }
 
 // ReminderEffects composes what a due reminder queues: its mail and, for
@@ -122,7 +125,11 @@ VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING`, adviceID, municipality, r.R
 		if err != nil {
 			return err
 		}
-		mails, evs, err := effects(ctx, DueReminder{Kind: kind, Advice: a, Response: r, Settings: st})
+		name := municipality
+		if err := tx.QueryRow(ctx, `SELECT coalesce((SELECT name FROM tenant_municipalities WHERE code = $1), $1)`, municipality).Scan(&name); err != nil {
+			return fmt.Errorf("reading the name of %s: %w", municipality, err)
+		}
+		mails, evs, err := effects(ctx, DueReminder{Kind: kind, Advice: a, Response: r, Settings: st, MunicipalityName: name})
 		if err != nil {
 			return err
 		}
