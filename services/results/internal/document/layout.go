@@ -1,0 +1,259 @@
+package document
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+)
+
+// A4 in points, with its margins.
+const (
+	pageWidth    = 595.28
+	pageHeight   = 841.89
+	marginLeft   = 62.0
+	marginRight  = 62.0
+	contentTop   = pageHeight - 80
+	contentFloor = 72.0
+	textWidth    = pageWidth - marginLeft - marginRight
+)
+
+// elem is a structure element of the tagged PDF. Element 0 is Document.
+type elem struct {
+	tag    string
+	parent int
+	attrs  string // further dictionary entries, such as /A for a cell's scope
+	kids   []kid
+}
+
+// kid is a child of a structure element: another element, or a marked
+// content sequence on a page.
+type kid struct {
+	elem       int // -1 for marked content
+	page, mcid int
+}
+
+// sheet is one page being laid out.
+type sheet struct {
+	content bytes.Buffer
+	parents []int // the element of each marked content id, by id
+}
+
+// layout places a document's text on pages and builds its structure tree
+// alongside, so that every piece of text drawn is marked with the element
+// it belongs to.
+type layout struct {
+	regular, bold *face
+	sheets        []*sheet
+	y             float64
+	elems         []elem
+}
+
+func newLayout(regular, bold *face) *layout {
+	l := &layout{regular: regular, bold: bold, elems: []elem{{tag: "Document", parent: -1}}}
+	l.newPage()
+	return l
+}
+
+func (l *layout) newPage() {
+	l.sheets = append(l.sheets, &sheet{})
+	l.y = contentTop
+}
+
+func (l *layout) sheet() *sheet { return l.sheets[len(l.sheets)-1] }
+
+// need starts a new page unless h points fit above the floor.
+func (l *layout) need(h float64) {
+	if l.y-h < contentFloor && l.y < contentTop {
+		l.newPage()
+	}
+}
+
+// element adds a structure element under parent and returns it.
+func (l *layout) element(tag string, parent int, attrs string) int {
+	l.elems = append(l.elems, elem{tag: tag, parent: parent, attrs: attrs})
+	e := len(l.elems) - 1
+	l.elems[parent].kids = append(l.elems[parent].kids, kid{elem: e})
+	return e
+}
+
+// text draws s with its baseline at (x, y) as marked content of e.
+func (l *layout) text(e int, fc *face, size, x, y float64, s string) {
+	sh := l.sheet()
+	mcid := len(sh.parents)
+	sh.parents = append(sh.parents, e)
+	l.elems[e].kids = append(l.elems[e].kids, kid{elem: -1, page: len(l.sheets) - 1, mcid: mcid})
+	font := "/F1"
+	if fc == l.bold {
+		font = "/F2"
+	}
+	fmt.Fprintf(&sh.content, "/%s <</MCID %d>> BDC BT %s %.2f Tf %.2f %.2f Td %s Tj ET EMC\n",
+		l.elems[e].tag, mcid, font, size, x, y, fc.encode(s))
+}
+
+// rule draws a line as an artifact, outside the structure.
+func (l *layout) rule(x1, x2, y, width float64) {
+	fmt.Fprintf(&l.sheet().content, "/Artifact BMC q %.2f w 0.6 G %.2f %.2f m %.2f %.2f l S Q EMC\n", width, x1, y, x2, y)
+}
+
+// block lays out text as element tag under parent, wrapped to width from x.
+func (l *layout) block(parent int, tag string, fc *face, size, x, width float64, text string, after float64) int {
+	e := l.element(tag, parent, "")
+	lead := size * 1.4
+	for _, line := range wrap(fc, size, width, text) {
+		l.need(lead)
+		l.y -= lead
+		l.text(e, fc, size, x, l.y, line)
+	}
+	l.y -= after
+	return e
+}
+
+func (l *layout) heading(level int, text string) {
+	size, before := 20.0, 0.0
+	if level > 1 {
+		size, before = 14, 10
+	}
+	l.need(before + size*1.4*2) // keep a heading with what follows
+	l.y -= before
+	l.block(0, fmt.Sprintf("H%d", level), l.bold, size, marginLeft, textWidth, text, 4)
+}
+
+func (l *layout) paragraph(text string) {
+	l.block(0, "P", l.regular, 10.5, marginLeft, textWidth, text, 6)
+}
+
+// numbered lays out items as a list whose labels are their numbers.
+func (l *layout) numbered(items []string) {
+	const size, indent = 10.5, 26.0
+	lead := size * 1.4
+	list := l.element("L", 0, "/A << /O /List /ListNumbering /Decimal >>")
+	for i, item := range items {
+		li := l.element("LI", list, "")
+		lines := wrap(l.regular, size, textWidth-indent, item)
+		l.need(lead * float64(min(len(lines), 2)))
+		l.y -= lead
+		lbl := l.element("Lbl", li, "")
+		l.text(lbl, l.bold, size, marginLeft, l.y, fmt.Sprintf("%d.", i+1))
+		body := l.element("LBody", li, "")
+		for j, line := range lines {
+			if j > 0 {
+				l.need(lead)
+				l.y -= lead
+			}
+			l.text(body, l.regular, size, marginLeft+indent, l.y, line)
+		}
+		l.y -= 4
+	}
+	l.y -= 4
+}
+
+// table lays out a table with a caption, a row of column headers (none
+// when header is nil) and rows whose first cell heads the row. widths are
+// the columns' shares of the text width.
+func (l *layout) table(caption string, header []string, rows [][]string, widths []float64) {
+	const size, pad = 9.5, 3.0
+	lead := size * 1.35
+	l.need(lead * 4)
+	t := l.element("Table", 0, "")
+	if caption != "" {
+		l.block(t, "Caption", l.bold, size+0.5, marginLeft, textWidth, caption, 2)
+	}
+	row := func(cells []string, headerRow bool) {
+		cols := make([][]string, len(cells))
+		height := 0
+		for i, c := range cells {
+			cols[i] = wrap(l.regular, size, widths[i]*textWidth-2*pad, c)
+			height = max(height, len(cols[i]))
+		}
+		h := float64(height)*lead + 2*pad
+		l.need(h)
+		tr := l.element("TR", t, "")
+		x := marginLeft
+		for i, lines := range cols {
+			tag, attrs, fc := "TD", "", l.regular
+			switch {
+			case headerRow:
+				tag, attrs, fc = "TH", "/A << /O /Table /Scope /Column >>", l.bold
+			case i == 0:
+				tag, attrs = "TH", "/A << /O /Table /Scope /Row >>"
+			}
+			cell := l.element(tag, tr, attrs)
+			for j, line := range lines {
+				l.text(cell, fc, size, x+pad, l.y-pad-float64(j+1)*lead+2, line)
+			}
+			x += widths[i] * textWidth
+		}
+		l.y -= h
+		l.rule(marginLeft, marginLeft+textWidth, l.y, map[bool]float64{true: 0.9, false: 0.3}[headerRow])
+	}
+	if header != nil {
+		row(header, true)
+	}
+	for _, r := range rows {
+		row(r, false)
+	}
+	l.y -= 8
+}
+
+// decorate writes each page's running header and footer as artifacts, in
+// a content stream of their own, once the number of pages is known.
+func (l *layout) decorate(header string) [][]byte {
+	out := make([][]byte, len(l.sheets))
+	for i := range l.sheets {
+		var b bytes.Buffer
+		footer := fmt.Sprintf("Pagina %d van %d", i+1, len(l.sheets))
+		fw := l.regular.width(footer, 8.5)
+		fmt.Fprintf(&b, "/Artifact <</Type /Pagination /Subtype /Header>> BDC BT /F1 8.5 Tf %.2f %.2f Td %s Tj ET EMC\n",
+			marginLeft, pageHeight-48, l.regular.encode(header))
+		fmt.Fprintf(&b, "/Artifact <</Type /Pagination /Subtype /Header>> BDC q 0.4 w 0.6 G %.2f %.2f m %.2f %.2f l S Q EMC\n",
+			marginLeft, pageHeight-54, marginLeft+textWidth, pageHeight-54)
+		fmt.Fprintf(&b, "/Artifact <</Type /Pagination /Subtype /Footer>> BDC BT /F1 8.5 Tf %.2f %.2f Td %s Tj ET EMC\n",
+			pageWidth-marginRight-fw, 40.0, l.regular.encode(footer))
+		out[i] = b.Bytes()
+	}
+	return out
+}
+
+// wrap breaks text into lines of at most width points, at spaces, and
+// within a word only when the word alone is wider (a hash, a link).
+func wrap(fc *face, size, width float64, text string) []string {
+	var lines []string
+	var cur string
+	for _, word := range strings.Fields(text) {
+		for fc.width(word, size) > width {
+			// Break an over-long word at the last rune that fits.
+			cut := 0
+			for i := range word {
+				if i > 0 && fc.width(word[:i], size) > width {
+					break
+				}
+				cut = i
+			}
+			if cut == 0 {
+				cut = len(word)
+			}
+			if cur != "" {
+				lines = append(lines, cur)
+				cur = ""
+			}
+			lines = append(lines, word[:cut])
+			word = word[cut:]
+		}
+		if word == "" {
+			continue
+		}
+		switch {
+		case cur == "":
+			cur = word
+		case fc.width(cur+" "+word, size) <= width:
+			cur += " " + word
+		default:
+			lines = append(lines, cur)
+			cur = word
+		}
+	}
+	if cur != "" || len(lines) == 0 {
+		lines = append(lines, cur)
+	}
+	return lines
+}
