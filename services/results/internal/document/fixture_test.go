@@ -28,7 +28,7 @@ func ijmond(recommendations int) Doc {
 			{Form: "Focusgroep", Municipality: "Heemskerk", Activities: 2, Residents: Count{Hidden: true}, FirstDay: day(9, 12), LastDay: day(9, 19)},
 			{Form: "Straatgesprek", Municipality: "Velsen", Activities: 3, Residents: Count{Value: 61}, FirstDay: day(9, 5), LastDay: day(9, 5)},
 		},
-		Findings: "Inwoners noemen de oversteek bij de bushalte onveilig. Het café-terras en de speeltuin worden gewaardeerd; de verlichting ’s avonds niet.",
+		Findings: "Inwoners noemen de oversteek bij de bushalte onveilig. Het café-terras, de ĳsbaan in de winter en de speeltuin worden gewaardeerd; de verlichting ’s avonds niet.",
 		Quotes: []Quote{
 			{Text: "Als je met een rollator oversteekt, moet je echt rennen.", Source: "Focusgroep Heemskerk, 12 september"},
 		},
