@@ -14,6 +14,7 @@ import (
 // objects can refer to each other before they are written.
 type objects struct {
 	bodies [][]byte // by object number - 1
+	zw     *zlib.Writer
 }
 
 // reserve returns a new object number.
@@ -38,14 +39,21 @@ func (o *objects) add(body string) int {
 // dictionary's entries other than its length and filter.
 func (o *objects) setStream(n int, dict string, data []byte) error {
 	var z bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&z, zlib.BestSpeed)
-	if err != nil {
+	// One compressor serves all streams: a new one allocates about a
+	// megabyte.
+	if o.zw == nil {
+		zw, err := zlib.NewWriterLevel(&z, zlib.BestSpeed)
+		if err != nil {
+			return err
+		}
+		o.zw = zw
+	} else {
+		o.zw.Reset(&z)
+	}
+	if _, err := o.zw.Write(data); err != nil {
 		return err
 	}
-	if _, err := zw.Write(data); err != nil {
-		return err
-	}
-	if err := zw.Close(); err != nil {
+	if err := o.zw.Close(); err != nil {
 		return err
 	}
 	var b bytes.Buffer
