@@ -25,17 +25,39 @@ type elem struct {
 	kids   []kid
 }
 
-// kid is a child of a structure element: another element, or a marked
-// content sequence on a page.
+// kid is a child of a structure element: another element, a marked
+// content sequence on a page, or a link annotation.
 type kid struct {
-	elem       int // -1 for marked content
-	page, mcid int
+	elem       int // -1 for marked content, -2 for an annotation
+	page, mcid int // mcid is the annotation's index on the page for -2
 }
 
 // sheet is one page being laid out.
 type sheet struct {
 	content bytes.Buffer
 	parents []int // the element of each marked content id, by id
+	links   []link
+}
+
+// link is a link annotation over text, belonging to a Link element.
+type link struct {
+	rect [4]float64
+	uri  string
+	elem int
+}
+
+// cell is a table cell; a cell with a uri is a link.
+type cell struct {
+	text, uri string
+}
+
+// cells makes a row of plain cells.
+func cells(texts ...string) []cell {
+	out := make([]cell, len(texts))
+	for i, t := range texts {
+		out[i] = cell{text: t}
+	}
+	return out
 }
 
 // layout places a document's text on pages and builds its structure tree
@@ -88,6 +110,14 @@ func (l *layout) text(e int, fc *face, size, x, y float64, s string) {
 	}
 	fmt.Fprintf(&sh.content, "/%s <</MCID %d>> BDC BT %s %.2f Tf %.2f %.2f Td %s Tj ET EMC\n",
 		l.elems[e].tag, mcid, font, size, x, y, fc.encode(s))
+}
+
+// annotate puts a link to uri over rect on the current page, as a content
+// item of the Link element e.
+func (l *layout) annotate(e int, uri string, rect [4]float64) {
+	sh := l.sheet()
+	sh.links = append(sh.links, link{rect: rect, uri: uri, elem: e})
+	l.elems[e].kids = append(l.elems[e].kids, kid{elem: -2, page: len(l.sheets) - 1, mcid: len(sh.links) - 1})
 }
 
 // rule draws a line as an artifact, outside the structure.
@@ -150,7 +180,7 @@ func (l *layout) numbered(items []string) {
 // table lays out a table with a caption, a row of column headers (none
 // when header is nil) and rows whose first cell heads the row. widths are
 // the columns' shares of the text width.
-func (l *layout) table(caption string, header []string, rows [][]string, widths []float64) {
+func (l *layout) table(caption string, header []string, rows [][]cell, widths []float64) {
 	const size, pad = 9.5, 3.0
 	lead := size * 1.35
 	l.need(lead * 4)
@@ -158,11 +188,11 @@ func (l *layout) table(caption string, header []string, rows [][]string, widths 
 	if caption != "" {
 		l.block(t, "Caption", l.bold, size+0.5, marginLeft, textWidth, caption, 2)
 	}
-	row := func(cells []string, headerRow bool) {
+	row := func(cells []cell, headerRow bool) {
 		cols := make([][]string, len(cells))
 		height := 0
 		for i, c := range cells {
-			cols[i] = wrap(l.regular, size, widths[i]*textWidth-2*pad, c)
+			cols[i] = wrap(l.regular, size, widths[i]*textWidth-2*pad, c.text)
 			height = max(height, len(cols[i]))
 		}
 		h := float64(height)*lead + 2*pad
@@ -177,17 +207,29 @@ func (l *layout) table(caption string, header []string, rows [][]string, widths 
 			case i == 0:
 				tag, attrs = "TH", "/A << /O /Table /Scope /Row >>"
 			}
-			cell := l.element(tag, tr, attrs)
+			into := l.element(tag, tr, attrs)
+			if cells[i].uri != "" {
+				into = l.element("Link", into, "")
+			}
+			var right float64
 			for j, line := range lines {
-				l.text(cell, fc, size, x+pad, l.y-pad-float64(j+1)*lead+2, line)
+				l.text(into, fc, size, x+pad, l.y-pad-float64(j+1)*lead+2, line)
+				right = max(right, fc.width(line, size))
+			}
+			if cells[i].uri != "" {
+				l.annotate(into, cells[i].uri, [4]float64{x + pad, l.y - h + pad, x + pad + right, l.y - pad})
 			}
 			x += widths[i] * textWidth
 		}
 		l.y -= h
-		l.rule(marginLeft, marginLeft+textWidth, l.y, map[bool]float64{true: 0.9, false: 0.3}[headerRow])
+		weight := 0.3
+		if headerRow {
+			weight = 0.9
+		}
+		l.rule(marginLeft, marginLeft+textWidth, l.y, weight)
 	}
 	if header != nil {
-		row(header, true)
+		row(cells(header...), true)
 	}
 	for _, r := range rows {
 		row(r, false)

@@ -126,3 +126,9 @@ func (o *objects) setPlain(n int, dict string, data []byte) error {
 	o.bodies[n-1] = b.Bytes()
 	return nil
 }
+
+// asciiString encodes s as a literal byte string, as a URI is written; s
+// is expected to be ASCII (a URL with its non-ASCII parts percent-encoded).
+func asciiString(s string) string {
+	return "(" + strings.NewReplacer(`\`, `\\`, "(", `\(`, ")", `\)`).Replace(s) + ")"
+}

@@ -33,9 +33,13 @@ func PDF(w io.Writer, d Doc) error {
 	if d.Correction {
 		l.block(0, "P", bold, 10.5, marginLeft, textWidth, labelCorrection+". "+d.Note, 6)
 	}
-	var details [][]string
+	var details [][]cell
 	for _, r := range d.details(loc) {
-		details = append(details, []string{r[0], r[1]})
+		c := cells(r[0], r[1])
+		if r[1] == d.Permalink && d.Permalink != "" {
+			c[1].uri = d.Permalink
+		}
+		details = append(details, c)
 	}
 	l.heading(2, labelDetails)
 	l.table("", nil, details, []float64{0.3, 0.7})
@@ -49,10 +53,10 @@ func PDF(w io.Writer, d Doc) error {
 		l.paragraph(p)
 	}
 	if len(d.Reach) > 0 {
-		var rows [][]string
+		var rows [][]cell
 		for _, r := range d.Reach {
-			rows = append(rows, []string{r.Form, r.Municipality, strconv.Itoa(r.Activities),
-				showCount(r.Residents), period(r.FirstDay, r.LastDay, loc)})
+			rows = append(rows, cells(r.Form, r.Municipality, strconv.Itoa(r.Activities),
+				showCount(r.Residents), period(r.FirstDay, r.LastDay, loc)))
 		}
 		l.table(labelReachCaption, []string{"Vorm", "Gemeente", "Activiteiten", "Inwoners bereikt", "Periode"},
 			rows, []float64{0.2, 0.18, 0.14, 0.18, 0.3})
@@ -71,9 +75,9 @@ func PDF(w io.Writer, d Doc) error {
 	if len(d.Polls) > 0 {
 		l.heading(2, labelPolls)
 		for _, p := range d.Polls {
-			var rows [][]string
+			var rows [][]cell
 			for _, m := range p.PerMunicipality {
-				rows = append(rows, []string{m.Municipality, showCount(m.Count)})
+				rows = append(rows, cells(m.Municipality, showCount(m.Count)))
 			}
 			caption := fmt.Sprintf("%s, gesloten op %s: %s reacties", p.Title, dutchDate(p.ClosedOn, loc), showCount(p.Responses))
 			l.table(caption, []string{"Gemeente", "Reacties"}, rows, []float64{0.5, 0.5})
@@ -102,6 +106,18 @@ func write(w io.Writer, d Doc, l *layout, decor [][]byte) error {
 		pageNums[i] = o.reserve()
 	}
 	fontsDict := o.reserve()
+	// Link annotations: their numbers, and their keys in the parent tree,
+	// which follow the pages'.
+	annots := make([][]int, len(l.sheets))
+	annotKeys := make([][]int, len(l.sheets))
+	nextKey := len(l.sheets)
+	for i, sh := range l.sheets {
+		for range sh.links {
+			annots[i] = append(annots[i], o.reserve())
+			annotKeys[i] = append(annotKeys[i], nextKey)
+			nextKey++
+		}
+	}
 	for i, sh := range l.sheets {
 		body, err := o.addStream("", sh.content.Bytes())
 		if err != nil {
@@ -111,8 +127,12 @@ func write(w io.Writer, d Doc, l *layout, decor [][]byte) error {
 		if err != nil {
 			return fmt.Errorf("writing page %d: %w", i+1, err)
 		}
-		o.set(pageNums[i], fmt.Sprintf("<< /Type /Page /Parent %s /MediaBox [0 0 %.2f %.2f] /Resources << /Font %s >> /Contents [%s %s] /StructParents %d /Tabs /S >>",
-			ref(pages), pageWidth, pageHeight, ref(fontsDict), ref(deco), ref(body), i))
+		var annotRefs []string
+		for _, n := range annots[i] {
+			annotRefs = append(annotRefs, ref(n))
+		}
+		o.set(pageNums[i], fmt.Sprintf("<< /Type /Page /Parent %s /MediaBox [0 0 %.2f %.2f] /Resources << /Font %s >> /Contents [%s %s] /Annots [%s] /StructParents %d /Tabs /S >>",
+			ref(pages), pageWidth, pageHeight, ref(fontsDict), ref(deco), ref(body), strings.Join(annotRefs, " "), i))
 	}
 	kids := make([]string, len(pageNums))
 	for i, n := range pageNums {
@@ -144,10 +164,13 @@ func write(w io.Writer, d Doc, l *layout, decor [][]byte) error {
 		}
 		var k strings.Builder
 		for _, c := range e.kids {
-			if c.elem >= 0 {
-				k.WriteString(ref(nums[c.elem]) + " ")
-			} else {
+			switch c.elem {
+			case -2:
+				fmt.Fprintf(&k, "<< /Type /OBJR /Obj %s /Pg %s >> ", ref(annots[c.page][c.mcid]), ref(pageNums[c.page]))
+			case -1:
 				fmt.Fprintf(&k, "<< /Type /MCR /Pg %s /MCID %d >> ", ref(pageNums[c.page]), c.mcid)
+			default:
+				k.WriteString(ref(nums[c.elem]) + " ")
 			}
 		}
 		extra := e.attrs
@@ -164,9 +187,16 @@ func write(w io.Writer, d Doc, l *layout, decor [][]byte) error {
 		}
 		pt.WriteString("] ")
 	}
+	for i, sh := range l.sheets {
+		for j, a := range sh.links {
+			fmt.Fprintf(&pt, "%d %s ", annotKeys[i][j], ref(nums[a.elem]))
+			o.set(annots[i][j], fmt.Sprintf("<< /Type /Annot /Subtype /Link /Rect [%.2f %.2f %.2f %.2f] /Border [0 0 0] /F 4 /Contents %s /A << /S /URI /URI %s >> /StructParent %d >>",
+				a.rect[0], a.rect[1], a.rect[2], a.rect[3], textString(a.uri), asciiString(a.uri), annotKeys[i][j]))
+		}
+	}
 	o.set(parentTree, "<< /Nums ["+pt.String()+"] >>")
 	o.set(structRoot, fmt.Sprintf("<< /Type /StructTreeRoot /K [%s] /ParentTree %s /ParentTreeNextKey %d >>",
-		ref(nums[0]), ref(parentTree), len(l.sheets)))
+		ref(nums[0]), ref(parentTree), nextKey))
 
 	// Metadata: the Info dictionary and the same in XMP.
 	subject := "Advies " + d.Reference + " aan " + addressees(d.Municipalities)

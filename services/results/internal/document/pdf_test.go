@@ -114,6 +114,9 @@ func TestPDFIsTaggedWithTitleAndLanguage(t *testing.T) {
 	if cat.Get("Metadata") == nil || !bytes.Contains(raw, []byte("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">"+d.Title)) {
 		t.Error("no XMP metadata with the title")
 	}
+	if !bytes.Contains(raw, []byte("/Subtype /Link")) || !bytes.Contains(raw, []byte("/URI ("+d.Permalink+")")) || !bytes.Contains(raw, []byte("/Type /OBJR")) {
+		t.Error("the permalink is not a link annotation in the structure tree")
+	}
 	if !bytes.Contains(raw, []byte("/FontFile2")) || !bytes.Contains(raw, []byte("/ToUnicode")) {
 		t.Error("fonts are not embedded as TrueType with a ToUnicode map")
 	}
@@ -151,7 +154,7 @@ func TestPDFStructureTree(t *testing.T) {
 			t.Errorf("%d %s elements, want %d", count[tag], tag, want)
 		}
 	}
-	for _, tag := range []string{"H2", "P", "TR", "TR>TH", "TR>TD", "BlockQuote"} {
+	for _, tag := range []string{"H2", "P", "TR", "TR>TH", "TR>TD", "BlockQuote", "TD>Link"} {
 		if count[tag] == 0 {
 			t.Errorf("no %s element", tag)
 		}
