@@ -25,10 +25,10 @@ type Doc struct {
 	Reference string
 	// Version is the version's number, from 1.
 	Version int
-	// Correction marks a version that corrects one sent before; Note says
-	// what changed and is shown visibly.
+	// Correction marks a version that corrects one sent before.
 	Correction bool
-	Note       string
+	// Note says what a correction changed; it is shown visibly.
+	Note string
 	// Municipalities are the names of the municipalities whose executive
 	// the advice is addressed to.
 	Municipalities []string

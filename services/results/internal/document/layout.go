@@ -83,11 +83,14 @@ func (l *layout) newPage() {
 
 func (l *layout) sheet() *sheet { return l.sheets[len(l.sheets)-1] }
 
-// need starts a new page unless h points fit above the floor.
-func (l *layout) need(h float64) {
+// need starts a new page unless h points fit above the floor, and
+// reports whether it did.
+func (l *layout) need(h float64) bool {
 	if l.y-h < contentFloor && l.y < contentTop {
 		l.newPage()
+		return true
 	}
+	return false
 }
 
 // element adds a structure element under parent and returns it.
@@ -188,15 +191,33 @@ func (l *layout) table(caption string, header []string, rows [][]cell, widths []
 	if caption != "" {
 		l.block(t, "Caption", l.bold, size+0.5, marginLeft, textWidth, caption, 2)
 	}
-	row := func(cells []cell, headerRow bool) {
-		cols := make([][]string, len(cells))
+	var row func(rc []cell, headerRow, repeat bool)
+	row = func(rc []cell, headerRow, repeat bool) {
+		cols := make([][]string, len(rc))
 		height := 0
-		for i, c := range cells {
+		for i, c := range rc {
 			cols[i] = wrap(l.regular, size, widths[i]*textWidth-2*pad, c.text)
 			height = max(height, len(cols[i]))
 		}
 		h := float64(height)*lead + 2*pad
-		l.need(h)
+		if l.need(h) && !headerRow && header != nil {
+			// The column headers again at the top of the new page, as an
+			// artifact: the structure has them once.
+			row(cells(header...), true, true)
+		}
+		if repeat {
+			x := marginLeft
+			for i, lines := range cols {
+				for j, line := range lines {
+					fmt.Fprintf(&l.sheet().content, "/Artifact <</Type /Pagination>> BDC BT /F2 %.2f Tf %.2f %.2f Td %s Tj ET EMC\n",
+						size, x+pad, l.y-pad-float64(j+1)*lead+2, l.bold.encode(line))
+				}
+				x += widths[i] * textWidth
+			}
+			l.y -= h
+			l.rule(marginLeft, marginLeft+textWidth, l.y, 0.9)
+			return
+		}
 		tr := l.element("TR", t, "")
 		x := marginLeft
 		for i, lines := range cols {
@@ -208,7 +229,7 @@ func (l *layout) table(caption string, header []string, rows [][]cell, widths []
 				tag, attrs = "TH", "/A << /O /Table /Scope /Row >>"
 			}
 			into := l.element(tag, tr, attrs)
-			if cells[i].uri != "" {
+			if rc[i].uri != "" {
 				into = l.element("Link", into, "")
 			}
 			var right float64
@@ -216,8 +237,8 @@ func (l *layout) table(caption string, header []string, rows [][]cell, widths []
 				l.text(into, fc, size, x+pad, l.y-pad-float64(j+1)*lead+2, line)
 				right = max(right, fc.width(line, size))
 			}
-			if cells[i].uri != "" {
-				l.annotate(into, cells[i].uri, [4]float64{x + pad, l.y - h + pad, x + pad + right, l.y - pad})
+			if rc[i].uri != "" {
+				l.annotate(into, rc[i].uri, [4]float64{x + pad, l.y - h + pad, x + pad + right, l.y - pad})
 			}
 			x += widths[i] * textWidth
 		}
@@ -229,10 +250,10 @@ func (l *layout) table(caption string, header []string, rows [][]cell, widths []
 		l.rule(marginLeft, marginLeft+textWidth, l.y, weight)
 	}
 	if header != nil {
-		row(cells(header...), true)
+		row(cells(header...), true, false)
 	}
 	for _, r := range rows {
-		row(r, false)
+		row(r, false, false)
 	}
 	l.y -= 8
 }

@@ -258,3 +258,53 @@ func BenchmarkPDF(b *testing.B) {
 	}
 	b.ReportMetric(float64(buf.Len()), "bytes/pdf")
 }
+
+// TestPDFTableAcrossPages checks a table that does not fit on one page: its
+// column headers are repeated on the next page for the eye, as an
+// artifact, while the structure has them once.
+func TestPDFTableAcrossPages(t *testing.T) {
+	t.Parallel()
+	d := ijmond(1)
+	d.Reach = nil
+	for i := range 80 {
+		d.Reach = append(d.Reach, Reach{Form: fmt.Sprintf("Vorm %d", i+1), Municipality: "Velsen", Activities: 1, Residents: Count{Value: 10}})
+	}
+	_, r := renderPDF(t, d)
+	var rows, colHeaders int
+	// The reach table is the second table: find it by its row count.
+	var tables []*reader.StructNode
+	for _, n := range r.StructureTree().Root.Children[0].Children {
+		if n.Tag == "Table" {
+			tables = append(tables, n)
+		}
+	}
+	if len(tables) < 2 {
+		t.Fatalf("%d tables", len(tables))
+	}
+	reach := tables[1]
+	for _, c := range reach.Children {
+		if c.Tag == "TR" {
+			rows++
+			for _, th := range c.Children {
+				if th.Tag == "TH" {
+					colHeaders++
+				}
+			}
+		}
+	}
+	// 80 rows and one header row; 80 row headers and 5 column headers.
+	if rows != 81 || colHeaders != 85 {
+		t.Errorf("reach table has %d rows and %d header cells in its structure, want 81 and 85", rows, colHeaders)
+	}
+	repeated := 0
+	for i := 1; i < r.PageCount(); i++ {
+		p, _ := r.Page(i)
+		text, _ := p.ExtractText()
+		if strings.Contains(text, "Inwoners bereikt") {
+			repeated++
+		}
+	}
+	if repeated == 0 {
+		t.Error("the column headers are not repeated on a following page")
+	}
+}
