@@ -166,20 +166,25 @@ func period(first, last time.Time, loc *time.Location) string {
 	return a + " – " + b
 }
 
-// details are the label-value pairs printed under the title.
-func (d Doc) details(loc *time.Location) [][2]string {
-	rows := [][2]string{
-		{"Aan het college van", addressees(d.Municipalities)},
-	}
+// detail is one particular printed under the title.
+type detail struct {
+	Label, Value string
+	// Link is set when Value is a link; Code when it is a code to be
+	// copied exactly (the hash).
+	Link, Code bool
+}
+
+// details are the particulars printed under the title.
+func (d Doc) details(loc *time.Location) []detail {
+	rows := []detail{{Label: "Aan het college van", Value: addressees(d.Municipalities)}}
 	if d.Council != "" {
-		rows = append(rows, [2]string{"Van", d.Council})
+		rows = append(rows, detail{Label: "Van", Value: d.Council})
 	}
-	rows = append(rows,
-		[2]string{"Datum", dutchDate(d.Date, loc)},
-		[2]string{"Kenmerk", d.Reference},
-		[2]string{"Versie", strconv.Itoa(d.Version)},
-		[2]string{"Vaste link", d.Permalink},
-		[2]string{"Inhoudshash (SHA-256)", d.ContentHash},
+	return append(rows,
+		detail{Label: "Datum", Value: dutchDate(d.Date, loc)},
+		detail{Label: "Kenmerk", Value: d.Reference},
+		detail{Label: "Versie", Value: strconv.Itoa(d.Version)},
+		detail{Label: "Vaste link", Value: d.Permalink, Link: d.Permalink != ""},
+		detail{Label: "Inhoudshash (SHA-256)", Value: d.ContentHash, Code: true},
 	)
-	return rows
 }

@@ -31,7 +31,7 @@ type htmlPoll struct {
 
 type htmlData struct {
 	Doc                             Doc
-	Details                         [][2]string
+	Details                         []detail
 	Question, Involvement, Findings []string
 	Conclusions                     []string
 	Reach                           []htmlReach
@@ -80,7 +80,7 @@ var page = template.Must(template.New("advice").Funcs(template.FuncMap{"inc": fu
 <h2 id="gegevens">{{.Labels.details}}</h2>
 <dl>
 {{- range .Details}}
-<dt>{{index . 0}}</dt><dd>{{if eq (index . 0) "Vaste link"}}<a href="{{index . 1}}">{{index . 1}}</a>{{else if eq (index . 0) "Inhoudshash (SHA-256)"}}<code>{{index . 1}}</code>{{else}}{{index . 1}}{{end}}</dd>
+<dt>{{.Label}}</dt><dd>{{if .Link}}<a href="{{.Value}}">{{.Value}}</a>{{else if .Code}}<code>{{.Value}}</code>{{else}}{{.Value}}{{end}}</dd>
 {{- end}}
 </dl>
 </section>

@@ -127,7 +127,14 @@ func TestHTMLTablesHaveCaptionsAndScopedHeaders(t *testing.T) {
 func TestHTMLShowsTheDocumentsParticulars(t *testing.T) {
 	t.Parallel()
 	d := ijmond(3)
-	body := text(renderHTML(t, d))
+	root := renderHTML(t, d)
+	body := text(root)
+	if links := all(root, "a"); len(links) != 1 || attr(links[0], "href") != d.Permalink {
+		t.Errorf("the permalink is not the page's one link")
+	}
+	if codes := all(root, "code"); len(codes) != 1 || text(codes[0]) != d.ContentHash {
+		t.Errorf("the content hash is not shown as code")
+	}
 	for _, want := range []string{"Beverwijk, Heemskerk en Velsen", "1 november 2026", d.Reference, d.Permalink,
 		d.ContentHash, "Gecorrigeerde versie. " + d.Note, "minder dan vijf, niet getoond", "ideeën", "ĳsbaan",
 		"Als je met een rollator oversteekt"} {

@@ -35,9 +35,9 @@ func PDF(w io.Writer, d Doc) error {
 	}
 	var details [][]cell
 	for _, r := range d.details(loc) {
-		c := cells(r[0], r[1])
-		if r[1] == d.Permalink && d.Permalink != "" {
-			c[1].uri = d.Permalink
+		c := cells(r.Label, r.Value)
+		if r.Link {
+			c[1].uri = r.Value
 		}
 		details = append(details, c)
 	}
