@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf16"
 
 	"golang.org/x/image/font"
@@ -13,12 +14,20 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
+// The font programs are the same in every document, so each is compressed
+// once per process; the values are never changed after.
+var (
+	regularProgram = sync.OnceValues(func() ([]byte, error) { return deflate(goregular.TTF) })
+	boldProgram    = sync.OnceValues(func() ([]byte, error) { return deflate(gobold.TTF) })
+)
+
 // face is a TrueType font embedded whole in a PDF as a Type 0 font with
 // Identity-H encoding: text is written as glyph ids, and a ToUnicode map
 // from those glyphs back to text lets readers extract and speak it.
 type face struct {
 	name    string // PostScript-like base font name
 	raw     []byte
+	program func() ([]byte, error) // raw, compressed
 	f       *sfnt.Font
 	buf     sfnt.Buffer
 	upem    float64
@@ -29,21 +38,21 @@ type face struct {
 
 // newFaces parses the two Go fonts the documents use.
 func newFaces() (regular, bold *face, err error) {
-	if regular, err = newFace("GoRegular", goregular.TTF); err != nil {
+	if regular, err = newFace("GoRegular", goregular.TTF, regularProgram); err != nil {
 		return nil, nil, err
 	}
-	if bold, err = newFace("GoBold", gobold.TTF); err != nil {
+	if bold, err = newFace("GoBold", gobold.TTF, boldProgram); err != nil {
 		return nil, nil, err
 	}
 	return regular, bold, nil
 }
 
-func newFace(name string, ttf []byte) (*face, error) {
+func newFace(name string, ttf []byte, program func() ([]byte, error)) (*face, error) {
 	f, err := sfnt.Parse(ttf)
 	if err != nil {
 		return nil, fmt.Errorf("parsing font %s: %w", name, err)
 	}
-	return &face{name: name, raw: ttf, f: f, upem: float64(f.UnitsPerEm()),
+	return &face{name: name, raw: ttf, program: program, f: f, upem: float64(f.UnitsPerEm()),
 		glyphs: map[rune]sfnt.GlyphIndex{}, advance: map[sfnt.GlyphIndex]float64{},
 		used: map[sfnt.GlyphIndex]rune{}}, nil
 }

@@ -56,12 +56,35 @@ func (o *objects) setStream(n int, dict string, data []byte) error {
 	if err := o.zw.Close(); err != nil {
 		return err
 	}
+	o.setCompressed(n, dict, z.Bytes())
+	return nil
+}
+
+// setCompressed stores object n as a stream whose data z is already
+// Flate-compressed.
+func (o *objects) setCompressed(n int, dict string, z []byte) {
 	var b bytes.Buffer
-	fmt.Fprintf(&b, "<< %s /Filter /FlateDecode /Length %d >>\nstream\n", dict, z.Len())
-	b.Write(z.Bytes())
+	fmt.Fprintf(&b, "<< %s /Filter /FlateDecode /Length %d >>\nstream\n", dict, len(z))
+	b.Write(z)
 	b.WriteString("\nendstream")
 	o.bodies[n-1] = b.Bytes()
-	return nil
+}
+
+// deflate returns data zlib-compressed at the best compression, for data
+// compressed once and written many times.
+func deflate(data []byte) ([]byte, error) {
+	var z bytes.Buffer
+	zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return z.Bytes(), nil
 }
 
 // addStream stores a new compressed stream and returns its number.

@@ -219,10 +219,12 @@ func write(w io.Writer, d Doc, l *layout, decor [][]byte) error {
 // embed writes fc as a Type 0 font with its TrueType program and returns
 // the font's object number.
 func embed(o *objects, fc *face) (int, error) {
-	file, err := o.addStream(fmt.Sprintf("/Length1 %d", len(fc.raw)), fc.raw)
+	program, err := fc.program()
 	if err != nil {
-		return 0, fmt.Errorf("embedding font %s: %w", fc.name, err)
+		return 0, fmt.Errorf("compressing font %s: %w", fc.name, err)
 	}
+	file := o.reserve()
+	o.setCompressed(file, fmt.Sprintf("/Length1 %d", len(fc.raw)), program)
 	toUni, err := o.addStream("", fc.toUnicode())
 	if err != nil {
 		return 0, fmt.Errorf("embedding font %s: %w", fc.name, err)
