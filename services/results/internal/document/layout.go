@@ -68,6 +68,14 @@ type layout struct {
 	sheets        []*sheet
 	y             float64
 	elems         []elem
+	outline       []bookmark
+}
+
+// bookmark is an outline entry: a heading and where it stands.
+type bookmark struct {
+	title string
+	page  int
+	y     float64
 }
 
 func newLayout(regular, bold *face) *layout {
@@ -148,6 +156,7 @@ func (l *layout) heading(level int, text string) {
 	}
 	l.need(before + size*1.4*2) // keep a heading with what follows
 	l.y -= before
+	l.outline = append(l.outline, bookmark{title: text, page: len(l.sheets) - 1, y: l.y})
 	l.block(0, fmt.Sprintf("H%d", level), l.bold, size, marginLeft, textWidth, text, 4)
 }
 

@@ -206,8 +206,9 @@ func write(w io.Writer, d Doc, l *layout, decor [][]byte) error {
 	if err := o.setPlain(xmp, "/Type /Metadata /Subtype /XML", []byte(xmpPacket(d.Title, subject, d.Council))); err != nil {
 		return err
 	}
-	o.set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %s /Lang (nl-NL) /MarkInfo << /Marked true >> /StructTreeRoot %s /Metadata %s /ViewerPreferences << /DisplayDocTitle true >> >>",
-		ref(pages), ref(structRoot), ref(xmp)))
+	outlines := writeOutline(&o, l.outline, pageNums)
+	o.set(catalog, fmt.Sprintf("<< /Type /Catalog /Pages %s /Lang (nl-NL) /MarkInfo << /Marked true >> /StructTreeRoot %s /Metadata %s /Outlines %s /PageMode /UseOutlines /ViewerPreferences << /DisplayDocTitle true >> >>",
+		ref(pages), ref(structRoot), ref(xmp), ref(outlines)))
 
 	sum := sha256.Sum256([]byte(d.Reference + "\x00" + strconv.Itoa(d.Version) + "\x00" + d.ContentHash))
 	if err := o.writeTo(w, catalog, info, hex.EncodeToString(sum[:16])); err != nil {
@@ -255,4 +256,31 @@ func xmpPacket(title, subject, author string) string {
 </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>`
+}
+
+// writeOutline writes the headings as a flat outline (bookmarks), so that
+// a reader can jump to each section, and returns the outline's number.
+func writeOutline(o *objects, marks []bookmark, pageNums []int) int {
+	root := o.reserve()
+	items := make([]int, len(marks))
+	for i := range marks {
+		items[i] = o.reserve()
+	}
+	for i, m := range marks {
+		links := ""
+		if i > 0 {
+			links += " /Prev " + ref(items[i-1])
+		}
+		if i < len(marks)-1 {
+			links += " /Next " + ref(items[i+1])
+		}
+		o.set(items[i], fmt.Sprintf("<< /Title %s /Parent %s%s /Dest [%s /XYZ 0 %.2f null] >>",
+			textString(m.title), ref(root), links, ref(pageNums[m.page]), m.y))
+	}
+	if len(items) == 0 {
+		o.set(root, "<< /Type /Outlines /Count 0 >>")
+		return root
+	}
+	o.set(root, fmt.Sprintf("<< /Type /Outlines /First %s /Last %s /Count %d >>", ref(items[0]), ref(items[len(items)-1]), len(items)))
+	return root
 }

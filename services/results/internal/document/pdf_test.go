@@ -114,6 +114,12 @@ func TestPDFIsTaggedWithTitleAndLanguage(t *testing.T) {
 	if cat.Get("Metadata") == nil || !bytes.Contains(raw, []byte("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">"+d.Title)) {
 		t.Error("no XMP metadata with the title")
 	}
+	if outlines, ok := resolve(t, r, cat.Get("Outlines")).(*core.PdfDictionary); !ok || outlines.Get("First") == nil {
+		t.Error("no outline (bookmarks) for the headings")
+	}
+	if !bytes.Contains(raw, []byte("/Title "+textString(labelRecommendations))) {
+		t.Error("no bookmark for the recommendations")
+	}
 	if !bytes.Contains(raw, []byte("/Subtype /Link")) || !bytes.Contains(raw, []byte("/URI ("+d.Permalink+")")) || !bytes.Contains(raw, []byte("/Type /OBJR")) {
 		t.Error("the permalink is not a link annotation in the structure tree")
 	}
