@@ -31,6 +31,7 @@ import (
 	"github.com/meedoen/meedoen/gateway/web/workspace"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
+	resultsv1 "github.com/meedoen/meedoen/proto/meedoen/results/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -86,6 +87,19 @@ type Config struct {
 	// with no identity and the link's token. Nil makes those pages say
 	// that focus groups are unavailable.
 	FocusGroupLinks focusgroupsv1.MemberLinksServiceClient
+	// Advice is the results service's advice side: the council's advice
+	// pages and the policy officers' inbox call it with the person's
+	// identity. Nil makes those pages say that advice is unavailable.
+	Advice resultsv1.AdviceServiceClient
+	// Results is the results service's public side (what came of
+	// residents' input, the evaluation figures), called with no identity
+	// by the public pages and with the person's by the staff pages. Nil
+	// makes those pages say that results are unavailable.
+	Results resultsv1.ResultsServiceClient
+	// Files is the results service's documents and charts: the pages
+	// inline its SVG charts and link its downloads. Nil leaves the charts
+	// out (their data tables stay).
+	Files resultsv1.FilesServiceClient
 	// RespondentKey seals the respondent cookie that tells browsers apart
 	// on open links: 32 random bytes, the same for every gateway
 	// instance and kept across restarts. Nil makes a random key at each
