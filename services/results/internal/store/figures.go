@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/services/results/internal/evidence"
 	"github.com/meedoen/meedoen/services/results/internal/figures"
 	"github.com/meedoen/meedoen/services/results/internal/response"
 )
@@ -124,7 +125,16 @@ FROM responses r JOIN advices a ON a.id = r.advice_id`)
 }
 
 func figureReach(ctx context.Context, tx pgx.Tx) ([]figures.Reach, error) {
-	rows, err := tx.Query(ctx, `SELECT process_id::text, form, municipality, residents FROM process_activities`)
+	// Every form's reach, as an advice's evidence counts it: field
+	// activities, each closed poll's responses per municipality, and each
+	// held session's attendees (a local process's municipality; none for
+	// a shared one, whose sessions are not told apart).
+	rows, err := tx.Query(ctx, `SELECT process_id::text, form, municipality, residents FROM process_activities
+UNION ALL
+SELECT p.process_id::text, p.form, c.municipality, c.responses FROM process_polls p JOIN process_poll_counts c USING (poll_id)
+UNION ALL
+SELECT s.process_id::text, $1, CASE WHEN pr.tenant LIKE 'GM%' THEN pr.tenant ELSE '' END, s.attendees
+FROM process_sessions s LEFT JOIN processes pr ON pr.id = s.process_id`, evidence.FocusGroup)
 	if err != nil {
 		return nil, fmt.Errorf("reading reach for the figures: %w", err)
 	}
