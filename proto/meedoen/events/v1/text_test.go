@@ -133,6 +133,8 @@ var textFields = map[protoreflect.FullName]string{
 	"meedoen.events.v1.PanelSizeChanged.municipality_code":          "a CBS code",
 	"meedoen.events.v1.FeedbackDelivered.process_id":                "an id",
 	"meedoen.events.v1.FeedbackDelivered.report_id":                 "an id",
+	"meedoen.events.v1.FocusGroupFeedbackDelivered.process_id":      "an id",
+	"meedoen.events.v1.FocusGroupFeedbackDelivered.report_id":       "an id",
 }
 
 // Every text an event can carry is listed in textFields with why it is

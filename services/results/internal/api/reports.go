@@ -142,9 +142,10 @@ func reportMsg(r report.Report, f store.Feedback) *pb.Report {
 	return out
 }
 
-// ListProcessResults lists the processes whose advice was sent, newest
-// advice first (by when it was drafted: ids are time-ordered), each with
-// how many addressed municipalities answered and whether a report was
+// ListProcessResults lists the processes whose advice was sent, the
+// advice first sent most recently first, then by process id (advice sent
+// at the same moment keep one order from page to page), each with how
+// many addressed municipalities answered and whether a report was
 // published.
 func (s *ResultsServer) ListProcessResults(ctx context.Context, req *pb.ListProcessResultsRequest) (*pb.ListProcessResultsResponse, error) {
 	var v errs.Violations
@@ -152,7 +153,7 @@ func (s *ResultsServer) ListProcessResults(ctx context.Context, req *pb.ListProc
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	list, next, err := s.store.Advices(ctx, store.AdviceFilter{Visibility: store.Visibility{All: true}, Tenant: req.GetTenant(), Sent: true}, page)
+	list, next, err := s.store.SentAdvices(ctx, req.GetTenant(), page)
 	if err != nil {
 		return nil, err
 	}
