@@ -158,28 +158,9 @@ func (s *ResultsServer) ListProcessResults(ctx context.Context, req *pb.ListProc
 		return nil, err
 	}
 	out := &pb.ListProcessResultsResponse{NextCursor: next, Results: make([]*pb.ProcessResultsSummary, 0, len(list))}
-	for _, a := range list {
-		sent, err := s.store.Version(ctx, a.ID(), a.SentVersion())
-		if err != nil {
-			return nil, err
-		}
-		responses, err := s.store.ResponsesOf(ctx, a.ID())
-		if err != nil {
-			return nil, err
-		}
-		_, reported, err := s.store.ReportOfProcess(ctx, a.Process().ID)
-		if err != nil {
-			return nil, err
-		}
-		p := a.Process()
-		sum := &pb.ProcessResultsSummary{ProcessId: p.ID, Tenant: p.Tenant, Municipalities: a.Addressees(), Theme: p.Theme,
-			Title: sent.Content.Title, Reference: a.Reference(), SentTime: ts(a.FirstSentAt()), Reported: reported}
-		for _, r := range responses {
-			if r.Version() > 0 {
-				sum.Responded++
-			}
-		}
-		out.Results = append(out.Results, sum)
+	for _, m := range list {
+		out.Results = append(out.Results, &pb.ProcessResultsSummary{ProcessId: m.ProcessID, Tenant: m.Tenant, Municipalities: m.Addressees,
+			Theme: m.Theme, Title: m.Title, Reference: m.Reference, SentTime: ts(m.FirstSentAt), Reported: m.Reported, Responded: int32(m.Responded)})
 	}
 	return out, nil
 }

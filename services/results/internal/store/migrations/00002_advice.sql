@@ -31,7 +31,7 @@ CREATE TABLE advices (
 
 CREATE INDEX advices_tenant ON advices (tenant);
 CREATE INDEX advices_addressees ON advices USING gin (addressees);
-CREATE INDEX advices_sent ON advices (first_sent_at DESC, id DESC) WHERE sent_version > 0;
+CREATE INDEX advices_sent ON advices (first_sent_at DESC, process_id) WHERE sent_version > 0;
 
 CREATE TABLE advice_versions (
     advice_id    uuid        NOT NULL REFERENCES advices ON DELETE CASCADE,
