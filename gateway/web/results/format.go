@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -127,12 +129,18 @@ var themeKeys = []string{
 	"jeugd", "ouderen", "wonen-en-zorg", "schulden",
 }
 
-// themeName is a theme's name in the page's language.
+// themeName is a theme's name in the page's language; one the catalogue
+// does not name is its key as words: "wonen-en-zorg" → "Wonen en zorg".
 func themeName(w kit.Words, key string) string {
 	if slices.Contains(themeKeys, key) {
 		return w.Text("results.theme." + key)
 	}
-	return key
+	words := strings.ReplaceAll(key, "-", " ")
+	first, size := utf8.DecodeRuneInString(words)
+	if size == 0 {
+		return ""
+	}
+	return string(unicode.ToUpper(first)) + words[size:]
 }
 
 // slugPattern is the form of a theme key or a region id.

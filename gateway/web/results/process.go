@@ -243,26 +243,31 @@ func responseOf(w kit.Words, place string, r *resultsv1.MunicipalResponseSummary
 	case r.GetStatus() == resultsv1.ResponseStatus_RESPONSE_STATUS_REVISION_REQUESTED:
 		out.Earlier = answered
 		out.Lines = append(out.Lines, w.Text("results.response.revision"))
-		out.Lines = append(out.Lines, awaiting(w, r, deadline, &out))
+		out.Lines = append(out.Lines, awaiting(w, r, deadline, true, &out))
 	case !answered:
 		if r.GetStatus() == resultsv1.ResponseStatus_RESPONSE_STATUS_ACKNOWLEDGED {
 			out.Lines = append(out.Lines, w.Text("results.response.acknowledged"))
 		}
-		out.Lines = append(out.Lines, awaiting(w, r, deadline, &out))
+		out.Lines = append(out.Lines, awaiting(w, r, deadline, false, &out))
 	}
 	return out
 }
 
-// awaiting says until when a response is awaited, or that it is late.
-func awaiting(w kit.Words, r *resultsv1.MunicipalResponseSummary, deadline string, out *responseView) string {
+// awaiting says until when a response is awaited, or that it is late;
+// again for a revised one.
+func awaiting(w kit.Words, r *resultsv1.MunicipalResponseSummary, deadline string, again bool, out *responseView) string {
+	late, pending := "results.response.late", "results.response.pending"
+	if again {
+		late, pending = "results.response.lateRevision", "results.response.pendingRevision"
+	}
 	switch {
 	case r.GetOverdue():
 		out.Late = true
-		return w.Say("results.response.late", "day", deadline)
+		return w.Say(late, "day", deadline)
 	case r.GetDeadline() == "":
 		return w.Text("results.response.none")
 	}
-	return w.Say("results.response.pending", "day", deadline)
+	return w.Say(pending, "day", deadline)
 }
 
 // processStatus says in a few words where the process is.
