@@ -57,6 +57,9 @@ func inlineSVG(data []byte, prefix string) (template.HTML, error) {
 	}
 	d := xml.NewDecoder(bytes.NewReader(data))
 	var out strings.Builder
+	// RawToken keeps prefixes as written but does not match end tags to
+	// start tags; open does.
+	var open []xml.Name
 	depth, skip := 0, 0 // skip: depth at which a left-out element began
 	titled, rooted := false, false
 	for {
@@ -69,6 +72,7 @@ func inlineSVG(data []byte, prefix string) (template.HTML, error) {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
+			open = append(open, t.Name)
 			depth++
 			if skip > 0 {
 				continue
@@ -92,6 +96,10 @@ func inlineSVG(data []byte, prefix string) (template.HTML, error) {
 			}
 			out.WriteString(">")
 		case xml.EndElement:
+			if len(open) == 0 || open[len(open)-1] != t.Name {
+				return "", fmt.Errorf("reading the chart: unexpected end tag %s", t.Name.Local)
+			}
+			open = open[:len(open)-1]
 			if skip > 0 {
 				if depth == skip {
 					skip = 0
@@ -114,6 +122,9 @@ func inlineSVG(data []byte, prefix string) (template.HTML, error) {
 		}
 		// Comments, processing instructions and the doctype are left
 		// out.
+	}
+	if len(open) > 0 {
+		return "", errors.New("reading the chart: an element is not closed")
 	}
 	if !rooted {
 		return "", errors.New("the chart has no svg element")
