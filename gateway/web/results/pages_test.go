@@ -155,7 +155,7 @@ func TestProcessPageTellsWhatWasDone(t *testing.T) {
 		{"meedoen", "Flitspeiling Beverwijk 1 december 2026 1 minder dan 5"},
 		{"meedoen", "Focusgroepen kwamen 3 keer bij elkaar. Aantal aanwezigen, elke keer apart geteld: 21."},
 		{"inbreng", "Veel mantelzorgers kennen respijtzorg niet. “Ik wist niet dat het bestond.” De focusgroepen schreven 4 bevindingen op."},
-		{"peilingen", "Flitspeiling, gesloten op 1 december 2026 Gemeente Ingevulde antwoorden Velsen 48 Beverwijk —niet getoond Heemskerk —niet getoond Totaal 57"},
+		{"peilingen", "Flitspeiling, gesloten op 1 december 2026 Gemeente Ingevulde antwoorden Velsen 48 Beverwijk niet getoond Heemskerk niet getoond Totaal 57"},
 		{"conclusies", "Respijtzorg moet bekender worden."},
 		{"advies", "Kenmerk PR-ijmond-2027-001"},
 		{"advies", "Verstuurd op 20 januari 2027"},
@@ -206,7 +206,7 @@ func TestHiddenCountsAreNeverZero(t *testing.T) {
 		t.Fatalf("without figures: status = %d, want 200", resp.StatusCode)
 	}
 	text := sectionText(t, body, "meedoen")
-	if !strings.Contains(text, "Flitspeiling Beverwijk 1 december 2026 1 —niet getoond") {
+	if !strings.Contains(text, "Flitspeiling Beverwijk 1 december 2026 1 niet getoond") {
 		t.Errorf("a hidden reach without a bound reads:\n%s", text)
 	}
 	for _, section := range []string{"meedoen", "peilingen"} {
@@ -280,17 +280,17 @@ func TestEvaluationDashboard(t *testing.T) {
 		t.Errorf("RenderChart called %d times, want 3", n)
 	}
 	tables := []struct{ section, want string }{
-		{"overzicht", "Velsen 4 1.234 310 —niet getoond 100%"},
-		{"overzicht", "Beverwijk 1 minder dan 5 0 —niet getoond —niet getoond"},
+		{"overzicht", "Velsen 4 1.234 310 niet getoond 100%"},
+		{"overzicht", "Beverwijk 1 minder dan 5 0 niet getoond niet getoond"},
 		{"aanbevelingen", "Grafiek adoption Staafdiagram per gemeente."},
 		{"aanbevelingen", "Velsen 2 10 5 (50%) 3 (30%) 2 (20%) 0"},
-		{"aanbevelingen", "Beverwijk 1 0 0 (—niet getoond) 0 (—niet getoond) 0 (—niet getoond) 0"},
+		{"aanbevelingen", "Beverwijk 1 0 0 (niet getoond) 0 (niet getoond) 0 (niet getoond) 0"},
 		{"snelheid", "Grafiek response-days"},
 		{"snelheid", "Velsen 6 12,5 40 83%"},
-		{"snelheid", "Beverwijk 0 —niet getoond —niet getoond —niet getoond"},
+		{"snelheid", "Beverwijk 0 niet getoond niet getoond niet getoond"},
 		{"vormen", "Grafiek reach"},
 		{"vormen", "Focusgroep Velsen 2 40 Bezoek aan bestaande groep Beverwijk 1 minder dan 5"},
-		{"themas", "Mantelzorg 3 2 5 (50%) 50% Dementie 1 0 0 (—niet getoond) —niet getoond"},
+		{"themas", "Mantelzorg 3 2 5 (50%) 50% Dementie 1 0 0 (niet getoond) niet getoond"},
 	}
 	for _, tc := range tables {
 		if text := sectionText(t, body, tc.section); !strings.Contains(text, tc.want) {

@@ -7,8 +7,8 @@ import (
 	"golang.org/x/net/html"
 )
 
-// What a resident reads: the text of parts of a page, as a screen reader
-// or a browser without styles would give it, with white space collapsed.
+// What a resident reads: the text of parts of a page as a screen reader
+// gives it (a symbol by its name), with white space collapsed.
 
 // parse parses a page.
 func parse(t *testing.T, body string) *html.Node {
@@ -47,6 +47,11 @@ func textOf(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && attr(n, "role") == "img" && attr(n, "aria-label") != "" {
+			// What a screen reader reads for a symbol.
+			b.WriteString(attr(n, "aria-label"))
+			return
+		}
 		if n.Type == html.TextNode {
 			b.WriteString(n.Data)
 		}
