@@ -119,6 +119,9 @@ func (p *Pages) evaluation(v *visit) error {
 		ListURL:   listPath,
 	}
 	min := f.GetMinCell()
+	if min > 1 {
+		page.MinCell = n.Count(int64(min))
+	}
 	for _, m := range f.GetMunicipalities() {
 		place := cmp.Or(m.GetName(), p.kit.TenantName(m.GetMunicipalityCode()))
 		page.Overview = append(page.Overview, overviewRow{
