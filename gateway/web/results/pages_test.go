@@ -12,6 +12,7 @@ import (
 	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
+	"github.com/meedoen/meedoen/internal/auth"
 	resultsv1 "github.com/meedoen/meedoen/proto/meedoen/results/v1"
 )
 
@@ -28,14 +29,11 @@ func TestPagesArePublic(t *testing.T) {
 	t.Parallel()
 	s, _ := site(t)
 	for _, target := range []string{"/resultaten", "/resultaten/" + sharedID, "/resultaten/evaluatie"} {
-		for _, as := range []*struct{ name string }{{"anonymous"}, {"staff"}} {
-			rq := webtest.Request{Target: target}
-			if as.name == "staff" {
-				rq.As = &webtest.TwoTenants
-			}
+		for name, as := range map[string]*auth.Identity{"anonymous": nil, "staff": &webtest.TwoTenants} {
+			rq := webtest.Request{Target: target, As: as}
 			resp, body := webtest.Send(t, s, rq)
 			if resp.StatusCode != http.StatusOK {
-				t.Fatalf("%s as %s: status = %d, want 200", target, as.name, resp.StatusCode)
+				t.Fatalf("%s as %s: status = %d, want 200", target, name, resp.StatusCode)
 			}
 			webtest.MustNotContain(t, body, `class="utrecht-nav-bar mdn-nav"`, "/auth/login", `name="tenant"`, "Anne de Vries")
 			// The site's policy blocks inline styles and scripts; nothing
