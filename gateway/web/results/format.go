@@ -107,7 +107,8 @@ func dayOf(w kit.Words, ts *timestamppb.Timestamp) string {
 	return w.Date(ts.AsTime().In(amsterdam).Format(time.DateOnly))
 }
 
-// period writes a span of days: one day, or "2 maart 2027 – 5 april 2027".
+// period writes a span of days: one day, or "2 maart 2027 tot en met 5
+// april 2027".
 func period(w kit.Words, first, last string) string {
 	switch {
 	case first == "" && last == "":
@@ -123,7 +124,7 @@ func period(w kit.Words, first, last string) string {
 // themeKeys are the themes of the councils service (its themes table),
 // whose names the catalogue holds as results.theme.<key>: the public
 // pages have no identity to ask the service for them. A theme added
-// later shows its key until the catalogue names it.
+// later shows its key as words until the catalogue names it.
 var themeKeys = []string{
 	"toegankelijkheid", "minimabeleid", "mantelzorg", "huishoudelijke-hulp",
 	"jeugd", "ouderen", "wonen-en-zorg", "schulden",
@@ -154,13 +155,6 @@ func formName(w kit.Words, f councilsv1.FormKind) string {
 // verdictKey is the catalogue key of a decision on a recommendation.
 func verdictKey(v resultsv1.Verdict) string {
 	return "results.verdict." + kit.EnumValue(v.String(), "VERDICT_")
-}
-
-// verdicts are the decisions a recommendation can get, for the tests
-// that every key exists.
-var verdicts = []resultsv1.Verdict{
-	resultsv1.Verdict_VERDICT_UNSPECIFIED, resultsv1.Verdict_VERDICT_ADOPTED, resultsv1.Verdict_VERDICT_PARTLY_ADOPTED,
-	resultsv1.Verdict_VERDICT_NOT_ADOPTED, resultsv1.Verdict_VERDICT_TO_BE_INVESTIGATED,
 }
 
 // places writes municipalities by name: "Velsen, Beverwijk en Heemskerk".

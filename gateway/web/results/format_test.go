@@ -66,6 +66,11 @@ func TestPeriodsAndThemes(t *testing.T) {
 		{period(w, "2026-12-01", "2026-12-01"), "1 december 2026"},
 		{period(w, "", "2026-12-01"), "1 december 2026"},
 		{period(w, "", ""), ""},
+		// The day in Amsterdam, not in UTC: after midnight in winter and
+		// in summer.
+		{dayOf(w, webtest.At("2027-01-19T23:30:00Z")), "20 januari 2027"},
+		{dayOf(w, webtest.At("2027-06-30T22:30:00Z")), "1 juli 2027"},
+		{dayOf(w, nil), ""},
 		{themeName(w, "wonen-en-zorg"), "Wonen en zorg"},
 		{themeName(w, "eenzaamheid-onder-ouderen"), "Eenzaamheid onder ouderen"},
 		{themeName(w, "éénoudergezinnen"), "Éénoudergezinnen"},
@@ -74,6 +79,12 @@ func TestPeriodsAndThemes(t *testing.T) {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
 	}
+}
+
+// verdicts are the decisions a recommendation can get.
+var verdicts = []resultsv1.Verdict{
+	resultsv1.Verdict_VERDICT_UNSPECIFIED, resultsv1.Verdict_VERDICT_ADOPTED, resultsv1.Verdict_VERDICT_PARTLY_ADOPTED,
+	resultsv1.Verdict_VERDICT_NOT_ADOPTED, resultsv1.Verdict_VERDICT_TO_BE_INVESTIGATED,
 }
 
 // Every key the pages compute exists in every language.
