@@ -9,7 +9,8 @@
 // agenda, processes and roster), polls (the staff's poll pages and
 // builder), respond (the residents' poll pages), panels (resident
 // panels, for staff and residents) and focusgroups (focus groups for
-// staff, and for their members through the links mailed to them). It
+// staff, and for their members through the links mailed to them) and
+// results (the public pages of what came of residents' input). It
 // serves the informational pages itself (pages.go). docs/architecture.md says where a page's code lives.
 //
 // The site trusts the identity that the gateway's authentication put in the
@@ -28,6 +29,7 @@ import (
 	"github.com/meedoen/meedoen/gateway/web/panels"
 	"github.com/meedoen/meedoen/gateway/web/polls"
 	"github.com/meedoen/meedoen/gateway/web/respond"
+	"github.com/meedoen/meedoen/gateway/web/results"
 	"github.com/meedoen/meedoen/gateway/web/workspace"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
@@ -164,7 +166,11 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes, fg.Routes}
+	rp, err := results.New(k, results.Config{Results: cfg.Results, Files: cfg.Files})
+	if err != nil {
+		return nil, err
+	}
+	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes, fg.Routes, rp.Routes}
 	return s, nil
 }
 
