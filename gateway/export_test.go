@@ -107,7 +107,7 @@ func newExportServer(t *testing.T) (*httptest.Server, *fakeExports) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	g, err := New(t.Context(), Config{}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn}, slog.New(slog.DiscardHandler))
+	g, err := New(t.Context(), Config{}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

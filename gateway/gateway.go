@@ -177,6 +177,10 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 	if err := g.api.HandlePath(http.MethodGet, exportPath, g.serveExport(exportClient{conns.Surveys})); err != nil {
 		return nil, fmt.Errorf("registering the export download: %w", err)
 	}
+	// The results service's documents, charts and open data (files.go).
+	if err := g.registerFiles(conns.Results); err != nil {
+		return nil, err
+	}
 	return g, nil
 }
 

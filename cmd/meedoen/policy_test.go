@@ -192,9 +192,9 @@ var examples = map[string]exampleRequest{
 	"getProcessResults":  func(int64) (string, string) { return "/process-results/" + unknownID, "" },
 	"listProcessResults": func(int64) (string, string) { return "/process-results?tenant=GM0453", "" },
 	"getFigures":         func(int64) (string, string) { return "/figures?regionId=ijmond", "" },
-	// The results service's files: the gateway does not serve them yet
-	// (gateway/files.go is to come), so these answer 404 to everyone; the
-	// open data ones are in unservedOperations.
+	// The results service's files, which the gateway serves itself
+	// (gateway/files.go): an advice that does not exist answers 404 to
+	// whoever may ask.
 	"renderAdvice":   func(int64) (string, string) { return advicePath + "/document", "" },
 	"renderChart":    func(int64) (string, string) { return "/figures/charts/adoption", "" },
 	"exportFigures":  func(int64) (string, string) { return "/open-data/evaluation-figures", "" },
@@ -227,11 +227,9 @@ const guardRefusal = "your roles do not allow this"
 // publicOperations are served by the gateway itself, not by a service.
 var publicOperations = []string{"getOpenApiDocument"}
 
-// unservedOperations are documented but not served yet: the results
-// service's open data, which gateway/files.go is to serve (the issue 16
-// branch). Their 404 is not in the document; take them out of this list
-// when the gateway serves them.
-var unservedOperations = []string{"exportFigures", "exportResults", "getDataCatalog"}
+// unservedOperations are documented but not served yet; their 404 is not
+// in the document. None: keep it so.
+var unservedOperations = []string{}
 
 type operation struct{ method, path, id string }
 

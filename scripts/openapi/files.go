@@ -58,15 +58,17 @@ func resultsFiles() []fileOperation {
 		{
 			path: "/advices/{id}/document", id: "renderAdvice", tag: adviceTag,
 			summary: "Downloads a version of an advice as a tagged PDF or as HTML.",
-			description: "The document names the municipality, the date, the reference number and a permalink to the process's public results, " +
-				"and, once sent, the content hash of the version and the notes of any corrections. The PDF is tagged (structure tree, " +
-				"document title, language nl) and made from the same HTML. Without version, the version sent last.",
+			description: "The document names the municipality, the date, the reference number and a permalink to the advice, " +
+				"and, once sent, the content hash of the version and the note of a correction. The PDF is tagged (structure tree, " +
+				"document title, language nl) and has the same content as the HTML. A version that was sent is public; one never sent " +
+				"only for who may see the advice (anyone else gets 404). Without version, the version sent last, or, for who may see " +
+				"the advice, the latest while none was sent.",
 			params: []*openapi3.ParameterRef{
 				{Value: &openapi3.Parameter{In: "path", Name: "id", Required: true, Description: "Id of the advice.", Schema: text}},
 				{Value: &openapi3.Parameter{In: "query", Name: "version", Description: "Number of the version; without it, the version sent last.",
 					Schema: openapi3.NewInt32Schema().WithMin(1).NewRef()}},
 				query("format", "pdf (the default) or html.", "pdf", "html"),
-				query("language", "Language of the document's labels; the council's text stays as written. Default nl.", "nl", "en"),
+				query("language", "Language of the document's labels; the council's text stays as written. Default nl. (The labels are Dutch in both for now.)", "nl", "en"),
 			},
 			content: openapi3.Content{"application/pdf": &openapi3.MediaType{Schema: binary.NewRef()}, "text/html": &openapi3.MediaType{Schema: text}},
 			fails:   []int{http.StatusNotFound},
@@ -118,11 +120,19 @@ func (f fileOperation) operation(errs map[int]*openapi3.ResponseRef) *openapi3.O
 		headers[h] = headerRef(h)
 	}
 	headers["Content-Disposition"] = &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
-		Description: "inline for documents and charts, attachment for data, with a file name.",
+		Description: "inline for documents, charts and the catalog, attachment for the data, with a file name.",
+		Schema:      openapi3.NewStringSchema().NewRef(),
+	}}}
+	headers["ETag"] = headerRef("ETag")
+	headers["Cache-Control"] = &openapi3.HeaderRef{Value: &openapi3.Header{Parameter: openapi3.Parameter{
+		Description: "public, max-age=300 for a caller without a token; private, no-store for one with a token (a draft is theirs alone).",
 		Schema:      openapi3.NewStringSchema().NewRef(),
 	}}}
 	responses := openapi3.NewResponses()
 	responses.Set("200", &openapi3.ResponseRef{Value: &openapi3.Response{Description: ptr("OK: the file."), Headers: headers, Content: f.content}})
+	responses.Set("304", &openapi3.ResponseRef{Value: &openapi3.Response{
+		Description: ptr("Not Modified: If-None-Match names the file's ETag (the hash of its bytes), so the copy the client has is current."),
+		Headers:     openapi3.Headers{"API-Version": headerRef("API-Version"), "ETag": headerRef("ETag")}}})
 	for _, s := range append([]int{http.StatusBadRequest, http.StatusUnauthorized, http.StatusForbidden}, append(f.fails, http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable)...) {
 		responses.Set(fmt.Sprint(s), errs[s])
 	}
@@ -131,7 +141,9 @@ func (f fileOperation) operation(errs map[int]*openapi3.ResponseRef) *openapi3.O
 		Tags:        []string{f.tag},
 		Summary:     f.summary,
 		Description: f.description,
-		Parameters:  f.params,
-		Responses:   responses,
+		Parameters: append(append([]*openapi3.ParameterRef{}, f.params...), &openapi3.ParameterRef{Value: &openapi3.Parameter{
+			In: "header", Name: "If-None-Match", Description: "The ETag of a copy the client has; if it is still the file, the answer is 304 without it.",
+			Schema: openapi3.NewStringSchema().NewRef()}}),
+		Responses: responses,
 	}
 }

@@ -4266,8 +4266,11 @@ type RenderAdviceParams struct {
 	// Format pdf (the default) or html.
 	Format *RenderAdviceParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 
-	// Language Language of the document's labels; the council's text stays as written. Default nl.
+	// Language Language of the document's labels; the council's text stays as written. Default nl. (The labels are Dutch in both for now.)
 	Language *RenderAdviceParamsLanguage `form:"language,omitempty" json:"language,omitempty"`
+
+	// IfNoneMatch The ETag of a copy the client has; if it is still the file, the answer is 304 without it.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
 // RenderAdviceParamsFormat defines parameters for RenderAdvice.
@@ -4325,6 +4328,9 @@ type RenderChartParams struct {
 
 	// Language Language of the title and labels; default nl.
 	Language *RenderChartParamsLanguage `form:"language,omitempty" json:"language,omitempty"`
+
+	// IfNoneMatch The ETag of a copy the client has; if it is still the file, the answer is 304 without it.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
 // RenderChartParamsLanguage defines parameters for RenderChart.
@@ -4425,6 +4431,12 @@ type ListNeighbourhoodsParams struct {
 	MunicipalityCode *string `form:"municipalityCode,omitempty" json:"municipalityCode,omitempty"`
 }
 
+// GetDataCatalogParams defines parameters for GetDataCatalog.
+type GetDataCatalogParams struct {
+	// IfNoneMatch The ETag of a copy the client has; if it is still the file, the answer is 304 without it.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
 // ExportFiguresParams defines parameters for ExportFigures.
 type ExportFiguresParams struct {
 	// Format csv (the default: RFC 4180, UTF-8 with a byte order mark) or json (an array of objects with the same columns).
@@ -4432,6 +4444,9 @@ type ExportFiguresParams struct {
 
 	// Language Language of the column headings and labels; default nl.
 	Language *ExportFiguresParamsLanguage `form:"language,omitempty" json:"language,omitempty"`
+
+	// IfNoneMatch The ETag of a copy the client has; if it is still the file, the answer is 304 without it.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
 // ExportFiguresParamsFormat defines parameters for ExportFigures.
@@ -4447,6 +4462,9 @@ type ExportResultsParams struct {
 
 	// Language Language of the column headings and labels; default nl.
 	Language *ExportResultsParamsLanguage `form:"language,omitempty" json:"language,omitempty"`
+
+	// IfNoneMatch The ETag of a copy the client has; if it is still the file, the answer is 304 without it.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
 // ExportResultsParamsFormat defines parameters for ExportResults.
@@ -4932,7 +4950,7 @@ type ClientInterface interface {
 
 	// RenderAdvice Downloads a version of an advice as a tagged PDF or as HTML.
 	//
-	// The document names the municipality, the date, the reference number and a permalink to the process's public results, and, once sent, the content hash of the version and the notes of any corrections. The PDF is tagged (structure tree, document title, language nl) and made from the same HTML. Without version, the version sent last.
+	// The document names the municipality, the date, the reference number and a permalink to the advice, and, once sent, the content hash of the version and the note of a correction. The PDF is tagged (structure tree, document title, language nl) and has the same content as the HTML. A version that was sent is public; one never sent only for who may see the advice (anyone else gets 404). Without version, the version sent last, or, for who may see the advice, the latest while none was sent.
 	//
 	// Needs no token: anyone for a sent version; a draft: staff who may see the advice (others get 404).
 	//
@@ -5703,7 +5721,7 @@ type ClientInterface interface {
 	// Needs no token: anyone: what was sent, reported and counted is public (small numbers hidden).
 	//
 	// Corresponds with GET /open-data/catalog (the `GetDataCatalog` operationId).
-	GetDataCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetDataCatalog(ctx context.Context, params *GetDataCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ExportFigures Downloads the evaluation figures as open data (CSV or JSON).
 	//
@@ -6405,7 +6423,7 @@ func (c *Client) AdoptAdvice(ctx context.Context, id string, body AdoptAdviceJSO
 
 // RenderAdvice Downloads a version of an advice as a tagged PDF or as HTML.
 //
-// The document names the municipality, the date, the reference number and a permalink to the process's public results, and, once sent, the content hash of the version and the notes of any corrections. The PDF is tagged (structure tree, document title, language nl) and made from the same HTML. Without version, the version sent last.
+// The document names the municipality, the date, the reference number and a permalink to the advice, and, once sent, the content hash of the version and the note of a correction. The PDF is tagged (structure tree, document title, language nl) and has the same content as the HTML. A version that was sent is public; one never sent only for who may see the advice (anyone else gets 404). Without version, the version sent last, or, for who may see the advice, the latest while none was sent.
 //
 // Needs no token: anyone for a sent version; a draft: staff who may see the advice (others get 404).
 //
@@ -8006,8 +8024,8 @@ func (c *Client) ListNeighbourhoods(ctx context.Context, params *ListNeighbourho
 // Needs no token: anyone: what was sent, reported and counted is public (small numbers hidden).
 //
 // Corresponds with GET /open-data/catalog (the `GetDataCatalog` operationId).
-func (c *Client) GetDataCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetDataCatalogRequest(c.Server)
+func (c *Client) GetDataCatalog(ctx context.Context, params *GetDataCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDataCatalogRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9600,6 +9618,21 @@ func NewRenderAdviceRequest(server string, id string, params *RenderAdviceParams
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -10610,6 +10643,21 @@ func NewRenderChartRequest(server string, chart RenderChartParamsChart, params *
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -12445,7 +12493,7 @@ func NewListNeighbourhoodsRequest(server string, params *ListNeighbourhoodsParam
 }
 
 // NewGetDataCatalogRequest constructs an http.Request for the GetDataCatalog method
-func NewGetDataCatalogRequest(server string) (*http.Request, error) {
+func NewGetDataCatalogRequest(server string, params *GetDataCatalogParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -12466,6 +12514,21 @@ func NewGetDataCatalogRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -12534,6 +12597,21 @@ func NewExportFiguresRequest(server string, params *ExportFiguresParams) (*http.
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
@@ -12598,6 +12676,21 @@ func NewExportResultsRequest(server string, params *ExportResultsParams) (*http.
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -15237,7 +15330,7 @@ type ClientWithResponsesInterface interface {
 
 	// RenderAdviceWithResponse Downloads a version of an advice as a tagged PDF or as HTML.
 	//
-	// The document names the municipality, the date, the reference number and a permalink to the process's public results, and, once sent, the content hash of the version and the notes of any corrections. The PDF is tagged (structure tree, document title, language nl) and made from the same HTML. Without version, the version sent last.
+	// The document names the municipality, the date, the reference number and a permalink to the advice, and, once sent, the content hash of the version and the note of a correction. The PDF is tagged (structure tree, document title, language nl) and has the same content as the HTML. A version that was sent is public; one never sent only for who may see the advice (anyone else gets 404). Without version, the version sent last, or, for who may see the advice, the latest while none was sent.
 	//
 	// Needs no token: anyone for a sent version; a draft: staff who may see the advice (others get 404).
 	//
@@ -16078,7 +16171,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /open-data/catalog (the `GetDataCatalog` operationId).
-	GetDataCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDataCatalogResponse, error)
+	GetDataCatalogWithResponse(ctx context.Context, params *GetDataCatalogParams, reqEditors ...RequestEditorFn) (*GetDataCatalogResponse, error)
 
 	// ExportFiguresWithResponse Downloads the evaluation figures as open data (CSV or JSON).
 	//
@@ -17417,10 +17510,18 @@ func (r AdoptAdviceResponse) ContentType() string {
 // RenderAdviceResponse200Headers the declared response headers of an HTTP 200 response for RenderAdvice
 type RenderAdviceResponse200Headers struct {
 	APIVersion         *string
+	CacheControl       *string
 	ContentDisposition *string
+	ETag               *string
 	RateLimitLimit     *int
 	RateLimitRemaining *int
 	RateLimitReset     *int
+}
+
+// RenderAdviceResponse304Headers the declared response headers of an HTTP 304 response for RenderAdvice
+type RenderAdviceResponse304Headers struct {
+	APIVersion *string
+	ETag       *string
 }
 
 // RenderAdviceResponse400Headers the declared response headers of an HTTP 400 response for RenderAdvice
@@ -17483,6 +17584,8 @@ type RenderAdviceResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RenderAdviceResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *RenderAdviceResponse304Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *RenderAdviceResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -20714,10 +20817,18 @@ func (r GetFiguresResponse) ContentType() string {
 // RenderChartResponse200Headers the declared response headers of an HTTP 200 response for RenderChart
 type RenderChartResponse200Headers struct {
 	APIVersion         *string
+	CacheControl       *string
 	ContentDisposition *string
+	ETag               *string
 	RateLimitLimit     *int
 	RateLimitRemaining *int
 	RateLimitReset     *int
+}
+
+// RenderChartResponse304Headers the declared response headers of an HTTP 304 response for RenderChart
+type RenderChartResponse304Headers struct {
+	APIVersion *string
+	ETag       *string
 }
 
 // RenderChartResponse400Headers the declared response headers of an HTTP 400 response for RenderChart
@@ -20780,6 +20891,8 @@ type RenderChartResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *RenderChartResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *RenderChartResponse304Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *RenderChartResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -27080,10 +27193,18 @@ func (r ListNeighbourhoodsResponse) ContentType() string {
 // GetDataCatalogResponse200Headers the declared response headers of an HTTP 200 response for GetDataCatalog
 type GetDataCatalogResponse200Headers struct {
 	APIVersion         *string
+	CacheControl       *string
 	ContentDisposition *string
+	ETag               *string
 	RateLimitLimit     *int
 	RateLimitRemaining *int
 	RateLimitReset     *int
+}
+
+// GetDataCatalogResponse304Headers the declared response headers of an HTTP 304 response for GetDataCatalog
+type GetDataCatalogResponse304Headers struct {
+	APIVersion *string
+	ETag       *string
 }
 
 // GetDataCatalogResponse400Headers the declared response headers of an HTTP 400 response for GetDataCatalog
@@ -27141,6 +27262,8 @@ type GetDataCatalogResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetDataCatalogResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *GetDataCatalogResponse304Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *GetDataCatalogResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -27222,10 +27345,18 @@ func (r GetDataCatalogResponse) ContentType() string {
 // ExportFiguresResponse200Headers the declared response headers of an HTTP 200 response for ExportFigures
 type ExportFiguresResponse200Headers struct {
 	APIVersion         *string
+	CacheControl       *string
 	ContentDisposition *string
+	ETag               *string
 	RateLimitLimit     *int
 	RateLimitRemaining *int
 	RateLimitReset     *int
+}
+
+// ExportFiguresResponse304Headers the declared response headers of an HTTP 304 response for ExportFigures
+type ExportFiguresResponse304Headers struct {
+	APIVersion *string
+	ETag       *string
 }
 
 // ExportFiguresResponse400Headers the declared response headers of an HTTP 400 response for ExportFigures
@@ -27283,6 +27414,8 @@ type ExportFiguresResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ExportFiguresResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ExportFiguresResponse304Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *ExportFiguresResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -27364,10 +27497,18 @@ func (r ExportFiguresResponse) ContentType() string {
 // ExportResultsResponse200Headers the declared response headers of an HTTP 200 response for ExportResults
 type ExportResultsResponse200Headers struct {
 	APIVersion         *string
+	CacheControl       *string
 	ContentDisposition *string
+	ETag               *string
 	RateLimitLimit     *int
 	RateLimitRemaining *int
 	RateLimitReset     *int
+}
+
+// ExportResultsResponse304Headers the declared response headers of an HTTP 304 response for ExportResults
+type ExportResultsResponse304Headers struct {
+	APIVersion *string
+	ETag       *string
 }
 
 // ExportResultsResponse400Headers the declared response headers of an HTTP 400 response for ExportResults
@@ -27425,6 +27566,8 @@ type ExportResultsResponse struct {
 	ApplicationproblemJSON503 *ServiceUnavailable
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *ExportResultsResponse200Headers
+	// Headers304 the parsed response headers for an HTTP 304 response
+	Headers304 *ExportResultsResponse304Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *ExportResultsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -35566,7 +35709,7 @@ func (c *ClientWithResponses) AdoptAdviceWithResponse(ctx context.Context, id st
 
 // RenderAdviceWithResponse Downloads a version of an advice as a tagged PDF or as HTML.
 //
-// The document names the municipality, the date, the reference number and a permalink to the process's public results, and, once sent, the content hash of the version and the notes of any corrections. The PDF is tagged (structure tree, document title, language nl) and made from the same HTML. Without version, the version sent last.
+// The document names the municipality, the date, the reference number and a permalink to the advice, and, once sent, the content hash of the version and the note of a correction. The PDF is tagged (structure tree, document title, language nl) and has the same content as the HTML. A version that was sent is public; one never sent only for who may see the advice (anyone else gets 404). Without version, the version sent last, or, for who may see the advice, the latest while none was sent.
 //
 // Needs no token: anyone for a sent version; a draft: staff who may see the advice (others get 404).
 //
@@ -36905,8 +37048,8 @@ func (c *ClientWithResponses) ListNeighbourhoodsWithResponse(ctx context.Context
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /open-data/catalog (the `GetDataCatalog` operationId).
-func (c *ClientWithResponses) GetDataCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDataCatalogResponse, error) {
-	rsp, err := c.GetDataCatalog(ctx, reqEditors...)
+func (c *ClientWithResponses) GetDataCatalogWithResponse(ctx context.Context, params *GetDataCatalogParams, reqEditors ...RequestEditorFn) (*GetDataCatalogResponse, error) {
+	rsp, err := c.GetDataCatalog(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -38962,6 +39105,9 @@ func ParseRenderAdviceResponse(rsp *http.Response) (*RenderAdviceResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39023,12 +39169,26 @@ func ParseRenderAdviceResponse(rsp *http.Response) (*RenderAdviceResponse, error
 			}
 			headers.APIVersion = &value
 		}
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
 		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
 		}
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
@@ -39052,6 +39212,23 @@ func ParseRenderAdviceResponse(rsp *http.Response) (*RenderAdviceResponse, error
 			headers.RateLimitReset = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers RenderAdviceResponse304Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 400:
 		var headers RenderAdviceResponse400Headers
 		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
@@ -43642,6 +43819,9 @@ func ParseRenderChartResponse(rsp *http.Response) (*RenderChartResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -43703,12 +43883,26 @@ func ParseRenderChartResponse(rsp *http.Response) (*RenderChartResponse, error) 
 			}
 			headers.APIVersion = &value
 		}
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
 		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
 		}
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
@@ -43732,6 +43926,23 @@ func ParseRenderChartResponse(rsp *http.Response) (*RenderChartResponse, error) 
 			headers.RateLimitReset = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers RenderChartResponse304Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 400:
 		var headers RenderChartResponse400Headers
 		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
@@ -52721,6 +52932,9 @@ func ParseGetDataCatalogResponse(rsp *http.Response) (*GetDataCatalogResponse, e
 		}
 		response.ApplicationldJSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -52775,12 +52989,26 @@ func ParseGetDataCatalogResponse(rsp *http.Response) (*GetDataCatalogResponse, e
 			}
 			headers.APIVersion = &value
 		}
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
 		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
 		}
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
@@ -52804,6 +53032,23 @@ func ParseGetDataCatalogResponse(rsp *http.Response) (*GetDataCatalogResponse, e
 			headers.RateLimitReset = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers GetDataCatalogResponse304Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 400:
 		var headers GetDataCatalogResponse400Headers
 		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
@@ -52932,6 +53177,9 @@ func ParseExportFiguresResponse(rsp *http.Response) (*ExportFiguresResponse, err
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -52989,12 +53237,26 @@ func ParseExportFiguresResponse(rsp *http.Response) (*ExportFiguresResponse, err
 			}
 			headers.APIVersion = &value
 		}
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
 		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
 		}
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
@@ -53018,6 +53280,23 @@ func ParseExportFiguresResponse(rsp *http.Response) (*ExportFiguresResponse, err
 			headers.RateLimitReset = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ExportFiguresResponse304Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 400:
 		var headers ExportFiguresResponse400Headers
 		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
@@ -53146,6 +53425,9 @@ func ParseExportResultsResponse(rsp *http.Response) (*ExportResultsResponse, err
 		}
 		response.JSON200 = &dest
 
+	case rsp.StatusCode == 304:
+		break // No content-type
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
 		var dest BadRequest
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -53203,12 +53485,26 @@ func ParseExportResultsResponse(rsp *http.Response) (*ExportResultsResponse, err
 			}
 			headers.APIVersion = &value
 		}
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
 		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
 		}
 		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
 			var value int
@@ -53232,6 +53528,23 @@ func ParseExportResultsResponse(rsp *http.Response) (*ExportResultsResponse, err
 			headers.RateLimitReset = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 304:
+		var headers ExportResultsResponse304Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers304 = &headers
 	case rsp.StatusCode == 400:
 		var headers ExportResultsResponse400Headers
 		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
