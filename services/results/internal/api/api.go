@@ -6,7 +6,6 @@
 package api
 
 import (
-	"context"
 	"time"
 
 	"github.com/meedoen/meedoen/internal/cursor"
@@ -25,16 +24,8 @@ type Config struct {
 	// PublicURL is the gateway's base URL as the public reaches it, for
 	// the permalinks on documents and the links in mail.
 	PublicURL string
-	// Printer makes PDFs; nil answers requests for one as unavailable.
-	Printer Printer
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-}
-
-// Printer prints an HTML document as a tagged PDF.
-type Printer interface {
-	// PrintPDF returns the PDF of page, a whole HTML document.
-	PrintPDF(ctx context.Context, page []byte) ([]byte, error)
 }
 
 // base holds what the three servers share.
