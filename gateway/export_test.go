@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/meedoen/meedoen/gateway/openapi"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -137,7 +138,7 @@ func TestExportsDownloadAsAFile(t *testing.T) {
 		"Content-Type":        "text/csv; charset=utf-8",
 		"Content-Disposition": "attachment; filename=velsen-antwoorden.csv",
 		"Cache-Control":       "no-store",
-		"API-Version":         "1.3.0",
+		"API-Version":         openapi.Version(),
 	}
 	got := map[string]string{}
 	for k := range want {
