@@ -76,7 +76,7 @@ type editorPage struct {
 
 // recField is one recommendation of the editor with its buttons' values.
 type recField struct {
-	field
+	Field            field
 	Number           int
 	Up, Down, Remove string
 }
@@ -457,7 +457,7 @@ func (s *Pages) showEditor(wk *work, a *resultsv1.Advice, pv *processView, d dra
 	n := len(c.GetRecommendations())
 	for i, r := range c.GetRecommendations() {
 		num := i + 1
-		rf := recField{field: field{ID: recID(num), Kind: "textarea", Rows: 3, Label: w.Say("advice.field.recommendation", "n", num), Value: r.GetText(), Errors: errs.For(recID(num))}, Number: num}
+		rf := recField{Field: field{ID: recID(num), Kind: "textarea", Rows: 3, Label: w.Say("advice.field.recommendation", "n", num), Value: r.GetText(), Errors: errs.For(recID(num))}, Number: num}
 		if !p.Fixed {
 			rf.Remove = actRemove + strconv.Itoa(num)
 			if num > 1 {
