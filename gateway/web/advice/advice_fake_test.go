@@ -119,7 +119,9 @@ func newFakeAdvice() *fakeAdvice {
 // register registers f on s.
 func (f *fakeAdvice) register(s grpc.ServiceRegistrar) { resultsv1.RegisterAdviceServiceServer(s, f) }
 
-func notFound(what, id string) error { return status.Errorf(codes.NotFound, "%s %q not found", what, id) }
+func notFound(what, id string) error {
+	return status.Errorf(codes.NotFound, "%s %q not found", what, id)
+}
 
 func (f *fakeAdvice) find(id string) (*resultsv1.Advice, error) {
 	for _, a := range f.advices {

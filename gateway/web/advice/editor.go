@@ -457,7 +457,7 @@ func (s *Pages) showEditor(wk *work, a *resultsv1.Advice, pv *processView, d dra
 	n := len(c.GetRecommendations())
 	for i, r := range c.GetRecommendations() {
 		num := i + 1
-		rf := recField{Field: field{ID: recID(num), Kind: "textarea", Rows: 3, Label: w.Say("advice.field.recommendation", "n", num), Value: r.GetText(), Errors: errs.For(recID(num))}, Number: num}
+		rf := recField{Field: field{ID: recID(num), Name: fRec, Kind: "textarea", Rows: 3, Label: w.Say("advice.field.recommendation", "n", num), Value: r.GetText(), Errors: errs.For(recID(num))}, Number: num}
 		if !p.Fixed {
 			rf.Remove = actRemove + strconv.Itoa(num)
 			if num > 1 {

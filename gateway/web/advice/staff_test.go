@@ -137,7 +137,7 @@ func TestEditorButtonsKeepWhatWasTyped(t *testing.T) {
 		v.Set(fAction, action)
 		return v
 	}
-	recs := regexp.MustCompile(`<textarea[^>]*id="(aanbeveling-\d+)"[^>]*>([^<]*)</textarea>`)
+	recs := regexp.MustCompile(`<textarea[^>]*id="(aanbeveling-\d+)" name="aanbeveling"[^>]*>([^<]*)</textarea>`)
 	shown := func(body string) []string {
 		var out []string
 		for _, m := range recs.FindAllStringSubmatch(body, -1) {

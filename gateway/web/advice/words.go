@@ -19,7 +19,10 @@ import (
 type field struct {
 	// ID is the control's id and name; for radios the group's name, each
 	// button's id being ID-value.
-	ID    string
+	ID string
+	// Name is the control's name when it is not ID: the recommendations
+	// share theirs, so that they arrive in the form's order.
+	Name  string
 	Label string
 	Hint  string
 	// Kind is text, textarea, select, radios or checkbox.
@@ -36,6 +39,14 @@ type field struct {
 	Rows         int
 	Optional     bool
 	Errors       []kit.FieldError
+}
+
+// FormName is the name the control is posted under.
+func (f field) FormName() string {
+	if f.Name != "" {
+		return f.Name
+	}
+	return f.ID
 }
 
 // DescribedBy is the control's aria-describedby: its hint and errors.
