@@ -37,6 +37,8 @@ type evidenceView struct {
 	AsOf      string
 	// Frozen says the figures were frozen when the version was sent.
 	Frozen bool
+	// None says there are no figures yet: a new advice's preview.
+	None bool
 }
 
 // reachRow is the residents one form reached in one municipality.
@@ -70,6 +72,7 @@ func (s *Pages) document(w kit.Words, v *resultsv1.Version, c *resultsv1.AdviceC
 		Findings:  ev.GetFindings(),
 		AsOf:      w.Moment(ev.GetAsOfTime()),
 		Frozen:    v.GetStatus() == resultsv1.VersionStatus_VERSION_STATUS_SENT,
+		None:      ev == nil,
 	}
 	for _, r := range ev.GetReach() {
 		row := reachRow{FormKey: formKindKey(r.GetForm()), Municipality: s.kit.TenantName(r.GetMunicipalityCode()),
