@@ -3,6 +3,7 @@ package advice
 import (
 	"context"
 	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -84,6 +85,22 @@ func TestPagesAreAccessible(t *testing.T) {
 			}
 		}
 	})
+
+	if *webtest.Screenshots != "" {
+		for _, shot := range []struct {
+			file, url string
+			width     int
+		}{
+			{"meedoen-advice-list-desktop.png", council + "/adviezen?lang=nl", browsertest.DesktopWidth},
+			{"meedoen-advice-sent-320.png", council + sent + "?lang=nl", browsertest.NarrowWidth},
+			{"meedoen-advice-editor-desktop.png", writer + draft + "/versies/nieuw?lang=nl", browsertest.DesktopWidth},
+			{"meedoen-advice-respond-320.png", officer + sent + "/reacties/" + bever + "/beantwoorden?lang=nl", browsertest.NarrowWidth},
+			{"meedoen-advice-response-desktop.png", council + sent + "/reacties/" + velsen + "?lang=nl", browsertest.DesktopWidth},
+		} {
+			b.Visit(t, shot.url, browsertest.Width(shot.width))
+			b.Screenshot(t, filepath.Join(*webtest.Screenshots, shot.file))
+		}
+	}
 
 	t.Run("the preview", func(t *testing.T) {
 		for _, width := range []int{browsertest.DesktopWidth, browsertest.NarrowWidth} {

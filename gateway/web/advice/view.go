@@ -14,12 +14,14 @@ import (
 // adviceHead is what every page of an advice shows of it.
 type adviceHead struct {
 	ID, URL, Title, Reference, StatusKey string
+	// Addressees are the municipalities whose executive it is for.
+	Addressees string
 }
 
 // head is a's head.
 func (s *Pages) head(a *resultsv1.Advice) adviceHead {
 	return adviceHead{ID: a.GetId(), URL: adviceURL(a.GetId()), Title: a.GetContent().GetTitle(),
-		Reference: a.GetReference(), StatusKey: adviceStatusKey(a.GetStatus())}
+		Reference: a.GetReference(), StatusKey: adviceStatusKey(a.GetStatus()), Addressees: s.names(a.GetAddressees())}
 }
 
 // loadAdvice reads the advice of the page's {id}.
