@@ -37,7 +37,7 @@ func TestComputedKeysExist(t *testing.T) {
 	for _, d := range []string{"aangemaakt", "bestaat", "versie", "vastgesteld", "verzonden", "ontvangen", "toegewezen", "beantwoord", "herziening", "instellingen"} {
 		need = append(need, "advice.done."+d)
 	}
-	need = append(need, "advice.response.onTime.true", "advice.response.onTime.false")
+	need = append(need, "advice.response.onTime.true", "advice.response.onTime.false", "advice.correction.draft", "advice.correction.sent")
 	for lang, cat := range webtest.Catalogues(t) {
 		for _, k := range need {
 			if _, ok := cat[k]; !ok {

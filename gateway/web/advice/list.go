@@ -28,8 +28,11 @@ type listPage struct {
 // adviceRow is one advice in the list.
 type adviceRow struct {
 	URL, Title, Reference, StatusKey, OriginKey, Addressees string
-	ProcessURL                                              string
-	Responses                                               []deadlineRow
+	// CorrectionKey marks a sent advice that was corrected, or whose
+	// correction is being written; empty for none.
+	CorrectionKey string
+	ProcessURL    string
+	Responses     []deadlineRow
 }
 
 // deadlineRow is one municipality's response in a row: where it is and
@@ -90,6 +93,7 @@ func (s *Pages) list(wk *work) error {
 			StatusKey: adviceStatusKey(a.GetStatus()), OriginKey: originKey(a.GetOrigin()), Addressees: s.names(a.GetAddressees()),
 			ProcessURL: "/trajecten/" + a.GetProcessId(),
 		}
+		row.CorrectionKey = correctionKey(a)
 		for _, r := range byAdvice[a.GetId()] {
 			row.Responses = append(row.Responses, s.deadline(wk.Words, r))
 		}
@@ -139,4 +143,16 @@ func (s *Pages) responses(wk *work, tenant, adviceID string) ([]*resultsv1.Munic
 		}
 	}
 	return out, nil
+}
+
+// correctionKey is the catalogue key of a's correction: one being
+// written after it was sent, or one sent; "" for none.
+func correctionKey(a *resultsv1.Advice) string {
+	switch {
+	case a.GetSentVersion() > 0 && a.GetLatestVersion() > a.GetSentVersion():
+		return "advice.correction.draft"
+	case a.GetSentVersion() > 0 && !a.GetSentTime().AsTime().Equal(a.GetFirstSentTime().AsTime()):
+		return "advice.correction.sent"
+	}
+	return ""
 }

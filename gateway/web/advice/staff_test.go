@@ -287,10 +287,16 @@ func TestAdoptAndSendAreTheBoards(t *testing.T) {
 	body = send(t, fk, webtest.Request{Target: "/adviezen/" + draftID, As: &chair}, http.StatusOK)
 	webtest.MustContain(t, body, "Correctie schrijven", "Reacties van de gemeenten", "18 januari 2027")
 
-	// A correction keeps its recommendations: no buttons to change them.
+	// A correction keeps its recommendations: no buttons to change them;
+	// the list says one is being written.
 	body = send(t, fk, webtest.Request{Target: "/adviezen/" + draftID + "/versies/nieuw", As: &chair}, http.StatusOK)
 	webtest.MustContain(t, body, "Wat u nu opslaat, is een correctie", "Deze notitie staat zichtbaar op het gecorrigeerde advies.")
 	webtest.MustNotContain(t, body, `value="toevoegen"`, `value="verwijderen-1"`)
+	send(t, fk, webtest.Request{Target: "/adviezen/" + draftID + "/versies/nieuw", As: &chair, Form: url.Values{
+		fBasedOn: {"2"}, fTitle: {"Advies over mantelzorg in Velsen"}, fQuestion: {"Vraag"}, fRec: {"Eén", "Twee"}, fNote: {"Tikfout."}, fAction: {actSave},
+	}}, http.StatusSeeOther)
+	body = send(t, fk, webtest.Request{Target: "/adviezen", As: &chair}, http.StatusOK)
+	webtest.MustContain(t, body, "Correctie in concept")
 }
 
 // The tracker shows each municipality's response; the council's chair
