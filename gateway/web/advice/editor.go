@@ -90,7 +90,9 @@ type processView struct {
 // with n recommendations.
 func editorFields(w kit.Words, n int) []kit.FormField {
 	fs := []kit.FormField{
-		{Path: "/processId", Name: fProcess, Anchor: fProcess, LabelKey: "advice.field.process"},
+		// The process is chosen before the form and is no field of it:
+		// its refusal links nowhere.
+		{Path: "/processId", Name: fProcess, LabelKey: "advice.field.process"},
 		{Path: "/content/title", Name: fTitle, Anchor: fTitle, LabelKey: "advice.field.title"},
 		{Path: "/content/question", Name: fQuestion, Anchor: fQuestion, LabelKey: "advice.field.question"},
 		{Path: "/content/involvement", Name: fInvolvement, Anchor: fInvolvement, LabelKey: "advice.field.involvement"},

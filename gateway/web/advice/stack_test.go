@@ -2,19 +2,23 @@ package advice
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
 	"google.golang.org/grpc"
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/auth"
+	"github.com/meedoen/meedoen/internal/browsertest"
 	"github.com/meedoen/meedoen/internal/health"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/rpc"
@@ -206,4 +210,109 @@ func TestAdviceWithTheRealServices(t *testing.T) {
 	do(velsenOfficer, "/adviezen/instellingen", url.Values{fTermDays: {"56"}, fOfficers: {"adviezen@velsen.example"}}, http.StatusSeeOther)
 	_, body = do(member, "/adviezen/instellingen", nil, http.StatusOK)
 	webtest.MustContain(t, body, "56 dagen (8 weken)", "adviezen@velsen.example")
+}
+
+// In a browser, with the real services behind the pages: a council member
+// writes an advice with two recommendations on a phone, the chair adopts
+// and sends it from the confirmation pages, and Velsen's policy officer
+// finds it in the inbox and answers it with the keyboard. Every page on
+// the way passes axe-core at 320 px and on a desktop.
+func TestAdviceWithTheRealServicesInABrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("drives a browser against the real services")
+	}
+	b := browsertest.Start(t)
+	cfg := startStack(t)
+	processID := velsenProcess(t, cfg.Councils)
+	site := newSite(t, cfg)
+	serve := func(id auth.Identity) string {
+		srv := httptest.NewServer(webtest.WithIdentity(id, site.Handler()))
+		t.Cleanup(srv.Close)
+		return srv.URL
+	}
+	writer, board, officer := serve(member), serve(chair), serve(velsenOfficer)
+
+	run := func(actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			where, _ := chromedp.Run(b.Context(), chromedp.Location())
+			shows, _ := chromedp.Run(b.Context(), chromedp.Evaluate[string](`document.querySelector("main") ? document.querySelector("main").innerText : document.body.innerText`))
+			t.Fatalf("%v at %s, which shows:\n%s", err, where, shows)
+		}
+	}
+	notice := func(text string) chromedp.Action[chromedp.Void] {
+		return chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//p[contains(., %q)]`, text)))
+	}
+	here := func() string {
+		t.Helper()
+		u, err := chromedp.Run(b.Context(), chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := strings.Index(u, "?"); i >= 0 {
+			u = u[:i]
+		}
+		return u
+	}
+
+	// Write it on a phone: a second recommendation by its button.
+	b.AssertAccessible(t, writer+"/adviezen/nieuw")
+	b.Visit(t, writer+"/adviezen/nieuw?traject="+processID, browsertest.Width(browsertest.NarrowWidth))
+	run(
+		chromedp.SetValue(`#titel`, "Advies over respijtzorg in Velsen"),
+		chromedp.SendKeys(`#vraag`, "Wat hebben mantelzorgers nodig?"),
+		chromedp.SendKeys(`#aanbeveling-1`, "Maak respijtzorg bekend bij huisartsen."),
+		chromedp.Click(`#aanbeveling-toevoegen`),
+		chromedp.WaitVisible(`#aanbeveling-2`),
+		chromedp.SendKeys(`#aanbeveling-2`, "Open een steunpunt in IJmuiden."),
+		chromedp.Click(`.mdn-form button[value=voorbeeld]`),
+		chromedp.WaitVisible(`#voorbeeld`),
+	)
+	for _, v := range b.Axe(t) {
+		t.Errorf("the preview on a phone: %s", v)
+	}
+	run(chromedp.Click(`.mdn-form button[value=opslaan]`), notice("Het advies is opgeslagen als concept."))
+	page := strings.TrimPrefix(here(), writer)
+	b.AssertAccessible(t, writer+page)
+
+	// The chair adopts and sends it, each from its own page.
+	for _, step := range []struct{ path, done string }{
+		{"/vaststellen", "Het advies is vastgesteld."},
+		{"/verzenden", "Het advies is verzonden."},
+	} {
+		b.AssertAccessible(t, board+page+step.path)
+		b.Visit(t, board+page+step.path)
+		run(chromedp.Click(`.mdn-form button[type=submit]`), notice(step.done))
+	}
+	b.AssertAccessible(t, board+page)
+
+	// The officer's inbox leads to the response, answered by keyboard.
+	b.AssertAccessible(t, officer+"/adviezen")
+	b.Visit(t, officer+"/adviezen", browsertest.Width(browsertest.NarrowWidth))
+	run(chromedp.Click(chromedp.Search(`//section//a[contains(., "Advies over respijtzorg in Velsen")]`)), chromedp.WaitVisible(`form[action$="/ontvangst"]`))
+	response := strings.TrimPrefix(here(), officer)
+	b.AssertAccessible(t, officer+response)
+	run(chromedp.Click(`form[action$="/ontvangst"] button`), notice("De ontvangst is bevestigd."))
+	b.AssertAccessible(t, officer+response+"/beantwoorden")
+	b.Visit(t, officer+response+"/beantwoorden", browsertest.Width(browsertest.NarrowWidth))
+	run(
+		chromedp.Focus(`#besluit-1-adopted`), chromedp.KeyEvent(" "),
+		chromedp.Focus(`#besluit-2-to_be_investigated`), chromedp.KeyEvent(" "),
+		chromedp.SendKeys(`#motivering-2`, "We onderzoeken de kosten."),
+		chromedp.SetValue(`#besluitdatum`, time.Now().Format(time.DateOnly)),
+		chromedp.Click(`.mdn-form button[type=submit]`),
+		notice("De reactie is opgeslagen."),
+	)
+	b.AssertAccessible(t, board+response)
+	text, err := chromedp.Run(b.Context(), chromedp.Text(`main`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Beantwoord", "Overgenomen", "Wordt onderzocht: We onderzoeken de kosten.", "Vraag om herziene reactie"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the response's page lacks %q:\n%s", want, text)
+		}
+	}
 }
