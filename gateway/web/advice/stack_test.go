@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"google.golang.org/grpc"
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
@@ -242,6 +243,12 @@ func TestAdviceWithTheRealServicesInABrowser(t *testing.T) {
 			t.Fatalf("%v at %s, which shows:\n%s", err, where, shows)
 		}
 	}
+	// Buttons are pressed from the keyboard: the layout scrolls smoothly
+	// (utrecht-root's scroll-behavior), so a click at a button's position
+	// can land beside it while the page still moves.
+	press := func(sel string) chromedp.Action[chromedp.Void] {
+		return chromedp.Steps(chromedp.Focus(sel), chromedp.KeyEvent(kb.Enter))
+	}
 	notice := func(text string) chromedp.Action[chromedp.Void] {
 		return chromedp.WaitVisible(chromedp.Search(fmt.Sprintf(`//p[contains(., %q)]`, text)))
 	}
@@ -264,16 +271,16 @@ func TestAdviceWithTheRealServicesInABrowser(t *testing.T) {
 		chromedp.SetValue(`#titel`, "Advies over respijtzorg in Velsen"),
 		chromedp.SendKeys(`#vraag`, "Wat hebben mantelzorgers nodig?"),
 		chromedp.SendKeys(`#aanbeveling-1`, "Maak respijtzorg bekend bij huisartsen."),
-		chromedp.Click(`#aanbeveling-toevoegen`),
+		press(`#aanbeveling-toevoegen`),
 		chromedp.WaitVisible(`#aanbeveling-2`),
 		chromedp.SendKeys(`#aanbeveling-2`, "Open een steunpunt in IJmuiden."),
-		chromedp.Click(`.mdn-form button[value=voorbeeld]`),
+		press(`.mdn-form button[value=voorbeeld]`),
 		chromedp.WaitVisible(`#voorbeeld`),
 	)
 	for _, v := range b.Axe(t) {
 		t.Errorf("the preview on a phone: %s", v)
 	}
-	run(chromedp.Click(`.mdn-form button[value=opslaan]`), notice("Het advies is opgeslagen als concept."))
+	run(press(`.mdn-form button[value=opslaan]`), notice("Het advies is opgeslagen als concept."))
 	page := strings.TrimPrefix(here(), writer)
 	b.AssertAccessible(t, writer+page)
 
@@ -284,7 +291,7 @@ func TestAdviceWithTheRealServicesInABrowser(t *testing.T) {
 	} {
 		b.AssertAccessible(t, board+page+step.path)
 		b.Visit(t, board+page+step.path)
-		run(chromedp.Click(`.mdn-form button[type=submit]`), notice(step.done))
+		run(press(`.mdn-form button[type=submit]`), notice(step.done))
 	}
 	b.AssertAccessible(t, board+page)
 
@@ -294,7 +301,7 @@ func TestAdviceWithTheRealServicesInABrowser(t *testing.T) {
 	run(chromedp.Click(chromedp.Search(`//section//a[contains(., "Advies over respijtzorg in Velsen")]`)), chromedp.WaitVisible(`form[action$="/ontvangst"]`))
 	response := strings.TrimPrefix(here(), officer)
 	b.AssertAccessible(t, officer+response)
-	run(chromedp.Click(`form[action$="/ontvangst"] button`), notice("De ontvangst is bevestigd."))
+	run(press(`form[action$="/ontvangst"] button`), notice("De ontvangst is bevestigd."))
 	b.AssertAccessible(t, officer+response+"/beantwoorden")
 	b.Visit(t, officer+response+"/beantwoorden", browsertest.Width(browsertest.NarrowWidth))
 	run(
@@ -302,7 +309,7 @@ func TestAdviceWithTheRealServicesInABrowser(t *testing.T) {
 		chromedp.Focus(`#besluit-2-to_be_investigated`), chromedp.KeyEvent(" "),
 		chromedp.SendKeys(`#motivering-2`, "We onderzoeken de kosten."),
 		chromedp.SetValue(`#besluitdatum`, time.Now().Format(time.DateOnly)),
-		chromedp.Click(`.mdn-form button[type=submit]`),
+		press(`.mdn-form button[type=submit]`),
 		notice("De reactie is opgeslagen."),
 	)
 	b.AssertAccessible(t, board+response)
