@@ -310,6 +310,8 @@ func TestTrackerAndRevision(t *testing.T) {
 		"24 november 2026", "Overgenomen", "Gedeeltelijk overgenomen</strong>: <span class=\"mdn-multiline\">Alleen in de bibliotheek.</span>",
 		"Niet overgenomen", `href="/adviezen/a-minima/reacties/GM0453/herziening"`)
 	webtest.MustNotContain(t, body, "/beantwoorden", "Ontvangst bevestigen")
+	body = send(t, fk, webtest.Request{Target: "/adviezen/" + sentID, As: &chair}, http.StatusOK)
+	webtest.MustContain(t, body, "ontvangst bevestigd 4 november 2026, 10:00", "besluit van 24 november 2026 (op tijd)", "Termijn verstreken")
 
 	body = send(t, fk, webtest.Request{Target: "/adviezen/" + sentID + "/reacties/" + velsen + "/herziening", As: &chair, Form: url.Values{fReason: {" "}}}, http.StatusUnprocessableEntity)
 	if diff := cmp.Diff([][2]string{{"#reden", "Reden: Vul dit in."}}, webtest.SummaryOf(t, body)); diff != "" {
