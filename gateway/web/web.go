@@ -8,9 +8,10 @@
 // own over the shared kit (gateway/web/kit): workspace (the council's
 // agenda, processes and roster), polls (the staff's poll pages and
 // builder), respond (the residents' poll pages), panels (resident
-// panels, for staff and residents) and focusgroups (focus groups for
-// staff, and for their members through the links mailed to them) and
-// results (the public pages of what came of residents' input). It
+// panels, for staff and residents), focusgroups (focus groups for
+// staff, and for their members through the links mailed to them), advice
+// (the council's advice and the municipalities' responses) and results
+// (the public pages of what came of residents' input). It
 // serves the informational pages itself (pages.go). docs/architecture.md says where a page's code lives.
 //
 // The site trusts the identity that the gateway's authentication put in the
@@ -24,6 +25,7 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/meedoen/meedoen/gateway/web/advice"
 	"github.com/meedoen/meedoen/gateway/web/focusgroups"
 	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/panels"
@@ -170,7 +172,11 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes, fg.Routes, rp.Routes}
+	ad, err := advice.New(k, advice.Config{Advice: cfg.Advice, Councils: cfg.Councils})
+	if err != nil {
+		return nil, err
+	}
+	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes, fg.Routes, rp.Routes, ad.Routes}
 	return s, nil
 }
 
