@@ -55,6 +55,10 @@ var pageNames = []string{
 	"response", "assign", "respond", "settings",
 }
 
+// pagePrefix keeps the pages' names apart from the other areas' in the
+// site's one set of pages.
+const pagePrefix = "advice/"
+
 // funcs are the pages' own template functions.
 var funcs = template.FuncMap{
 	// fact pairs a label with its value for the "adv-fact" template.
@@ -72,7 +76,7 @@ func New(k *kit.Site, cfg Config) (*Pages, error) {
 		s.staff.Missing = "advice.unconfigured"
 	}
 	for _, name := range pageNames {
-		err := k.ParseWith(name, func(layout *template.Template) (*template.Template, error) {
+		err := k.ParseWith(pagePrefix+name, func(layout *template.Template) (*template.Template, error) {
 			return layout.Funcs(funcs).ParseFS(templates, "templates/fields.html", "templates/document.html", "templates/"+name+".html")
 		})
 		if err != nil {
@@ -117,7 +121,7 @@ type work struct {
 
 // page serves a page.
 func (s *Pages) page(name string, h func(wk *work) error) http.Handler {
-	return s.kit.Handle(s.staff, name, func(rq *kit.Request) error {
+	return s.kit.Handle(s.staff, pagePrefix+name, func(rq *kit.Request) error {
 		return h(&work{Request: rq, api: s.cfg.Advice})
 	})
 }

@@ -40,7 +40,7 @@ func (s *Pages) showConfirm(wk *work, a *resultsv1.Advice, key, action string, e
 	wk.View.Title = wk.Words.Say(key+".title", "title", h.Title)
 	wk.View.HasErrors = errs.Any()
 	wk.View.Page = p
-	wk.Page = "confirm"
+	wk.Page = pagePrefix + "confirm"
 	return p
 }
 

@@ -251,7 +251,7 @@ type choosePage struct {
 // chooseProcess shows the tenant's open processes to write an advice for.
 func (s *Pages) chooseProcess(wk *work) error {
 	wk.View.TitleKey = "advice.new.title"
-	wk.Page = "choose"
+	wk.Page = pagePrefix + "choose"
 	p := &choosePage{}
 	if s.cfg.Councils != nil {
 		cursor := ""
@@ -492,6 +492,6 @@ func (s *Pages) showEditor(wk *work, a *resultsv1.Advice, pv *processView, d dra
 	}
 	wk.View.HasErrors = errs.Any()
 	wk.View.Page = p
-	wk.Page = "editor"
+	wk.Page = pagePrefix + "editor"
 	return nil
 }

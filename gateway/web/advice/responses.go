@@ -131,7 +131,7 @@ func (s *Pages) showResponse(wk *work, ld *loaded, errs *kit.FormErrors) {
 	wk.View.Title = w.Say("advice.response.title", "municipality", p.Municipality, "title", p.Head.Title)
 	wk.View.HasErrors = errs.Any()
 	wk.View.Page = p
-	wk.Page = "response"
+	wk.Page = pagePrefix + "response"
 }
 
 // acknowledge serves POST /adviezen/{id}/reacties/{gm}/ontvangst.

@@ -47,6 +47,10 @@ var templates embed.FS
 // parts.
 var pageNames = []string{"list", "process", "evaluation"}
 
+// pagePrefix keeps the pages' names apart from the other areas' in the
+// site's one set of pages.
+const pagePrefix = "results/"
+
 // New makes the pages and parses their templates into k.
 func New(k *kit.Site, cfg Config) (*Pages, error) {
 	p := &Pages{
@@ -58,7 +62,7 @@ func New(k *kit.Site, cfg Config) (*Pages, error) {
 		p.aud.Missing = "results.error.unconfigured"
 	}
 	for _, name := range pageNames {
-		err := k.ParseWith(name, func(layout *template.Template) (*template.Template, error) {
+		err := k.ParseWith(pagePrefix+name, func(layout *template.Template) (*template.Template, error) {
 			return layout.ParseFS(templates, "templates/parts.html", "templates/"+name+".html")
 		})
 		if err != nil {
@@ -85,7 +89,7 @@ type visit struct {
 
 // page serves a results page.
 func (p *Pages) page(name string, h func(v *visit) error) http.Handler {
-	return p.kit.Handle(p.aud, name, func(rq *kit.Request) error {
+	return p.kit.Handle(p.aud, pagePrefix+name, func(rq *kit.Request) error {
 		return h(&visit{Request: rq, api: p.cfg.Results, fmt: newNumbers(rq.Words)})
 	})
 }
