@@ -19,6 +19,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/meedoen/meedoen/gateway/openapi"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -107,7 +108,7 @@ func newExportServer(t *testing.T) (*httptest.Server, *fakeExports) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = conn.Close() })
-	g, err := New(t.Context(), Config{}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn}, slog.New(slog.DiscardHandler))
+	g, err := New(t.Context(), Config{}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func TestExportsDownloadAsAFile(t *testing.T) {
 		"Content-Type":        "text/csv; charset=utf-8",
 		"Content-Disposition": "attachment; filename=velsen-antwoorden.csv",
 		"Cache-Control":       "no-store",
-		"API-Version":         "1.3.0",
+		"API-Version":         openapi.Version(),
 	}
 	got := map[string]string{}
 	for k := range want {

@@ -27,6 +27,7 @@ import (
 	"github.com/meedoen/meedoen/gateway/openapi"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
+	resultsv1 "github.com/meedoen/meedoen/proto/meedoen/results/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -59,6 +60,8 @@ type Conns struct {
 	// FocusGroups reaches the focus groups service; only its staff methods
 	// have REST routes.
 	FocusGroups grpc.ClientConnInterface
+	// Results reaches the results service.
+	Results grpc.ClientConnInterface
 }
 
 // Gateway serves the REST API and its OpenAPI document; the web pages are
@@ -87,6 +90,13 @@ func services(c Conns) []service {
 		}},
 		{"focusgroups", c.FocusGroups, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
 			return focusgroupsv1.RegisterFocusGroupsServiceHandlerClient(ctx, mux, focusgroupsv1.NewFocusGroupsServiceClient(cc))
+		}},
+		{"advice", c.Results, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+			return resultsv1.RegisterAdviceServiceHandlerClient(ctx, mux, resultsv1.NewAdviceServiceClient(cc))
+		}},
+		// The results API is served by the results service too.
+		{"results", c.Results, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
+			return resultsv1.RegisterResultsServiceHandlerClient(ctx, mux, resultsv1.NewResultsServiceClient(cc))
 		}},
 		{"surveys", c.Surveys, func(ctx context.Context, mux *runtime.ServeMux, cc grpc.ClientConnInterface) error {
 			return surveysv1.RegisterSurveysServiceHandlerClient(ctx, mux, surveysv1.NewSurveysServiceClient(cc))
@@ -166,6 +176,10 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 	// A download that grpc-gateway cannot map (see export.go).
 	if err := g.api.HandlePath(http.MethodGet, exportPath, g.serveExport(exportClient{conns.Surveys})); err != nil {
 		return nil, fmt.Errorf("registering the export download: %w", err)
+	}
+	// The results service's documents, charts and open data (files.go).
+	if err := g.registerFiles(conns.Results); err != nil {
+		return nil, err
 	}
 	return g, nil
 }

@@ -10,6 +10,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"go.uber.org/goleak"
+
+	"github.com/meedoen/meedoen/gateway/openapi"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -366,8 +368,8 @@ func TestAPI(t *testing.T) {
 			if resp.StatusCode != tt.wantStatus {
 				t.Errorf("status = %d, want %d; body: %s", resp.StatusCode, tt.wantStatus, body)
 			}
-			if got := resp.Header.Get("API-Version"); got != "1.3.0" {
-				t.Errorf("API-Version = %q, want 1.3.0", got)
+			if got := resp.Header.Get("API-Version"); got != openapi.Version() {
+				t.Errorf("API-Version = %q, want the document's %s", got, openapi.Version())
 			}
 			for k, want := range tt.wantHeader {
 				if got := resp.Header.Get(k); got != want {
@@ -393,7 +395,7 @@ func TestSecurityHeaders(t *testing.T) {
 		"X-Frame-Options":           "DENY",
 		"Content-Security-Policy":   "frame-ancestors 'none'",
 		"Strict-Transport-Security": "max-age=31536000",
-		"API-Version":               "1.3.0",
+		"API-Version":               openapi.Version(),
 	}
 	for _, path := range []string{
 		"/api/v1/regions",         // success

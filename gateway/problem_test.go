@@ -115,7 +115,7 @@ func TestRoutingErrorFallback(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	g, err := New(t.Context(), Config{}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn}, nil)
+	g, err := New(t.Context(), Config{}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

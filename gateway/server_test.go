@@ -90,7 +90,7 @@ func newTestServer(t testing.TB, cfg Config) *testServer {
 	t.Cleanup(func() { _ = conn.Close() })
 
 	logs := new(testkit.Buffer)
-	g, err := New(t.Context(), cfg, Conns{Councils: conn, Surveys: conn, FocusGroups: conn}, slog.New(slog.NewTextHandler(logs, nil)))
+	g, err := New(t.Context(), cfg, Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}, slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -146,13 +146,13 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		cfg   Config
 		conns Conns
 	}{
-		{"negative body limit", Config{MaxBodyBytes: -1}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn}},
-		{"version not semver", Config{APIVersion: "v1"}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn}},
+		{"negative body limit", Config{MaxBodyBytes: -1}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}},
+		{"version not semver", Config{APIVersion: "v1"}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}},
 		{"missing connections", Config{}, Conns{}},
 		{"missing surveys connection", Config{}, Conns{Councils: conn}},
 		{"missing focus groups connection", Config{}, Conns{Councils: conn, Surveys: conn}},
-		{"negative burst", Config{RateLimit: RateLimit{Burst: -1}}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn}},
-		{"invalid trusted proxy", Config{TrustedProxies: []netip.Prefix{{}}}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn}},
+		{"negative burst", Config{RateLimit: RateLimit{Burst: -1}}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}},
+		{"invalid trusted proxy", Config{TrustedProxies: []netip.Prefix{{}}}, Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

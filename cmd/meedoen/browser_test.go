@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -27,7 +28,7 @@ func TestCouncilWorkspaceInBrowser(t *testing.T) {
 	}
 	b := browsertest.Start(t)
 	databaseURL := testkit.NewDatabase(t)
-	base := startInProcess(t, "-dev", "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL)
+	base := startInProcessLogging(t, os.Stderr, "-dev", "-http-addr=127.0.0.1:0", "-data-dir="+t.TempDir(), "-database-url="+databaseURL)
 
 	run := func(actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()

@@ -26,13 +26,14 @@ type Config struct {
 
 	// GRPCAddr is where a single service target serves gRPC.
 	GRPCAddr string
-	// CouncilsAddr, SurveysAddr and FocusgroupsAddr are the services' gRPC
+	// CouncilsAddr, SurveysAddr, FocusgroupsAddr and ResultsAddr are the services' gRPC
 	// addresses for a gateway that does not run them in the same process.
 	// All default to the single-service -grpc-addr default, so a split
 	// deployment sets each.
 	CouncilsAddr    string
 	SurveysAddr     string
 	FocusgroupsAddr string
+	ResultsAddr     string
 
 	// InternalSigningKey lets the gateway sign the internal tokens services
 	// verify; InternalVerifyKeys are the public keys services accept.
@@ -147,6 +148,7 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.CouncilsAddr, "councils-addr", config.Env("COUNCILS_ADDR", "127.0.0.1:9090"), "councils gRPC address, for a gateway without the councils service in the same process")
 	fs.StringVar(&c.SurveysAddr, "surveys-addr", config.Env("SURVEYS_ADDR", "127.0.0.1:9090"), "surveys gRPC address, for a gateway without the surveys service in the same process")
 	fs.StringVar(&c.FocusgroupsAddr, "focusgroups-addr", config.Env("FOCUSGROUPS_ADDR", "127.0.0.1:9090"), "focus groups gRPC address, for a gateway without the focus groups service in the same process")
+	fs.StringVar(&c.ResultsAddr, "results-addr", config.Env("RESULTS_ADDR", "127.0.0.1:9090"), "results gRPC address, for a gateway without the results service in the same process")
 	fs.StringVar(&c.InternalSigningKey, "internal-signing-key", config.Env("MEEDOEN_INTERNAL_SIGNING_KEY", ""), "base64 Ed25519 seed the gateway signs internal tokens with; -target=all makes one per start when empty")
 	fs.StringVar(&c.InternalVerifyKeys, "internal-verify-keys", config.Env("MEEDOEN_INTERNAL_VERIFY_KEYS", ""), "comma-separated base64 Ed25519 public keys services accept internal tokens from")
 	fs.BoolVar(&c.NewInternalKey, "new-internal-key", false, "print a new internal signing key and its public key, then exit")

@@ -17,9 +17,11 @@ import (
 	"github.com/meedoen/meedoen/internal/telemetry"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
+	resultsv1 "github.com/meedoen/meedoen/proto/meedoen/results/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/councils"
 	"github.com/meedoen/meedoen/services/focusgroups"
+	"github.com/meedoen/meedoen/services/results"
 	"github.com/meedoen/meedoen/services/surveys"
 )
 
@@ -39,8 +41,9 @@ var demoRegion = struct {
 }
 
 // initDemo loads the IJmond demo data with -dev, once everything runs:
-// it goes through the councils service's API (and the surveys service's,
-// when it runs here too) as an administrator.
+// it goes through the councils service's API (and the surveys, focus
+// groups and results services' APIs, when they run here too) as an
+// administrator.
 func (a *app) initDemo(context.Context) (component, error) {
 	if !a.cfg.Dev {
 		return component{}, nil
@@ -50,14 +53,17 @@ func (a *app) initDemo(context.Context) (component, error) {
 			a.log.Warn("demo data not loaded: it is loaded through the API as an administrator, which needs MEEDOEN_INTERNAL_SIGNING_KEY in this process")
 			return
 		}
-		surveysAddr, focusgroupsAddr := "", ""
+		surveysAddr, focusgroupsAddr, resultsAddr := "", "", ""
 		if s := a.local[surveys.Name]; s != nil {
 			surveysAddr = s.Addr()
 		}
 		if s := a.local[focusgroups.Name]; s != nil {
 			focusgroupsAddr = s.Addr()
 		}
-		if err := loadDemoData(ctx, a.local[councils.Name].Addr(), surveysAddr, focusgroupsAddr, a.signer, a.tel, a.log); err != nil {
+		if s := a.local[results.Name]; s != nil {
+			resultsAddr = s.Addr()
+		}
+		if err := loadDemoData(ctx, a.local[councils.Name].Addr(), surveysAddr, focusgroupsAddr, resultsAddr, a.signer, a.tel, a.log); err != nil {
 			a.log.Error("loading demo data", "error", err)
 		}
 	}}, nil
@@ -65,7 +71,7 @@ func (a *app) initDemo(context.Context) (component, error) {
 
 // loadDemoData creates the demo region through the councils service's API,
 // like any client would. It is idempotent: what exists is left alone.
-func loadDemoData(ctx context.Context, councilsAddr, surveysAddr, focusgroupsAddr string, signer *auth.Signer, tel *telemetry.Telemetry, log *slog.Logger) error {
+func loadDemoData(ctx context.Context, councilsAddr, surveysAddr, focusgroupsAddr, resultsAddr string, signer *auth.Signer, tel *telemetry.Telemetry, log *slog.Logger) error {
 	conn, err := rpc.Dial(councilsAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
 	if err != nil {
 		return err
@@ -132,6 +138,18 @@ func loadDemoData(ctx context.Context, councilsAddr, surveysAddr, focusgroupsAdd
 		}
 		defer fconn.Close()
 		n, err := loadDemoFocusGroups(ctx, focusgroupsv1.NewFocusGroupsServiceClient(fconn), processes, time.Now())
+		created += n
+		if err != nil {
+			return err
+		}
+	}
+	if resultsAddr != "" {
+		rconn, err := rpc.Dial(resultsAddr, tel, grpc.WithChainUnaryInterceptor(auth.ClientInterceptor(signer)))
+		if err != nil {
+			return err
+		}
+		defer rconn.Close()
+		n, err := loadDemoResults(ctx, client, resultsv1.NewAdviceServiceClient(rconn), time.Now())
 		created += n
 		if err != nil {
 			return err

@@ -24,9 +24,11 @@ import (
 	"github.com/meedoen/meedoen/internal/rpc"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
+	resultsv1 "github.com/meedoen/meedoen/proto/meedoen/results/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/councils"
 	"github.com/meedoen/meedoen/services/focusgroups"
+	"github.com/meedoen/meedoen/services/results"
 	"github.com/meedoen/meedoen/services/surveys"
 )
 
@@ -66,6 +68,10 @@ func (a *app) initConns(context.Context) (component, error) {
 		return component{}, err
 	}
 	if a.conns.FocusGroups, err = dial(focusgroups.Name, a.cfg.FocusgroupsAddr); err != nil {
+		closeAll()
+		return component{}, err
+	}
+	if a.conns.Results, err = dial(results.Name, a.cfg.ResultsAddr); err != nil {
 		closeAll()
 		return component{}, err
 	}
@@ -194,6 +200,9 @@ func (a *app) initWeb(ctx context.Context) (component, error) {
 		Panels:            surveysv1.NewPanelsServiceClient(a.conns.Surveys),
 		FocusGroups:       focusgroupsv1.NewFocusGroupsServiceClient(a.conns.FocusGroups),
 		FocusGroupLinks:   focusgroupsv1.NewMemberLinksServiceClient(a.conns.FocusGroups),
+		Advice:            resultsv1.NewAdviceServiceClient(a.conns.Results),
+		Results:           resultsv1.NewResultsServiceClient(a.conns.Results),
+		Files:             resultsv1.NewFilesServiceClient(a.conns.Results),
 		RespondentKey:     respondentKey,
 		Postcodes:         a.postcodes.Municipality,
 	}, a.log)

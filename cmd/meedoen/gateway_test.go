@@ -46,7 +46,7 @@ func newGatewayServer(t *testing.T, cfg Config, base string) *httptest.Server {
 	// What the modules before the gateway's own would have left.
 	a := newApp(cfg, nil, io.Discard, io.Discard, hooks{})
 	a.log, a.tel, a.health, a.deps = slog.New(slog.DiscardHandler), deps.Telemetry, deps.Health, deps
-	a.mux, a.base, a.conns = mux, base, gateway.Conns{Councils: conn, Surveys: conn, FocusGroups: conn}
+	a.mux, a.base, a.conns = mux, base, gateway.Conns{Councils: conn, Surveys: conn, FocusGroups: conn, Results: conn}
 	t.Cleanup(a.stop)
 	if err := a.start(t.Context(), modulesNamed(t, sessionsModule, devIdPModule, apiModule, identityModule, termsModule, webModule, gatewayTarget)); err != nil {
 		t.Fatalf("starting the gateway's modules: %v", err)

@@ -101,7 +101,7 @@ func modules() []module {
 		{name: councils.Name, deps: []string{platformModule}, target: true, init: (*app).initCouncils, rules: councils.Policy},
 		{name: focusgroups.Name, deps: []string{platformModule, mailModule, fgRolesModule}, target: true, init: (*app).initFocusgroups, rules: focusgroups.Policy},
 		{name: surveys.Name, deps: []string{platformModule, mailModule, neighbourhoodsModule}, target: true, init: (*app).initSurveys, rules: surveys.Policy},
-		{name: results.Name, deps: []string{platformModule}, target: true, init: (*app).initResults},
+		{name: results.Name, deps: []string{platformModule, mailModule}, target: true, init: (*app).initResults, rules: results.Policy},
 
 		// Every process serves the operations endpoints; the listener is
 		// bound once the services have started, and its address is the

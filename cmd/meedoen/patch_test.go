@@ -95,6 +95,11 @@ var patchSamples = map[string]map[string]string{
 		"breadth":   `"all"`,
 		"quotes":    `[{"text":"Ik dacht dat het loket alleen voor mijn moeder was.","consent":"anonymous"}]`,
 	},
+	"updateResponseSettings": {
+		"termDays":       `57`,
+		"officerEmail":   `"adviezen-proef@velsen.example"`,
+		"secretaryEmail": `"secretaris-proef@velsen.example"`,
+	},
 }
 
 // fixedSamples are values a PATCH of a member fixedAtCreation tries.
@@ -297,6 +302,9 @@ var patchTargets = map[string]func(t *testing.T, s patchSystem) (string, restCli
 	"updateSession": func(t *testing.T, s patchSystem) (string, restClient) {
 		group := s.focusGroup(t)
 		return s.session(t, group), s.member
+	},
+	"updateResponseSettings": func(_ *testing.T, s patchSystem) (string, restClient) {
+		return "/response-settings/GM0453", s.officer
 	},
 	"updateFinding": func(t *testing.T, s patchSystem) (string, restClient) {
 		group := s.focusGroup(t)

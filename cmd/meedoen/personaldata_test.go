@@ -91,9 +91,10 @@ func (m markers) found(where string, data []byte) []string {
 // refused, then a listed one), the panel import, free-text and "other,
 // namely…" answers on an open link and through an invitation, the address
 // for feedback, council members, the council's contact address, an agenda
-// question, a process, a field activity, a declaration of interest and a
-// poll's cancellation — lets the events flow until the tallies count the
-// answers, and then finds none of it in the JetStream store's files, in
+// question, a process, a field activity, a declaration of interest, a
+// poll's cancellation, the focus groups' forms and the results' forms
+// (an advice's owner's name and address among them) — lets the events
+// flow until the tallies count the answers, and then finds none of it in the JetStream store's files, in
 // any service's outbox, in the process's logs or in its trace spans.
 //
 // Not parallel: the span recorder and the logs are this process's alone
@@ -231,6 +232,7 @@ func TestPersonalDataStaysOutOfEventsLogsAndTraces(t *testing.T) {
 		}
 	}
 	focusGroup(t, m, member, processID)
+	resultsForms(t, m, chair, member, officer, processID)
 	waitForOutboxes(t, databaseURL)
 
 	// What staff may see holds the markers: the test did put them in.
@@ -312,6 +314,57 @@ func focusGroup(t *testing.T, m markers, member apiClient, processID string) {
 	member.must(http.StatusOK, "DELETE", group+"/members/"+resident["id"].(string), "")
 	member.must(http.StatusOK, "POST", group+"/members/"+waiting["id"].(string)+"/erasure", "")
 	member.must(http.StatusOK, "POST", group+"/dissolution", `{"reason":"`+m.typed("fg-dissolve")+`"}`)
+}
+
+// resultsForms types the markers into every results form that takes personal
+// data or free text: the response settings' addresses, an advice's text
+// and a version's change note, a response's owner (name and address) and
+// a motivation, a revision request's reason and the report's summary.
+// The advice is adopted, sent, acknowledged, answered and reported, so
+// that every results event goes out.
+func resultsForms(t *testing.T, m markers, chair, member, officer apiClient, processID string) {
+	t.Helper()
+	ok := func(who apiClient, method, path, body string) map[string]any {
+		t.Helper()
+		code, out := who.do(method, path, body)
+		if code >= 300 {
+			t.Fatalf("%s %s: %d %v", method, path, code, out)
+		}
+		return out
+	}
+	ok(officer, "PATCH", "/response-settings/GM0453", `{"officerEmail":"`+m.email("res-officer")+`","secretaryEmail":"`+m.email("res-secretary")+`"}`)
+	content := func(where string) string {
+		return `{"title":"Advies over het loket","question":"Wat mist ` + m.name + `?","involvement":"Gesprek bij ` + m.name + ` thuis, ` + m.postcode + `",
+			"findings":"Volgens ` + m.typed(where+"-findings") + `","conclusions":"` + m.typed(where+"-conclusions") + `",
+			"recommendations":[{"text":"Bel ` + m.phone + `"},{"text":"` + m.typed(where+"-recommendation") + `"}]}`
+	}
+	var advice string
+	testkit.CheckFor(t, 15*time.Second, 50*time.Millisecond, func() error {
+		code, out := member.do("POST", "/advices", `{"processId":"`+processID+`","content":`+content("res-advice")+`}`)
+		if code >= 300 {
+			return fmt.Errorf("drafting an advice: %d %v", code, out)
+		}
+		advice = "/advices/" + out["id"].(string)
+		return nil
+	})
+	ok(member, "POST", advice+"/versions", `{"basedOn":1,"changeNote":"Op verzoek van `+m.typed("res-note")+`","content":`+content("res-version")+`}`)
+	ok(chair, "POST", advice+"/adoption", `{"version":2}`)
+	ok(chair, "POST", advice+"/sending", `{"version":2}`)
+	response := advice + "/responses/GM0453"
+	ok(officer, "POST", response+"/acknowledgement", "")
+	ok(officer, "POST", response+"/assignment", `{"ownerName":"Jan `+m.name+`","ownerEmail":"`+m.email("res-owner")+`"}`)
+	// The response keeps its owner: the markers did go in.
+	if got := ok(officer, "GET", response, ""); got["ownerName"] != "Jan "+m.name || got["ownerEmail"] != m.email("res-owner") {
+		t.Fatalf("the response's owner is %v <%v>, want the markers", got["ownerName"], got["ownerEmail"])
+	}
+	amsterdam, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ok(officer, "POST", response+"/decisions", `{"decidedOn":"`+time.Now().In(amsterdam).Format(time.DateOnly)+`","answers":[
+		{"recommendation":1,"verdict":"adopted"},{"recommendation":2,"verdict":"not_adopted","motivation":"`+m.typed("res-motivation")+`"}]}`)
+	ok(chair, "POST", response+"/revision-requests", `{"reason":"Gevraagd door `+m.typed("res-revision")+`"}`)
+	ok(chair, "POST", "/reports", `{"processId":"`+processID+`","summary":"Dank aan `+m.typed("res-report")+`"}`)
 }
 
 // consentVersion reads the version of the consent text from the sign-up

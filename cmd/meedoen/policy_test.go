@@ -157,7 +157,58 @@ var examples = map[string]exampleRequest{
 	"updateFinding":        func(int64) (string, string) { return fgPath + "/findings/" + unknownID, `{"breadth":"all"}` },
 	"agreeFinding":         func(int64) (string, string) { return fgPath + "/findings/" + unknownID + "/agreement", "" },
 	"getPublishedFindings": func(int64) (string, string) { return fgPath + "/published-findings", "" },
+
+	"createAdvice": func(int64) (string, string) {
+		return "/advices", `{"processId":"` + unknownID + `","content":{"title":"Advies","recommendations":[{"text":"Doe het."}]}}`
+	},
+	"getAdvice":   func(int64) (string, string) { return advicePath, "" },
+	"listAdvices": func(int64) (string, string) { return "/advices?tenant=GM0453", "" },
+	"createVersion": func(int64) (string, string) {
+		return advicePath + "/versions", `{"basedOn":1,"changeNote":"Verduidelijkt.","content":{"title":"Advies","recommendations":[{"text":"Doe het."}]}}`
+	},
+	"getVersion":          func(int64) (string, string) { return advicePath + "/versions/1", "" },
+	"listVersions":        func(int64) (string, string) { return advicePath + "/versions", "" },
+	"adoptAdvice":         func(int64) (string, string) { return advicePath + "/adoption", `{"version":1}` },
+	"sendAdvice":          func(int64) (string, string) { return advicePath + "/sending", `{"version":1}` },
+	"listRecommendations": func(int64) (string, string) { return advicePath + "/recommendations", "" },
+	"listResponses":       func(int64) (string, string) { return "/responses?municipalityCode=GM0453", "" },
+	"getResponse":         func(int64) (string, string) { return responsePath, "" },
+	"acknowledgeResponse": func(int64) (string, string) { return responsePath + "/acknowledgement", "" },
+	"assignResponse": func(int64) (string, string) {
+		return responsePath + "/assignment", `{"ownerName":"Sanne Bakker","ownerEmail":"sanne.bakker@velsen.example"}`
+	},
+	"recordResponse": func(int64) (string, string) {
+		return responsePath + "/decisions", `{"decidedOn":"2026-01-05","answers":[{"recommendation":1,"verdict":"adopted"}]}`
+	},
+	"requestRevision": func(int64) (string, string) {
+		return responsePath + "/revision-requests", `{"reason":"Niet gemotiveerd."}`
+	},
+	"getResponseSettings":    func(int64) (string, string) { return "/response-settings/GM0453", "" },
+	"updateResponseSettings": func(int64) (string, string) { return "/response-settings/GM0453", `{"termDays":42}` },
+	"createReport": func(int64) (string, string) {
+		return "/reports", `{"processId":"` + unknownID + `","summary":"Wat er met uw inbreng gebeurde."}`
+	},
+	"getReport":          func(int64) (string, string) { return "/reports/" + unknownID, "" },
+	"listReports":        func(int64) (string, string) { return "/reports?tenant=GM0453", "" },
+	"getProcessResults":  func(int64) (string, string) { return "/process-results/" + unknownID, "" },
+	"listProcessResults": func(int64) (string, string) { return "/process-results?tenant=GM0453", "" },
+	"getFigures":         func(int64) (string, string) { return "/figures?regionId=ijmond", "" },
+	// The results service's files, which the gateway serves itself
+	// (gateway/files.go): an advice that does not exist answers 404 to
+	// whoever may ask.
+	"renderAdvice":   func(int64) (string, string) { return advicePath + "/document", "" },
+	"renderChart":    func(int64) (string, string) { return "/figures/charts/adoption", "" },
+	"exportFigures":  func(int64) (string, string) { return "/open-data/evaluation-figures", "" },
+	"exportResults":  func(int64) (string, string) { return "/open-data/process-results", "" },
+	"getDataCatalog": func(int64) (string, string) { return "/open-data/catalog", "" },
 }
+
+// advicePath and responsePath name an advice and a municipality's response
+// to it that do not exist.
+const (
+	advicePath   = "/advices/" + unknownID
+	responsePath = advicePath + "/responses/GM0453"
+)
 
 // fgPath and fgSessionPath name a focus group and a session of it that do
 // not exist.
@@ -176,6 +227,10 @@ const guardRefusal = "your roles do not allow this"
 
 // publicOperations are served by the gateway itself, not by a service.
 var publicOperations = []string{"getOpenApiDocument"}
+
+// unservedOperations are documented but not served yet; their 404 is not
+// in the document. None: keep it so.
+var unservedOperations = []string{}
 
 type operation struct{ method, path, id string }
 
@@ -244,7 +299,7 @@ func TestPolicyMatrix(t *testing.T) {
 
 	var n atomic.Int64
 	for _, op := range documentedOperations(t) {
-		if slices.Contains(publicOperations, op.id) {
+		if slices.Contains(publicOperations, op.id) || slices.Contains(unservedOperations, op.id) {
 			continue
 		}
 		rule, ok := ruleFor(policy, op.id)

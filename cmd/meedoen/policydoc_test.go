@@ -11,6 +11,7 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
+	resultsv1 "github.com/meedoen/meedoen/proto/meedoen/results/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -45,7 +46,8 @@ func TestEveryServedMethodHasOneRule(t *testing.T) {
 	served := map[string]bool{}
 	for _, desc := range []grpc.ServiceDesc{councilsv1.CouncilsService_ServiceDesc, surveysv1.SurveysService_ServiceDesc,
 		surveysv1.PanelsService_ServiceDesc, surveysv1.ExportService_ServiceDesc, focusgroupsv1.FocusGroupsService_ServiceDesc,
-		focusgroupsv1.MemberLinksService_ServiceDesc} {
+		focusgroupsv1.MemberLinksService_ServiceDesc, resultsv1.AdviceService_ServiceDesc, resultsv1.ResultsService_ServiceDesc,
+		resultsv1.FilesService_ServiceDesc} {
 		for _, m := range desc.Methods {
 			served["/"+desc.ServiceName+"/"+m.MethodName] = true
 		}

@@ -281,6 +281,7 @@ const (
 	kindGroupMember    refKind = "focus group member"
 	kindSession        refKind = "focus group session"
 	kindFinding        refKind = "focus group finding"
+	kindAdvice         refKind = "advice"
 )
 
 // secret reports whether the existence of a thing of this kind is for
@@ -340,6 +341,8 @@ func referenceKind(op writeOperation, ref reference) (refKind, bool) {
 			return kindFinding, true
 		case strings.HasPrefix(op.path, "/focus-groups/{id}"):
 			return kindFocusGroup, true
+		case strings.HasPrefix(op.path, "/advices/{id}"):
+			return kindAdvice, true
 		}
 	}
 	return "", false
@@ -528,6 +531,41 @@ func referenceCases(fx *referenceFixtures) map[string]referenceCase {
 			g := fx.focusGroup(t, "GM0453")
 			return map[string]string{"focusGroupId": g, "id": fx.finding(t, "GM0453", g)}, nil
 		}},
+		"createAdvice": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return nil, map[string]any{"processId": fx.resultsProcess(t, "GM0453"), "content": adviceContent("Advies " + fx.unique())}
+		}},
+		"createVersion": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.advice(t, "GM0453", 1, adviceDraft)}, map[string]any{
+				"basedOn": 1, "changeNote": "Aanbeveling 2 verduidelijkt.", "content": adviceContent("Advies " + fx.unique())}
+		}},
+		"adoptAdvice": {caller: "chair@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.advice(t, "GM0453", 2, adviceDraft)}, map[string]any{"version": 2}
+		}},
+		"sendAdvice": {caller: "chair@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.advice(t, "GM0453", 2, adviceAdopted)}, map[string]any{"version": 2}
+		}},
+		"acknowledgeResponse": {caller: "policy_officer@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.advice(t, "GM0453", 1, adviceSent), "municipalityCode": "GM0453"}, nil
+		}},
+		"assignResponse": {caller: "policy_officer@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.advice(t, "GM0453", 1, adviceSent), "municipalityCode": "GM0453"}, map[string]any{
+				"ownerName": "Eigenaar " + fx.unique(), "ownerEmail": "eigenaar-" + fx.unique() + "@velsen.example"}
+		}},
+		"recordResponse": {caller: "policy_officer@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.advice(t, "GM0453", 1, adviceSent), "municipalityCode": "GM0453"}, responseBody()
+		}},
+		"requestRevision": {caller: "chair@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"id": fx.advice(t, "GM0453", 1, adviceAnswered), "municipalityCode": "GM0453"},
+				map[string]any{"reason": "Aanbeveling 2 is niet gemotiveerd."}
+		}},
+		"updateResponseSettings": {caller: "policy_officer@GM0453", prepare: func(*testing.T) (map[string]string, map[string]any) {
+			return map[string]string{"municipalityCode": "GM0453"}, map[string]any{"termDays": 40 + fx.counter()%20}
+		}},
+		"createReport": {caller: "chair@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
+			process := fx.resultsProcess(t, "GM0453")
+			fx.adviceFor(t, "GM0453", process, 1, adviceSent)
+			return nil, map[string]any{"processId": process, "summary": "Wat er met uw inbreng gebeurde."}
+		}},
 	}
 }
 
@@ -569,6 +607,7 @@ func newReferenceFixtures(t *testing.T, base string, idp *testIdP) *referenceFix
 	fx.foreignOf[kindGroupMember] = fx.groupMember(t, "GM0396", group)
 	fx.foreignOf[kindSession] = fx.session(t, "GM0396", group, 7*24*time.Hour)
 	fx.foreignOf[kindFinding] = fx.finding(t, "GM0396", group)
+	fx.foreignOf[kindAdvice] = fx.advice(t, "GM0396", 1, adviceSent)
 	return fx
 }
 
@@ -873,13 +912,34 @@ func (f *fingerprinter) settled(t *testing.T) snapshot {
 	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); {
 		time.Sleep(150 * time.Millisecond)
 		cur := f.now(t)
-		if cur.diff(prev) == "" {
+		// Quiet for a moment is not enough on a loaded machine: a relay
+		// may not have published yet, and would mark its rows during the
+		// call under test. Every outbox must be published too.
+		if cur.diff(prev) == "" && f.published(t) {
 			return cur
 		}
 		prev = cur
 	}
 	t.Fatalf("the database did not come to rest: %s", prev.diff(f.now(t)))
 	return nil
+}
+
+// published reports whether every service's outbox has been published.
+func (f *fingerprinter) published(t *testing.T) bool {
+	t.Helper()
+	for _, tbl := range f.tables {
+		if !strings.HasSuffix(tbl, ".outbox") {
+			continue
+		}
+		var pending int
+		if err := f.conn.QueryRow(context.Background(), `SELECT count(*) FROM `+tbl+` WHERE published_at IS NULL`).Scan(&pending); err != nil {
+			t.Fatal(err)
+		}
+		if pending > 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // diff names the tables whose contents differ.
@@ -973,5 +1033,79 @@ func (fx *referenceFixtures) finding(t *testing.T, tenant, group string) string 
 	f := fx.must(t, "council_member@"+tenant, "POST", "/focus-groups/"+group+"/findings", map[string]any{
 		"statement": "Mantelzorgers vinden de weg niet.", "breadth": "some"})
 	id, _ := f["id"].(string)
+	return id
+}
+
+// resultsProcess starts a process of tenant and waits until the results
+// service has heard of it, which it does through the councils' events.
+func (fx *referenceFixtures) resultsProcess(t *testing.T, tenant string) string {
+	t.Helper()
+	id := fx.process(t, tenant)
+	testkit.CheckFor(t, 15*time.Second, 50*time.Millisecond, func() error {
+		status, out := fx.call("council_member@"+tenant, "POST", "/advices", map[string]any{"processId": id, "content": map[string]any{}})
+		// A known process gets only the empty content refused.
+		if status != http.StatusBadRequest || strings.Contains(fmt.Sprint(out["invalidParams"]), "processId") {
+			return fmt.Errorf("the results service does not know process %s yet: %d %v", id, status, out)
+		}
+		return nil
+	})
+	return id
+}
+
+// adviceContent is an advice's text with two recommendations, as the
+// examples answer them.
+func adviceContent(title string) map[string]any {
+	return map[string]any{"title": title, "question": "Wat hebben mantelzorgers nodig?",
+		"recommendations": []any{map[string]any{"text": "Zet het loket in de krant."}, map[string]any{"text": "Bel mantelzorgers op."}}}
+}
+
+// responseBody answers both recommendations of adviceContent, decided
+// today.
+func responseBody() map[string]any {
+	amsterdam, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		amsterdam = time.UTC
+	}
+	return map[string]any{"decidedOn": time.Now().In(amsterdam).Format(time.DateOnly), "answers": []any{
+		map[string]any{"recommendation": 1, "verdict": "adopted"},
+		map[string]any{"recommendation": 2, "verdict": "not_adopted", "motivation": "Daar is geen budget voor."}}}
+}
+
+type adviceState int
+
+const (
+	adviceDraft adviceState = iota
+	adviceAdopted
+	adviceSent
+	// adviceAnswered is sent and answered by the tenant's policy officer.
+	adviceAnswered
+)
+
+// advice drafts an advice for a new process of tenant with the given
+// number of versions, brought to state.
+func (fx *referenceFixtures) advice(t *testing.T, tenant string, versions int, state adviceState) string {
+	t.Helper()
+	return fx.adviceFor(t, tenant, fx.resultsProcess(t, tenant), versions, state)
+}
+
+// adviceFor drafts an advice for process of tenant with the given number
+// of versions, brought to state.
+func (fx *referenceFixtures) adviceFor(t *testing.T, tenant, process string, versions int, state adviceState) string {
+	t.Helper()
+	a := fx.must(t, "council_member@"+tenant, "POST", "/advices", map[string]any{"processId": process, "content": adviceContent("Advies " + fx.unique())})
+	id, _ := a["id"].(string)
+	for v := 2; v <= versions; v++ {
+		fx.must(t, "council_member@"+tenant, "POST", "/advices/"+id+"/versions", map[string]any{
+			"basedOn": v - 1, "changeNote": "Versie " + strconv.Itoa(v) + ".", "content": adviceContent("Advies " + fx.unique())})
+	}
+	if state >= adviceAdopted {
+		fx.must(t, "chair@"+tenant, "POST", "/advices/"+id+"/adoption", map[string]any{"version": versions})
+	}
+	if state >= adviceSent {
+		fx.must(t, "chair@"+tenant, "POST", "/advices/"+id+"/sending", map[string]any{"version": versions})
+	}
+	if state >= adviceAnswered {
+		fx.must(t, "policy_officer@"+tenant, "POST", "/advices/"+id+"/responses/"+tenant+"/decisions", responseBody())
+	}
 	return id
 }

@@ -42,7 +42,12 @@ func (a *app) publicURL() string {
 }
 
 func (a *app) initResults(ctx context.Context) (component, error) {
-	return a.addService(results.New(ctx, results.Config{GRPCAddr: a.grpcAddr()}, a.deps))
+	minCellBy, err := parseMinCellBy(a.cfg.MinCellBy)
+	if err != nil {
+		return component{}, err
+	}
+	return a.addService(results.New(ctx, results.Config{GRPCAddr: a.grpcAddr(), PublicURL: a.publicURL(),
+		MinCell: a.cfg.MinCell, MinCellBy: minCellBy, Mail: a.mailer}, a.deps))
 }
 
 // addService keeps a started service for the gateway and the demo data

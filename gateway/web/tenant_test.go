@@ -67,7 +67,7 @@ func TestTenantSwitcher(t *testing.T) {
 			if tc.id != nil {
 				h = webtest.WithIdentity(*tc.id, h)
 			}
-			r := httptest.NewRequest("GET", "/adviezen"+tc.query, nil)
+			r := httptest.NewRequest("GET", "/privacy"+tc.query, nil)
 			if tc.cookie != "" {
 				r.AddCookie(&http.Cookie{Name: kit.TenantCookie, Value: tc.cookie})
 			}
@@ -90,7 +90,7 @@ func TestTenantSwitcher(t *testing.T) {
 				if selected != tc.wantCurrent {
 					t.Errorf("selected tenant = %q, want %q", selected, tc.wantCurrent)
 				}
-				if !strings.Contains(body, `<form class="utrecht-form mdn-tenant" method="get" action="/adviezen">`) {
+				if !strings.Contains(body, `<form class="utrecht-form mdn-tenant" method="get" action="/privacy">`) {
 					t.Error("switcher is not a GET form back to the same page")
 				}
 			} else if tc.wantCurrent != "" && !strings.Contains(body, "Organisatie: "+tc.wantCurrent) {

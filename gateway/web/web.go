@@ -8,8 +8,10 @@
 // own over the shared kit (gateway/web/kit): workspace (the council's
 // agenda, processes and roster), polls (the staff's poll pages and
 // builder), respond (the residents' poll pages), panels (resident
-// panels, for staff and residents) and focusgroups (focus groups for
-// staff, and for their members through the links mailed to them). It
+// panels, for staff and residents), focusgroups (focus groups for
+// staff, and for their members through the links mailed to them), advice
+// (the council's advice and the municipalities' responses) and results
+// (the public pages of what came of residents' input). It
 // serves the informational pages itself (pages.go). docs/architecture.md says where a page's code lives.
 //
 // The site trusts the identity that the gateway's authentication put in the
@@ -23,14 +25,17 @@ import (
 	"log/slog"
 	"net/http"
 
+	"github.com/meedoen/meedoen/gateway/web/advice"
 	"github.com/meedoen/meedoen/gateway/web/focusgroups"
 	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/gateway/web/panels"
 	"github.com/meedoen/meedoen/gateway/web/polls"
 	"github.com/meedoen/meedoen/gateway/web/respond"
+	"github.com/meedoen/meedoen/gateway/web/results"
 	"github.com/meedoen/meedoen/gateway/web/workspace"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
+	resultsv1 "github.com/meedoen/meedoen/proto/meedoen/results/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -86,6 +91,19 @@ type Config struct {
 	// with no identity and the link's token. Nil makes those pages say
 	// that focus groups are unavailable.
 	FocusGroupLinks focusgroupsv1.MemberLinksServiceClient
+	// Advice is the results service's advice side: the council's advice
+	// pages and the policy officers' inbox call it with the person's
+	// identity. Nil makes those pages say that advice is unavailable.
+	Advice resultsv1.AdviceServiceClient
+	// Results is the results service's public side (what came of
+	// residents' input, the evaluation figures), called with no identity
+	// by the public pages and with the person's by the staff pages. Nil
+	// makes those pages say that results are unavailable.
+	Results resultsv1.ResultsServiceClient
+	// Files is the results service's documents and charts: the pages
+	// inline its SVG charts and link its downloads. Nil leaves the charts
+	// out (their data tables stay).
+	Files resultsv1.FilesServiceClient
 	// RespondentKey seals the respondent cookie that tells browsers apart
 	// on open links: 32 random bytes, the same for every gateway
 	// instance and kept across restarts. Nil makes a random key at each
@@ -153,7 +171,15 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes, fg.Routes}
+	rp, err := results.New(k, results.Config{Results: cfg.Results, Files: cfg.Files})
+	if err != nil {
+		return nil, err
+	}
+	ad, err := advice.New(k, advice.Config{Advice: cfg.Advice, Councils: cfg.Councils})
+	if err != nil {
+		return nil, err
+	}
+	s.areas = []func(*http.ServeMux){s.routes, ws.Routes, ps.Routes, rs.Routes, pn.Routes, fg.Routes, rp.Routes, ad.Routes}
 	return s, nil
 }
 

@@ -39,7 +39,6 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		{"/", http.StatusOK, "Wat is Meedoen?", "What is Meedoen?", ""}, // a resident's page: no staff menu
 		{"/toegankelijkheid", http.StatusOK, "Hoe we testen", "How we test", ""},
 		{"/privacy", http.StatusOK, "Waar de gegevens blijven", "Where the data stays", ""},
-		{"/adviezen", http.StatusOK, "Dit onderdeel is nog niet gebouwd.", "This part has not been built yet.", "/adviezen"},
 		{"/bestaat-niet", http.StatusNotFound, "Deze pagina bestaat niet", "This page does not exist", ""},
 	}
 	for _, tc := range tests {
@@ -231,14 +230,14 @@ func TestStartPageNamesRolesInWords(t *testing.T) {
 func TestLoginAndLogout(t *testing.T) {
 	t.Parallel()
 	site := newSite(t, Config{})
-	_, anon := webtest.Get(t, site.Handler(), httptest.NewRequest("GET", "/adviezen", nil))
-	if want := `href="/auth/login?returnTo=%2Fadviezen"`; !strings.Contains(anon, want) {
+	_, anon := webtest.Get(t, site.Handler(), httptest.NewRequest("GET", "/privacy", nil))
+	if want := `href="/auth/login?returnTo=%2Fprivacy"`; !strings.Contains(anon, want) {
 		t.Errorf("anonymous page lacks the login link %s", want)
 	}
 	if strings.Contains(anon, "/auth/logout") {
 		t.Error("anonymous page offers to log out")
 	}
-	_, staff := webtest.Get(t, webtest.WithIdentity(webtest.OneTenant, site.Handler()), httptest.NewRequest("GET", "/adviezen", nil))
+	_, staff := webtest.Get(t, webtest.WithIdentity(webtest.OneTenant, site.Handler()), httptest.NewRequest("GET", "/privacy", nil))
 	if want := `<form class="utrecht-form mdn-account" method="post" action="/auth/logout">`; !strings.Contains(staff, want) {
 		t.Errorf("logged-in page lacks the logout form %s", want)
 	}

@@ -16,6 +16,9 @@ import (
 // addDownloads adds the downloads of the services in doc to paths, with
 // the shared error responses.
 func addDownloads(doc *openapi3.T, paths *openapi3.Paths, errs map[int]*openapi3.ResponseRef) error {
+	if err := addResultsFiles(doc, paths, errs); err != nil {
+		return err
+	}
 	const path = "/polls/{pollId}/responses"
 	if doc.Tags.Get(surveysTag) == nil {
 		return nil // a document without the surveys service

@@ -31,6 +31,7 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/services/councils"
 	"github.com/meedoen/meedoen/services/focusgroups"
+	"github.com/meedoen/meedoen/services/results"
 	"github.com/meedoen/meedoen/services/surveys"
 )
 
@@ -115,5 +116,5 @@ func readExamples(name string) (map[string]any, error) {
 // document says who may call each operation. An operation of a service
 // missing here has no rule, and generation fails naming it.
 func servicePolicy() auth.Policy {
-	return auth.NewPolicy(slices.Concat(councils.Policy(), focusgroups.Policy(), surveys.Policy())...)
+	return auth.NewPolicy(slices.Concat(councils.Policy(), focusgroups.Policy(), surveys.Policy(), results.Policy())...)
 }

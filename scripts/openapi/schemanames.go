@@ -116,6 +116,9 @@ var resultNames = map[string]string{
 	"RemindPanelResponse":       "PanelReminderResult",
 	"ErasePanelMemberResponse":  "PanelMemberErasure",
 	"InviteResidentsResponse":   "ResidentInvitations",
+	// A resource, not a method's answer: one municipality's response to
+	// an advice.
+	"MunicipalResponse": "MunicipalResponse",
 }
 
 // nameResults adds to renames a name for each definition named after its

@@ -5,7 +5,9 @@
 // Name, Config, New, Policy, the table of extra roles per tenant
 // (OpenRoles) and the clients the gateway's pages use;
 // everything else is internal. It keeps its projections of the tenants and
-// of the participation processes that the councils service announces.
+// of the participation processes that the councils service announces, and
+// mails the groups' members the final report the results service
+// publishes.
 package focusgroups
 
 import (
@@ -25,6 +27,7 @@ import (
 	"github.com/meedoen/meedoen/internal/tenancy"
 	pb "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/api"
+	"github.com/meedoen/meedoen/services/focusgroups/internal/feedback"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/group"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/process"
 	"github.com/meedoen/meedoen/services/focusgroups/internal/roletable"
@@ -95,7 +98,7 @@ func (r *Roles) catalogOf() *group.Catalog {
 }
 
 // New migrates the schema, provisions the stream and the consumers
-// (tenants, processes), registers the APIs and binds the listener; Run on
+// (tenants, processes, published reports), registers the APIs and binds the listener; Run on
 // the result serves, sends reminders when due and sends the mail queue,
 // until its context ends.
 func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service, error) {
@@ -108,7 +111,8 @@ func New(ctx context.Context, cfg Config, deps platform.Deps) (*platform.Service
 		Name:       Name,
 		GRPCAddr:   cfg.GRPCAddr,
 		Migrations: []pg.MigrationSet{tenancy.Migrations(), mailq.Migrations(), store.Migrations()},
-		Consumers:  []events.ConsumerConfig{tenancy.Consumer(), process.Consumer(store.ProcessEnded(scfg))},
+		Consumers: []events.ConsumerConfig{tenancy.Consumer(), process.Consumer(store.ProcessEnded(scfg)),
+			feedback.Consumer(feedback.Config{PublicURL: cfg.PublicURL})},
 		Register: func(s grpc.ServiceRegistrar, pool *pgxpool.Pool) {
 			// One store for both APIs: the answers staff and members give
 			// to a session queue for it together.
@@ -175,7 +179,8 @@ func sendMail(ctx context.Context, cfg Config, pool *pgxpool.Pool, log *slog.Log
 		<-ctx.Done()
 		return nil
 	}
-	w, err := mailq.NewWorker(pool, mailq.WorkerConfig{Sender: cfg.Mail, Log: log.With("component", "mail")})
+	w, err := mailq.NewWorker(pool, mailq.WorkerConfig{Sender: cfg.Mail, Log: log.With("component", "mail"),
+		Settled: map[string]mailq.SettleFunc{feedback.Kind: feedback.Delivered}})
 	if err != nil {
 		return err
 	}

@@ -82,7 +82,7 @@ var Sections = []Section{
 	{Key: "nav.focusgroups", Path: "/focusgroepen"},
 	{Key: "nav.polls", Path: "/peilingen"},
 	{Key: "nav.panels", Path: "/panels"},
-	{Key: "nav.advice", Path: "/adviezen", Later: true, AboutKey: "later.advice"},
+	{Key: "nav.advice", Path: "/adviezen"},
 	{Key: "nav.council", Path: "/raad"},
 }
 

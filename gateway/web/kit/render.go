@@ -47,6 +47,13 @@ func (s *Site) Parse(name string, fsys fs.FS, files ...string) error {
 // ParseWith adds the page name as build makes it from a copy of the
 // layout, once per language: for a page made of another's templates.
 func (s *Site) ParseWith(name string, build func(layout *template.Template) (*template.Template, error)) error {
+	for lang := range s.layouts {
+		if _, taken := s.pages[lang][name]; taken {
+			// Two areas' pages of one name would show one area's page
+			// with the other's data.
+			return fmt.Errorf("the %s page is parsed twice: give an area's pages a prefix of its own", name)
+		}
+	}
 	for lang, layout := range s.layouts {
 		c, err := layout.Clone()
 		if err != nil {

@@ -973,6 +973,83 @@ func (x *FindingsRecorded) GetFindings() []*RecordedFinding {
 	return nil
 }
 
+// The focus groups service mailed the members of a process's focus groups
+// the published report, and every mail was sent or given up: counts
+// only, never who. It has the members of the surveys service's
+// FeedbackDelivered, so that the results service reads both alike.
+// Tenant: the report's.
+type FocusGroupFeedbackDelivered struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the participation process.
+	ProcessId string `protobuf:"bytes,1,opt,name=process_id,json=processId,proto3" json:"process_id,omitempty"`
+	// Id of the published report.
+	ReportId string `protobuf:"bytes,2,opt,name=report_id,json=reportId,proto3" json:"report_id,omitempty"`
+	// Mails accepted by the mail server.
+	Delivered int32 `protobuf:"varint,3,opt,name=delivered,proto3" json:"delivered,omitempty"`
+	// Mails that failed.
+	Failed        int32 `protobuf:"varint,4,opt,name=failed,proto3" json:"failed,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FocusGroupFeedbackDelivered) Reset() {
+	*x = FocusGroupFeedbackDelivered{}
+	mi := &file_meedoen_events_v1_focusgroups_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FocusGroupFeedbackDelivered) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FocusGroupFeedbackDelivered) ProtoMessage() {}
+
+func (x *FocusGroupFeedbackDelivered) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_events_v1_focusgroups_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FocusGroupFeedbackDelivered.ProtoReflect.Descriptor instead.
+func (*FocusGroupFeedbackDelivered) Descriptor() ([]byte, []int) {
+	return file_meedoen_events_v1_focusgroups_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *FocusGroupFeedbackDelivered) GetProcessId() string {
+	if x != nil {
+		return x.ProcessId
+	}
+	return ""
+}
+
+func (x *FocusGroupFeedbackDelivered) GetReportId() string {
+	if x != nil {
+		return x.ReportId
+	}
+	return ""
+}
+
+func (x *FocusGroupFeedbackDelivered) GetDelivered() int32 {
+	if x != nil {
+		return x.Delivered
+	}
+	return 0
+}
+
+func (x *FocusGroupFeedbackDelivered) GetFailed() int32 {
+	if x != nil {
+		return x.Failed
+	}
+	return 0
+}
+
 var File_meedoen_events_v1_focusgroups_proto protoreflect.FileDescriptor
 
 const file_meedoen_events_v1_focusgroups_proto_rawDesc = "" +
@@ -1059,7 +1136,13 @@ const file_meedoen_events_v1_focusgroups_proto_rawDesc = "" +
 	"process_id\x18\x02 \x01(\tR\tprocessId\x12\x1f\n" +
 	"\vquestion_id\x18\x03 \x01(\tR\n" +
 	"questionId\x12>\n" +
-	"\bfindings\x18\x04 \x03(\v2\".meedoen.events.v1.RecordedFindingR\bfindingsB=Z;github.com/meedoen/meedoen/proto/meedoen/events/v1;eventsv1b\x06proto3"
+	"\bfindings\x18\x04 \x03(\v2\".meedoen.events.v1.RecordedFindingR\bfindings\"\xa7\x01\n" +
+	"\x1bFocusGroupFeedbackDelivered\x12\x1d\n" +
+	"\n" +
+	"process_id\x18\x01 \x01(\tR\tprocessId\x12\x1b\n" +
+	"\treport_id\x18\x02 \x01(\tR\breportId\x12\x1c\n" +
+	"\tdelivered\x18\x03 \x01(\x05R\tdelivered\x12\x16\n" +
+	"\x06failed\x18\x04 \x01(\x05R\x06failed:\x16\x8a\xb5\x18\x12feedback.deliveredB=Z;github.com/meedoen/meedoen/proto/meedoen/events/v1;eventsv1b\x06proto3"
 
 var (
 	file_meedoen_events_v1_focusgroups_proto_rawDescOnce sync.Once
@@ -1073,30 +1156,31 @@ func file_meedoen_events_v1_focusgroups_proto_rawDescGZIP() []byte {
 	return file_meedoen_events_v1_focusgroups_proto_rawDescData
 }
 
-var file_meedoen_events_v1_focusgroups_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
+var file_meedoen_events_v1_focusgroups_proto_msgTypes = make([]protoimpl.MessageInfo, 13)
 var file_meedoen_events_v1_focusgroups_proto_goTypes = []any{
-	(*FocusGroupSeats)(nil),        // 0: meedoen.events.v1.FocusGroupSeats
-	(*FocusGroupFormed)(nil),       // 1: meedoen.events.v1.FocusGroupFormed
-	(*FocusGroupConcluded)(nil),    // 2: meedoen.events.v1.FocusGroupConcluded
-	(*FocusGroupMemberJoined)(nil), // 3: meedoen.events.v1.FocusGroupMemberJoined
-	(*FocusGroupMemberLeft)(nil),   // 4: meedoen.events.v1.FocusGroupMemberLeft
-	(*SessionScheduled)(nil),       // 5: meedoen.events.v1.SessionScheduled
-	(*SessionRescheduled)(nil),     // 6: meedoen.events.v1.SessionRescheduled
-	(*SessionCancelled)(nil),       // 7: meedoen.events.v1.SessionCancelled
-	(*RoleAttendance)(nil),         // 8: meedoen.events.v1.RoleAttendance
-	(*SessionHeld)(nil),            // 9: meedoen.events.v1.SessionHeld
-	(*RecordedFinding)(nil),        // 10: meedoen.events.v1.RecordedFinding
-	(*FindingsRecorded)(nil),       // 11: meedoen.events.v1.FindingsRecorded
-	(*timestamppb.Timestamp)(nil),  // 12: google.protobuf.Timestamp
+	(*FocusGroupSeats)(nil),             // 0: meedoen.events.v1.FocusGroupSeats
+	(*FocusGroupFormed)(nil),            // 1: meedoen.events.v1.FocusGroupFormed
+	(*FocusGroupConcluded)(nil),         // 2: meedoen.events.v1.FocusGroupConcluded
+	(*FocusGroupMemberJoined)(nil),      // 3: meedoen.events.v1.FocusGroupMemberJoined
+	(*FocusGroupMemberLeft)(nil),        // 4: meedoen.events.v1.FocusGroupMemberLeft
+	(*SessionScheduled)(nil),            // 5: meedoen.events.v1.SessionScheduled
+	(*SessionRescheduled)(nil),          // 6: meedoen.events.v1.SessionRescheduled
+	(*SessionCancelled)(nil),            // 7: meedoen.events.v1.SessionCancelled
+	(*RoleAttendance)(nil),              // 8: meedoen.events.v1.RoleAttendance
+	(*SessionHeld)(nil),                 // 9: meedoen.events.v1.SessionHeld
+	(*RecordedFinding)(nil),             // 10: meedoen.events.v1.RecordedFinding
+	(*FindingsRecorded)(nil),            // 11: meedoen.events.v1.FindingsRecorded
+	(*FocusGroupFeedbackDelivered)(nil), // 12: meedoen.events.v1.FocusGroupFeedbackDelivered
+	(*timestamppb.Timestamp)(nil),       // 13: google.protobuf.Timestamp
 }
 var file_meedoen_events_v1_focusgroups_proto_depIdxs = []int32{
 	0,  // 0: meedoen.events.v1.FocusGroupFormed.seats:type_name -> meedoen.events.v1.FocusGroupSeats
-	12, // 1: meedoen.events.v1.SessionScheduled.starts_at:type_name -> google.protobuf.Timestamp
-	12, // 2: meedoen.events.v1.SessionScheduled.ends_at:type_name -> google.protobuf.Timestamp
-	12, // 3: meedoen.events.v1.SessionRescheduled.starts_at:type_name -> google.protobuf.Timestamp
-	12, // 4: meedoen.events.v1.SessionRescheduled.ends_at:type_name -> google.protobuf.Timestamp
+	13, // 1: meedoen.events.v1.SessionScheduled.starts_at:type_name -> google.protobuf.Timestamp
+	13, // 2: meedoen.events.v1.SessionScheduled.ends_at:type_name -> google.protobuf.Timestamp
+	13, // 3: meedoen.events.v1.SessionRescheduled.starts_at:type_name -> google.protobuf.Timestamp
+	13, // 4: meedoen.events.v1.SessionRescheduled.ends_at:type_name -> google.protobuf.Timestamp
 	8,  // 5: meedoen.events.v1.SessionHeld.by_role:type_name -> meedoen.events.v1.RoleAttendance
-	12, // 6: meedoen.events.v1.SessionHeld.starts_at:type_name -> google.protobuf.Timestamp
+	13, // 6: meedoen.events.v1.SessionHeld.starts_at:type_name -> google.protobuf.Timestamp
 	10, // 7: meedoen.events.v1.FindingsRecorded.findings:type_name -> meedoen.events.v1.RecordedFinding
 	8,  // [8:8] is the sub-list for method output_type
 	8,  // [8:8] is the sub-list for method input_type
@@ -1117,7 +1201,7 @@ func file_meedoen_events_v1_focusgroups_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_events_v1_focusgroups_proto_rawDesc), len(file_meedoen_events_v1_focusgroups_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   12,
+			NumMessages:   13,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

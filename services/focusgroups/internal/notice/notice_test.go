@@ -78,6 +78,7 @@ func TestLinksSpeakTheMembersLanguage(t *testing.T) {
 		"moved":      func(r notice.Recipient) notice.Letter { return notice.SessionUpdate(g, s, r, true, from, now) },
 		"seated":     func(r notice.Recipient) notice.Letter { return notice.Seated(g, s, r) },
 		"reminder":   func(r notice.Recipient) notice.Letter { return notice.Reminder(g, s, r) },
+		"report":     func(r notice.Recipient) notice.Letter { return notice.Report(g.Name, r) },
 	}
 	for name, write := range letters {
 		t.Run(name, func(t *testing.T) {
