@@ -314,8 +314,8 @@ func (d *draftReader) audience() *surveysv1.Audience {
 	}
 	if a.Kind == surveysv1.AudienceKind_AUDIENCE_KIND_PANEL {
 		a.Municipalities = d.form[bfMunicipalities]
-		a.Neighbourhoods = d.list(bfNeighbourhoods)
-		a.AgeBands = d.list(bfAgeBands)
+		a.Neighbourhoods = d.form[bfNeighbourhoods]
+		a.AgeBands = d.form[bfAgeBands]
 	}
 	return a
 }
