@@ -54,8 +54,8 @@ type builderPage struct {
 	Reach *reachView
 	// ReachOp is the value of the button that saves and shows the
 	// reach.
-	ReachOp        string
-	Schedule       []bField
+	ReachOp  string
+	Schedule []bField
 	// ReadOnly is the questions of a poll that is not a draft.
 	ReadOnly []roSection
 	// The buttons of a scheduled poll.

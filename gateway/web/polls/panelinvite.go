@@ -45,7 +45,7 @@ type pollPanelView struct {
 	// Municipalities are the choices of a shared poll; empty for a local
 	// poll.
 	Municipalities []kit.Choice
-	AgeBands []kit.Choice
+	AgeBands       []kit.Choice
 	// Neighbourhoods are the boxes of a local poll's neighbourhoods, or
 	// NeighbourhoodGroups those of a shared poll's, per municipality:
 	// the operator's table that the sign-up offers, within the poll's
@@ -55,8 +55,8 @@ type pollPanelView struct {
 	Postcodes           string
 	// Reach is whom the form as shown would invite, counted by the
 	// service's dry run.
-	Reach *reachView
-	Errors         *kit.FormErrors
+	Reach  *reachView
+	Errors *kit.FormErrors
 	// The outcome of the last invitation or reminder, from the redirect;
 	// negative for none.
 	Invited, AlreadyInvited, Reminded int
