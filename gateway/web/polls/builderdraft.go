@@ -287,17 +287,6 @@ func (d *draftReader) lines(name string) []*surveysv1.Text {
 	return out
 }
 
-// list reads a textarea of one value per line.
-func (d *draftReader) list(name string) []string {
-	var out []string
-	for line := range strings.Lines(d.form.Get(name)) {
-		if v := strings.TrimSpace(line); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 func (d *draftReader) audience() *surveysv1.Audience {
 	a := &surveysv1.Audience{}
 	switch d.form.Get(bfAudience) {
