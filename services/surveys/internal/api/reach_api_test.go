@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -108,5 +109,41 @@ func TestInvitePanelDryRunCountsReachAndInvitesNobody(t *testing.T) {
 	}
 	if n := f.count(t, `SELECT count(*) FROM invitations WHERE poll_id = $1`, open.GetId()); n != 1 {
 		t.Errorf("%d invitations, want the 1 real one", n)
+	}
+}
+
+// A shared poll's reach is counted per participating municipality, in
+// the poll's order (by code), one without members included.
+func TestInvitePanelDryRunCountsPerMunicipality(t *testing.T) {
+	t.Parallel()
+	f := newPanelFixture(t)
+	if _, err := f.pool.Exec(context.Background(), `INSERT INTO tenant_municipalities (code, name, region_id, event_id)
+VALUES ('GM0375', 'Beverwijk', 'ijmond', '0190f0e0-0000-7000-8000-000000000002')`); err != nil {
+		t.Fatal(err)
+	}
+	for ctx, csv := range map[string]string{
+		"GM0453": "email;toestemming_datum\na@velsen.example;2026-01-05\nb@velsen.example;2026-01-05\n",
+		"GM0375": "email;toestemming_datum\nc@beverwijk.example;2026-01-05\n",
+	} {
+		who := velsenOfficer()
+		if ctx == "GM0375" {
+			who = as("beverwijk-officer", "policy_officer@GM0375")
+		}
+		if _, err := f.panels.ImportPanelMembers(who, &surveysv1.ImportPanelMembersRequest{MunicipalityCode: ctx, ConsentVersion: "2026-01", Csv: []byte(csv)}); err != nil {
+			t.Fatalf("import for %s: %v", ctx, err)
+		}
+	}
+	p := sharedPoll("")
+	p.Participants = []string{"GM0453", "GM0375", "GM0396"}
+	p.Audience = &surveysv1.Audience{Kind: surveysv1.AudienceKind_AUDIENCE_KIND_PANEL}
+	draft := f.create(t, coordinator(), p)
+	got, err := f.panels.InvitePanel(coordinator(), &surveysv1.InvitePanelRequest{PollId: draft.GetId(), DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &surveysv1.InvitePanelResponse{Invited: 3, DryRun: true, Municipalities: []*surveysv1.PanelReach{
+		{MunicipalityCode: "GM0375", Invited: 1}, {MunicipalityCode: "GM0396"}, {MunicipalityCode: "GM0453", Invited: 2}}}
+	if diff := cmp.Diff(want, got, protocmp.Transform()); diff != "" {
+		t.Errorf("the shared draft's reach (-want +got):\n%s", diff)
 	}
 }
