@@ -111,7 +111,7 @@ func (s *Pages) editPoll(pw *pollWork) error {
 	s.showEditor(pw, pl, nil, nil)
 	if b, ok := pw.View.Page.(*builderPage); ok && b.Editable {
 		if pl.GetAudience().GetKind() == surveysv1.AudienceKind_AUDIENCE_KIND_PANEL {
-			b.Reach = s.reach(pw, pl, &surveysv1.InvitePanelRequest{PollId: pl.GetId()})
+			b.Reach = s.reach(pw, &surveysv1.InvitePanelRequest{PollId: pl.GetId()})
 		}
 	}
 	return nil

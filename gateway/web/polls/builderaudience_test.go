@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
@@ -121,4 +123,18 @@ func TestBuilderShowsTheAudiencesReach(t *testing.T) {
 	surveys.mu.Unlock()
 	_, body = webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair})
 	webtest.MustNotContain(t, body, "Deze selectie bereikt")
+}
+
+// Whom the service does not let invite the panel sees no reach, and
+// a reach the service cannot count now is said so.
+func TestBuilderReachWhenTheServiceCannotCount(t *testing.T) {
+	t.Parallel()
+	panels, _, site := audienceSite(t)
+	editor := "/peilingen/" + draftPollID + "/bewerken"
+	panels.FailWith("InvitePanelDryRun", status.Error(codes.PermissionDenied, "invite residents to this poll"))
+	_, body := webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair})
+	webtest.MustNotContain(t, body, "Deze selectie bereikt", "kan nu niet worden geteld")
+	panels.FailWith("InvitePanelDryRun", status.Error(codes.Unavailable, "the panels service is down"))
+	_, body = webtest.Send(t, site, webtest.Request{Target: editor, As: &webtest.VelsenChair})
+	webtest.MustContain(t, body, "Het bereik kan nu niet worden geteld.")
 }

@@ -137,7 +137,7 @@ func (s *Pages) pollPanel(pw *pollWork, pl *surveysv1.Poll) *pollPanelView {
 	if pw.R.Method == http.MethodGet {
 		// After a post, the form as posted is shown: its reach is
 		// counted by "Bereik bekijken", not the whole audience's.
-		v.Reach = s.reach(pw, pl, &surveysv1.InvitePanelRequest{PollId: pl.GetId()})
+		v.Reach = s.reach(pw, &surveysv1.InvitePanelRequest{PollId: pl.GetId()})
 	}
 	q := pw.R.URL.Query()
 	count := func(param string) int {
@@ -335,15 +335,19 @@ type reachRow struct {
 }
 
 // reach asks the panels service for a dry run of req; nil when there is
-// no panels service. A refusal or failure shows as a reach not known:
+// no panels service or the caller may not invite the panel (the service
+// says so when they try). Another failure shows as a reach not known:
 // the page works without it.
-func (s *Pages) reach(pw *pollWork, pl *surveysv1.Poll, req *surveysv1.InvitePanelRequest) *reachView {
+func (s *Pages) reach(pw *pollWork, req *surveysv1.InvitePanelRequest) *reachView {
 	if s.cfg.Panels == nil {
 		return nil
 	}
 	req.DryRun = true
 	resp, err := s.cfg.Panels.InvitePanel(pw.R.Context(), req)
-	if err != nil {
+	switch {
+	case problem.Of(err) == problem.Forbidden:
+		return nil
+	case err != nil:
 		return &reachView{}
 	}
 	return s.reachOf(resp)
