@@ -83,8 +83,9 @@ type editorView struct {
 	// belong to, in the error summary ("Vraag 2: "); on the page their
 	// fieldset's legend says it.
 	prefix string
-	// hoodName is a neighbourhood's name by its code.
-	hoodName func(code string) string
+	// hoodsOf is a municipality's neighbourhoods, from the surveys
+	// service's closed list.
+	hoodsOf func(municipality string) []*surveysv1.Neighbourhood
 }
 
 // raw is the value posted for name, or else def.

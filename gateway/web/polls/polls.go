@@ -92,6 +92,7 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 	// The panel on a poll's page (panelinvite.go).
 	mux.Handle("POST /peilingen/{id}"+pollInvitePath, s.act("polldetail", s.invitePanel))
 	mux.Handle("POST /peilingen/{id}"+pollRemindPath, s.act("polldetail", s.remindPanel))
+	mux.Handle("POST /peilingen/{id}"+pollReachPath, s.act("polldetail", s.reviewReach))
 }
 
 // parsePages parses the pages into k: the list and a poll's page; the

@@ -2011,6 +2011,11 @@ type InvitePanelBody struct {
 	// AgeBands Only members of these age bands; empty for all.
 	AgeBands *[]string `json:"ageBands,omitempty"`
 
+	// DryRun Counts whom the invitation would reach, inviting nobody and mailing
+	// nothing. Also allowed while the poll is a draft, so that its builder
+	// can show the reach of an audience.
+	DryRun *bool `json:"dryRun,omitempty"`
+
 	// MunicipalityCode Only this municipality's panel, one of the poll's; empty for the
 	// panels of all the poll's municipalities (a local poll's: its own).
 	MunicipalityCode *string `json:"municipalityCode,omitempty"`
@@ -2586,8 +2591,16 @@ type PanelInvitationResult struct {
 	// AlreadyInvited Matching members skipped because they were invited before.
 	AlreadyInvited int32 `json:"alreadyInvited"`
 
+	// DryRun Whether this was a dry run that invited nobody.
+	DryRun bool `json:"dryRun"`
+
 	// Invited Members invited now, each mailed a link.
 	Invited int32 `json:"invited"`
+
+	// Municipalities On a dry run, the same per municipality of the invitation, in the
+	// poll's order of municipalities, one without matching members
+	// included; empty otherwise.
+	Municipalities []PanelReach `json:"municipalities"`
 }
 
 // PanelMember A resident in a municipality's panel.
@@ -2684,6 +2697,18 @@ type PanelMemberSource string
 //
 // the panel's figures add up.
 type PanelMemberStatus string
+
+// PanelReach How many members of one municipality's panel an invitation reaches.
+type PanelReach struct {
+	// AlreadyInvited Matching members skipped because they were invited before.
+	AlreadyInvited int32 `json:"alreadyInvited"`
+
+	// Invited Members invited now (on a dry run: who would be).
+	Invited int32 `json:"invited"`
+
+	// MunicipalityCode CBS code of the municipality.
+	MunicipalityCode string `json:"municipalityCode"`
+}
 
 // PanelReminderResult The outcome of a reminder round.
 type PanelReminderResult struct {
