@@ -32,7 +32,8 @@ func requestFrom(ctx context.Context) *request {
 // the request over.
 func (g *Gateway) serveAPI(w http.ResponseWriter, r *http.Request) {
 	// Before routing, so that probing for routes costs too.
-	if !g.limit(w, r) {
+	if v, ok := g.limit(w, r, API); !ok {
+		g.refuseLimited(w, r, v)
 		return
 	}
 	rt, found := g.routes.find(strings.TrimPrefix(r.URL.EscapedPath(), apiPrefix))

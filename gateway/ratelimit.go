@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"github.com/meedoen/meedoen/gateway/limited"
 	"github.com/meedoen/meedoen/internal/auth"
 )
 
@@ -30,7 +31,26 @@ type RateLimit struct {
 	// Burst is how many requests a client of either kind may send at
 	// once. Default a tenth of the client's per-minute rate, at least 1.
 	Burst int
+	// AnswerBurst is how many residents' answers to polls (the routes
+	// LimitPages marks as Answers) one address may send at once, in a
+	// bucket of their own that refills at the anonymous rate: a room of
+	// people on one Wi-Fi answering a flash poll together must not meet
+	// the limit, while a script that throws its cookies away still gets
+	// no more than the anonymous rate. Default 40; it never applies to
+	// logged-in callers, who keep their own bucket.
+	AnswerBurst int
 }
+
+// Class is a kind of route with a bucket of its own per client.
+type Class int
+
+// The classes of limited routes.
+const (
+	// API routes, and the web routes that share the API's buckets.
+	API Class = iota
+	// Answers are residents' answers to polls.
+	Answers
+)
 
 // Bounds of the per-client state. Once per sweepEvery a request sweeps out
 // every bucket that has refilled, which then differs in nothing from a new
@@ -67,10 +87,10 @@ func (p policy) limit() rate.Limit { return rate.Limit(float64(p.perMinute) / 60
 // limiter keeps a token bucket per client. Idle buckets are swept lazily by
 // the requests themselves, so it owns no goroutine.
 type limiter struct {
-	authenticated, anonymous policy
-	trusted                  []netip.Prefix
-	now                      func() time.Time
-	maxClients               int
+	authenticated, anonymous, answers policy
+	trusted                           []netip.Prefix
+	now                               func() time.Time
+	maxClients                        int
 
 	mu        sync.Mutex
 	clients   map[string]*rate.Limiter
@@ -81,6 +101,18 @@ func newLimiter(cfg RateLimit, trusted []netip.Prefix) (*limiter, error) {
 	if cfg.Burst < 0 {
 		return nil, fmt.Errorf("rate limit burst is %d, want a positive number or 0 for the default", cfg.Burst)
 	}
+	if cfg.AnswerBurst < 0 {
+		return nil, fmt.Errorf("answer burst is %d, want a positive number or 0 for the default", cfg.AnswerBurst)
+	}
+	answerBurst := cfg.AnswerBurst
+	if answerBurst == 0 {
+		answerBurst = 40
+	}
+	anonymous := newPolicy(cfg.AnonymousPerMinute, 120, cfg.Burst)
+	answers := anonymous
+	if !answers.off {
+		answers.burst = answerBurst
+	}
 	for _, p := range trusted {
 		if !p.IsValid() {
 			return nil, fmt.Errorf("trusted proxy %v is not a valid prefix", p)
@@ -88,7 +120,8 @@ func newLimiter(cfg RateLimit, trusted []netip.Prefix) (*limiter, error) {
 	}
 	return &limiter{
 		authenticated: newPolicy(cfg.PerMinute, 600, cfg.Burst),
-		anonymous:     newPolicy(cfg.AnonymousPerMinute, 120, cfg.Burst),
+		anonymous:     anonymous,
+		answers:       answers,
 		trusted:       trusted,
 		now:           time.Now,
 		maxClients:    maxClients,
@@ -109,8 +142,8 @@ type verdict struct {
 
 // take spends one token of the client that sent r. ok is false when the
 // client's kind is not limited.
-func (l *limiter) take(r *http.Request) (v verdict, ok bool) {
-	key, p := l.client(r)
+func (l *limiter) take(r *http.Request, class Class) (v verdict, ok bool) {
+	key, p := l.client(r, class)
 	if p.off {
 		return verdict{}, false
 	}
@@ -161,15 +194,19 @@ func (l *limiter) sweep(now time.Time) {
 }
 
 // client names the client that sent r and the policy for its kind.
-func (l *limiter) client(r *http.Request) (string, policy) {
+func (l *limiter) client(r *http.Request, class Class) (string, policy) {
 	if id, ok := auth.FromContext(r.Context()); ok && id.Subject != "" {
 		return "sub:" + id.Subject, l.authenticated
 	}
+	prefix, p := "", l.anonymous
+	if class == Answers {
+		prefix, p = "answers:", l.answers
+	}
 	addr := l.clientAddr(r)
 	if addr.Is6() {
-		return "net:" + netip.PrefixFrom(addr, 64).Masked().String(), l.anonymous
+		return prefix + "net:" + netip.PrefixFrom(addr, 64).Masked().String(), p
 	}
-	return "ip:" + addr.String(), l.anonymous
+	return prefix + "ip:" + addr.String(), p
 }
 
 // clientAddr is the TCP peer of r or, when that is a trusted proxy, the
@@ -226,28 +263,50 @@ func parseAddr(s string) netip.Addr {
 // API's buckets, so a client's calls there and here count together.
 func (g *Gateway) Limit(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if g.limit(w, r) {
+		if v, ok := g.limit(w, r, API); ok {
 			next.ServeHTTP(w, r)
+		} else {
+			g.refuseLimited(w, r, v)
 		}
 	})
 }
 
-// limit applies the rate limit to r. It sets the RateLimit headers and, if
-// the client has to wait, answers 429 and returns false.
-func (g *Gateway) limit(w http.ResponseWriter, r *http.Request) bool {
-	v, ok := g.limiter.take(r)
+// LimitPages applies the rate limit of class to next, web pages that a
+// person's browser posts to. A request over the limit still reaches next,
+// marked (package limited) and with the Retry-After header set, so that the
+// page answers 429 in the person's language, keeps the form as typed and
+// acts on nothing.
+func (g *Gateway) LimitPages(next http.Handler, class Class) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v, ok := g.limit(w, r, class); !ok {
+			r = r.WithContext(limited.With(r.Context(), v.retryAfter))
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limit applies the rate limit of class to r. It sets the RateLimit
+// headers and, if the client has to wait, Retry-After, and returns false
+// with the verdict.
+func (g *Gateway) limit(w http.ResponseWriter, r *http.Request, class Class) (verdict, bool) {
+	v, ok := g.limiter.take(r, class)
 	if !ok {
-		return true
+		return v, true
 	}
 	h := w.Header()
 	h.Set("RateLimit-Limit", strconv.Itoa(v.limit))
 	h.Set("RateLimit-Remaining", strconv.Itoa(v.remaining))
 	h.Set("RateLimit-Reset", strconv.Itoa(int(v.reset/time.Second)))
 	if v.allowed {
-		return true
+		return v, true
 	}
+	h.Set("Retry-After", strconv.Itoa(int(v.retryAfter/time.Second)))
+	return v, false
+}
+
+// refuseLimited answers an API request over the limit: 429 problem JSON.
+func (g *Gateway) refuseLimited(w http.ResponseWriter, r *http.Request, v verdict) {
 	wait := int(v.retryAfter / time.Second)
-	h.Set("Retry-After", strconv.Itoa(wait))
 	unit := "seconds"
 	if wait == 1 {
 		unit = "second"
@@ -256,5 +315,4 @@ func (g *Gateway) limit(w http.ResponseWriter, r *http.Request) bool {
 		Status: http.StatusTooManyRequests,
 		Detail: fmt.Sprintf("rate limit exceeded; retry after %d %s", wait, unit),
 	})
-	return false
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/meedoen/meedoen/gateway/limited"
 	"github.com/meedoen/meedoen/internal/auth"
 )
 
@@ -75,7 +76,7 @@ func TestLimiterIsATokenBucket(t *testing.T) {
 	}
 	for _, s := range steps {
 		clock.advance(s.after)
-		got, ok := l.take(requestBy("", "192.0.2.1:1234"))
+		got, ok := l.take(requestBy("", "192.0.2.1:1234"), API)
 		if !ok {
 			t.Fatalf("%s: not limited", s.name)
 		}
@@ -105,7 +106,7 @@ func TestLimiterTellsClientsApart(t *testing.T) {
 		{"another /64", requestBy("", "[2001:db8:1:3::1]:1"), true},
 	}
 	for _, s := range steps {
-		got, _ := l.take(s.req)
+		got, _ := l.take(s.req, API)
 		if got.allowed != s.allowed {
 			t.Errorf("%s: allowed = %v, want %v", s.name, got.allowed, s.allowed)
 		}
@@ -116,11 +117,11 @@ func TestLimiterCanBeTurnedOff(t *testing.T) {
 	t.Parallel()
 	l, _ := newTestLimiter(t, RateLimit{PerMinute: -1, AnonymousPerMinute: 60, Burst: 1})
 	for range 3 {
-		if _, limited := l.take(requestBy("alice", "192.0.2.1:1")); limited {
+		if _, limited := l.take(requestBy("alice", "192.0.2.1:1"), API); limited {
 			t.Fatal("authenticated callers are limited, want no limit")
 		}
 	}
-	if _, limited := l.take(requestBy("", "192.0.2.1:1")); !limited {
+	if _, limited := l.take(requestBy("", "192.0.2.1:1"), API); !limited {
 		t.Error("anonymous callers are not limited, want their limit to stay")
 	}
 }
@@ -130,16 +131,16 @@ func TestLimiterForgetsRefilledBuckets(t *testing.T) {
 	// One token a minute: a bucket of two refills in two minutes.
 	l, clock := newTestLimiter(t, RateLimit{AnonymousPerMinute: 1, Burst: 2})
 	for _, addr := range []string{"192.0.2.1:1", "192.0.2.2:1", "192.0.2.3:1"} {
-		l.take(requestBy("", addr))
+		l.take(requestBy("", addr), API)
 	}
-	l.take(requestBy("", "192.0.2.1:1")) // empties the first bucket
+	l.take(requestBy("", "192.0.2.1:1"), API) // empties the first bucket
 	clock.advance(sweepEvery)
-	l.take(requestBy("", "192.0.2.4:1"))
+	l.take(requestBy("", "192.0.2.4:1"), API)
 	if got, want := clientKeys(l), []string{"ip:192.0.2.1", "ip:192.0.2.4"}; !cmp.Equal(want, got) {
 		t.Errorf("after a minute: clients %v, want %v (the half-full bucket, the newcomer)", got, want)
 	}
 	clock.advance(2 * sweepEvery)
-	l.take(requestBy("", "192.0.2.5:1"))
+	l.take(requestBy("", "192.0.2.5:1"), API)
 	if got, want := clientKeys(l), []string{"ip:192.0.2.5"}; !cmp.Equal(want, got) {
 		t.Errorf("after three minutes: clients %v, want %v", got, want)
 	}
@@ -150,7 +151,7 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 	l, _ := newTestLimiter(t, RateLimit{AnonymousPerMinute: 60})
 	l.maxClients = 3
 	for i := range 10 {
-		l.take(requestBy("", netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}).String()+":1"))
+		l.take(requestBy("", netip.AddrFrom4([4]byte{192, 0, 2, byte(i)}).String()+":1"), API)
 		if n := len(clientKeys(l)); n > l.maxClients {
 			t.Fatalf("after %d clients the limiter holds %d buckets, want at most %d", i+1, n, l.maxClients)
 		}
@@ -283,5 +284,72 @@ func TestLimitGuardsHandlersOutsideTheAPI(t *testing.T) {
 	}
 	if reached != 1 {
 		t.Errorf("the guarded handler ran %d times, want 1", reached)
+	}
+}
+
+// TestAnswersHaveARoomOfTheirOwn: thirty residents on one address (a
+// community centre's Wi-Fi) answer a flash poll in the same second and
+// all get through, in a bucket apart from the address's API calls, which
+// the answers do not use up; the sustained rate stays the anonymous one,
+// and a logged-in caller keeps their own bucket.
+func TestAnswersHaveARoomOfTheirOwn(t *testing.T) {
+	l, clock := newTestLimiter(t, RateLimit{AnonymousPerMinute: 120})
+	for i := range 30 {
+		if v, _ := l.take(requestBy("", "192.0.2.7:1"), Answers); !v.allowed {
+			t.Fatalf("answer %d of a room of thirty refused", i+1)
+		}
+	}
+	if v, _ := l.take(requestBy("", "192.0.2.7:1"), API); !v.allowed || v.remaining != 11 {
+		t.Errorf("the address's API bucket after thirty answers: %+v, want untouched (11 of 12 left)", v)
+	}
+	allowed := 0
+	for range 100 {
+		if v, _ := l.take(requestBy("", "192.0.2.7:1"), Answers); v.allowed {
+			allowed++
+		}
+	}
+	if allowed != 10 {
+		t.Errorf("%d more answers at once, want the rest of the burst of 40 (10)", allowed)
+	}
+	clock.advance(10 * time.Second)
+	allowed = 0
+	for range 100 {
+		if v, _ := l.take(requestBy("", "192.0.2.7:1"), Answers); v.allowed {
+			allowed++
+		}
+	}
+	if allowed != 20 {
+		t.Errorf("%d answers ten seconds later, want the anonymous rate's 20", allowed)
+	}
+	if v, ok := l.take(requestBy("alice", "192.0.2.7:1"), Answers); !ok || !v.allowed || v.limit != 60 {
+		t.Errorf("a logged-in answer: %+v, want alice's own bucket (burst 60)", v)
+	}
+}
+
+// TestLimitPagesMarksInsteadOfRefusing: a page over the limit is still
+// served, marked with how long to wait and with Retry-After set, so that
+// it can answer in Dutch and keep the form; below the limit it is not.
+func TestLimitPagesMarksInsteadOfRefusing(t *testing.T) {
+	l, _ := newTestLimiter(t, RateLimit{AnonymousPerMinute: 60, AnswerBurst: 2})
+	g := &Gateway{limiter: l}
+	var marks []string
+	h := g.LimitPages(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if wait, ok := limited.RetryAfter(r.Context()); ok {
+			marks = append(marks, wait.String())
+		} else {
+			marks = append(marks, "")
+		}
+	}), Answers)
+	var retry []string
+	for range 3 {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, requestBy("", "192.0.2.9:1"))
+		retry = append(retry, rec.Header().Get("Retry-After"))
+	}
+	if want := []string{"", "", "1s"}; !slices.Equal(marks, want) {
+		t.Errorf("marks %q, want %q", marks, want)
+	}
+	if want := []string{"", "", "1"}; !slices.Equal(retry, want) {
+		t.Errorf("Retry-After %q, want %q", retry, want)
 	}
 }

@@ -43,7 +43,10 @@ type Config struct {
 
 	// PublicURL is the base URL people and the identity provider reach the
 	// gateway at; empty means http://<http-addr>.
-	PublicURL        string
+	PublicURL string
+	// ContactEmail is where people report accessibility problems and ask
+	// about their data, shown on the accessibility and privacy pages.
+	ContactEmail     string
 	OIDCIssuer       string
 	OIDCClientID     string
 	OIDCClientSecret string `secret:"true"`
@@ -91,6 +94,7 @@ type Config struct {
 
 	RateLimit          int
 	AnonymousRateLimit int
+	AnswerBurst        int
 	TrustedProxies     string
 
 	StreamReplicas int
@@ -148,6 +152,7 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.InternalSigningKey, "internal-signing-key", config.Env("MEEDOEN_INTERNAL_SIGNING_KEY", ""), "base64 Ed25519 seed the gateway signs internal tokens with; -target=all makes one per start when empty")
 	fs.StringVar(&c.InternalVerifyKeys, "internal-verify-keys", config.Env("MEEDOEN_INTERNAL_VERIFY_KEYS", ""), "comma-separated base64 Ed25519 public keys services accept internal tokens from")
 	fs.BoolVar(&c.NewInternalKey, "new-internal-key", false, "print a new internal signing key and its public key, then exit")
+	fs.StringVar(&c.ContactEmail, "contact-email", config.Env("MEEDOEN_CONTACT_EMAIL", ""), "address the accessibility statement and privacy page give for problems and questions; empty points people to their municipality or council")
 	fs.StringVar(&c.PublicURL, "public-url", config.Env("MEEDOEN_PUBLIC_URL", ""), "base URL of the gateway as browsers and the identity provider see it; default http://<http-addr>")
 	fs.StringVar(&c.OIDCIssuer, "oidc-issuer", config.Env("OIDC_ISSUER", ""), "OpenID Connect issuer of staff identities; with -dev and empty, the built-in development provider at /dev/oidc")
 	fs.StringVar(&c.OIDCClientID, "oidc-client-id", config.Env("OIDC_CLIENT_ID", "meedoen"), "client id of the gateway at the identity provider")
@@ -165,6 +170,7 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.DurationVar(&c.SessionTTL, "session-ttl", config.EnvDuration("MEEDOEN_SESSION_TTL", 8*time.Hour), "the longest a staff login lasts")
 	fs.IntVar(&c.RateLimit, "rate-limit", config.EnvInt("MEEDOEN_RATE_LIMIT", 600), "API requests per minute per logged-in person; negative turns the limit off")
 	fs.IntVar(&c.AnonymousRateLimit, "anonymous-rate-limit", config.EnvInt("MEEDOEN_ANONYMOUS_RATE_LIMIT", 120), "API requests per minute per address without a login; negative turns the limit off")
+	fs.IntVar(&c.AnswerBurst, "answer-burst", config.EnvInt("MEEDOEN_ANSWER_BURST", 40), "residents' poll answers one address may send at once (a room answering together on one Wi-Fi), refilled at the anonymous rate")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", config.Env("MEEDOEN_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed")
 	fs.IntVar(&c.MinCell, "min-cell", config.EnvInt("MEEDOEN_MIN_CELL", 5), "smallest count a public tally or export shows (small-cell suppression)")
 	fs.StringVar(&c.MinCellBy, "min-cell-by", config.Env("MEEDOEN_MIN_CELL_BY", ""), "larger minimum cells per municipality, e.g. GM0453=10,GM0375=8")

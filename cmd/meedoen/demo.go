@@ -10,6 +10,7 @@ import (
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/fieldmaskpb"
 
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/rpc"
@@ -277,10 +278,36 @@ func loadDemoAgenda(ctx context.Context, client councilsv1.CouncilsServiceClient
 		created++
 		processes[q.GetTitle()] = p.GetId()
 		if i == 1 {
-			if _, err := client.TransitionProcess(ctx, &councilsv1.TransitionProcessRequest{Id: p.GetId(), ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Reason: "Op de agenda van de drie raden"}); err != nil {
+			if err := executeDemoProcess(ctx, client, p.GetId()); err != nil {
 				return created, processes, fmt.Errorf("demo process %q: %w", q.GetTitle(), err)
 			}
 		}
 	}
 	return created, processes, nil
+}
+
+// executeDemoProcess takes the regional process through its plan into
+// execute, where its flash poll may open (a poll opens only while its
+// process is in execute).
+func executeDemoProcess(ctx context.Context, client councilsv1.CouncilsServiceClient, id string) error {
+	move := func(to councilsv1.Phase, reason string) error {
+		_, err := client.TransitionProcess(ctx, &councilsv1.TransitionProcessRequest{Id: id, ToPhase: to, Reason: reason})
+		return err
+	}
+	if err := move(councilsv1.Phase_PHASE_CONCRETISE, "Op de agenda van de drie raden"); err != nil {
+		return err
+	}
+	_, err := client.UpdateProcess(ctx, &councilsv1.UpdateProcessRequest{Id: id, Process: &councilsv1.Process{
+		PreciseQuestion: "Vinden inwoners met een laag inkomen in de IJmond de regelingen van hun gemeente, en waar lopen ze vast?",
+		Approach:        "Een flitspeiling met een open link in de drie gemeenten, daarna een gesprek bij de voedselbank.",
+		TargetGroup:     "Inwoners met een laag inkomen in Velsen, Beverwijk en Heemskerk",
+		Forms:           []councilsv1.FormKind{councilsv1.FormKind_FORM_KIND_FLASH_POLL, councilsv1.FormKind_FORM_KIND_FOCUS_GROUP},
+	}, UpdateMask: &fieldmaskpb.FieldMask{Paths: []string{"precise_question", "approach", "target_group", "forms"}}})
+	if err != nil {
+		return err
+	}
+	if err := move(councilsv1.Phase_PHASE_CHOOSE_FORMS, "De vraag is scherp"); err != nil {
+		return err
+	}
+	return move(councilsv1.Phase_PHASE_EXECUTE, "Flitspeiling en gesprek gekozen")
 }

@@ -99,7 +99,7 @@ func loadDemoFocusGroups(ctx context.Context, client focusgroupsv1.FocusGroupsSe
 		{
 			StartTime: at(day, 19, 30), EndTime: at(day, 21, 30),
 			Place:  &focusgroupsv1.Place{Address: "Stadhuis Velsen, Dudokplein 1, 1971 EN IJmuiden", Accessibility: "Ingang met hellingbaan aan de voorkant; lift naar de eerste verdieping; invalidentoilet."},
-			Agenda: "Kennismaken. Hoe lang wachtte u, en hoe ging dat? Wat hielp in die tijd, en wat had u gemist?",
+			Agenda: "Kennismaken. Hoe lang wachtte je, en hoe ging dat? Wat hielp in die tijd, en wat had je gemist?",
 		},
 		{
 			StartTime: at(second, 19, 30), EndTime: at(second, 21, 0),

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
@@ -46,10 +48,10 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 				"The participation councils of Velsen, Beverwijk and Heemskerk want to know whether residents can find the support for low incomes. It takes two minutes."),
 			Sections: []*surveysv1.Section{{Id: "s1", Questions: []*surveysv1.Question{
 				{Id: "kennis", Type: surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, Required: true,
-					Text:    nl("Kent u de regelingen van uw gemeente voor mensen met een laag inkomen?", "Do you know your municipality's support for people on a low income?"),
+					Text:    nl("Ken je de regelingen van je gemeente voor mensen met een laag inkomen?", "Do you know your municipality's support for people on a low income?"),
 					Options: []*surveysv1.Option{opt("goed", "Ja, goed", "Yes, well"), opt("beetje", "Een beetje", "A little"), opt("nee", "Nee", "No")}},
 				{Id: "bronnen", Type: surveysv1.QuestionType_QUESTION_TYPE_MULTIPLE_CHOICE, MaxChoices: 3, Other: true,
-					Text:    nl("Waar zoekt u informatie over geldzaken?", "Where do you look for information about money matters?"),
+					Text:    nl("Waar zoek je informatie over geldzaken?", "Where do you look for information about money matters?"),
 					Options: []*surveysv1.Option{opt("website", "Website van de gemeente", "The municipality's website"), opt("loket", "Loket in het gemeentehuis", "Desk at the town hall"), opt("buren", "Familie, vrienden of buren", "Family, friends or neighbours"), opt("welzijn", "Welzijnswerk of maatschappelijk werk", "Social work")}},
 				{Id: "aanvragen", Type: surveysv1.QuestionType_QUESTION_TYPE_LIKERT, Required: true,
 					Text: nl("Een regeling aanvragen is eenvoudig.", "Applying for support is easy.")},
@@ -66,7 +68,7 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 			return created, fmt.Errorf("demo poll: %w", err)
 		}
 		created++
-		if _, err := client.SchedulePoll(ctx, &surveysv1.SchedulePollRequest{Id: p.GetId()}); err != nil {
+		if err := scheduleDemoPoll(ctx, client, p.GetId()); err != nil {
 			return created, fmt.Errorf("scheduling the demo poll: %w", err)
 		}
 		if _, err := client.OpenPoll(ctx, &surveysv1.OpenPollRequest{Id: p.GetId()}); err != nil {
@@ -82,9 +84,9 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 			ProcessId: velsen, Tenant: "GM0453", Kind: surveysv1.PollKind_POLL_KIND_QUESTIONNAIRE,
 			Title: nl("Wachten op huishoudelijke hulp", "Waiting for home help"),
 			Intro: nl("Een concept: de raad werkt de vragen nog uit.", "A draft: the council is still working on the questions."),
-			Sections: []*surveysv1.Section{{Id: "s1", Title: nl("Uw situatie", "Your situation"), Questions: []*surveysv1.Question{
+			Sections: []*surveysv1.Section{{Id: "s1", Title: nl("Je situatie", "Your situation"), Questions: []*surveysv1.Question{
 				{Id: "weken", Type: surveysv1.QuestionType_QUESTION_TYPE_NUMBER, Min: "0", Max: "104", Step: "1", Unit: nl("weken", "weeks"),
-					Text: nl("Hoeveel weken wachtte u op huishoudelijke hulp?", "How many weeks did you wait for home help?")},
+					Text: nl("Hoeveel weken wachtte je op huishoudelijke hulp?", "How many weeks did you wait for home help?")},
 			}}},
 			Audience: &surveysv1.Audience{Kind: surveysv1.AudienceKind_AUDIENCE_KIND_PANEL},
 		}})
@@ -94,6 +96,25 @@ func loadDemoPolls(ctx context.Context, client surveysv1.SurveysServiceClient, p
 		created++
 	}
 	return created, nil
+}
+
+// scheduleDemoPoll schedules the poll with id, waiting a few seconds for
+// the surveys service to hear that its process is in execute: the
+// councils' process.phase_changed event reaches its projection some
+// milliseconds after the loader moved the process.
+func scheduleDemoPoll(ctx context.Context, client surveysv1.SurveysServiceClient, id string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, err := client.SchedulePoll(ctx, &surveysv1.SchedulePollRequest{Id: id})
+		if status.Code(err) != codes.FailedPrecondition || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 }
 
 // demoPanels are a few fictional panel members per municipality, with

@@ -115,7 +115,7 @@ func (a *app) initAPI(ctx context.Context) (component, error) {
 	a.api, err = gateway.New(ctx, gateway.Config{
 		MaxBodyBytes:   a.cfg.MaxBodyBytes,
 		APIVersion:     apiVersion,
-		RateLimit:      gateway.RateLimit{PerMinute: a.cfg.RateLimit, AnonymousPerMinute: a.cfg.AnonymousRateLimit},
+		RateLimit:      gateway.RateLimit{PerMinute: a.cfg.RateLimit, AnonymousPerMinute: a.cfg.AnonymousRateLimit, AnswerBurst: a.cfg.AnswerBurst},
 		TrustedProxies: proxies,
 	}, a.conns, a.log)
 	return component{}, err
@@ -194,6 +194,7 @@ func (a *app) initWeb(ctx context.Context) (component, error) {
 		DevLogin:          a.devProvider != nil, // demo accounts exist only at the development provider
 		FormActionOrigins: formActions,
 		SecureCookies:     a.secureCookies(),
+		ContactEmail:      a.cfg.ContactEmail,
 		Councils:          councilsv1.NewCouncilsServiceClient(a.conns.Councils),
 		Surveys:           surveysv1.NewSurveysServiceClient(a.conns.Surveys),
 		Panels:            surveysv1.NewPanelsServiceClient(a.conns.Surveys),

@@ -149,8 +149,9 @@ func TestPersonalDataStaysOutOfEventsLogsAndTraces(t *testing.T) {
 		t.Errorf("an audience of typed text: %d %v, want 400", code, out)
 	}
 	member.must(http.StatusOK, "POST", "/polls/"+cancelled+"/cancellation", `{"reason":"Dubbel, zegt `+m.typed("cancel")+`"}`)
+	executeProcess(member, processID)
 	for _, id := range []string{openPoll, panelPoll} {
-		member.must(http.StatusOK, "POST", "/polls/"+id+"/scheduling", "")
+		schedulePoll(member, id)
 		member.must(http.StatusOK, "POST", "/polls/"+id+"/opening", "")
 	}
 

@@ -107,6 +107,7 @@ var examples = map[string]exampleRequest{
 	"remindPanel": func(int64) (string, string) { return "/polls/" + unknownID + "/reminders", "" },
 
 	"listNeighbourhoods": func(int64) (string, string) { return "/neighbourhoods?municipalityCode=GM0453", "" },
+	"listOpenPolls":      func(int64) (string, string) { return "/open-polls?municipalityCode=GM0453", "" },
 
 	"listFocusGroups": func(int64) (string, string) { return "/focus-groups?tenant=GM0453", "" },
 	"getFocusGroup":   func(int64) (string, string) { return fgPath, "" },

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,10 +64,21 @@ func TestPollOverREST(t *testing.T) {
 		t.Errorf("PATCH of the status: %d %v, want 400", code, out)
 	}
 
+	// A poll runs only while its process is in execute: in intake it is
+	// refused with 409 naming the process and its phase.
+	code, refused = velsen.do("POST", "/polls/"+id+"/scheduling", "")
+	if code != http.StatusConflict || !strings.Contains(fmt.Sprint(refused["invalidParams"]), "/processId") ||
+		!strings.Contains(fmt.Sprint(refused["invalidParams"]), "the process is in phase intake; polls open in execute") {
+		t.Errorf("scheduling in intake: %d %v, want 409 naming /processId and the phase", code, refused)
+	}
+	executeProcess(velsen, processID)
+	if got := schedulePoll(velsen, id); got["status"] != "scheduled" {
+		t.Fatalf("scheduling in execute: status %v", got["status"])
+	}
+
 	for _, step := range []struct {
 		method, path, want string
 	}{
-		{"POST", "/scheduling", "scheduled"},
 		{"DELETE", "/scheduling", "draft"},
 		{"POST", "/scheduling", "scheduled"},
 		{"POST", "/opening", "open"},
@@ -119,10 +131,31 @@ func TestPollOverREST(t *testing.T) {
 	if cell, _ := public["minCell"].(float64); cell < 1 {
 		t.Errorf("public tally hides cells below %v, want a positive minimum", public["minCell"])
 	}
+	openSlugs := func() []string {
+		t.Helper()
+		code, out := anonymous("/open-polls?municipalityCode=GM0453")
+		if code != http.StatusOK {
+			t.Fatalf("anonymous GET /open-polls: %d %v, want 200", code, out)
+		}
+		slugs := []string{}
+		for _, p := range out["polls"].([]any) {
+			slugs = append(slugs, p.(map[string]any)["slug"].(string))
+		}
+		return slugs
+	}
+	if got := openSlugs(); !slices.Contains(got, "wmo-loket-velsen") {
+		t.Errorf("Velsen's open polls %v, want the open poll wmo-loket-velsen", got)
+	}
+	if code, out := anonymous("/open-polls?municipalityCode=Velsen"); code != http.StatusBadRequest || !strings.Contains(fmt.Sprint(out["invalidParams"]), "municipalityCode") {
+		t.Errorf("GET /open-polls?municipalityCode=Velsen: %d %v, want 400 naming municipalityCode", code, out)
+	}
 
 	closed := velsen.must(http.StatusOK, "POST", "/polls/"+id+"/closing", "")
 	if closed["status"] != "closed" {
 		t.Errorf("status after closing: %v", closed["status"])
+	}
+	if got := openSlugs(); slices.Contains(got, "wmo-loket-velsen") {
+		t.Errorf("Velsen's open polls %v still list the closed poll", got)
 	}
 	if code, out := velsen.do("POST", "/polls/"+id+"/cancellation", `{"reason": "Te laat."}`); code != http.StatusConflict {
 		t.Errorf("cancelling a closed poll: %d %v, want 409", code, out)

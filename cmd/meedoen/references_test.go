@@ -414,7 +414,11 @@ func referenceCases(fx *referenceFixtures) map[string]referenceCase {
 			return map[string]string{"id": fx.poll(t, "GM0453", pollDraft)}, map[string]any{"intro": map[string]any{"nl": "Vijf korte vragen."}}
 		}},
 		"schedulePoll": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
-			return map[string]string{"id": fx.poll(t, "GM0453", pollDraft)}, nil
+			// A draft of a process in execute, once the surveys service
+			// has heard the phase: scheduled, and taken back to draft.
+			id := fx.poll(t, "GM0453", pollScheduled)
+			fx.must(t, "council_member@GM0453", "DELETE", "/polls/"+id+"/scheduling", nil)
+			return map[string]string{"id": id}, nil
 		}},
 		"unschedulePoll": {caller: "council_member@GM0453", prepare: func(t *testing.T) (map[string]string, map[string]any) {
 			return map[string]string{"id": fx.poll(t, "GM0453", pollScheduled)}, nil
@@ -691,6 +695,20 @@ func (fx *referenceFixtures) process(t *testing.T, tenant string) string {
 	return id
 }
 
+// execute takes process id through its plan into execute, where its
+// polls may be scheduled and open.
+func (fx *referenceFixtures) execute(t *testing.T, subject, id string) {
+	t.Helper()
+	move := func(to string) {
+		fx.must(t, subject, "POST", "/processes/"+id+"/transitions", map[string]any{"toPhase": to})
+	}
+	move("concretise")
+	fx.must(t, subject, "PATCH", "/processes/"+id, map[string]any{"preciseQuestion": "Waar lopen inwoners vast?",
+		"approach": "Een flitspeiling", "targetGroup": "Inwoners", "forms": []any{"flash_poll"}})
+	move("choose_forms")
+	move("execute")
+}
+
 type pollState int
 
 const (
@@ -704,8 +722,12 @@ func (fx *referenceFixtures) poll(t *testing.T, tenant string, state pollState) 
 	t.Helper()
 	subject := "council_member@" + tenant
 	now := time.Now().UTC()
+	process := fx.process(t, tenant)
+	if state >= pollScheduled {
+		fx.execute(t, subject, process)
+	}
 	p := fx.must(t, subject, "POST", "/polls", map[string]any{
-		"processId": fx.process(t, tenant), "tenant": tenant, "kind": "flash_poll",
+		"processId": process, "tenant": tenant, "kind": "flash_poll",
 		"title": map[string]any{"nl": "Het loket"},
 		"sections": []any{map[string]any{"id": "s1", "questions": []any{map[string]any{
 			"id": "q1", "type": "likert", "text": map[string]any{"nl": "Het loket is goed bereikbaar."}}}}},
@@ -716,7 +738,18 @@ func (fx *referenceFixtures) poll(t *testing.T, tenant string, state pollState) 
 	})
 	id, _ := p["id"].(string)
 	if state >= pollScheduled {
-		fx.must(t, subject, "POST", "/polls/"+id+"/scheduling", nil)
+		// The process's phase reaches the surveys service by event.
+		deadline := time.Now().Add(10 * time.Second)
+		for {
+			code, out := fx.call(subject, "POST", "/polls/"+id+"/scheduling", nil)
+			if code == http.StatusOK {
+				break
+			}
+			if code != http.StatusConflict || time.Now().After(deadline) {
+				t.Fatalf("scheduling poll %s: %d %v", id, code, out)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	}
 	if state >= pollOpen {
 		fx.must(t, subject, "POST", "/polls/"+id+"/opening", nil)

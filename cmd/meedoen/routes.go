@@ -1,6 +1,10 @@
 package main
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/meedoen/meedoen/gateway"
+)
 
 // part is what serves some of the gateway's routes.
 type part int
@@ -39,8 +43,12 @@ type route struct {
 	pattern string
 	// part serves it.
 	part part
-	// limited routes share the API's per-client rate limit.
+	// limited routes share the API's per-client rate limit; a web page
+	// over it answers in the person's language (gateway.LimitPages).
 	limited bool
+	// answers are residents' answers to polls, limited in a bucket of
+	// their own that lets a room of people on one address answer at once.
+	answers bool
 }
 
 // gatewayRoutes are the gateway's HTTP routes, declared once: which part
@@ -50,10 +58,10 @@ type route struct {
 var gatewayRoutes = []route{
 	{pattern: "/api/", part: apiPart},
 	{pattern: "/", part: webPart},
-	// Residents answering open polls have no identity: their submits
-	// share the API's per-address limit.
-	{pattern: "POST /p/{slug}", part: webPart, limited: true},
-	{pattern: "POST /i/{token}", part: webPart, limited: true},
+	// Residents answering polls have no identity: their submits are
+	// limited per address, in a bucket of their own.
+	{pattern: "POST /p/{slug}", part: webPart, limited: true, answers: true},
+	{pattern: "POST /i/{token}", part: webPart, limited: true, answers: true},
 	// Each sign-up mails a confirmation link, and confirming or leaving
 	// tries a token: all of them share the limit too.
 	{pattern: "POST /panel/aanmelden", part: webPart, limited: true},
@@ -83,7 +91,12 @@ func (a *app) mountRoutes(routes []route) {
 		if h == nil {
 			continue
 		}
-		if r.limited {
+		switch {
+		case r.limited && r.answers:
+			h = a.api.LimitPages(h, gateway.Answers)
+		case r.limited && r.part == webPart:
+			h = a.api.LimitPages(h, gateway.API)
+		case r.limited:
 			h = a.api.Limit(h)
 		}
 		if a.authn != nil && (r.part == apiPart || r.part == webPart) {

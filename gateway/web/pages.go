@@ -20,7 +20,7 @@ func (s *Site) parsePages() error {
 // accessibility and privacy statements, and the placeholders of sections
 // not built yet.
 func (s *Site) routes(mux *http.ServeMux) {
-	mux.Handle("/{$}", s.page("start", "start.title", nil))
+	mux.Handle("/{$}", s.kit.Handle(kit.Anyone, "start", s.start))
 	mux.Handle("/toegankelijkheid", s.page("accessibility", "a11y.title", nil))
 	mux.Handle("/privacy", s.page("privacy", "privacy.title", nil))
 	for _, sec := range kit.Sections {

@@ -47,7 +47,7 @@ func TestTemplatesUseOnlyCatalogueKeys(t *testing.T) {
 	for path, b := range templateFiles(t) {
 		for _, m := range call.FindAllStringSubmatch(string(b), -1) {
 			k := m[1] + m[2]
-			if _, ok := cats[kit.DefaultLang][k]; !ok {
+			if !cats[kit.DefaultLang].Has(k) {
 				t.Errorf("%s uses %q, which the catalogue lacks", path, k)
 			}
 		}

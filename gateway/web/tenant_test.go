@@ -99,7 +99,7 @@ func TestTenantSwitcher(t *testing.T) {
 			if got := webtest.CookieValue(resp, kit.TenantCookie); got != tc.wantCookie {
 				t.Errorf("%s cookie = %q, want %q", kit.TenantCookie, got, tc.wantCookie)
 			}
-			if refused := strings.Contains(body, "U heeft geen rol bij die organisatie."); refused != tc.wantRefusal {
+			if refused := strings.Contains(body, "Je hebt geen rol bij die organisatie."); refused != tc.wantRefusal {
 				t.Errorf("refusal shown = %v, want %v", refused, tc.wantRefusal)
 			}
 		})

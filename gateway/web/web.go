@@ -121,6 +121,9 @@ type Config struct {
 // Site serves the web UI.
 type Site struct {
 	kit *kit.Site
+	// surveys lists the open polls on the start page; nil when the site
+	// has no surveys service.
+	surveys surveysv1.SurveysServiceClient
 	// areas register their pages on the site's mux, in this order.
 	areas []func(*http.ServeMux)
 }
@@ -144,11 +147,11 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Site{kit: k}
+	s := &Site{kit: k, surveys: cfg.Surveys}
 	if err := s.parsePages(); err != nil {
 		return nil, err
 	}
-	ws, err := workspace.New(k, workspace.Config{Councils: cfg.Councils})
+	ws, err := workspace.New(k, workspace.Config{Councils: cfg.Councils, Surveys: cfg.Surveys})
 	if err != nil {
 		return nil, err
 	}

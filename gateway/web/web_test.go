@@ -36,7 +36,7 @@ func TestPagesRenderInBothLanguages(t *testing.T) {
 		nl, en     string // a heading in each language
 		navCurrent string // the nav link marked current, if any
 	}{
-		{"/", http.StatusOK, "Wat is Meedoen?", "What is Meedoen?", "/"},
+		{"/", http.StatusOK, "Wat is Meedoen?", "What is Meedoen?", ""}, // a resident's page: no staff menu
 		{"/toegankelijkheid", http.StatusOK, "Hoe we testen", "How we test", ""},
 		{"/privacy", http.StatusOK, "Waar de gegevens blijven", "Where the data stays", ""},
 		{"/bestaat-niet", http.StatusNotFound, "Deze pagina bestaat niet", "This page does not exist", ""},
@@ -271,7 +271,7 @@ func TestPagesSayWhenRolesDidNotArrive(t *testing.T) {
 			site.Handler().ServeHTTP(w, r.WithContext(ctx))
 		})
 		_, body := webtest.Get(t, h, httptest.NewRequest("GET", "/", nil))
-		if got := strings.Contains(body, "Uw rollen zijn niet meegekomen met uw inlog"); got != missing {
+		if got := strings.Contains(body, "Je rollen zijn niet meegekomen met je inlog"); got != missing {
 			t.Errorf("roles missing %v: notice shown = %v", missing, got)
 		}
 	}

@@ -70,7 +70,8 @@ func (b *Browser) Axe(t testing.TB) []Violation {
 // AssertAccessible visits url at DesktopWidth and at NarrowWidth and fails
 // the test for every WCAG 2.1 A or AA violation axe-core finds, and for a
 // page that makes a reader scroll sideways at the narrow width (WCAG 1.4.10,
-// which axe-core does not check). Options apply to both visits; a Width
+// which axe-core does not check) or whose headings are out of order
+// (AssertHeadings). Options apply to both visits; a Width
 // among them is overridden.
 func (b *Browser) AssertAccessible(t testing.TB, url string, opts ...Option) {
 	t.Helper()
@@ -79,6 +80,7 @@ func (b *Browser) AssertAccessible(t testing.TB, url string, opts ...Option) {
 		for _, v := range b.Axe(t) {
 			t.Errorf("%s at %d px: %s", url, width, v)
 		}
+		b.AssertHeadings(t)
 		b.assertNoSidewaysScroll(t, url, width)
 	}
 }

@@ -86,7 +86,8 @@ func exportOperation(errs map[int]*openapi3.ResponseRef) *openapi3.Operation {
 			query("format", "The file format; without it, the Accept header decides (text/csv, application/json or the XLSX media type), else CSV.",
 				str("csv", "json", "xlsx")),
 			query("language", "Language of headings and labels; default nl.", str("nl", "en")),
-			query("separator", "CSV only: comma (the default; RFC 4180, decimals with a point) or semicolon (decimals with a comma), "+
+			query("separator", "CSV only: comma (the default; RFC 4180, decimals with a point, times in UTC) or semicolon (decimals with a comma, "+
+				"times in Dutch time as \"2026-12-07 18:30:05\", each municipality's name beside its code), "+
 				"which spreadsheets set up for Dutch open on a double click.", str("comma", "semicolon")),
 			query("public", "A file fit to leave the council: without free texts, and without the municipality when one of them has fewer responses than the smallest cell shown.",
 				openapi3.NewBoolSchema().NewRef()),

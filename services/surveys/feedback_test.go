@@ -223,9 +223,7 @@ func openPollForFeedback(t *testing.T, client surveysv1.SurveysServiceClient, pr
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.SchedulePoll(member, &surveysv1.SchedulePollRequest{Id: created.GetId()}); err != nil {
-		t.Fatal(err)
-	}
+	schedule(t, member, client, created.GetId())
 	testkit.CheckFor(t, 15*time.Second, 20*time.Millisecond, func() error {
 		p, err := client.GetPoll(member, &surveysv1.GetPollRequest{Id: created.GetId()})
 		if err == nil && p.GetStatus() != surveysv1.PollStatus_POLL_STATUS_OPEN {

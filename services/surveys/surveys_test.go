@@ -110,9 +110,7 @@ func TestTheServiceOpensPollsAndTalliesAnswers(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := created.GetId()
-	if _, err := client.SchedulePoll(member, &surveysv1.SchedulePollRequest{Id: id}); err != nil {
-		t.Fatal(err)
-	}
+	schedule(t, member, client, id)
 	testkit.CheckFor(t, 15*time.Second, 20*time.Millisecond, func() error {
 		p, err := client.GetPoll(member, &surveysv1.GetPollRequest{Id: id})
 		if err == nil && p.GetStatus() != surveysv1.PollStatus_POLL_STATUS_OPEN {
@@ -199,4 +197,22 @@ func startProcess(t *testing.T, js jetstream.JetStream, id, tenant string, parti
 	if _, err := js.PublishMsg(t.Context(), ev.Msg()); err != nil {
 		t.Fatalf("publishing process.created: %v", err)
 	}
+	// Polls are scheduled and open while their process is in execute.
+	ev, err = events.New(t.Context(), tenant, id, &eventsv1.ProcessPhaseChanged{ProcessId: id, FromPhase: "choose_forms", ToPhase: "execute"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := js.PublishMsg(t.Context(), ev.Msg()); err != nil {
+		t.Fatalf("publishing process.phase_changed: %v", err)
+	}
+}
+
+// schedule schedules the poll with id once the service's projection has
+// heard that its process is in execute.
+func schedule(t *testing.T, ctx context.Context, client surveysv1.SurveysServiceClient, id string) {
+	t.Helper()
+	testkit.CheckFor(t, 10*time.Second, 20*time.Millisecond, func() error {
+		_, err := client.SchedulePoll(ctx, &surveysv1.SchedulePollRequest{Id: id})
+		return err
+	})
 }

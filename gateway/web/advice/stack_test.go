@@ -179,7 +179,7 @@ func TestAdviceWithTheRealServices(t *testing.T) {
 
 	// Velsen's officer finds it in the inbox and answers it.
 	_, body = do(velsenOfficer, "/adviezen", nil, http.StatusOK)
-	webtest.MustContain(t, body, "Postvak: adviezen aan uw gemeente", "Advies over respijtzorg in Velsen", "Nieuw")
+	webtest.MustContain(t, body, "Postvak: adviezen aan je gemeente", "Advies over respijtzorg in Velsen", "Nieuw")
 	id := strings.TrimPrefix(page, "/adviezen/")
 	response := responseURL(id, velsen)
 	do(velsenOfficer, response+"/ontvangst", url.Values{}, http.StatusSeeOther)

@@ -89,6 +89,7 @@ func (s *Site) fail(rq *Request, err error) {
 			return
 		}
 		rq.View.TitleKey = "notfound.title"
+		rq.View.Title, rq.View.Subject = "", ""
 		rq.View.NoticeKey = ""
 		rq.View.Page = nil
 		s.render(rq.W, rq.R, "notfound", f.status, rq.View)
@@ -105,6 +106,7 @@ func (s *Site) refuse(rq *Request, status int, key string) {
 	}
 	v := rq.View
 	v.TitleKey = key + ".title"
+	v.Title, v.Subject = "", ""
 	v.NoticeKey = ""
 	v.Page = errorPage{Key: key}
 	s.render(rq.W, rq.R, "error", status, v)

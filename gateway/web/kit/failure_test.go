@@ -6,7 +6,9 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/meedoen/meedoen/gateway/limited"
 	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/internal/auth"
 )
@@ -65,5 +67,40 @@ func TestFailuresBecomePages(t *testing.T) {
 				t.Error("the service's message reached the page")
 			}
 		})
+	}
+}
+
+// A page over the gateway's rate limit that does not keep its form
+// itself answers 429 in Dutch, acting on nothing; one that does is
+// handed the request with the seconds to wait.
+func TestRateLimitedPages(t *testing.T) {
+	t.Parallel()
+	site, err := New(Config{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	residents := &Audience{Visitors: Residents, Errors: "error."}
+	post := func(h http.Handler) (*httptest.ResponseRecorder, string) {
+		r := httptest.NewRequest(http.MethodPost, "/panel/aanmelden", strings.NewReader("email=a%40example.org"))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r = r.WithContext(limited.With(r.Context(), 1500*time.Millisecond))
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		body, _ := io.ReadAll(w.Result().Body)
+		return w, string(body)
+	}
+	acted := false
+	w, body := post(site.Handle(residents, "never", func(*Request) error { acted = true; return nil }))
+	if w.Code != http.StatusTooManyRequests || acted || !strings.Contains(body, "Even wachten, en dan opnieuw proberen") {
+		t.Errorf("a page over the limit: %d, acted %v, body lacks the Dutch page: %v", w.Code, acted, !strings.Contains(body, "Even wachten"))
+	}
+	var seconds int
+	w, _ = post(site.Handle(residents, "never", func(rq *Request) error {
+		seconds, _ = rq.RateLimited()
+		rq.Status = http.StatusTooManyRequests
+		return ErrorPage(http.StatusTooManyRequests, "error.ratelimited")
+	}, KeepsForm()))
+	if seconds != 2 || w.Code != http.StatusTooManyRequests {
+		t.Errorf("a page that keeps its form: told %d seconds (want 2, rounded up), status %d", seconds, w.Code)
 	}
 }

@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"time"
 
+	"github.com/meedoen/meedoen/gateway/limited"
 	"github.com/meedoen/meedoen/gateway/problem"
 	"github.com/meedoen/meedoen/internal/auth"
 )
@@ -99,6 +101,7 @@ type route struct {
 	memory    int64
 	stream    bool
 	check     func(*Request) error
+	keepsForm bool
 }
 
 // Action marks a POST that acts on the page one level up (POST
@@ -120,6 +123,19 @@ func FormBytes(n int64) Option { return func(rt *route) { rt.formBytes = n } }
 // than a page: whatever stops it before it starts is answered with a bare
 // status.
 func Stream() Option { return func(rt *route) { rt.stream = true } }
+
+// KeepsForm marks a POST whose handler answers the rate limit itself
+// (RateLimited): it shows the form again as typed, with when to try
+// again, and acts on nothing. Any other page over the limit gets the
+// site's page that says so.
+func KeepsForm() Option { return func(rt *route) { rt.keepsForm = true } }
+
+// RateLimited returns, for a request the gateway's rate limit refused
+// (package limited), how long the person must wait, in whole seconds.
+func (rq *Request) RateLimited() (seconds int, ok bool) {
+	d, ok := limited.RetryAfter(rq.R.Context())
+	return int((d + time.Second - 1) / time.Second), ok
+}
 
 // Check checks the request's address before anything else is read, for
 // what needs no service to tell: a link that cannot be one.
@@ -211,6 +227,10 @@ func (s *Site) begin(rq *Request) bool {
 	}
 	if a.Missing != "" {
 		s.refuse(rq, http.StatusServiceUnavailable, a.Missing)
+		return false
+	}
+	if _, over := rq.RateLimited(); over && !rt.keepsForm {
+		s.refuse(rq, http.StatusTooManyRequests, "error.ratelimited")
 		return false
 	}
 	return true

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -24,7 +25,58 @@ var Langs = []string{"nl", "en"}
 
 // Catalogue is one language's messages, keyed by a dotted name such as
 // "nav.start". A message may hold placeholders like {name}.
+//
+// A message that counts something has plural forms instead of a message
+// of its own: key.one for a count of 1 and key.other for any other, and
+// optionally key.zero for none ("nog geen antwoorden"). Text picks the
+// form by the argument named "count". Dutch and English both take the
+// singular for exactly one, so these forms cover both.
 type Catalogue map[string]string
+
+// Plural forms' suffixes (Catalogue).
+const (
+	pluralZero  = ".zero"
+	pluralOne   = ".one"
+	pluralOther = ".other"
+)
+
+// Has reports whether the catalogue has a message for key: one of its
+// own, or plural forms.
+func (c Catalogue) Has(key string) bool {
+	_, own := c[key]
+	_, one := c[key+pluralOne]
+	_, other := c[key+pluralOther]
+	return own || one && other
+}
+
+// form is the key of the message Text uses for key with args: key
+// itself, or the plural form the "count" argument picks.
+func (c Catalogue) form(key string, args []any) string {
+	if _, ok := c[key]; ok {
+		return key
+	}
+	_, one := c[key+pluralOne]
+	_, other := c[key+pluralOther]
+	if !one || !other {
+		return key
+	}
+	for i := 0; i+1 < len(args); i += 2 {
+		if args[i] != "count" {
+			continue
+		}
+		n, err := strconv.ParseInt(fmt.Sprint(args[i+1]), 10, 64)
+		if err != nil {
+			break
+		}
+		if _, ok := c[key+pluralZero]; ok && n == 0 {
+			return key + pluralZero
+		}
+		if n == 1 {
+			return key + pluralOne
+		}
+	}
+	return key + pluralOther
+}
 
 // catalogues holds a catalogue per supported language.
 type catalogues map[string]Catalogue
@@ -49,7 +101,7 @@ func loadCatalogues() (catalogues, error) {
 // args are name, value pairs. A missing key is an error rather than a
 // visible key name, so a template that asks for one fails its tests.
 func (c Catalogue) Text(key string, args ...any) (string, error) {
-	msg, ok := c[key]
+	msg, ok := c[c.form(key, args)]
 	if !ok {
 		return "", fmt.Errorf("no message %q", key)
 	}

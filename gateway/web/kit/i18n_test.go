@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/meedoen/meedoen/internal/dutch"
 )
 
 func TestCataloguesHaveTheSameKeysAndNoEmptyMessages(t *testing.T) {
@@ -123,4 +125,95 @@ func TestComputedKeysExist(t *testing.T) {
 			}
 		}
 	}
+}
+
+// A counted message has its plural forms complete, and no message counts
+// with a bracketed ending ("gemeente(n)") instead.
+func TestPluralFormsAreComplete(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bracketed := regexp.MustCompile(`\w\((n|en|s|es|ies)\)`)
+	for _, lang := range Langs {
+		c := cats[lang]
+		for k, msg := range c {
+			if bracketed.MatchString(msg) {
+				t.Errorf("%s %q counts with a bracketed plural: %q; give it plural forms", lang, k, msg)
+			}
+			// key.other alone may be a value named "other" (formKind.other);
+			// key.one or key.zero make it a counted message.
+			for _, suffix := range []string{pluralZero, pluralOne} {
+				base, ok := strings.CutSuffix(k, suffix)
+				if !ok || isValueSet(c, base) {
+					continue
+				}
+				if _, own := c[base]; own {
+					t.Errorf("%s: %q has a message of its own besides plural forms", lang, base)
+				}
+				for _, need := range []string{pluralOne, pluralOther} {
+					if _, ok := c[base+need]; !ok {
+						t.Errorf("%s: %q has plural forms but lacks %q", lang, base, base+need)
+					}
+				}
+			}
+		}
+	}
+}
+
+func TestTextPicksThePluralForm(t *testing.T) {
+	t.Parallel()
+	c := Catalogue{
+		"answers.zero":  "nog geen antwoorden",
+		"answers.one":   "1 antwoord",
+		"answers.other": "{count} antwoorden",
+		"members.one":   "1 lid",
+		"members.other": "{count} leden",
+	}
+	tests := []struct {
+		key   string
+		count any
+		want  string
+	}{
+		{"answers", 0, "nog geen antwoorden"},
+		{"answers", 1, "1 antwoord"},
+		{"answers", int64(2), "2 antwoorden"},
+		{"members", int32(0), "0 leden"},
+		{"members", 1, "1 lid"},
+		{"members", 12, "12 leden"},
+	}
+	for _, tc := range tests {
+		if got := c.Say(tc.key, "count", tc.count); got != tc.want {
+			t.Errorf("Say(%q, count %v) = %q, want %q", tc.key, tc.count, got, tc.want)
+		}
+	}
+}
+
+// TestDutchSaysJe holds the Dutch catalogue to one form of address: "je"
+// for everyone, never "u" or "uw" (internal/dutch, docs/language.md).
+func TestDutchSaysJe(t *testing.T) {
+	t.Parallel()
+	cats, err := loadCatalogues()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, msg := range cats["nl"] {
+		if f := dutch.Formal(msg); len(f) > 0 {
+			t.Errorf("nl %q says %q: write je/jouw (%s)", k, f, msg)
+		}
+	}
+}
+
+// isValueSet reports whether base names labels of a closed list of values
+// (fg.breadth.all, .most, .some, .one) rather than plural forms: it has
+// keys besides the plural forms.
+func isValueSet(c Catalogue, base string) bool {
+	for k := range c {
+		rest, ok := strings.CutPrefix(k, base+".")
+		if ok && rest != "zero" && rest != "one" && rest != "other" {
+			return true
+		}
+	}
+	return false
 }

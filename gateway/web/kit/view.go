@@ -19,9 +19,18 @@ type View struct {
 	// Title, when set, is the page's title as is instead of TitleKey's:
 	// a poll's own title.
 	Title string
+	// Subject names what the page is about after TitleKey's words
+	// ("Traject: Regionale minimaregelingen"): a process, a poll, the
+	// tenant whose agenda it is. Every page with a subject names it, so
+	// that tabs, bookmarks and a screen reader's first words tell pages
+	// apart.
+	Subject string
 	// Resident marks a page for residents: no staff menu, no login.
 	Resident bool
-	Nav      []navLink
+	// OfferLogin keeps the login button on a resident's page: the start
+	// page, where staff arrive too.
+	OfferLogin bool
+	Nav        []navLink
 	// OtherLangs are the language switch's links.
 	OtherLangs []langLink
 	// User is nil for anonymous visitors.

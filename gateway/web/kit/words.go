@@ -30,11 +30,14 @@ func (w Words) Lang() string { return w.lang }
 // the catalogue lacks it, which the catalogue tests rule out for every key
 // the site computes.
 func (w Words) Text(key string) string {
-	if msg, ok := w.cat[key]; ok {
+	if msg, ok := w.cat[w.cat.form(key, nil)]; ok {
 		return msg
 	}
 	return key
 }
+
+// Has reports whether the catalogue has a message for key.
+func (w Words) Has(key string) bool { return w.cat.Has(key) }
 
 // Say is the message key with its placeholders filled in (Catalogue.Say).
 func (w Words) Say(key string, args ...any) string { return w.cat.Say(key, args...) }

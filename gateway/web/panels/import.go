@@ -164,7 +164,7 @@ func (pw *panelWork) showImport(m kit.Place, p *importPage) {
 	p.Municipality = m
 	p.Action = panelURL(m.Code, "importeren")
 	p.MembersURL = panelURL(m.Code, "leden")
-	pw.View.TitleKey = "import.title"
+	pw.View.TitleKey, pw.View.Subject = "import.title", m.Name
 	pw.View.HasErrors = p.Errors.Any()
 	pw.View.Page = p
 }

@@ -81,7 +81,7 @@ func (s *Pages) members(pw *panelWork) error {
 		return err
 	}
 	pw.panelDone()
-	pw.View.TitleKey = "members.title"
+	pw.View.TitleKey, pw.View.Subject = "members.title", m.Name
 	q := pw.R.URL.Query()
 	req := &surveysv1.ListPanelMembersRequest{
 		MunicipalityCode: m.Code,
@@ -263,7 +263,7 @@ func (s *Pages) loadMember(pw *panelWork) (*memberPage, error) {
 			Used:      inv.GetUsed(),
 		})
 	}
-	pw.View.TitleKey = "member.title"
+	pw.View.TitleKey, pw.View.Subject = "member.title", m.Name
 	return p, nil
 }
 
@@ -313,7 +313,7 @@ func (s *Pages) confirmErase(pw *panelWork) error {
 	if err != nil {
 		return err
 	}
-	pw.View.TitleKey = "member.erase.title"
+	pw.View.TitleKey, pw.View.Subject = "member.erase.title", p.Municipality.Name
 	pw.View.Page = p
 	return nil
 }

@@ -162,7 +162,7 @@ func TestEraseAsksForConfirmationFirst(t *testing.T) {
 	}
 	webtest.MustContain(t, body, "Gegevens van dit lid wissen?", erasedEmail,
 		`<form class="utrecht-form" method="post" action="`+member+`/wissen">`, "Ja, gegevens wissen</button>",
-		`href="`+member+`">Annuleren</a>`)
+		`href="`+member+`">Nee, niet wissen</a>`)
 	if n := panels.CallsOf("ErasePanelMember"); n != 0 {
 		t.Fatalf("showing the question erased %d times", n)
 	}

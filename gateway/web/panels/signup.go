@@ -304,7 +304,7 @@ func (s *Pages) showSignup(j *joining, in signupInput, fixed bool, errs *kit.For
 	for _, b := range kit.AgeBands {
 		p.AgeBands = append(p.AgeBands, kit.Choice{Value: b, LabelKey: "panel.ageBand." + b, Selected: b == in.ageBand})
 	}
-	j.View.TitleKey = "signup.title"
+	j.View.TitleKey, j.View.Subject = "signup.title", p.Municipality.Name
 	j.View.HasErrors = errs.Any()
 	j.View.Page = p
 	j.Page = "signup"

@@ -45,7 +45,7 @@ type panelCountView struct {
 
 // panels serves GET /panels.
 func (s *Pages) panels(pw *panelWork) error {
-	pw.View.TitleKey = "panels.title"
+	pw.View.TitleKey, pw.View.Subject = "panels.title", pw.View.Tenant.Name
 	pw.panelDone()
 	ms, err := s.municipalities(pw)
 	if err != nil {

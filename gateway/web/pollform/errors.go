@@ -234,7 +234,7 @@ func (c phrasing) problem(f pollField, reason string) string {
 		return c.Say("poll.error.choose.list")
 	case surveysv1.QuestionType_QUESTION_TYPE_SINGLE_CHOICE, surveysv1.QuestionType_QUESTION_TYPE_LIKERT,
 		surveysv1.QuestionType_QUESTION_TYPE_SCALE:
-		return c.Say("poll.error.choose.one")
+		return c.Say("poll.error.choose.single")
 	case surveysv1.QuestionType_QUESTION_TYPE_NUMBER:
 		b := formBuilder{phrasing: c}
 		low := q.GetMin()
@@ -245,11 +245,11 @@ func (c phrasing) problem(f pollField, reason string) string {
 		case has("ambiguous"):
 			return c.Say("poll.error.number.ambiguous")
 		case has("must be from"), has("too large"):
-			return c.Say("poll.error.number.range", "min", b.decimal(low), "max", b.decimal(q.GetMax()))
+			return c.Say("poll.error.number.range", "min", b.Decimal(low), "max", b.Decimal(q.GetMax()))
 		case has("whole number"):
 			return c.Say("poll.error.number.whole")
 		case has("multiple of"):
-			return c.Say("poll.error.number.step", "min", b.decimal(low), "step", b.decimal(q.GetStep()))
+			return c.Say("poll.error.number.step", "min", b.Decimal(low), "step", b.Decimal(q.GetStep()))
 		case has("decimals"):
 			return c.Say("poll.error.number.decimals")
 		}

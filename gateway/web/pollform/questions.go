@@ -203,19 +203,11 @@ func (b formBuilder) numberHint(q *surveysv1.Question) string {
 	}
 	if step == "" || step == "1" {
 		if !strings.Contains(low, ".") {
-			return b.Say("poll.hint.number.whole", "min", b.decimal(low), "max", b.decimal(high))
+			return b.Say("poll.hint.number.whole", "min", b.Decimal(low), "max", b.Decimal(high))
 		}
 		step = "1"
 	}
-	return b.Say("poll.hint.number.step", "min", b.decimal(low), "max", b.decimal(high), "step", b.decimal(step))
-}
-
-// decimal writes a decimal of the API ("2.5") as the page's language does.
-func (b formBuilder) decimal(d string) string {
-	if b.Lang() == "nl" {
-		return strings.ReplaceAll(d, ".", ",")
-	}
-	return d
+	return b.Say("poll.hint.number.step", "min", b.Decimal(low), "max", b.Decimal(high), "step", b.Decimal(step))
 }
 
 // inputMode picks the keyboard a phone shows for a number: digits only

@@ -49,7 +49,13 @@ type builderPage struct {
 	QuestionErrors []kit.FieldError
 	CanAddSection  bool
 	Audience       []bField
-	Schedule       []bField
+	// Reach is whom the saved panel audience reaches; nil when the
+	// audience is no panel or there is no panels service.
+	Reach *reachView
+	// ReachOp is the value of the button that saves and shows the
+	// reach.
+	ReachOp  string
+	Schedule []bField
 	// ReadOnly is the questions of a poll that is not a draft.
 	ReadOnly []roSection
 	// The buttons of a scheduled poll.
@@ -103,6 +109,11 @@ func (s *Pages) editPoll(pw *pollWork) error {
 	}
 	pw.builderDone()
 	s.showEditor(pw, pl, nil, nil)
+	if b, ok := pw.View.Page.(*builderPage); ok && b.Editable {
+		if pl.GetAudience().GetKind() == surveysv1.AudienceKind_AUDIENCE_KIND_PANEL {
+			b.Reach = s.reach(pw, &surveysv1.InvitePanelRequest{PollId: pl.GetId()})
+		}
+	}
 	return nil
 }
 
@@ -141,7 +152,10 @@ func (s *Pages) showEditor(pw *pollWork, p *surveysv1.Poll, form url.Values, err
 	}
 	// The fields register in the order of the page, which is the order
 	// of the error summary.
-	e := &editorView{ph: ph, names: s.kit.TenantName, hoodName: s.kit.NeighbourhoodName, form: form}
+	e := &editorView{ph: ph, names: s.kit.TenantName, form: form, hoodsOf: func(m string) []*surveysv1.Neighbourhood {
+		list, _ := s.kit.NeighbourhoodsOf(pw.R.Context(), m)
+		return list
+	}}
 	b.Texts = e.texts(p)
 	e.register("/sections", "vragen", "vragen", ph.Say("builder.questions.heading"))
 	b.Sections = e.sections(p)
@@ -153,6 +167,7 @@ func (s *Pages) showEditor(pw *pollWork, p *surveysv1.Poll, form url.Values, err
 	} else {
 		b.attachErrors(&kit.FormErrors{})
 	}
+	b.ReachOp = opReach
 	pw.View.HasErrors = b.Errors.Any()
 	pw.View.Page = b
 }
@@ -309,10 +324,10 @@ func (s *Pages) unschedulePoll(pw *pollWork) error {
 		return nil
 	case problem.Of(err) == problem.Forbidden:
 		pw.Status = http.StatusForbidden
-		return s.showPollDetail(pw, id, []kit.FieldError{{Key: "pollpage.action.forbidden"}}, "")
+		return s.showPollDetail(pw, id, []kit.FieldError{{Key: "pollpage.action.forbidden"}})
 	case kit.IsFormError(err):
 		pw.Status = kit.FormStatus(err)
-		return s.showPollDetail(pw, id, s.pollActionErrors(err, pw.Words), "")
+		return s.showPollDetail(pw, id, s.pollActionErrors(err, pw.Words))
 	default:
 		return err
 	}

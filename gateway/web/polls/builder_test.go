@@ -196,7 +196,7 @@ func TestBuilderAddsEveryQuestionTypeAndSavesTheDefinition(t *testing.T) {
 		"vraag.q6.rijen":      {"De rit is op tijd | The ride is on time\nDe chauffeur helpt | The driver helps"},
 		"vraag.q7.min":        {"0"},
 		"vraag.q7.max":        {"40"},
-		"vraag.q7.stap":       {"0.5"},
+		"vraag.q7.stap":       {"0,5"}, // a Dutch decimal comma
 		"vraag.q7.eenheid.nl": {"uur per week"},
 		"vraag.q8.max-lengte": {"80"},
 		"vraag.q9.hulp.nl":    {"Vertel het ons."},
@@ -300,5 +300,7 @@ func TestBuilderAddsEveryQuestionTypeAndSavesTheDefinition(t *testing.T) {
 	_, body = webtest.Send(t, site, webtest.Request{Target: "/peilingen/" + questionnaireDraft + "/bewerken", As: &webtest.VelsenChair})
 	webtest.MustContain(t, body, ">Met de bus | By bus\nMet de taxi | By taxi\nLopend\n</textarea>",
 		`<option value="q1=b" selected>antwoord is Met de taxi</option>`, `<optgroup label="Vraag 1: Hoe reist u?">`,
-		`name="vraag.q8.max-lengte" value="80"`, `value="uur per week"`, "Vraag 9: Lange tekst")
+		`name="vraag.q8.max-lengte" value="80"`, `value="uur per week"`, "Vraag 9: Lange tekst",
+		// The API's 0.5 in the page's Dutch.
+		`name="vraag.q7.stap" value="0,5"`, "Met een komma voor decimalen, bijvoorbeeld 2,5.")
 }

@@ -287,17 +287,6 @@ func (d *draftReader) lines(name string) []*surveysv1.Text {
 	return out
 }
 
-// list reads a textarea of one value per line.
-func (d *draftReader) list(name string) []string {
-	var out []string
-	for line := range strings.Lines(d.form.Get(name)) {
-		if v := strings.TrimSpace(line); v != "" {
-			out = append(out, v)
-		}
-	}
-	return out
-}
-
 func (d *draftReader) audience() *surveysv1.Audience {
 	a := &surveysv1.Audience{}
 	switch d.form.Get(bfAudience) {
@@ -314,8 +303,8 @@ func (d *draftReader) audience() *surveysv1.Audience {
 	}
 	if a.Kind == surveysv1.AudienceKind_AUDIENCE_KIND_PANEL {
 		a.Municipalities = d.form[bfMunicipalities]
-		a.Neighbourhoods = d.list(bfNeighbourhoods)
-		a.AgeBands = d.list(bfAgeBands)
+		a.Neighbourhoods = d.form[bfNeighbourhoods]
+		a.AgeBands = d.form[bfAgeBands]
 	}
 	return a
 }
@@ -356,9 +345,9 @@ func (d *draftReader) question(qid string) *surveysv1.Question {
 		q.Columns = keepIDs(d.lines(f(qfColumns)), old.GetColumns())
 	}
 	if t == surveysv1.QuestionType_QUESTION_TYPE_NUMBER {
-		q.Min = strings.TrimSpace(d.form.Get(f(qfMin)))
-		q.Max = strings.TrimSpace(d.form.Get(f(qfMax)))
-		q.Step = strings.TrimSpace(d.form.Get(f(qfStep)))
+		q.Min = kit.APIDecimal(d.form.Get(f(qfMin)))
+		q.Max = kit.APIDecimal(d.form.Get(f(qfMax)))
+		q.Step = kit.APIDecimal(d.form.Get(f(qfStep)))
 		q.Unit = d.text(f(qfUnitNL), f(qfUnitEN))
 	}
 	if hasMaxLength(t) {

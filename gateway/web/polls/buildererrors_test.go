@@ -126,7 +126,7 @@ func TestBuilderRefusesToSaveOverSomeoneElsesChanges(t *testing.T) {
 	if resp.StatusCode != http.StatusConflict {
 		t.Errorf("the second save: status %d, want 409", resp.StatusCode)
 	}
-	webtest.MustContain(t, body, "Iemand anders heeft deze peiling opgeslagen nadat u dit formulier opende; er is niets opgeslagen.",
+	webtest.MustContain(t, body, "Iemand anders heeft deze peiling opgeslagen nadat je dit formulier opende; er is niets opgeslagen.",
 		`value="Titel van de tweede"`)
 	if got := fake.staffNow(t, draftPollID).GetTitle().GetNl(); got != "Titel van de eerste" {
 		t.Errorf("after the refused save the title is %q, want the first's", got)

@@ -42,7 +42,7 @@ func (s *Pages) showNewPoll(pw *pollWork, values url.Values, errs func([]kit.For
 	if err != nil {
 		return err
 	}
-	e := &editorView{ph: ph, names: s.kit.TenantName, hoodName: s.kit.NeighbourhoodName, form: values}
+	e := &editorView{ph: ph, names: s.kit.TenantName, form: values}
 	process := bField{ID: npProcess, Kind: "select", Label: ph.Say("builder.new.process"), Hint: ph.Say("builder.new.process.hint")}
 	process.Options = append(process.Options, kit.Choice{Value: "", Label: ph.Say("builder.new.chooseProcess")})
 	for _, pr := range procs {

@@ -22,6 +22,7 @@ const (
 	opUp            = "omhoog"           // .{question}
 	opDown          = "omlaag"           // .{question}
 	opRemove        = "verwijderen"      // .{question}
+	opReach         = "bereik"           // save, and show whom the panel audience reaches
 )
 
 // defaults gives a new question or section its first texts, so that it
@@ -72,6 +73,8 @@ func (d defaults) applyOp(p *surveysv1.Poll, op, newType string) (anchor string,
 	switch name {
 	case opSave, opSchedule:
 		return "", key == ""
+	case opReach:
+		return reachAnchor, key == ""
 	case opAdd:
 		t := parseType(newType)
 		if t == surveysv1.QuestionType_QUESTION_TYPE_UNSPECIFIED {

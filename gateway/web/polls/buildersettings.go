@@ -3,7 +3,6 @@ package polls
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
 
@@ -106,17 +105,52 @@ func (e *editorView) audience(p *surveysv1.Poll, linkBase string) []bField {
 		e.register("/audience/municipalities", bfMunicipalities, bfMunicipalities+"-"+ps[0], boxes.Label)
 		fs = append(fs, boxes)
 	}
-	// The service keeps codes and takes names too: staff read and write
-	// names.
-	var hoodNames []string
-	for _, code := range a.GetNeighbourhoods() {
-		hoodNames = append(hoodNames, e.hoodName(code))
+	chosenHoods, chosenBands := a.GetNeighbourhoods(), a.GetAgeBands()
+	if e.form != nil {
+		chosenHoods, chosenBands = e.form[bfNeighbourhoods], e.form[bfAgeBands]
 	}
-	hoods := e.input("textarea", "/audience/neighbourhoods", bfNeighbourhoods, e.ph.Say("builder.field.neighbourhoods"), strings.Join(hoodNames, "\n"))
-	hoods.Hint = e.ph.Say("builder.filter.hint")
-	ages := e.input("textarea", "/audience/ageBands", bfAgeBands, e.ph.Say("builder.field.ageBands"), strings.Join(a.GetAgeBands(), "\n"))
-	ages.Hint = e.ph.Say("builder.ageBands.hint")
-	return append(fs, hoods, ages)
+	// The neighbourhoods are those of the operator's table that the
+	// sign-up offers, by the name residents chose them by; a shared
+	// poll's grouped per municipality. A municipality without any in the
+	// table has none to narrow to.
+	hoods := bField{ID: bfNeighbourhoods, Kind: "checkboxes", Label: e.ph.Say("builder.field.neighbourhoods"), Hint: e.ph.Say("builder.filter.hint")}
+	in := p.GetParticipants()
+	if len(in) == 0 {
+		in = []string{p.GetTenant()}
+	}
+	for _, m := range in {
+		g := kit.ChoiceGroup{Label: e.names(m)}
+		for _, n := range e.hoodsOf(m) {
+			g.Options = append(g.Options, kit.Choice{Value: n.GetCode(), Label: n.GetName(), Selected: slices.Contains(chosenHoods, n.GetCode())})
+		}
+		if len(g.Options) == 0 {
+			continue
+		}
+		if len(in) == 1 {
+			hoods.Options = g.Options
+		} else {
+			hoods.Groups = append(hoods.Groups, g)
+		}
+	}
+	ages := bField{ID: bfAgeBands, Kind: "checkboxes", Label: e.ph.Say("builder.field.ageBands"), Hint: e.ph.Say("builder.ageBands.hint")}
+	for _, b := range kit.AgeBands {
+		ages.Options = append(ages.Options, kit.Choice{Value: b, Label: e.ph.Say(kit.AgeBandKey(b)), Selected: slices.Contains(chosenBands, b)})
+	}
+	if len(hoods.Options) > 0 || len(hoods.Groups) > 0 {
+		e.register("/audience/neighbourhoods", bfNeighbourhoods, bfNeighbourhoods+"-"+firstChoice(hoods), hoods.Label)
+		fs = append(fs, hoods)
+	}
+	e.register("/audience/ageBands", bfAgeBands, bfAgeBands+"-"+kit.AgeBands[0], ages.Label)
+	return append(fs, ages)
+}
+
+// firstChoice is the value of f's first box, where the error summary
+// points.
+func firstChoice(f bField) string {
+	if len(f.Options) > 0 {
+		return f.Options[0].Value
+	}
+	return f.Groups[0].Options[0].Value
 }
 
 // schedule is the opening and closing time and what residents hear about

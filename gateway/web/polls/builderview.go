@@ -83,8 +83,9 @@ type editorView struct {
 	// belong to, in the error summary ("Vraag 2: "); on the page their
 	// fieldset's legend says it.
 	prefix string
-	// hoodName is a neighbourhood's name by its code.
-	hoodName func(code string) string
+	// hoodsOf is a municipality's neighbourhoods, from the surveys
+	// service's closed list.
+	hoodsOf func(municipality string) []*surveysv1.Neighbourhood
 }
 
 // raw is the value posted for name, or else def.
@@ -267,7 +268,7 @@ func (e *editorView) question(path string, q *surveysv1.Question, n int, earlier
 		return f
 	}
 	number := func(sub, part, labelKey, value string) bField {
-		return e.input("number", path+"/"+sub, name(part), e.ph.Say(labelKey), value)
+		return e.input("number", path+"/"+sub, name(part), e.ph.Say(labelKey), e.ph.Decimal(value))
 	}
 	count := func(sub, part, labelKey string, n int32) bField {
 		v := ""

@@ -32,21 +32,31 @@ const (
 	remindedParam        = "herinnerd"
 	pollInvitePath       = "/panel-uitnodigen"
 	pollRemindPath       = "/herinneren"
+	pollReachPath        = "/panel-bereik"
 	maxInviteFilterItems = 50
 )
 
 // pollPanelView is the panel part of a poll's page.
 type pollPanelView struct {
 	// InviteURL and RemindURL are where the forms post; empty when the
-	// poll's status allows neither.
-	InviteURL, RemindURL string
+	// poll's status allows neither. ReachURL is where the invitation form
+	// posts to count its reach first.
+	InviteURL, RemindURL, ReachURL string
 	// Municipalities are the choices of a shared poll; empty for a local
 	// poll.
 	Municipalities []kit.Choice
 	AgeBands       []kit.Choice
-	Neighbourhoods string
-	Postcodes      string
-	Errors         *kit.FormErrors
+	// Neighbourhoods are the boxes of a local poll's neighbourhoods, or
+	// NeighbourhoodGroups those of a shared poll's, per municipality:
+	// the operator's table that the sign-up offers, within the poll's
+	// audience.
+	Neighbourhoods      []kit.Choice
+	NeighbourhoodGroups []kit.ChoiceGroup
+	Postcodes           string
+	// Reach is whom the form as shown would invite, counted by the
+	// service's dry run.
+	Reach  *reachView
+	Errors *kit.FormErrors
 	// The outcome of the last invitation or reminder, from the redirect;
 	// negative for none.
 	Invited, AlreadyInvited, Reminded int
@@ -66,7 +76,7 @@ var inviteFields = []kit.FormField{
 type inviteInput struct {
 	municipality   string
 	ageBands       []string
-	neighbourhoods string
+	neighbourhoods []string
 	postcodes      string
 }
 
@@ -82,7 +92,7 @@ func (s *Pages) pollPanel(pw *pollWork, pl *surveysv1.Poll) *pollPanelView {
 		return nil
 	}
 	base := "/peilingen/" + url.PathEscape(pl.GetId())
-	v := &pollPanelView{InviteURL: base + pollInvitePath, Errors: &kit.FormErrors{}}
+	v := &pollPanelView{InviteURL: base + pollInvitePath, ReachURL: base + pollReachPath, Errors: &kit.FormErrors{}}
 	if open {
 		v.RemindURL = base + pollRemindPath
 	}
@@ -96,8 +106,38 @@ func (s *Pages) pollPanel(pw *pollWork, pl *surveysv1.Poll) *pollPanelView {
 			v.Municipalities = append(v.Municipalities, kit.Choice{Value: code, Label: s.kit.TenantName(code)})
 		}
 	}
+	// Only what the poll's audience allows is offered: the service
+	// narrows an invitation to the audience anyway.
+	aud := pl.GetAudience()
 	for _, b := range kit.AgeBands {
-		v.AgeBands = append(v.AgeBands, kit.Choice{Value: b, LabelKey: kit.AgeBandKey(b)})
+		if len(aud.GetAgeBands()) == 0 || slices.Contains(aud.GetAgeBands(), b) {
+			v.AgeBands = append(v.AgeBands, kit.Choice{Value: b, LabelKey: kit.AgeBandKey(b)})
+		}
+	}
+	in := choices
+	if len(in) == 0 {
+		in = []string{pl.GetTenant()}
+	}
+	for _, m := range in {
+		list, _ := s.kit.NeighbourhoodsOf(pw.R.Context(), m)
+		g := kit.ChoiceGroup{Label: s.kit.TenantName(m)}
+		for _, n := range list {
+			if len(aud.GetNeighbourhoods()) == 0 || slices.Contains(aud.GetNeighbourhoods(), n.GetCode()) {
+				g.Options = append(g.Options, kit.Choice{Value: n.GetCode(), Label: n.GetName()})
+			}
+		}
+		switch {
+		case len(g.Options) == 0:
+		case len(in) == 1:
+			v.Neighbourhoods = g.Options
+		default:
+			v.NeighbourhoodGroups = append(v.NeighbourhoodGroups, g)
+		}
+	}
+	if pw.R.Method == http.MethodGet {
+		// After a post, the form as posted is shown: its reach is
+		// counted by "Bereik bekijken", not the whole audience's.
+		v.Reach = s.reach(pw, &surveysv1.InvitePanelRequest{PollId: pl.GetId()})
 	}
 	q := pw.R.URL.Query()
 	count := func(param string) int {
@@ -120,18 +160,37 @@ func (s *Pages) invitePanel(pw *pollWork) error {
 		return problem.Error(problem.Unavailable, "no panels service configured")
 	}
 	id := pollID(pw.R)
+	in, req, local := readInvite(pw, id)
+	if local.Any() {
+		pw.Status = http.StatusUnprocessableEntity
+		return s.showPollPanel(pw, id, in, local)
+	}
+	resp, err := s.cfg.Panels.InvitePanel(pw.R.Context(), req)
+	if err != nil {
+		return s.panelRefused(pw, id, in, err)
+	}
+	pw.Redirect = "/peilingen/" + url.PathEscape(id) + "?" + url.Values{
+		invitedParam:        {strconv.Itoa(int(resp.GetInvited()))},
+		alreadyInvitedParam: {strconv.Itoa(int(resp.GetAlreadyInvited()))},
+	}.Encode() + "#panel-titel"
+	return nil
+}
+
+// readInvite reads the invitation form into the request to send, and
+// what is wrong with it before the service is asked.
+func readInvite(pw *pollWork, id string) (inviteInput, *surveysv1.InvitePanelRequest, *kit.FormErrors) {
 	f := pw.R.PostForm
 	in := inviteInput{
 		municipality:   f.Get(inviteMunicipalityField),
 		ageBands:       f[inviteAgeBandField],
-		neighbourhoods: strings.TrimSpace(f.Get(inviteNeighbourhoodField)),
+		neighbourhoods: f[inviteNeighbourhoodField],
 		postcodes:      strings.TrimSpace(f.Get(invitePostcodeField)),
 	}
 	req := &surveysv1.InvitePanelRequest{
 		PollId:           id,
 		MunicipalityCode: in.municipality,
 		AgeBands:         in.ageBands,
-		Neighbourhoods:   splitList(in.neighbourhoods, ""),
+		Neighbourhoods:   in.neighbourhoods,
 		PostcodePrefixes: splitList(in.postcodes, " "),
 	}
 	local := &kit.FormErrors{}
@@ -147,18 +206,33 @@ func (s *Pages) invitePanel(pw *pollWork) error {
 			break
 		}
 	}
+	return in, req, local
+}
+
+// reviewReach serves POST /peilingen/{id}/panel-bereik: the poll's page
+// with the invitation form as posted and whom it would reach, inviting
+// nobody.
+func (s *Pages) reviewReach(pw *pollWork) error {
+	if s.cfg.Panels == nil {
+		return problem.Error(problem.Unavailable, "no panels service configured")
+	}
+	id := pollID(pw.R)
+	in, req, local := readInvite(pw, id)
 	if local.Any() {
 		pw.Status = http.StatusUnprocessableEntity
 		return s.showPollPanel(pw, id, in, local)
 	}
+	req.DryRun = true
 	resp, err := s.cfg.Panels.InvitePanel(pw.R.Context(), req)
 	if err != nil {
 		return s.panelRefused(pw, id, in, err)
 	}
-	pw.Redirect = "/peilingen/" + url.PathEscape(id) + "?" + url.Values{
-		invitedParam:        {strconv.Itoa(int(resp.GetInvited()))},
-		alreadyInvitedParam: {strconv.Itoa(int(resp.GetAlreadyInvited()))},
-	}.Encode() + "#panel-titel"
+	if err := s.showPollPanel(pw, id, in, &kit.FormErrors{}); err != nil {
+		return err
+	}
+	if p := pw.View.Page.(*pollDetailPage); p.Panel != nil {
+		p.Panel.Reach = s.reachOf(resp)
+	}
 	return nil
 }
 
@@ -199,12 +273,20 @@ func (s *Pages) panelRefused(pw *pollWork, id string, in inviteInput, err error)
 // showPollPanel shows the poll's page with the invitation form as posted
 // and errs.
 func (s *Pages) showPollPanel(pw *pollWork, id string, in inviteInput, errs *kit.FormErrors) error {
-	if err := s.showPollDetail(pw, id, nil, ""); err != nil {
+	if err := s.showPollDetail(pw, id, nil); err != nil {
 		return err
 	}
 	if p := pw.View.Page.(*pollDetailPage); p.Panel != nil {
 		p.Panel.Errors = errs
-		p.Panel.Neighbourhoods, p.Panel.Postcodes = in.neighbourhoods, in.postcodes
+		p.Panel.Postcodes = in.postcodes
+		for i := range p.Panel.Neighbourhoods {
+			p.Panel.Neighbourhoods[i].Selected = slices.Contains(in.neighbourhoods, p.Panel.Neighbourhoods[i].Value)
+		}
+		for _, g := range p.Panel.NeighbourhoodGroups {
+			for i := range g.Options {
+				g.Options[i].Selected = slices.Contains(in.neighbourhoods, g.Options[i].Value)
+			}
+		}
 		for i := range p.Panel.Municipalities {
 			p.Panel.Municipalities[i].Selected = p.Panel.Municipalities[i].Value == in.municipality
 		}
@@ -231,3 +313,53 @@ func splitList(s, seps string) []string {
 // postcodePrefixPattern is the start of a postcode to invite: one to four
 // of its digits.
 var postcodePrefixPattern = regexp.MustCompile(`^[1-9][0-9]{0,3}$`)
+
+// reachAnchor is where the reach of a panel audience is shown.
+const reachAnchor = "bereik"
+
+// reachView is whom an invitation of a poll's panel reaches: the members
+// it would invite, per municipality for a shared poll, and the matching
+// members invited before.
+type reachView struct {
+	// Known is false when the service could not count; the page says so.
+	Known   bool
+	Invited int
+	Already int
+	// Municipalities is the count per municipality, for more than one.
+	Municipalities []reachRow
+}
+
+type reachRow struct {
+	Name  string
+	Count int
+}
+
+// reach asks the panels service for a dry run of req; nil when there is
+// no panels service or the caller may not invite the panel (the service
+// says so when they try). Another failure shows as a reach not known:
+// the page works without it.
+func (s *Pages) reach(pw *pollWork, req *surveysv1.InvitePanelRequest) *reachView {
+	if s.cfg.Panels == nil {
+		return nil
+	}
+	req.DryRun = true
+	resp, err := s.cfg.Panels.InvitePanel(pw.R.Context(), req)
+	switch {
+	case problem.Of(err) == problem.Forbidden:
+		return nil
+	case err != nil:
+		return &reachView{}
+	}
+	return s.reachOf(resp)
+}
+
+// reachOf is the reach a dry run answered.
+func (s *Pages) reachOf(resp *surveysv1.InvitePanelResponse) *reachView {
+	v := &reachView{Known: true, Invited: int(resp.GetInvited()), Already: int(resp.GetAlreadyInvited())}
+	if ms := resp.GetMunicipalities(); len(ms) > 1 {
+		for _, m := range ms {
+			v.Municipalities = append(v.Municipalities, reachRow{Name: s.kit.TenantName(m.GetMunicipalityCode()), Count: int(m.GetInvited())})
+		}
+	}
+	return v
+}

@@ -71,6 +71,11 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 	mux.Handle("GET /peilingen", s.page("polls", s.polls))
 	mux.Handle("GET /peilingen/{id}", s.page("polldetail", s.pollDetail))
 	mux.Handle("POST /peilingen/{id}/{action}", s.act("polldetail", s.pollAct))
+	// Closing early and stopping ask first, on a page of their own
+	// (confirm.go).
+	mux.Handle("GET /peilingen/{id}/"+closeAction, s.page("polldetail", s.confirmCloseOrCancel(closeAction)))
+	mux.Handle("GET /peilingen/{id}/"+cancelAction, s.page("polldetail", s.confirmCloseOrCancel(cancelAction)))
+	mux.Handle("POST /peilingen/{id}/"+cancelAction, s.act("polldetail", s.cancelPoll))
 	// The live tally's event stream is a web route: the gateway's API
 	// rate limit does not apply to it.
 	mux.Handle("GET /peilingen/{id}/live", s.kit.Handle(s.staff, "", s.liveTally, kit.Action(), kit.Stream()))
@@ -87,6 +92,7 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 	// The panel on a poll's page (panelinvite.go).
 	mux.Handle("POST /peilingen/{id}"+pollInvitePath, s.act("polldetail", s.invitePanel))
 	mux.Handle("POST /peilingen/{id}"+pollRemindPath, s.act("polldetail", s.remindPanel))
+	mux.Handle("POST /peilingen/{id}"+pollReachPath, s.act("polldetail", s.reviewReach))
 }
 
 // parsePages parses the pages into k: the list and a poll's page; the
@@ -94,7 +100,7 @@ func (s *Pages) Routes(mux *http.ServeMux) {
 // preview, which wraps the resident's poll page (pollform's poll.html)
 // unchanged in a banner.
 func parsePages(k *kit.Site) error {
-	for _, name := range []string{"polls", "polldetail"} {
+	for _, name := range []string{"polls", "polldetail", "pollconfirm"} {
 		if err := k.Parse(name, templates, "templates/"+name+".html"); err != nil {
 			return err
 		}
@@ -165,7 +171,7 @@ const pollsPageSize = 100
 
 // polls serves GET /peilingen.
 func (s *Pages) polls(pw *pollWork) error {
-	pw.View.TitleKey = "polls.title"
+	pw.View.TitleKey, pw.View.Subject = "polls.title", pw.View.Tenant.Name
 	p := &pollsPage{}
 	cursor := ""
 	for i := range kit.MaxPages {
@@ -211,18 +217,23 @@ func (s *Pages) pollRow(pw *pollWork, pl *surveysv1.Poll) pollRow {
 type pollDetailPage struct {
 	Poll         pollRow
 	CancelReason string
-	Tally        tallyView
+	// Process is the participation process the poll serves: its page,
+	// and its title when the councils service could tell.
+	ProcessURL, ProcessTitle string
+	Tally                    tallyView
 	// LiveURL is the event stream of the tally; RefreshURL the page
 	// itself, for browsers without JavaScript.
 	LiveURL    string
 	RefreshURL string
-	// The lifecycle's actions that the poll's status allows.
+	// CanEdit offers the builder's editor, for a person who may do the
+	// council's work on the poll; others may look at it.
+	CanEdit bool
+	// The lifecycle's actions that the poll's status and the person's
+	// roles allow.
 	CanSchedule, CanOpen, CanClose, CanCancel bool
 	ActionURL                                 string
 	// Errors are the service's objections to the last action.
 	Errors []kit.FieldError
-	// Reason is the cancellation reason typed, kept after an error.
-	Reason string
 	// Panel invites the poll's panel; nil for a poll that is not for a
 	// panel or takes no invitations (panelinvite.go).
 	Panel *pollPanelView
@@ -255,7 +266,7 @@ func downloads(id, lang string, public bool) []download {
 // pollDetail serves GET /peilingen/{id}.
 func (s *Pages) pollDetail(pw *pollWork) error {
 	pw.pollDone()
-	return s.showPollDetail(pw, pollID(pw.R), nil, "")
+	return s.showPollDetail(pw, pollID(pw.R), nil)
 }
 
 // pollID is the poll the URL names.
@@ -263,13 +274,13 @@ func pollID(r *http.Request) string { return r.PathValue("id") }
 
 // showPollDetail fills in the poll's page, with errs from an action that
 // the service refused.
-func (s *Pages) showPollDetail(pw *pollWork, id string, errs []kit.FieldError, reason string) error {
+func (s *Pages) showPollDetail(pw *pollWork, id string, errs []kit.FieldError) error {
 	ctx := pw.R.Context()
 	pl, err := pw.api.GetPoll(ctx, &surveysv1.GetPollRequest{Id: id})
 	if err != nil {
 		return err
 	}
-	if pl.GetTenant() != pw.Tenant && !slices.Contains(pl.GetParticipants(), pw.Tenant) {
+	if !s.inTenant(pw, pl) {
 		// Another tenant's poll: the switcher chose where the person
 		// works, and this poll is not part of it.
 		return problem.Error(problem.NotFound, "poll of another tenant")
@@ -279,9 +290,12 @@ func (s *Pages) showPollDetail(pw *pollWork, id string, errs []kit.FieldError, r
 		return err
 	}
 	row := s.pollRow(pw, pl)
-	pw.View.Title = row.Title.S
+	pw.View.TitleKey, pw.View.Subject = "pollpage.title", row.Title.S
 	base := "/peilingen/" + url.PathEscape(pl.GetId())
 	st := pl.GetStatus()
+	// Only the steps the person may take are offered (the service
+	// decides again).
+	work := pw.mayWork(pl)
 	p := &pollDetailPage{
 		Poll:         row,
 		CancelReason: pl.GetCancelReason(),
@@ -289,14 +303,18 @@ func (s *Pages) showPollDetail(pw *pollWork, id string, errs []kit.FieldError, r
 		LiveURL:      base + "/live",
 		RefreshURL:   base,
 		ActionURL:    base,
-		CanSchedule:  st == surveysv1.PollStatus_POLL_STATUS_DRAFT,
-		CanOpen:      st == surveysv1.PollStatus_POLL_STATUS_SCHEDULED,
-		CanClose:     st == surveysv1.PollStatus_POLL_STATUS_OPEN,
-		CanCancel: st == surveysv1.PollStatus_POLL_STATUS_DRAFT || st == surveysv1.PollStatus_POLL_STATUS_SCHEDULED ||
-			st == surveysv1.PollStatus_POLL_STATUS_OPEN,
-		Errors: errs,
-		Reason: reason,
-		Panel:  s.pollPanel(pw, pl),
+		CanEdit:      work,
+		CanSchedule:  work && st == surveysv1.PollStatus_POLL_STATUS_DRAFT,
+		CanOpen:      work && st == surveysv1.PollStatus_POLL_STATUS_SCHEDULED,
+		CanClose:     work && slices.Contains(confirmable[closeAction], st),
+		CanCancel:    work && slices.Contains(confirmable[cancelAction], st),
+		Errors:       errs,
+	}
+	if id := pl.GetProcessId(); id != "" {
+		p.ProcessURL, p.ProcessTitle = "/trajecten/"+url.PathEscape(id), s.processTitle(pw, id)
+	}
+	if work {
+		p.Panel = s.pollPanel(pw, pl)
 	}
 	if st != surveysv1.PollStatus_POLL_STATUS_DRAFT {
 		p.Downloads, p.PublicDownloads = downloads(pl.GetId(), pw.View.Lang, false), downloads(pl.GetId(), pw.View.Lang, true)
@@ -305,6 +323,19 @@ func (s *Pages) showPollDetail(pw *pollWork, id string, errs []kit.FieldError, r
 	pw.Script = st == surveysv1.PollStatus_POLL_STATUS_OPEN
 	pw.View.Page = p
 	return nil
+}
+
+// processTitle is the title of the process with id, or "" when the
+// councils service cannot tell (the page then names it without one).
+func (s *Pages) processTitle(pw *pollWork, id string) string {
+	if s.cfg.Councils == nil {
+		return ""
+	}
+	pr, err := s.cfg.Councils.GetProcess(pw.R.Context(), &councilsv1.GetProcessRequest{Id: id})
+	if err != nil {
+		return ""
+	}
+	return pr.GetTitle()
 }
 
 // tallyTextLimit is how many free texts per question the page shows.
@@ -331,7 +362,7 @@ var pollActions = map[string]pollAction{
 		_, err := pw.api.ClosePoll(pw.R.Context(), &surveysv1.ClosePollRequest{Id: id})
 		return err
 	}},
-	"annuleren": {done: "geannuleerd", call: func(pw *pollWork, id string) error {
+	cancelAction: {done: "gestopt", call: func(pw *pollWork, id string) error {
 		_, err := pw.api.CancelPoll(pw.R.Context(), &surveysv1.CancelPollRequest{Id: id, Reason: strings.TrimSpace(pw.R.PostFormValue("reden"))})
 		return err
 	}},
@@ -339,16 +370,14 @@ var pollActions = map[string]pollAction{
 
 // pollAct serves POST /peilingen/{id}/{action}: it calls the service and
 // returns to the poll, or shows the poll again with the objection.
-func (s *Pages) pollAct(pw *pollWork) error {
+func (s *Pages) pollAct(pw *pollWork) error { return s.runAction(pw, pw.R.PathValue("action")) }
+
+// runAction takes the lifecycle step named by the last part of its URL.
+func (s *Pages) runAction(pw *pollWork, name string) error {
 	id := pollID(pw.R)
-	a, ok := pollActions[pw.R.PathValue("action")]
+	a, ok := pollActions[name]
 	if !ok {
 		return problem.Error(problem.NotFound, "no such action")
-	}
-	reason := strings.TrimSpace(pw.R.PostFormValue("reden"))
-	if pw.R.PathValue("action") == "annuleren" && reason == "" {
-		pw.Status = http.StatusUnprocessableEntity
-		return s.showPollDetail(pw, id, []kit.FieldError{{Name: "reden", Key: "pollpage.cancel.reasonRequired"}}, reason)
 	}
 	err := a.call(pw, id)
 	switch {
@@ -357,10 +386,10 @@ func (s *Pages) pollAct(pw *pollWork) error {
 		return nil
 	case problem.Of(err) == problem.Forbidden:
 		pw.Status = http.StatusForbidden
-		return s.showPollDetail(pw, id, []kit.FieldError{{Key: "pollpage.action.forbidden"}}, reason)
+		return s.showPollDetail(pw, id, []kit.FieldError{{Key: "pollpage.action.forbidden"}})
 	case kit.IsFormError(err):
 		pw.Status = kit.FormStatus(err)
-		return s.showPollDetail(pw, id, s.pollActionErrors(err, pw.Words), reason)
+		return s.showPollDetail(pw, id, s.pollActionErrors(err, pw.Words))
 	default:
 		return err
 	}
@@ -413,4 +442,4 @@ func (pw *pollWork) pollDone() { pw.Done("done.poll.", pollDoneKeys...) }
 
 // pollDoneKeys are the lifecycle's success messages, each
 // "done.poll.<key>" in the catalogue.
-var pollDoneKeys = []string{"gepland", "geopend", "gesloten", "geannuleerd"}
+var pollDoneKeys = []string{"gepland", "geopend", "gesloten", "gestopt"}

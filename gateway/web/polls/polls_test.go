@@ -56,10 +56,12 @@ func TestStaffPollPagesRenderInBothLanguages(t *testing.T) {
 		{
 			name: "shared open poll with its tally per municipality", target: "/peilingen/" + openPollID, lang: "nl",
 			want: []string{
-				"Mantelzorg in de IJmond", "Reacties: 3", "Waar wilt u meer bankjes?", "Bij het strand", "2 (66%)",
+				// An open poll's count is an interim one; its shares add up
+				// to 100 (66.7 % rounds up, as the largest remainder).
+				"Tussenstand", "Mantelzorg in de IJmond", "Reacties: 3", "Waar wilt u meer bankjes?", "Bij het strand", "2 (67%)",
 				"In het park", "1 (33%)", "Anders, namelijk", "0 (0%)", "Reacties per gemeente", "Velsen: 2", "Heemskerk: 1",
 				`mdn-bar__fill--65`, `mdn-bar__fill--30`, `data-live="/peilingen/poll-open/live"`, ">Vernieuwen</a>",
-				">Nu sluiten</button>", ">Annuleren</button>", `action="/peilingen/poll-open/sluiten"`,
+				`href="/peilingen/poll-open/sluiten">Nu sluiten</a>`, `href="/peilingen/poll-open/stopzetten">Peiling stopzetten</a>`,
 				"Uitsplitsing naar panelkenmerken", "Waar wilt u meer bankjes? — Leeftijdsgroep", `scope="row">27-40</th>`,
 				`role="status" id="uitslag-status"`,
 				"Antwoorden als bestand", "CSV met puntkomma’s, voor Excel in het Nederlands",
@@ -70,18 +72,18 @@ func TestStaffPollPagesRenderInBothLanguages(t *testing.T) {
 		},
 		{
 			name: "shared open poll, English", target: "/peilingen/" + openPollID, lang: "en",
-			want: []string{"Responses: 3", "By the beach", "Other, namely", "Responses per municipality", ">Refresh</a>", ">Close now</button>",
+			want: []string{"Responses: 3", "By the beach", "Other, namely", "Responses per municipality", ">Refresh</a>", ">Close now</a>",
 				"Responses as a file", `href="/api/v1/polls/poll-open/responses?language=en&amp;format=json"`},
 		},
 		{
 			name: "draft", target: "/peilingen/" + draftPollID, lang: "nl",
-			want:    []string{"Bankjes in IJmuiden", "Reacties: 0", ">Plannen</button>", ">Annuleren</button>"},
-			notWant: []string{"data-live", "<script", ">Nu sluiten</button>", "Antwoorden als bestand"},
+			want:    []string{"Bankjes in IJmuiden", "Reacties: 0", ">Plannen</button>", ">Peiling stopzetten</a>"},
+			notWant: []string{"data-live", "<script", ">Nu sluiten</a>", "Antwoorden als bestand"},
 		},
 		{
 			name: "closed: no buttons", target: "/peilingen/" + closedPollID, lang: "nl",
-			want:    []string{"Zwembad", "Reacties: 12"},
-			notWant: []string{"<button class=\"utrecht-button utrecht-button--primary-action\"", "Status wijzigen"},
+			want:    []string{"Zwembad", "Reacties: 12", "Uitslag"},
+			notWant: []string{"<button class=\"utrecht-button utrecht-button--primary-action\"", "Status wijzigen", "Tussenstand"},
 		},
 		{
 			name: "after scheduling", target: "/peilingen/" + scheduledPollID + "?gelukt=gepland", lang: "nl",
@@ -160,8 +162,8 @@ func TestPollLifecycle(t *testing.T) {
 			&surveysv1.OpenPollRequest{Id: scheduledPollID}, "/peilingen/poll-scheduled?gelukt=geopend"},
 		{"close early", "/peilingen/poll-open/sluiten", url.Values{}, "ClosePoll",
 			&surveysv1.ClosePollRequest{Id: openPollID}, "/peilingen/poll-open?gelukt=gesloten"},
-		{"cancel with a reason", "/peilingen/poll-open/annuleren", url.Values{"reden": {" Het budget is op. "}}, "CancelPoll",
-			&surveysv1.CancelPollRequest{Id: openPollID, Reason: "Het budget is op."}, "/peilingen/poll-open?gelukt=geannuleerd"},
+		{"stop with a reason", "/peilingen/poll-open/stopzetten", url.Values{"reden": {" Het budget is op. "}}, "CancelPoll",
+			&surveysv1.CancelPollRequest{Id: openPollID, Reason: "Het budget is op."}, "/peilingen/poll-open?gelukt=gestopt"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -179,14 +181,14 @@ func TestPollLifecycle(t *testing.T) {
 			}
 		})
 	}
-	t.Run("cancel without a reason asks for one", func(t *testing.T) {
+	t.Run("stopping without a reason asks for one", func(t *testing.T) {
 		t.Parallel()
 		fake, site := pollSite(t, Config{})
-		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-draft/annuleren", As: &webtest.VelsenChair, Form: url.Values{"reden": {" "}}})
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-draft/stopzetten", As: &webtest.VelsenChair, Form: url.Values{"reden": {" "}}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
-		webtest.MustContain(t, body, "Geef een reden om de peiling te annuleren.", "<title>Fout: Bankjes in IJmuiden")
+		webtest.MustContain(t, body, "Geef een reden om de peiling stop te zetten.", "<title>Fout: Peiling stopzetten: Bankjes in IJmuiden")
 		if n := fake.CallsOf("CancelPoll"); n != 0 {
 			t.Errorf("CancelPoll called %d times, want 0", n)
 		}
@@ -238,7 +240,7 @@ func TestPollLifecycle(t *testing.T) {
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("status = %d, want 403", resp.StatusCode)
 		}
-		webtest.MustContain(t, body, "U mag de status van deze peiling niet wijzigen.")
+		webtest.MustContain(t, body, "Je mag de status van deze peiling niet wijzigen.")
 	})
 	t.Run("an unknown action", func(t *testing.T) {
 		t.Parallel()
@@ -390,4 +392,36 @@ func TestLiveTallyRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestIrreversibleStepsAskFirst: closing early and stopping are offered
+// as links to a page of their own that says what happens and acts only
+// from its form; a policy officer, who may not take the steps, is
+// offered neither and is sent back from the confirmation page.
+func TestIrreversibleStepsAskFirst(t *testing.T) {
+	t.Parallel()
+	fake, site := pollSite(t, Config{})
+	for _, tc := range []struct{ action, heading, submit string }{
+		{"sluiten", "Peiling nu sluiten?", "Ja, sluit de peiling nu"},
+		{"stopzetten", "Peiling stopzetten?", "Ja, zet de peiling stop"},
+	} {
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-open/" + tc.action, As: &webtest.VelsenChair})
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status = %d, want 200", tc.action, resp.StatusCode)
+		}
+		webtest.MustContain(t, body, tc.heading, tc.submit, `action="/peilingen/poll-open/`+tc.action+`"`,
+			`href="/peilingen/poll-open">Nee, terug naar de peiling</a>`, "utrecht-button--secondary-action")
+		webtest.MustNotContain(t, body, "utrecht-button--primary-action")
+	}
+	if n := fake.CallsOf("ClosePoll") + fake.CallsOf("CancelPoll"); n != 0 {
+		t.Errorf("showing the confirmation pages closed or stopped the poll (%d calls)", n)
+	}
+	_, body := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-open", As: &webtest.VelsenOfficer})
+	webtest.MustNotContain(t, body, "/peilingen/poll-open/sluiten", "/peilingen/poll-open/stopzetten", "Status wijzigen")
+	resp, _ := webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-open/sluiten", As: &webtest.VelsenOfficer})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/peilingen/poll-open" {
+		t.Errorf("officer at the confirmation page: %d to %q, want 303 to the poll", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = webtest.Send(t, site, webtest.Request{Target: "/peilingen/poll-closed/sluiten", As: &webtest.VelsenChair})
+	webtest.MustNotContain(t, body, "Peiling nu sluiten?")
 }

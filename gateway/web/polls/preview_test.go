@@ -207,7 +207,7 @@ func TestBuilderPagesRefuse(t *testing.T) {
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("status = %d, want 403", resp.StatusCode)
 		}
-		webtest.MustContain(t, body, "U mag deze peiling niet wijzigen.")
+		webtest.MustContain(t, body, "Je mag deze peiling niet wijzigen.")
 	})
 }
 

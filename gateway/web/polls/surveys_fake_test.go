@@ -194,6 +194,10 @@ func (f *fakeSurveys) addStaffPolls() {
 		otherPollID: poll(otherPollID, "GM0375", flash, surveysv1.PollStatus_POLL_STATUS_OPEN,
 			webtest.Text("Markt Beverwijk", "Beverwijk market")),
 	}
+	// The open poll serves the councils fake's regional process; the
+	// closed one a process the councils service does not know.
+	f.staff[openPollID].ProcessId = "p-regional"
+	f.staff[closedPollID].ProcessId = "p-unknown"
 	f.responded = map[string]int64{openPollID: 3, closedPollID: 12}
 }
 

@@ -11,7 +11,10 @@ import (
 // tallyView is a poll's tally as the council sees it: per question the
 // counts per option, and for a shared poll the same per municipality.
 type tallyView struct {
-	Responses int64
+	// HeadingKey names the tally: "Tussenstand" while the poll is open,
+	// "Uitslag" once it closed.
+	HeadingKey string
+	Responses  int64
 	// Municipalities are a shared poll's responses per municipality.
 	Municipalities []groupCount
 	Questions      []questionTally
@@ -87,7 +90,8 @@ func (s *Pages) tallyView(lang string, p *surveysv1.Poll, t *surveysv1.Tally) ta
 			questions[q.GetId()] = q
 		}
 	}
-	v := tallyView{Responses: t.GetResponses().GetValue()}
+	w := s.kit.Words(lang)
+	v := tallyView{HeadingKey: tallyHeadingKey(p.GetStatus()), Responses: t.GetResponses().GetValue()}
 	for _, g := range t.GetMunicipalities() {
 		v.Municipalities = append(v.Municipalities, groupCount{Name: s.groupName(lang, g.GetMunicipalityCodes()), Count: g.GetCount().GetValue()})
 	}
@@ -106,7 +110,7 @@ func (s *Pages) tallyView(lang string, p *surveysv1.Poll, t *surveysv1.Tally) ta
 				Row:      label(q.GetRows(), l.GetRow(), lang),
 				Answered: l.GetAnswered().GetValue(),
 				Cells:    cells(q, l.GetCells(), l.GetAnswered().GetValue(), lang),
-				Mean:     figure(l.GetMean()),
+				Mean:     figure(w, l.GetMean()),
 			}
 			for _, g := range l.GetGroups() {
 				line.Groups = append(line.Groups, groupLine{
@@ -118,10 +122,10 @@ func (s *Pages) tallyView(lang string, p *surveysv1.Poll, t *surveysv1.Tally) ta
 			qv.Lines = append(qv.Lines, line)
 		}
 		for _, rk := range qt.GetRanks() {
-			qv.Ranks = append(qv.Ranks, rankView{Label: label(q.GetOptions(), rk.GetOption(), lang), Average: figure(rk.GetAverage())})
+			qv.Ranks = append(qv.Ranks, rankView{Label: label(q.GetOptions(), rk.GetOption(), lang), Average: figure(w, rk.GetAverage())})
 		}
 		if n := qt.GetNumber(); n != nil {
-			qv.Number = &numberView{Count: n.GetCount().GetValue(), Mean: figure(n.GetMean()), Min: figure(n.GetMin()), Max: figure(n.GetMax())}
+			qv.Number = &numberView{Count: n.GetCount().GetValue(), Mean: figure(w, n.GetMean()), Min: figure(w, n.GetMin()), Max: figure(w, n.GetMax())}
 		}
 		for _, tx := range qt.GetTexts() {
 			qv.Texts = append(qv.Texts, tx.GetText())
@@ -149,16 +153,32 @@ func (s *Pages) groupName(lang string, codes []string) string {
 	return name
 }
 
-// cells gives each count its label and share of answered.
+// cells gives each count its label and share of answered. A question
+// answered with one choice gets shares that add up to 100 (kit.Shares);
+// while a count is hidden none of them is shown, so they are not
+// evened out either.
 func cells(q *surveysv1.Question, cs []*surveysv1.Cell, answered int64, lang string) []cellView {
-	var out []cellView
+	out := make([]cellView, 0, len(cs))
+	counts := make([]int64, 0, len(cs))
+	hidden := false
 	for _, c := range cs {
 		cv := cellView{Label: cellLabel(q, c.GetKey(), lang), Count: c.GetCount().GetValue(), Hidden: c.GetCount().GetHidden()}
-		if answered > 0 && !cv.Hidden {
-			cv.Percent = int(min(100, cv.Count*100/answered))
-			cv.Step = cv.Percent / 5 * 5
-		}
+		hidden = hidden || cv.Hidden
 		out = append(out, cv)
+		counts = append(counts, cv.Count)
+	}
+	shares := kit.Shares(counts, answered)
+	for i := range out {
+		if out[i].Hidden {
+			continue
+		}
+		if hidden {
+			// Evening out the shown shares would tell what the hidden
+			// ones add up to.
+			shares[i] = kit.Share(out[i].Count, answered)
+		}
+		out[i].Percent = shares[i]
+		out[i].Step = shares[i] / 5 * 5
 	}
 	return out
 }
@@ -192,11 +212,24 @@ func label(opts []*surveysv1.Option, key, lang string) kit.Localized {
 	return kit.Localized{S: key}
 }
 
-// figure writes a mean or extreme with at most one decimal; "" for one
-// that is hidden or missing.
-func figure(f *surveysv1.Figure) string {
+// figure writes a mean or extreme with at most one decimal, in the
+// page's language; "" for one that is hidden or missing.
+func figure(w kit.Words, f *surveysv1.Figure) string {
 	if f == nil || f.GetHidden() {
 		return ""
 	}
-	return strconv.FormatFloat(f.GetValue(), 'f', 1, 64)
+	return w.Figure(f.GetValue())
+}
+
+// tallyHeadingKey names a poll's tally by its status: while answers still
+// come in it is an interim count, once the poll closed the outcome.
+func tallyHeadingKey(st surveysv1.PollStatus) string {
+	switch st {
+	case surveysv1.PollStatus_POLL_STATUS_CLOSED:
+		return "tally.heading.closed"
+	case surveysv1.PollStatus_POLL_STATUS_CANCELLED:
+		return "tally.heading.cancelled"
+	default:
+		return "tally.heading.open"
+	}
 }

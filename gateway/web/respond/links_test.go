@@ -13,9 +13,12 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/meedoen/meedoen/gateway/limited"
 	"github.com/meedoen/meedoen/gateway/web/kit"
+	"github.com/meedoen/meedoen/gateway/web/pollform"
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
+	"time"
 )
 
 func TestRespondentCookie(t *testing.T) {
@@ -126,7 +129,7 @@ func TestThanksPage(t *testing.T) {
 		lang  string
 		wants []string
 	}{
-		{"nl", []string{"<title>Bedankt · Meedoen</title>", "Bedankt voor je antwoorden", "Wat er met de uitkomsten gebeurt",
+		{"nl", []string{"<title>Bedankt: ", "Bedankt voor je antwoorden", "Wat er met de uitkomsten gebeurt",
 			"De raad bespreekt de uitkomsten op 14 april in een openbare vergadering."}},
 		{"en", []string{"Thank you for your answers", "What happens with the results", "The council discusses the results on 14 April"}},
 	} {
@@ -248,21 +251,31 @@ func TestPostcodeCheck(t *testing.T) {
 		{"left open", "", "Vul je postcode in."},
 		{"not a postcode", "19511", "Vul een postcode in zoals 1971 AB."},
 		{"a letter pair never issued", "1951 SS", "Vul een postcode in zoals 1971 AB."},
-		{"unknown", "9999 ZZ", "Deze postcode kennen we niet."},
+		{"outside the municipalities", "1011 AB", "Deze peiling is alleen voor inwoners van Velsen, Beverwijk en Heemskerk. Je postcode hoort daar niet bij."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			before := fake.CallsOf("SubmitResponse")
 			resp, body := webtest.Send(t, site, webtest.Request{Target: "/p/" + postcodeSlug, Form: url.Values{"postcode": {tc.typed}, "v.fq1": {"ja"}}})
 			if resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Errorf("status = %d, want 422", resp.StatusCode)
 			}
 			webtest.MustContain(t, body, `href="#postcode">Je postcode: `+tc.want, `id="postcode-fout"`, `value="`+tc.typed+`"`)
-			if fake.CallsOf("SubmitResponse") != before {
-				t.Error("the answers went out with a postcode that is not right")
+			if got := fake.Request("SubmitResponse").(*surveysv1.SubmitResponseRequest).GetOpenLink().GetMunicipalityCode(); got != "" {
+				t.Errorf("the answers went out with municipality %q for a postcode that is not right", got)
 			}
 		})
 	}
+
+	t.Run("an empty form names every problem at once", func(t *testing.T) {
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/p/" + postcodeSlug, Form: url.Values{"postcode": {""}}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("status = %d, want 422", resp.StatusCode)
+		}
+		webtest.MustContain(t, body, `href="#postcode">Je postcode: Vul je postcode in.`, `href="#v.fq1`)
+		if strings.Index(body, `href="#postcode"`) > strings.Index(body, `href="#v.fq1`) {
+			t.Error("the summary does not follow the form's order: the postcode comes first")
+		}
+	})
 
 	t.Run("a postcode elsewhere", func(t *testing.T) {
 		fake.FailWith("SubmitResponse", webtest.Invalid("/openLink/municipalityCode", `"GM0375" does not take part in this poll`))
@@ -271,7 +284,7 @@ func TestPostcodeCheck(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
-		webtest.MustContain(t, body, "Je postcode hoort daar niet bij.")
+		webtest.MustContain(t, body, "Deze peiling is alleen voor inwoners van Velsen, Beverwijk en Heemskerk.")
 	})
 
 	t.Run("a known postcode, typed loosely", func(t *testing.T) {
@@ -326,7 +339,7 @@ func TestPollMessageKeysExist(t *testing.T) {
 		"error.polls.unconfigured", "error.polls.unavailable", "error.polls.internal", "error.polls.postcodes", "error.polls.badform"} {
 		need = append(need, k+".title", k+".heading", k+".body")
 	}
-	need = append(need, "poll.error.postcode.missing", "poll.error.postcode.format", "poll.error.postcode.unknown")
+	need = append(need, "poll.error.postcode.missing", "poll.error.postcode.format", "poll.error.postcode.elsewhere", "poll.postcode.theMunicipalities", "poll.and")
 	for _, lang := range kit.Langs {
 		for _, k := range need {
 			if _, ok := cats[lang][k]; !ok {
@@ -404,4 +417,44 @@ func TestAnswerOnceOutlivesARestart(t *testing.T) {
 	elsewhere := newSite(t, Config{Surveys: conn, RespondentKey: bytes.Repeat([]byte{8}, 32)})
 	_, body = webtest.Send(t, elsewhere, webtest.Request{Target: "/p/" + flashSlug, Cookies: []*http.Cookie{c}})
 	webtest.MustNotContain(t, body, "Je hebt deze peiling al ingevuld")
+}
+
+// limitedSite marks every request as over the gateway's rate limit with
+// wait to go, as gateway.LimitPages does.
+type limitedSite struct {
+	webtest.Site
+	wait time.Duration
+}
+
+func (s limitedSite) Handler() http.Handler {
+	h := s.Site.Handler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(limited.With(r.Context(), s.wait)))
+	})
+}
+
+// TestRateLimitedAnswersAreKept: a resident over the rate limit (a shared
+// address) gets the form back as typed, in Dutch, with when to send it
+// again, and nothing is sent; the same form sent later goes through with
+// the same key.
+func TestRateLimitedAnswersAreKept(t *testing.T) {
+	t.Parallel()
+	fake, site := pollSite(t, Config{})
+	form := url.Values{"v.fq1": {"ja"}, "v.fq3": {"Meer bankjes bij de haven"}, pollform.KeyField: {"sleutelVanHetFormulier"}}
+	resp, body := webtest.Send(t, limitedSite{site, 3 * time.Second}, webtest.Request{Target: "/p/" + flashSlug, Form: form})
+	if resp.StatusCode != http.StatusTooManyRequests {
+		t.Errorf("status = %d, want 429", resp.StatusCode)
+	}
+	webtest.MustContain(t, body, "Wacht 3 seconden en verstuur het formulier dan opnieuw. Je antwoorden staan er nog.",
+		"Meer bankjes bij de haven", `value="sleutelVanHetFormulier"`)
+	webtest.MustNotContain(t, body, `"type"`, "rate limit")
+	if n := fake.CallsOf("SubmitResponse"); n != 0 {
+		t.Errorf("SubmitResponse called %d times over the limit, want 0", n)
+	}
+	resp, _ = webtest.Send(t, site, webtest.Request{Target: "/p/" + flashSlug, Form: form})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("sent again later: status %d, want 303", resp.StatusCode)
+	}
+	resp, body = webtest.Send(t, limitedSite{site, time.Second}, webtest.Request{Target: "/p/" + flashSlug, Form: form, Lang: "en"})
+	webtest.MustContain(t, body, "Wait 1 second and send the form again.")
 }

@@ -78,11 +78,19 @@ func (s *Pages) submitPoll(a *answering) error {
 			return err
 		}
 	}
+	if seconds, over := a.RateLimited(); over {
+		// Over the rate limit: nothing is sent, the form comes back as
+		// typed, with its key, and says when to send it again.
+		errs := &kit.FormErrors{}
+		errs.Add(nil, kit.FormField{}, kit.FieldError{Text: a.Words.Say("poll.error.busy", "count", seconds)})
+		a.showForm(rp, form, key, errs, http.StatusTooManyRequests)
+		return nil
+	}
 	req := &surveysv1.SubmitResponseRequest{Answers: pollform.AnswersFrom(rp, form), IdempotencyKey: key}
 	if addr := strings.TrimSpace(form.Get(pollform.FeedbackField)); addr != "" && rp.GetOffersFeedback() {
 		req.FeedbackEmail, req.FeedbackLanguage = addr, a.View.Lang
 	}
-	local := &kit.FormErrors{}
+	postcodeWrong := ""
 	if a.link.token != "" {
 		req.Respondent = &surveysv1.SubmitResponseRequest_InvitationToken{InvitationToken: a.link.token}
 	} else {
@@ -98,28 +106,25 @@ func (s *Pages) submitPoll(a *answering) error {
 			if s.cfg.Postcodes == nil {
 				return kit.ErrorPage(http.StatusServiceUnavailable, "error.polls.postcodes")
 			}
-			code, wrong := s.municipalityOf(form.Get(pollform.PostcodeField))
-			if wrong != "" {
-				// Without a municipality the service would take a local
-				// poll's answers as the tenant's: nothing goes out until
-				// the postcode is right.
-				local.Invalid(pollform.Fields(rp, a.Words), pollform.PostcodeField, wrong)
-			}
-			ol.MunicipalityCode = code
+			// A postcode that is missing, mistyped or elsewhere leaves
+			// the municipality empty, which the service refuses for a
+			// poll that checks postcodes: the answers are still sent, so
+			// that it names what else is wrong in the same pass, but
+			// nothing is stored until the postcode is right.
+			ol.MunicipalityCode, postcodeWrong = s.municipalityOf(form.Get(pollform.PostcodeField))
 		}
 		req.Respondent = &surveysv1.SubmitResponseRequest_OpenLink{OpenLink: ol}
 	}
-	if local.Any() {
-		a.showForm(rp, form, key, local, http.StatusUnprocessableEntity)
-		return nil
-	}
-
 	_, err = a.api.SubmitResponse(a.R.Context(), req)
 	switch problem.Of(err) {
 	case problem.OK:
+		if postcodeWrong != "" {
+			// The service broke its rule (see above); the answer is in.
+			s.kit.Log().ErrorContext(a.R.Context(), "the surveys service took answers without the municipality a postcode check needs", "poll", rp.GetId())
+		}
 		a.Redirect = a.link.thanksPath()
 	case problem.Invalid:
-		a.showForm(rp, form, key, pollform.Errors(err, rp, a.Words), http.StatusUnprocessableEntity)
+		a.showForm(rp, form, key, s.oneReport(a, rp, postcodeWrong, pollform.Errors(err, rp, a.Words)), http.StatusUnprocessableEntity)
 	case problem.Exists:
 		// The service answers AlreadyExists for a respondent who answered
 		// before, and for an idempotency key reused with other answers.
@@ -187,7 +192,7 @@ func (a *answering) showNotice(key string, rp *surveysv1.RespondentPoll, status 
 	body := a.Words.Say(key+".body",
 		"opens", a.Words.Moment(rp.GetOpensAt()),
 		"closes", a.Words.Moment(rp.GetClosesAt()))
-	a.View.TitleKey = key + ".title"
+	a.View.TitleKey, a.View.Subject = key+".title", kit.Localize(rp.GetTitle(), a.View.Lang).S
 	a.View.Page = noticePage{
 		Key:       key,
 		PollTitle: kit.Localize(rp.GetTitle(), a.View.Lang),
@@ -214,4 +219,53 @@ func (a *answering) showNotOpen(rp *surveysv1.RespondentPoll, status int) {
 // to the page.
 func (a *answering) showForm(rp *surveysv1.RespondentPoll, values url.Values, key string, errs *kit.FormErrors, status int) {
 	pollform.Show(a.Request, rp, values, key, errs, kit.LinkTo(a.link.path()), status)
+}
+
+// oneReport is every problem with a submitted form in the form's order:
+// the postcode as the page found it (wrong, a catalogue key; "" when the
+// page found it right) or as the service placed it (elsewhere), then the
+// service's objections to the answers.
+func (s *Pages) oneReport(a *answering, rp *surveysv1.RespondentPoll, wrong string, service *kit.FormErrors) *kit.FormErrors {
+	fields := pollform.Fields(rp, a.Words)
+	out := &kit.FormErrors{}
+	if wrong == "" && service.Has(pollform.PostcodeField) {
+		wrong = "poll.error.postcode.elsewhere"
+	}
+	if wrong != "" {
+		field := kit.FormField{Name: pollform.PostcodeField}
+		for _, f := range fields {
+			if f.Name == pollform.PostcodeField {
+				field = f
+			}
+		}
+		out.Add(fields, field, kit.FieldError{Text: a.Words.Say(wrong, "municipalities", s.municipalityNames(a, rp))})
+	}
+	for _, fe := range service.Summary {
+		if fe.Name == pollform.PostcodeField || (wrong != "" && fe.Key == "poll.error.form") {
+			continue
+		}
+		out.Add(fields, kit.FormField{Name: fe.Name, Anchor: fe.Anchor, LabelKey: fe.LabelKey, Label: fe.Label}, fe)
+	}
+	return out
+}
+
+// municipalityNames names the municipalities whose residents rp is for:
+// "Velsen, Beverwijk en Heemskerk".
+func (s *Pages) municipalityNames(a *answering, rp *surveysv1.RespondentPoll) string {
+	names := s.kit.TenantNames(a.R.Context())
+	var list []string
+	for _, code := range rp.GetMunicipalityCodes() {
+		if n := names[code]; n != "" {
+			list = append(list, n)
+		} else {
+			list = append(list, code)
+		}
+	}
+	switch len(list) {
+	case 0:
+		return a.Words.Say("poll.postcode.theMunicipalities")
+	case 1:
+		return list[0]
+	}
+	return strings.Join(list[:len(list)-1], ", ") + " " + a.Words.Say("poll.and") + " " + list[len(list)-1]
 }

@@ -37,7 +37,9 @@ func (s *Pages) municipalityOf(typed string) (code, wrong string) {
 	}
 	code, ok = s.cfg.Postcodes(pc)
 	if !ok {
-		return "", "poll.error.postcode.unknown"
+		// Not in the operator's table, which holds the postcodes of the
+		// municipalities Meedoen serves: not a resident of them.
+		return "", "poll.error.postcode.elsewhere"
 	}
 	return code, ""
 }

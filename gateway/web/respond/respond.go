@@ -137,7 +137,7 @@ func (s *Pages) answer(linkOf func(*http.Request) (respondentLink, bool), h func
 	return s.kit.Handle(s.aud, "", func(rq *kit.Request) error {
 		link, _ := linkOf(rq.R)
 		return h(&answering{Request: rq, link: link, api: s.cfg.Surveys, forms: s.forms})
-	}, kit.Check(check), kit.FormBytes(maxPollFormBytes))
+	}, kit.Check(check), kit.FormBytes(maxPollFormBytes), kit.KeepsForm())
 }
 
 // maxPollFormBytes bounds a posted poll. A questionnaire may hold several

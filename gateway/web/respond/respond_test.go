@@ -294,7 +294,7 @@ func TestPollAnsweredShowsSoOnTheLink(t *testing.T) {
 		lang  string
 		wants []string
 	}{
-		{"nl", []string{"<title>Al ingevuld · Meedoen</title>", "Je hebt deze peiling al ingevuld", "Vervoer naar de dagbesteding",
+		{"nl", []string{"<title>Al ingevuld: ", "Je hebt deze peiling al ingevuld", "Vervoer naar de dagbesteding",
 			"Wat er met de uitkomsten gebeurt", "De raad bespreekt de uitkomsten op 14 april"}},
 		{"en", []string{"You already answered this poll", "Transport to day care", "What happens with the results",
 			"The council discusses the results on 14 April"}},

@@ -67,6 +67,7 @@ func newFakeSurveys() *fakeSurveys {
 	f.polls["p/"+flashSlug] = flashPoll()
 	withPostcode := flashPoll()
 	withPostcode.Id, withPostcode.PostcodeCheck = "poll-postcode", true
+	withPostcode.MunicipalityCodes = []string{"GM0453", "GM0375", "GM0396"}
 	withPostcode.Title = &surveysv1.Text{Nl: "Een speeltuin in Velsen-Noord", En: "A playground in Velsen-Noord"}
 	f.polls["p/"+postcodeSlug] = withPostcode
 	for slug, st := range map[string]surveysv1.PollStatus{
@@ -241,6 +242,27 @@ func (f *fakeSurveys) SubmitResponse(ctx context.Context, req *surveysv1.SubmitR
 	}
 	if p.GetStatus() != surveysv1.PollStatus_POLL_STATUS_OPEN {
 		return nil, status.Error(codes.FailedPrecondition, "the poll is not open")
+	}
+	// As the service, for the poll that checks postcodes: it takes no
+	// answer without the municipality the postcode was found in, and
+	// names every problem at once (the other polls' answers are not
+	// checked here).
+	var problems []string
+	if ol := req.GetOpenLink(); p.GetPostcodeCheck() && ol != nil && ol.GetMunicipalityCode() == "" {
+		problems = append(problems, "/openLink/municipalityCode", "is required: this poll checks that respondents live in its municipalities")
+	}
+	for _, sec := range p.GetSections() {
+		if !p.GetPostcodeCheck() {
+			break
+		}
+		for _, q := range sec.GetQuestions() {
+			if a := req.GetAnswers()[q.GetId()]; q.GetRequired() && a.GetChoice() == "" && len(a.GetChoices()) == 0 && a.GetText() == "" && a.GetValue() == "" {
+				problems = append(problems, "/answers/"+q.GetId(), "is required")
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return nil, webtest.Invalid(problems...)
 	}
 	if f.answered[who] {
 		return nil, status.Error(codes.AlreadyExists, "already answered")

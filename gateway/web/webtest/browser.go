@@ -11,7 +11,9 @@ import (
 )
 
 // SubmitAndWait clicks the button that matches submit and waits for the
-// page that answers to show the element that matches want.
+// page that answers to show the element that matches want; that page's
+// headings must be in order (browsertest.Browser.AssertHeadings), which
+// is what an error summary above the page's h1 breaks.
 func SubmitAndWait(t *testing.T, b *browsertest.Browser, submit, want string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Second)
@@ -22,6 +24,7 @@ func SubmitAndWait(t *testing.T, b *browsertest.Browser, submit, want string) {
 	); err != nil {
 		t.Fatalf("sending the form with %s: %v", submit, err)
 	}
+	b.AssertHeadings(t)
 }
 
 // AssertFits fails the test when the current page scrolls sideways.

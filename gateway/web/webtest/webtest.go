@@ -227,3 +227,13 @@ func SummaryOf(t testing.TB, body string) [][2]string {
 	}
 	return lines
 }
+
+// TitleOf is a page's title as a browser shows it.
+func TitleOf(t testing.TB, body string) string {
+	t.Helper()
+	m := regexp.MustCompile(`(?s)<title>(.*?)</title>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the page has no title")
+	}
+	return html.UnescapeString(m[1])
+}

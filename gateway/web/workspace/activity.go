@@ -53,7 +53,7 @@ func (s *Pages) activityForm(wk *work, in activityInput) (*activityPage, error) 
 	if err != nil {
 		return nil, err
 	}
-	wk.View.TitleKey = "activity.title"
+	wk.View.TitleKey, wk.View.Subject = "activity.title", pr.GetTitle()
 	p := &activityPage{
 		ProcessID:    pr.GetId(),
 		ProcessTitle: pr.GetTitle(),

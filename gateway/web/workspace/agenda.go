@@ -79,7 +79,7 @@ func (s *Pages) agenda(wk *work) error {
 
 // agendaData loads the agenda as the request's query filters it.
 func (s *Pages) agendaData(wk *work) (*agendaPage, error) {
-	wk.View.TitleKey = "agenda.title"
+	wk.View.TitleKey, wk.View.Subject = "agenda.title", wk.View.Tenant.Name
 	themes, err := wk.loadThemes()
 	if err != nil {
 		return nil, err
@@ -94,7 +94,16 @@ func (s *Pages) agendaData(wk *work) (*agendaPage, error) {
 		Limit:  agendaPageSize,
 		Cursor: query.Get(cursorParam),
 	}
-	p := &agendaPage{CanRaise: wk.ID.Has(wk.Tenant, auth.StaffRoles...)}
+	p := &agendaPage{}
+	if wk.ID.Has(wk.Tenant, auth.StaffRoles...) {
+		// Offered only when the service would take a question from the
+		// person here (question.go).
+		opts, err := s.loadRaiseOptions(wk)
+		if err != nil {
+			return nil, err
+		}
+		p.CanRaise = len(opts.Origins) > 0
+	}
 	// Only filters the page offers pass: a hand-edited URL gets the whole
 	// agenda rather than an error.
 	if th := query.Get(themeParam); wk.themes[th] != "" {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/auth"
+	"github.com/meedoen/meedoen/internal/textcheck"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
@@ -141,7 +142,7 @@ func TestDecideQuestion(t *testing.T) {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
 		webtest.MustContain(t, body,
-			"<title>Fout: Agenda · Meedoen</title>",
+			"<title>Fout: Agenda: Velsen · Meedoen</title>",
 			`<a class="utrecht-link utrecht-link--html-a" href="#reden-q-open">Reden: <span lang="en">is required when rejecting a question</span></a>`,
 			`id="reden-q-open-fout"`, `aria-invalid="true"`,
 			// The language switch leads to the agenda, not to the action.
@@ -256,11 +257,13 @@ func TestRaiseQuestionShowsErrorsPerFieldWithTheValuesKept(t *testing.T) {
 		t.Error("the error summary comes after the form")
 	}
 	webtest.MustContain(t, body,
-		"<title>Fout: Vraag voorleggen · Meedoen</title>",
+		"<title>Fout: Vraag voorleggen: Velsen · Meedoen</title>",
 		"Titel: Vul dit in.",
 		`<div class="utrecht-form-field__error-message" id="titel-fout">`,
 		`id="titel" name="titel" value="" autocomplete="off" aria-invalid="true" aria-describedby="titel-fout"`,
-		`<span lang="en">must not be in the past</span>`,
+		"Advies nodig vóór: Kies een datum vandaag of later.",
+		"Deelnemende gemeenten: Kies gemeenten uit deze regio; regionaal werk heeft er minstens één nodig.",
+		// A reason the page does not know is shown as the service gave it.
 		`<span lang="en">is odd</span>`,
 		`id="gemeenten-fout"`,
 		// The values entered stay, escaped.
@@ -276,6 +279,7 @@ func TestRaiseQuestionRefusedByTheCouncil(t *testing.T) {
 	t.Parallel()
 	fake, site := workspace(t)
 	member := auth.Identity{Subject: "u-m", Grants: []auth.Grant{{Tenant: "GM0453", Role: auth.CouncilMember}}}
+	// The council changed its way of working after the form was shown.
 	fake.FailWith("RaiseQuestion", webtest.Unmet("the council of Velsen only takes questions from the municipality",
 		"/origin", "the council of Velsen only takes questions from the municipality"))
 	resp, body := webtest.Send(t, site, webtest.Request{Target: "/agenda/nieuw", As: &member, Form: url.Values{
@@ -285,40 +289,112 @@ func TestRaiseQuestionRefusedByTheCouncil(t *testing.T) {
 		t.Errorf("status = %d, want 409", resp.StatusCode)
 	}
 	webtest.MustContain(t, body,
-		`href="#herkomst-gevraagd">Herkomst: <span lang="en">the council of Velsen only takes questions from the municipality</span>`,
+		`href="#herkomst-gevraagd">Herkomst: Niet elke raad die het betreft neemt ongevraagde vragen aan`,
 		`<div class="utrecht-form-field__error-message mdn-fieldset__error" id="herkomst-fout">`,
 		`value="Eenzaamheid"`,
 	)
+	webtest.MustNotContain(t, body, `<span lang="en">`)
 }
 
-func TestQuestionFormFitsTheRole(t *testing.T) {
+// Every reason the councils service gives for a raised question reads in
+// Dutch on the form: none falls back to the service's English.
+func TestEveryRefusalOfAQuestionIsInDutch(t *testing.T) {
 	t.Parallel()
-	_, site := workspace(t)
-	member := auth.Identity{Subject: "u-m", Grants: []auth.Grant{{Tenant: "GM0453", Role: auth.CouncilMember}}}
+	fake, site := workspace(t)
+	for _, fields := range [][]string{
+		{"/title", "is required", "/theme", "is required", "/origin", "is required: solicited (asked by the municipality) or unsolicited (raised by the council)",
+			"/adviceNeededBy", "is required for a solicited question: the date the municipality needs the advice"},
+		{"/title", "must be at most 200 characters", "/description", "must be at most 4000 characters",
+			"/theme", `"x" is not a known theme`, "/adviceNeededBy", "must be a date written YYYY-MM-DD"},
+		{"/adviceNeededBy", "must not be in the past", "/scope/tenant", "is required: a municipality's CBS code for local work, or a region's id for regional work"},
+		{"/scope/participatingMunicipalities", "regional work needs at least one participating municipality",
+			"/scope/participatingMunicipalities/0", `municipality "GM9999" does not exist`,
+			"/scope/participatingMunicipalities/1", "Zandvoort (GM0473) is not in region ijmond",
+			"/scope/tenant", `"x" is neither a known municipality nor a known region`},
+		{"/title", textcheck.ReasonNUL},
+	} {
+		fake.FailWith("RaiseQuestion", webtest.Invalid(fields...))
+		resp, body := webtest.Send(t, site, webtest.Request{Target: "/agenda/nieuw", As: &webtest.VelsenOfficer, Form: url.Values{
+			"titel": {"Eenzaamheid"}, "thema": {"mantelzorg"}, "herkomst": {"gevraagd"}, "reikwijdte": {"regionaal"},
+		}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%v: status = %d, want 422", fields, resp.StatusCode)
+		}
+		if i := strings.Index(body, `<span lang="en">`); i >= 0 {
+			t.Errorf("%v: the page shows the service's English: %s", fields, body[i:min(i+200, len(body))])
+		}
+	}
+}
+
+// The form offers only what the councils service would take from the
+// person, as GetRaiseOptions answers; with nothing to offer there is no
+// form and no link to it.
+func TestQuestionFormOffersOnlyWhatThePersonMayRaise(t *testing.T) {
+	t.Parallel()
+	fake, site := workspace(t)
+	sol, unsol := councilsv1.Origin_ORIGIN_SOLICITED, councilsv1.Origin_ORIGIN_UNSOLICITED
+	velsenMember := auth.Identity{Subject: "u-velsen-member", Grants: []auth.Grant{{Tenant: "GM0453", Role: auth.CouncilMember}}}
+	beverwijkMember := auth.Identity{Subject: "u-beverwijk-member", Grants: []auth.Grant{{Tenant: "GM0375", Role: auth.CouncilMember}}}
+	fake.onlyFor(velsenMember.Subject, []string{"GM0453"})
+	fake.onlyFor(webtest.VelsenChair.Subject, []string{"GM0453"})
+	fake.onlyFor(webtest.VelsenOfficer.Subject, nil, sol)
+	fake.onlyFor(beverwijkMember.Subject, nil, unsol)
+	fake.onlyFor(webtest.IJmondCoordinator.Subject, []string{"GM0453"}, sol)
 	tests := []struct {
 		name    string
 		as      auth.Identity
-		checked string // the origin chosen for them
-		local   bool   // whether local scope is offered
+		offered []string // the origins offered
+		checked string   // the origin chosen for them
+		local   bool     // whether local scope is offered
 	}{
-		{"policy officer asks", webtest.VelsenOfficer, "gevraagd", true},
-		{"council member raises", member, "ongevraagd", true},
-		{"regional coordinator: regional only", webtest.IJmondCoordinator, "", false},
+		{"a Velsen council member", velsenMember, nil, "", false},
+		{"the Velsen chair", webtest.VelsenChair, nil, "", false},
+		{"a Velsen policy officer asks", webtest.VelsenOfficer, []string{"gevraagd"}, "gevraagd", true},
+		{"a Beverwijk council member raises", beverwijkMember, []string{"ongevraagd"}, "ongevraagd", true},
+		{"regional coordinator: regional only", webtest.IJmondCoordinator, []string{"gevraagd"}, "gevraagd", false},
 	}
-	checked := regexp.MustCompile(`name="herkomst" value="([a-z]+)"[^>]*checked>`)
+	radio := regexp.MustCompile(`name="herkomst" value="([a-z]+)"[^>]*?( checked)?>`)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			_, body := webtest.Send(t, site, webtest.Request{Target: "/agenda/nieuw", As: &tc.as})
-			got := ""
-			if m := checked.FindStringSubmatch(body); m != nil {
-				got = m[1]
+			var offered []string
+			checked := ""
+			for _, m := range radio.FindAllStringSubmatch(body, -1) {
+				offered = append(offered, m[1])
+				if m[2] != "" {
+					checked = m[1]
+				}
 			}
-			if got != tc.checked {
-				t.Errorf("origin checked = %q, want %q", got, tc.checked)
+			if diff := cmp.Diff(tc.offered, offered); diff != "" {
+				t.Errorf("origins offered (-want +got):\n%s", diff)
+			}
+			if checked != tc.checked {
+				t.Errorf("origin checked = %q, want %q", checked, tc.checked)
 			}
 			if local := strings.Contains(body, `id="reikwijdte-lokaal"`); local != tc.local {
 				t.Errorf("local scope offered = %v, want %v", local, tc.local)
+			}
+			_, agenda := webtest.Send(t, site, webtest.Request{Target: "/agenda", As: &tc.as})
+			if linked := strings.Contains(agenda, `href="/agenda/nieuw"`); linked != (tc.offered != nil) {
+				t.Errorf("agenda links to the form = %v, want %v", linked, tc.offered != nil)
+			}
+			if tc.offered == nil {
+				webtest.MustContain(t, body, "De participatieraad van Velsen neemt alleen vragen van de gemeente aan", `href="/agenda">Terug naar de agenda</a>`)
+				webtest.MustNotContain(t, body, `<form class="utrecht-form mdn-form"`, `<span lang="en">`)
+				// A form sent anyway (from an old tab) gets the same answer.
+				before := fake.CallsOf("RaiseQuestion")
+				resp, sent := webtest.Send(t, site, webtest.Request{Target: "/agenda/nieuw", As: &tc.as, Form: url.Values{
+					"titel": {"Eenzaamheid"}, "thema": {"mantelzorg"}, "herkomst": {"ongevraagd"}, "reikwijdte": {"lokaal"},
+				}})
+				if resp.StatusCode != http.StatusConflict {
+					t.Errorf("sending the form anyway: status %d, want 409", resp.StatusCode)
+				}
+				webtest.MustContain(t, sent, "De participatieraad van Velsen neemt alleen vragen van de gemeente aan")
+				webtest.MustNotContain(t, sent, `<span lang="en">`, `id="fouten"`)
+				if fake.CallsOf("RaiseQuestion") != before {
+					t.Error("the question was sent to the service")
+				}
 			}
 		})
 	}

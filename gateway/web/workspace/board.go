@@ -36,6 +36,8 @@ type processCard struct {
 	NextPhaseKey string
 	// Unmet is the gate checklist of the next phase: what it still needs.
 	Unmet []kit.FieldError
+	// Running are its polls taking answers.
+	Running []runningForm
 }
 
 // boardPageSize is how many processes one call asks for; boardLimit is the
@@ -47,7 +49,7 @@ const (
 
 // board serves GET /trajecten.
 func (s *Pages) board(wk *work) error {
-	wk.View.TitleKey = "board.title"
+	wk.View.TitleKey, wk.View.Subject = "board.title", wk.View.Tenant.Name
 	wk.View.Wide = true
 	wk.done()
 	if _, err := wk.loadThemes(); err != nil {
@@ -84,6 +86,7 @@ func (s *Pages) board(wk *work) error {
 				Scope:        wk.scopeView(a, pr.GetScope()),
 				NextPhaseKey: nextPhaseKey(pr.GetPhase()),
 				Unmet:        gateChecklist(pr.GetNextGateUnmet()),
+				Running:      runningForms(wk.Words, pr),
 			})
 			p.Total++
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/meedoen/meedoen/gateway/web/webtest"
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/browsertest"
+	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
 func TestWorkspacePagesAreAccessible(t *testing.T) {
@@ -20,7 +21,12 @@ func TestWorkspacePagesAreAccessible(t *testing.T) {
 		t.Cleanup(srv.Close)
 		return srv.URL
 	}
+	velsenMember := auth.Identity{Subject: "u-velsen-member", Name: "Piet Jansen", Grants: []auth.Grant{{Tenant: "GM0453", Role: auth.CouncilMember}}}
+	fake.onlyFor(velsenMember.Subject, []string{"GM0453"})
+	fake.onlyFor(webtest.VelsenChair.Subject, []string{"GM0453"})
+	fake.onlyFor(webtest.VelsenOfficer.Subject, nil, councilsv1.Origin_ORIGIN_SOLICITED)
 	chair, officer, coordinator := serve(webtest.VelsenChair), serve(webtest.VelsenOfficer), serve(webtest.IJmondCoordinator)
+	member := serve(velsenMember)
 	unconfigured := httptest.NewServer(webtest.WithIdentity(webtest.VelsenChair, newSite(t, Config{}).Handler()))
 	t.Cleanup(unconfigured.Close)
 
@@ -35,6 +41,9 @@ func TestWorkspacePagesAreAccessible(t *testing.T) {
 		{"agenda, policy officer", officer + "/agenda?lang=nl", 200},
 		{"raise a question, policy officer", officer + "/agenda/nieuw", 200},
 		{"raise a question, regional coordinator", coordinator + "/agenda/nieuw", 200},
+		{"raise a question, member of a council that takes only the municipality's", member + "/agenda/nieuw", 200},
+		{"raise a question, chair of that council, English", chair + "/agenda/nieuw?lang=en", 200},
+		{"agenda, member of that council", member + "/agenda", 200},
 		{"board with regional and local processes", chair + "/trajecten", 200},
 		{"board, English", chair + "/trajecten?lang=en", 200},
 		{"board of a region", coordinator + "/trajecten?lang=nl", 200},

@@ -53,7 +53,7 @@ type memberView struct {
 
 // council serves GET /raad.
 func (s *Pages) council(wk *work) error {
-	wk.View.TitleKey = "council.title"
+	wk.View.TitleKey, wk.View.Subject = "council.title", wk.View.Tenant.Name
 	a, err := wk.loadRegion(s)
 	if err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/proto"
 
@@ -31,6 +32,9 @@ type fakeCouncils struct {
 	mu        sync.Mutex
 	questions []*councilsv1.Question
 	processes []*councilsv1.Process
+	// raiseOptions answers GetRaiseOptions by the caller's subject; anyone
+	// else may raise questions of both origins.
+	raiseOptions map[string]*councilsv1.RaiseOptions
 }
 
 // serve runs f on a loopback gRPC server for the test's duration and
@@ -89,6 +93,15 @@ func newFakeCouncils() *fakeCouncils {
 				TargetGroup: "Jongeren van 18 tot 27", Forms: []councilsv1.FormKind{councilsv1.FormKind_FORM_KIND_FOCUS_GROUP, councilsv1.FormKind_FORM_KIND_VISIT},
 				ExecutedForms: []councilsv1.FormKind{councilsv1.FormKind_FORM_KIND_VISIT}, ResidentsReached: 23,
 				NextGateUnmet: []string{"/executedForms"}, CreateTime: webtest.At("2026-01-15T08:30:00Z"),
+				// As the councils service learnt of them by the surveys
+				// service's events: one open, one closed with its answers.
+				Polls: []*councilsv1.ProcessPoll{
+					{PollId: "poll-open", Form: councilsv1.FormKind_FORM_KIND_FLASH_POLL, Status: councilsv1.ProcessPollStatus_PROCESS_POLL_STATUS_OPEN,
+						CloseTime: webtest.At("2026-12-12T22:00:00Z")},
+					{PollId: "poll-closed", Form: councilsv1.FormKind_FORM_KIND_QUESTIONNAIRE, Status: councilsv1.ProcessPollStatus_PROCESS_POLL_STATUS_CLOSED,
+						CloseTime: webtest.At("2026-11-30T12:00:00Z"), Responses: 41,
+						ResponsesPerMunicipality: []*councilsv1.MunicipalityCount{{MunicipalityCode: "GM0453", Count: 38}, {Count: 3}}},
+				},
 			},
 		},
 	}
@@ -203,6 +216,33 @@ func (f *fakeCouncils) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQ
 	return q, nil
 }
 
+func (f *fakeCouncils) GetRaiseOptions(ctx context.Context, req *councilsv1.GetRaiseOptionsRequest) (*councilsv1.RaiseOptions, error) {
+	if err := f.Call(ctx, "GetRaiseOptions", req); err != nil {
+		return nil, err
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if md, ok := metadata.FromIncomingContext(ctx); ok {
+		for _, sub := range md.Get(webtest.SubjectKey) {
+			if o, ok := f.raiseOptions[sub]; ok {
+				return o, nil
+			}
+		}
+	}
+	return &councilsv1.RaiseOptions{Origins: []councilsv1.Origin{councilsv1.Origin_ORIGIN_SOLICITED, councilsv1.Origin_ORIGIN_UNSOLICITED}}, nil
+}
+
+// onlyFor makes GetRaiseOptions answer origins, and councils refusing
+// unsolicited questions, to subject.
+func (f *fakeCouncils) onlyFor(subject string, refusing []string, origins ...councilsv1.Origin) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.raiseOptions == nil {
+		f.raiseOptions = map[string]*councilsv1.RaiseOptions{}
+	}
+	f.raiseOptions[subject] = &councilsv1.RaiseOptions{Origins: origins, CouncilsRefusingUnsolicited: refusing}
+}
+
 func (f *fakeCouncils) DecideQuestion(ctx context.Context, req *councilsv1.DecideQuestionRequest) (*councilsv1.Question, error) {
 	if err := f.Call(ctx, "DecideQuestion", req); err != nil {
 		return nil, err
@@ -272,6 +312,7 @@ func (f *fakeCouncils) ListTransitions(ctx context.Context, req *councilsv1.List
 		return &councilsv1.ListTransitionsResponse{}, nil
 	}
 	return &councilsv1.ListTransitionsResponse{Transitions: []*councilsv1.Transition{
+		{Id: "t0", FromPhase: councilsv1.Phase_PHASE_INTAKE, ToPhase: councilsv1.Phase_PHASE_INTAKE, Actor: "system:demo-loader", CreateTime: webtest.At("2026-01-19T09:15:00Z")},
 		{Id: "t1", FromPhase: councilsv1.Phase_PHASE_INTAKE, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Actor: "u-chair", CreateTime: webtest.At("2026-01-20T09:15:00Z")},
 		{Id: "t2", FromPhase: councilsv1.Phase_PHASE_CONCRETISE, ToPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, Actor: "u-elsewhere", CreateTime: webtest.At("2026-02-03T14:00:00Z")},
 		{Id: "t3", FromPhase: councilsv1.Phase_PHASE_CHOOSE_FORMS, ToPhase: councilsv1.Phase_PHASE_CONCRETISE, Reason: "De doelgroep was te breed.", Actor: "u-chair", CreateTime: webtest.At("2026-02-04T08:00:00Z")},

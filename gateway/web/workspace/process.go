@@ -51,12 +51,16 @@ type processPage struct {
 	// What happened so far.
 	ExecutedForms    []string // catalogue keys
 	ResidentsReached int32
-	AdviceSent       string
-	ReportPublished  string
-	Activities       []activityView
-	ActivityURL      string
-	Timeline         []transitionView
-	Declarations     []declarationView
+	Polls            []processPollView
+	// Running are the polls taking answers: their answers count once they
+	// close.
+	Running         []runningForm
+	AdviceSent      string
+	ReportPublished string
+	Activities      []activityView
+	ActivityURL     string
+	Timeline        []transitionView
+	Declarations    []declarationView
 
 	// CanWork offers the forms that change the process.
 	CanWork bool
@@ -129,7 +133,7 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	wk.View.TitleKey = "process.title"
+	wk.View.TitleKey, wk.View.Subject = "process.title", pr.GetTitle()
 	if _, err := wk.loadThemes(); err != nil {
 		return nil, err
 	}
@@ -184,6 +188,8 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 	for _, f := range pr.GetExecutedForms() {
 		p.ExecutedForms = append(p.ExecutedForms, formKey(f))
 	}
+	p.Polls = s.processPolls(wk, a, pr)
+	p.Running = runningForms(w, pr)
 
 	if qid := pr.GetQuestionId(); qid != "" {
 		q, err := wk.api.GetQuestion(ctx, &councilsv1.GetQuestionRequest{Id: qid})
@@ -236,13 +242,27 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 		}
 		switch actor := tr.GetActor(); {
 		case actor == systemActor:
-			tv.ReasonLang = kit.ServiceLang
+			// The councils service's own moves give a fixed reason in
+			// English; the known ones are said in the page's words.
+			if key, ok := systemReasons[tr.GetReason()]; ok {
+				tv.Reason = w.Say(key)
+			} else {
+				tv.ReasonLang = kit.ServiceLang
+			}
 		case actor == wk.ID.Subject && wk.ID.Name != "":
 			tv.Who = wk.ID.Name
 		case members.bySubject[actor] != "":
 			tv.Who = members.bySubject[actor]
+		case strings.HasPrefix(actor, systemActor+":"):
+			// Meedoen itself, e.g. the demo loader (system:demo-loader).
+			tv.Who = w.Say("process.timeline.meedoen")
+			if key := "process.timeline.actor." + strings.TrimPrefix(actor, systemActor+":"); w.Has(key) {
+				tv.Who = w.Say(key)
+			}
 		default:
-			tv.Who = actor
+			// Someone not on a council's roster (an officer, an
+			// administrator): their login's code means nothing to readers.
+			tv.Who = w.Say("process.timeline.someone")
 		}
 		p.Timeline = append(p.Timeline, tv)
 	}
@@ -262,6 +282,13 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 
 // systemActor is the actor of moves that events caused.
 const systemActor = "system"
+
+// systemReasons are the reasons the councils service gives its own moves
+// (services/councils/internal/process/gate.go), by catalogue key.
+var systemReasons = map[string]string{
+	"the advice was sent":            "process.timeline.reason.adviceSent",
+	"the final report was published": "process.timeline.reason.reportPublished",
+}
 
 // roster maps members of the councils of a scope to their names.
 type roster struct {

@@ -81,9 +81,9 @@ func TestProcessPage(t *testing.T) {
 		`>Wat houdt jongeren tegen om hulp te vragen?</textarea>`,
 		`id="vorm-focus_group" name="vormen" value="focus_group" checked>`,
 		// The timeline: times in Amsterdam, names from the roster.
-		"20 januari 2026, 10:15", "Door Fatima El Amrani", "Door u-elsewhere",
+		"20 januari 2026, 10:15", "Door Fatima El Amrani", "Door een medewerker", "Door Meedoen (voorbeeldgegevens)",
 		"Terug van Vormen kiezen naar Concretiseren", "De doelgroep was te breed.",
-		"2 juli 2026, 00:30", "Automatisch, na een bericht van een andere dienst", `<span lang="en">the advice was sent</span>`,
+		"2 juli 2026, 00:30", "Automatisch, na een bericht van een andere dienst", "Het advies is verstuurd.",
 		// What happened.
 		"Inwoners bereikt", ">23<", "Veel jongeren kennen het loket niet.",
 		"Fatima El Amrani: Werkt als vrijwilliger bij de schuldhulp.",
@@ -152,7 +152,7 @@ func TestUpdateProcess(t *testing.T) {
 		// What was typed stays, now based on the stored version, so that
 		// saving again replaces the other's change knowingly.
 		webtest.MustContain(t, body,
-			"Iemand anders heeft dit traject gewijzigd nadat u dit formulier opende; er is niets opgeslagen.",
+			"Iemand anders heeft dit traject gewijzigd nadat je dit formulier opende; er is niets opgeslagen.",
 			`>Nieuw</textarea>`, `value="Ouderen"`, `value="opinion_bus" checked>`,
 			`<input type="hidden" name="versie" value="v2">`,
 		)

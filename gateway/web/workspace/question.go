@@ -1,12 +1,12 @@
 package workspace
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/meedoen/meedoen/gateway/web/kit"
-	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 )
 
@@ -37,26 +37,23 @@ type questionPage struct {
 	Regional        bool
 	Municipalities  []kit.Choice
 	Errors          *kit.FormErrors
+	// NoOrigin says the person may raise no question here: the form is
+	// not shown, and Refusing, when set, names the councils that take
+	// questions only from their municipality.
+	NoOrigin bool
+	Refusing string
 }
 
 // questionBody names the body of RaiseQuestion, which field paths may
 // start with.
 const questionBody = "question"
 
-// newQuestion serves GET /agenda/nieuw with a form that fits the person's
-// roles: a policy officer asks for solicited advice, a council raises
-// unsolicited questions.
+// newQuestion serves GET /agenda/nieuw with a form that offers only the
+// origins the councils service would accept from the person (a policy
+// officer asks for solicited advice, a council raises its own questions
+// where its way of working allows), the only one chosen already.
 func (s *Pages) newQuestion(wk *work) error {
-	origin := ""
-	officer := wk.ID.Has(wk.Tenant, auth.PolicyOfficer)
-	council := wk.ID.Has(wk.Tenant, auth.CouncilRoles...)
-	switch {
-	case officer && !council:
-		origin = solicitedValue
-	case council && !officer:
-		origin = unsolicitedValue
-	}
-	p, err := s.questionForm(wk, questionInput{origin: origin, participants: []string{wk.Tenant}})
+	p, err := s.questionForm(wk, questionInput{participants: []string{wk.Tenant}})
 	if err != nil {
 		return err
 	}
@@ -85,7 +82,7 @@ func readQuestion(wk *work) questionInput {
 
 // questionForm fills the form with in.
 func (s *Pages) questionForm(wk *work, in questionInput) (*questionPage, error) {
-	wk.View.TitleKey = "question.title"
+	wk.View.TitleKey, wk.View.Subject = "question.title", wk.View.Tenant.Name
 	themes, err := wk.loadThemes()
 	if err != nil {
 		return nil, err
@@ -106,20 +103,38 @@ func (s *Pages) questionForm(wk *work, in questionInput) (*questionPage, error) 
 		Errors:          &kit.FormErrors{},
 	}
 	p.Regional = in.scope == regionalValue || (!p.LocalOffered && p.RegionalOffered)
+	opts, err := s.loadRaiseOptions(wk)
+	if err != nil {
+		return nil, err
+	}
+	if len(opts.Origins) == 0 {
+		p.NoOrigin = true
+		p.Refusing = refusingNames(wk.Words, opts.Refusing)
+	}
 	p.Themes = append([]kit.Choice{{Value: "", LabelKey: "question.theme.choose"}}, themes...)
 	for i := range p.Themes {
 		p.Themes[i].Selected = p.Themes[i].Value == in.theme
 	}
-	for _, o := range []struct{ value, key string }{
-		{solicitedValue, "origin.solicited"},
-		{unsolicitedValue, "origin.unsolicited"},
-	} {
-		p.Origins = append(p.Origins, kit.Choice{Value: o.value, LabelKey: o.key, Selected: o.value == in.origin})
+	for _, o := range opts.Origins {
+		chosen := o == in.origin || len(opts.Origins) == 1
+		p.Origins = append(p.Origins, kit.Choice{Value: o, LabelKey: originKeys[o], Selected: chosen})
 	}
 	for _, m := range a.Municipalities {
 		p.Municipalities = append(p.Municipalities, kit.Choice{Value: m.Code, Label: m.Name, Selected: slices.Contains(in.participants, m.Code)})
 	}
 	return p, nil
+}
+
+// originKeys are the catalogue keys of the origins' labels.
+var originKeys = map[string]string{solicitedValue: "origin.solicited", unsolicitedValue: "origin.unsolicited"}
+
+// originAnchor is the first origin the form offers, where a problem with
+// the origin leads to.
+func originAnchor(p *questionPage) string {
+	if len(p.Origins) == 0 {
+		return "herkomst"
+	}
+	return "herkomst-" + p.Origins[0].Value
 }
 
 // questionFields maps RaiseQuestion's body to the form, in the form's order.
@@ -136,7 +151,7 @@ func questionFields(p *questionPage) []kit.FormField {
 		{Path: "/title", Name: "titel", Anchor: "titel", LabelKey: "question.field.title"},
 		{Path: "/description", Name: "omschrijving", Anchor: "omschrijving", LabelKey: "question.field.description"},
 		{Path: "/theme", Name: "thema", Anchor: "thema", LabelKey: "question.field.theme"},
-		{Path: "/origin", Name: "herkomst", Anchor: "herkomst-" + solicitedValue, LabelKey: "question.field.origin"},
+		{Path: "/origin", Name: "herkomst", Anchor: originAnchor(p), LabelKey: "question.field.origin"},
 		{Path: "/adviceNeededBy", Name: "advies-nodig-voor", Anchor: "advies-nodig-voor", LabelKey: "question.field.adviceNeededBy"},
 		{Path: "/scope", Name: "reikwijdte", Anchor: scopeAnchor, LabelKey: "question.field.scope"},
 		{Path: "/scope/participatingMunicipalities", Name: "gemeenten", Anchor: participantsAnchor, LabelKey: "question.field.participants"},
@@ -149,6 +164,13 @@ func (s *Pages) raiseQuestion(wk *work) error {
 	p, err := s.questionForm(wk, in)
 	if err != nil {
 		return err
+	}
+	if p.NoOrigin {
+		// Nothing the person could send here would be taken: the page says
+		// why instead of a form.
+		wk.View.Page = p
+		wk.Status = http.StatusConflict
+		return nil
 	}
 	q := &councilsv1.Question{
 		Title:       in.title,
@@ -174,7 +196,7 @@ func (s *Pages) raiseQuestion(wk *work) error {
 	if !kit.IsFormError(err) {
 		return err
 	}
-	p.Errors = kit.FromStatus(err, questionBody, questionFields(p), gateKeys)
+	p.Errors = questionErrors(err, questionFields(p))
 	wk.View.Page = p
 	wk.View.HasErrors = true
 	wk.Status = kit.FormStatus(err)

@@ -19,6 +19,7 @@ import (
 	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
 // Config is what the workspace needs.
@@ -28,13 +29,18 @@ type Config struct {
 	// connection must turn that into the service's credentials. Nil makes
 	// the pages say that the service is unavailable.
 	Councils councilsv1.CouncilsServiceClient
+	// Surveys is the surveys service, which gives a process's polls their
+	// titles and the counts so far of open ones. Nil lists a process's
+	// polls as the councils service knows them, named by form.
+	Surveys surveysv1.SurveysServiceClient
 }
 
 // Pages serves the council workspace.
 type Pages struct {
-	kit   *kit.Site
-	api   councilsv1.CouncilsServiceClient
-	staff *kit.Audience
+	kit     *kit.Site
+	api     councilsv1.CouncilsServiceClient
+	surveys surveysv1.SurveysServiceClient
+	staff   *kit.Audience
 }
 
 //go:embed templates/*.html
@@ -42,7 +48,7 @@ var templates embed.FS
 
 // New makes the pages and parses their templates into k.
 func New(k *kit.Site, cfg Config) (*Pages, error) {
-	s := &Pages{kit: k, api: cfg.Councils, staff: &kit.Audience{Visitors: kit.Staff, Service: "councils", Errors: "error."}}
+	s := &Pages{kit: k, api: cfg.Councils, surveys: cfg.Surveys, staff: &kit.Audience{Visitors: kit.Staff, Service: "councils", Errors: "error."}}
 	if cfg.Councils == nil {
 		s.staff.Missing = "error.unconfigured"
 	}

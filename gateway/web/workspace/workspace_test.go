@@ -119,7 +119,7 @@ func TestWorkspaceSendsAnonymousVisitorsToLogIn(t *testing.T) {
 				if resp.StatusCode != http.StatusUnauthorized {
 					t.Fatalf("status = %d, want 401", resp.StatusCode)
 				}
-				webtest.MustContain(t, body, "U bent niet meer ingelogd", "Wat u invulde is niet opgeslagen",
+				webtest.MustContain(t, body, "Je bent niet meer ingelogd", "Wat je invulde is niet opgeslagen",
 					`href="`+template.HTMLEscapeString(want)+`"`)
 				return
 			}
@@ -153,7 +153,7 @@ func TestWorkspaceNeedsATenant(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("status = %d, want 403", resp.StatusCode)
 	}
-	webtest.MustContain(t, body, "U werkt nog niet voor een organisatie")
+	webtest.MustContain(t, body, "Je werkt nog niet voor een organisatie")
 }
 
 func TestServiceErrorsBecomeErrorPages(t *testing.T) {
@@ -165,7 +165,7 @@ func TestServiceErrorsBecomeErrorPages(t *testing.T) {
 		want       string
 	}{
 		{codes.NotFound, http.StatusNotFound, "Deze pagina bestaat niet"},
-		{codes.PermissionDenied, http.StatusForbidden, "U mag dit niet"},
+		{codes.PermissionDenied, http.StatusForbidden, "Dit mag je niet"},
 		{codes.Unavailable, http.StatusServiceUnavailable, "tijdelijk niet beschikbaar"},
 		{codes.Internal, http.StatusInternalServerError, "Er ging iets mis"},
 		{codes.Unknown, http.StatusInternalServerError, "Er ging iets mis"},

@@ -432,6 +432,27 @@ func (e PollStatus) Valid() bool {
 	}
 }
 
+// Defines values for ProcessPollStatus.
+const (
+	ProcessPollStatusCancelled ProcessPollStatus = "cancelled"
+	ProcessPollStatusClosed    ProcessPollStatus = "closed"
+	ProcessPollStatusOpen      ProcessPollStatus = "open"
+)
+
+// Valid indicates whether the value is a known member of the ProcessPollStatus enum.
+func (e ProcessPollStatus) Valid() bool {
+	switch e {
+	case ProcessPollStatusCancelled:
+		return true
+	case ProcessPollStatusClosed:
+		return true
+	case ProcessPollStatusOpen:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for QuestionStatus.
 const (
 	QuestionStatusAccepted QuestionStatus = "accepted"
@@ -1274,6 +1295,15 @@ type CouncilPatch struct {
 	Vacancies *int32 `json:"vacancies,omitempty"`
 }
 
+// CouncilsMunicipalityCount A count for one municipality.
+type CouncilsMunicipalityCount struct {
+	// Count The count.
+	Count *int32 `json:"count,omitempty"`
+
+	// MunicipalityCode CBS code, e.g. "GM0453"; empty for answers of unknown municipality.
+	MunicipalityCode *string `json:"municipalityCode,omitempty"`
+}
+
 // CouncilsQuestion A question on a council's agenda (vraagstuk).
 type CouncilsQuestion struct {
 	// AdviceNeededBy For solicited questions: the date the municipality needs the advice,
@@ -1981,6 +2011,11 @@ type InvitePanelBody struct {
 	// AgeBands Only members of these age bands; empty for all.
 	AgeBands *[]string `json:"ageBands,omitempty"`
 
+	// DryRun Counts whom the invitation would reach, inviting nobody and mailing
+	// nothing. Also allowed while the poll is a draft, so that its builder
+	// can show the reach of an audience.
+	DryRun *bool `json:"dryRun,omitempty"`
+
 	// MunicipalityCode Only this municipality's panel, one of the poll's; empty for the
 	// panels of all the poll's municipalities (a local poll's: its own).
 	MunicipalityCode *string `json:"municipalityCode,omitempty"`
@@ -2350,15 +2385,6 @@ type Municipality struct {
 	RegionId string `json:"regionId"`
 }
 
-// MunicipalityCount A count for one municipality.
-type MunicipalityCount struct {
-	// Count The count.
-	Count *PublicCount `json:"count,omitempty"`
-
-	// MunicipalityCode CBS code; empty when not known.
-	MunicipalityCode *string `json:"municipalityCode,omitempty"`
-}
-
 // MunicipalityFigures The figures of one municipality.
 type MunicipalityFigures struct {
 	// Adoption How its executive answered the recommendations (latest responses).
@@ -2465,6 +2491,35 @@ type NumberTally struct {
 	Min *Figure `json:"min"`
 }
 
+// OpenPoll A poll residents can answer now by its open link.
+type OpenPoll struct {
+	// ClosesAt When the poll closes.
+	ClosesAt *time.Time `json:"closesAt"`
+
+	// Id Id of the poll.
+	Id string `json:"id"`
+
+	// Kind Form: a flash poll or a questionnaire.
+	Kind *PollKind `json:"kind"`
+
+	// MunicipalityCodes The municipalities whose residents it asks: the poll's own, or a
+	// shared poll's participants.
+	MunicipalityCodes []string `json:"municipalityCodes"`
+
+	// Slug Key of the open link /p/{slug}.
+	Slug string `json:"slug"`
+
+	// Title Title; Dutch always, English when the poll has it.
+	Title *Text `json:"title"`
+}
+
+// OpenPollList The open polls of one municipality: at most 50, closing soonest first.
+// A municipality the service does not know has none.
+type OpenPollList struct {
+	// Polls The polls.
+	Polls []OpenPoll `json:"polls"`
+}
+
 // Option A choice, matrix row or matrix column.
 type Option struct {
 	// Id Short key, unique among its siblings, e.g. "a".
@@ -2536,8 +2591,16 @@ type PanelInvitationResult struct {
 	// AlreadyInvited Matching members skipped because they were invited before.
 	AlreadyInvited int32 `json:"alreadyInvited"`
 
+	// DryRun Whether this was a dry run that invited nobody.
+	DryRun bool `json:"dryRun"`
+
 	// Invited Members invited now, each mailed a link.
 	Invited int32 `json:"invited"`
+
+	// Municipalities On a dry run, the same per municipality of the invitation, in the
+	// poll's order of municipalities, one without matching members
+	// included; empty otherwise.
+	Municipalities []PanelReach `json:"municipalities"`
 }
 
 // PanelMember A resident in a municipality's panel.
@@ -2634,6 +2697,18 @@ type PanelMemberSource string
 //
 // the panel's figures add up.
 type PanelMemberStatus string
+
+// PanelReach How many members of one municipality's panel an invitation reaches.
+type PanelReach struct {
+	// AlreadyInvited Matching members skipped because they were invited before.
+	AlreadyInvited int32 `json:"alreadyInvited"`
+
+	// Invited Members invited now (on a dry run: who would be).
+	Invited int32 `json:"invited"`
+
+	// MunicipalityCode CBS code of the municipality.
+	MunicipalityCode string `json:"municipalityCode"`
+}
 
 // PanelReminderResult The outcome of a reminder round.
 type PanelReminderResult struct {
@@ -2868,7 +2943,7 @@ type PollReach struct {
 	Form *FormKind `json:"form,omitempty"`
 
 	// PerMunicipality Responses per municipality.
-	PerMunicipality *[]MunicipalityCount `json:"perMunicipality,omitempty"`
+	PerMunicipality *[]ResultsMunicipalityCount `json:"perMunicipality,omitempty"`
 
 	// PollId Id of the poll.
 	PollId *string `json:"pollId,omitempty"`
@@ -2962,6 +3037,11 @@ type Process struct {
 	// Phase Current phase (output only; change it with a transition).
 	Phase *Phase `json:"phase,omitempty"`
 
+	// Polls The process's flash polls and questionnaires that have opened, newest
+	// first (output only), as the surveys service announced them. Their
+	// titles and questions stay in the surveys service: fetch them there.
+	Polls *[]ProcessPoll `json:"polls,omitempty"`
+
 	// PreciseQuestion The precise question, once concretised.
 	PreciseQuestion string `json:"preciseQuestion"`
 
@@ -2972,7 +3052,8 @@ type Process struct {
 	// only).
 	ReportPublishedTime *time.Time `json:"reportPublishedTime,omitempty"`
 
-	// ResidentsReached Residents reached so far by field activities (output only).
+	// ResidentsReached Residents reached so far (output only): by field activities, and the
+	// answers of its closed polls.
 	ResidentsReached *int32 `json:"residentsReached,omitempty"`
 
 	// Scope Local or regional, from the question (output only).
@@ -3034,6 +3115,11 @@ type ProcessPatch struct {
 	// Phase Current phase (output only; change it with a transition).
 	Phase *Phase `json:"phase,omitempty"`
 
+	// Polls The process's flash polls and questionnaires that have opened, newest
+	// first (output only), as the surveys service announced them. Their
+	// titles and questions stay in the surveys service: fetch them there.
+	Polls *[]ProcessPoll `json:"polls,omitempty"`
+
 	// PreciseQuestion The precise question, once concretised.
 	PreciseQuestion *string `json:"preciseQuestion,omitempty"`
 
@@ -3044,7 +3130,8 @@ type ProcessPatch struct {
 	// only).
 	ReportPublishedTime *time.Time `json:"reportPublishedTime,omitempty"`
 
-	// ResidentsReached Residents reached so far by field activities (output only).
+	// ResidentsReached Residents reached so far (output only): by field activities, and the
+	// answers of its closed polls.
 	ResidentsReached *int32 `json:"residentsReached,omitempty"`
 
 	// Scope Local or regional, from the question (output only).
@@ -3059,6 +3146,36 @@ type ProcessPatch struct {
 	// Title Title, from the question (output only).
 	Title *string `json:"title,omitempty"`
 }
+
+// ProcessPoll A flash poll or questionnaire of a process (output only), projected from
+// the surveys service's poll.opened, poll.closed and poll.cancelled events.
+type ProcessPoll struct {
+	// CloseTime When it closes (or closed, once closed early is announced; unset when
+	// not known).
+	CloseTime *time.Time `json:"closeTime,omitempty"`
+
+	// Form FORM_KIND_FLASH_POLL or FORM_KIND_QUESTIONNAIRE.
+	Form *FormKind `json:"form,omitempty"`
+
+	// PollId Identifier of the poll in the surveys service.
+	PollId *string `json:"pollId,omitempty"`
+
+	// Responses Answers accepted, known once it closed; 0 before.
+	Responses *int32 `json:"responses,omitempty"`
+
+	// ResponsesPerMunicipality Answers per municipality once closed, by CBS code.
+	ResponsesPerMunicipality *[]CouncilsMunicipalityCount `json:"responsesPerMunicipality,omitempty"`
+
+	// Status Where the poll is.
+	Status *ProcessPollStatus `json:"status,omitempty"`
+}
+
+// ProcessPollStatus Where a process's poll is, as the surveys service announced it.
+//
+//   - open: Taking answers.
+//   - closed: Closed; its answers count as input of the process.
+//   - cancelled: Cancelled while it ran.
+type ProcessPollStatus string
 
 // ProcessResults The public results of a participation process whose advice was sent:
 // what was asked, how residents were involved (reach, never names), what
@@ -3559,6 +3676,15 @@ type ResponseSettingsPatch struct {
 // recorded.
 //   - revision_requested: Herziening gevraagd: the council asked for a revised response.
 type ResponseStatus string
+
+// ResultsMunicipalityCount A count for one municipality.
+type ResultsMunicipalityCount struct {
+	// Count The count.
+	Count *PublicCount `json:"count,omitempty"`
+
+	// MunicipalityCode CBS code; empty when not known.
+	MunicipalityCode *string `json:"municipalityCode,omitempty"`
+}
 
 // RevisionBody The council's request for a revised response.
 type RevisionBody struct {
@@ -4473,6 +4599,12 @@ type ExportResultsParamsFormat string
 // ExportResultsParamsLanguage defines parameters for ExportResults.
 type ExportResultsParamsLanguage string
 
+// ListOpenPollsParams defines parameters for ListOpenPolls.
+type ListOpenPollsParams struct {
+	// MunicipalityCode CBS code of the municipality, GM and four digits (GM0453); required.
+	MunicipalityCode *string `form:"municipalityCode,omitempty" json:"municipalityCode,omitempty"`
+}
+
 // ListPanelMembersParams defines parameters for ListPanelMembers.
 type ListPanelMembersParams struct {
 	// Status Only members with this status.
@@ -4537,7 +4669,7 @@ type ExportResponsesParams struct {
 	// Language Language of headings and labels; default nl.
 	Language *ExportResponsesParamsLanguage `form:"language,omitempty" json:"language,omitempty"`
 
-	// Separator CSV only: comma (the default; RFC 4180, decimals with a point) or semicolon (decimals with a comma), which spreadsheets set up for Dutch open on a double click.
+	// Separator CSV only: comma (the default; RFC 4180, decimals with a point, times in UTC) or semicolon (decimals with a comma, times in Dutch time as "2026-12-07 18:30:05", each municipality's name beside its code), which spreadsheets set up for Dutch open on a double click.
 	Separator *ExportResponsesParamsSeparator `form:"separator,omitempty" json:"separator,omitempty"`
 
 	// Public A file fit to leave the council: without free texts, and without the municipality when one of them has fewer responses than the smallest cell shown.
@@ -5740,6 +5872,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /open-data/process-results (the `ExportResults` operationId).
 	ExportResults(ctx context.Context, params *ExportResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListOpenPolls Lists the polls residents of one municipality can answer now by an
+	// open link: its own and the shared polls it takes part in, closing
+	// soonest first. Panel polls never appear. Needs no identity.
+	//
+	// Needs no token: anyone: the open polls of a municipality that residents answer by an open link, never panel polls.
+	//
+	// Corresponds with GET /open-polls (the `ListOpenPolls` operationId).
+	ListOpenPolls(ctx context.Context, params *ListOpenPollsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetOpenApiDocument Returns this OpenAPI document.
 	//
@@ -8064,6 +8205,25 @@ func (c *Client) ExportFigures(ctx context.Context, params *ExportFiguresParams,
 // Corresponds with GET /open-data/process-results (the `ExportResults` operationId).
 func (c *Client) ExportResults(ctx context.Context, params *ExportResultsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewExportResultsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListOpenPolls Lists the polls residents of one municipality can answer now by an
+// open link: its own and the shared polls it takes part in, closing
+// soonest first. Panel polls never appear. Needs no identity.
+//
+// Needs no token: anyone: the open polls of a municipality that residents answer by an open link, never panel polls.
+//
+// Corresponds with GET /open-polls (the `ListOpenPolls` operationId).
+func (c *Client) ListOpenPolls(ctx context.Context, params *ListOpenPollsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListOpenPollsRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -12696,6 +12856,60 @@ func NewExportResultsRequest(server string, params *ExportResultsParams) (*http.
 	return req, nil
 }
 
+// NewListOpenPollsRequest constructs an http.Request for the ListOpenPolls method
+func NewListOpenPollsRequest(server string, params *ListOpenPollsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/open-polls")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.MunicipalityCode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "municipalityCode", *params.MunicipalityCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetOpenApiDocumentRequest constructs an http.Request for the GetOpenApiDocument method
 func NewGetOpenApiDocumentRequest(server string) (*http.Request, error) {
 	var err error
@@ -16194,6 +16408,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /open-data/process-results (the `ExportResults` operationId).
 	ExportResultsWithResponse(ctx context.Context, params *ExportResultsParams, reqEditors ...RequestEditorFn) (*ExportResultsResponse, error)
+
+	// ListOpenPollsWithResponse Lists the polls residents of one municipality can answer now by an
+	// open link: its own and the shared polls it takes part in, closing
+	// soonest first. Panel polls never appear. Needs no identity.
+	//
+	// Needs no token: anyone: the open polls of a municipality that residents answer by an open link, never panel polls.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /open-polls (the `ListOpenPolls` operationId).
+	ListOpenPollsWithResponse(ctx context.Context, params *ListOpenPollsParams, reqEditors ...RequestEditorFn) (*ListOpenPollsResponse, error)
 
 	// GetOpenApiDocumentWithResponse Returns this OpenAPI document.
 	//
@@ -27646,6 +27871,147 @@ func (r ExportResultsResponse) ContentType() string {
 	return ""
 }
 
+// ListOpenPollsResponse200Headers the declared response headers of an HTTP 200 response for ListOpenPolls
+type ListOpenPollsResponse200Headers struct {
+	APIVersion         *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+}
+
+// ListOpenPollsResponse400Headers the declared response headers of an HTTP 400 response for ListOpenPolls
+type ListOpenPollsResponse400Headers struct {
+	APIVersion *string
+}
+
+// ListOpenPollsResponse401Headers the declared response headers of an HTTP 401 response for ListOpenPolls
+type ListOpenPollsResponse401Headers struct {
+	APIVersion      *string
+	WWWAuthenticate *string
+}
+
+// ListOpenPollsResponse403Headers the declared response headers of an HTTP 403 response for ListOpenPolls
+type ListOpenPollsResponse403Headers struct {
+	APIVersion *string
+}
+
+// ListOpenPollsResponse429Headers the declared response headers of an HTTP 429 response for ListOpenPolls
+type ListOpenPollsResponse429Headers struct {
+	APIVersion         *string
+	RateLimitLimit     *int
+	RateLimitRemaining *int
+	RateLimitReset     *int
+	RetryAfter         *int
+}
+
+// ListOpenPollsResponse500Headers the declared response headers of an HTTP 500 response for ListOpenPolls
+type ListOpenPollsResponse500Headers struct {
+	APIVersion *string
+}
+
+// ListOpenPollsResponse503Headers the declared response headers of an HTTP 503 response for ListOpenPolls
+type ListOpenPollsResponse503Headers struct {
+	APIVersion *string
+	RetryAfter *int
+}
+
+type ListOpenPollsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *OpenPollList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorized
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *InternalServerError
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ServiceUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListOpenPollsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListOpenPollsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListOpenPollsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListOpenPollsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListOpenPollsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListOpenPollsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ListOpenPollsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListOpenPollsResponse) GetJSON200() *OpenPollList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON401() *Unauthorized {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON500() *InternalServerError {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r ListOpenPollsResponse) GetApplicationproblemJSON503() *ServiceUnavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r ListOpenPollsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListOpenPollsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListOpenPollsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListOpenPollsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetOpenApiDocumentResponse200Headers the declared response headers of an HTTP 200 response for GetOpenApiDocument
 type GetOpenApiDocumentResponse200Headers struct {
 	APIVersion *string
@@ -37088,6 +37454,23 @@ func (c *ClientWithResponses) ExportResultsWithResponse(ctx context.Context, par
 		return nil, err
 	}
 	return ParseExportResultsResponse(rsp)
+}
+
+// ListOpenPollsWithResponse Lists the polls residents of one municipality can answer now by an
+// open link: its own and the shared polls it takes part in, closing
+// soonest first. Panel polls never appear. Needs no identity.
+//
+// Needs no token: anyone: the open polls of a municipality that residents answer by an open link, never panel polls.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /open-polls (the `ListOpenPolls` operationId).
+func (c *ClientWithResponses) ListOpenPollsWithResponse(ctx context.Context, params *ListOpenPollsParams, reqEditors ...RequestEditorFn) (*ListOpenPollsResponse, error) {
+	rsp, err := c.ListOpenPolls(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListOpenPollsResponse(rsp)
 }
 
 // GetOpenApiDocumentWithResponse Returns this OpenAPI document.
@@ -53632,6 +54015,210 @@ func ParseExportResultsResponse(rsp *http.Response) (*ExportResultsResponse, err
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers ExportResultsResponse503Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListOpenPollsResponse parses an HTTP response from a ListOpenPollsWithResponse call
+func ParseListOpenPollsResponse(rsp *http.Response) (*ListOpenPollsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListOpenPollsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest OpenPollList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalServerError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ServiceUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListOpenPollsResponse200Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListOpenPollsResponse400Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListOpenPollsResponse401Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListOpenPollsResponse403Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListOpenPollsResponse429Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Limit"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Limit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Remaining"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Remaining", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitRemaining = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Reset"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Reset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitReset = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListOpenPollsResponse500Headers
+		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.APIVersion = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers ListOpenPollsResponse503Headers
 		if values := rsp.Header.Values("API-Version"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "API-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -441,6 +441,111 @@ func (x *RaiseQuestionRequest) GetQuestion() *Question {
 	return nil
 }
 
+// Asks with which origins the caller may raise a question.
+type GetRaiseOptionsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Where the question would go: a municipality, or a region with the
+	// municipalities taking part.
+	Scope         *Scope `protobuf:"bytes,1,opt,name=scope,proto3" json:"scope,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetRaiseOptionsRequest) Reset() {
+	*x = GetRaiseOptionsRequest{}
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetRaiseOptionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetRaiseOptionsRequest) ProtoMessage() {}
+
+func (x *GetRaiseOptionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetRaiseOptionsRequest.ProtoReflect.Descriptor instead.
+func (*GetRaiseOptionsRequest) Descriptor() ([]byte, []int) {
+	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *GetRaiseOptionsRequest) GetScope() *Scope {
+	if x != nil {
+		return x.Scope
+	}
+	return nil
+}
+
+// The origins the caller may raise a question with in a scope.
+type RaiseOptions struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The origins RaiseQuestion would accept from the caller here, solicited
+	// first; empty when none.
+	Origins []Origin `protobuf:"varint,1,rep,packed,name=origins,proto3,enum=meedoen.councils.v1.Origin" json:"origins,omitempty"`
+	// The municipalities of the scope, by CBS code, whose councils take
+	// questions only from their municipality, when that is why the caller
+	// may not raise an unsolicited question; empty otherwise.
+	CouncilsRefusingUnsolicited []string `protobuf:"bytes,2,rep,name=councils_refusing_unsolicited,json=councilsRefusingUnsolicited,proto3" json:"councils_refusing_unsolicited,omitempty"`
+	unknownFields               protoimpl.UnknownFields
+	sizeCache                   protoimpl.SizeCache
+}
+
+func (x *RaiseOptions) Reset() {
+	*x = RaiseOptions{}
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RaiseOptions) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RaiseOptions) ProtoMessage() {}
+
+func (x *RaiseOptions) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RaiseOptions.ProtoReflect.Descriptor instead.
+func (*RaiseOptions) Descriptor() ([]byte, []int) {
+	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *RaiseOptions) GetOrigins() []Origin {
+	if x != nil {
+		return x.Origins
+	}
+	return nil
+}
+
+func (x *RaiseOptions) GetCouncilsRefusingUnsolicited() []string {
+	if x != nil {
+		return x.CouncilsRefusingUnsolicited
+	}
+	return nil
+}
+
 // Asks for one question.
 type GetQuestionRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -452,7 +557,7 @@ type GetQuestionRequest struct {
 
 func (x *GetQuestionRequest) Reset() {
 	*x = GetQuestionRequest{}
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[4]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -464,7 +569,7 @@ func (x *GetQuestionRequest) String() string {
 func (*GetQuestionRequest) ProtoMessage() {}
 
 func (x *GetQuestionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[4]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -477,7 +582,7 @@ func (x *GetQuestionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetQuestionRequest.ProtoReflect.Descriptor instead.
 func (*GetQuestionRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{4}
+	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *GetQuestionRequest) GetId() string {
@@ -511,7 +616,7 @@ type ListQuestionsRequest struct {
 
 func (x *ListQuestionsRequest) Reset() {
 	*x = ListQuestionsRequest{}
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[5]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -523,7 +628,7 @@ func (x *ListQuestionsRequest) String() string {
 func (*ListQuestionsRequest) ProtoMessage() {}
 
 func (x *ListQuestionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[5]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -536,7 +641,7 @@ func (x *ListQuestionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQuestionsRequest.ProtoReflect.Descriptor instead.
 func (*ListQuestionsRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{5}
+	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *ListQuestionsRequest) GetTenant() string {
@@ -594,7 +699,7 @@ type ListQuestionsResponse struct {
 
 func (x *ListQuestionsResponse) Reset() {
 	*x = ListQuestionsResponse{}
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[6]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -606,7 +711,7 @@ func (x *ListQuestionsResponse) String() string {
 func (*ListQuestionsResponse) ProtoMessage() {}
 
 func (x *ListQuestionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[6]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -619,7 +724,7 @@ func (x *ListQuestionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListQuestionsResponse.ProtoReflect.Descriptor instead.
 func (*ListQuestionsResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{6}
+	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListQuestionsResponse) GetQuestions() []*Question {
@@ -651,7 +756,7 @@ type DecideQuestionRequest struct {
 
 func (x *DecideQuestionRequest) Reset() {
 	*x = DecideQuestionRequest{}
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[7]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -663,7 +768,7 @@ func (x *DecideQuestionRequest) String() string {
 func (*DecideQuestionRequest) ProtoMessage() {}
 
 func (x *DecideQuestionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[7]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -676,7 +781,7 @@ func (x *DecideQuestionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DecideQuestionRequest.ProtoReflect.Descriptor instead.
 func (*DecideQuestionRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{7}
+	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *DecideQuestionRequest) GetId() string {
@@ -709,7 +814,7 @@ type ListThemesRequest struct {
 
 func (x *ListThemesRequest) Reset() {
 	*x = ListThemesRequest{}
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[8]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -721,7 +826,7 @@ func (x *ListThemesRequest) String() string {
 func (*ListThemesRequest) ProtoMessage() {}
 
 func (x *ListThemesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[8]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -734,7 +839,7 @@ func (x *ListThemesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListThemesRequest.ProtoReflect.Descriptor instead.
 func (*ListThemesRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{8}
+	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{10}
 }
 
 // The themes.
@@ -748,7 +853,7 @@ type ListThemesResponse struct {
 
 func (x *ListThemesResponse) Reset() {
 	*x = ListThemesResponse{}
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[9]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -760,7 +865,7 @@ func (x *ListThemesResponse) String() string {
 func (*ListThemesResponse) ProtoMessage() {}
 
 func (x *ListThemesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[9]
+	mi := &file_meedoen_councils_v1_agenda_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -773,7 +878,7 @@ func (x *ListThemesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListThemesResponse.ProtoReflect.Descriptor instead.
 func (*ListThemesResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{9}
+	return file_meedoen_councils_v1_agenda_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ListThemesResponse) GetThemes() []*Theme {
@@ -811,7 +916,12 @@ const file_meedoen_councils_v1_agenda_proto_rawDesc = "" +
 	"\aname_nl\x18\x02 \x01(\tR\x06nameNl\x12\x17\n" +
 	"\aname_en\x18\x03 \x01(\tR\x06nameEn\"Q\n" +
 	"\x14RaiseQuestionRequest\x129\n" +
-	"\bquestion\x18\x01 \x01(\v2\x1d.meedoen.councils.v1.QuestionR\bquestion\"$\n" +
+	"\bquestion\x18\x01 \x01(\v2\x1d.meedoen.councils.v1.QuestionR\bquestion\"J\n" +
+	"\x16GetRaiseOptionsRequest\x120\n" +
+	"\x05scope\x18\x01 \x01(\v2\x1a.meedoen.councils.v1.ScopeR\x05scope\"\x89\x01\n" +
+	"\fRaiseOptions\x125\n" +
+	"\aorigins\x18\x01 \x03(\x0e2\x1b.meedoen.councils.v1.OriginR\aorigins\x12B\n" +
+	"\x1dcouncils_refusing_unsolicited\x18\x02 \x03(\tR\x1bcouncilsRefusingUnsolicited\"$\n" +
 	"\x12GetQuestionRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\"\xe4\x01\n" +
 	"\x14ListQuestionsRequest\x12\x16\n" +
@@ -855,37 +965,41 @@ func file_meedoen_councils_v1_agenda_proto_rawDescGZIP() []byte {
 }
 
 var file_meedoen_councils_v1_agenda_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_meedoen_councils_v1_agenda_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_meedoen_councils_v1_agenda_proto_msgTypes = make([]protoimpl.MessageInfo, 12)
 var file_meedoen_councils_v1_agenda_proto_goTypes = []any{
-	(Origin)(0),                   // 0: meedoen.councils.v1.Origin
-	(QuestionStatus)(0),           // 1: meedoen.councils.v1.QuestionStatus
-	(*Scope)(nil),                 // 2: meedoen.councils.v1.Scope
-	(*Question)(nil),              // 3: meedoen.councils.v1.Question
-	(*Theme)(nil),                 // 4: meedoen.councils.v1.Theme
-	(*RaiseQuestionRequest)(nil),  // 5: meedoen.councils.v1.RaiseQuestionRequest
-	(*GetQuestionRequest)(nil),    // 6: meedoen.councils.v1.GetQuestionRequest
-	(*ListQuestionsRequest)(nil),  // 7: meedoen.councils.v1.ListQuestionsRequest
-	(*ListQuestionsResponse)(nil), // 8: meedoen.councils.v1.ListQuestionsResponse
-	(*DecideQuestionRequest)(nil), // 9: meedoen.councils.v1.DecideQuestionRequest
-	(*ListThemesRequest)(nil),     // 10: meedoen.councils.v1.ListThemesRequest
-	(*ListThemesResponse)(nil),    // 11: meedoen.councils.v1.ListThemesResponse
-	(*timestamppb.Timestamp)(nil), // 12: google.protobuf.Timestamp
+	(Origin)(0),                    // 0: meedoen.councils.v1.Origin
+	(QuestionStatus)(0),            // 1: meedoen.councils.v1.QuestionStatus
+	(*Scope)(nil),                  // 2: meedoen.councils.v1.Scope
+	(*Question)(nil),               // 3: meedoen.councils.v1.Question
+	(*Theme)(nil),                  // 4: meedoen.councils.v1.Theme
+	(*RaiseQuestionRequest)(nil),   // 5: meedoen.councils.v1.RaiseQuestionRequest
+	(*GetRaiseOptionsRequest)(nil), // 6: meedoen.councils.v1.GetRaiseOptionsRequest
+	(*RaiseOptions)(nil),           // 7: meedoen.councils.v1.RaiseOptions
+	(*GetQuestionRequest)(nil),     // 8: meedoen.councils.v1.GetQuestionRequest
+	(*ListQuestionsRequest)(nil),   // 9: meedoen.councils.v1.ListQuestionsRequest
+	(*ListQuestionsResponse)(nil),  // 10: meedoen.councils.v1.ListQuestionsResponse
+	(*DecideQuestionRequest)(nil),  // 11: meedoen.councils.v1.DecideQuestionRequest
+	(*ListThemesRequest)(nil),      // 12: meedoen.councils.v1.ListThemesRequest
+	(*ListThemesResponse)(nil),     // 13: meedoen.councils.v1.ListThemesResponse
+	(*timestamppb.Timestamp)(nil),  // 14: google.protobuf.Timestamp
 }
 var file_meedoen_councils_v1_agenda_proto_depIdxs = []int32{
 	0,  // 0: meedoen.councils.v1.Question.origin:type_name -> meedoen.councils.v1.Origin
 	2,  // 1: meedoen.councils.v1.Question.scope:type_name -> meedoen.councils.v1.Scope
 	1,  // 2: meedoen.councils.v1.Question.status:type_name -> meedoen.councils.v1.QuestionStatus
-	12, // 3: meedoen.councils.v1.Question.create_time:type_name -> google.protobuf.Timestamp
+	14, // 3: meedoen.councils.v1.Question.create_time:type_name -> google.protobuf.Timestamp
 	3,  // 4: meedoen.councils.v1.RaiseQuestionRequest.question:type_name -> meedoen.councils.v1.Question
-	0,  // 5: meedoen.councils.v1.ListQuestionsRequest.origin:type_name -> meedoen.councils.v1.Origin
-	1,  // 6: meedoen.councils.v1.ListQuestionsRequest.status:type_name -> meedoen.councils.v1.QuestionStatus
-	3,  // 7: meedoen.councils.v1.ListQuestionsResponse.questions:type_name -> meedoen.councils.v1.Question
-	4,  // 8: meedoen.councils.v1.ListThemesResponse.themes:type_name -> meedoen.councils.v1.Theme
-	9,  // [9:9] is the sub-list for method output_type
-	9,  // [9:9] is the sub-list for method input_type
-	9,  // [9:9] is the sub-list for extension type_name
-	9,  // [9:9] is the sub-list for extension extendee
-	0,  // [0:9] is the sub-list for field type_name
+	2,  // 5: meedoen.councils.v1.GetRaiseOptionsRequest.scope:type_name -> meedoen.councils.v1.Scope
+	0,  // 6: meedoen.councils.v1.RaiseOptions.origins:type_name -> meedoen.councils.v1.Origin
+	0,  // 7: meedoen.councils.v1.ListQuestionsRequest.origin:type_name -> meedoen.councils.v1.Origin
+	1,  // 8: meedoen.councils.v1.ListQuestionsRequest.status:type_name -> meedoen.councils.v1.QuestionStatus
+	3,  // 9: meedoen.councils.v1.ListQuestionsResponse.questions:type_name -> meedoen.councils.v1.Question
+	4,  // 10: meedoen.councils.v1.ListThemesResponse.themes:type_name -> meedoen.councils.v1.Theme
+	11, // [11:11] is the sub-list for method output_type
+	11, // [11:11] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_councils_v1_agenda_proto_init() }
@@ -899,7 +1013,7 @@ func file_meedoen_councils_v1_agenda_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_councils_v1_agenda_proto_rawDesc), len(file_meedoen_councils_v1_agenda_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   10,
+			NumMessages:   12,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

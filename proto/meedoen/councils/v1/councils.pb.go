@@ -623,7 +623,7 @@ const file_meedoen_councils_v1_councils_proto_rawDesc = "" +
 	"\x1aListMunicipalitiesResponse\x12I\n" +
 	"\x0emunicipalities\x18\x01 \x03(\v2!.meedoen.councils.v1.MunicipalityR\x0emunicipalities\x12\x1f\n" +
 	"\vnext_cursor\x18\x02 \x01(\tR\n" +
-	"nextCursor2\x99\x15\n" +
+	"nextCursor2\xfc\x15\n" +
 	"\x0fCouncilsService\x12U\n" +
 	"\fCreateRegion\x12(.meedoen.councils.v1.CreateRegionRequest\x1a\x1b.meedoen.councils.v1.Region\x12O\n" +
 	"\tGetRegion\x12%.meedoen.councils.v1.GetRegionRequest\x1a\x1b.meedoen.councils.v1.Region\x12`\n" +
@@ -641,7 +641,8 @@ const file_meedoen_councils_v1_councils_proto_rawDesc = "" +
 	"\vListMembers\x12'.meedoen.councils.v1.ListMembersRequest\x1a(.meedoen.councils.v1.ListMembersResponse\x12]\n" +
 	"\n" +
 	"ListThemes\x12&.meedoen.councils.v1.ListThemesRequest\x1a'.meedoen.councils.v1.ListThemesResponse\x12Y\n" +
-	"\rRaiseQuestion\x12).meedoen.councils.v1.RaiseQuestionRequest\x1a\x1d.meedoen.councils.v1.Question\x12U\n" +
+	"\rRaiseQuestion\x12).meedoen.councils.v1.RaiseQuestionRequest\x1a\x1d.meedoen.councils.v1.Question\x12a\n" +
+	"\x0fGetRaiseOptions\x12+.meedoen.councils.v1.GetRaiseOptionsRequest\x1a!.meedoen.councils.v1.RaiseOptions\x12U\n" +
 	"\vGetQuestion\x12'.meedoen.councils.v1.GetQuestionRequest\x1a\x1d.meedoen.councils.v1.Question\x12f\n" +
 	"\rListQuestions\x12).meedoen.councils.v1.ListQuestionsRequest\x1a*.meedoen.councils.v1.ListQuestionsResponse\x12[\n" +
 	"\x0eDecideQuestion\x12*.meedoen.councils.v1.DecideQuestionRequest\x1a\x1d.meedoen.councils.v1.Question\x12V\n" +
@@ -691,33 +692,35 @@ var file_meedoen_councils_v1_councils_proto_goTypes = []any{
 	(*ListMembersRequest)(nil),          // 17: meedoen.councils.v1.ListMembersRequest
 	(*ListThemesRequest)(nil),           // 18: meedoen.councils.v1.ListThemesRequest
 	(*RaiseQuestionRequest)(nil),        // 19: meedoen.councils.v1.RaiseQuestionRequest
-	(*GetQuestionRequest)(nil),          // 20: meedoen.councils.v1.GetQuestionRequest
-	(*ListQuestionsRequest)(nil),        // 21: meedoen.councils.v1.ListQuestionsRequest
-	(*DecideQuestionRequest)(nil),       // 22: meedoen.councils.v1.DecideQuestionRequest
-	(*StartProcessRequest)(nil),         // 23: meedoen.councils.v1.StartProcessRequest
-	(*GetProcessRequest)(nil),           // 24: meedoen.councils.v1.GetProcessRequest
-	(*ListProcessesRequest)(nil),        // 25: meedoen.councils.v1.ListProcessesRequest
-	(*UpdateProcessRequest)(nil),        // 26: meedoen.councils.v1.UpdateProcessRequest
-	(*TransitionProcessRequest)(nil),    // 27: meedoen.councils.v1.TransitionProcessRequest
-	(*ListTransitionsRequest)(nil),      // 28: meedoen.councils.v1.ListTransitionsRequest
-	(*RecordFieldActivityRequest)(nil),  // 29: meedoen.councils.v1.RecordFieldActivityRequest
-	(*ListFieldActivitiesRequest)(nil),  // 30: meedoen.councils.v1.ListFieldActivitiesRequest
-	(*DeclareInterestRequest)(nil),      // 31: meedoen.councils.v1.DeclareInterestRequest
-	(*ListDeclarationsRequest)(nil),     // 32: meedoen.councils.v1.ListDeclarationsRequest
-	(*Council)(nil),                     // 33: meedoen.councils.v1.Council
-	(*ListCouncilsResponse)(nil),        // 34: meedoen.councils.v1.ListCouncilsResponse
-	(*Member)(nil),                      // 35: meedoen.councils.v1.Member
-	(*ListMembersResponse)(nil),         // 36: meedoen.councils.v1.ListMembersResponse
-	(*ListThemesResponse)(nil),          // 37: meedoen.councils.v1.ListThemesResponse
-	(*Question)(nil),                    // 38: meedoen.councils.v1.Question
-	(*ListQuestionsResponse)(nil),       // 39: meedoen.councils.v1.ListQuestionsResponse
-	(*Process)(nil),                     // 40: meedoen.councils.v1.Process
-	(*ListProcessesResponse)(nil),       // 41: meedoen.councils.v1.ListProcessesResponse
-	(*ListTransitionsResponse)(nil),     // 42: meedoen.councils.v1.ListTransitionsResponse
-	(*FieldActivity)(nil),               // 43: meedoen.councils.v1.FieldActivity
-	(*ListFieldActivitiesResponse)(nil), // 44: meedoen.councils.v1.ListFieldActivitiesResponse
-	(*Declaration)(nil),                 // 45: meedoen.councils.v1.Declaration
-	(*ListDeclarationsResponse)(nil),    // 46: meedoen.councils.v1.ListDeclarationsResponse
+	(*GetRaiseOptionsRequest)(nil),      // 20: meedoen.councils.v1.GetRaiseOptionsRequest
+	(*GetQuestionRequest)(nil),          // 21: meedoen.councils.v1.GetQuestionRequest
+	(*ListQuestionsRequest)(nil),        // 22: meedoen.councils.v1.ListQuestionsRequest
+	(*DecideQuestionRequest)(nil),       // 23: meedoen.councils.v1.DecideQuestionRequest
+	(*StartProcessRequest)(nil),         // 24: meedoen.councils.v1.StartProcessRequest
+	(*GetProcessRequest)(nil),           // 25: meedoen.councils.v1.GetProcessRequest
+	(*ListProcessesRequest)(nil),        // 26: meedoen.councils.v1.ListProcessesRequest
+	(*UpdateProcessRequest)(nil),        // 27: meedoen.councils.v1.UpdateProcessRequest
+	(*TransitionProcessRequest)(nil),    // 28: meedoen.councils.v1.TransitionProcessRequest
+	(*ListTransitionsRequest)(nil),      // 29: meedoen.councils.v1.ListTransitionsRequest
+	(*RecordFieldActivityRequest)(nil),  // 30: meedoen.councils.v1.RecordFieldActivityRequest
+	(*ListFieldActivitiesRequest)(nil),  // 31: meedoen.councils.v1.ListFieldActivitiesRequest
+	(*DeclareInterestRequest)(nil),      // 32: meedoen.councils.v1.DeclareInterestRequest
+	(*ListDeclarationsRequest)(nil),     // 33: meedoen.councils.v1.ListDeclarationsRequest
+	(*Council)(nil),                     // 34: meedoen.councils.v1.Council
+	(*ListCouncilsResponse)(nil),        // 35: meedoen.councils.v1.ListCouncilsResponse
+	(*Member)(nil),                      // 36: meedoen.councils.v1.Member
+	(*ListMembersResponse)(nil),         // 37: meedoen.councils.v1.ListMembersResponse
+	(*ListThemesResponse)(nil),          // 38: meedoen.councils.v1.ListThemesResponse
+	(*Question)(nil),                    // 39: meedoen.councils.v1.Question
+	(*RaiseOptions)(nil),                // 40: meedoen.councils.v1.RaiseOptions
+	(*ListQuestionsResponse)(nil),       // 41: meedoen.councils.v1.ListQuestionsResponse
+	(*Process)(nil),                     // 42: meedoen.councils.v1.Process
+	(*ListProcessesResponse)(nil),       // 43: meedoen.councils.v1.ListProcessesResponse
+	(*ListTransitionsResponse)(nil),     // 44: meedoen.councils.v1.ListTransitionsResponse
+	(*FieldActivity)(nil),               // 45: meedoen.councils.v1.FieldActivity
+	(*ListFieldActivitiesResponse)(nil), // 46: meedoen.councils.v1.ListFieldActivitiesResponse
+	(*Declaration)(nil),                 // 47: meedoen.councils.v1.Declaration
+	(*ListDeclarationsResponse)(nil),    // 48: meedoen.councils.v1.ListDeclarationsResponse
 }
 var file_meedoen_councils_v1_councils_proto_depIdxs = []int32{
 	10, // 0: meedoen.councils.v1.Region.create_time:type_name -> google.protobuf.Timestamp
@@ -741,49 +744,51 @@ var file_meedoen_councils_v1_councils_proto_depIdxs = []int32{
 	17, // 18: meedoen.councils.v1.CouncilsService.ListMembers:input_type -> meedoen.councils.v1.ListMembersRequest
 	18, // 19: meedoen.councils.v1.CouncilsService.ListThemes:input_type -> meedoen.councils.v1.ListThemesRequest
 	19, // 20: meedoen.councils.v1.CouncilsService.RaiseQuestion:input_type -> meedoen.councils.v1.RaiseQuestionRequest
-	20, // 21: meedoen.councils.v1.CouncilsService.GetQuestion:input_type -> meedoen.councils.v1.GetQuestionRequest
-	21, // 22: meedoen.councils.v1.CouncilsService.ListQuestions:input_type -> meedoen.councils.v1.ListQuestionsRequest
-	22, // 23: meedoen.councils.v1.CouncilsService.DecideQuestion:input_type -> meedoen.councils.v1.DecideQuestionRequest
-	23, // 24: meedoen.councils.v1.CouncilsService.StartProcess:input_type -> meedoen.councils.v1.StartProcessRequest
-	24, // 25: meedoen.councils.v1.CouncilsService.GetProcess:input_type -> meedoen.councils.v1.GetProcessRequest
-	25, // 26: meedoen.councils.v1.CouncilsService.ListProcesses:input_type -> meedoen.councils.v1.ListProcessesRequest
-	26, // 27: meedoen.councils.v1.CouncilsService.UpdateProcess:input_type -> meedoen.councils.v1.UpdateProcessRequest
-	27, // 28: meedoen.councils.v1.CouncilsService.TransitionProcess:input_type -> meedoen.councils.v1.TransitionProcessRequest
-	28, // 29: meedoen.councils.v1.CouncilsService.ListTransitions:input_type -> meedoen.councils.v1.ListTransitionsRequest
-	29, // 30: meedoen.councils.v1.CouncilsService.RecordFieldActivity:input_type -> meedoen.councils.v1.RecordFieldActivityRequest
-	30, // 31: meedoen.councils.v1.CouncilsService.ListFieldActivities:input_type -> meedoen.councils.v1.ListFieldActivitiesRequest
-	31, // 32: meedoen.councils.v1.CouncilsService.DeclareInterest:input_type -> meedoen.councils.v1.DeclareInterestRequest
-	32, // 33: meedoen.councils.v1.CouncilsService.ListDeclarations:input_type -> meedoen.councils.v1.ListDeclarationsRequest
-	0,  // 34: meedoen.councils.v1.CouncilsService.CreateRegion:output_type -> meedoen.councils.v1.Region
-	0,  // 35: meedoen.councils.v1.CouncilsService.GetRegion:output_type -> meedoen.councils.v1.Region
-	5,  // 36: meedoen.councils.v1.CouncilsService.ListRegions:output_type -> meedoen.councils.v1.ListRegionsResponse
-	1,  // 37: meedoen.councils.v1.CouncilsService.CreateMunicipality:output_type -> meedoen.councils.v1.Municipality
-	1,  // 38: meedoen.councils.v1.CouncilsService.GetMunicipality:output_type -> meedoen.councils.v1.Municipality
-	9,  // 39: meedoen.councils.v1.CouncilsService.ListMunicipalities:output_type -> meedoen.councils.v1.ListMunicipalitiesResponse
-	33, // 40: meedoen.councils.v1.CouncilsService.GetCouncil:output_type -> meedoen.councils.v1.Council
-	34, // 41: meedoen.councils.v1.CouncilsService.ListCouncils:output_type -> meedoen.councils.v1.ListCouncilsResponse
-	33, // 42: meedoen.councils.v1.CouncilsService.UpdateCouncil:output_type -> meedoen.councils.v1.Council
-	35, // 43: meedoen.councils.v1.CouncilsService.AddMember:output_type -> meedoen.councils.v1.Member
-	35, // 44: meedoen.councils.v1.CouncilsService.GetMember:output_type -> meedoen.councils.v1.Member
-	35, // 45: meedoen.councils.v1.CouncilsService.UpdateMember:output_type -> meedoen.councils.v1.Member
-	36, // 46: meedoen.councils.v1.CouncilsService.ListMembers:output_type -> meedoen.councils.v1.ListMembersResponse
-	37, // 47: meedoen.councils.v1.CouncilsService.ListThemes:output_type -> meedoen.councils.v1.ListThemesResponse
-	38, // 48: meedoen.councils.v1.CouncilsService.RaiseQuestion:output_type -> meedoen.councils.v1.Question
-	38, // 49: meedoen.councils.v1.CouncilsService.GetQuestion:output_type -> meedoen.councils.v1.Question
-	39, // 50: meedoen.councils.v1.CouncilsService.ListQuestions:output_type -> meedoen.councils.v1.ListQuestionsResponse
-	38, // 51: meedoen.councils.v1.CouncilsService.DecideQuestion:output_type -> meedoen.councils.v1.Question
-	40, // 52: meedoen.councils.v1.CouncilsService.StartProcess:output_type -> meedoen.councils.v1.Process
-	40, // 53: meedoen.councils.v1.CouncilsService.GetProcess:output_type -> meedoen.councils.v1.Process
-	41, // 54: meedoen.councils.v1.CouncilsService.ListProcesses:output_type -> meedoen.councils.v1.ListProcessesResponse
-	40, // 55: meedoen.councils.v1.CouncilsService.UpdateProcess:output_type -> meedoen.councils.v1.Process
-	40, // 56: meedoen.councils.v1.CouncilsService.TransitionProcess:output_type -> meedoen.councils.v1.Process
-	42, // 57: meedoen.councils.v1.CouncilsService.ListTransitions:output_type -> meedoen.councils.v1.ListTransitionsResponse
-	43, // 58: meedoen.councils.v1.CouncilsService.RecordFieldActivity:output_type -> meedoen.councils.v1.FieldActivity
-	44, // 59: meedoen.councils.v1.CouncilsService.ListFieldActivities:output_type -> meedoen.councils.v1.ListFieldActivitiesResponse
-	45, // 60: meedoen.councils.v1.CouncilsService.DeclareInterest:output_type -> meedoen.councils.v1.Declaration
-	46, // 61: meedoen.councils.v1.CouncilsService.ListDeclarations:output_type -> meedoen.councils.v1.ListDeclarationsResponse
-	34, // [34:62] is the sub-list for method output_type
-	6,  // [6:34] is the sub-list for method input_type
+	20, // 21: meedoen.councils.v1.CouncilsService.GetRaiseOptions:input_type -> meedoen.councils.v1.GetRaiseOptionsRequest
+	21, // 22: meedoen.councils.v1.CouncilsService.GetQuestion:input_type -> meedoen.councils.v1.GetQuestionRequest
+	22, // 23: meedoen.councils.v1.CouncilsService.ListQuestions:input_type -> meedoen.councils.v1.ListQuestionsRequest
+	23, // 24: meedoen.councils.v1.CouncilsService.DecideQuestion:input_type -> meedoen.councils.v1.DecideQuestionRequest
+	24, // 25: meedoen.councils.v1.CouncilsService.StartProcess:input_type -> meedoen.councils.v1.StartProcessRequest
+	25, // 26: meedoen.councils.v1.CouncilsService.GetProcess:input_type -> meedoen.councils.v1.GetProcessRequest
+	26, // 27: meedoen.councils.v1.CouncilsService.ListProcesses:input_type -> meedoen.councils.v1.ListProcessesRequest
+	27, // 28: meedoen.councils.v1.CouncilsService.UpdateProcess:input_type -> meedoen.councils.v1.UpdateProcessRequest
+	28, // 29: meedoen.councils.v1.CouncilsService.TransitionProcess:input_type -> meedoen.councils.v1.TransitionProcessRequest
+	29, // 30: meedoen.councils.v1.CouncilsService.ListTransitions:input_type -> meedoen.councils.v1.ListTransitionsRequest
+	30, // 31: meedoen.councils.v1.CouncilsService.RecordFieldActivity:input_type -> meedoen.councils.v1.RecordFieldActivityRequest
+	31, // 32: meedoen.councils.v1.CouncilsService.ListFieldActivities:input_type -> meedoen.councils.v1.ListFieldActivitiesRequest
+	32, // 33: meedoen.councils.v1.CouncilsService.DeclareInterest:input_type -> meedoen.councils.v1.DeclareInterestRequest
+	33, // 34: meedoen.councils.v1.CouncilsService.ListDeclarations:input_type -> meedoen.councils.v1.ListDeclarationsRequest
+	0,  // 35: meedoen.councils.v1.CouncilsService.CreateRegion:output_type -> meedoen.councils.v1.Region
+	0,  // 36: meedoen.councils.v1.CouncilsService.GetRegion:output_type -> meedoen.councils.v1.Region
+	5,  // 37: meedoen.councils.v1.CouncilsService.ListRegions:output_type -> meedoen.councils.v1.ListRegionsResponse
+	1,  // 38: meedoen.councils.v1.CouncilsService.CreateMunicipality:output_type -> meedoen.councils.v1.Municipality
+	1,  // 39: meedoen.councils.v1.CouncilsService.GetMunicipality:output_type -> meedoen.councils.v1.Municipality
+	9,  // 40: meedoen.councils.v1.CouncilsService.ListMunicipalities:output_type -> meedoen.councils.v1.ListMunicipalitiesResponse
+	34, // 41: meedoen.councils.v1.CouncilsService.GetCouncil:output_type -> meedoen.councils.v1.Council
+	35, // 42: meedoen.councils.v1.CouncilsService.ListCouncils:output_type -> meedoen.councils.v1.ListCouncilsResponse
+	34, // 43: meedoen.councils.v1.CouncilsService.UpdateCouncil:output_type -> meedoen.councils.v1.Council
+	36, // 44: meedoen.councils.v1.CouncilsService.AddMember:output_type -> meedoen.councils.v1.Member
+	36, // 45: meedoen.councils.v1.CouncilsService.GetMember:output_type -> meedoen.councils.v1.Member
+	36, // 46: meedoen.councils.v1.CouncilsService.UpdateMember:output_type -> meedoen.councils.v1.Member
+	37, // 47: meedoen.councils.v1.CouncilsService.ListMembers:output_type -> meedoen.councils.v1.ListMembersResponse
+	38, // 48: meedoen.councils.v1.CouncilsService.ListThemes:output_type -> meedoen.councils.v1.ListThemesResponse
+	39, // 49: meedoen.councils.v1.CouncilsService.RaiseQuestion:output_type -> meedoen.councils.v1.Question
+	40, // 50: meedoen.councils.v1.CouncilsService.GetRaiseOptions:output_type -> meedoen.councils.v1.RaiseOptions
+	39, // 51: meedoen.councils.v1.CouncilsService.GetQuestion:output_type -> meedoen.councils.v1.Question
+	41, // 52: meedoen.councils.v1.CouncilsService.ListQuestions:output_type -> meedoen.councils.v1.ListQuestionsResponse
+	39, // 53: meedoen.councils.v1.CouncilsService.DecideQuestion:output_type -> meedoen.councils.v1.Question
+	42, // 54: meedoen.councils.v1.CouncilsService.StartProcess:output_type -> meedoen.councils.v1.Process
+	42, // 55: meedoen.councils.v1.CouncilsService.GetProcess:output_type -> meedoen.councils.v1.Process
+	43, // 56: meedoen.councils.v1.CouncilsService.ListProcesses:output_type -> meedoen.councils.v1.ListProcessesResponse
+	42, // 57: meedoen.councils.v1.CouncilsService.UpdateProcess:output_type -> meedoen.councils.v1.Process
+	42, // 58: meedoen.councils.v1.CouncilsService.TransitionProcess:output_type -> meedoen.councils.v1.Process
+	44, // 59: meedoen.councils.v1.CouncilsService.ListTransitions:output_type -> meedoen.councils.v1.ListTransitionsResponse
+	45, // 60: meedoen.councils.v1.CouncilsService.RecordFieldActivity:output_type -> meedoen.councils.v1.FieldActivity
+	46, // 61: meedoen.councils.v1.CouncilsService.ListFieldActivities:output_type -> meedoen.councils.v1.ListFieldActivitiesResponse
+	47, // 62: meedoen.councils.v1.CouncilsService.DeclareInterest:output_type -> meedoen.councils.v1.Declaration
+	48, // 63: meedoen.councils.v1.CouncilsService.ListDeclarations:output_type -> meedoen.councils.v1.ListDeclarationsResponse
+	35, // [35:64] is the sub-list for method output_type
+	6,  // [6:35] is the sub-list for method input_type
 	6,  // [6:6] is the sub-list for extension type_name
 	6,  // [6:6] is the sub-list for extension extendee
 	0,  // [0:6] is the sub-list for field type_name

@@ -39,6 +39,7 @@ const (
 	CouncilsService_ListMembers_FullMethodName         = "/meedoen.councils.v1.CouncilsService/ListMembers"
 	CouncilsService_ListThemes_FullMethodName          = "/meedoen.councils.v1.CouncilsService/ListThemes"
 	CouncilsService_RaiseQuestion_FullMethodName       = "/meedoen.councils.v1.CouncilsService/RaiseQuestion"
+	CouncilsService_GetRaiseOptions_FullMethodName     = "/meedoen.councils.v1.CouncilsService/GetRaiseOptions"
 	CouncilsService_GetQuestion_FullMethodName         = "/meedoen.councils.v1.CouncilsService/GetQuestion"
 	CouncilsService_ListQuestions_FullMethodName       = "/meedoen.councils.v1.CouncilsService/ListQuestions"
 	CouncilsService_DecideQuestion_FullMethodName      = "/meedoen.councils.v1.CouncilsService/DecideQuestion"
@@ -92,6 +93,10 @@ type CouncilsServiceClient interface {
 	ListThemes(ctx context.Context, in *ListThemesRequest, opts ...grpc.CallOption) (*ListThemesResponse, error)
 	// Puts a question on a council's agenda.
 	RaiseQuestion(ctx context.Context, in *RaiseQuestionRequest, opts ...grpc.CallOption) (*Question, error)
+	// Says with which origins the caller may put a question on the agenda
+	// of a scope, by the same rules RaiseQuestion applies, so that a form
+	// offers only those. Changes nothing.
+	GetRaiseOptions(ctx context.Context, in *GetRaiseOptionsRequest, opts ...grpc.CallOption) (*RaiseOptions, error)
 	// Returns one question.
 	GetQuestion(ctx context.Context, in *GetQuestionRequest, opts ...grpc.CallOption) (*Question, error)
 	// Lists the agenda questions the caller may see.
@@ -278,6 +283,16 @@ func (c *councilsServiceClient) RaiseQuestion(ctx context.Context, in *RaiseQues
 	return out, nil
 }
 
+func (c *councilsServiceClient) GetRaiseOptions(ctx context.Context, in *GetRaiseOptionsRequest, opts ...grpc.CallOption) (*RaiseOptions, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RaiseOptions)
+	err := c.cc.Invoke(ctx, CouncilsService_GetRaiseOptions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *councilsServiceClient) GetQuestion(ctx context.Context, in *GetQuestionRequest, opts ...grpc.CallOption) (*Question, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(Question)
@@ -446,6 +461,10 @@ type CouncilsServiceServer interface {
 	ListThemes(context.Context, *ListThemesRequest) (*ListThemesResponse, error)
 	// Puts a question on a council's agenda.
 	RaiseQuestion(context.Context, *RaiseQuestionRequest) (*Question, error)
+	// Says with which origins the caller may put a question on the agenda
+	// of a scope, by the same rules RaiseQuestion applies, so that a form
+	// offers only those. Changes nothing.
+	GetRaiseOptions(context.Context, *GetRaiseOptionsRequest) (*RaiseOptions, error)
 	// Returns one question.
 	GetQuestion(context.Context, *GetQuestionRequest) (*Question, error)
 	// Lists the agenda questions the caller may see.
@@ -526,6 +545,9 @@ func (UnimplementedCouncilsServiceServer) ListThemes(context.Context, *ListTheme
 }
 func (UnimplementedCouncilsServiceServer) RaiseQuestion(context.Context, *RaiseQuestionRequest) (*Question, error) {
 	return nil, status.Error(codes.Unimplemented, "method RaiseQuestion not implemented")
+}
+func (UnimplementedCouncilsServiceServer) GetRaiseOptions(context.Context, *GetRaiseOptionsRequest) (*RaiseOptions, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetRaiseOptions not implemented")
 }
 func (UnimplementedCouncilsServiceServer) GetQuestion(context.Context, *GetQuestionRequest) (*Question, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetQuestion not implemented")
@@ -857,6 +879,24 @@ func _CouncilsService_RaiseQuestion_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _CouncilsService_GetRaiseOptions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetRaiseOptionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(CouncilsServiceServer).GetRaiseOptions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: CouncilsService_GetRaiseOptions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(CouncilsServiceServer).GetRaiseOptions(ctx, req.(*GetRaiseOptionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _CouncilsService_GetQuestion_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(GetQuestionRequest)
 	if err := dec(in); err != nil {
@@ -1157,6 +1197,10 @@ var CouncilsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RaiseQuestion",
 			Handler:    _CouncilsService_RaiseQuestion_Handler,
+		},
+		{
+			MethodName: "GetRaiseOptions",
+			Handler:    _CouncilsService_GetRaiseOptions_Handler,
 		},
 		{
 			MethodName: "GetQuestion",

@@ -180,6 +180,63 @@ func (FormKind) EnumDescriptor() ([]byte, []int) {
 	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{1}
 }
 
+// Where a process's poll is, as the surveys service announced it.
+type ProcessPollStatus int32
+
+const (
+	// Not used.
+	ProcessPollStatus_PROCESS_POLL_STATUS_UNSPECIFIED ProcessPollStatus = 0
+	// Taking answers.
+	ProcessPollStatus_PROCESS_POLL_STATUS_OPEN ProcessPollStatus = 1
+	// Closed; its answers count as input of the process.
+	ProcessPollStatus_PROCESS_POLL_STATUS_CLOSED ProcessPollStatus = 2
+	// Cancelled while it ran.
+	ProcessPollStatus_PROCESS_POLL_STATUS_CANCELLED ProcessPollStatus = 3
+)
+
+// Enum value maps for ProcessPollStatus.
+var (
+	ProcessPollStatus_name = map[int32]string{
+		0: "PROCESS_POLL_STATUS_UNSPECIFIED",
+		1: "PROCESS_POLL_STATUS_OPEN",
+		2: "PROCESS_POLL_STATUS_CLOSED",
+		3: "PROCESS_POLL_STATUS_CANCELLED",
+	}
+	ProcessPollStatus_value = map[string]int32{
+		"PROCESS_POLL_STATUS_UNSPECIFIED": 0,
+		"PROCESS_POLL_STATUS_OPEN":        1,
+		"PROCESS_POLL_STATUS_CLOSED":      2,
+		"PROCESS_POLL_STATUS_CANCELLED":   3,
+	}
+)
+
+func (x ProcessPollStatus) Enum() *ProcessPollStatus {
+	p := new(ProcessPollStatus)
+	*p = x
+	return p
+}
+
+func (x ProcessPollStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ProcessPollStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_meedoen_councils_v1_process_proto_enumTypes[2].Descriptor()
+}
+
+func (ProcessPollStatus) Type() protoreflect.EnumType {
+	return &file_meedoen_councils_v1_process_proto_enumTypes[2]
+}
+
+func (x ProcessPollStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ProcessPollStatus.Descriptor instead.
+func (ProcessPollStatus) EnumDescriptor() ([]byte, []int) {
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{2}
+}
+
 // A participation process (traject) for one agenda question.
 type Process struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -207,7 +264,8 @@ type Process struct {
 	Forms []FormKind `protobuf:"varint,11,rep,packed,name=forms,proto3,enum=meedoen.councils.v1.FormKind" json:"forms,omitempty"`
 	// The forms that have brought in input so far (output only).
 	ExecutedForms []FormKind `protobuf:"varint,12,rep,packed,name=executed_forms,json=executedForms,proto3,enum=meedoen.councils.v1.FormKind" json:"executed_forms,omitempty"`
-	// Residents reached so far by field activities (output only).
+	// Residents reached so far (output only): by field activities, and the
+	// answers of its closed polls.
 	ResidentsReached int32 `protobuf:"varint,13,opt,name=residents_reached,json=residentsReached,proto3" json:"residents_reached,omitempty"`
 	// When the advice was sent, per the results service (output only).
 	AdviceSentTime *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=advice_sent_time,json=adviceSentTime,proto3" json:"advice_sent_time,omitempty"`
@@ -224,7 +282,11 @@ type Process struct {
 	// whenever the process does; an ETag header carries it too. Send it
 	// back, in If-Match or in this field of an update's body, to change
 	// the process only if nobody changed it since.
-	Etag          string `protobuf:"bytes,18,opt,name=etag,proto3" json:"etag,omitempty"`
+	Etag string `protobuf:"bytes,18,opt,name=etag,proto3" json:"etag,omitempty"`
+	// The process's flash polls and questionnaires that have opened, newest
+	// first (output only), as the surveys service announced them. Their
+	// titles and questions stay in the surveys service: fetch them there.
+	Polls         []*ProcessPoll `protobuf:"bytes,19,rep,name=polls,proto3" json:"polls,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -385,6 +447,161 @@ func (x *Process) GetEtag() string {
 	return ""
 }
 
+func (x *Process) GetPolls() []*ProcessPoll {
+	if x != nil {
+		return x.Polls
+	}
+	return nil
+}
+
+// A flash poll or questionnaire of a process (output only), projected from
+// the surveys service's poll.opened, poll.closed and poll.cancelled events.
+type ProcessPoll struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Identifier of the poll in the surveys service.
+	PollId string `protobuf:"bytes,1,opt,name=poll_id,json=pollId,proto3" json:"poll_id,omitempty"`
+	// FORM_KIND_FLASH_POLL or FORM_KIND_QUESTIONNAIRE.
+	Form FormKind `protobuf:"varint,2,opt,name=form,proto3,enum=meedoen.councils.v1.FormKind" json:"form,omitempty"`
+	// Where the poll is.
+	Status ProcessPollStatus `protobuf:"varint,3,opt,name=status,proto3,enum=meedoen.councils.v1.ProcessPollStatus" json:"status,omitempty"`
+	// When it closes (or closed, once closed early is announced; unset when
+	// not known).
+	CloseTime *timestamppb.Timestamp `protobuf:"bytes,4,opt,name=close_time,json=closeTime,proto3" json:"close_time,omitempty"`
+	// Answers accepted, known once it closed; 0 before.
+	Responses int32 `protobuf:"varint,5,opt,name=responses,proto3" json:"responses,omitempty"`
+	// Answers per municipality once closed, by CBS code.
+	ResponsesPerMunicipality []*MunicipalityCount `protobuf:"bytes,6,rep,name=responses_per_municipality,json=responsesPerMunicipality,proto3" json:"responses_per_municipality,omitempty"`
+	unknownFields            protoimpl.UnknownFields
+	sizeCache                protoimpl.SizeCache
+}
+
+func (x *ProcessPoll) Reset() {
+	*x = ProcessPoll{}
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ProcessPoll) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ProcessPoll) ProtoMessage() {}
+
+func (x *ProcessPoll) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ProcessPoll.ProtoReflect.Descriptor instead.
+func (*ProcessPoll) Descriptor() ([]byte, []int) {
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *ProcessPoll) GetPollId() string {
+	if x != nil {
+		return x.PollId
+	}
+	return ""
+}
+
+func (x *ProcessPoll) GetForm() FormKind {
+	if x != nil {
+		return x.Form
+	}
+	return FormKind_FORM_KIND_UNSPECIFIED
+}
+
+func (x *ProcessPoll) GetStatus() ProcessPollStatus {
+	if x != nil {
+		return x.Status
+	}
+	return ProcessPollStatus_PROCESS_POLL_STATUS_UNSPECIFIED
+}
+
+func (x *ProcessPoll) GetCloseTime() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CloseTime
+	}
+	return nil
+}
+
+func (x *ProcessPoll) GetResponses() int32 {
+	if x != nil {
+		return x.Responses
+	}
+	return 0
+}
+
+func (x *ProcessPoll) GetResponsesPerMunicipality() []*MunicipalityCount {
+	if x != nil {
+		return x.ResponsesPerMunicipality
+	}
+	return nil
+}
+
+// A count for one municipality.
+type MunicipalityCount struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// CBS code, e.g. "GM0453"; empty for answers of unknown municipality.
+	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	// The count.
+	Count         int32 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MunicipalityCount) Reset() {
+	*x = MunicipalityCount{}
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MunicipalityCount) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MunicipalityCount) ProtoMessage() {}
+
+func (x *MunicipalityCount) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MunicipalityCount.ProtoReflect.Descriptor instead.
+func (*MunicipalityCount) Descriptor() ([]byte, []int) {
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *MunicipalityCount) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+func (x *MunicipalityCount) GetCount() int32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
 // A recorded move from one phase to another.
 type Transition struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -406,7 +623,7 @@ type Transition struct {
 
 func (x *Transition) Reset() {
 	*x = Transition{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[1]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -418,7 +635,7 @@ func (x *Transition) String() string {
 func (*Transition) ProtoMessage() {}
 
 func (x *Transition) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[1]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -431,7 +648,7 @@ func (x *Transition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Transition.ProtoReflect.Descriptor instead.
 func (*Transition) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{1}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *Transition) GetId() string {
@@ -503,7 +720,7 @@ type FieldActivity struct {
 
 func (x *FieldActivity) Reset() {
 	*x = FieldActivity{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[2]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -515,7 +732,7 @@ func (x *FieldActivity) String() string {
 func (*FieldActivity) ProtoMessage() {}
 
 func (x *FieldActivity) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[2]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -528,7 +745,7 @@ func (x *FieldActivity) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FieldActivity.ProtoReflect.Descriptor instead.
 func (*FieldActivity) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{2}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *FieldActivity) GetId() string {
@@ -613,7 +830,7 @@ type Declaration struct {
 
 func (x *Declaration) Reset() {
 	*x = Declaration{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[3]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -625,7 +842,7 @@ func (x *Declaration) String() string {
 func (*Declaration) ProtoMessage() {}
 
 func (x *Declaration) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[3]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -638,7 +855,7 @@ func (x *Declaration) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Declaration.ProtoReflect.Descriptor instead.
 func (*Declaration) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{3}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *Declaration) GetId() string {
@@ -687,7 +904,7 @@ type StartProcessRequest struct {
 
 func (x *StartProcessRequest) Reset() {
 	*x = StartProcessRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[4]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -699,7 +916,7 @@ func (x *StartProcessRequest) String() string {
 func (*StartProcessRequest) ProtoMessage() {}
 
 func (x *StartProcessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[4]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -712,7 +929,7 @@ func (x *StartProcessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StartProcessRequest.ProtoReflect.Descriptor instead.
 func (*StartProcessRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{4}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *StartProcessRequest) GetQuestionId() string {
@@ -733,7 +950,7 @@ type GetProcessRequest struct {
 
 func (x *GetProcessRequest) Reset() {
 	*x = GetProcessRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[5]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -745,7 +962,7 @@ func (x *GetProcessRequest) String() string {
 func (*GetProcessRequest) ProtoMessage() {}
 
 func (x *GetProcessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[5]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -758,7 +975,7 @@ func (x *GetProcessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcessRequest.ProtoReflect.Descriptor instead.
 func (*GetProcessRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{5}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *GetProcessRequest) GetId() string {
@@ -790,7 +1007,7 @@ type ListProcessesRequest struct {
 
 func (x *ListProcessesRequest) Reset() {
 	*x = ListProcessesRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[6]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -802,7 +1019,7 @@ func (x *ListProcessesRequest) String() string {
 func (*ListProcessesRequest) ProtoMessage() {}
 
 func (x *ListProcessesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[6]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -815,7 +1032,7 @@ func (x *ListProcessesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProcessesRequest.ProtoReflect.Descriptor instead.
 func (*ListProcessesRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{6}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *ListProcessesRequest) GetTenant() string {
@@ -873,7 +1090,7 @@ type ListProcessesResponse struct {
 
 func (x *ListProcessesResponse) Reset() {
 	*x = ListProcessesResponse{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[7]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -885,7 +1102,7 @@ func (x *ListProcessesResponse) String() string {
 func (*ListProcessesResponse) ProtoMessage() {}
 
 func (x *ListProcessesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[7]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -898,7 +1115,7 @@ func (x *ListProcessesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListProcessesResponse.ProtoReflect.Descriptor instead.
 func (*ListProcessesResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{7}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *ListProcessesResponse) GetProcesses() []*Process {
@@ -936,7 +1153,7 @@ type UpdateProcessRequest struct {
 
 func (x *UpdateProcessRequest) Reset() {
 	*x = UpdateProcessRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[8]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -948,7 +1165,7 @@ func (x *UpdateProcessRequest) String() string {
 func (*UpdateProcessRequest) ProtoMessage() {}
 
 func (x *UpdateProcessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[8]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -961,7 +1178,7 @@ func (x *UpdateProcessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateProcessRequest.ProtoReflect.Descriptor instead.
 func (*UpdateProcessRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{8}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *UpdateProcessRequest) GetId() string {
@@ -1001,7 +1218,7 @@ type TransitionProcessRequest struct {
 
 func (x *TransitionProcessRequest) Reset() {
 	*x = TransitionProcessRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[9]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1013,7 +1230,7 @@ func (x *TransitionProcessRequest) String() string {
 func (*TransitionProcessRequest) ProtoMessage() {}
 
 func (x *TransitionProcessRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[9]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1026,7 +1243,7 @@ func (x *TransitionProcessRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransitionProcessRequest.ProtoReflect.Descriptor instead.
 func (*TransitionProcessRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{9}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *TransitionProcessRequest) GetId() string {
@@ -1061,7 +1278,7 @@ type ListTransitionsRequest struct {
 
 func (x *ListTransitionsRequest) Reset() {
 	*x = ListTransitionsRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[10]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1073,7 +1290,7 @@ func (x *ListTransitionsRequest) String() string {
 func (*ListTransitionsRequest) ProtoMessage() {}
 
 func (x *ListTransitionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[10]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1086,7 +1303,7 @@ func (x *ListTransitionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTransitionsRequest.ProtoReflect.Descriptor instead.
 func (*ListTransitionsRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{10}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListTransitionsRequest) GetId() string {
@@ -1107,7 +1324,7 @@ type ListTransitionsResponse struct {
 
 func (x *ListTransitionsResponse) Reset() {
 	*x = ListTransitionsResponse{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[11]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1336,7 @@ func (x *ListTransitionsResponse) String() string {
 func (*ListTransitionsResponse) ProtoMessage() {}
 
 func (x *ListTransitionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[11]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1349,7 @@ func (x *ListTransitionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTransitionsResponse.ProtoReflect.Descriptor instead.
 func (*ListTransitionsResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{11}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *ListTransitionsResponse) GetTransitions() []*Transition {
@@ -1155,7 +1372,7 @@ type RecordFieldActivityRequest struct {
 
 func (x *RecordFieldActivityRequest) Reset() {
 	*x = RecordFieldActivityRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[12]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1167,7 +1384,7 @@ func (x *RecordFieldActivityRequest) String() string {
 func (*RecordFieldActivityRequest) ProtoMessage() {}
 
 func (x *RecordFieldActivityRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[12]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1180,7 +1397,7 @@ func (x *RecordFieldActivityRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordFieldActivityRequest.ProtoReflect.Descriptor instead.
 func (*RecordFieldActivityRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{12}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *RecordFieldActivityRequest) GetId() string {
@@ -1208,7 +1425,7 @@ type ListFieldActivitiesRequest struct {
 
 func (x *ListFieldActivitiesRequest) Reset() {
 	*x = ListFieldActivitiesRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[13]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1220,7 +1437,7 @@ func (x *ListFieldActivitiesRequest) String() string {
 func (*ListFieldActivitiesRequest) ProtoMessage() {}
 
 func (x *ListFieldActivitiesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[13]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1233,7 +1450,7 @@ func (x *ListFieldActivitiesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFieldActivitiesRequest.ProtoReflect.Descriptor instead.
 func (*ListFieldActivitiesRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{13}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListFieldActivitiesRequest) GetId() string {
@@ -1254,7 +1471,7 @@ type ListFieldActivitiesResponse struct {
 
 func (x *ListFieldActivitiesResponse) Reset() {
 	*x = ListFieldActivitiesResponse{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[14]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1266,7 +1483,7 @@ func (x *ListFieldActivitiesResponse) String() string {
 func (*ListFieldActivitiesResponse) ProtoMessage() {}
 
 func (x *ListFieldActivitiesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[14]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1279,7 +1496,7 @@ func (x *ListFieldActivitiesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListFieldActivitiesResponse.ProtoReflect.Descriptor instead.
 func (*ListFieldActivitiesResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{14}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *ListFieldActivitiesResponse) GetFieldActivities() []*FieldActivity {
@@ -1302,7 +1519,7 @@ type DeclareInterestRequest struct {
 
 func (x *DeclareInterestRequest) Reset() {
 	*x = DeclareInterestRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[15]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1314,7 +1531,7 @@ func (x *DeclareInterestRequest) String() string {
 func (*DeclareInterestRequest) ProtoMessage() {}
 
 func (x *DeclareInterestRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[15]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1327,7 +1544,7 @@ func (x *DeclareInterestRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DeclareInterestRequest.ProtoReflect.Descriptor instead.
 func (*DeclareInterestRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{15}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *DeclareInterestRequest) GetId() string {
@@ -1355,7 +1572,7 @@ type ListDeclarationsRequest struct {
 
 func (x *ListDeclarationsRequest) Reset() {
 	*x = ListDeclarationsRequest{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[16]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1367,7 +1584,7 @@ func (x *ListDeclarationsRequest) String() string {
 func (*ListDeclarationsRequest) ProtoMessage() {}
 
 func (x *ListDeclarationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[16]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1380,7 +1597,7 @@ func (x *ListDeclarationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeclarationsRequest.ProtoReflect.Descriptor instead.
 func (*ListDeclarationsRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{16}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *ListDeclarationsRequest) GetId() string {
@@ -1401,7 +1618,7 @@ type ListDeclarationsResponse struct {
 
 func (x *ListDeclarationsResponse) Reset() {
 	*x = ListDeclarationsResponse{}
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[17]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1413,7 +1630,7 @@ func (x *ListDeclarationsResponse) String() string {
 func (*ListDeclarationsResponse) ProtoMessage() {}
 
 func (x *ListDeclarationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_councils_v1_process_proto_msgTypes[17]
+	mi := &file_meedoen_councils_v1_process_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1426,7 +1643,7 @@ func (x *ListDeclarationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListDeclarationsResponse.ProtoReflect.Descriptor instead.
 func (*ListDeclarationsResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{17}
+	return file_meedoen_councils_v1_process_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *ListDeclarationsResponse) GetDeclarations() []*Declaration {
@@ -1440,7 +1657,7 @@ var File_meedoen_councils_v1_process_proto protoreflect.FileDescriptor
 
 const file_meedoen_councils_v1_process_proto_rawDesc = "" +
 	"\n" +
-	"!meedoen/councils/v1/process.proto\x12\x13meedoen.councils.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a meedoen/councils/v1/agenda.proto\"\xa0\x06\n" +
+	"!meedoen/councils/v1/process.proto\x12\x13meedoen.councils.v1\x1a google/protobuf/field_mask.proto\x1a\x1fgoogle/protobuf/timestamp.proto\x1a meedoen/councils/v1/agenda.proto\"\xd8\x06\n" +
 	"\aProcess\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1f\n" +
 	"\vquestion_id\x18\x02 \x01(\tR\n" +
@@ -1462,7 +1679,19 @@ const file_meedoen_councils_v1_process_proto_rawDesc = "" +
 	"\x0fnext_gate_unmet\x18\x10 \x03(\tR\rnextGateUnmet\x12;\n" +
 	"\vcreate_time\x18\x11 \x01(\v2\x1a.google.protobuf.TimestampR\n" +
 	"createTime\x12\x12\n" +
-	"\x04etag\x18\x12 \x01(\tR\x04etag\"\xf9\x01\n" +
+	"\x04etag\x18\x12 \x01(\tR\x04etag\x126\n" +
+	"\x05polls\x18\x13 \x03(\v2 .meedoen.councils.v1.ProcessPollR\x05polls\"\xd8\x02\n" +
+	"\vProcessPoll\x12\x17\n" +
+	"\apoll_id\x18\x01 \x01(\tR\x06pollId\x121\n" +
+	"\x04form\x18\x02 \x01(\x0e2\x1d.meedoen.councils.v1.FormKindR\x04form\x12>\n" +
+	"\x06status\x18\x03 \x01(\x0e2&.meedoen.councils.v1.ProcessPollStatusR\x06status\x129\n" +
+	"\n" +
+	"close_time\x18\x04 \x01(\v2\x1a.google.protobuf.TimestampR\tcloseTime\x12\x1c\n" +
+	"\tresponses\x18\x05 \x01(\x05R\tresponses\x12d\n" +
+	"\x1aresponses_per_municipality\x18\x06 \x03(\v2&.meedoen.councils.v1.MunicipalityCountR\x18responsesPerMunicipality\"V\n" +
+	"\x11MunicipalityCount\x12+\n" +
+	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\x05R\x05count\"\xf9\x01\n" +
 	"\n" +
 	"Transition\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x129\n" +
@@ -1555,7 +1784,12 @@ const file_meedoen_councils_v1_process_proto_rawDesc = "" +
 	"\x15FORM_KIND_OPINION_BUS\x10\x05\x12 \n" +
 	"\x1cFORM_KIND_NEIGHBOURHOOD_SHOP\x10\x06\x12\x13\n" +
 	"\x0fFORM_KIND_VISIT\x10\a\x12\x13\n" +
-	"\x0fFORM_KIND_OTHER\x10\bBAZ?github.com/meedoen/meedoen/proto/meedoen/councils/v1;councilsv1b\x06proto3"
+	"\x0fFORM_KIND_OTHER\x10\b*\x99\x01\n" +
+	"\x11ProcessPollStatus\x12#\n" +
+	"\x1fPROCESS_POLL_STATUS_UNSPECIFIED\x10\x00\x12\x1c\n" +
+	"\x18PROCESS_POLL_STATUS_OPEN\x10\x01\x12\x1e\n" +
+	"\x1aPROCESS_POLL_STATUS_CLOSED\x10\x02\x12!\n" +
+	"\x1dPROCESS_POLL_STATUS_CANCELLED\x10\x03BAZ?github.com/meedoen/meedoen/proto/meedoen/councils/v1;councilsv1b\x06proto3"
 
 var (
 	file_meedoen_councils_v1_process_proto_rawDescOnce sync.Once
@@ -1569,65 +1803,73 @@ func file_meedoen_councils_v1_process_proto_rawDescGZIP() []byte {
 	return file_meedoen_councils_v1_process_proto_rawDescData
 }
 
-var file_meedoen_councils_v1_process_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_meedoen_councils_v1_process_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
+var file_meedoen_councils_v1_process_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
+var file_meedoen_councils_v1_process_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
 var file_meedoen_councils_v1_process_proto_goTypes = []any{
 	(Phase)(0),                          // 0: meedoen.councils.v1.Phase
 	(FormKind)(0),                       // 1: meedoen.councils.v1.FormKind
-	(*Process)(nil),                     // 2: meedoen.councils.v1.Process
-	(*Transition)(nil),                  // 3: meedoen.councils.v1.Transition
-	(*FieldActivity)(nil),               // 4: meedoen.councils.v1.FieldActivity
-	(*Declaration)(nil),                 // 5: meedoen.councils.v1.Declaration
-	(*StartProcessRequest)(nil),         // 6: meedoen.councils.v1.StartProcessRequest
-	(*GetProcessRequest)(nil),           // 7: meedoen.councils.v1.GetProcessRequest
-	(*ListProcessesRequest)(nil),        // 8: meedoen.councils.v1.ListProcessesRequest
-	(*ListProcessesResponse)(nil),       // 9: meedoen.councils.v1.ListProcessesResponse
-	(*UpdateProcessRequest)(nil),        // 10: meedoen.councils.v1.UpdateProcessRequest
-	(*TransitionProcessRequest)(nil),    // 11: meedoen.councils.v1.TransitionProcessRequest
-	(*ListTransitionsRequest)(nil),      // 12: meedoen.councils.v1.ListTransitionsRequest
-	(*ListTransitionsResponse)(nil),     // 13: meedoen.councils.v1.ListTransitionsResponse
-	(*RecordFieldActivityRequest)(nil),  // 14: meedoen.councils.v1.RecordFieldActivityRequest
-	(*ListFieldActivitiesRequest)(nil),  // 15: meedoen.councils.v1.ListFieldActivitiesRequest
-	(*ListFieldActivitiesResponse)(nil), // 16: meedoen.councils.v1.ListFieldActivitiesResponse
-	(*DeclareInterestRequest)(nil),      // 17: meedoen.councils.v1.DeclareInterestRequest
-	(*ListDeclarationsRequest)(nil),     // 18: meedoen.councils.v1.ListDeclarationsRequest
-	(*ListDeclarationsResponse)(nil),    // 19: meedoen.councils.v1.ListDeclarationsResponse
-	(Origin)(0),                         // 20: meedoen.councils.v1.Origin
-	(*Scope)(nil),                       // 21: meedoen.councils.v1.Scope
-	(*timestamppb.Timestamp)(nil),       // 22: google.protobuf.Timestamp
-	(*fieldmaskpb.FieldMask)(nil),       // 23: google.protobuf.FieldMask
+	(ProcessPollStatus)(0),              // 2: meedoen.councils.v1.ProcessPollStatus
+	(*Process)(nil),                     // 3: meedoen.councils.v1.Process
+	(*ProcessPoll)(nil),                 // 4: meedoen.councils.v1.ProcessPoll
+	(*MunicipalityCount)(nil),           // 5: meedoen.councils.v1.MunicipalityCount
+	(*Transition)(nil),                  // 6: meedoen.councils.v1.Transition
+	(*FieldActivity)(nil),               // 7: meedoen.councils.v1.FieldActivity
+	(*Declaration)(nil),                 // 8: meedoen.councils.v1.Declaration
+	(*StartProcessRequest)(nil),         // 9: meedoen.councils.v1.StartProcessRequest
+	(*GetProcessRequest)(nil),           // 10: meedoen.councils.v1.GetProcessRequest
+	(*ListProcessesRequest)(nil),        // 11: meedoen.councils.v1.ListProcessesRequest
+	(*ListProcessesResponse)(nil),       // 12: meedoen.councils.v1.ListProcessesResponse
+	(*UpdateProcessRequest)(nil),        // 13: meedoen.councils.v1.UpdateProcessRequest
+	(*TransitionProcessRequest)(nil),    // 14: meedoen.councils.v1.TransitionProcessRequest
+	(*ListTransitionsRequest)(nil),      // 15: meedoen.councils.v1.ListTransitionsRequest
+	(*ListTransitionsResponse)(nil),     // 16: meedoen.councils.v1.ListTransitionsResponse
+	(*RecordFieldActivityRequest)(nil),  // 17: meedoen.councils.v1.RecordFieldActivityRequest
+	(*ListFieldActivitiesRequest)(nil),  // 18: meedoen.councils.v1.ListFieldActivitiesRequest
+	(*ListFieldActivitiesResponse)(nil), // 19: meedoen.councils.v1.ListFieldActivitiesResponse
+	(*DeclareInterestRequest)(nil),      // 20: meedoen.councils.v1.DeclareInterestRequest
+	(*ListDeclarationsRequest)(nil),     // 21: meedoen.councils.v1.ListDeclarationsRequest
+	(*ListDeclarationsResponse)(nil),    // 22: meedoen.councils.v1.ListDeclarationsResponse
+	(Origin)(0),                         // 23: meedoen.councils.v1.Origin
+	(*Scope)(nil),                       // 24: meedoen.councils.v1.Scope
+	(*timestamppb.Timestamp)(nil),       // 25: google.protobuf.Timestamp
+	(*fieldmaskpb.FieldMask)(nil),       // 26: google.protobuf.FieldMask
 }
 var file_meedoen_councils_v1_process_proto_depIdxs = []int32{
-	20, // 0: meedoen.councils.v1.Process.origin:type_name -> meedoen.councils.v1.Origin
-	21, // 1: meedoen.councils.v1.Process.scope:type_name -> meedoen.councils.v1.Scope
+	23, // 0: meedoen.councils.v1.Process.origin:type_name -> meedoen.councils.v1.Origin
+	24, // 1: meedoen.councils.v1.Process.scope:type_name -> meedoen.councils.v1.Scope
 	0,  // 2: meedoen.councils.v1.Process.phase:type_name -> meedoen.councils.v1.Phase
 	1,  // 3: meedoen.councils.v1.Process.forms:type_name -> meedoen.councils.v1.FormKind
 	1,  // 4: meedoen.councils.v1.Process.executed_forms:type_name -> meedoen.councils.v1.FormKind
-	22, // 5: meedoen.councils.v1.Process.advice_sent_time:type_name -> google.protobuf.Timestamp
-	22, // 6: meedoen.councils.v1.Process.report_published_time:type_name -> google.protobuf.Timestamp
-	22, // 7: meedoen.councils.v1.Process.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 8: meedoen.councils.v1.Transition.from_phase:type_name -> meedoen.councils.v1.Phase
-	0,  // 9: meedoen.councils.v1.Transition.to_phase:type_name -> meedoen.councils.v1.Phase
-	22, // 10: meedoen.councils.v1.Transition.create_time:type_name -> google.protobuf.Timestamp
-	1,  // 11: meedoen.councils.v1.FieldActivity.form:type_name -> meedoen.councils.v1.FormKind
-	22, // 12: meedoen.councils.v1.FieldActivity.create_time:type_name -> google.protobuf.Timestamp
-	22, // 13: meedoen.councils.v1.Declaration.create_time:type_name -> google.protobuf.Timestamp
-	0,  // 14: meedoen.councils.v1.ListProcessesRequest.phase:type_name -> meedoen.councils.v1.Phase
-	20, // 15: meedoen.councils.v1.ListProcessesRequest.origin:type_name -> meedoen.councils.v1.Origin
-	2,  // 16: meedoen.councils.v1.ListProcessesResponse.processes:type_name -> meedoen.councils.v1.Process
-	2,  // 17: meedoen.councils.v1.UpdateProcessRequest.process:type_name -> meedoen.councils.v1.Process
-	23, // 18: meedoen.councils.v1.UpdateProcessRequest.update_mask:type_name -> google.protobuf.FieldMask
-	0,  // 19: meedoen.councils.v1.TransitionProcessRequest.to_phase:type_name -> meedoen.councils.v1.Phase
-	3,  // 20: meedoen.councils.v1.ListTransitionsResponse.transitions:type_name -> meedoen.councils.v1.Transition
-	4,  // 21: meedoen.councils.v1.RecordFieldActivityRequest.field_activity:type_name -> meedoen.councils.v1.FieldActivity
-	4,  // 22: meedoen.councils.v1.ListFieldActivitiesResponse.field_activities:type_name -> meedoen.councils.v1.FieldActivity
-	5,  // 23: meedoen.councils.v1.DeclareInterestRequest.declaration:type_name -> meedoen.councils.v1.Declaration
-	5,  // 24: meedoen.councils.v1.ListDeclarationsResponse.declarations:type_name -> meedoen.councils.v1.Declaration
-	25, // [25:25] is the sub-list for method output_type
-	25, // [25:25] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	25, // 5: meedoen.councils.v1.Process.advice_sent_time:type_name -> google.protobuf.Timestamp
+	25, // 6: meedoen.councils.v1.Process.report_published_time:type_name -> google.protobuf.Timestamp
+	25, // 7: meedoen.councils.v1.Process.create_time:type_name -> google.protobuf.Timestamp
+	4,  // 8: meedoen.councils.v1.Process.polls:type_name -> meedoen.councils.v1.ProcessPoll
+	1,  // 9: meedoen.councils.v1.ProcessPoll.form:type_name -> meedoen.councils.v1.FormKind
+	2,  // 10: meedoen.councils.v1.ProcessPoll.status:type_name -> meedoen.councils.v1.ProcessPollStatus
+	25, // 11: meedoen.councils.v1.ProcessPoll.close_time:type_name -> google.protobuf.Timestamp
+	5,  // 12: meedoen.councils.v1.ProcessPoll.responses_per_municipality:type_name -> meedoen.councils.v1.MunicipalityCount
+	0,  // 13: meedoen.councils.v1.Transition.from_phase:type_name -> meedoen.councils.v1.Phase
+	0,  // 14: meedoen.councils.v1.Transition.to_phase:type_name -> meedoen.councils.v1.Phase
+	25, // 15: meedoen.councils.v1.Transition.create_time:type_name -> google.protobuf.Timestamp
+	1,  // 16: meedoen.councils.v1.FieldActivity.form:type_name -> meedoen.councils.v1.FormKind
+	25, // 17: meedoen.councils.v1.FieldActivity.create_time:type_name -> google.protobuf.Timestamp
+	25, // 18: meedoen.councils.v1.Declaration.create_time:type_name -> google.protobuf.Timestamp
+	0,  // 19: meedoen.councils.v1.ListProcessesRequest.phase:type_name -> meedoen.councils.v1.Phase
+	23, // 20: meedoen.councils.v1.ListProcessesRequest.origin:type_name -> meedoen.councils.v1.Origin
+	3,  // 21: meedoen.councils.v1.ListProcessesResponse.processes:type_name -> meedoen.councils.v1.Process
+	3,  // 22: meedoen.councils.v1.UpdateProcessRequest.process:type_name -> meedoen.councils.v1.Process
+	26, // 23: meedoen.councils.v1.UpdateProcessRequest.update_mask:type_name -> google.protobuf.FieldMask
+	0,  // 24: meedoen.councils.v1.TransitionProcessRequest.to_phase:type_name -> meedoen.councils.v1.Phase
+	6,  // 25: meedoen.councils.v1.ListTransitionsResponse.transitions:type_name -> meedoen.councils.v1.Transition
+	7,  // 26: meedoen.councils.v1.RecordFieldActivityRequest.field_activity:type_name -> meedoen.councils.v1.FieldActivity
+	7,  // 27: meedoen.councils.v1.ListFieldActivitiesResponse.field_activities:type_name -> meedoen.councils.v1.FieldActivity
+	8,  // 28: meedoen.councils.v1.DeclareInterestRequest.declaration:type_name -> meedoen.councils.v1.Declaration
+	8,  // 29: meedoen.councils.v1.ListDeclarationsResponse.declarations:type_name -> meedoen.councils.v1.Declaration
+	30, // [30:30] is the sub-list for method output_type
+	30, // [30:30] is the sub-list for method input_type
+	30, // [30:30] is the sub-list for extension type_name
+	30, // [30:30] is the sub-list for extension extendee
+	0,  // [0:30] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_councils_v1_process_proto_init() }
@@ -1641,8 +1883,8 @@ func file_meedoen_councils_v1_process_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_councils_v1_process_proto_rawDesc), len(file_meedoen_councils_v1_process_proto_rawDesc)),
-			NumEnums:      2,
-			NumMessages:   18,
+			NumEnums:      3,
+			NumMessages:   20,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

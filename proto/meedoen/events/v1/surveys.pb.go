@@ -1,6 +1,8 @@
 // Events emitted by the surveys service. The councils service consumes
-// poll.closed to know that a poll brought input to a process; the surveys
-// service's own tally consumer applies responses.accepted in batches.
+// poll.opened, poll.closed and poll.cancelled to list each process's polls,
+// and poll.closed to know that a poll brought input to a process; the
+// surveys service's own tally consumer applies responses.accepted in
+// batches.
 //
 // No personal data: respondents appear only as the response's random id;
 // panel members' addresses, postcodes and ages never leave the service.

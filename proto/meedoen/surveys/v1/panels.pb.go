@@ -1576,8 +1576,12 @@ type InvitePanelRequest struct {
 	Neighbourhoods []string `protobuf:"bytes,4,rep,name=neighbourhoods,proto3" json:"neighbourhoods,omitempty"`
 	// Only members whose postcode starts with one of these; empty for all.
 	PostcodePrefixes []string `protobuf:"bytes,5,rep,name=postcode_prefixes,json=postcodePrefixes,proto3" json:"postcode_prefixes,omitempty"`
-	unknownFields    protoimpl.UnknownFields
-	sizeCache        protoimpl.SizeCache
+	// Counts whom the invitation would reach, inviting nobody and mailing
+	// nothing. Also allowed while the poll is a draft, so that its builder
+	// can show the reach of an audience.
+	DryRun        bool `protobuf:"varint,6,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *InvitePanelRequest) Reset() {
@@ -1645,6 +1649,77 @@ func (x *InvitePanelRequest) GetPostcodePrefixes() []string {
 	return nil
 }
 
+func (x *InvitePanelRequest) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
+// How many members of one municipality's panel an invitation reaches.
+type PanelReach struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// CBS code of the municipality.
+	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	// Members invited now (on a dry run: who would be).
+	Invited int32 `protobuf:"varint,2,opt,name=invited,proto3" json:"invited,omitempty"`
+	// Matching members skipped because they were invited before.
+	AlreadyInvited int32 `protobuf:"varint,3,opt,name=already_invited,json=alreadyInvited,proto3" json:"already_invited,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
+}
+
+func (x *PanelReach) Reset() {
+	*x = PanelReach{}
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PanelReach) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PanelReach) ProtoMessage() {}
+
+func (x *PanelReach) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PanelReach.ProtoReflect.Descriptor instead.
+func (*PanelReach) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *PanelReach) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+func (x *PanelReach) GetInvited() int32 {
+	if x != nil {
+		return x.Invited
+	}
+	return 0
+}
+
+func (x *PanelReach) GetAlreadyInvited() int32 {
+	if x != nil {
+		return x.AlreadyInvited
+	}
+	return 0
+}
+
 // The outcome of inviting a panel.
 type InvitePanelResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1652,13 +1727,19 @@ type InvitePanelResponse struct {
 	Invited int32 `protobuf:"varint,1,opt,name=invited,proto3" json:"invited,omitempty"`
 	// Matching members skipped because they were invited before.
 	AlreadyInvited int32 `protobuf:"varint,2,opt,name=already_invited,json=alreadyInvited,proto3" json:"already_invited,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// On a dry run, the same per municipality of the invitation, in the
+	// poll's order of municipalities, one without matching members
+	// included; empty otherwise.
+	Municipalities []*PanelReach `protobuf:"bytes,3,rep,name=municipalities,proto3" json:"municipalities,omitempty"`
+	// Whether this was a dry run that invited nobody.
+	DryRun        bool `protobuf:"varint,4,opt,name=dry_run,json=dryRun,proto3" json:"dry_run,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *InvitePanelResponse) Reset() {
 	*x = InvitePanelResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[20]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1670,7 +1751,7 @@ func (x *InvitePanelResponse) String() string {
 func (*InvitePanelResponse) ProtoMessage() {}
 
 func (x *InvitePanelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[20]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1683,7 +1764,7 @@ func (x *InvitePanelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InvitePanelResponse.ProtoReflect.Descriptor instead.
 func (*InvitePanelResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{20}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *InvitePanelResponse) GetInvited() int32 {
@@ -1700,6 +1781,20 @@ func (x *InvitePanelResponse) GetAlreadyInvited() int32 {
 	return 0
 }
 
+func (x *InvitePanelResponse) GetMunicipalities() []*PanelReach {
+	if x != nil {
+		return x.Municipalities
+	}
+	return nil
+}
+
+func (x *InvitePanelResponse) GetDryRun() bool {
+	if x != nil {
+		return x.DryRun
+	}
+	return false
+}
+
 // Asks to remind the invited who have not answered.
 type RemindPanelRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1711,7 +1806,7 @@ type RemindPanelRequest struct {
 
 func (x *RemindPanelRequest) Reset() {
 	*x = RemindPanelRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[21]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1723,7 +1818,7 @@ func (x *RemindPanelRequest) String() string {
 func (*RemindPanelRequest) ProtoMessage() {}
 
 func (x *RemindPanelRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[21]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1736,7 +1831,7 @@ func (x *RemindPanelRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemindPanelRequest.ProtoReflect.Descriptor instead.
 func (*RemindPanelRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{21}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RemindPanelRequest) GetPollId() string {
@@ -1757,7 +1852,7 @@ type RemindPanelResponse struct {
 
 func (x *RemindPanelResponse) Reset() {
 	*x = RemindPanelResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[22]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1769,7 +1864,7 @@ func (x *RemindPanelResponse) String() string {
 func (*RemindPanelResponse) ProtoMessage() {}
 
 func (x *RemindPanelResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[22]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1782,7 +1877,7 @@ func (x *RemindPanelResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RemindPanelResponse.ProtoReflect.Descriptor instead.
 func (*RemindPanelResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{22}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RemindPanelResponse) GetReminded() int32 {
@@ -1816,7 +1911,7 @@ type SignUpRequest struct {
 
 func (x *SignUpRequest) Reset() {
 	*x = SignUpRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[23]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1828,7 +1923,7 @@ func (x *SignUpRequest) String() string {
 func (*SignUpRequest) ProtoMessage() {}
 
 func (x *SignUpRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[23]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1841,7 +1936,7 @@ func (x *SignUpRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignUpRequest.ProtoReflect.Descriptor instead.
 func (*SignUpRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{23}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *SignUpRequest) GetMunicipalityCode() string {
@@ -1903,7 +1998,7 @@ type SignUpResponse struct {
 
 func (x *SignUpResponse) Reset() {
 	*x = SignUpResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[24]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1915,7 +2010,7 @@ func (x *SignUpResponse) String() string {
 func (*SignUpResponse) ProtoMessage() {}
 
 func (x *SignUpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[24]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1928,7 +2023,7 @@ func (x *SignUpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SignUpResponse.ProtoReflect.Descriptor instead.
 func (*SignUpResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{24}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{25}
 }
 
 // A resident confirms a sign-up.
@@ -1942,7 +2037,7 @@ type ConfirmSignUpRequest struct {
 
 func (x *ConfirmSignUpRequest) Reset() {
 	*x = ConfirmSignUpRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[25]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1954,7 +2049,7 @@ func (x *ConfirmSignUpRequest) String() string {
 func (*ConfirmSignUpRequest) ProtoMessage() {}
 
 func (x *ConfirmSignUpRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[25]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1967,7 +2062,7 @@ func (x *ConfirmSignUpRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSignUpRequest.ProtoReflect.Descriptor instead.
 func (*ConfirmSignUpRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{25}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ConfirmSignUpRequest) GetToken() string {
@@ -1988,7 +2083,7 @@ type ConfirmSignUpResponse struct {
 
 func (x *ConfirmSignUpResponse) Reset() {
 	*x = ConfirmSignUpResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[26]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2000,7 +2095,7 @@ func (x *ConfirmSignUpResponse) String() string {
 func (*ConfirmSignUpResponse) ProtoMessage() {}
 
 func (x *ConfirmSignUpResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[26]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2013,7 +2108,7 @@ func (x *ConfirmSignUpResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConfirmSignUpResponse.ProtoReflect.Descriptor instead.
 func (*ConfirmSignUpResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{26}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *ConfirmSignUpResponse) GetMunicipalityCode() string {
@@ -2034,7 +2129,7 @@ type UnsubscribeRequest struct {
 
 func (x *UnsubscribeRequest) Reset() {
 	*x = UnsubscribeRequest{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[27]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2046,7 +2141,7 @@ func (x *UnsubscribeRequest) String() string {
 func (*UnsubscribeRequest) ProtoMessage() {}
 
 func (x *UnsubscribeRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[27]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2059,7 +2154,7 @@ func (x *UnsubscribeRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeRequest.ProtoReflect.Descriptor instead.
 func (*UnsubscribeRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{27}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *UnsubscribeRequest) GetToken() string {
@@ -2080,7 +2175,7 @@ type UnsubscribeResponse struct {
 
 func (x *UnsubscribeResponse) Reset() {
 	*x = UnsubscribeResponse{}
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[28]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2092,7 +2187,7 @@ func (x *UnsubscribeResponse) String() string {
 func (*UnsubscribeResponse) ProtoMessage() {}
 
 func (x *UnsubscribeResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[28]
+	mi := &file_meedoen_surveys_v1_panels_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2105,7 +2200,7 @@ func (x *UnsubscribeResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnsubscribeResponse.ProtoReflect.Descriptor instead.
 func (*UnsubscribeResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{28}
+	return file_meedoen_surveys_v1_panels_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *UnsubscribeResponse) GetMunicipalityCode() string {
@@ -2219,16 +2314,24 @@ const file_meedoen_surveys_v1_panels_proto_rawDesc = "" +
 	"\apending\x18\x03 \x01(\x05R\apending\x12\"\n" +
 	"\funsubscribed\x18\x04 \x01(\x05R\funsubscribed\x12;\n" +
 	"\tage_bands\x18\x05 \x03(\v2\x1e.meedoen.surveys.v1.PanelCountR\bageBands\x12F\n" +
-	"\x0eneighbourhoods\x18\x06 \x03(\v2\x1e.meedoen.surveys.v1.PanelCountR\x0eneighbourhoods\"\xcc\x01\n" +
+	"\x0eneighbourhoods\x18\x06 \x03(\v2\x1e.meedoen.surveys.v1.PanelCountR\x0eneighbourhoods\"\xe5\x01\n" +
 	"\x12InvitePanelRequest\x12\x17\n" +
 	"\apoll_id\x18\x01 \x01(\tR\x06pollId\x12+\n" +
 	"\x11municipality_code\x18\x02 \x01(\tR\x10municipalityCode\x12\x1b\n" +
 	"\tage_bands\x18\x03 \x03(\tR\bageBands\x12&\n" +
 	"\x0eneighbourhoods\x18\x04 \x03(\tR\x0eneighbourhoods\x12+\n" +
-	"\x11postcode_prefixes\x18\x05 \x03(\tR\x10postcodePrefixes\"X\n" +
+	"\x11postcode_prefixes\x18\x05 \x03(\tR\x10postcodePrefixes\x12\x17\n" +
+	"\adry_run\x18\x06 \x01(\bR\x06dryRun\"|\n" +
+	"\n" +
+	"PanelReach\x12+\n" +
+	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\x12\x18\n" +
+	"\ainvited\x18\x02 \x01(\x05R\ainvited\x12'\n" +
+	"\x0falready_invited\x18\x03 \x01(\x05R\x0ealreadyInvited\"\xb9\x01\n" +
 	"\x13InvitePanelResponse\x12\x18\n" +
 	"\ainvited\x18\x01 \x01(\x05R\ainvited\x12'\n" +
-	"\x0falready_invited\x18\x02 \x01(\x05R\x0ealreadyInvited\"-\n" +
+	"\x0falready_invited\x18\x02 \x01(\x05R\x0ealreadyInvited\x12F\n" +
+	"\x0emunicipalities\x18\x03 \x03(\v2\x1e.meedoen.surveys.v1.PanelReachR\x0emunicipalities\x12\x17\n" +
+	"\adry_run\x18\x04 \x01(\bR\x06dryRun\"-\n" +
 	"\x12RemindPanelRequest\x12\x17\n" +
 	"\apoll_id\x18\x01 \x01(\tR\x06pollId\"1\n" +
 	"\x13RemindPanelResponse\x12\x1a\n" +
@@ -2291,7 +2394,7 @@ func file_meedoen_surveys_v1_panels_proto_rawDescGZIP() []byte {
 }
 
 var file_meedoen_surveys_v1_panels_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_meedoen_surveys_v1_panels_proto_msgTypes = make([]protoimpl.MessageInfo, 29)
+var file_meedoen_surveys_v1_panels_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
 var file_meedoen_surveys_v1_panels_proto_goTypes = []any{
 	(PanelMemberStatus)(0),             // 0: meedoen.surveys.v1.PanelMemberStatus
 	(PanelMemberSource)(0),             // 1: meedoen.surveys.v1.PanelMemberSource
@@ -2316,70 +2419,72 @@ var file_meedoen_surveys_v1_panels_proto_goTypes = []any{
 	(*PanelCount)(nil),                 // 20: meedoen.surveys.v1.PanelCount
 	(*PanelSummary)(nil),               // 21: meedoen.surveys.v1.PanelSummary
 	(*InvitePanelRequest)(nil),         // 22: meedoen.surveys.v1.InvitePanelRequest
-	(*InvitePanelResponse)(nil),        // 23: meedoen.surveys.v1.InvitePanelResponse
-	(*RemindPanelRequest)(nil),         // 24: meedoen.surveys.v1.RemindPanelRequest
-	(*RemindPanelResponse)(nil),        // 25: meedoen.surveys.v1.RemindPanelResponse
-	(*SignUpRequest)(nil),              // 26: meedoen.surveys.v1.SignUpRequest
-	(*SignUpResponse)(nil),             // 27: meedoen.surveys.v1.SignUpResponse
-	(*ConfirmSignUpRequest)(nil),       // 28: meedoen.surveys.v1.ConfirmSignUpRequest
-	(*ConfirmSignUpResponse)(nil),      // 29: meedoen.surveys.v1.ConfirmSignUpResponse
-	(*UnsubscribeRequest)(nil),         // 30: meedoen.surveys.v1.UnsubscribeRequest
-	(*UnsubscribeResponse)(nil),        // 31: meedoen.surveys.v1.UnsubscribeResponse
-	(*timestamppb.Timestamp)(nil),      // 32: google.protobuf.Timestamp
-	(*Text)(nil),                       // 33: meedoen.surveys.v1.Text
+	(*PanelReach)(nil),                 // 23: meedoen.surveys.v1.PanelReach
+	(*InvitePanelResponse)(nil),        // 24: meedoen.surveys.v1.InvitePanelResponse
+	(*RemindPanelRequest)(nil),         // 25: meedoen.surveys.v1.RemindPanelRequest
+	(*RemindPanelResponse)(nil),        // 26: meedoen.surveys.v1.RemindPanelResponse
+	(*SignUpRequest)(nil),              // 27: meedoen.surveys.v1.SignUpRequest
+	(*SignUpResponse)(nil),             // 28: meedoen.surveys.v1.SignUpResponse
+	(*ConfirmSignUpRequest)(nil),       // 29: meedoen.surveys.v1.ConfirmSignUpRequest
+	(*ConfirmSignUpResponse)(nil),      // 30: meedoen.surveys.v1.ConfirmSignUpResponse
+	(*UnsubscribeRequest)(nil),         // 31: meedoen.surveys.v1.UnsubscribeRequest
+	(*UnsubscribeResponse)(nil),        // 32: meedoen.surveys.v1.UnsubscribeResponse
+	(*timestamppb.Timestamp)(nil),      // 33: google.protobuf.Timestamp
+	(*Text)(nil),                       // 34: meedoen.surveys.v1.Text
 }
 var file_meedoen_surveys_v1_panels_proto_depIdxs = []int32{
 	3,  // 0: meedoen.surveys.v1.ListNeighbourhoodsResponse.neighbourhoods:type_name -> meedoen.surveys.v1.Neighbourhood
 	0,  // 1: meedoen.surveys.v1.PanelMember.status:type_name -> meedoen.surveys.v1.PanelMemberStatus
 	1,  // 2: meedoen.surveys.v1.PanelMember.source:type_name -> meedoen.surveys.v1.PanelMemberSource
-	32, // 3: meedoen.surveys.v1.PanelMember.consent_time:type_name -> google.protobuf.Timestamp
-	32, // 4: meedoen.surveys.v1.PanelMember.create_time:type_name -> google.protobuf.Timestamp
-	32, // 5: meedoen.surveys.v1.PanelMember.update_time:type_name -> google.protobuf.Timestamp
-	32, // 6: meedoen.surveys.v1.PanelMember.unsubscribe_time:type_name -> google.protobuf.Timestamp
-	33, // 7: meedoen.surveys.v1.RejectedRow.reason:type_name -> meedoen.surveys.v1.Text
+	33, // 3: meedoen.surveys.v1.PanelMember.consent_time:type_name -> google.protobuf.Timestamp
+	33, // 4: meedoen.surveys.v1.PanelMember.create_time:type_name -> google.protobuf.Timestamp
+	33, // 5: meedoen.surveys.v1.PanelMember.update_time:type_name -> google.protobuf.Timestamp
+	33, // 6: meedoen.surveys.v1.PanelMember.unsubscribe_time:type_name -> google.protobuf.Timestamp
+	34, // 7: meedoen.surveys.v1.RejectedRow.reason:type_name -> meedoen.surveys.v1.Text
 	8,  // 8: meedoen.surveys.v1.PanelImport.rejected:type_name -> meedoen.surveys.v1.RejectedRow
 	0,  // 9: meedoen.surveys.v1.ListPanelMembersRequest.status:type_name -> meedoen.surveys.v1.PanelMemberStatus
 	6,  // 10: meedoen.surveys.v1.ListPanelMembersResponse.members:type_name -> meedoen.surveys.v1.PanelMember
 	2,  // 11: meedoen.surveys.v1.ConsentEvent.kind:type_name -> meedoen.surveys.v1.ConsentEventKind
-	32, // 12: meedoen.surveys.v1.ConsentEvent.time:type_name -> google.protobuf.Timestamp
-	33, // 13: meedoen.surveys.v1.PanelInvitation.poll_title:type_name -> meedoen.surveys.v1.Text
-	32, // 14: meedoen.surveys.v1.PanelInvitation.invite_time:type_name -> google.protobuf.Timestamp
-	32, // 15: meedoen.surveys.v1.PanelInvitation.remind_time:type_name -> google.protobuf.Timestamp
+	33, // 12: meedoen.surveys.v1.ConsentEvent.time:type_name -> google.protobuf.Timestamp
+	34, // 13: meedoen.surveys.v1.PanelInvitation.poll_title:type_name -> meedoen.surveys.v1.Text
+	33, // 14: meedoen.surveys.v1.PanelInvitation.invite_time:type_name -> google.protobuf.Timestamp
+	33, // 15: meedoen.surveys.v1.PanelInvitation.remind_time:type_name -> google.protobuf.Timestamp
 	6,  // 16: meedoen.surveys.v1.PanelMemberExport.member:type_name -> meedoen.surveys.v1.PanelMember
 	14, // 17: meedoen.surveys.v1.PanelMemberExport.consents:type_name -> meedoen.surveys.v1.ConsentEvent
 	15, // 18: meedoen.surveys.v1.PanelMemberExport.invitations:type_name -> meedoen.surveys.v1.PanelInvitation
-	32, // 19: meedoen.surveys.v1.PanelMemberExport.export_time:type_name -> google.protobuf.Timestamp
+	33, // 19: meedoen.surveys.v1.PanelMemberExport.export_time:type_name -> google.protobuf.Timestamp
 	20, // 20: meedoen.surveys.v1.PanelSummary.age_bands:type_name -> meedoen.surveys.v1.PanelCount
 	20, // 21: meedoen.surveys.v1.PanelSummary.neighbourhoods:type_name -> meedoen.surveys.v1.PanelCount
-	7,  // 22: meedoen.surveys.v1.PanelsService.ImportPanelMembers:input_type -> meedoen.surveys.v1.ImportPanelMembersRequest
-	10, // 23: meedoen.surveys.v1.PanelsService.ListPanelMembers:input_type -> meedoen.surveys.v1.ListPanelMembersRequest
-	12, // 24: meedoen.surveys.v1.PanelsService.GetPanelMember:input_type -> meedoen.surveys.v1.GetPanelMemberRequest
-	13, // 25: meedoen.surveys.v1.PanelsService.ExportPanelMember:input_type -> meedoen.surveys.v1.ExportPanelMemberRequest
-	17, // 26: meedoen.surveys.v1.PanelsService.ErasePanelMember:input_type -> meedoen.surveys.v1.ErasePanelMemberRequest
-	19, // 27: meedoen.surveys.v1.PanelsService.GetPanelSummary:input_type -> meedoen.surveys.v1.GetPanelSummaryRequest
-	22, // 28: meedoen.surveys.v1.PanelsService.InvitePanel:input_type -> meedoen.surveys.v1.InvitePanelRequest
-	24, // 29: meedoen.surveys.v1.PanelsService.RemindPanel:input_type -> meedoen.surveys.v1.RemindPanelRequest
-	26, // 30: meedoen.surveys.v1.PanelsService.SignUp:input_type -> meedoen.surveys.v1.SignUpRequest
-	28, // 31: meedoen.surveys.v1.PanelsService.ConfirmSignUp:input_type -> meedoen.surveys.v1.ConfirmSignUpRequest
-	30, // 32: meedoen.surveys.v1.PanelsService.Unsubscribe:input_type -> meedoen.surveys.v1.UnsubscribeRequest
-	4,  // 33: meedoen.surveys.v1.PanelsService.ListNeighbourhoods:input_type -> meedoen.surveys.v1.ListNeighbourhoodsRequest
-	9,  // 34: meedoen.surveys.v1.PanelsService.ImportPanelMembers:output_type -> meedoen.surveys.v1.PanelImport
-	11, // 35: meedoen.surveys.v1.PanelsService.ListPanelMembers:output_type -> meedoen.surveys.v1.ListPanelMembersResponse
-	6,  // 36: meedoen.surveys.v1.PanelsService.GetPanelMember:output_type -> meedoen.surveys.v1.PanelMember
-	16, // 37: meedoen.surveys.v1.PanelsService.ExportPanelMember:output_type -> meedoen.surveys.v1.PanelMemberExport
-	18, // 38: meedoen.surveys.v1.PanelsService.ErasePanelMember:output_type -> meedoen.surveys.v1.ErasePanelMemberResponse
-	21, // 39: meedoen.surveys.v1.PanelsService.GetPanelSummary:output_type -> meedoen.surveys.v1.PanelSummary
-	23, // 40: meedoen.surveys.v1.PanelsService.InvitePanel:output_type -> meedoen.surveys.v1.InvitePanelResponse
-	25, // 41: meedoen.surveys.v1.PanelsService.RemindPanel:output_type -> meedoen.surveys.v1.RemindPanelResponse
-	27, // 42: meedoen.surveys.v1.PanelsService.SignUp:output_type -> meedoen.surveys.v1.SignUpResponse
-	29, // 43: meedoen.surveys.v1.PanelsService.ConfirmSignUp:output_type -> meedoen.surveys.v1.ConfirmSignUpResponse
-	31, // 44: meedoen.surveys.v1.PanelsService.Unsubscribe:output_type -> meedoen.surveys.v1.UnsubscribeResponse
-	5,  // 45: meedoen.surveys.v1.PanelsService.ListNeighbourhoods:output_type -> meedoen.surveys.v1.ListNeighbourhoodsResponse
-	34, // [34:46] is the sub-list for method output_type
-	22, // [22:34] is the sub-list for method input_type
-	22, // [22:22] is the sub-list for extension type_name
-	22, // [22:22] is the sub-list for extension extendee
-	0,  // [0:22] is the sub-list for field type_name
+	23, // 22: meedoen.surveys.v1.InvitePanelResponse.municipalities:type_name -> meedoen.surveys.v1.PanelReach
+	7,  // 23: meedoen.surveys.v1.PanelsService.ImportPanelMembers:input_type -> meedoen.surveys.v1.ImportPanelMembersRequest
+	10, // 24: meedoen.surveys.v1.PanelsService.ListPanelMembers:input_type -> meedoen.surveys.v1.ListPanelMembersRequest
+	12, // 25: meedoen.surveys.v1.PanelsService.GetPanelMember:input_type -> meedoen.surveys.v1.GetPanelMemberRequest
+	13, // 26: meedoen.surveys.v1.PanelsService.ExportPanelMember:input_type -> meedoen.surveys.v1.ExportPanelMemberRequest
+	17, // 27: meedoen.surveys.v1.PanelsService.ErasePanelMember:input_type -> meedoen.surveys.v1.ErasePanelMemberRequest
+	19, // 28: meedoen.surveys.v1.PanelsService.GetPanelSummary:input_type -> meedoen.surveys.v1.GetPanelSummaryRequest
+	22, // 29: meedoen.surveys.v1.PanelsService.InvitePanel:input_type -> meedoen.surveys.v1.InvitePanelRequest
+	25, // 30: meedoen.surveys.v1.PanelsService.RemindPanel:input_type -> meedoen.surveys.v1.RemindPanelRequest
+	27, // 31: meedoen.surveys.v1.PanelsService.SignUp:input_type -> meedoen.surveys.v1.SignUpRequest
+	29, // 32: meedoen.surveys.v1.PanelsService.ConfirmSignUp:input_type -> meedoen.surveys.v1.ConfirmSignUpRequest
+	31, // 33: meedoen.surveys.v1.PanelsService.Unsubscribe:input_type -> meedoen.surveys.v1.UnsubscribeRequest
+	4,  // 34: meedoen.surveys.v1.PanelsService.ListNeighbourhoods:input_type -> meedoen.surveys.v1.ListNeighbourhoodsRequest
+	9,  // 35: meedoen.surveys.v1.PanelsService.ImportPanelMembers:output_type -> meedoen.surveys.v1.PanelImport
+	11, // 36: meedoen.surveys.v1.PanelsService.ListPanelMembers:output_type -> meedoen.surveys.v1.ListPanelMembersResponse
+	6,  // 37: meedoen.surveys.v1.PanelsService.GetPanelMember:output_type -> meedoen.surveys.v1.PanelMember
+	16, // 38: meedoen.surveys.v1.PanelsService.ExportPanelMember:output_type -> meedoen.surveys.v1.PanelMemberExport
+	18, // 39: meedoen.surveys.v1.PanelsService.ErasePanelMember:output_type -> meedoen.surveys.v1.ErasePanelMemberResponse
+	21, // 40: meedoen.surveys.v1.PanelsService.GetPanelSummary:output_type -> meedoen.surveys.v1.PanelSummary
+	24, // 41: meedoen.surveys.v1.PanelsService.InvitePanel:output_type -> meedoen.surveys.v1.InvitePanelResponse
+	26, // 42: meedoen.surveys.v1.PanelsService.RemindPanel:output_type -> meedoen.surveys.v1.RemindPanelResponse
+	28, // 43: meedoen.surveys.v1.PanelsService.SignUp:output_type -> meedoen.surveys.v1.SignUpResponse
+	30, // 44: meedoen.surveys.v1.PanelsService.ConfirmSignUp:output_type -> meedoen.surveys.v1.ConfirmSignUpResponse
+	32, // 45: meedoen.surveys.v1.PanelsService.Unsubscribe:output_type -> meedoen.surveys.v1.UnsubscribeResponse
+	5,  // 46: meedoen.surveys.v1.PanelsService.ListNeighbourhoods:output_type -> meedoen.surveys.v1.ListNeighbourhoodsResponse
+	35, // [35:47] is the sub-list for method output_type
+	23, // [23:35] is the sub-list for method input_type
+	23, // [23:23] is the sub-list for extension type_name
+	23, // [23:23] is the sub-list for extension extendee
+	0,  // [0:23] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_surveys_v1_panels_proto_init() }
@@ -2394,7 +2499,7 @@ func file_meedoen_surveys_v1_panels_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_surveys_v1_panels_proto_rawDesc), len(file_meedoen_surveys_v1_panels_proto_rawDesc)),
 			NumEnums:      3,
-			NumMessages:   29,
+			NumMessages:   30,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

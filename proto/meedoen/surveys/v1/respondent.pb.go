@@ -60,8 +60,12 @@ type RespondentPoll struct {
 	// answers (SubmitResponseRequest.feedback_email): only when the service
 	// can send mail.
 	OffersFeedback bool `protobuf:"varint,12,opt,name=offers_feedback,json=offersFeedback,proto3" json:"offers_feedback,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// CBS codes of the municipalities whose residents the poll is for: a
+	// local poll's own, a shared poll's participants. A page that checks
+	// postcodes names them when a postcode lies elsewhere.
+	MunicipalityCodes []string `protobuf:"bytes,13,rep,name=municipality_codes,json=municipalityCodes,proto3" json:"municipality_codes,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
 }
 
 func (x *RespondentPoll) Reset() {
@@ -176,6 +180,13 @@ func (x *RespondentPoll) GetOffersFeedback() bool {
 		return x.OffersFeedback
 	}
 	return false
+}
+
+func (x *RespondentPoll) GetMunicipalityCodes() []string {
+	if x != nil {
+		return x.MunicipalityCodes
+	}
+	return nil
 }
 
 // One raw answer, as a form sends it. Which fields apply depends on the
@@ -352,7 +363,7 @@ var File_meedoen_surveys_v1_respondent_proto protoreflect.FileDescriptor
 
 const file_meedoen_surveys_v1_respondent_proto_rawDesc = "" +
 	"\n" +
-	"#meedoen/surveys/v1/respondent.proto\x12\x12meedoen.surveys.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dmeedoen/surveys/v1/poll.proto\"\xd1\x04\n" +
+	"#meedoen/surveys/v1/respondent.proto\x12\x12meedoen.surveys.v1\x1a\x1fgoogle/protobuf/timestamp.proto\x1a\x1dmeedoen/surveys/v1/poll.proto\"\x80\x05\n" +
 	"\x0eRespondentPoll\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x120\n" +
 	"\x04kind\x18\x02 \x01(\x0e2\x1c.meedoen.surveys.v1.PollKindR\x04kind\x12.\n" +
@@ -366,7 +377,8 @@ const file_meedoen_surveys_v1_respondent_proto_rawDesc = "" +
 	"\x0epostcode_check\x18\n" +
 	" \x01(\bR\rpostcodeCheck\x12)\n" +
 	"\x10already_answered\x18\v \x01(\bR\x0falreadyAnswered\x12'\n" +
-	"\x0foffers_feedback\x18\f \x01(\bR\x0eoffersFeedback\"\xe4\x02\n" +
+	"\x0foffers_feedback\x18\f \x01(\bR\x0eoffersFeedback\x12-\n" +
+	"\x12municipality_codes\x18\r \x03(\tR\x11municipalityCodes\"\xe4\x02\n" +
 	"\x06Answer\x12\x16\n" +
 	"\x06choice\x18\x01 \x01(\tR\x06choice\x12\x18\n" +
 	"\achoices\x18\x02 \x03(\tR\achoices\x12\x14\n" +

@@ -131,6 +131,191 @@ func (x *GetPollRequest) GetId() string {
 	return ""
 }
 
+// Asks for the open polls of one municipality.
+type ListOpenPollsRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// CBS code of the municipality, GM and four digits (GM0453); required.
+	MunicipalityCode string `protobuf:"bytes,1,opt,name=municipality_code,json=municipalityCode,proto3" json:"municipality_code,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *ListOpenPollsRequest) Reset() {
+	*x = ListOpenPollsRequest{}
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListOpenPollsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListOpenPollsRequest) ProtoMessage() {}
+
+func (x *ListOpenPollsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListOpenPollsRequest.ProtoReflect.Descriptor instead.
+func (*ListOpenPollsRequest) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *ListOpenPollsRequest) GetMunicipalityCode() string {
+	if x != nil {
+		return x.MunicipalityCode
+	}
+	return ""
+}
+
+// The open polls of one municipality: at most 50, closing soonest first.
+// A municipality the service does not know has none.
+type OpenPollList struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The polls.
+	Polls         []*OpenPoll `protobuf:"bytes,1,rep,name=polls,proto3" json:"polls,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OpenPollList) Reset() {
+	*x = OpenPollList{}
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpenPollList) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpenPollList) ProtoMessage() {}
+
+func (x *OpenPollList) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpenPollList.ProtoReflect.Descriptor instead.
+func (*OpenPollList) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *OpenPollList) GetPolls() []*OpenPoll {
+	if x != nil {
+		return x.Polls
+	}
+	return nil
+}
+
+// A poll residents can answer now by its open link.
+type OpenPoll struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Id of the poll.
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Form: a flash poll or a questionnaire.
+	Kind PollKind `protobuf:"varint,2,opt,name=kind,proto3,enum=meedoen.surveys.v1.PollKind" json:"kind,omitempty"`
+	// Title; Dutch always, English when the poll has it.
+	Title *Text `protobuf:"bytes,3,opt,name=title,proto3" json:"title,omitempty"`
+	// Key of the open link /p/{slug}.
+	Slug string `protobuf:"bytes,4,opt,name=slug,proto3" json:"slug,omitempty"`
+	// When the poll closes.
+	ClosesAt *timestamppb.Timestamp `protobuf:"bytes,5,opt,name=closes_at,json=closesAt,proto3" json:"closes_at,omitempty"`
+	// The municipalities whose residents it asks: the poll's own, or a
+	// shared poll's participants.
+	MunicipalityCodes []string `protobuf:"bytes,6,rep,name=municipality_codes,json=municipalityCodes,proto3" json:"municipality_codes,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *OpenPoll) Reset() {
+	*x = OpenPoll{}
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpenPoll) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpenPoll) ProtoMessage() {}
+
+func (x *OpenPoll) ProtoReflect() protoreflect.Message {
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpenPoll.ProtoReflect.Descriptor instead.
+func (*OpenPoll) Descriptor() ([]byte, []int) {
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *OpenPoll) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *OpenPoll) GetKind() PollKind {
+	if x != nil {
+		return x.Kind
+	}
+	return PollKind_POLL_KIND_UNSPECIFIED
+}
+
+func (x *OpenPoll) GetTitle() *Text {
+	if x != nil {
+		return x.Title
+	}
+	return nil
+}
+
+func (x *OpenPoll) GetSlug() string {
+	if x != nil {
+		return x.Slug
+	}
+	return ""
+}
+
+func (x *OpenPoll) GetClosesAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ClosesAt
+	}
+	return nil
+}
+
+func (x *OpenPoll) GetMunicipalityCodes() []string {
+	if x != nil {
+		return x.MunicipalityCodes
+	}
+	return nil
+}
+
 // Asks for one page of polls.
 type ListPollsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -152,7 +337,7 @@ type ListPollsRequest struct {
 
 func (x *ListPollsRequest) Reset() {
 	*x = ListPollsRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[2]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -164,7 +349,7 @@ func (x *ListPollsRequest) String() string {
 func (*ListPollsRequest) ProtoMessage() {}
 
 func (x *ListPollsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[2]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -177,7 +362,7 @@ func (x *ListPollsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPollsRequest.ProtoReflect.Descriptor instead.
 func (*ListPollsRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{2}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ListPollsRequest) GetTenant() string {
@@ -228,7 +413,7 @@ type ListPollsResponse struct {
 
 func (x *ListPollsResponse) Reset() {
 	*x = ListPollsResponse{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[3]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -240,7 +425,7 @@ func (x *ListPollsResponse) String() string {
 func (*ListPollsResponse) ProtoMessage() {}
 
 func (x *ListPollsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[3]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -253,7 +438,7 @@ func (x *ListPollsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPollsResponse.ProtoReflect.Descriptor instead.
 func (*ListPollsResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{3}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListPollsResponse) GetPolls() []*Poll {
@@ -299,7 +484,7 @@ type UpdatePollRequest struct {
 
 func (x *UpdatePollRequest) Reset() {
 	*x = UpdatePollRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[4]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -311,7 +496,7 @@ func (x *UpdatePollRequest) String() string {
 func (*UpdatePollRequest) ProtoMessage() {}
 
 func (x *UpdatePollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[4]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -324,7 +509,7 @@ func (x *UpdatePollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdatePollRequest.ProtoReflect.Descriptor instead.
 func (*UpdatePollRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{4}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *UpdatePollRequest) GetId() string {
@@ -366,7 +551,7 @@ type SchedulePollRequest struct {
 
 func (x *SchedulePollRequest) Reset() {
 	*x = SchedulePollRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[5]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -378,7 +563,7 @@ func (x *SchedulePollRequest) String() string {
 func (*SchedulePollRequest) ProtoMessage() {}
 
 func (x *SchedulePollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[5]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -391,7 +576,7 @@ func (x *SchedulePollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SchedulePollRequest.ProtoReflect.Descriptor instead.
 func (*SchedulePollRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{5}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *SchedulePollRequest) GetId() string {
@@ -412,7 +597,7 @@ type UnschedulePollRequest struct {
 
 func (x *UnschedulePollRequest) Reset() {
 	*x = UnschedulePollRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[6]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -424,7 +609,7 @@ func (x *UnschedulePollRequest) String() string {
 func (*UnschedulePollRequest) ProtoMessage() {}
 
 func (x *UnschedulePollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[6]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -437,7 +622,7 @@ func (x *UnschedulePollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UnschedulePollRequest.ProtoReflect.Descriptor instead.
 func (*UnschedulePollRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{6}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *UnschedulePollRequest) GetId() string {
@@ -458,7 +643,7 @@ type OpenPollRequest struct {
 
 func (x *OpenPollRequest) Reset() {
 	*x = OpenPollRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[7]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -470,7 +655,7 @@ func (x *OpenPollRequest) String() string {
 func (*OpenPollRequest) ProtoMessage() {}
 
 func (x *OpenPollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[7]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -483,7 +668,7 @@ func (x *OpenPollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenPollRequest.ProtoReflect.Descriptor instead.
 func (*OpenPollRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{7}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *OpenPollRequest) GetId() string {
@@ -504,7 +689,7 @@ type ClosePollRequest struct {
 
 func (x *ClosePollRequest) Reset() {
 	*x = ClosePollRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[8]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -516,7 +701,7 @@ func (x *ClosePollRequest) String() string {
 func (*ClosePollRequest) ProtoMessage() {}
 
 func (x *ClosePollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[8]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -529,7 +714,7 @@ func (x *ClosePollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClosePollRequest.ProtoReflect.Descriptor instead.
 func (*ClosePollRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{8}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ClosePollRequest) GetId() string {
@@ -552,7 +737,7 @@ type CancelPollRequest struct {
 
 func (x *CancelPollRequest) Reset() {
 	*x = CancelPollRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[9]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -564,7 +749,7 @@ func (x *CancelPollRequest) String() string {
 func (*CancelPollRequest) ProtoMessage() {}
 
 func (x *CancelPollRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[9]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -577,7 +762,7 @@ func (x *CancelPollRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelPollRequest.ProtoReflect.Descriptor instead.
 func (*CancelPollRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{9}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *CancelPollRequest) GetId() string {
@@ -610,7 +795,7 @@ type Invitee struct {
 
 func (x *Invitee) Reset() {
 	*x = Invitee{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[10]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -622,7 +807,7 @@ func (x *Invitee) String() string {
 func (*Invitee) ProtoMessage() {}
 
 func (x *Invitee) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[10]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -635,7 +820,7 @@ func (x *Invitee) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Invitee.ProtoReflect.Descriptor instead.
 func (*Invitee) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{10}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *Invitee) GetPanelMemberId() string {
@@ -666,7 +851,7 @@ type CreateInvitationsRequest struct {
 
 func (x *CreateInvitationsRequest) Reset() {
 	*x = CreateInvitationsRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[11]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -678,7 +863,7 @@ func (x *CreateInvitationsRequest) String() string {
 func (*CreateInvitationsRequest) ProtoMessage() {}
 
 func (x *CreateInvitationsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[11]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -691,7 +876,7 @@ func (x *CreateInvitationsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateInvitationsRequest.ProtoReflect.Descriptor instead.
 func (*CreateInvitationsRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{11}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *CreateInvitationsRequest) GetPollId() string {
@@ -730,7 +915,7 @@ type IssuedInvitation struct {
 
 func (x *IssuedInvitation) Reset() {
 	*x = IssuedInvitation{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[12]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -742,7 +927,7 @@ func (x *IssuedInvitation) String() string {
 func (*IssuedInvitation) ProtoMessage() {}
 
 func (x *IssuedInvitation) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[12]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -755,7 +940,7 @@ func (x *IssuedInvitation) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use IssuedInvitation.ProtoReflect.Descriptor instead.
 func (*IssuedInvitation) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{12}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *IssuedInvitation) GetId() string {
@@ -812,7 +997,7 @@ type CreateInvitationsResponse struct {
 
 func (x *CreateInvitationsResponse) Reset() {
 	*x = CreateInvitationsResponse{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[13]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -824,7 +1009,7 @@ func (x *CreateInvitationsResponse) String() string {
 func (*CreateInvitationsResponse) ProtoMessage() {}
 
 func (x *CreateInvitationsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[13]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -837,7 +1022,7 @@ func (x *CreateInvitationsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateInvitationsResponse.ProtoReflect.Descriptor instead.
 func (*CreateInvitationsResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{13}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CreateInvitationsResponse) GetInvitations() []*IssuedInvitation {
@@ -866,7 +1051,7 @@ type GetPollForRespondentRequest struct {
 
 func (x *GetPollForRespondentRequest) Reset() {
 	*x = GetPollForRespondentRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[14]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -878,7 +1063,7 @@ func (x *GetPollForRespondentRequest) String() string {
 func (*GetPollForRespondentRequest) ProtoMessage() {}
 
 func (x *GetPollForRespondentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[14]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -891,7 +1076,7 @@ func (x *GetPollForRespondentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPollForRespondentRequest.ProtoReflect.Descriptor instead.
 func (*GetPollForRespondentRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{14}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetPollForRespondentRequest) GetLink() isGetPollForRespondentRequest_Link {
@@ -975,7 +1160,7 @@ type SubmitResponseRequest struct {
 
 func (x *SubmitResponseRequest) Reset() {
 	*x = SubmitResponseRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[15]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -987,7 +1172,7 @@ func (x *SubmitResponseRequest) String() string {
 func (*SubmitResponseRequest) ProtoMessage() {}
 
 func (x *SubmitResponseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[15]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1000,7 +1185,7 @@ func (x *SubmitResponseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitResponseRequest.ProtoReflect.Descriptor instead.
 func (*SubmitResponseRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{15}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *SubmitResponseRequest) GetRespondent() isSubmitResponseRequest_Respondent {
@@ -1088,7 +1273,7 @@ type SubmitResponseResponse struct {
 
 func (x *SubmitResponseResponse) Reset() {
 	*x = SubmitResponseResponse{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[16]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1100,7 +1285,7 @@ func (x *SubmitResponseResponse) String() string {
 func (*SubmitResponseResponse) ProtoMessage() {}
 
 func (x *SubmitResponseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[16]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1113,7 +1298,7 @@ func (x *SubmitResponseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitResponseResponse.ProtoReflect.Descriptor instead.
 func (*SubmitResponseResponse) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{16}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *SubmitResponseResponse) GetResponseId() string {
@@ -1144,7 +1329,7 @@ type GetTallyRequest struct {
 
 func (x *GetTallyRequest) Reset() {
 	*x = GetTallyRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[17]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1156,7 +1341,7 @@ func (x *GetTallyRequest) String() string {
 func (*GetTallyRequest) ProtoMessage() {}
 
 func (x *GetTallyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[17]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1169,7 +1354,7 @@ func (x *GetTallyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTallyRequest.ProtoReflect.Descriptor instead.
 func (*GetTallyRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{17}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetTallyRequest) GetPollId() string {
@@ -1197,7 +1382,7 @@ type GetPublicTallyRequest struct {
 
 func (x *GetPublicTallyRequest) Reset() {
 	*x = GetPublicTallyRequest{}
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[18]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1209,7 +1394,7 @@ func (x *GetPublicTallyRequest) String() string {
 func (*GetPublicTallyRequest) ProtoMessage() {}
 
 func (x *GetPublicTallyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[18]
+	mi := &file_meedoen_surveys_v1_surveys_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1222,7 +1407,7 @@ func (x *GetPublicTallyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPublicTallyRequest.ProtoReflect.Descriptor instead.
 func (*GetPublicTallyRequest) Descriptor() ([]byte, []int) {
-	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{18}
+	return file_meedoen_surveys_v1_surveys_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *GetPublicTallyRequest) GetPollId() string {
@@ -1240,7 +1425,18 @@ const file_meedoen_surveys_v1_surveys_proto_rawDesc = "" +
 	"\x11CreatePollRequest\x12,\n" +
 	"\x04poll\x18\x01 \x01(\v2\x18.meedoen.surveys.v1.PollR\x04poll\" \n" +
 	"\x0eGetPollRequest\x12\x0e\n" +
-	"\x02id\x18\x01 \x01(\tR\x02id\"\xaf\x01\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"C\n" +
+	"\x14ListOpenPollsRequest\x12+\n" +
+	"\x11municipality_code\x18\x01 \x01(\tR\x10municipalityCode\"B\n" +
+	"\fOpenPollList\x122\n" +
+	"\x05polls\x18\x01 \x03(\v2\x1c.meedoen.surveys.v1.OpenPollR\x05polls\"\xf8\x01\n" +
+	"\bOpenPoll\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x120\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1c.meedoen.surveys.v1.PollKindR\x04kind\x12.\n" +
+	"\x05title\x18\x03 \x01(\v2\x18.meedoen.surveys.v1.TextR\x05title\x12\x12\n" +
+	"\x04slug\x18\x04 \x01(\tR\x04slug\x127\n" +
+	"\tcloses_at\x18\x05 \x01(\v2\x1a.google.protobuf.TimestampR\bclosesAt\x12-\n" +
+	"\x12municipality_codes\x18\x06 \x03(\tR\x11municipalityCodes\"\xaf\x01\n" +
 	"\x10ListPollsRequest\x12\x16\n" +
 	"\x06tenant\x18\x01 \x01(\tR\x06tenant\x12\x1d\n" +
 	"\n" +
@@ -1311,7 +1507,8 @@ const file_meedoen_surveys_v1_surveys_proto_rawDesc = "" +
 	"\n" +
 	"text_limit\x18\x02 \x01(\x05R\ttextLimit\"0\n" +
 	"\x15GetPublicTallyRequest\x12\x17\n" +
-	"\apoll_id\x18\x01 \x01(\tR\x06pollId2\xce\t\n" +
+	"\apoll_id\x18\x01 \x01(\tR\x06pollId2\xab\n" +
+	"\n" +
 	"\x0eSurveysService\x12M\n" +
 	"\n" +
 	"CreatePoll\x12%.meedoen.surveys.v1.CreatePollRequest\x1a\x18.meedoen.surveys.v1.Poll\x12G\n" +
@@ -1329,7 +1526,8 @@ const file_meedoen_surveys_v1_surveys_proto_rawDesc = "" +
 	"\x14GetPollForRespondent\x12/.meedoen.surveys.v1.GetPollForRespondentRequest\x1a\".meedoen.surveys.v1.RespondentPoll\x12g\n" +
 	"\x0eSubmitResponse\x12).meedoen.surveys.v1.SubmitResponseRequest\x1a*.meedoen.surveys.v1.SubmitResponseResponse\x12J\n" +
 	"\bGetTally\x12#.meedoen.surveys.v1.GetTallyRequest\x1a\x19.meedoen.surveys.v1.Tally\x12V\n" +
-	"\x0eGetPublicTally\x12).meedoen.surveys.v1.GetPublicTallyRequest\x1a\x19.meedoen.surveys.v1.TallyB?Z=github.com/meedoen/meedoen/proto/meedoen/surveys/v1;surveysv1b\x06proto3"
+	"\x0eGetPublicTally\x12).meedoen.surveys.v1.GetPublicTallyRequest\x1a\x19.meedoen.surveys.v1.Tally\x12[\n" +
+	"\rListOpenPolls\x12(.meedoen.surveys.v1.ListOpenPollsRequest\x1a .meedoen.surveys.v1.OpenPollListB?Z=github.com/meedoen/meedoen/proto/meedoen/surveys/v1;surveysv1b\x06proto3"
 
 var (
 	file_meedoen_surveys_v1_surveys_proto_rawDescOnce sync.Once
@@ -1343,83 +1541,94 @@ func file_meedoen_surveys_v1_surveys_proto_rawDescGZIP() []byte {
 	return file_meedoen_surveys_v1_surveys_proto_rawDescData
 }
 
-var file_meedoen_surveys_v1_surveys_proto_msgTypes = make([]protoimpl.MessageInfo, 20)
+var file_meedoen_surveys_v1_surveys_proto_msgTypes = make([]protoimpl.MessageInfo, 23)
 var file_meedoen_surveys_v1_surveys_proto_goTypes = []any{
 	(*CreatePollRequest)(nil),           // 0: meedoen.surveys.v1.CreatePollRequest
 	(*GetPollRequest)(nil),              // 1: meedoen.surveys.v1.GetPollRequest
-	(*ListPollsRequest)(nil),            // 2: meedoen.surveys.v1.ListPollsRequest
-	(*ListPollsResponse)(nil),           // 3: meedoen.surveys.v1.ListPollsResponse
-	(*UpdatePollRequest)(nil),           // 4: meedoen.surveys.v1.UpdatePollRequest
-	(*SchedulePollRequest)(nil),         // 5: meedoen.surveys.v1.SchedulePollRequest
-	(*UnschedulePollRequest)(nil),       // 6: meedoen.surveys.v1.UnschedulePollRequest
-	(*OpenPollRequest)(nil),             // 7: meedoen.surveys.v1.OpenPollRequest
-	(*ClosePollRequest)(nil),            // 8: meedoen.surveys.v1.ClosePollRequest
-	(*CancelPollRequest)(nil),           // 9: meedoen.surveys.v1.CancelPollRequest
-	(*Invitee)(nil),                     // 10: meedoen.surveys.v1.Invitee
-	(*CreateInvitationsRequest)(nil),    // 11: meedoen.surveys.v1.CreateInvitationsRequest
-	(*IssuedInvitation)(nil),            // 12: meedoen.surveys.v1.IssuedInvitation
-	(*CreateInvitationsResponse)(nil),   // 13: meedoen.surveys.v1.CreateInvitationsResponse
-	(*GetPollForRespondentRequest)(nil), // 14: meedoen.surveys.v1.GetPollForRespondentRequest
-	(*SubmitResponseRequest)(nil),       // 15: meedoen.surveys.v1.SubmitResponseRequest
-	(*SubmitResponseResponse)(nil),      // 16: meedoen.surveys.v1.SubmitResponseResponse
-	(*GetTallyRequest)(nil),             // 17: meedoen.surveys.v1.GetTallyRequest
-	(*GetPublicTallyRequest)(nil),       // 18: meedoen.surveys.v1.GetPublicTallyRequest
-	nil,                                 // 19: meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry
-	(*Poll)(nil),                        // 20: meedoen.surveys.v1.Poll
-	(PollStatus)(0),                     // 21: meedoen.surveys.v1.PollStatus
-	(*fieldmaskpb.FieldMask)(nil),       // 22: google.protobuf.FieldMask
-	(*timestamppb.Timestamp)(nil),       // 23: google.protobuf.Timestamp
-	(*OpenLinkRespondent)(nil),          // 24: meedoen.surveys.v1.OpenLinkRespondent
-	(*Answer)(nil),                      // 25: meedoen.surveys.v1.Answer
-	(*RespondentPoll)(nil),              // 26: meedoen.surveys.v1.RespondentPoll
-	(*Tally)(nil),                       // 27: meedoen.surveys.v1.Tally
+	(*ListOpenPollsRequest)(nil),        // 2: meedoen.surveys.v1.ListOpenPollsRequest
+	(*OpenPollList)(nil),                // 3: meedoen.surveys.v1.OpenPollList
+	(*OpenPoll)(nil),                    // 4: meedoen.surveys.v1.OpenPoll
+	(*ListPollsRequest)(nil),            // 5: meedoen.surveys.v1.ListPollsRequest
+	(*ListPollsResponse)(nil),           // 6: meedoen.surveys.v1.ListPollsResponse
+	(*UpdatePollRequest)(nil),           // 7: meedoen.surveys.v1.UpdatePollRequest
+	(*SchedulePollRequest)(nil),         // 8: meedoen.surveys.v1.SchedulePollRequest
+	(*UnschedulePollRequest)(nil),       // 9: meedoen.surveys.v1.UnschedulePollRequest
+	(*OpenPollRequest)(nil),             // 10: meedoen.surveys.v1.OpenPollRequest
+	(*ClosePollRequest)(nil),            // 11: meedoen.surveys.v1.ClosePollRequest
+	(*CancelPollRequest)(nil),           // 12: meedoen.surveys.v1.CancelPollRequest
+	(*Invitee)(nil),                     // 13: meedoen.surveys.v1.Invitee
+	(*CreateInvitationsRequest)(nil),    // 14: meedoen.surveys.v1.CreateInvitationsRequest
+	(*IssuedInvitation)(nil),            // 15: meedoen.surveys.v1.IssuedInvitation
+	(*CreateInvitationsResponse)(nil),   // 16: meedoen.surveys.v1.CreateInvitationsResponse
+	(*GetPollForRespondentRequest)(nil), // 17: meedoen.surveys.v1.GetPollForRespondentRequest
+	(*SubmitResponseRequest)(nil),       // 18: meedoen.surveys.v1.SubmitResponseRequest
+	(*SubmitResponseResponse)(nil),      // 19: meedoen.surveys.v1.SubmitResponseResponse
+	(*GetTallyRequest)(nil),             // 20: meedoen.surveys.v1.GetTallyRequest
+	(*GetPublicTallyRequest)(nil),       // 21: meedoen.surveys.v1.GetPublicTallyRequest
+	nil,                                 // 22: meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry
+	(*Poll)(nil),                        // 23: meedoen.surveys.v1.Poll
+	(PollKind)(0),                       // 24: meedoen.surveys.v1.PollKind
+	(*Text)(nil),                        // 25: meedoen.surveys.v1.Text
+	(*timestamppb.Timestamp)(nil),       // 26: google.protobuf.Timestamp
+	(PollStatus)(0),                     // 27: meedoen.surveys.v1.PollStatus
+	(*fieldmaskpb.FieldMask)(nil),       // 28: google.protobuf.FieldMask
+	(*OpenLinkRespondent)(nil),          // 29: meedoen.surveys.v1.OpenLinkRespondent
+	(*Answer)(nil),                      // 30: meedoen.surveys.v1.Answer
+	(*RespondentPoll)(nil),              // 31: meedoen.surveys.v1.RespondentPoll
+	(*Tally)(nil),                       // 32: meedoen.surveys.v1.Tally
 }
 var file_meedoen_surveys_v1_surveys_proto_depIdxs = []int32{
-	20, // 0: meedoen.surveys.v1.CreatePollRequest.poll:type_name -> meedoen.surveys.v1.Poll
-	21, // 1: meedoen.surveys.v1.ListPollsRequest.status:type_name -> meedoen.surveys.v1.PollStatus
-	20, // 2: meedoen.surveys.v1.ListPollsResponse.polls:type_name -> meedoen.surveys.v1.Poll
-	20, // 3: meedoen.surveys.v1.UpdatePollRequest.poll:type_name -> meedoen.surveys.v1.Poll
-	22, // 4: meedoen.surveys.v1.UpdatePollRequest.update_mask:type_name -> google.protobuf.FieldMask
-	23, // 5: meedoen.surveys.v1.UpdatePollRequest.expected_update_time:type_name -> google.protobuf.Timestamp
-	10, // 6: meedoen.surveys.v1.CreateInvitationsRequest.invitees:type_name -> meedoen.surveys.v1.Invitee
-	23, // 7: meedoen.surveys.v1.IssuedInvitation.create_time:type_name -> google.protobuf.Timestamp
-	12, // 8: meedoen.surveys.v1.CreateInvitationsResponse.invitations:type_name -> meedoen.surveys.v1.IssuedInvitation
-	24, // 9: meedoen.surveys.v1.SubmitResponseRequest.open_link:type_name -> meedoen.surveys.v1.OpenLinkRespondent
-	19, // 10: meedoen.surveys.v1.SubmitResponseRequest.answers:type_name -> meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry
-	25, // 11: meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry.value:type_name -> meedoen.surveys.v1.Answer
-	0,  // 12: meedoen.surveys.v1.SurveysService.CreatePoll:input_type -> meedoen.surveys.v1.CreatePollRequest
-	1,  // 13: meedoen.surveys.v1.SurveysService.GetPoll:input_type -> meedoen.surveys.v1.GetPollRequest
-	2,  // 14: meedoen.surveys.v1.SurveysService.ListPolls:input_type -> meedoen.surveys.v1.ListPollsRequest
-	4,  // 15: meedoen.surveys.v1.SurveysService.UpdatePoll:input_type -> meedoen.surveys.v1.UpdatePollRequest
-	5,  // 16: meedoen.surveys.v1.SurveysService.SchedulePoll:input_type -> meedoen.surveys.v1.SchedulePollRequest
-	6,  // 17: meedoen.surveys.v1.SurveysService.UnschedulePoll:input_type -> meedoen.surveys.v1.UnschedulePollRequest
-	7,  // 18: meedoen.surveys.v1.SurveysService.OpenPoll:input_type -> meedoen.surveys.v1.OpenPollRequest
-	8,  // 19: meedoen.surveys.v1.SurveysService.ClosePoll:input_type -> meedoen.surveys.v1.ClosePollRequest
-	9,  // 20: meedoen.surveys.v1.SurveysService.CancelPoll:input_type -> meedoen.surveys.v1.CancelPollRequest
-	11, // 21: meedoen.surveys.v1.SurveysService.CreateInvitations:input_type -> meedoen.surveys.v1.CreateInvitationsRequest
-	14, // 22: meedoen.surveys.v1.SurveysService.GetPollForRespondent:input_type -> meedoen.surveys.v1.GetPollForRespondentRequest
-	15, // 23: meedoen.surveys.v1.SurveysService.SubmitResponse:input_type -> meedoen.surveys.v1.SubmitResponseRequest
-	17, // 24: meedoen.surveys.v1.SurveysService.GetTally:input_type -> meedoen.surveys.v1.GetTallyRequest
-	18, // 25: meedoen.surveys.v1.SurveysService.GetPublicTally:input_type -> meedoen.surveys.v1.GetPublicTallyRequest
-	20, // 26: meedoen.surveys.v1.SurveysService.CreatePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 27: meedoen.surveys.v1.SurveysService.GetPoll:output_type -> meedoen.surveys.v1.Poll
-	3,  // 28: meedoen.surveys.v1.SurveysService.ListPolls:output_type -> meedoen.surveys.v1.ListPollsResponse
-	20, // 29: meedoen.surveys.v1.SurveysService.UpdatePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 30: meedoen.surveys.v1.SurveysService.SchedulePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 31: meedoen.surveys.v1.SurveysService.UnschedulePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 32: meedoen.surveys.v1.SurveysService.OpenPoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 33: meedoen.surveys.v1.SurveysService.ClosePoll:output_type -> meedoen.surveys.v1.Poll
-	20, // 34: meedoen.surveys.v1.SurveysService.CancelPoll:output_type -> meedoen.surveys.v1.Poll
-	13, // 35: meedoen.surveys.v1.SurveysService.CreateInvitations:output_type -> meedoen.surveys.v1.CreateInvitationsResponse
-	26, // 36: meedoen.surveys.v1.SurveysService.GetPollForRespondent:output_type -> meedoen.surveys.v1.RespondentPoll
-	16, // 37: meedoen.surveys.v1.SurveysService.SubmitResponse:output_type -> meedoen.surveys.v1.SubmitResponseResponse
-	27, // 38: meedoen.surveys.v1.SurveysService.GetTally:output_type -> meedoen.surveys.v1.Tally
-	27, // 39: meedoen.surveys.v1.SurveysService.GetPublicTally:output_type -> meedoen.surveys.v1.Tally
-	26, // [26:40] is the sub-list for method output_type
-	12, // [12:26] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	23, // 0: meedoen.surveys.v1.CreatePollRequest.poll:type_name -> meedoen.surveys.v1.Poll
+	4,  // 1: meedoen.surveys.v1.OpenPollList.polls:type_name -> meedoen.surveys.v1.OpenPoll
+	24, // 2: meedoen.surveys.v1.OpenPoll.kind:type_name -> meedoen.surveys.v1.PollKind
+	25, // 3: meedoen.surveys.v1.OpenPoll.title:type_name -> meedoen.surveys.v1.Text
+	26, // 4: meedoen.surveys.v1.OpenPoll.closes_at:type_name -> google.protobuf.Timestamp
+	27, // 5: meedoen.surveys.v1.ListPollsRequest.status:type_name -> meedoen.surveys.v1.PollStatus
+	23, // 6: meedoen.surveys.v1.ListPollsResponse.polls:type_name -> meedoen.surveys.v1.Poll
+	23, // 7: meedoen.surveys.v1.UpdatePollRequest.poll:type_name -> meedoen.surveys.v1.Poll
+	28, // 8: meedoen.surveys.v1.UpdatePollRequest.update_mask:type_name -> google.protobuf.FieldMask
+	26, // 9: meedoen.surveys.v1.UpdatePollRequest.expected_update_time:type_name -> google.protobuf.Timestamp
+	13, // 10: meedoen.surveys.v1.CreateInvitationsRequest.invitees:type_name -> meedoen.surveys.v1.Invitee
+	26, // 11: meedoen.surveys.v1.IssuedInvitation.create_time:type_name -> google.protobuf.Timestamp
+	15, // 12: meedoen.surveys.v1.CreateInvitationsResponse.invitations:type_name -> meedoen.surveys.v1.IssuedInvitation
+	29, // 13: meedoen.surveys.v1.SubmitResponseRequest.open_link:type_name -> meedoen.surveys.v1.OpenLinkRespondent
+	22, // 14: meedoen.surveys.v1.SubmitResponseRequest.answers:type_name -> meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry
+	30, // 15: meedoen.surveys.v1.SubmitResponseRequest.AnswersEntry.value:type_name -> meedoen.surveys.v1.Answer
+	0,  // 16: meedoen.surveys.v1.SurveysService.CreatePoll:input_type -> meedoen.surveys.v1.CreatePollRequest
+	1,  // 17: meedoen.surveys.v1.SurveysService.GetPoll:input_type -> meedoen.surveys.v1.GetPollRequest
+	5,  // 18: meedoen.surveys.v1.SurveysService.ListPolls:input_type -> meedoen.surveys.v1.ListPollsRequest
+	7,  // 19: meedoen.surveys.v1.SurveysService.UpdatePoll:input_type -> meedoen.surveys.v1.UpdatePollRequest
+	8,  // 20: meedoen.surveys.v1.SurveysService.SchedulePoll:input_type -> meedoen.surveys.v1.SchedulePollRequest
+	9,  // 21: meedoen.surveys.v1.SurveysService.UnschedulePoll:input_type -> meedoen.surveys.v1.UnschedulePollRequest
+	10, // 22: meedoen.surveys.v1.SurveysService.OpenPoll:input_type -> meedoen.surveys.v1.OpenPollRequest
+	11, // 23: meedoen.surveys.v1.SurveysService.ClosePoll:input_type -> meedoen.surveys.v1.ClosePollRequest
+	12, // 24: meedoen.surveys.v1.SurveysService.CancelPoll:input_type -> meedoen.surveys.v1.CancelPollRequest
+	14, // 25: meedoen.surveys.v1.SurveysService.CreateInvitations:input_type -> meedoen.surveys.v1.CreateInvitationsRequest
+	17, // 26: meedoen.surveys.v1.SurveysService.GetPollForRespondent:input_type -> meedoen.surveys.v1.GetPollForRespondentRequest
+	18, // 27: meedoen.surveys.v1.SurveysService.SubmitResponse:input_type -> meedoen.surveys.v1.SubmitResponseRequest
+	20, // 28: meedoen.surveys.v1.SurveysService.GetTally:input_type -> meedoen.surveys.v1.GetTallyRequest
+	21, // 29: meedoen.surveys.v1.SurveysService.GetPublicTally:input_type -> meedoen.surveys.v1.GetPublicTallyRequest
+	2,  // 30: meedoen.surveys.v1.SurveysService.ListOpenPolls:input_type -> meedoen.surveys.v1.ListOpenPollsRequest
+	23, // 31: meedoen.surveys.v1.SurveysService.CreatePoll:output_type -> meedoen.surveys.v1.Poll
+	23, // 32: meedoen.surveys.v1.SurveysService.GetPoll:output_type -> meedoen.surveys.v1.Poll
+	6,  // 33: meedoen.surveys.v1.SurveysService.ListPolls:output_type -> meedoen.surveys.v1.ListPollsResponse
+	23, // 34: meedoen.surveys.v1.SurveysService.UpdatePoll:output_type -> meedoen.surveys.v1.Poll
+	23, // 35: meedoen.surveys.v1.SurveysService.SchedulePoll:output_type -> meedoen.surveys.v1.Poll
+	23, // 36: meedoen.surveys.v1.SurveysService.UnschedulePoll:output_type -> meedoen.surveys.v1.Poll
+	23, // 37: meedoen.surveys.v1.SurveysService.OpenPoll:output_type -> meedoen.surveys.v1.Poll
+	23, // 38: meedoen.surveys.v1.SurveysService.ClosePoll:output_type -> meedoen.surveys.v1.Poll
+	23, // 39: meedoen.surveys.v1.SurveysService.CancelPoll:output_type -> meedoen.surveys.v1.Poll
+	16, // 40: meedoen.surveys.v1.SurveysService.CreateInvitations:output_type -> meedoen.surveys.v1.CreateInvitationsResponse
+	31, // 41: meedoen.surveys.v1.SurveysService.GetPollForRespondent:output_type -> meedoen.surveys.v1.RespondentPoll
+	19, // 42: meedoen.surveys.v1.SurveysService.SubmitResponse:output_type -> meedoen.surveys.v1.SubmitResponseResponse
+	32, // 43: meedoen.surveys.v1.SurveysService.GetTally:output_type -> meedoen.surveys.v1.Tally
+	32, // 44: meedoen.surveys.v1.SurveysService.GetPublicTally:output_type -> meedoen.surveys.v1.Tally
+	3,  // 45: meedoen.surveys.v1.SurveysService.ListOpenPolls:output_type -> meedoen.surveys.v1.OpenPollList
+	31, // [31:46] is the sub-list for method output_type
+	16, // [16:31] is the sub-list for method input_type
+	16, // [16:16] is the sub-list for extension type_name
+	16, // [16:16] is the sub-list for extension extendee
+	0,  // [0:16] is the sub-list for field type_name
 }
 
 func init() { file_meedoen_surveys_v1_surveys_proto_init() }
@@ -1430,11 +1639,11 @@ func file_meedoen_surveys_v1_surveys_proto_init() {
 	file_meedoen_surveys_v1_poll_proto_init()
 	file_meedoen_surveys_v1_respondent_proto_init()
 	file_meedoen_surveys_v1_tally_proto_init()
-	file_meedoen_surveys_v1_surveys_proto_msgTypes[14].OneofWrappers = []any{
+	file_meedoen_surveys_v1_surveys_proto_msgTypes[17].OneofWrappers = []any{
 		(*GetPollForRespondentRequest_Slug)(nil),
 		(*GetPollForRespondentRequest_InvitationToken)(nil),
 	}
-	file_meedoen_surveys_v1_surveys_proto_msgTypes[15].OneofWrappers = []any{
+	file_meedoen_surveys_v1_surveys_proto_msgTypes[18].OneofWrappers = []any{
 		(*SubmitResponseRequest_InvitationToken)(nil),
 		(*SubmitResponseRequest_OpenLink)(nil),
 	}
@@ -1444,7 +1653,7 @@ func file_meedoen_surveys_v1_surveys_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_meedoen_surveys_v1_surveys_proto_rawDesc), len(file_meedoen_surveys_v1_surveys_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   20,
+			NumMessages:   23,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

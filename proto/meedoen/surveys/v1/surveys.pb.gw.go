@@ -555,6 +555,41 @@ func local_request_SurveysService_GetPublicTally_0(ctx context.Context, marshale
 	return msg, metadata, err
 }
 
+var filter_SurveysService_ListOpenPolls_0 = &utilities.DoubleArray{Encoding: map[string]int{}, Base: []int(nil), Check: []int(nil)}
+
+func request_SurveysService_ListOpenPolls_0(ctx context.Context, marshaler runtime.Marshaler, client SurveysServiceClient, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListOpenPollsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_SurveysService_ListOpenPolls_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if req.Body != nil {
+		_, _ = io.Copy(io.Discard, req.Body)
+	}
+	msg, err := client.ListOpenPolls(ctx, &protoReq, grpc.Header(&metadata.HeaderMD), grpc.Trailer(&metadata.TrailerMD))
+	return msg, metadata, err
+}
+
+func local_request_SurveysService_ListOpenPolls_0(ctx context.Context, marshaler runtime.Marshaler, server SurveysServiceServer, req *http.Request, pathParams map[string]string) (proto.Message, runtime.ServerMetadata, error) {
+	var (
+		protoReq ListOpenPollsRequest
+		metadata runtime.ServerMetadata
+	)
+	if err := req.ParseForm(); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	if err := runtime.PopulateQueryParameters(&protoReq, req.Form, filter_SurveysService_ListOpenPolls_0); err != nil {
+		return nil, metadata, status.Errorf(codes.InvalidArgument, "%v", err)
+	}
+	msg, err := server.ListOpenPolls(ctx, &protoReq)
+	return msg, metadata, err
+}
+
 // RegisterSurveysServiceHandlerServer registers the http handlers for service SurveysService to "mux".
 // UnaryRPC     :call SurveysServiceServer directly.
 // StreamingRPC :currently unsupported pending https://github.com/grpc/grpc-go/issues/906.
@@ -801,6 +836,26 @@ func RegisterSurveysServiceHandlerServer(ctx context.Context, mux *runtime.Serve
 		}
 		forward_SurveysService_GetPublicTally_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_SurveysService_ListOpenPolls_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		var stream runtime.ServerTransportStream
+		ctx = grpc.NewContextWithServerTransportStream(ctx, &stream)
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateIncomingContext(ctx, mux, req, "/meedoen.surveys.v1.SurveysService/ListOpenPolls", runtime.WithHTTPPathPattern("/api/v1/open-polls"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := local_request_SurveysService_ListOpenPolls_0(annotatedContext, inboundMarshaler, server, req, pathParams)
+		md.HeaderMD, md.TrailerMD = metadata.Join(md.HeaderMD, stream.Header()), metadata.Join(md.TrailerMD, stream.Trailer())
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_SurveysService_ListOpenPolls_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 
 	return nil
 }
@@ -1045,6 +1100,23 @@ func RegisterSurveysServiceHandlerClient(ctx context.Context, mux *runtime.Serve
 		}
 		forward_SurveysService_GetPublicTally_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
 	})
+	mux.Handle(http.MethodGet, pattern_SurveysService_ListOpenPolls_0, func(w http.ResponseWriter, req *http.Request, pathParams map[string]string) {
+		ctx, cancel := context.WithCancel(req.Context())
+		defer cancel()
+		inboundMarshaler, outboundMarshaler := runtime.MarshalerForRequest(mux, req)
+		annotatedContext, err := runtime.AnnotateContext(ctx, mux, req, "/meedoen.surveys.v1.SurveysService/ListOpenPolls", runtime.WithHTTPPathPattern("/api/v1/open-polls"))
+		if err != nil {
+			runtime.HTTPError(ctx, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		resp, md, err := request_SurveysService_ListOpenPolls_0(annotatedContext, inboundMarshaler, client, req, pathParams)
+		annotatedContext = runtime.NewServerMetadataContext(annotatedContext, md)
+		if err != nil {
+			runtime.HTTPError(annotatedContext, mux, outboundMarshaler, w, req, err)
+			return
+		}
+		forward_SurveysService_ListOpenPolls_0(annotatedContext, mux, outboundMarshaler, w, req, resp, mux.GetForwardResponseOptions()...)
+	})
 	return nil
 }
 
@@ -1061,6 +1133,7 @@ var (
 	pattern_SurveysService_CreateInvitations_0 = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"api", "v1", "polls", "poll_id", "invitations"}, ""))
 	pattern_SurveysService_GetTally_0          = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"api", "v1", "polls", "poll_id", "tally"}, ""))
 	pattern_SurveysService_GetPublicTally_0    = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2, 1, 0, 4, 1, 5, 3, 2, 4}, []string{"api", "v1", "polls", "poll_id", "public-tally"}, ""))
+	pattern_SurveysService_ListOpenPolls_0     = runtime.MustPattern(runtime.NewPattern(1, []int{2, 0, 2, 1, 2, 2}, []string{"api", "v1", "open-polls"}, ""))
 )
 
 var (
@@ -1076,4 +1149,5 @@ var (
 	forward_SurveysService_CreateInvitations_0 = runtime.ForwardResponseMessage
 	forward_SurveysService_GetTally_0          = runtime.ForwardResponseMessage
 	forward_SurveysService_GetPublicTally_0    = runtime.ForwardResponseMessage
+	forward_SurveysService_ListOpenPolls_0     = runtime.ForwardResponseMessage
 )

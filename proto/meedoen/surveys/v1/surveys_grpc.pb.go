@@ -46,6 +46,7 @@ const (
 	SurveysService_SubmitResponse_FullMethodName       = "/meedoen.surveys.v1.SurveysService/SubmitResponse"
 	SurveysService_GetTally_FullMethodName             = "/meedoen.surveys.v1.SurveysService/GetTally"
 	SurveysService_GetPublicTally_FullMethodName       = "/meedoen.surveys.v1.SurveysService/GetPublicTally"
+	SurveysService_ListOpenPolls_FullMethodName        = "/meedoen.surveys.v1.SurveysService/ListOpenPolls"
 )
 
 // SurveysServiceClient is the client API for SurveysService service.
@@ -89,6 +90,10 @@ type SurveysServiceClient interface {
 	// only texts marked public. Anonymous callers get it for open and closed
 	// polls.
 	GetPublicTally(ctx context.Context, in *GetPublicTallyRequest, opts ...grpc.CallOption) (*Tally, error)
+	// Lists the polls residents of one municipality can answer now by an
+	// open link: its own and the shared polls it takes part in, closing
+	// soonest first. Panel polls never appear. Needs no identity.
+	ListOpenPolls(ctx context.Context, in *ListOpenPollsRequest, opts ...grpc.CallOption) (*OpenPollList, error)
 }
 
 type surveysServiceClient struct {
@@ -239,6 +244,16 @@ func (c *surveysServiceClient) GetPublicTally(ctx context.Context, in *GetPublic
 	return out, nil
 }
 
+func (c *surveysServiceClient) ListOpenPolls(ctx context.Context, in *ListOpenPollsRequest, opts ...grpc.CallOption) (*OpenPollList, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(OpenPollList)
+	err := c.cc.Invoke(ctx, SurveysService_ListOpenPolls_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SurveysServiceServer is the server API for SurveysService service.
 // All implementations must embed UnimplementedSurveysServiceServer
 // for forward compatibility.
@@ -280,6 +295,10 @@ type SurveysServiceServer interface {
 	// only texts marked public. Anonymous callers get it for open and closed
 	// polls.
 	GetPublicTally(context.Context, *GetPublicTallyRequest) (*Tally, error)
+	// Lists the polls residents of one municipality can answer now by an
+	// open link: its own and the shared polls it takes part in, closing
+	// soonest first. Panel polls never appear. Needs no identity.
+	ListOpenPolls(context.Context, *ListOpenPollsRequest) (*OpenPollList, error)
 	mustEmbedUnimplementedSurveysServiceServer()
 }
 
@@ -331,6 +350,9 @@ func (UnimplementedSurveysServiceServer) GetTally(context.Context, *GetTallyRequ
 }
 func (UnimplementedSurveysServiceServer) GetPublicTally(context.Context, *GetPublicTallyRequest) (*Tally, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetPublicTally not implemented")
+}
+func (UnimplementedSurveysServiceServer) ListOpenPolls(context.Context, *ListOpenPollsRequest) (*OpenPollList, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListOpenPolls not implemented")
 }
 func (UnimplementedSurveysServiceServer) mustEmbedUnimplementedSurveysServiceServer() {}
 func (UnimplementedSurveysServiceServer) testEmbeddedByValue()                        {}
@@ -605,6 +627,24 @@ func _SurveysService_GetPublicTally_Handler(srv interface{}, ctx context.Context
 	return interceptor(ctx, in, info, handler)
 }
 
+func _SurveysService_ListOpenPolls_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListOpenPollsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SurveysServiceServer).ListOpenPolls(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: SurveysService_ListOpenPolls_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SurveysServiceServer).ListOpenPolls(ctx, req.(*ListOpenPollsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // SurveysService_ServiceDesc is the grpc.ServiceDesc for SurveysService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -667,6 +707,10 @@ var SurveysService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetPublicTally",
 			Handler:    _SurveysService_GetPublicTally_Handler,
+		},
+		{
+			MethodName: "ListOpenPolls",
+			Handler:    _SurveysService_ListOpenPolls_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

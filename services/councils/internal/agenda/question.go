@@ -150,30 +150,53 @@ func NewQuestion(d Draft, dir Directory, raisedBy string, today council.Date, no
 // from their municipality. For regional work every participating council
 // must take it. dir must hold the municipalities of q's scope.
 func (q Question) CheckCouncils(dir Directory) error {
-	if q.origin != Unsolicited {
-		return nil
-	}
-	var refusing []string
-	for _, code := range q.scope.Municipalities() {
-		m, ok := dir.Municipalities[code]
-		if !ok {
-			m.Name = code
-		}
-		if !m.TakesUnsolicited {
-			refusing = append(refusing, m.Name)
-		}
-	}
+	return CheckCouncils(q.origin, q.scope, dir)
+}
+
+// CheckCouncils is Question.CheckCouncils for a question of origin in
+// scope that is not written yet, so that a form can offer only the origins
+// the councils take.
+func CheckCouncils(origin Origin, scope Scope, dir Directory) error {
+	refusing := Refusing(origin, scope, dir)
 	var reason string
 	switch len(refusing) {
 	case 0:
 		return nil
 	case 1:
-		reason = fmt.Sprintf("the council of %s only takes questions from the municipality", refusing[0])
+		reason = fmt.Sprintf("the council of %s only takes questions from the municipality", nameIn(dir, refusing[0]))
 	default:
+		names := make([]string, len(refusing))
+		for i, code := range refusing {
+			names[i] = nameIn(dir, code)
+		}
 		reason = fmt.Sprintf("the councils of %s and %s only take questions from their municipality",
-			strings.Join(refusing[:len(refusing)-1], ", "), refusing[len(refusing)-1])
+			strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
 	}
 	return &errs.Error{Code: errs.FailedPrecondition, Message: reason, Fields: []errs.Field{{Path: "/origin", Reason: reason}}}
+}
+
+// Refusing lists the municipalities of scope, by code, whose councils
+// would not take a question of origin: for an unsolicited question, those
+// that only take questions from their municipality; none for a solicited
+// one.
+func Refusing(origin Origin, scope Scope, dir Directory) []string {
+	if origin != Unsolicited {
+		return nil
+	}
+	var refusing []string
+	for _, code := range scope.Municipalities() {
+		if !dir.Municipalities[code].TakesUnsolicited {
+			refusing = append(refusing, code)
+		}
+	}
+	return refusing
+}
+
+func nameIn(dir Directory, code string) string {
+	if m, ok := dir.Municipalities[code]; ok && m.Name != "" {
+		return m.Name
+	}
+	return code
 }
 
 // Decide records the council's decision by the subject by: accept takes

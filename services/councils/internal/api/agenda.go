@@ -73,7 +73,7 @@ func (s *Server) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQuestio
 	if err != nil {
 		return nil, err
 	}
-	if !mayRaise(id, q) {
+	if !mayRaise(id, q.Origin(), q.Scope()) {
 		return nil, forbidden(fmt.Sprintf("raise a %s question for %s", q.Origin(), q.Scope().Tenant()))
 	}
 	if err := q.CheckCouncils(dir); err != nil {
@@ -91,10 +91,11 @@ func (s *Server) RaiseQuestion(ctx context.Context, req *councilsv1.RaiseQuestio
 	return questionMsg(q), nil
 }
 
-// mayRaise reports whether id may put q on the agenda.
-func mayRaise(id auth.Identity, q agenda.Question) bool {
-	sc := workScope(q.Scope())
-	if q.Origin() == agenda.Unsolicited {
+// mayRaise reports whether id may put a question of origin in scope on
+// the agenda.
+func mayRaise(id auth.Identity, origin agenda.Origin, scope agenda.Scope) bool {
+	sc := workScope(scope)
+	if origin == agenda.Unsolicited {
 		return id.CanWork(sc)
 	}
 	if !sc.Shared() {
@@ -275,4 +276,38 @@ func questionStatusMsg(st agenda.Status) councilsv1.QuestionStatus {
 		return councilsv1.QuestionStatus_QUESTION_STATUS_REJECTED
 	}
 	return councilsv1.QuestionStatus_QUESTION_STATUS_UNSPECIFIED
+}
+
+// GetRaiseOptions says with which origins the caller may raise a question
+// in a scope: the rules of RaiseQuestion (mayRaise, then the councils'
+// way of working), asked before the question is written, so that the
+// agenda's form offers only what would be accepted.
+func (s *Server) GetRaiseOptions(ctx context.Context, req *councilsv1.GetRaiseOptionsRequest) (*councilsv1.RaiseOptions, error) {
+	id := caller(ctx)
+	tenant := strings.TrimSpace(req.GetScope().GetTenant())
+	participants := req.GetScope().GetParticipatingMunicipalities()
+	names := []string{tenant}
+	for _, code := range participants {
+		names = append(names, strings.TrimSpace(code))
+	}
+	dir, err := s.store.Directory(ctx, names...)
+	if err != nil {
+		return nil, err
+	}
+	scope, v := agenda.NewScope(tenant, participants, dir)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	out := &councilsv1.RaiseOptions{Origins: []councilsv1.Origin{}, CouncilsRefusingUnsolicited: []string{}}
+	for _, o := range []agenda.Origin{agenda.Solicited, agenda.Unsolicited} {
+		if !mayRaise(id, o, scope) {
+			continue
+		}
+		if refusing := agenda.Refusing(o, scope, dir); len(refusing) > 0 {
+			out.CouncilsRefusingUnsolicited = refusing
+			continue
+		}
+		out.Origins = append(out.Origins, originMsg(o))
+	}
+	return out, nil
 }

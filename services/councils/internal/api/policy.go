@@ -44,6 +44,8 @@ func Policy() []auth.Rule {
 		{Method: pb.CouncilsService_RaiseQuestion_FullMethodName, Access: auth.Change,
 			Roles: []auth.Role{auth.PolicyOfficer, auth.CouncilMember, auth.Chair, auth.Secretary, auth.RegionalCoordinator},
 			Scope: "solicited: a policy officer of the municipality (regional: of a participating municipality, or the regional coordinator); unsolicited: a council role there, and only if the council takes unsolicited questions"},
+		{Method: pb.CouncilsService_GetRaiseOptions_FullMethodName, Access: auth.Read, Roles: staff,
+			Scope: "the origins RaiseQuestion would accept from the caller in the scope; none where the caller may not raise questions"},
 		{Method: pb.CouncilsService_DecideQuestion_FullMethodName, Access: auth.Change, Roles: []auth.Role{auth.Chair, auth.Secretary, auth.RegionalCoordinator},
 			Scope: "chair or secretary of the council concerned (regional: of a participating council, or the regional coordinator)"},
 

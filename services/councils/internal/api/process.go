@@ -3,7 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"time"
 
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -364,6 +366,35 @@ func processMsg(p process.Process) *councilsv1.Process {
 	}
 	for _, c := range p.NextGateUnmet() {
 		msg.NextGateUnmet = append(msg.NextGateUnmet, c.Path+": "+c.Reason)
+	}
+	msg.Polls = []*councilsv1.ProcessPoll{}
+	for _, pl := range p.Polls() {
+		msg.Polls = append(msg.Polls, processPollMsg(pl))
+	}
+	return msg
+}
+
+// processPollMsg is a process's poll, its counts per municipality in code
+// order.
+func processPollMsg(pl process.Poll) *councilsv1.ProcessPoll {
+	msg := &councilsv1.ProcessPoll{
+		PollId:                   pl.ID,
+		Form:                     formMsg(pl.Form),
+		Responses:                int32(min(pl.Responses, math.MaxInt32)),
+		CloseTime:                timestampOrNil(pl.ClosesAt),
+		ResponsesPerMunicipality: []*councilsv1.MunicipalityCount{},
+	}
+	switch pl.Status {
+	case process.PollOpen:
+		msg.Status = councilsv1.ProcessPollStatus_PROCESS_POLL_STATUS_OPEN
+	case process.PollClosed:
+		msg.Status = councilsv1.ProcessPollStatus_PROCESS_POLL_STATUS_CLOSED
+	case process.PollCancelled:
+		msg.Status = councilsv1.ProcessPollStatus_PROCESS_POLL_STATUS_CANCELLED
+	}
+	for _, code := range slices.Sorted(maps.Keys(pl.PerMunicipality)) {
+		msg.ResponsesPerMunicipality = append(msg.ResponsesPerMunicipality,
+			&councilsv1.MunicipalityCount{MunicipalityCode: code, Count: int32(min(pl.PerMunicipality[code], math.MaxInt32))})
 	}
 	return msg
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/meedoen/meedoen/internal/errs"
@@ -39,6 +40,12 @@ func Consumers(log *slog.Logger) []events.ConsumerConfig {
 			Stream:   events.StreamName("surveys"),
 			Subjects: []string{"meedoen.surveys.*.poll.closed"},
 			Handle:   h.pollClosed,
+		},
+		{
+			Name:     "process-polls",
+			Stream:   events.StreamName("surveys"),
+			Subjects: []string{"meedoen.surveys.*.poll.opened", "meedoen.surveys.*.poll.closed", "meedoen.surveys.*.poll.cancelled"},
+			Handle:   h.polls,
 		},
 		{
 			Name:     "process-results",
@@ -76,19 +83,92 @@ func (h handlers) pollClosed(ctx context.Context, tx pgx.Tx, ev events.Event) er
 	if err := ev.Decode(&msg); err != nil {
 		return err
 	}
-	var form process.FormKind
-	switch msg.GetKind() {
-	case "flash_poll":
-		form = process.FlashPoll
-	case "questionnaire":
-		form = process.Questionnaire
-	default:
+	form, ok := pollForm(msg.GetKind())
+	if !ok {
 		h.log.WarnContext(ctx, "ignoring a closed poll of unknown kind", "event_id", ev.ID, "kind", msg.GetKind(), "process_id", msg.GetProcessId())
 		return nil
 	}
 	return h.apply(ctx, tx, ev, msg.GetProcessId(), func(p *process.Process) error {
-		return p.RecordInput(ev.ID, form, ev.Time, h.now())
+		return p.RecordPollInput(ev.ID, form, int(max(msg.GetResponses(), 0)), ev.Time, h.now())
 	})
+}
+
+// pollForm is the participation form of a poll of kind.
+func pollForm(kind string) (process.FormKind, bool) {
+	switch kind {
+	case "flash_poll":
+		return process.FlashPoll, true
+	case "questionnaire":
+		return process.Questionnaire, true
+	}
+	return "", false
+}
+
+// polls keeps the process's list of polls: opened, closed with its
+// answers per municipality, cancelled. Like apply, it skips events for
+// unknown processes and from tenants the process does not belong to.
+func (h handlers) polls(ctx context.Context, tx pgx.Tx, ev events.Event) error {
+	var processID string
+	var pl process.Poll
+	switch ev.Name {
+	case "poll.opened":
+		var msg eventsv1.PollOpened
+		if err := ev.Decode(&msg); err != nil {
+			return err
+		}
+		form, ok := pollForm(msg.GetKind())
+		if !ok {
+			h.log.WarnContext(ctx, "ignoring an opened poll of unknown kind", "event_id", ev.ID, "kind", msg.GetKind())
+			return nil
+		}
+		processID, pl = msg.GetProcessId(), process.Poll{ID: msg.GetPollId(), Form: form, Status: process.PollOpen}
+		if t, err := time.Parse(time.RFC3339Nano, msg.GetClosesAt()); err == nil {
+			pl.ClosesAt = t
+		}
+	case "poll.closed":
+		var msg eventsv1.PollClosed
+		if err := ev.Decode(&msg); err != nil {
+			return err
+		}
+		form, ok := pollForm(msg.GetKind())
+		if !ok {
+			h.log.WarnContext(ctx, "ignoring a closed poll of unknown kind", "event_id", ev.ID, "kind", msg.GetKind())
+			return nil
+		}
+		processID = msg.GetProcessId()
+		// The event's time is the closing: early, or at the time set.
+		pl = process.Poll{ID: msg.GetPollId(), Form: form, Status: process.PollClosed, ClosesAt: ev.Time,
+			Responses: int(max(msg.GetResponses(), 0)), PerMunicipality: map[string]int{}}
+		for _, m := range msg.GetPerMunicipality() {
+			pl.PerMunicipality[m.GetMunicipalityCode()] += int(max(m.GetResponses(), 0))
+		}
+	case "poll.cancelled":
+		var msg eventsv1.PollCancelled
+		if err := ev.Decode(&msg); err != nil {
+			return err
+		}
+		processID, pl = msg.GetProcessId(), process.Poll{ID: msg.GetPollId(), Status: process.PollCancelled}
+	default:
+		return fmt.Errorf("polls consumer: unexpected event %s", ev.Type)
+	}
+	attrs := []any{"event_id", ev.ID, "type", ev.Type, "tenant", ev.Tenant, "process_id", processID}
+	if _, err := uuid.Parse(pl.ID); err != nil {
+		h.log.WarnContext(ctx, "ignoring a poll event without a poll id", attrs...)
+		return nil
+	}
+	p, err := store.ProcessForEvent(ctx, tx, processID)
+	switch {
+	case errs.CodeOf(err) == errs.NotFound:
+		h.log.InfoContext(ctx, "ignoring an event for an unknown process", attrs...)
+		return nil
+	case err != nil:
+		return fmt.Errorf("applying %s to process %s: %w", ev.Type, processID, err)
+	}
+	if s := p.Scope(); ev.Tenant != s.Tenant() && !s.Concerns(ev.Tenant) {
+		h.log.WarnContext(ctx, "ignoring an event from a tenant the process does not belong to", attrs...)
+		return nil
+	}
+	return store.ProjectPoll(ctx, tx, p.ID(), pl)
 }
 
 // results records advice sent and reports published, which complete the

@@ -33,6 +33,7 @@ func TestConsumersFollowTheEventContracts(t *testing.T) {
 	want := map[string][]proto.Message{
 		"process-inputs-focusgroups": {&eventsv1.SessionHeld{}},
 		"process-inputs-surveys":     {&eventsv1.PollClosed{}},
+		"process-polls":              {&eventsv1.PollOpened{}, &eventsv1.PollClosed{}, &eventsv1.PollCancelled{}},
 		"process-results":            {&eventsv1.AdviceSent{}, &eventsv1.ReportPublished{}},
 	}
 	cfgs := inputs.Consumers(slog.New(slog.DiscardHandler))
@@ -66,7 +67,7 @@ func TestConsumersFollowTheEventContracts(t *testing.T) {
 type world struct {
 	pool   *pgxpool.Pool
 	st     *store.Store
-	handle map[string]events.Handler // by event name
+	handle map[string][]events.Handler // by event name: every consumer's
 	logs   *testkit.Buffer
 }
 
@@ -74,11 +75,12 @@ func newWorld(t *testing.T) world {
 	t.Helper()
 	url := testkit.NewDatabase(t, testkit.Schema{Name: "councils", Sets: []pg.MigrationSet{events.Migrations(), store.Migrations()}})
 	pool := testkit.NewPool(t, url, "councils")
-	w := world{pool: pool, st: store.New(pool), handle: map[string]events.Handler{}, logs: &testkit.Buffer{}}
+	w := world{pool: pool, st: store.New(pool), handle: map[string][]events.Handler{}, logs: &testkit.Buffer{}}
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	for _, c := range inputs.Consumers(log) {
 		for _, s := range c.Subjects {
-			w.handle[s[strings.LastIndex(s, "*.")+2:]] = c.Handle
+			name := s[strings.LastIndex(s, "*.")+2:]
+			w.handle[name] = append(w.handle[name], c.Handle)
 		}
 	}
 	ctx := context.Background()
@@ -137,11 +139,17 @@ func (w world) process(t *testing.T, phase process.Phase, tenant string, partici
 // deliver hands ev to its handler in a transaction, as the consumer does.
 func (w world) deliver(t *testing.T, ev events.Event) error {
 	t.Helper()
-	h, ok := w.handle[ev.Name]
+	hs, ok := w.handle[ev.Name]
 	if !ok {
 		t.Fatalf("no handler for %s", ev.Name)
 	}
-	return pg.InTx(context.Background(), w.pool, func(tx pgx.Tx) error { return h(context.Background(), tx, ev) })
+	// Each consumer applies the event in a transaction of its own.
+	for _, h := range hs {
+		if err := pg.InTx(context.Background(), w.pool, func(tx pgx.Tx) error { return h(context.Background(), tx, ev) }); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (w world) state(t *testing.T, id string) (process.Phase, []process.FormKind) {

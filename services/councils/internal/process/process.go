@@ -40,6 +40,7 @@ type Process struct {
 	forms             []FormKind
 	executed          []FormKind
 	residentsReached  int
+	polls             []Poll
 	adviceSentAt      time.Time
 	reportPublishedAt time.Time
 	startedBy         string
@@ -238,6 +239,7 @@ type Record struct {
 	Forms             []FormKind
 	ExecutedForms     []FormKind
 	ResidentsReached  int
+	Polls             []Poll
 	AdviceSentAt      time.Time
 	ReportPublishedAt time.Time
 	StartedBy         string
@@ -252,7 +254,7 @@ func Restore(r Record) Process {
 		phase: r.Phase, preciseQuestion: r.PreciseQuestion, approach: r.Approach, targetGroup: r.TargetGroup,
 		forms: sortForms(r.Forms), executed: sortForms(r.ExecutedForms), residentsReached: r.ResidentsReached,
 		adviceSentAt: r.AdviceSentAt, reportPublishedAt: r.ReportPublishedAt, startedBy: r.StartedBy,
-		createdAt: r.CreatedAt, updatedAt: r.UpdatedAt,
+		createdAt: r.CreatedAt, updatedAt: r.UpdatedAt, polls: r.Polls,
 	}
 }
 
@@ -292,7 +294,8 @@ func (p Process) Forms() []FormKind { return slices.Clone(p.forms) }
 // ExecutedForms returns the forms that have brought in input.
 func (p Process) ExecutedForms() []FormKind { return slices.Clone(p.executed) }
 
-// ResidentsReached returns the residents reached by field activities.
+// ResidentsReached returns the residents reached by field activities and
+// the answers of closed polls.
 func (p Process) ResidentsReached() int { return p.residentsReached }
 
 // AdviceSentAt returns when the advice was first sent, or the zero time.

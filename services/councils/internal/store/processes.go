@@ -257,7 +257,8 @@ const processColumns = `p.id::text, p.question_id::text, q.title, q.theme, q.ori
 p.precise_question, p.approach, p.target_group,
 ARRAY(SELECT f.form FROM process_forms f WHERE f.process_id = p.id),
 ARRAY(SELECT DISTINCT i.form FROM process_inputs i WHERE i.process_id = p.id),
-p.residents_reached, p.advice_sent_at, p.report_published_at, p.started_by, p.created_at, p.updated_at`
+p.residents_reached, p.advice_sent_at, p.report_published_at, p.started_by, p.created_at, p.updated_at,
+` + pollsColumn
 
 const processFrom = `FROM processes p JOIN questions q ON q.id = p.question_id`
 
@@ -294,10 +295,14 @@ func scanProcess(row pgx.Row) (process.Process, error) {
 	var origin, tenant, phase string
 	var participants, forms, executed []string
 	var adviceSent, reportPublished *time.Time
+	var polls []byte
 	err := row.Scan(&r.ID, &r.QuestionID, &r.Title, &r.Theme, &origin, &tenant, &participants, &phase,
 		&r.PreciseQuestion, &r.Approach, &r.TargetGroup, &forms, &executed,
-		&r.ResidentsReached, &adviceSent, &reportPublished, &r.StartedBy, &r.CreatedAt, &r.UpdatedAt)
+		&r.ResidentsReached, &adviceSent, &reportPublished, &r.StartedBy, &r.CreatedAt, &r.UpdatedAt, &polls)
 	if err != nil {
+		return process.Process{}, err
+	}
+	if r.Polls, err = decodePolls(polls); err != nil {
 		return process.Process{}, err
 	}
 	r.Origin, r.Phase = agenda.Origin(origin), process.Phase(phase)

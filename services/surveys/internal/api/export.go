@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"google.golang.org/grpc"
 
 	"github.com/meedoen/meedoen/internal/errs"
@@ -61,6 +62,13 @@ func (e *Exporter) ExportResponses(req *surveysv1.ExportResponsesRequest, stream
 	}
 
 	opts := export.Options{Format: format, Language: lang, Public: req.GetPublic(), Municipality: true, Semicolon: semicolon}
+	if semicolon {
+		// The file for a Dutch spreadsheet names each municipality
+		// beside its code.
+		if opts.MunicipalityNames, err = e.srv.municipalityNames(ctx, p); err != nil {
+			return err
+		}
+	}
 	out := &chunker{send: stream.Send, first: &surveysv1.ExportChunk{
 		ContentType: format.ContentType(),
 		FileName:    export.FileName(p, format, lang),
@@ -148,4 +156,26 @@ func (c *chunker) flush() error {
 	err := c.send(msg)
 	c.buf = c.buf[:0]
 	return err
+}
+
+// municipalityNames names the municipalities whose residents answer p, by
+// code, as the tenancy projection knows them; a code it does not know
+// names itself.
+func (s *Server) municipalityNames(ctx context.Context, p poll.Poll) (map[string]string, error) {
+	codes := p.Participants()
+	if !p.Shared() {
+		codes = []string{p.Tenant()}
+	}
+	names := make(map[string]string, len(codes))
+	for _, code := range codes {
+		name, err := s.store.MunicipalityName(ctx, code)
+		switch {
+		case errs.CodeOf(err) == errs.NotFound:
+			name = code
+		case err != nil:
+			return nil, err
+		}
+		names[code] = name
+	}
+	return names, nil
 }

@@ -180,3 +180,31 @@ func TestALargeExportComesInChunks(t *testing.T) {
 		t.Errorf("%d responses in the file, want 3000", n)
 	}
 }
+
+// The file for a Dutch spreadsheet names each municipality beside its
+// code and gives times in Dutch time.
+func TestTheDutchSpreadsheetFileNamesMunicipalities(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	id := f.opened(t, coordinator(), sharedPoll("namen")).GetId()
+	f.seedResponses(t, id, "GM0375", 1)
+	if _, err := f.pool.Exec(t.Context(), `INSERT INTO tenant_regions (id, name, event_id) VALUES ('ijmond', 'IJmond', gen_random_uuid()) ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.pool.Exec(t.Context(), `INSERT INTO tenant_municipalities (code, name, region_id, event_id) VALUES ('GM0375', 'Beverwijk', 'ijmond', gen_random_uuid()) ON CONFLICT DO NOTHING`); err != nil {
+		t.Fatal(err)
+	}
+	s, err := f.export(t, beverwijkChair(), &surveysv1.ExportResponsesRequest{PollId: id, Separator: "semicolon"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := string(s.file())
+	for _, want := range []string{"Ingediend op (Nederlandse tijd);Gemeente;Naam gemeente;", ";GM0375;Beverwijk;"} {
+		if !strings.Contains(file, want) {
+			t.Errorf("file lacks %q:\n%s", want, file)
+		}
+	}
+	if strings.Contains(file, "Z;") {
+		t.Errorf("a time in UTC in the Dutch file:\n%s", file)
+	}
+}

@@ -265,7 +265,8 @@ func (s *Panels) InvitePanel(ctx context.Context, req *surveysv1.InvitePanelRequ
 	if err != nil {
 		return nil, err
 	}
-	if st := p.Status(); st != poll.Scheduled && st != poll.Open {
+	dry := req.GetDryRun()
+	if st := p.Status(); st != poll.Scheduled && st != poll.Open && (!dry || st != poll.Draft) {
 		return nil, errs.New(errs.FailedPrecondition, "poll %s is %s: a panel is invited to a scheduled or open poll", p.ID(), st)
 	}
 	aud := p.Audience()
@@ -306,16 +307,32 @@ func (s *Panels) InvitePanel(ctx context.Context, req *surveysv1.InvitePanelRequ
 		return nil, err
 	}
 	// The request narrows the poll's audience further, never widens it.
-	var empty bool
+	var empty, emptyHoods bool
 	f.AgeBands, empty = narrow(aud.AgeBands, bands, strings.EqualFold)
-	if empty {
-		return &surveysv1.InvitePanelResponse{}, nil
-	}
-	f.Neighbourhoods, empty = narrow(listed(hoods, aud.Neighbourhoods), codes, strings.EqualFold)
-	if empty {
-		return &surveysv1.InvitePanelResponse{}, nil
+	f.Neighbourhoods, emptyHoods = narrow(listed(hoods, aud.Neighbourhoods), codes, strings.EqualFold)
+	if empty || emptyHoods {
+		resp := &surveysv1.InvitePanelResponse{DryRun: dry}
+		if dry {
+			for _, m := range f.Municipalities {
+				resp.Municipalities = append(resp.Municipalities, &surveysv1.PanelReach{MunicipalityCode: m})
+			}
+		}
+		return resp, nil
 	}
 	f.PostcodePrefixes = req.GetPostcodePrefixes()
+	if dry {
+		reach, err := s.store.ReachPanel(ctx, p.ID(), f)
+		if err != nil {
+			return nil, fmt.Errorf("counting the reach of poll %s's panel: %w", p.ID(), err)
+		}
+		resp := &surveysv1.InvitePanelResponse{DryRun: true}
+		for _, r := range reach {
+			resp.Invited += int32(r.New)
+			resp.AlreadyInvited += int32(r.Already)
+			resp.Municipalities = append(resp.Municipalities, &surveysv1.PanelReach{MunicipalityCode: r.Municipality, Invited: int32(r.New), AlreadyInvited: int32(r.Already)})
+		}
+		return resp, nil
+	}
 	compose, err := s.composer(ctx, f.Municipalities, p)
 	if err != nil {
 		return nil, err

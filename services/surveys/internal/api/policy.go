@@ -36,6 +36,8 @@ func Policy() []auth.Rule {
 			Scope: "residents, once per invitation or per browser, while the poll is open"},
 		{Method: pb.SurveysService_GetPublicTally_FullMethodName, Access: auth.Public,
 			Scope: "anyone, for open and closed polls, with small cells suppressed"},
+		{Method: pb.SurveysService_ListOpenPolls_FullMethodName, Access: auth.Public,
+			Scope: "anyone: the open polls of a municipality that residents answer by an open link, never panel polls"},
 		{Method: pb.ExportService_ExportResponses_FullMethodName, Access: auth.Read, Roles: staff,
 			Scope: visible + "; every response, pseudonymous (public: without free texts)"},
 

@@ -92,6 +92,11 @@ func (s *Server) GetPollForRespondent(ctx context.Context, req *surveysv1.GetPol
 		AlreadyAnswered: answered,
 		OffersFeedback:  s.feedback != nil,
 	}
+	if p.Shared() {
+		msg.MunicipalityCodes = p.Participants()
+	} else {
+		msg.MunicipalityCodes = []string{p.Tenant()}
+	}
 	// Questions may still change before the poll opens, and are of no use
 	// after it ends.
 	if st == poll.Open {

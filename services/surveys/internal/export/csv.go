@@ -61,7 +61,11 @@ func (s *csvSink) write(_ *poll.Response, row []cell) error {
 				}
 			}
 		case moment:
-			s.buf = appendMoment(s.buf, c.n)
+			if s.sep == ';' {
+				s.buf = appendLocalMoment(s.buf, c.n)
+			} else {
+				s.buf = appendMoment(s.buf, c.n)
+			}
 		}
 	}
 	s.buf = append(s.buf, '\r', '\n')

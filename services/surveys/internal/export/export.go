@@ -62,8 +62,13 @@ type Options struct {
 	// decides whether it is safe to (see the package comment).
 	Municipality bool
 	// Semicolon makes a CSV file the way spreadsheets set up for Dutch
-	// read it: fields separated by semicolons, decimals with a comma.
+	// read it: fields separated by semicolons, decimals with a comma, and
+	// times in Dutch time (Europe/Amsterdam) as a spreadsheet reads them,
+	// "2026-12-07 18:30:05", rather than in UTC.
 	Semicolon bool
+	// MunicipalityNames, with Municipality, adds a column with each
+	// respondent's municipality's name beside its code.
+	MunicipalityNames map[string]string
 }
 
 // Encoder writes responses to a file.
@@ -95,7 +100,7 @@ func New(w io.Writer, p poll.Poll, opts Options) (*Encoder, error) {
 	default:
 		return nil, errs.New(errs.Invalid, "language %q is not nl or en", opts.Language)
 	}
-	e := &Encoder{layout: newLayout(p, opts.Language, !opts.Public, opts.Municipality)}
+	e := &Encoder{layout: newLayout(p, opts.Language, !opts.Public, opts.Municipality, opts.MunicipalityNames, opts.Semicolon)}
 	e.row = make([]cell, len(e.layout.headers))
 	var err error
 	switch opts.Format {

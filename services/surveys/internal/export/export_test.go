@@ -140,7 +140,8 @@ func TestSemicolonCSVIsTheSameTableForDutchSpreadsheets(t *testing.T) {
 	rs := responses()
 	// A text with a semicolon must be quoted; one with a comma need not be.
 	rs[1].Replies = append(rs[1].Replies, poll.Reply{Question: "short", Type: poll.ShortText, Text: "IJmuiden; Zee, Duin"})
-	b := encode(t, everyType(), Options{Format: CSV, Municipality: true, Semicolon: true}, rs)
+	names := map[string]string{"GM0453": "Velsen", "GM0375": "Beverwijk"}
+	b := encode(t, everyType(), Options{Format: CSV, Municipality: true, Semicolon: true, MunicipalityNames: names}, rs)
 	if !bytes.HasPrefix(b, []byte(bom)) {
 		t.Fatalf("no byte order mark: %q", b[:10])
 	}
@@ -153,6 +154,15 @@ func TestSemicolonCSVIsTheSameTableForDutchSpreadsheets(t *testing.T) {
 	want := wantTable()
 	want[1][17] = "-2,5" // the number question's decimal comma
 	want[2][18] = "IJmuiden; Zee, Duin"
+	// Dutch time as a spreadsheet reads it, and each municipality's name
+	// beside its code.
+	want[0][1] = "Ingediend op (Nederlandse tijd)"
+	for i, local := range []string{"2026-03-02 10:30:00", "2026-03-02 10:30:01", "2026-03-02 10:30:02"} {
+		want[i+1][1] = local
+	}
+	for i, name := range []string{"Naam gemeente", "Velsen", "Beverwijk", ""} {
+		want[i] = append(want[i][:3], append([]string{name}, want[i][3:]...)...)
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("table (-want +got):\n%s", diff)
 	}

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"github.com/meedoen/meedoen/internal/nlgov"
 	"strconv"
 	"time"
 
@@ -75,31 +76,43 @@ type layout struct {
 	headers []string
 	// fixed columns before the questions
 	municipality bool
-	fields       []field
-	byQuestion   map[string]int // question id → index in fields
+	// names, when set, adds the municipality's name after its code.
+	names      map[string]string
+	fields     []field
+	byQuestion map[string]int // question id → index in fields
 }
 
 // Words of the fixed headings, per language.
 type words struct {
-	id, submittedAt, municipality, otherText, sheet string
+	id, submittedAt, submittedLocal, municipality, municipalityName, otherText, sheet string
 }
 
 func wordsIn(lang string) words {
 	if lang == "en" {
-		return words{id: "Response id", submittedAt: "Submitted at", municipality: "Municipality", otherText: "text", sheet: "Responses"}
+		return words{id: "Response id", submittedAt: "Submitted at", submittedLocal: "Submitted at (Dutch time)",
+			municipality: "Municipality", municipalityName: "Municipality name", otherText: "text", sheet: "Responses"}
 	}
-	return words{id: "Antwoord-id", submittedAt: "Ingediend op", municipality: "Gemeente", otherText: "tekst", sheet: "Antwoorden"}
+	return words{id: "Antwoord-id", submittedAt: "Ingediend op", submittedLocal: "Ingediend op (Nederlandse tijd)",
+		municipality: "Gemeente", municipalityName: "Naam gemeente", otherText: "tekst", sheet: "Antwoorden"}
 }
 
 // newLayout lays out the columns of p's questions in lang. Without texts,
 // free-text columns (text questions, "other" texts) are left out; without
 // municipality, so is the municipality.
-func newLayout(p poll.Poll, lang string, texts, municipality bool) layout {
+func newLayout(p poll.Poll, lang string, texts, municipality bool, names map[string]string, local bool) layout {
 	w := wordsIn(lang)
 	l := layout{municipality: municipality, byQuestion: map[string]int{}}
-	l.headers = append(l.headers, w.id, w.submittedAt)
+	if local {
+		l.headers = append(l.headers, w.id, w.submittedLocal)
+	} else {
+		l.headers = append(l.headers, w.id, w.submittedAt)
+	}
 	if municipality {
 		l.headers = append(l.headers, w.municipality)
+		if names != nil {
+			l.names = names
+			l.headers = append(l.headers, w.municipalityName)
+		}
 	}
 	for _, q := range p.Questions() {
 		if !texts && (q.Type == poll.ShortText || q.Type == poll.LongText) {
@@ -172,6 +185,9 @@ func (l *layout) fill(row []cell, r *poll.Response) {
 	row[1] = cell{kind: moment, n: r.SubmittedAt.UnixMicro()}
 	if l.municipality {
 		row[2] = cell{kind: label, s: r.Municipality}
+		if l.names != nil {
+			row[3] = cell{kind: label, s: l.names[r.Municipality]}
+		}
 	}
 	for i := range r.Replies {
 		rep := &r.Replies[i]
@@ -232,6 +248,15 @@ const timeLayout = "2006-01-02T15:04:05.000000Z07:00"
 // appendMoment appends a moment cell's time.
 func appendMoment(b []byte, micros int64) []byte {
 	return time.UnixMicro(micros).UTC().AppendFormat(b, timeLayout)
+}
+
+// localLayout is how a spreadsheet set up for Dutch reads a date and time
+// in a CSV file; the time is Dutch time, to the second.
+const localLayout = "2006-01-02 15:04:05"
+
+// appendLocalMoment appends a moment cell's time in Dutch time.
+func appendLocalMoment(b []byte, micros int64) []byte {
+	return time.UnixMicro(micros).In(nlgov.Amsterdam()).AppendFormat(b, localLayout)
 }
 
 // appendDecimal appends a decimal cell's number with a point, as

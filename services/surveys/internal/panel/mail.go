@@ -54,14 +54,14 @@ func englishDate(t time.Time) string {
 func ConfirmationLetter(municipality string, l Links) Letter {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Beste inwoner,\n\n")
-	fmt.Fprintf(&b, "U heeft zich aangemeld voor het inwonerspanel van %s. Bevestig uw aanmelding via deze link:\n\n%s\n\n", municipality, l.Action)
-	fmt.Fprintf(&b, "De link werkt één keer en verloopt na 7 dagen. Heeft u zich niet aangemeld? Dan hoeft u niets te doen; of haal uw adres meteen weg:\n%s\n\n", l.Unsubscribe)
+	fmt.Fprintf(&b, "Je hebt je aangemeld voor het inwonerspanel van %s. Bevestig je aanmelding via deze link:\n\n%s\n\n", municipality, l.Action)
+	fmt.Fprintf(&b, "De link werkt één keer en verloopt na 7 dagen. Heb je je niet aangemeld? Dan hoef je niets te doen; of haal je adres meteen weg:\n%s\n\n", l.Unsubscribe)
 	fmt.Fprintf(&b, "-- English --\n\n")
 	fmt.Fprintf(&b, "Dear resident,\n\n")
 	fmt.Fprintf(&b, "You signed up for the residents' panel of %s. Please confirm via this link:\n\n%s\n\n", municipality, l.Action)
 	fmt.Fprintf(&b, "The link works once and expires after 7 days. Did you not sign up? Then you need not do anything; or remove your address now:\n%s\n", l.Unsubscribe)
 	return Letter{
-		Subject: fmt.Sprintf("Bevestig uw aanmelding voor het inwonerspanel van %s / Confirm your sign-up", municipality),
+		Subject: fmt.Sprintf("Bevestig je aanmelding voor het inwonerspanel van %s / Confirm your sign-up", municipality),
 		Text:    b.String(),
 	}
 }
@@ -72,14 +72,14 @@ func ConfirmationLetter(municipality string, l Links) Letter {
 func AlreadyMemberLetter(municipality string, l Links) Letter {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Beste inwoner,\n\n")
-	fmt.Fprintf(&b, "Iemand heeft dit adres opnieuw aangemeld voor het inwonerspanel van %s. U bent al lid: u hoeft niets te doen.\n\n", municipality)
-	fmt.Fprintf(&b, "Wilt u geen uitnodigingen meer? Meld u af:\n%s\n\n", l.Unsubscribe)
+	fmt.Fprintf(&b, "Iemand heeft dit adres opnieuw aangemeld voor het inwonerspanel van %s. Je bent al lid: je hoeft niets te doen.\n\n", municipality)
+	fmt.Fprintf(&b, "Wil je geen uitnodigingen meer? Meld je af:\n%s\n\n", l.Unsubscribe)
 	fmt.Fprintf(&b, "-- English --\n\n")
 	fmt.Fprintf(&b, "Dear resident,\n\n")
 	fmt.Fprintf(&b, "Someone signed this address up again for the residents' panel of %s. You are a member already: there is nothing to do.\n\n", municipality)
 	fmt.Fprintf(&b, "No more invitations? Unsubscribe:\n%s\n", l.Unsubscribe)
 	return Letter{
-		Subject: fmt.Sprintf("U bent al lid van het inwonerspanel van %s / You are a panel member already", municipality),
+		Subject: fmt.Sprintf("Je bent al lid van het inwonerspanel van %s / You are a panel member already", municipality),
 		Text:    b.String(),
 	}
 }
@@ -94,19 +94,19 @@ func InvitationLetter(municipality string, p Poll, l Links, reminder bool) Lette
 	var b strings.Builder
 	fmt.Fprintf(&b, "Beste inwoner,\n\n")
 	if reminder {
-		fmt.Fprintf(&b, "Enige tijd geleden nodigden we u uit voor de peiling \"%s\". We hebben uw antwoord nog niet; het kan nog", p.TitleNL)
+		fmt.Fprintf(&b, "Enige tijd geleden nodigden we je uit voor de peiling \"%s\". We hebben je antwoord nog niet; het kan nog", p.TitleNL)
 	} else {
-		fmt.Fprintf(&b, "Als lid van het inwonerspanel van %s nodigen we u uit voor de peiling \"%s\". Uw mening telt; antwoorden kan", municipality, p.TitleNL)
+		fmt.Fprintf(&b, "Als lid van het inwonerspanel van %s nodigen we je uit voor de peiling \"%s\". Je mening telt; antwoorden kan", municipality, p.TitleNL)
 	}
 	if !p.ClosesAt.IsZero() {
 		fmt.Fprintf(&b, " tot %s", dutchDate(p.ClosesAt))
 	}
 	fmt.Fprintf(&b, ":\n\n%s\n\n", l.Action)
-	fmt.Fprintf(&b, "De link is persoonlijk en werkt voor één antwoord. Uw antwoorden worden zonder uw e-mailadres bewaard.")
+	fmt.Fprintf(&b, "De link is persoonlijk en werkt voor één antwoord. Je antwoorden worden zonder je e-mailadres bewaard.")
 	if reminder {
 		fmt.Fprintf(&b, " Deze link vervangt die uit onze eerdere e-mail.")
 	}
-	fmt.Fprintf(&b, "\n\nGeen uitnodigingen meer? Meld u af:\n%s\n\n", l.Unsubscribe)
+	fmt.Fprintf(&b, "\n\nGeen uitnodigingen meer? Meld je af:\n%s\n\n", l.Unsubscribe)
 	fmt.Fprintf(&b, "-- English --\n\n")
 	fmt.Fprintf(&b, "Dear resident,\n\n")
 	if reminder {

@@ -251,6 +251,13 @@ func (p Poll) checkMunicipality(v *errs.Violations, m string) string {
 		if m != "" && m != p.tenant {
 			v.Add("/municipality", fmt.Sprintf("%q is not this poll's municipality", m))
 		}
+		// An open link that checks postcodes takes only answers whose
+		// postcode was found in the municipality, even when the poll has
+		// just one: without it the answer would count as a resident's
+		// of a postcode nobody checked.
+		if m == "" && p.audience.PostcodeCheck {
+			v.Add("/municipality", "is required: this poll checks that respondents live in its municipality")
+		}
 		return p.tenant
 	case m == "":
 		if p.audience.KnowsMunicipality() {

@@ -322,6 +322,7 @@ func TestCheckKnowsTheMunicipality(t *testing.T) {
 	panel := openPoll(t, shared(t))
 	open := openPoll(t, with(shared(t), func(s *poll.Spec) { s.Audience = poll.Audience{Kind: poll.OpenLink} }))
 	postcode := openPoll(t, with(shared(t), func(s *poll.Spec) { s.Audience = poll.Audience{Kind: poll.OpenLink, PostcodeCheck: true} }))
+	localPostcode := openPoll(t, with(complete(t), func(s *poll.Spec) { s.Audience = poll.Audience{Kind: poll.OpenLink, PostcodeCheck: true} }))
 	tests := []struct {
 		name         string
 		poll         poll.Poll
@@ -337,6 +338,8 @@ func TestCheckKnowsTheMunicipality(t *testing.T) {
 		{name: "a shared panel poll needs the municipality", poll: panel, wantPaths: []string{"/municipality"}},
 		{name: "a shared open link may not know it", poll: open, want: ""},
 		{name: "a shared open link with postcode check must", poll: postcode, wantPaths: []string{"/municipality"}},
+		{name: "a local open link with postcode check must too", poll: localPostcode, wantPaths: []string{"/municipality"}},
+		{name: "a local open link with postcode check, its municipality", poll: localPostcode, municipality: "GM0453", want: "GM0453"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

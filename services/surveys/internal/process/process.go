@@ -1,7 +1,9 @@
 // Package process keeps the surveys service's projection of the councils'
 // participation processes, which polls belong to: a consumer of the
-// councils' process.created and process.closed events, and the lookup the
-// API uses to give a new poll its process's tenant and municipalities.
+// councils' process.created, process.phase_changed and process.closed
+// events, and the lookup the API uses to give a new poll its process's
+// tenant and municipalities. A poll is scheduled and opens only while its
+// process is in the execute phase (see ExecutePhase).
 package process
 
 import (
@@ -12,6 +14,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/meedoen/meedoen/internal/errs"
 	"github.com/meedoen/meedoen/internal/events"
 	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 )
@@ -23,6 +26,7 @@ func Consumer() events.ConsumerConfig {
 		Stream: events.StreamName("councils"),
 		Subjects: []string{
 			"meedoen.councils.*.process.created",
+			"meedoen.councils.*.process.phase_changed",
 			"meedoen.councils.*.process.closed",
 		},
 		Handle: Apply,
@@ -46,19 +50,32 @@ func Apply(ctx context.Context, tx pgx.Tx, ev events.Event) error {
 			participants = []string{}
 		}
 		slices.Sort(participants)
-		_, err := tx.Exec(ctx, `INSERT INTO processes (id, tenant, participants) VALUES ($1, $2, $3)
-ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, participants = excluded.participants, updated_at = now()`,
+		// A process starts in intake; a phase heard before (a stream
+		// replayed from the middle) is kept.
+		_, err := tx.Exec(ctx, `INSERT INTO processes (id, tenant, participants, phase) VALUES ($1, $2, $3, 'intake')
+ON CONFLICT (id) DO UPDATE SET tenant = excluded.tenant, participants = excluded.participants,
+    phase = coalesce(processes.phase, 'intake'), updated_at = now()`,
 			p.GetProcessId(), ev.Tenant, participants)
 		if err != nil {
 			return fmt.Errorf("projecting process %s: %w", p.GetProcessId(), err)
+		}
+	case "process.phase_changed":
+		var p eventsv1.ProcessPhaseChanged
+		if err := ev.Decode(&p); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO processes (id, tenant, phase) VALUES ($1, '', $2)
+ON CONFLICT (id) DO UPDATE SET phase = excluded.phase, updated_at = now()`, p.GetProcessId(), p.GetToPhase())
+		if err != nil {
+			return fmt.Errorf("projecting the phase of process %s: %w", p.GetProcessId(), err)
 		}
 	case "process.closed":
 		var p eventsv1.ProcessClosed
 		if err := ev.Decode(&p); err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO processes (id, tenant, closed) VALUES ($1, '', true)
-ON CONFLICT (id) DO UPDATE SET closed = true, updated_at = now()`, p.GetProcessId())
+		_, err := tx.Exec(ctx, `INSERT INTO processes (id, tenant, closed, phase) VALUES ($1, '', true, 'closed')
+ON CONFLICT (id) DO UPDATE SET closed = true, phase = 'closed', updated_at = now()`, p.GetProcessId())
 		if err != nil {
 			return fmt.Errorf("projecting the closing of process %s: %w", p.GetProcessId(), err)
 		}
@@ -76,6 +93,30 @@ type Process struct {
 	// for a local one.
 	Participants []string
 	Closed       bool
+	// Phase is the process's phase in the step plan, e.g. "intake" or
+	// "execute"; empty when the projection has not heard it (a process
+	// projected before phases were).
+	Phase string
+}
+
+// ExecutePhase is the phase in which a process's polls are scheduled and
+// open.
+const ExecutePhase = "execute"
+
+// TakesOpenPolls reports whether a poll of p may be scheduled or open
+// now: when p is in execute, or its phase is not known.
+func (p Process) TakesOpenPolls() bool { return p.Phase == "" || p.Phase == ExecutePhase }
+
+// NotExecuting is the error for scheduling or opening a poll of p while
+// p is in another phase: FailedPrecondition naming /processId, with the
+// phase in the reason.
+func (p Process) NotExecuting(action string) error {
+	return &errs.Error{
+		Code:    errs.FailedPrecondition,
+		Message: fmt.Sprintf("cannot %s a poll of a process in phase %s", action, p.Phase),
+		Fields: []errs.Field{{Path: "/processId",
+			Reason: fmt.Sprintf("the process is in phase %s; polls open in %s", p.Phase, ExecutePhase)}},
+	}
 }
 
 // ErrUnknown means the process is not (yet) known to this service.
@@ -89,8 +130,8 @@ type Querier interface {
 // Lookup returns the projected process with id, or ErrUnknown.
 func Lookup(ctx context.Context, q Querier, id string) (Process, error) {
 	p := Process{ID: id}
-	err := q.QueryRow(ctx, `SELECT tenant, participants, closed FROM processes WHERE id = $1`, id).
-		Scan(&p.Tenant, &p.Participants, &p.Closed)
+	err := q.QueryRow(ctx, `SELECT tenant, participants, closed, coalesce(phase, '') FROM processes WHERE id = $1`, id).
+		Scan(&p.Tenant, &p.Participants, &p.Closed, &p.Phase)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Process{}, ErrUnknown
 	}

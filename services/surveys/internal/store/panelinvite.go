@@ -40,14 +40,7 @@ func (s *Store) InvitePanel(ctx context.Context, pollID string, f PanelFilter, c
 		return 0, 0, err
 	}
 	now = now.UTC().Truncate(time.Microsecond)
-	neighbourhoods := make([]string, len(f.Neighbourhoods))
-	for i, n := range f.Neighbourhoods {
-		neighbourhoods[i] = strings.ToLower(n)
-	}
-	prefixes := make([]string, len(f.PostcodePrefixes))
-	for i, p := range f.PostcodePrefixes {
-		prefixes[i] = likeEscape(strings.ToUpper(strings.Join(strings.Fields(p), ""))) + "%"
-	}
+	neighbourhoods, prefixes := inviteMatch(f)
 	err = pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
 		rows, err := tx.Query(ctx, `SELECT m.id::text, m.municipality, m.email, m.age_band, m.neighbourhood,
     EXISTS (SELECT 1 FROM invitations i WHERE i.poll_id = $1 AND i.panel_member_id = m.id)
@@ -247,4 +240,65 @@ FROM unnest($2::uuid[], $3::bytea[]) AS t(id, hash) WHERE i.id = t.id`, now, ids
 		return 0, err
 	}
 	return reminded, nil
+}
+
+// Reach is how many members of one municipality's panel an invitation
+// would reach.
+type Reach struct {
+	Municipality string
+	// New are the members it would invite; Already those it would skip
+	// because they were invited to the poll before.
+	New, Already int
+}
+
+// ReachPanel counts whom InvitePanel with the same filter would invite to
+// the poll with pollID and whom it would skip, per municipality of f in
+// its order, a municipality without matching members included. It
+// invites nobody.
+func (s *Store) ReachPanel(ctx context.Context, pollID string, f PanelFilter) ([]Reach, error) {
+	if err := checkID("poll", pollID); err != nil {
+		return nil, err
+	}
+	neighbourhoods, prefixes := inviteMatch(f)
+	rows, err := s.pool.Query(ctx, `SELECT m.municipality,
+    count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM invitations i WHERE i.poll_id = $1 AND i.panel_member_id = m.id)),
+    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM invitations i WHERE i.poll_id = $1 AND i.panel_member_id = m.id))
+FROM panel_members m
+WHERE m.status = 'active' AND m.municipality = ANY($2)
+  AND (cardinality($3::text[]) = 0 OR m.age_band = ANY($3))
+  AND (cardinality($4::text[]) = 0 OR lower(m.neighbourhood) = ANY($4))
+  AND (cardinality($5::text[]) = 0 OR replace(m.postcode, ' ', '') LIKE ANY($5))
+GROUP BY m.municipality`, pollID, textArray(f.Municipalities), textArray(f.AgeBands), neighbourhoods, prefixes)
+	if err != nil {
+		return nil, fmt.Errorf("counting panel members to invite: %w", err)
+	}
+	counts := map[string]Reach{}
+	var r Reach
+	if _, err := pgx.ForEachRow(rows, []any{&r.Municipality, &r.New, &r.Already}, func() error {
+		counts[r.Municipality] = r
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("counting panel members to invite: %w", err)
+	}
+	out := make([]Reach, 0, len(f.Municipalities))
+	for _, m := range f.Municipalities {
+		c := counts[m]
+		c.Municipality = m
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// inviteMatch is f's neighbourhoods and postcode prefixes as the queries
+// that choose members compare them.
+func inviteMatch(f PanelFilter) (neighbourhoods, prefixes []string) {
+	neighbourhoods = make([]string, len(f.Neighbourhoods))
+	for i, n := range f.Neighbourhoods {
+		neighbourhoods[i] = strings.ToLower(n)
+	}
+	prefixes = make([]string, len(f.PostcodePrefixes))
+	for i, p := range f.PostcodePrefixes {
+		prefixes[i] = likeEscape(strings.ToUpper(strings.Join(strings.Fields(p), ""))) + "%"
+	}
+	return neighbourhoods, prefixes
 }

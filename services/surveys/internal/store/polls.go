@@ -92,6 +92,35 @@ func processTakesPolls(ctx context.Context, tx pgx.Tx, id string) error {
 	return nil
 }
 
+// processTakesOpenPolls checks, in the transaction that changes p from
+// status before, that a poll being scheduled or opened (by hand or by the
+// scheduler) belongs to a process in the execute phase, and keeps the
+// process's row so until the transaction ends, so that a phase change
+// applied meanwhile waits. A process whose phase this service has not
+// heard does not hold the poll back.
+func processTakesOpenPolls(ctx context.Context, tx pgx.Tx, p poll.Poll, before poll.Status) error {
+	action := ""
+	switch {
+	case before == poll.Draft && p.Status() == poll.Scheduled:
+		action = "schedule"
+	case (before == poll.Draft || before == poll.Scheduled) && (p.Status() == poll.Open || p.Status() == poll.Closed):
+		action = "open"
+	default:
+		return nil
+	}
+	pr := process.Process{ID: p.ProcessID()}
+	err := tx.QueryRow(ctx, `SELECT coalesce(phase, '') FROM processes WHERE id = $1 FOR SHARE`, p.ProcessID()).Scan(&pr.Phase)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil // a poll made before processes were projected
+	case err != nil:
+		return fmt.Errorf("reading the phase of process %s: %w", p.ProcessID(), err)
+	case !pr.TakesOpenPolls():
+		return pr.NotExecuting(action)
+	}
+	return nil
+}
+
 // UpdatePoll changes the poll with id. It holds the poll's lock alone
 // while change runs, so concurrent changes of one poll serialise, their
 // events reach the outbox in commit order, and a poll closes only once the
@@ -116,9 +145,12 @@ func (s *Store) UpdatePoll(ctx context.Context, id string, change PollChange, ex
 		if err != nil {
 			return err
 		}
-		version := p.UpdatedAt()
+		version, before := p.UpdatedAt(), p.Status()
 		p, evs, err := change(p)
 		if err != nil {
+			return err
+		}
+		if err := processTakesOpenPolls(ctx, tx, p, before); err != nil {
 			return err
 		}
 		// After the change's own checks (who may see and change it comes
@@ -224,7 +256,11 @@ ORDER BY id DESC LIMIT $7`,
 // at now (see poll.Poll.Due), at most limit of each kind, the longest
 // overdue first. A scheduler passes each to UpdatePoll with Advance.
 func (s *Store) DuePolls(ctx context.Context, now time.Time, limit int) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `(SELECT id::text FROM polls WHERE status = 'scheduled' AND opens_at <= $1 ORDER BY opens_at LIMIT $2)
+	// A scheduled poll whose process has left the execute phase (moved
+	// back, or on) stays scheduled until the process is in execute again.
+	rows, err := s.pool.Query(ctx, `(SELECT p.id::text FROM polls p LEFT JOIN processes pr ON pr.id = p.process_id
+  WHERE p.status = 'scheduled' AND p.opens_at <= $1 AND coalesce(pr.phase, 'execute') = 'execute'
+  ORDER BY p.opens_at LIMIT $2)
 UNION ALL
 (SELECT id::text FROM polls WHERE status = 'open' AND closes_at <= $1 ORDER BY closes_at LIMIT $2)`, now, limit)
 	if err != nil {
