@@ -69,7 +69,8 @@ func TestVisitorsChooseAMunicipalityAndSeeWhereToTakePart(t *testing.T) {
 		"Peilingen in Velsen",
 		`<a class="utrecht-link utrecht-link--html-a" href="/p/wmo-loket-velsen">Het Wmo-loket in Velsen</a> (open tot 20 december 2026, 18:00)`,
 		`href="/p/minima-ijmond">Minimaregelingen in de IJmond</a> (open tot 8 januari 2027, 12:00)`,
-		`href="/panel/aanmelden/GM0453">Meld je aan voor het inwonerspanel van Velsen.</a>`)
+		`href="/panel/aanmelden/GM0453">Meld je aan voor het inwonerspanel van Velsen.</a>`,
+		`href="/resultaten?gemeente=GM0453">Resultaten in Velsen</a>`)
 	if got := webtest.TitleOf(t, velsen); got != "Start: Velsen · Meedoen" {
 		t.Errorf("title %q, want it to name the municipality", got)
 	}

@@ -151,7 +151,7 @@ func New(cfg Config, log *slog.Logger) (*Site, error) {
 	if err := s.parsePages(); err != nil {
 		return nil, err
 	}
-	ws, err := workspace.New(k, workspace.Config{Councils: cfg.Councils, Surveys: cfg.Surveys})
+	ws, err := workspace.New(k, workspace.Config{Councils: cfg.Councils, Surveys: cfg.Surveys, FocusGroups: cfg.FocusGroups})
 	if err != nil {
 		return nil, err
 	}

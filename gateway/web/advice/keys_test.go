@@ -68,7 +68,7 @@ func TestServiceReasonsInDutch(t *testing.T) {
 		"must hold at least one recommendation":      "Schrijf ten minste één aanbeveling.",
 		"must hold 3 recommendations, as the version sent does, so that the responses stay theirs": "Een correctie van een verzonden advies houdt 3 aanbevelingen, zodat de reacties van de gemeenten bij hun aanbeveling blijven.",
 		"names a closed process":                                    "Het traject is afgesloten; het advies en de reacties veranderen niet meer.",
-		"names version 1, but the latest is 3: edit that one":       "Iemand anders heeft intussen een nieuwe versie opgeslagen (nu versie 3). Open het advies opnieuw en bewerk die versie; kopieer eerst wat u hier schreef.",
+		"names version 1, but the latest is 3: edit that one":       "Iemand anders heeft intussen een nieuwe versie opgeslagen (nu versie 3). Open het advies opnieuw en bewerk die versie; kopieer eerst wat je hier schreef.",
 		"is not the latest version (4)":                             "Er is intussen een nieuwere versie (versie 4). Ga terug naar het advies en kijk die eerst na.",
 		"version 2 was sent already; a correction is a new version": "Deze versie is al verzonden. Een correctie wordt een nieuwe versie.",
 		"must not lie before the advice was sent (2026-11-02)":      "Het besluit kan niet eerder zijn dan het verzenden van het advies (2 november 2026).",

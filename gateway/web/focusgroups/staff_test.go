@@ -161,7 +161,7 @@ func TestFormingAGroupShowsTheServiceObjections(t *testing.T) {
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("status = %d, want 422", resp.StatusCode)
 	}
-	want := [][2]string{{"#naam", "Naam: must be at most 200 characters"}, {"#zetels-client", "Plaatsen per rol: must be from 1 to 500"}}
+	want := [][2]string{{"#naam", "Naam: Dit mag hoogstens 200 tekens lang zijn."}, {"#zetels-client", "Plaatsen per rol: Kies een getal van 1 tot en met 500."}}
 	if diff := cmp.Diff(want, webtest.SummaryOf(t, body)); diff != "" {
 		t.Errorf("error summary (-want +got):\n%s", diff)
 	}

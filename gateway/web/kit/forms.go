@@ -50,6 +50,8 @@ type FieldError struct {
 	// Text says what is wrong. Key, when set, is a catalogue key instead.
 	Text string
 	Key  string
+	// Args fill Key's placeholders: name, value, name, value…
+	Args []any
 	// Lang is the language of Text when it is not the page's: the
 	// service explains itself in English.
 	Lang string
@@ -120,13 +122,57 @@ func FromStatus(err error, body string, fields []FormField, conditions map[strin
 	return e
 }
 
-// Explain is a reason the service gave: the commonest in the page's words,
-// the rest as the service wrote them, in English.
-func Explain(reason string) FieldError {
+// Common is a reason every service gives in the same words (required,
+// text that cannot be stored) in the page's words; ok is false for any
+// other, which a page may word for its own field before Explain does.
+func Common(reason string) (fe FieldError, ok bool) {
 	if key, ok := commonReasons[reason]; ok {
-		return FieldError{Key: key}
+		return FieldError{Key: key}, true
+	}
+	return FieldError{}, false
+}
+
+// Explain is a reason the service gave: the common ones in the page's
+// words, the rest as the service wrote them, in English.
+func Explain(reason string) FieldError {
+	if fe, ok := Common(reason); ok {
+		return fe
+	}
+	for _, r := range reasonShapes {
+		m := r.re.FindStringSubmatch(reason)
+		if m == nil {
+			continue
+		}
+		fe := FieldError{Key: r.key}
+		for i, name := range r.args {
+			fe.Args = append(fe.Args, name, m[i+1])
+		}
+		return fe
 	}
 	return FieldError{Text: reason, Lang: ServiceLang}
+}
+
+// reasonShapes are reasons every service words alike with a number or a
+// bound in them (internal/errs' violations), each with its catalogue key
+// and the names its numbers fill in.
+var reasonShapes = []struct {
+	re   *regexp.Regexp
+	key  string
+	args []string
+}{
+	{regexp.MustCompile(`^must be at most ([0-9]+) characters$`), "form.error.maxChars", []string{"max"}},
+	{regexp.MustCompile(`^must be ([0-9]+) to ([0-9]+) characters$`), "form.error.charsBetween", []string{"min", "max"}},
+	{regexp.MustCompile(`^must be from (-?[0-9]+) to (-?[0-9]+)$`), "form.error.between", []string{"min", "max"}},
+	{regexp.MustCompile(`^must be at least (-?[0-9]+)$`), "form.error.atLeast", []string{"min"}},
+	{regexp.MustCompile(`^(must (not be empty|be set)$|is required\b)`), "form.error.required", nil},
+	{regexp.MustCompile(`^is not a participation form$`), "form.error.choose", nil},
+	{regexp.MustCompile(`^must be nl or en$`), "form.error.language", nil},
+	{regexp.MustCompile(`^must be in the future$`), "form.error.future", nil},
+	{regexp.MustCompile(`^must not (be|lie) in the future$`), "form.error.notFuture", nil},
+	{regexp.MustCompile(`^must not be in the past$`), "form.error.notPast", nil},
+	{regexp.MustCompile(`^must be a date written YYYY-MM-DD$`), "form.error.date", nil},
+	{regexp.MustCompile(`^is not a valid time$`), "form.error.time", nil},
+	{regexp.MustCompile(`^must be the id \(a UUID\) of `), "form.error.choose", nil},
 }
 
 // commonReasons are reasons every service gives in the same words.

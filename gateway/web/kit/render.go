@@ -22,7 +22,9 @@ func (s *Site) parseLayouts() error {
 	s.pages = make(map[string]map[string]*template.Template, len(s.cats))
 	for lang, cat := range s.cats {
 		funcs := template.FuncMap{
-			"t":      cat.Text,
+			"t": cat.Text,
+			// ta is t with its arguments as one list (FieldError.Args).
+			"ta":     func(key string, args []any) (string, error) { return cat.Text(key, args...) },
 			"static": s.assets.url,
 			"join":   strings.Join,
 		}

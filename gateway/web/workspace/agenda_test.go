@@ -143,7 +143,7 @@ func TestDecideQuestion(t *testing.T) {
 		}
 		webtest.MustContain(t, body,
 			"<title>Fout: Agenda: Velsen · Meedoen</title>",
-			`<a class="utrecht-link utrecht-link--html-a" href="#reden-q-open">Reden: <span lang="en">is required when rejecting a question</span></a>`,
+			`<a class="utrecht-link utrecht-link--html-a" href="#reden-q-open">Reden: Vul dit in.</a>`,
 			`id="reden-q-open-fout"`, `aria-invalid="true"`,
 			// The language switch leads to the agenda, not to the action.
 			`href="/agenda?lang=en"`,

@@ -52,6 +52,14 @@ type processPage struct {
 	ExecutedForms    []string // catalogue keys
 	ResidentsReached int32
 	Polls            []processPollView
+	// Groups are the process's focus groups; GroupsUnavailable says the
+	// focus groups service did not answer.
+	Groups            []processGroupView
+	GroupsUnavailable bool
+	// GroupsShown is false when the site has no focus groups service.
+	GroupsShown bool
+	// NewGroupURL forms a focus group for the process.
+	NewGroupURL string
 	// Running are the polls taking answers: their answers count once they
 	// close.
 	Running         []runningForm
@@ -189,6 +197,11 @@ func (s *Pages) processData(wk *work) (*processPage, error) {
 		p.ExecutedForms = append(p.ExecutedForms, formKey(f))
 	}
 	p.Polls = s.processPolls(wk, a, pr)
+	p.Groups, p.GroupsUnavailable = s.processGroups(wk, pr)
+	p.GroupsShown = s.groups != nil
+	if s.groups != nil && p.CanWork && !p.Closed {
+		p.NewGroupURL = "/focusgroepen/nieuw?traject=" + url.QueryEscape(pr.GetId())
+	}
 	p.Running = runningForms(w, pr)
 
 	if qid := pr.GetQuestionId(); qid != "" {

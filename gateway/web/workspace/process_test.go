@@ -134,8 +134,8 @@ func TestUpdateProcess(t *testing.T) {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
 		webtest.MustContain(t, body,
-			`href="#doelgroep">Doelgroep: <span lang="en">must be at most 500 characters</span>`,
-			`href="#vorm-focus_group">Participatievormen: <span lang="en">is not a participation form</span>`,
+			`href="#doelgroep">Doelgroep: Dit mag hoogstens 500 tekens lang zijn.`,
+			`href="#vorm-focus_group">Participatievormen: Kies een van de mogelijkheden in de lijst.`,
 			`>Nieuw</textarea>`, `value="Lang"`, `value="opinion_bus" checked>`,
 		)
 	})
@@ -207,7 +207,7 @@ func TestTransition(t *testing.T) {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
 		webtest.MustContain(t, body,
-			`href="#reden-terug">Toelichting: <span lang="en">is required when moving back to an earlier phase</span>`,
+			`href="#reden-terug">Toelichting: Vul dit in.`,
 			`id="reden-terug-fout"`,
 			`<option value="concretise" selected>Concretiseren</option>`,
 		)
@@ -267,7 +267,7 @@ func TestRecordFieldActivity(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Errorf("status = %d, want 422", resp.StatusCode)
 		}
-		webtest.MustContain(t, body, `href="#datum">Datum: <span lang="en">must not be in the future</span>`,
+		webtest.MustContain(t, body, `href="#datum">Datum: Dit mag niet in de toekomst liggen.`,
 			`href="#plaats">Plaats: Vul dit in.`, `value="2030-01-01"`, `>Gezellig</textarea>`, `value="3"`)
 		if strings.Index(body, `href="#datum"`) > strings.Index(body, `href="#plaats"`) {
 			t.Error("the summary does not follow the form's order")

@@ -26,7 +26,7 @@ func questionErrors(err error, fields []kit.FormField) *kit.FormErrors {
 // questionReason is one refusal of a raised question as a message.
 func questionReason(v problem.Violation) kit.FieldError {
 	path, reason := kit.NormalPath(v.Field, questionBody), v.Reason
-	if fe := kit.Explain(reason); fe.Key != "" {
+	if fe, ok := kit.Common(reason); ok {
 		// Reasons every service gives alike: required, unstorable text.
 		return fe
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/meedoen/meedoen/gateway/web/kit"
 	"github.com/meedoen/meedoen/internal/auth"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
+	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
 
@@ -33,6 +34,9 @@ type Config struct {
 	// titles and the counts so far of open ones. Nil lists a process's
 	// polls as the councils service knows them, named by form.
 	Surveys surveysv1.SurveysServiceClient
+	// FocusGroups is the focus groups service, which lists a process's
+	// groups on its page. Nil leaves them out.
+	FocusGroups focusgroupsv1.FocusGroupsServiceClient
 }
 
 // Pages serves the council workspace.
@@ -40,6 +44,7 @@ type Pages struct {
 	kit     *kit.Site
 	api     councilsv1.CouncilsServiceClient
 	surveys surveysv1.SurveysServiceClient
+	groups  focusgroupsv1.FocusGroupsServiceClient
 	staff   *kit.Audience
 }
 
@@ -48,7 +53,7 @@ var templates embed.FS
 
 // New makes the pages and parses their templates into k.
 func New(k *kit.Site, cfg Config) (*Pages, error) {
-	s := &Pages{kit: k, api: cfg.Councils, surveys: cfg.Surveys, staff: &kit.Audience{Visitors: kit.Staff, Service: "councils", Errors: "error."}}
+	s := &Pages{kit: k, api: cfg.Councils, surveys: cfg.Surveys, groups: cfg.FocusGroups, staff: &kit.Audience{Visitors: kit.Staff, Service: "councils", Errors: "error."}}
 	if cfg.Councils == nil {
 		s.staff.Missing = "error.unconfigured"
 	}
