@@ -264,7 +264,12 @@ func (s *system) runPoll(t *testing.T, processID string) {
 		ClosesAt:       timestamppb.New(time.Now().Add(48 * time.Hour)),
 		ResultsSharing: &surveysv1.Text{Nl: "In het verslag van de raden."},
 	}}))(t)
-	ok(s.polls.SchedulePoll(root, &surveysv1.SchedulePollRequest{Id: poll.GetId()}))(t)
+	// Polls open only in execute: the surveys service hears of the
+	// process's phase by its event, a moment after the move.
+	eventually(t, func() error {
+		_, err := s.polls.SchedulePoll(root, &surveysv1.SchedulePollRequest{Id: poll.GetId()})
+		return err
+	})
 	ok(s.polls.OpenPoll(root, &surveysv1.OpenPollRequest{Id: poll.GetId()}))(t)
 	for i, address := range []string{"truus@example.nl", "", "ahmed@example.nl"} {
 		ok(s.polls.SubmitResponse(context.Background(), &surveysv1.SubmitResponseRequest{
