@@ -1,0 +1,421 @@
+package reasons
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+	"regexp"
+	"slices"
+	"sort"
+	"sync"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/packages"
+
+	"github.com/meedoen/meedoen/internal/dutch"
+)
+
+// TestEveryReasonHasAnEntry reads the code of every service, the gateway
+// and the shared packages, finds every wording a refusal can carry (the
+// message of errs.New and errs.Error, the reason of errs.Violations.Add
+// and errs.Field, written out or as a fmt.Sprintf format, also when it
+// reaches them through a variable, a parameter or a function's result),
+// and wants each in the catalogue, recognised as itself; and each entry of
+// the catalogue in the code.
+func TestEveryReasonHasAnEntry(t *testing.T) {
+	if testing.Short() {
+		t.Skip("type-checks the whole module")
+	}
+	found, unresolved := scan(t)
+	if len(found) < 250 {
+		t.Fatalf("found only %d wordings; the scan is broken", len(found))
+	}
+	byEnglish := map[string]Entry{}
+	for _, e := range Entries() {
+		byEnglish[e.English] = e
+	}
+	var missing []string
+	for _, w := range sortedKeys(found) {
+		e, ok := byEnglish[w]
+		if !ok {
+			missing = append(missing, fmt.Sprintf("%q (%s)", w, found[w][0]))
+			continue
+		}
+		sample := sampleOf(w)
+		m, ok := Lookup(sample)
+		if !ok || m.English != e.English {
+			t.Errorf("%q is recognised as %q", sample, m.English)
+		}
+	}
+	if len(missing) > 0 {
+		t.Errorf("%d wordings have no entry in the catalogue:\n%s", len(missing), strings.Join(missing, "\n"))
+	}
+	for _, e := range Entries() {
+		if _, ok := found[e.English]; !ok {
+			t.Errorf("entry %s %q: no service says it any more; remove it", e.Code, e.English)
+		}
+	}
+	for _, u := range unresolved {
+		if !slices.ContainsFunc(passedOn, func(s string) bool { return strings.HasSuffix(u, s) }) {
+			t.Errorf("%s: a refusal's wording the scan cannot follow; write it out, or say in passedOn where it comes from", u)
+		}
+	}
+}
+
+// passedOn are the places where a refusal carries a wording made
+// elsewhere, each with where that wording is scanned.
+var passedOn = []string{}
+
+func TestEntries(t *testing.T) {
+	code := regexp.MustCompile(`^[A-Z][A-Z0-9_]{0,62}$`)
+	seen := map[string]bool{}
+	for _, e := range Entries() {
+		if seen[e.English] {
+			t.Errorf("%q has two entries", e.English)
+		}
+		seen[e.English] = true
+		if !code.MatchString(e.Code) {
+			t.Errorf("%q: code %q is not UPPER_SNAKE_CASE of at most 63 characters", e.English, e.Code)
+		}
+		c := compile(e)
+		args := make([]any, len(c.verbs))
+		for i := range args {
+			args[i] = "x"
+		}
+		if d := fmt.Sprintf(e.Dutch, args...); strings.Contains(d, "%!") {
+			t.Errorf("%q: the Dutch %q does not take the %d values: %s", e.English, e.Dutch, len(c.verbs), d)
+		}
+		if f := dutch.Formal(e.Dutch); len(f) > 0 {
+			t.Errorf("%q: the Dutch %q says %q; Meedoen says je (docs/language.md)", e.English, e.Dutch, f)
+		}
+		if e.Dutch == "" || e.Dutch == e.English {
+			t.Errorf("%q: no Dutch", e.English)
+		}
+	}
+}
+
+func TestLookup(t *testing.T) {
+	register(Entry{Code: "TEST_LONG", English: "test: must be at most %d characters", Dutch: "test: mag hoogstens %s tekens hebben"},
+		Entry{Code: "TEST_ANY", English: "test: %s", Dutch: "test: %s"},
+		Entry{Code: "TEST_EXACT", English: "test: is required", Dutch: "test: is verplicht"},
+		Entry{Code: "TEST_STATE", English: "test: cannot %s a poll that is %s: %s", Dutch: "test: je kunt een peiling die %[2]s is niet %[1]s: %[3]s"})
+	addWords(map[string]string{"test-close": "sluiten", "test-draft": "een concept"})
+	defer func() {
+		all = all[:len(all)-4]
+		once = sync.Once{}
+	}()
+	once = sync.Once{}
+	for _, tc := range []struct{ text, code, dutch string }{
+		{"test: must be at most 12000 characters", "TEST_LONG", "test: mag hoogstens 12.000 tekens hebben"},
+		{"test: is required", "TEST_EXACT", "test: is verplicht"},
+		{"test: anything", "TEST_ANY", "test: anything"},
+		{"test: cannot test-close a poll that is test-draft: test: is required", "TEST_STATE", "test: je kunt een peiling die een concept is niet sluiten: test: is verplicht"},
+	} {
+		m, ok := Lookup(tc.text)
+		if !ok || m.Code != tc.code || m.InDutch() != tc.dutch {
+			t.Errorf("Lookup(%q) = %s %q, want %s %q", tc.text, m.Code, m.InDutch(), tc.code, tc.dutch)
+		}
+	}
+	if _, ok := Lookup("something no service says"); ok {
+		t.Error("an unknown reason was recognised")
+	}
+}
+
+func TestNumber(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 999: "999", 1000: "1.000", -1250: "-1.250", 1234567: "1.234.567"} {
+		if got := Number(n); got != want {
+			t.Errorf("Number(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+// sampleOf fills a format with values, as a service would.
+func sampleOf(format string) string {
+	var b strings.Builder
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' || i+1 == len(format) {
+			b.WriteByte(format[i])
+			continue
+		}
+		i++
+		switch format[i] {
+		case 'd':
+			b.WriteString("42")
+		case 'q':
+			b.WriteString(`"xyz"`)
+		case '%':
+			b.WriteByte('%')
+		default:
+			b.WriteString("xyz")
+		}
+	}
+	return b.String()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+const errsPath = "github.com/meedoen/meedoen/internal/errs"
+
+// scanner finds the wordings of refusals in the module's code.
+type scanner struct {
+	pkgs  []*packages.Package
+	decls map[*types.Func]*ast.FuncDecl
+	info  map[*types.Func]*packages.Package
+	calls map[*types.Func][]call
+	found map[string][]string
+	// unresolved are the places whose wording the scanner cannot follow.
+	unresolved []string
+}
+
+type call struct {
+	pkg *packages.Package
+	fn  *ast.FuncDecl
+	ce  *ast.CallExpr
+}
+
+func scan(t *testing.T) (map[string][]string, []string) {
+	t.Helper()
+	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax | packages.NeedTypes | packages.NeedTypesInfo, Dir: "../.."}
+	pkgs, err := packages.Load(cfg, "./services/...", "./gateway/...", "./internal/...")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &scanner{decls: map[*types.Func]*ast.FuncDecl{}, info: map[*types.Func]*packages.Package{}, calls: map[*types.Func][]call{}, found: map[string][]string{}}
+	for _, p := range pkgs {
+		if len(p.Errors) > 0 {
+			t.Fatalf("%s: %v", p.PkgPath, p.Errors)
+		}
+		if strings.HasSuffix(p.PkgPath, "/internal/reasons") {
+			continue
+		}
+		s.pkgs = append(s.pkgs, p)
+	}
+	s.each(func(p *packages.Package, fd *ast.FuncDecl) {
+		if fn, ok := p.TypesInfo.Defs[fd.Name].(*types.Func); ok {
+			s.decls[fn] = fd
+			s.info[fn] = p
+		}
+		ast.Inspect(fd, func(n ast.Node) bool {
+			if ce, ok := n.(*ast.CallExpr); ok {
+				if fn := callee(p.TypesInfo, ce); fn != nil {
+					s.calls[fn.Origin()] = append(s.calls[fn.Origin()], call{p, fd, ce})
+				}
+			}
+			return true
+		})
+	})
+	s.each(func(p *packages.Package, fd *ast.FuncDecl) {
+		ast.Inspect(fd, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.CallExpr:
+				fn := callee(p.TypesInfo, n)
+				if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != errsPath {
+					return true
+				}
+				switch fn.Name() {
+				case "New":
+					s.resolveFormat(p, fd, n.Args[1], 0)
+				case "Add":
+					s.resolve(p, fd, n.Args[1], 0)
+				}
+			case *ast.CompositeLit:
+				named, ok := p.TypesInfo.Types[n].Type.(*types.Named)
+				if !ok || named.Obj().Pkg() == nil || named.Obj().Pkg().Path() != errsPath {
+					return true
+				}
+				for _, el := range n.Elts {
+					if kv, ok := el.(*ast.KeyValueExpr); ok {
+						if id, ok := kv.Key.(*ast.Ident); ok && (id.Name == "Reason" || id.Name == "Message") {
+							s.resolve(p, fd, kv.Value, 0)
+						}
+					}
+				}
+			}
+			return true
+		})
+	})
+	return s.found, s.unresolved
+}
+
+func (s *scanner) each(fn func(*packages.Package, *ast.FuncDecl)) {
+	for _, p := range s.pkgs {
+		for _, f := range p.Syntax {
+			if strings.HasSuffix(p.Fset.File(f.Pos()).Name(), "_test.go") {
+				continue
+			}
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+					fn(p, fd)
+				}
+			}
+		}
+	}
+}
+
+func (s *scanner) add(p *packages.Package, at token.Pos, w string) {
+	if w == "" {
+		return
+	}
+	s.found[w] = append(s.found[w], p.Fset.Position(at).String())
+}
+
+func (s *scanner) giveUp(p *packages.Package, e ast.Expr) {
+	pos := p.Fset.Position(e.Pos())
+	s.unresolved = append(s.unresolved, fmt.Sprintf("%s:%d", trimModule(pos.Filename), pos.Line))
+}
+
+func trimModule(path string) string {
+	for _, top := range []string{"/services/", "/gateway/", "/internal/"} {
+		if j := strings.Index(path, top); j >= 0 {
+			return path[j+1:]
+		}
+	}
+	return path
+}
+
+// resolveFormat records a format given as a constant, or follows it.
+func (s *scanner) resolveFormat(p *packages.Package, fd *ast.FuncDecl, e ast.Expr, depth int) {
+	if tv := p.TypesInfo.Types[e]; tv.Value != nil && tv.Value.Kind() == constant.String {
+		s.add(p, e.Pos(), constant.StringVal(tv.Value))
+		return
+	}
+	s.resolve(p, fd, e, depth)
+}
+
+// resolve records the wordings an expression of type string can have.
+func (s *scanner) resolve(p *packages.Package, fd *ast.FuncDecl, e ast.Expr, depth int) {
+	if depth > 6 {
+		s.giveUp(p, e)
+		return
+	}
+	e = ast.Unparen(e)
+	if tv := p.TypesInfo.Types[e]; tv.Value != nil && tv.Value.Kind() == constant.String {
+		s.add(p, e.Pos(), constant.StringVal(tv.Value))
+		return
+	}
+	switch e := e.(type) {
+	case *ast.CallExpr:
+		fn := callee(p.TypesInfo, e)
+		if fn == nil {
+			break
+		}
+		if fn.Pkg() != nil && fn.Pkg().Path() == "fmt" && fn.Name() == "Sprintf" {
+			s.resolveFormat(p, fd, e.Args[0], depth+1)
+			return
+		}
+		// A function of the module that returns the wording.
+		if d, ok := s.decls[fn.Origin()]; ok {
+			dp := s.info[fn.Origin()]
+			ok := false
+			ast.Inspect(d.Body, func(n ast.Node) bool {
+				if _, lit := n.(*ast.FuncLit); lit {
+					return false
+				}
+				if r, isRet := n.(*ast.ReturnStmt); isRet && len(r.Results) > 0 {
+					if t := dp.TypesInfo.Types[r.Results[0]].Type; t != nil && types.Identical(t, types.Typ[types.String]) {
+						s.resolve(dp, d, r.Results[0], depth+1)
+						ok = true
+					}
+				}
+				return true
+			})
+			if ok {
+				return
+			}
+		}
+	case *ast.Ident:
+		v, ok := p.TypesInfo.Uses[e].(*types.Var)
+		if !ok {
+			break
+		}
+		// A parameter: what every caller passes.
+		if i := paramIndex(p, fd, v); i >= 0 {
+			fn := p.TypesInfo.Defs[fd.Name].(*types.Func)
+			calls := s.calls[fn]
+			if len(calls) == 0 {
+				break
+			}
+			for _, c := range calls {
+				if i < len(c.ce.Args) {
+					s.resolve(c.pkg, c.fn, c.ce.Args[i], depth+1)
+				}
+			}
+			return
+		}
+		// A local variable: everything assigned to it.
+		assigned := false
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			switch n := n.(type) {
+			case *ast.AssignStmt:
+				for j, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && (p.TypesInfo.Defs[id] == v || p.TypesInfo.Uses[id] == v) && len(n.Rhs) == len(n.Lhs) {
+						s.resolve(p, fd, n.Rhs[j], depth+1)
+						assigned = true
+					}
+				}
+			case *ast.ValueSpec:
+				for j, id := range n.Names {
+					if p.TypesInfo.Defs[id] == v && j < len(n.Values) {
+						s.resolve(p, fd, n.Values[j], depth+1)
+						assigned = true
+					}
+				}
+			}
+			return true
+		})
+		if assigned {
+			return
+		}
+	}
+	s.giveUp(p, e)
+}
+
+func paramIndex(p *packages.Package, fd *ast.FuncDecl, v *types.Var) int {
+	i := 0
+	for _, f := range fd.Type.Params.List {
+		if len(f.Names) == 0 {
+			i++
+			continue
+		}
+		for _, n := range f.Names {
+			if p.TypesInfo.Defs[n] == v {
+				return i
+			}
+			i++
+		}
+	}
+	return -1
+}
+
+func callee(info *types.Info, c *ast.CallExpr) *types.Func {
+	var id *ast.Ident
+	switch f := ast.Unparen(c.Fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	case *ast.IndexExpr:
+		if sel, ok := f.X.(*ast.SelectorExpr); ok {
+			id = sel.Sel
+		} else if i, ok := f.X.(*ast.Ident); ok {
+			id = i
+		}
+	default:
+		return nil
+	}
+	if id == nil {
+		return nil
+	}
+	fn, _ := info.Uses[id].(*types.Func)
+	return fn
+}
