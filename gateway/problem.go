@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	apiproblem "github.com/meedoen/meedoen/gateway/problem"
+	"github.com/meedoen/meedoen/internal/reasons"
 )
 
 // problem and invalidParam are the shared problem document
@@ -112,7 +113,7 @@ func invalidParams(st *status.Status, hasBody bool) []invalidParam {
 		case name == "":
 			name = v.Type
 		}
-		ps = append(ps, invalidParam{Name: name, Reason: v.Reason})
+		ps = append(ps, invalidParam{Name: name, Reason: v.Reason, Code: reasons.Code(v.Reason)})
 	}
 	return ps
 }

@@ -35,6 +35,9 @@ type Problem struct {
 type InvalidParam struct {
 	Name   string `json:"name"`
 	Reason string `json:"reason"`
+	// Code names the reason for a client to switch on and word in its
+	// own language (internal/reasons); empty for a reason without one.
+	Code string `json:"code,omitempty"`
 }
 
 // MethodNotAllowed is the problem of a method the path does not take;

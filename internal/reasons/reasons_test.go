@@ -9,8 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"sync"
 	"strings"
+	"sync"
 	"testing"
 
 	"golang.org/x/tools/go/packages"
@@ -193,7 +193,7 @@ type scanner struct {
 	vars  map[*types.Var]global
 	// fields are the values struct literals give a field.
 	fields map[*types.Var][]fieldValue
-	found map[string][]string
+	found  map[string][]string
 	// unresolved are the places whose wording the scanner cannot follow.
 	unresolved []string
 }

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/protoadapt"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/reasons"
 )
 
 // grpcCode maps a domain code to a gRPC code; ok is false for
@@ -138,7 +139,7 @@ func domainStatus(code codes.Code, e *errs.Error) error {
 	case errs.Invalid:
 		br := &errdetails.BadRequest{}
 		for _, f := range e.Fields {
-			br.FieldViolations = append(br.FieldViolations, &errdetails.BadRequest_FieldViolation{Field: f.Path, Description: f.Reason})
+			br.FieldViolations = append(br.FieldViolations, violation(f))
 		}
 		detail = br
 	case errs.FailedPrecondition, errs.Stale:
@@ -155,6 +156,17 @@ func domainStatus(code codes.Code, e *errs.Error) error {
 		return st.Err()
 	}
 	return withDetails(st, detail)
+}
+
+// violation is a field violation with the reason's code and its Dutch
+// from the catalogue of reasons, when it has them.
+func violation(f errs.Field) *errdetails.BadRequest_FieldViolation {
+	v := &errdetails.BadRequest_FieldViolation{Field: f.Path, Description: f.Reason}
+	if m, ok := reasons.Lookup(f.Reason); ok {
+		v.Reason = m.Code
+		v.LocalizedMessage = &errdetails.LocalizedMessage{Locale: "nl-NL", Message: m.InDutch()}
+	}
+	return v
 }
 
 // internal logs err under a fresh correlation id and returns a status that

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/meedoen/meedoen/gateway/problem"
+	"github.com/meedoen/meedoen/internal/reasons"
 	"github.com/meedoen/meedoen/internal/textcheck"
 )
 
@@ -55,6 +56,9 @@ type FieldError struct {
 	// Lang is the language of Text when it is not the page's: the
 	// service explains itself in English.
 	Lang string
+	// Dutch is Text in Dutch, from the catalogue of the services'
+	// reasons (internal/reasons), for a Dutch page.
+	Dutch string
 }
 
 // For returns the problems with the named field.
@@ -133,7 +137,10 @@ func Common(reason string) (fe FieldError, ok bool) {
 }
 
 // Explain is a reason the service gave: the common ones in the page's
-// words, the rest as the service wrote them, in English.
+// words, the rest from the catalogue of the services' reasons (in Dutch
+// on a Dutch page, as the service wrote it on an English one). A reason
+// the catalogue lacks, which its test keeps from happening, is shown as
+// the service wrote it, marked as English.
 func Explain(reason string) FieldError {
 	if fe, ok := Common(reason); ok {
 		return fe
@@ -149,7 +156,11 @@ func Explain(reason string) FieldError {
 		}
 		return fe
 	}
-	return FieldError{Text: reason, Lang: ServiceLang}
+	fe := FieldError{Text: reason, Lang: ServiceLang}
+	if m, ok := reasons.Lookup(reason); ok {
+		fe.Dutch = m.InDutch()
+	}
+	return fe
 }
 
 // reasonShapes are reasons every service words alike with a number or a

@@ -27,6 +27,7 @@ func (s *Site) parseLayouts() error {
 			"ta":     func(key string, args []any) (string, error) { return cat.Text(key, args...) },
 			"static": s.assets.url,
 			"join":   strings.Join,
+			"lang":   func() string { return lang },
 		}
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/forms.html")
 		if err != nil {

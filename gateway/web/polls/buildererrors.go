@@ -112,5 +112,5 @@ func (p phrasing) builderReason(reason string) kit.FieldError {
 		}
 		return kit.FieldError{Text: p.Say(r.key, args...)}
 	}
-	return kit.FieldError{Text: reason, Lang: kit.ServiceLang}
+	return kit.Explain(reason)
 }

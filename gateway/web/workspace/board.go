@@ -128,7 +128,11 @@ func gateChecklist(unmet []string) []kit.FieldError {
 				continue
 			}
 		}
-		items = append(items, kit.FieldError{Text: u, Lang: kit.ServiceLang})
+		_, reason, found := strings.Cut(u, ": ")
+		if !found || !strings.HasPrefix(u, "/") {
+			reason = u
+		}
+		items = append(items, kit.Explain(reason))
 	}
 	return items
 }
