@@ -164,6 +164,22 @@ func TestErrorsBecomeStatuses(t *testing.T) {
 			}}},
 		},
 		{
+			name: "a reason from the catalogue carries its code and its Dutch",
+			err: func() error {
+				var v errs.Violations
+				v.Add("/title", "must be at most 200 characters")
+				v.Add("/odd", "a reason no service gives")
+				return v.Err()
+			}(),
+			wantCode:    codes.InvalidArgument,
+			wantMessage: "invalid input",
+			wantDetails: []proto.Message{&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
+				{Field: "/title", Description: "must be at most 200 characters", Reason: "TOO_LONG",
+					LocalizedMessage: &errdetails.LocalizedMessage{Locale: "nl-NL", Message: "Dit mag hoogstens 200 tekens lang zijn."}},
+				{Field: "/odd", Description: "a reason no service gives"},
+			}}},
+		},
+		{
 			name: "failed precondition lists unmet gates",
 			err: &errs.Error{Code: errs.FailedPrecondition, Message: "process cannot move to advice", Fields: []errs.Field{
 				{Path: "/findings", Reason: "no findings recorded"},

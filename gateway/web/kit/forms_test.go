@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -61,7 +62,12 @@ func TestExplainSaysCommonReasonsInDutch(t *testing.T) {
 			t.Errorf("%q reads %q (%v), want %q", reason, got, err, want)
 		}
 	}
-	if fe := Explain("the council of Velsen only takes questions from the municipality"); fe.Key != "" || fe.Lang != ServiceLang {
+	if fe := Explain("a reason no service gives"); fe.Key != "" || fe.Lang != ServiceLang || fe.Dutch != "" {
 		t.Errorf("an unknown reason: %+v, want the service's words marked English", fe)
+	}
+	// Any other reason a service gives is in the catalogue of reasons,
+	// which words it in Dutch for a Dutch page, its values filled in.
+	if fe := Explain("the process is in phase intake; polls open in execute"); fe.Dutch == "" || strings.Contains(fe.Dutch, "phase") {
+		t.Errorf("a reason of the catalogue: %+v, want it in Dutch", fe)
 	}
 }
