@@ -12,7 +12,7 @@ func init() {
 		Entry{Code: "WRONG_STATE", English: "cannot %s a focus group that is %s: %s", Dutch: "Dit kan niet: %s. De focusgroep heeft status %s; %s."},
 		Entry{Code: "WRONG_STATE", English: "cannot %s a session that is %s: %s", Dutch: "Dit kan niet: %s. De bijeenkomst heeft status %s; %s."},
 		Entry{Code: "WRONG_STATE", English: "is %s", Dutch: "De status is %s."},
-		Entry{Code: "WRONG_STATE", English: "is past its analyse phase or closed: it takes no new focus groups", Dutch: "Dit traject is voorbij de fase Analyseren of afgesloten. Er kunnen geen focusgroepen meer bij."},
+		Entry{Code: "WRONG_STATE", English: "is past its analyse phase or closed: it takes no new focus groups", Dutch: "Dit traject is al voorbij de fase Analyseren, of het is afgesloten. Er kunnen geen focusgroepen meer bij."},
 
 		// Findings and their quotes once the group agreed them.
 		Entry{Code: "ALREADY_AGREED", English: "the finding was agreed already", Dutch: "De groep heeft deze bevinding al vastgesteld."},
@@ -26,7 +26,7 @@ func init() {
 		Entry{Code: "NOT_FOUND", English: "focus group %q not found", Dutch: "Focusgroep %s is niet gevonden."},
 		Entry{Code: "NOT_FOUND", English: "session %q not found", Dutch: "Bijeenkomst %s is niet gevonden."},
 		Entry{Code: "NOT_FOUND", English: "finding %q not found", Dutch: "Bevinding %s is niet gevonden."},
-		Entry{Code: "NOT_FOUND", English: "no answer of member %q to this session", Dutch: "Lid %s heeft nog niet geantwoord of het naar deze bijeenkomst komt."},
+		Entry{Code: "NOT_FOUND", English: "no answer of member %q to this session", Dutch: "Er is geen antwoord van lid %s voor deze bijeenkomst."},
 		Entry{Code: "NOT_FOUND", English: "invitation not found: the link is unknown or was used", Dutch: "De uitnodiging is niet gevonden: de link is onbekend of al gebruikt."},
 		Entry{Code: "NOT_FOUND", English: "is not a working invitation link", Dutch: "Deze uitnodigingslink werkt niet. Misschien is hij al gebruikt."},
 		Entry{Code: "NOT_FOUND", English: "link not found: it is unknown, or its member left the group", Dutch: "De link is niet gevonden: hij is onbekend, of het lid heeft de groep verlaten."},
