@@ -65,6 +65,10 @@ func init() {
 		Entry{Code: "NOT_A_MEMBER", English: "is not an active member of this focus group", Dutch: "Dit is geen actief lid van deze focusgroep."},
 		Entry{Code: "UNKNOWN_CHOICE", English: "must be one of %s or %s", Dutch: "Kies een van deze: %s of %s."},
 
+		// What a person's roles do not allow (councils' "your roles do
+		// not allow you to %s").
+		Entry{Code: "NOT_PERMITTED", English: "raise a %s question for %s", Dutch: "een %s vraag voorleggen voor %s"},
+
 		// Results.
 		Entry{Code: "BEFORE_SENDING", English: "must not lie before the advice was sent (%s)", Dutch: "Dit mag niet vóór de dag liggen waarop het advies is verstuurd (%s)."},
 		Entry{Code: "PROCESS_CLOSED", English: "the participation process is closed and %s", Dutch: "Het traject is afgesloten en %s."},
@@ -72,7 +76,7 @@ func init() {
 	)
 	addWords(map[string]string{
 		// What revision and references name.
-		"council":      "raad",
+		"council":      "participatieraad",
 		"finding":      "bevinding",
 		"focus group":  "focusgroep",
 		"member":       "lid",
@@ -82,6 +86,9 @@ func init() {
 		"settings":     "instellingen",
 		"municipality": "gemeente",
 		"resource":     "verwijzing",
+		// A question's origin, as in "raise a solicited question".
+		"solicited":   "gevraagde",
+		"unsolicited": "ongevraagde",
 		// What a closed process no longer lets the results service do.
 		"adopt its advice":        "het advies vaststellen",
 		"change its advice":       "het advies wijzigen",
