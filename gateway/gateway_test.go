@@ -107,7 +107,7 @@ func TestAPI(t *testing.T) {
 			wantStatus: http.StatusBadRequest,
 			wantHeader: map[string]string{"Content-Type": problemJSON},
 			wantBody: `{"type": "about:blank", "title": "Bad Request", "status": 400, "detail": "invalid input", "instance": "/api/v1/regions",
-				"invalidParams": [{"name": "/id", "reason": "must be a lower-case slug"}, {"name": "/name", "reason": "must not be empty"}]}`,
+				"invalidParams": [{"name": "/id", "reason": "must be a lower-case slug"}, {"name": "/name", "reason": "must not be empty", "code": "REQUIRED"}]}`,
 		},
 		{
 			name:   "an unmet precondition is 409 naming the condition",

@@ -169,9 +169,9 @@ func TestProblemNamesEveryOffendingField(t *testing.T) {
 	got := g.problemFromStatus(ctx, httptest.NewRequest(http.MethodPost, "/api/v1/regions", nil), st)
 	want := &problem{Status: http.StatusBadRequest, Detail: "invalid input", InvalidParams: []invalidParam{
 		{Name: "/id", Reason: "must be a lower-case slug"},
-		{Name: "/name", Reason: "must not be empty"},
-		{Name: "/municipality/regionId", Reason: "must not be empty"},
-		{Name: "/phases/2/endTime", Reason: "must be after the start"},
+		{Name: "/name", Reason: "must not be empty", Code: "REQUIRED"},
+		{Name: "/municipality/regionId", Reason: "must not be empty", Code: "REQUIRED"},
+		{Name: "/phases/2/endTime", Reason: "must be after the start", Code: "END_BEFORE_START"},
 	}}
 	if diff := cmp.Diff(want, got, cmp.AllowUnexported(problem{})); diff != "" {
 		t.Errorf("problem mismatch (-want +got):\n%s", diff)
@@ -194,7 +194,7 @@ func TestProblemNamesParametersByName(t *testing.T) {
 	ctx := context.WithValue(t.Context(), requestKey{}, &request{method: http.MethodGet})
 	got := g.problemFromStatus(ctx, httptest.NewRequest(http.MethodGet, "/api/v1/regions?limit=500", nil), st).InvalidParams
 	want := []invalidParam{
-		{Name: "limit", Reason: "must be between 1 and 100"},
+		{Name: "limit", Reason: "must be between 1 and 100", Code: "OUT_OF_RANGE"},
 		{Name: "regionId", Reason: "no such region"},
 		{Name: "filter.startTime", Reason: "must be a date-time"},
 	}

@@ -19,6 +19,7 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/testing/protocmp"
 
+	"github.com/meedoen/meedoen/internal/reasons"
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/textcheck"
 )
@@ -61,8 +62,10 @@ func TestBadTextNeverReachesTheHandler(t *testing.T) {
 					if st.Code() != codes.InvalidArgument || st.Message() != "invalid input" {
 						t.Errorf("status = %s %q, want InvalidArgument %q", st.Code(), st.Message(), "invalid input")
 					}
+					dutch, _ := reasons.Dutch(tt.reason)
 					want := []proto.Message{&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{
-						{Field: "/service", Description: tt.reason},
+						{Field: "/service", Description: tt.reason, Reason: "INVALID_TEXT",
+							LocalizedMessage: &errdetails.LocalizedMessage{Locale: "nl-NL", Message: dutch}},
 					}}}
 					if diff := cmp.Diff(want, details(t, st), protocmp.Transform()); diff != "" {
 						t.Errorf("details (-want +got):\n%s", diff)

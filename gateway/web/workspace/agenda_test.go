@@ -152,7 +152,9 @@ func TestDecideQuestion(t *testing.T) {
 	t.Run("a decided question says why at the question", func(t *testing.T) {
 		t.Parallel()
 		fake, site := workspace(t)
-		fake.FailWith("DecideQuestion", status.Error(codes.FailedPrecondition, "the question is already decided"))
+		// The councils service's own words, which the catalogue of
+		// reasons says in Dutch.
+		fake.FailWith("DecideQuestion", status.Error(codes.FailedPrecondition, "the question was already accepted; only open questions can be decided"))
 		resp, body := webtest.Send(t, site, webtest.Request{
 			Target: "/agenda/besluit", As: &webtest.VelsenChair,
 			Form: url.Values{"vraag": {"q-open"}, "besluit": {"aannemen"}},
@@ -160,7 +162,8 @@ func TestDecideQuestion(t *testing.T) {
 		if resp.StatusCode != http.StatusConflict {
 			t.Errorf("status = %d, want 409", resp.StatusCode)
 		}
-		webtest.MustContain(t, body, `href="#vraag-q-open">Mantelzorgwaardering 2027: <span lang="en">the question is already decided</span>`)
+		webtest.MustContain(t, body, `href="#vraag-q-open">Mantelzorgwaardering 2027: De vraag is al aangenomen. Je kunt alleen over een open vraag beslissen.</a>`)
+		webtest.MustNotContain(t, body, `<span lang="en">`)
 	})
 }
 
