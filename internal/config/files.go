@@ -15,10 +15,14 @@ import (
 // read and its content, without trailing line breaks, becomes the value of
 // the variable name in this process's environment, where Env and the flag
 // defaults find it, and name_FILE is unset (so a second call finds nothing
-// more to do, rather than both set). Setting both name and name_FILE is an error, as are a
-// file that cannot be read and an empty one: a secret that was asked for
-// must not silently become no secret. The error names the variables and
-// the file, never the content.
+// more to do, rather than both set). An empty file gives an empty value,
+// which is the setting left out: Compose needs every secret file it names
+// to exist, and an optional secret (an OIDC client secret, an SMTP
+// password) may then be an empty file; the configuration printed at start
+// shows such a secret empty rather than masked. Setting both name and
+// name_FILE is an error, and so is a file that cannot be read: a secret
+// that was asked for must not silently become no secret. An error names
+// the variables and the file, never the content.
 func LoadSecretFiles(names ...string) error {
 	for _, name := range names {
 		fileVar := name + "_FILE"
@@ -34,9 +38,6 @@ func LoadSecretFiles(names ...string) error {
 			return fmt.Errorf("%s: %w", fileVar, err)
 		}
 		v := strings.TrimRight(string(b), "\r\n")
-		if v == "" {
-			return fmt.Errorf("%s: %s is empty", fileVar, path)
-		}
 		if err := os.Setenv(name, v); err != nil {
 			return fmt.Errorf("%s: %w", fileVar, err)
 		}

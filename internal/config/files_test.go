@@ -52,6 +52,18 @@ func TestLoadSecretFilesLeavesTheEnvironmentAloneWithoutFile(t *testing.T) {
 	}
 }
 
+// An empty file is a secret left out: Compose wants every file it names.
+func TestLoadSecretFilesEmptyFileLeavesTheSettingOut(t *testing.T) {
+	t.Setenv("TEST_SECRET", "")
+	t.Setenv("TEST_SECRET_FILE", writeSecret(t, "\n"))
+	if err := config.LoadSecretFiles("TEST_SECRET"); err != nil {
+		t.Fatal(err)
+	}
+	if got := config.Env("TEST_SECRET", "def"); got != "def" {
+		t.Errorf("TEST_SECRET = %q from an empty file, want the default", got)
+	}
+}
+
 func TestLoadSecretFilesRefuses(t *testing.T) {
 	tests := []struct {
 		name     string
@@ -62,7 +74,6 @@ func TestLoadSecretFilesRefuses(t *testing.T) {
 	}{
 		{name: "both set", value: "from-env", file: func(t *testing.T) string { return writeSecret(t, "FILESECRET") }, wantErr: "TEST_SECRET and TEST_SECRET_FILE are both set", notInErr: "FILESECRET"},
 		{name: "missing file", file: func(t *testing.T) string { return filepath.Join(t.TempDir(), "absent") }, wantErr: "TEST_SECRET_FILE: open"},
-		{name: "empty file", file: func(t *testing.T) string { return writeSecret(t, "\n") }, wantErr: "is empty"},
 		{name: "a directory", file: func(t *testing.T) string { return t.TempDir() }, wantErr: "TEST_SECRET_FILE"},
 	}
 	for _, tt := range tests {
