@@ -36,10 +36,10 @@ func probeArgs(args []string) (string, bool) {
 }
 
 // probe GETs target and succeeds on a 2xx answer; main prints its error
-// and exits 1, which a container engine counts as unhealthy. A target that is only a
-// path, such as /readyz, is asked of this container's own HTTP listener:
-// MEEDOEN_HTTP_ADDR (the -http-addr default), with an unspecified host
-// (":8080", "0.0.0.0:8080") taken as loopback.
+// and exits 1, which a container engine counts as unhealthy. A target that
+// is only a path, such as /readyz, is asked of this container's own HTTP
+// listener: MEEDOEN_HTTP_ADDR (the -http-addr default), with an
+// unspecified host (":8080", "0.0.0.0:8080") taken as loopback.
 func probe(ctx context.Context, target string) error {
 	if strings.HasPrefix(target, "/") {
 		target = "http://" + probeHost(config.Env("MEEDOEN_HTTP_ADDR", "127.0.0.1:8080")) + target
