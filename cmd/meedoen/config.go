@@ -111,6 +111,9 @@ type Config struct {
 }
 
 func parseConfig(args []string, stderr io.Writer) (Config, error) {
+	if err := config.LoadSecretFiles(secretEnv...); err != nil {
+		return Config{}, err
+	}
 	var c Config
 	fs := newFlagSet(&c, stderr)
 	if err := fs.Parse(args); err != nil {

@@ -16,6 +16,9 @@ import (
 var version = "0.1.0-dev"
 
 func realMain(ctx context.Context, args []string) error {
+	if target, ok := probeArgs(args); ok {
+		return probe(ctx, target)
+	}
 	return run(ctx, args, os.Stdout, os.Stderr)
 }
 
