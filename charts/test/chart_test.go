@@ -768,3 +768,26 @@ func checkNetworkPolicies(t *testing.T, m manifests) {
 		}
 	}
 }
+
+// TestSchemaRefusesMistakes: values.schema.json stops a misspelt key or a
+// value of the wrong kind before anything is rendered, naming it.
+func TestSchemaRefusesMistakes(t *testing.T) {
+	t.Parallel()
+	dir := chartCopy(t, nil)
+	for set, want := range map[string]string{
+		"components.gateway.replicas=two":    "/components/gateway/replicas",
+		"components.gatway.replicas=1":       "gatway",
+		"config.smtp.tls=ssl":                "/config/smtp/tls",
+		"config.logLevel=verbose":            "/config/logLevel",
+		"image.digest=latest":                "/image/digest",
+		"secrets.sessionKey.key=":            "/secrets/sessionKey/key",
+		"networkPolicy.egress.nats.ports={}": "/networkPolicy/egress/nats/ports",
+		"externalNats.url=nats-a:4222":       "/externalNats/url",
+		"replicas=3":                         "replicas",
+	} {
+		_, err := runHelm(t, "template", "r", dir, "--set", set)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("--set %s: want an error naming %s, got %v", set, want, err)
+		}
+	}
+}
