@@ -415,9 +415,6 @@ func TestChartDeclaresNATS(t *testing.T) {
 	if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(d.Version) {
 		t.Errorf("nats version %q is not pinned to one release", d.Version)
 	}
-	if entries, _ := os.ReadDir(filepath.Join(chartDir, "charts")); len(entries) > 0 {
-		t.Errorf("charts/meedoen/charts holds %d entries: the nats chart is fetched by helm dependency build, never committed", len(entries))
-	}
 
 	values := readValues(t)
 	for path, want := range map[string]any{

@@ -76,6 +76,14 @@ func chartCopy(t *testing.T, edit map[string][]byte) string {
 	if err := os.CopyFS(dst, os.DirFS(chartDir)); err != nil {
 		t.Fatal(err)
 	}
+	// Whatever `helm dependency build` left in charts/ gives way to the
+	// stand-in.
+	if err := os.RemoveAll(filepath.Join(dst, "charts")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dst, "Chart.lock")); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
 	stub := "apiVersion: v2\nname: nats\nversion: " + natsVersion(t) + "\ndescription: an empty stand-in for the official nats chart, for tests\n"
 	files := map[string][]byte{"charts/nats/Chart.yaml": []byte(stub)}
 	for name, content := range edit {
