@@ -7,7 +7,7 @@ TEST_PKGS ?= ./...
 # The full suite must stay well under 15 minutes on 2 cores.
 TEST_TIMEOUT ?= 12m
 
-.PHONY: run test build vet gen gen-check lint-api test-go fuzz bench deps test-deps css clean
+.PHONY: run test build vet gen gen-check lint-api test-go test-chart fuzz bench deps test-deps css clean
 
 ## run: start everything on this machine with the IJmond demo data (Ctrl-C stops it)
 # Like `go run ./cmd/meedoen -dev`, but built first and run directly: `go run`
@@ -15,8 +15,8 @@ TEST_TIMEOUT ?= 12m
 run: deps build
 	bin/meedoen -dev
 
-## test: vet, generated-code check, API lint (when Node is present), the whole suite with -race and a short fuzzing burst
-test: deps test-deps vet gen-check lint-api test-go fuzz
+## test: vet, generated-code check, API lint (when Node is present), the Helm chart, the whole suite with -race and a short fuzzing burst
+test: deps test-deps vet gen-check lint-api test-chart test-go fuzz
 
 deps:
 	@scripts/ensure-postgres.sh
@@ -38,6 +38,20 @@ vet:
 
 test-go:
 	$(GO) test -race -count=1 -timeout $(TEST_TIMEOUT) $(TEST_PKGS)
+
+# Helm for the chart's tests, installed into var/tools when missing (about two
+# minutes, once). A failed install fails the target: the chart is never left
+# untested.
+HELM_VERSION ?= v3.22.1
+HELM_DIR      = var/tools/helm-$(HELM_VERSION)
+
+## test-chart: helm lint --strict and helm template of charts/meedoen, every document strict-decoded (charts/test, a module of its own)
+test-chart: $(HELM_DIR)/helm
+	cd charts/test && GOWORK=off $(GO) vet ./...
+	cd charts/test && HELM=$(abspath $(HELM_DIR)/helm) GOWORK=off $(GO) test -count=1 ./...
+
+$(HELM_DIR)/helm:
+	GOBIN=$(abspath $(HELM_DIR)) GOWORK=off $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)
 
 # The fuzz tests' seeds (testdata/fuzz) run with every go test; this runs
 # each target for a few seconds of new inputs as well. go test -fuzz takes
