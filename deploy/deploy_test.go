@@ -190,8 +190,10 @@ func TestComposeServices(t *testing.T) {
 				if s.DependsOn[byTarget[svc]].Condition != "service_healthy" {
 					t.Errorf("the gateway does not wait for %s to be healthy", svc)
 				}
-				if addr := s.Environment[strings.ToUpper(svc)+"_ADDR"]; addr != byTarget[svc]+":9090" {
-					t.Errorf("the gateway's %s_ADDR is %q, want %s:9090", strings.ToUpper(svc), addr, byTarget[svc])
+				// dns:/// so that the gateway resolves every replica and
+				// spreads its calls over them.
+				if addr := s.Environment[strings.ToUpper(svc)+"_ADDR"]; addr != "dns:///"+byTarget[svc]+":9090" {
+					t.Errorf("the gateway's %s_ADDR is %q, want dns:///%s:9090", strings.ToUpper(svc), addr, byTarget[svc])
 				}
 			}
 		} else if s.Environment["MEEDOEN_INTERNAL_VERIFY_KEYS"] == "" {

@@ -134,7 +134,10 @@ func TestDefaults(t *testing.T) {
 	lint(t, dir)
 	m := render(t, dir)
 
-	want := map[string]int{"Deployment": 5, "Service": 5, "PodDisruptionBudget": 5, "NetworkPolicy": 5, "HorizontalPodAutoscaler": 2, "ServiceAccount": 1}
+	// A Service per component, and a headless one per service for the
+	// gateway to spread its calls over the replicas.
+	checkSpreading(t, m)
+	want := map[string]int{"Deployment": 5, "Service": 9, "PodDisruptionBudget": 5, "NetworkPolicy": 5, "HorizontalPodAutoscaler": 2, "ServiceAccount": 1}
 	got := m.kinds()
 	delete(got, "ConfigMap") // dashboards, whatever the chart carries
 	for kind, n := range want {
@@ -614,6 +617,44 @@ func checkDeployments(t *testing.T, m manifests) {
 
 // checkSecretsByReference: the chart makes no Secret, and every variable
 // that holds a key, password or the database URL comes from a Secret.
+// checkSpreading: the gateway reaches each service through a headless
+// Service, whose name resolves to every ready replica, so that its calls
+// spread over them (internal/rpc dials round robin).
+func checkSpreading(t *testing.T, m manifests) {
+	t.Helper()
+	headless := map[string]*corev1.Service{}
+	for _, o := range m.objects {
+		if s, ok := o.(*corev1.Service); ok && s.Spec.ClusterIP == corev1.ClusterIPNone {
+			headless[s.Name] = s
+		}
+	}
+	for _, d := range m.deployments() {
+		if d.Spec.Template.Labels["app.kubernetes.io/component"] != "gateway" {
+			continue
+		}
+		for _, svc := range []string{"councils", "focusgroups", "surveys", "results"} {
+			found := false
+			for _, a := range d.Spec.Template.Spec.Containers[0].Args {
+				rest, ok := strings.CutPrefix(a, "-"+svc+"-addr=dns:///")
+				if !ok {
+					continue
+				}
+				found = true
+				host, _, _ := strings.Cut(rest, ":")
+				s := headless[host]
+				if s == nil {
+					t.Errorf("the gateway reaches %s at %s, which is no headless Service", svc, host)
+				} else if s.Spec.Selector["app.kubernetes.io/component"] != svc {
+					t.Errorf("headless Service %s selects %v, not the %s pods", host, s.Spec.Selector, svc)
+				}
+			}
+			if !found {
+				t.Errorf("the gateway has no -%s-addr=dns:/// argument", svc)
+			}
+		}
+	}
+}
+
 func checkSecretsByReference(t *testing.T, m manifests) {
 	t.Helper()
 	if n := m.kinds()["Secret"]; n != 0 {

@@ -17,6 +17,9 @@ import (
 // hold (text.go). It connects lazily, on the first call. opts are applied
 // last; interceptors among them run inside the text check.
 //
+// A target with several addresses ("dns:///surveys-pods:9090" for a
+// headless Service) spreads calls over all of them, round robin.
+//
 // The connection is plaintext: services talk over loopback or a private
 // cluster network, and TLS between them is a deployment concern (a service
 // mesh or an mTLS sidecar) rather than something each service configures.
@@ -30,6 +33,12 @@ func Dial(target string, tel *telemetry.Telemetry, opts ...grpc.DialOption) (*gr
 		}),
 		grpc.WithChainUnaryInterceptor(textClientUnary),
 		grpc.WithChainStreamInterceptor(textClientStream),
+		// Calls go round the addresses the name resolves to, so that every
+		// replica of a service behind a headless Service (or a DNS name
+		// with several addresses) takes its share; gRPC's default,
+		// pick-first, would send them all to one. The servers' maximum
+		// connection age makes clients resolve again, finding new replicas.
+		grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`),
 	}
 	if tel != nil {
 		all = append(all, tel.GRPCDialOptions()...)

@@ -29,6 +29,11 @@ const (
 	serverMinPing    = 15 * time.Second
 	serverPingEvery  = time.Minute
 	serverPingExpiry = 20 * time.Second
+	// maxConnectionAge is how long a client keeps a connection before it
+	// reconnects (and resolves the service's addresses again); gRPC adds
+	// a random tenth either way so that clients do not reconnect together.
+	maxConnectionAge      = 5 * time.Minute
+	maxConnectionAgeGrace = time.Minute
 )
 
 // NewServer returns a gRPC server that traces and measures every call
@@ -55,6 +60,13 @@ func NewServer(tel *telemetry.Telemetry, logger *slog.Logger, opts ...grpc.Serve
 		grpc.KeepaliveParams(keepalive.ServerParameters{
 			Time:    serverPingEvery,
 			Timeout: serverPingExpiry,
+			// A client's connection ends after a while (calls in flight
+			// get the grace to finish), so that it resolves the service's
+			// name again and spreads over replicas added since: without it
+			// a replica started by the autoscaler would get no calls from
+			// gateways that connected before it.
+			MaxConnectionAge:      maxConnectionAge,
+			MaxConnectionAgeGrace: maxConnectionAgeGrace,
 		}),
 		// The mapper runs outside the recovery so that a recovered panic is
 		// logged and answered like any other internal error. The text
