@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -427,5 +428,29 @@ func TestHTTPMiddlewareLeavesOperationsEndpointsQuiet(t *testing.T) {
 				t.Errorf("/metrics counts the probe:\n%s", metrics)
 			}
 		})
+	}
+}
+
+// Replicas are told apart by pod name and process id.
+func TestInstanceIDIsPodAndProcess(t *testing.T) {
+	t.Setenv("HOSTNAME", "meedoen-surveys-7d9f-abcde")
+	want := "meedoen-surveys-7d9f-abcde-" + strconv.Itoa(os.Getpid())
+	if got := telemetry.InstanceID(); got != want {
+		t.Errorf("InstanceID() = %q, want %q", got, want)
+	}
+}
+
+// The resource names the service and instance the binary says.
+func TestResourceNamesServiceAndInstance(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tel, _ := setup(t, telemetry.Config{ServiceName: "meedoen-surveys", Instance: "pod-1-42", SpanProcessors: []sdktrace.SpanProcessor{rec}})
+	_, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "work")
+	span.End()
+	got := map[string]string{}
+	for _, kv := range rec.Ended()[0].Resource().Attributes() {
+		got[string(kv.Key)] = kv.Value.Emit()
+	}
+	if got["service.name"] != "meedoen-surveys" || got["service.instance.id"] != "pod-1-42" {
+		t.Errorf("resource service.name %q, service.instance.id %q; want meedoen-surveys, pod-1-42", got["service.name"], got["service.instance.id"])
 	}
 }
