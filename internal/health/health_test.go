@@ -60,7 +60,7 @@ func TestReadyHandler(t *testing.T) {
 				"postgres": func(context.Context) error {
 					return errors.New("pinging postgres: failed to connect to `user=meedoen_app database=meedoen_db`: 10.1.2.3:5432 (db.internal): dial error")
 				},
-				"nats":     pass,
+				"nats": pass,
 			},
 			wantCode: http.StatusServiceUnavailable,
 			wantReport: report{Status: "unavailable", Checks: map[string]string{
