@@ -7,6 +7,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -113,7 +114,7 @@ func NewConsumer(cfg ConsumerConfig, pool *pgxpool.Pool, js jetstream.JetStream,
 	if err != nil {
 		return nil, fmt.Errorf("consumer metric: %w", err)
 	}
-	return &Consumer{
+	c := &Consumer{
 		cfg:          cfg,
 		pool:         pool,
 		js:           js,
@@ -122,7 +123,131 @@ func NewConsumer(cfg ConsumerConfig, pool *pgxpool.Pool, js jetstream.JetStream,
 		processed:    processed,
 		deadLettered: deadLettered,
 		name:         attribute.String("consumer", cfg.Durable()),
-	}, nil
+	}
+	// Present at 0 from the start, so that an alert on its increase sees
+	// the first dead letter too.
+	deadLettered.Add(context.Background(), 0, metric.WithAttributes(c.name))
+	if !cfg.Ordered {
+		if err := c.observeLag(meter); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// lagTimeout bounds the JetStream requests of one observation of a
+// consumer's lag.
+const lagTimeout = time.Second
+
+// observeLag reports, at each collection, how many messages the durable
+// consumer has not had acknowledged yet (delivered or not) and how long
+// the oldest of them has waited, from JetStream's consumer info. While
+// JetStream cannot be asked, the last values are reported, the age still
+// growing, so that an alert on them does not fall silent.
+func (c *Consumer) observeLag(meter metric.Meter) error {
+	pending, err := meter.Int64ObservableGauge("meedoen.consumer.pending",
+		metric.WithDescription("Messages of a durable consumer's stream not yet acknowledged by it, delivered or not."), metric.WithUnit("{message}"))
+	if err != nil {
+		return fmt.Errorf("consumer metric: %w", err)
+	}
+	oldest, err := meter.Float64ObservableGauge("meedoen.consumer.oldest_pending_age",
+		metric.WithDescription("Age of the oldest message a durable consumer has not acknowledged yet; 0 when none waits."), metric.WithUnit("s"))
+	if err != nil {
+		return fmt.Errorf("consumer metric: %w", err)
+	}
+	var (
+		mu       sync.Mutex
+		stream   jetstream.Stream
+		last     lagReading
+		haveLast bool
+	)
+	attrs := metric.WithAttributes(c.name)
+	_, err = meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		mu.Lock()
+		defer mu.Unlock()
+		ctx, cancel := context.WithTimeout(ctx, lagTimeout)
+		defer cancel()
+		if stream == nil {
+			if s, err := c.js.Stream(ctx, c.cfg.Stream); err == nil {
+				stream = s
+			}
+		}
+		now := time.Now()
+		reading, err := c.readLag(ctx, stream, now)
+		switch {
+		case err == nil:
+			last, haveLast = reading, true
+		case haveLast:
+			reading = last // unknown now: the last known, older by now
+		default:
+			return nil // never known yet; the next collection tries again
+		}
+		o.ObserveInt64(pending, reading.pending, attrs)
+		age := 0.0
+		if reading.pending > 0 && !reading.oldest.IsZero() {
+			age = now.Sub(reading.oldest).Seconds()
+		}
+		o.ObserveFloat64(oldest, age, attrs)
+		return nil
+	}, pending, oldest)
+	if err != nil {
+		return fmt.Errorf("consumer metric: %w", err)
+	}
+	return nil
+}
+
+// lagReading is what JetStream said about a consumer's backlog.
+type lagReading struct {
+	pending int64
+	// oldest is when the oldest unacknowledged message was stored.
+	oldest time.Time
+}
+
+// readLag asks JetStream about the consumer's backlog: the messages not yet
+// delivered and those delivered but not acknowledged, and the time of the
+// first one after the acknowledgement floor that the consumer's filter
+// takes.
+func (c *Consumer) readLag(ctx context.Context, stream jetstream.Stream, now time.Time) (lagReading, error) {
+	if stream == nil {
+		return lagReading{}, errors.New("stream not known")
+	}
+	cons, err := stream.Consumer(ctx, c.cfg.Durable())
+	if err != nil {
+		return lagReading{}, err
+	}
+	info := cons.CachedInfo()
+	r := lagReading{pending: int64(info.NumPending) + int64(info.NumAckPending)}
+	if r.pending == 0 {
+		return r, nil
+	}
+	next := info.AckFloor.Stream + 1
+	subjects := info.Config.FilterSubjects
+	if info.Config.FilterSubject != "" {
+		subjects = append(subjects, info.Config.FilterSubject)
+	}
+	if len(subjects) == 0 {
+		subjects = []string{""}
+	}
+	for _, subject := range subjects {
+		var opts []jetstream.GetMsgOpt
+		if subject != "" {
+			opts = append(opts, jetstream.WithGetMsgSubject(subject))
+		}
+		msg, err := stream.GetMsg(ctx, next, opts...)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			continue
+		}
+		if err != nil {
+			return lagReading{}, err
+		}
+		if r.oldest.IsZero() || msg.Time.Before(r.oldest) {
+			r.oldest = msg.Time
+		}
+	}
+	if r.oldest.IsZero() {
+		r.oldest = now // pending but already gone from the stream
+	}
+	return r, nil
 }
 
 // Provision creates or updates the durable JetStream consumer. Ordered

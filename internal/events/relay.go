@@ -115,7 +115,10 @@ func NewRelay(cfg RelayConfig, pool *pgxpool.Pool, js jetstream.JetStream, log *
 
 // observeBacklog reports, at each scrape, how many events wait unpublished
 // and how old the oldest is: the lag that matters when publishing stalls and
-// no acknowledgement arrives to be measured.
+// no acknowledgement arrives to be measured. While PostgreSQL cannot be
+// asked, the last known values are reported, the oldest event's age still
+// growing (nothing can be published or marked meanwhile), so that an alert
+// on them keeps firing instead of falling silent with the database.
 func (r *Relay) observeBacklog(meter metric.Meter) error {
 	pending, err := meter.Int64ObservableGauge("meedoen.outbox.pending",
 		metric.WithDescription("Committed events not yet acknowledged by JetStream."), metric.WithUnit("{event}"))
@@ -127,15 +130,32 @@ func (r *Relay) observeBacklog(meter metric.Meter) error {
 	if err != nil {
 		return fmt.Errorf("relay metric: %w", err)
 	}
+	var (
+		mu       sync.Mutex
+		lastN    int64
+		lastAge  float64
+		lastAt   time.Time
+		haveLast bool
+	)
 	_, err = meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		mu.Lock()
+		defer mu.Unlock()
 		ctx, cancel := context.WithTimeout(ctx, time.Second)
 		defer cancel()
 		var n int64
 		var age float64
 		err := r.pool.QueryRow(ctx, `SELECT count(*), coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8
 FROM outbox WHERE published_at IS NULL`).Scan(&n, &age)
-		if err != nil {
-			return nil // unknown now; the next scrape tries again
+		switch {
+		case err == nil:
+			lastN, lastAge, lastAt, haveLast = n, age, time.Now(), true
+		case haveLast:
+			n, age = lastN, lastAge
+			if n > 0 {
+				age += time.Since(lastAt).Seconds()
+			}
+		default:
+			return nil // never known yet; the next scrape tries again
 		}
 		o.ObserveInt64(pending, n, r.attrs)
 		o.ObserveFloat64(oldest, age, r.attrs)
