@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/meedoen/meedoen/internal/backoff"
 	"github.com/meedoen/meedoen/internal/pg"
 )
 
@@ -59,6 +60,10 @@ type ConsumerConfig struct {
 	Handle Handler
 	// HandleBatch applies the events of one delivery batch in one call.
 	HandleBatch BatchHandler
+	// Retry spaces the restarts after failures in a row, such as while
+	// PostgreSQL or NATS is away; its zero value waits 1 s, doubling up
+	// to 30 s.
+	Retry backoff.Backoff
 }
 
 func (c *ConsumerConfig) defaults() {
@@ -276,16 +281,19 @@ func (c *Consumer) Provision(ctx context.Context) error {
 // Run consumes until ctx ends. Messages fetched but not yet applied when ctx
 // ends are left unacknowledged and will be redelivered.
 func (c *Consumer) Run(ctx context.Context) error {
+	retry := c.cfg.Retry
 	for {
+		started := time.Now()
 		err := c.run(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		c.log.WarnContext(ctx, "consumer interrupted; restarting", "error", err)
-		select {
-		case <-ctx.Done():
+		if time.Since(started) > time.Minute {
+			retry.Reset() // it ran: this is a new outage
+		}
+		c.log.WarnContext(ctx, "consumer interrupted; restarting", "error", err, "failures_in_a_row", retry.Failures()+1)
+		if !retry.Wait(ctx) {
 			return nil
-		case <-time.After(time.Second):
 		}
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/meedoen/meedoen/internal/backoff"
 )
 
 // RelayConfig configures a service's outbox relay.
@@ -42,6 +44,10 @@ type RelayConfig struct {
 	// caught up: during a rush each read then takes the events of several
 	// commits at once. A backlog is read without pause.
 	MinInterval time.Duration
+	// Retry spaces the attempts after failures in a row, such as while
+	// PostgreSQL or NATS is away; its zero value waits 1 s, doubling up
+	// to 30 s.
+	Retry backoff.Backoff
 }
 
 func (c *RelayConfig) defaults() {
@@ -101,7 +107,7 @@ func NewRelay(cfg RelayConfig, pool *pgxpool.Pool, js jetstream.JetStream, log *
 		cfg:       cfg,
 		pool:      pool,
 		js:        js,
-		log:       log.With("component", "outbox-relay"),
+		log:       log.With("component", "outbox-relay", "outbox", cfg.Schema, "stream", StreamName(cfg.Service)),
 		tracer:    tp.Tracer("github.com/meedoen/meedoen/internal/events"),
 		published: published,
 		lag:       lag,
@@ -178,19 +184,37 @@ func (r *Relay) lockKey() int64 {
 // Run publishes until ctx ends. A replica that does not hold the relay lock
 // waits for it; a failing round is retried with backoff.
 func (r *Relay) Run(ctx context.Context) error {
+	retry := r.cfg.Retry
 	for {
+		started := time.Now()
 		err := r.lead(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		r.log.WarnContext(ctx, "outbox relay interrupted; retrying", "error", err)
-		select {
-		case <-ctx.Done():
+		if time.Since(started) > time.Minute {
+			retry.Reset() // it ran: this is a new outage
+		}
+		attrs := []any{"error", err, "failures_in_a_row", retry.Failures() + 1}
+		var pe *publishError
+		if errors.As(err, &pe) {
+			attrs = append(attrs, "outbox_id", pe.outboxID, "event_id", pe.eventID)
+		}
+		r.log.WarnContext(ctx, "outbox relay interrupted; retrying", attrs...)
+		if !retry.Wait(ctx) {
 			return nil
-		case <-time.After(time.Second):
 		}
 	}
 }
+
+// publishError says which outbox row the relay could not publish.
+type publishError struct {
+	outboxID int64
+	eventID  string
+	err      error
+}
+
+func (e *publishError) Error() string { return fmt.Sprintf("publishing %s: %v", e.eventID, e.err) }
+func (e *publishError) Unwrap() error { return e.err }
 
 // listener is the relay's own connection: it holds the relay lock, LISTENs
 // for commits and reads the outbox. Notifications that arrive while it
@@ -484,7 +508,7 @@ func (r *Relay) publish(ctx context.Context, rows []outboxRow) ([]jetstream.PubA
 		// copy and re-canonicalise headers for every message.
 		f, err := r.js.PublishMsgAsync(msg)
 		if err != nil {
-			return futures, fmt.Errorf("publishing %s: %w", o.ev.ID, err)
+			return futures, &publishError{outboxID: o.id, eventID: o.ev.ID, err: err}
 		}
 		futures = append(futures, f)
 	}
@@ -506,10 +530,10 @@ wait:
 		case <-f.Ok():
 			acked++
 		case err := <-f.Err():
-			ackErr = fmt.Errorf("publishing %s: %w", rows[acked].ev.ID, err)
+			ackErr = &publishError{outboxID: rows[acked].id, eventID: rows[acked].ev.ID, err: err}
 			break wait
 		case <-timeout.C:
-			ackErr = fmt.Errorf("publishing %s: no acknowledgement within %s", rows[acked].ev.ID, r.cfg.AckTimeout)
+			ackErr = &publishError{outboxID: rows[acked].id, eventID: rows[acked].ev.ID, err: fmt.Errorf("no acknowledgement within %s", r.cfg.AckTimeout)}
 			break wait
 		case <-ctx.Done():
 			ackErr = ctx.Err()
