@@ -66,7 +66,7 @@ func serviceName(target string) string {
 // /readyz and the services' gRPC health serve it.
 func (a *app) initHealth(context.Context) (component, error) {
 	a.health = health.New()
-	return component{}, nil
+	return component{}, a.health.RegisterMetrics(a.tel.MeterProvider)
 }
 
 // initPostgres finds PostgreSQL: DATABASE_URL or, in the embedded mode,
