@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -28,9 +29,10 @@ var quietPaths = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": 
 // by its method alone.
 //
 // Requests carry no personal data into telemetry: the client's address
-// (client.address, network.peer.address) and user agent are kept from the
-// span, and the access log line holds method, route, status, duration and
-// trace id, never the path's values, the query string or the address. The
+// (client.address, network.peer.address), its user agent and the path with
+// its values (url.path; a resident's token, say) are kept from the span,
+// and the access log line holds method, route, status, duration and trace
+// id, never the path's values, the query string or the address. The
 // handlers inside still see the whole request.
 //
 // The operations endpoints (/healthz, /readyz, /metrics) pass untraced.
@@ -43,7 +45,7 @@ func (t *Telemetry) HTTPMiddleware(h http.Handler, operation string) http.Handle
 		ctx := context.WithValue(r.Context(), routeKey{}, holder)
 		r2 := r.WithContext(ctx)
 		if orig != nil {
-			r2.RemoteAddr, r2.Header = orig.remoteAddr, orig.header
+			r2.RemoteAddr, r2.Header, r2.URL = orig.remoteAddr, orig.header, orig.url
 		}
 		m := httpsnoop.CaptureMetrics(h, w, r2)
 		route := holder.get()
@@ -79,15 +81,17 @@ func (t *Telemetry) HTTPMiddleware(h http.Handler, operation string) http.Handle
 			h.ServeHTTP(w, r)
 			return
 		}
-		// otelhttp records the client's address and user agent at the
-		// span's start; it sees a copy without them.
-		orig := &hidden{remoteAddr: r.RemoteAddr, header: r.Header}
+		// otelhttp records the client's address, its user agent and the
+		// path (url.path, which may hold a resident's token) at the span's
+		// start; it sees a copy without them. The route names the span.
+		orig := &hidden{remoteAddr: r.RemoteAddr, header: r.Header, url: r.URL}
 		header := r.Header.Clone()
 		for _, name := range []string{"User-Agent", "X-Forwarded-For", "Forwarded", "X-Real-Ip"} {
 			header.Del(name)
 		}
+		bare := &url.URL{Scheme: r.URL.Scheme, Host: r.URL.Host}
 		r2 := r.WithContext(context.WithValue(r.Context(), hiddenKey{}, orig))
-		r2.RemoteAddr, r2.Header = "", header
+		r2.RemoteAddr, r2.Header, r2.URL = "", header, bare
 		traced.ServeHTTP(w, r2)
 	})
 }
@@ -97,6 +101,7 @@ func (t *Telemetry) HTTPMiddleware(h http.Handler, operation string) http.Handle
 type hidden struct {
 	remoteAddr string
 	header     http.Header
+	url        *url.URL
 }
 
 type hiddenKey struct{}

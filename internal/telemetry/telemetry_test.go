@@ -383,29 +383,30 @@ func TestHTTPMiddlewareLabelsByMuxPattern(t *testing.T) {
 // user agent, while the handler still sees both (the rate limit needs the
 // address).
 func TestHTTPMiddlewareKeepsClientOutOfSpans(t *testing.T) {
-	var sawAddr, sawAgent, sawForwarded string
+	var sawAddr, sawAgent, sawForwarded, sawURL string
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sawAddr, sawAgent, sawForwarded = r.RemoteAddr, r.UserAgent(), r.Header.Get("X-Forwarded-For")
+		sawAddr, sawAgent, sawForwarded, sawURL = r.RemoteAddr, r.UserAgent(), r.Header.Get("X-Forwarded-For"), r.URL.String()
+		telemetry.SetRoute(r.Context(), "/i/{token}")
 	})
-	req := httptest.NewRequest(http.MethodPost, "/p/buurt", nil)
+	req := httptest.NewRequest(http.MethodPost, "/i/geheim-token?x=1", nil)
 	req.RemoteAddr = "203.0.113.7:50000"
 	req.Header.Set("User-Agent", "Resident/1.0")
 	req.Header.Set("X-Forwarded-For", "198.51.100.9")
 	spans, lines, _ := serveTraced(t, h, req)
-	if sawAddr != "203.0.113.7:50000" || sawAgent != "Resident/1.0" || sawForwarded != "198.51.100.9" {
-		t.Errorf("handler saw address %q, agent %q, forwarded %q; want the request's", sawAddr, sawAgent, sawForwarded)
+	if sawAddr != "203.0.113.7:50000" || sawAgent != "Resident/1.0" || sawForwarded != "198.51.100.9" || sawURL != "/i/geheim-token?x=1" {
+		t.Errorf("handler saw address %q, agent %q, forwarded %q, URL %q; want the request's", sawAddr, sawAgent, sawForwarded, sawURL)
 	}
 	if len(spans) != 1 {
 		t.Fatalf("recorded %d spans, want 1", len(spans))
 	}
 	for k, v := range spanAttrs(spans[0]) {
-		if k == "client.address" || k == "network.peer.address" || k == "user_agent.original" ||
-			strings.Contains(v, "203.0.113") || strings.Contains(v, "198.51.100") || strings.Contains(v, "Resident") {
+		if k == "client.address" || k == "network.peer.address" || k == "user_agent.original" || k == "url.path" ||
+			strings.Contains(v, "203.0.113") || strings.Contains(v, "198.51.100") || strings.Contains(v, "Resident") || strings.Contains(v, "geheim") {
 			t.Errorf("span attribute %s=%q carries the client", k, v)
 		}
 	}
 	for k, v := range lines[0] {
-		if s, ok := v.(string); ok && (strings.Contains(s, "203.0.113") || strings.Contains(s, "198.51.100") || strings.Contains(s, "Resident")) {
+		if s, ok := v.(string); ok && (strings.Contains(s, "203.0.113") || strings.Contains(s, "198.51.100") || strings.Contains(s, "Resident") || strings.Contains(s, "geheim")) {
 			t.Errorf("access log %s=%q carries the client", k, s)
 		}
 	}
