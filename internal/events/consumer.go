@@ -132,10 +132,8 @@ func NewConsumer(cfg ConsumerConfig, pool *pgxpool.Pool, js jetstream.JetStream,
 	// Present at 0 from the start, so that an alert on its increase sees
 	// the first dead letter too.
 	deadLettered.Add(context.Background(), 0, metric.WithAttributes(c.name))
-	if !cfg.Ordered {
-		if err := c.observeLag(meter); err != nil {
-			return nil, err
-		}
+	if err := c.observeLag(meter); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -146,9 +144,12 @@ const lagTimeout = time.Second
 
 // observeLag reports, at each collection, how many messages the durable
 // consumer has not had acknowledged yet (delivered or not) and how long
-// the oldest of them has waited, from JetStream's consumer info. While
-// JetStream cannot be asked, the last values are reported, the age still
-// growing, so that an alert on them does not fall silent.
+// the oldest of them has waited, from JetStream's consumer info. An ordered
+// consumer, whose position is a row in PostgreSQL, reports the age of the
+// first message after it only: JetStream does not count a filtered
+// stream's messages after a position. While JetStream (or PostgreSQL)
+// cannot be asked, the last values are reported, the age still growing,
+// so that an alert on them does not fall silent.
 func (c *Consumer) observeLag(meter metric.Meter) error {
 	pending, err := meter.Int64ObservableGauge("meedoen.consumer.pending",
 		metric.WithDescription("Messages of a durable consumer's stream not yet acknowledged by it, delivered or not."), metric.WithUnit("{message}"))
@@ -187,7 +188,9 @@ func (c *Consumer) observeLag(meter metric.Meter) error {
 		default:
 			return nil // never known yet; the next collection tries again
 		}
-		o.ObserveInt64(pending, reading.pending, attrs)
+		if !c.cfg.Ordered {
+			o.ObserveInt64(pending, reading.pending, attrs)
+		}
 		age := 0.0
 		if reading.pending > 0 && !reading.oldest.IsZero() {
 			age = now.Sub(reading.oldest).Seconds()
@@ -216,19 +219,33 @@ func (c *Consumer) readLag(ctx context.Context, stream jetstream.Stream, now tim
 	if stream == nil {
 		return lagReading{}, errors.New("stream not known")
 	}
-	cons, err := stream.Consumer(ctx, c.cfg.Durable())
-	if err != nil {
-		return lagReading{}, err
-	}
-	info := cons.CachedInfo()
-	r := lagReading{pending: int64(info.NumPending) + int64(info.NumAckPending)}
-	if r.pending == 0 {
-		return r, nil
-	}
-	next := info.AckFloor.Stream + 1
-	subjects := info.Config.FilterSubjects
-	if info.Config.FilterSubject != "" {
-		subjects = append(subjects, info.Config.FilterSubject)
+	var (
+		r        lagReading
+		next     uint64
+		subjects []string
+	)
+	if c.cfg.Ordered {
+		var pos uint64
+		err := c.pool.QueryRow(ctx, `SELECT stream_seq FROM consumer_positions WHERE consumer = $1`, c.cfg.key()).Scan(&pos)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return lagReading{}, err
+		}
+		// Whether anything waits is known once a message is found.
+		r.pending, next, subjects = 1, pos+1, c.cfg.Subjects
+	} else {
+		cons, err := stream.Consumer(ctx, c.cfg.Durable())
+		if err != nil {
+			return lagReading{}, err
+		}
+		info := cons.CachedInfo()
+		r.pending = int64(info.NumPending) + int64(info.NumAckPending)
+		if r.pending == 0 {
+			return r, nil
+		}
+		next, subjects = info.AckFloor.Stream+1, info.Config.FilterSubjects
+		if info.Config.FilterSubject != "" {
+			subjects = append(subjects, info.Config.FilterSubject)
+		}
 	}
 	if len(subjects) == 0 {
 		subjects = []string{""}
@@ -249,7 +266,11 @@ func (c *Consumer) readLag(ctx context.Context, stream jetstream.Stream, now tim
 			r.oldest = msg.Time
 		}
 	}
-	if r.oldest.IsZero() {
+	switch {
+	case !r.oldest.IsZero():
+	case c.cfg.Ordered:
+		r.pending = 0 // nothing after the position
+	default:
 		r.oldest = now // pending but already gone from the stream
 	}
 	return r, nil

@@ -147,3 +147,35 @@ func TestOutboxBacklogOutlivesTheDatabase(t *testing.T) {
 		t.Errorf("oldest pending age with the database gone = %+v, want beyond %.3f", got, before.value+0.1)
 	}
 }
+
+// An ordered consumer, whose position lives in PostgreSQL, reports how
+// long the first message after its position has waited, and 0 once it
+// has caught up.
+func TestOrderedConsumerLagIsObserved(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	mp, reader := meter()
+	c, err := events.NewConsumer(events.ConsumerConfig{Service: "projection", Name: "ordered", Stream: events.StreamName("councils"), Ordered: true,
+		Subjects: []string{"meedoen.councils.*.municipality.created"}, Handle: recordApplied}, e.consumer, e.js, e.log, noop.NewTracerProvider(), mp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Velsen", "Beverwijk"} {
+		if _, err := e.js.PublishMsg(ctx, event(t, ctx, name).Msg()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := observe(t, reader, "meedoen.consumer.oldest_pending_age", "consumer", "projection-ordered"); got.value < 0.3 || got.value > 30 {
+		t.Errorf("oldest pending age = %+v, want the 0.3 s or so since the first publish", got)
+	}
+	testkit.Start(t, c.Run)
+	waitCount(t, e.consumer, 2, `SELECT count(*) FROM applied`)
+	testkit.CheckFor(t, 10*time.Second, 50*time.Millisecond, func() error {
+		if age := observe(t, reader, "meedoen.consumer.oldest_pending_age", "consumer", "projection-ordered"); !age.found || age.value != 0 {
+			return fmt.Errorf("after catching up: age %+v, want present at 0", age)
+		}
+		return nil
+	})
+}
