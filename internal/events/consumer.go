@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -60,9 +61,9 @@ type ConsumerConfig struct {
 	Handle Handler
 	// HandleBatch applies the events of one delivery batch in one call.
 	HandleBatch BatchHandler
-	// Retry spaces the restarts after failures in a row, such as while
-	// PostgreSQL or NATS is away; its zero value waits 1 s, doubling up
-	// to 30 s.
+	// Retry spaces the restarts after failed rounds in a row (rounds that
+	// received nothing), such as while PostgreSQL or NATS is away; its
+	// zero value waits 1 s, doubling up to 30 s.
 	Retry backoff.Backoff
 }
 
@@ -100,6 +101,10 @@ type Consumer struct {
 	processed    metric.Int64Counter
 	deadLettered metric.Int64Counter
 	name         attribute.KeyValue
+
+	// handled counts the batches received, so Run can tell a round that
+	// got something done from one that failed at once.
+	handled atomic.Int64
 }
 
 // NewConsumer returns a consumer; Run starts it.
@@ -304,13 +309,13 @@ func (c *Consumer) Provision(ctx context.Context) error {
 func (c *Consumer) Run(ctx context.Context) error {
 	retry := c.cfg.Retry
 	for {
-		started := time.Now()
+		before := c.handled.Load()
 		err := c.run(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		if time.Since(started) > time.Minute {
-			retry.Reset() // it ran: this is a new outage
+		if c.handled.Load() != before {
+			retry.Reset() // it got messages: a new failure, not the same outage
 		}
 		c.log.WarnContext(ctx, "consumer interrupted; restarting", "error", err, "failures_in_a_row", retry.Failures()+1)
 		if !retry.Wait(ctx) {
@@ -381,6 +386,7 @@ func (c *Consumer) run(ctx context.Context) error {
 			}
 			batch = append(batch, msg)
 		}
+		c.handled.Add(1)
 		c.process(ctx, batch)
 	}
 }

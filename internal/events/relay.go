@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -45,9 +46,9 @@ type RelayConfig struct {
 	// caught up: during a rush each read then takes the events of several
 	// commits at once. A backlog is read without pause.
 	MinInterval time.Duration
-	// Retry spaces the attempts after failures in a row, such as while
-	// PostgreSQL or NATS is away; its zero value waits 1 s, doubling up
-	// to 30 s.
+	// Retry spaces the attempts after failed rounds in a row (rounds that
+	// marked nothing published), such as while PostgreSQL or NATS is away;
+	// its zero value waits 1 s, doubling up to 30 s.
 	Retry backoff.Backoff
 }
 
@@ -86,6 +87,10 @@ type Relay struct {
 	published metric.Int64Counter
 	lag       metric.Float64Histogram
 	attrs     metric.MeasurementOption
+
+	// marked counts the rows marked published, so Run can tell a round
+	// that got something done from one that failed at once.
+	marked atomic.Int64
 }
 
 // NewRelay returns a relay for the outbox that pool's schema holds. js should
@@ -187,13 +192,13 @@ func (r *Relay) lockKey() int64 {
 func (r *Relay) Run(ctx context.Context) error {
 	retry := r.cfg.Retry
 	for {
-		started := time.Now()
+		before := r.marked.Load()
 		err := r.lead(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		if time.Since(started) > time.Minute {
-			retry.Reset() // it ran: this is a new outage
+		if r.marked.Load() != before {
+			retry.Reset() // it published: this is a new failure, not the same outage
 		}
 		attrs := []any{"error", err, "failures_in_a_row", retry.Failures() + 1}
 		var pe *publishError
@@ -635,6 +640,7 @@ wait:
 		return 0, errors.Join(ackErr, fmt.Errorf("marking %d events published: %w", acked, err))
 	}
 	now := time.Now()
+	r.marked.Add(int64(acked))
 	r.published.Add(ctx, int64(acked), r.attrs)
 	for i := range acked {
 		r.lag.Record(ctx, now.Sub(rows[i].created).Seconds(), r.attrs)
