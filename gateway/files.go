@@ -115,7 +115,7 @@ func fileRoutes(client resultsv1.FilesServiceClient) []struct {
 func (g *Gateway) registerFiles(conn grpc.ClientConnInterface) error {
 	client := resultsv1.NewFilesServiceClient(conn)
 	for _, f := range fileRoutes(client) {
-		if err := g.api.HandlePath(http.MethodGet, f.path, g.serveFile(f.inline, f.call)); err != nil {
+		if err := g.handlePath(http.MethodGet, f.path, g.serveFile(f.inline, f.call)); err != nil {
 			return fmt.Errorf("registering the download %s: %w", f.path, err)
 		}
 	}

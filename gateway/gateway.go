@@ -23,8 +23,10 @@ import (
 
 	"github.com/grpc-ecosystem/grpc-gateway/v2/runtime"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/meedoen/meedoen/gateway/openapi"
+	"github.com/meedoen/meedoen/internal/telemetry"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	focusgroupsv1 "github.com/meedoen/meedoen/proto/meedoen/focusgroups/v1"
 	resultsv1 "github.com/meedoen/meedoen/proto/meedoen/results/v1"
@@ -152,6 +154,7 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 		runtime.WithMarshalerOption(runtime.MIMEWildcard, newAPIJSON()),
 		runtime.WithErrorHandler(g.handleError),
 		runtime.WithRoutingErrorHandler(g.handleRoutingError),
+		runtime.WithForwardResponseOption(g.noteRoute),
 		runtime.WithForwardResponseOption(g.markCreated),
 		runtime.WithForwardResponseOption(g.linkNext),
 		runtime.WithForwardResponseOption(g.setETag),
@@ -174,7 +177,7 @@ func New(ctx context.Context, cfg Config, conns Conns, logger *slog.Logger) (*Ga
 		}
 	}
 	// A download that grpc-gateway cannot map (see export.go).
-	if err := g.api.HandlePath(http.MethodGet, exportPath, g.serveExport(exportClient{conns.Surveys})); err != nil {
+	if err := g.handlePath(http.MethodGet, exportPath, g.serveExport(exportClient{conns.Surveys})); err != nil {
 		return nil, fmt.Errorf("registering the export download: %w", err)
 	}
 	// The results service's documents, charts and open data (files.go).
@@ -228,4 +231,25 @@ func (g *Gateway) serveDocument(w http.ResponseWriter, r *http.Request) {
 	default:
 		g.writeProblem(w, r, methodNotAllowed("GET, HEAD, OPTIONS"))
 	}
+}
+
+// noteRoute tells the telemetry around the gateway (telemetry.SetRoute)
+// which route pattern served a call, such as "/api/v1/polls/{poll_id}", so
+// that spans, metrics and the access log tell endpoints apart.
+// grpc-gateway knows the pattern only inside its handler's context, which
+// the response options and the error handler get.
+func (g *Gateway) noteRoute(ctx context.Context, _ http.ResponseWriter, _ proto.Message) error {
+	if pattern, ok := runtime.HTTPPathPattern(ctx); ok {
+		telemetry.SetRoute(ctx, pattern)
+	}
+	return nil
+}
+
+// handlePath registers h on the API's mux for a path grpc-gateway does not
+// map itself, and reports the path as the route of its calls.
+func (g *Gateway) handlePath(method, path string, h runtime.HandlerFunc) error {
+	return g.api.HandlePath(method, path, func(w http.ResponseWriter, r *http.Request, params map[string]string) {
+		telemetry.SetRoute(r.Context(), path)
+		h(w, r, params)
+	})
 }

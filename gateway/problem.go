@@ -43,6 +43,7 @@ func (g *Gateway) writeProblem(w http.ResponseWriter, r *http.Request, p *proble
 // call, whether grpc-gateway failed to read the request or the service
 // returned an error status.
 func (g *Gateway) handleError(ctx context.Context, _ *runtime.ServeMux, _ runtime.Marshaler, w http.ResponseWriter, r *http.Request, err error) {
+	_ = g.noteRoute(ctx, w, nil)
 	if errors.Is(err, errChecked) {
 		// A patch decoded as its resource (patch.go).
 		w.WriteHeader(http.StatusNoContent)

@@ -138,3 +138,16 @@ func TestIdentitySettings(t *testing.T) {
 		})
 	}
 }
+
+// Each component's replicas report as one service of their own.
+func TestServiceNameNamesTheComponent(t *testing.T) {
+	t.Parallel()
+	for target, want := range map[string]string{
+		"councils": "meedoen-councils", "gateway": "meedoen-gateway", "all": "meedoen", "": "meedoen",
+		"surveys,results": "meedoen",
+	} {
+		if got := serviceName(target); got != want {
+			t.Errorf("serviceName(%q) = %q, want %q", target, got, want)
+		}
+	}
+}

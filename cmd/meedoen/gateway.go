@@ -20,6 +20,7 @@ import (
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/internal/health"
+	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/platform"
 	"github.com/meedoen/meedoen/internal/rpc"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
@@ -83,6 +84,10 @@ func (a *app) initConns(context.Context) (component, error) {
 func (a *app) initSessions(ctx context.Context) (component, error) {
 	st, err := store.Open(ctx, a.deps.DatabaseURL, a.log)
 	if err != nil {
+		return component{}, err
+	}
+	if err := pg.RecordPoolStats(st.Pool(), "gateway", a.tel.MeterProvider); err != nil {
+		st.Close()
 		return component{}, err
 	}
 	a.health.Add("postgres-gateway", health.Postgres(st.Pool()))

@@ -21,7 +21,7 @@ import (
 func (a *app) initHTTP(context.Context) (component, error) {
 	a.mux = http.NewServeMux()
 	a.mux.Handle("GET /healthz", a.health.LiveHandler())
-	a.mux.Handle("GET /readyz", a.health.ReadyHandler())
+	a.mux.Handle("GET /readyz", a.health.ReadyHandler(a.log))
 	a.mux.Handle("GET /metrics", a.tel.MetricsHandler())
 	if a.cfg.Dev {
 		// Profiles for the load tool and whoever measures (docs/benchmarks.md);

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -30,7 +31,7 @@ func (a *app) initTelemetry(ctx context.Context) (component, error) {
 	if err := level.UnmarshalText([]byte(a.cfg.LogLevel)); err != nil {
 		return component{}, fmt.Errorf("-log-level: %w", err)
 	}
-	tcfg := telemetry.Config{ServiceName: "meedoen", ServiceVersion: version, Instance: a.cfg.Target, LogLevel: level}
+	tcfg := telemetry.Config{ServiceName: serviceName(a.cfg.Target), ServiceVersion: version, Instance: telemetry.InstanceID(), LogLevel: level}
 	if a.hooks.spans != nil {
 		tcfg.SpanProcessors = append(tcfg.SpanProcessors, a.hooks.spans)
 	}
@@ -49,11 +50,23 @@ func (a *app) initTelemetry(ctx context.Context) (component, error) {
 	}}, nil
 }
 
+// serviceName is the service.name a process reports: "meedoen-councils"
+// and so on when it runs one component, so that each component's replicas
+// are one service in a trace viewer; "meedoen" when it runs all, or
+// several, in one process.
+func serviceName(target string) string {
+	parts := strings.FieldsFunc(target, func(r rune) bool { return r == ',' || r == ' ' })
+	if len(parts) != 1 || parts[0] == "all" {
+		return "meedoen"
+	}
+	return "meedoen-" + parts[0]
+}
+
 // initHealth makes the checker every part adds its readiness checks to;
 // /readyz and the services' gRPC health serve it.
 func (a *app) initHealth(context.Context) (component, error) {
 	a.health = health.New()
-	return component{}, nil
+	return component{}, a.health.RegisterMetrics(a.tel.MeterProvider)
 }
 
 // initPostgres finds PostgreSQL: DATABASE_URL or, in the embedded mode,

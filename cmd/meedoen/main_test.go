@@ -394,6 +394,7 @@ func TestBinaryStartStopRestart(t *testing.T) {
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("answering the poll: %s, want 303 to the thank-you page", resp.Status)
 		}
+		checkServedMetrics(t, base)
 	})
 	runOnce(false, func(base string) {
 		if page := get(t, browser, base+poll); !strings.Contains(page, "Je hebt deze peiling al ingevuld") {
@@ -425,4 +426,54 @@ func get(t *testing.T, client *http.Client, u string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// servedMetricsFile lists the metrics the chart's alert rules and
+// dashboards may use (charts/rulestest checks them against it).
+const servedMetricsFile = "../../charts/rulestest/testdata/metrics.txt"
+
+// checkServedMetrics checks that the process at base serves every metric
+// the list names, so that no alert or dashboard loses its series to a
+// rename unnoticed.
+func checkServedMetrics(t *testing.T, base string) {
+	t.Helper()
+	list, err := os.ReadFile(servedMetricsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for line := range strings.Lines(string(list)) {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			want = append(want, line)
+		}
+	}
+	testkit.CheckFor(t, 10*time.Second, 200*time.Millisecond, func() error {
+		resp, err := http.Get(base + "/metrics")
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		served := map[string]bool{}
+		for line := range strings.Lines(string(body)) {
+			if name, _, ok := strings.Cut(line, "{"); ok && !strings.HasPrefix(line, "#") {
+				served[name] = true
+			} else if name, _, ok := strings.Cut(line, " "); ok && !strings.HasPrefix(line, "#") {
+				served[name] = true
+			}
+		}
+		var missing []string
+		for _, name := range want {
+			if !served[name] {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("/metrics lacks %v, which %s lists", missing, servedMetricsFile)
+		}
+		return nil
+	})
 }

@@ -7,6 +7,8 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -19,6 +21,7 @@ import (
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/meedoen/meedoen/internal/backoff"
 	"github.com/meedoen/meedoen/internal/pg"
 )
 
@@ -58,6 +61,10 @@ type ConsumerConfig struct {
 	Handle Handler
 	// HandleBatch applies the events of one delivery batch in one call.
 	HandleBatch BatchHandler
+	// Retry spaces the restarts after failed rounds in a row (rounds that
+	// received nothing), such as while PostgreSQL or NATS is away; its
+	// zero value waits 1 s, doubling up to 30 s.
+	Retry backoff.Backoff
 }
 
 func (c *ConsumerConfig) defaults() {
@@ -94,6 +101,10 @@ type Consumer struct {
 	processed    metric.Int64Counter
 	deadLettered metric.Int64Counter
 	name         attribute.KeyValue
+
+	// handled counts the batches received, so Run can tell a round that
+	// got something done from one that failed at once.
+	handled atomic.Int64
 }
 
 // NewConsumer returns a consumer; Run starts it.
@@ -113,7 +124,7 @@ func NewConsumer(cfg ConsumerConfig, pool *pgxpool.Pool, js jetstream.JetStream,
 	if err != nil {
 		return nil, fmt.Errorf("consumer metric: %w", err)
 	}
-	return &Consumer{
+	c := &Consumer{
 		cfg:          cfg,
 		pool:         pool,
 		js:           js,
@@ -122,7 +133,152 @@ func NewConsumer(cfg ConsumerConfig, pool *pgxpool.Pool, js jetstream.JetStream,
 		processed:    processed,
 		deadLettered: deadLettered,
 		name:         attribute.String("consumer", cfg.Durable()),
-	}, nil
+	}
+	// Present at 0 from the start, so that an alert on its increase sees
+	// the first dead letter too.
+	deadLettered.Add(context.Background(), 0, metric.WithAttributes(c.name))
+	if err := c.observeLag(meter); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// lagTimeout bounds the JetStream requests of one observation of a
+// consumer's lag.
+const lagTimeout = time.Second
+
+// observeLag reports, at each collection, how many messages the durable
+// consumer has not had acknowledged yet (delivered or not) and how long
+// the oldest of them has waited, from JetStream's consumer info. An ordered
+// consumer, whose position is a row in PostgreSQL, reports the age of the
+// first message after it only: JetStream does not count a filtered
+// stream's messages after a position. While JetStream (or PostgreSQL)
+// cannot be asked, the last values are reported, the age still growing,
+// so that an alert on them does not fall silent.
+func (c *Consumer) observeLag(meter metric.Meter) error {
+	pending, err := meter.Int64ObservableGauge("meedoen.consumer.pending",
+		metric.WithDescription("Messages of a durable consumer's stream not yet acknowledged by it, delivered or not."), metric.WithUnit("{message}"))
+	if err != nil {
+		return fmt.Errorf("consumer metric: %w", err)
+	}
+	oldest, err := meter.Float64ObservableGauge("meedoen.consumer.oldest_pending_age",
+		metric.WithDescription("Age of the oldest message a durable consumer has not acknowledged yet; 0 when none waits."), metric.WithUnit("s"))
+	if err != nil {
+		return fmt.Errorf("consumer metric: %w", err)
+	}
+	var (
+		mu       sync.Mutex
+		stream   jetstream.Stream
+		last     lagReading
+		haveLast bool
+	)
+	attrs := metric.WithAttributes(c.name)
+	_, err = meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		mu.Lock()
+		defer mu.Unlock()
+		ctx, cancel := context.WithTimeout(ctx, lagTimeout)
+		defer cancel()
+		if stream == nil {
+			if s, err := c.js.Stream(ctx, c.cfg.Stream); err == nil {
+				stream = s
+			}
+		}
+		now := time.Now()
+		reading, err := c.readLag(ctx, stream, now)
+		switch {
+		case err == nil:
+			last, haveLast = reading, true
+		case haveLast:
+			reading = last // unknown now: the last known, older by now
+		default:
+			return nil // never known yet; the next collection tries again
+		}
+		if !c.cfg.Ordered {
+			o.ObserveInt64(pending, reading.pending, attrs)
+		}
+		age := 0.0
+		if reading.pending > 0 && !reading.oldest.IsZero() {
+			age = now.Sub(reading.oldest).Seconds()
+		}
+		o.ObserveFloat64(oldest, age, attrs)
+		return nil
+	}, pending, oldest)
+	if err != nil {
+		return fmt.Errorf("consumer metric: %w", err)
+	}
+	return nil
+}
+
+// lagReading is what JetStream said about a consumer's backlog.
+type lagReading struct {
+	pending int64
+	// oldest is when the oldest unacknowledged message was stored.
+	oldest time.Time
+}
+
+// readLag asks JetStream about the consumer's backlog: the messages not yet
+// delivered and those delivered but not acknowledged, and the time of the
+// first one after the acknowledgement floor that the consumer's filter
+// takes.
+func (c *Consumer) readLag(ctx context.Context, stream jetstream.Stream, now time.Time) (lagReading, error) {
+	if stream == nil {
+		return lagReading{}, errors.New("stream not known")
+	}
+	var (
+		r        lagReading
+		next     uint64
+		subjects []string
+	)
+	if c.cfg.Ordered {
+		var pos uint64
+		err := c.pool.QueryRow(ctx, `SELECT stream_seq FROM consumer_positions WHERE consumer = $1`, c.cfg.key()).Scan(&pos)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return lagReading{}, err
+		}
+		// Whether anything waits is known once a message is found.
+		r.pending, next, subjects = 1, pos+1, c.cfg.Subjects
+	} else {
+		cons, err := stream.Consumer(ctx, c.cfg.Durable())
+		if err != nil {
+			return lagReading{}, err
+		}
+		info := cons.CachedInfo()
+		r.pending = int64(info.NumPending) + int64(info.NumAckPending)
+		if r.pending == 0 {
+			return r, nil
+		}
+		next, subjects = info.AckFloor.Stream+1, info.Config.FilterSubjects
+		if info.Config.FilterSubject != "" {
+			subjects = append(subjects, info.Config.FilterSubject)
+		}
+	}
+	if len(subjects) == 0 {
+		subjects = []string{""}
+	}
+	for _, subject := range subjects {
+		var opts []jetstream.GetMsgOpt
+		if subject != "" {
+			opts = append(opts, jetstream.WithGetMsgSubject(subject))
+		}
+		msg, err := stream.GetMsg(ctx, next, opts...)
+		if errors.Is(err, jetstream.ErrMsgNotFound) {
+			continue
+		}
+		if err != nil {
+			return lagReading{}, err
+		}
+		if r.oldest.IsZero() || msg.Time.Before(r.oldest) {
+			r.oldest = msg.Time
+		}
+	}
+	switch {
+	case !r.oldest.IsZero():
+	case c.cfg.Ordered:
+		r.pending = 0 // nothing after the position
+	default:
+		r.oldest = now // pending but already gone from the stream
+	}
+	return r, nil
 }
 
 // Provision creates or updates the durable JetStream consumer. Ordered
@@ -151,16 +307,19 @@ func (c *Consumer) Provision(ctx context.Context) error {
 // Run consumes until ctx ends. Messages fetched but not yet applied when ctx
 // ends are left unacknowledged and will be redelivered.
 func (c *Consumer) Run(ctx context.Context) error {
+	retry := c.cfg.Retry
 	for {
+		before := c.handled.Load()
 		err := c.run(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		c.log.WarnContext(ctx, "consumer interrupted; restarting", "error", err)
-		select {
-		case <-ctx.Done():
+		if c.handled.Load() != before {
+			retry.Reset() // it got messages: a new failure, not the same outage
+		}
+		c.log.WarnContext(ctx, "consumer interrupted; restarting", "error", err, "failures_in_a_row", retry.Failures()+1)
+		if !retry.Wait(ctx) {
 			return nil
-		case <-time.After(time.Second):
 		}
 	}
 }
@@ -227,6 +386,7 @@ func (c *Consumer) run(ctx context.Context) error {
 			}
 			batch = append(batch, msg)
 		}
+		c.handled.Add(1)
 		c.process(ctx, batch)
 	}
 }

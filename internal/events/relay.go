@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,9 +16,12 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/metric"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/meedoen/meedoen/internal/backoff"
 )
 
 // RelayConfig configures a service's outbox relay.
@@ -42,6 +46,10 @@ type RelayConfig struct {
 	// caught up: during a rush each read then takes the events of several
 	// commits at once. A backlog is read without pause.
 	MinInterval time.Duration
+	// Retry spaces the attempts after failed rounds in a row (rounds that
+	// marked nothing published), such as while PostgreSQL or NATS is away;
+	// its zero value waits 1 s, doubling up to 30 s.
+	Retry backoff.Backoff
 }
 
 func (c *RelayConfig) defaults() {
@@ -79,6 +87,10 @@ type Relay struct {
 	published metric.Int64Counter
 	lag       metric.Float64Histogram
 	attrs     metric.MeasurementOption
+
+	// marked counts the rows marked published, so Run can tell a round
+	// that got something done from one that failed at once.
+	marked atomic.Int64
 }
 
 // NewRelay returns a relay for the outbox that pool's schema holds. js should
@@ -101,7 +113,7 @@ func NewRelay(cfg RelayConfig, pool *pgxpool.Pool, js jetstream.JetStream, log *
 		cfg:       cfg,
 		pool:      pool,
 		js:        js,
-		log:       log.With("component", "outbox-relay"),
+		log:       log.With("component", "outbox-relay", "outbox", cfg.Schema, "stream", StreamName(cfg.Service)),
 		tracer:    tp.Tracer("github.com/meedoen/meedoen/internal/events"),
 		published: published,
 		lag:       lag,
@@ -115,7 +127,10 @@ func NewRelay(cfg RelayConfig, pool *pgxpool.Pool, js jetstream.JetStream, log *
 
 // observeBacklog reports, at each scrape, how many events wait unpublished
 // and how old the oldest is: the lag that matters when publishing stalls and
-// no acknowledgement arrives to be measured.
+// no acknowledgement arrives to be measured. While PostgreSQL cannot be
+// asked, the last known values are reported, the oldest event's age still
+// growing (nothing can be published or marked meanwhile), so that an alert
+// on them keeps firing instead of falling silent with the database.
 func (r *Relay) observeBacklog(meter metric.Meter) error {
 	pending, err := meter.Int64ObservableGauge("meedoen.outbox.pending",
 		metric.WithDescription("Committed events not yet acknowledged by JetStream."), metric.WithUnit("{event}"))
@@ -127,15 +142,32 @@ func (r *Relay) observeBacklog(meter metric.Meter) error {
 	if err != nil {
 		return fmt.Errorf("relay metric: %w", err)
 	}
+	var (
+		mu       sync.Mutex
+		lastN    int64
+		lastAge  float64
+		lastAt   time.Time
+		haveLast bool
+	)
 	_, err = meter.RegisterCallback(func(ctx context.Context, o metric.Observer) error {
+		mu.Lock()
+		defer mu.Unlock()
 		ctx, cancel := context.WithTimeout(ctx, time.Second)
 		defer cancel()
 		var n int64
 		var age float64
 		err := r.pool.QueryRow(ctx, `SELECT count(*), coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8
 FROM outbox WHERE published_at IS NULL`).Scan(&n, &age)
-		if err != nil {
-			return nil // unknown now; the next scrape tries again
+		switch {
+		case err == nil:
+			lastN, lastAge, lastAt, haveLast = n, age, time.Now(), true
+		case haveLast:
+			n, age = lastN, lastAge
+			if n > 0 {
+				age += time.Since(lastAt).Seconds()
+			}
+		default:
+			return nil // never known yet; the next scrape tries again
 		}
 		o.ObserveInt64(pending, n, r.attrs)
 		o.ObserveFloat64(oldest, age, r.attrs)
@@ -158,19 +190,37 @@ func (r *Relay) lockKey() int64 {
 // Run publishes until ctx ends. A replica that does not hold the relay lock
 // waits for it; a failing round is retried with backoff.
 func (r *Relay) Run(ctx context.Context) error {
+	retry := r.cfg.Retry
 	for {
+		before := r.marked.Load()
 		err := r.lead(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
-		r.log.WarnContext(ctx, "outbox relay interrupted; retrying", "error", err)
-		select {
-		case <-ctx.Done():
+		if r.marked.Load() != before {
+			retry.Reset() // it published: this is a new failure, not the same outage
+		}
+		attrs := []any{"error", err, "failures_in_a_row", retry.Failures() + 1}
+		var pe *publishError
+		if errors.As(err, &pe) {
+			attrs = append(attrs, "outbox_id", pe.outboxID, "event_id", pe.eventID)
+		}
+		r.log.WarnContext(ctx, "outbox relay interrupted; retrying", attrs...)
+		if !retry.Wait(ctx) {
 			return nil
-		case <-time.After(time.Second):
 		}
 	}
 }
+
+// publishError says which outbox row the relay could not publish.
+type publishError struct {
+	outboxID int64
+	eventID  string
+	err      error
+}
+
+func (e *publishError) Error() string { return fmt.Sprintf("publishing %s: %v", e.eventID, e.err) }
+func (e *publishError) Unwrap() error { return e.err }
 
 // listener is the relay's own connection: it holds the relay lock, LISTENs
 // for commits and reads the outbox. Notifications that arrive while it
@@ -357,8 +407,8 @@ func (r *Relay) PublishBatch(ctx context.Context) (int, error) {
 	if err != nil || len(rows) == 0 {
 		return 0, err
 	}
-	futures, pubErr := r.publish(ctx, rows)
-	acked, err := r.settle(ctx, rows, futures)
+	sent, pubErr := r.publish(ctx, rows)
+	acked, err := r.settle(ctx, rows, sent)
 	if err = errors.Join(pubErr, err); err != nil {
 		return acked, err
 	}
@@ -375,6 +425,45 @@ func (r *Relay) PublishBatch(ctx context.Context) (int, error) {
 // after a later event of its own aggregate. Events of different aggregates
 // written concurrently may interleave.
 func (r *Relay) read(ctx context.Context, l *listener, inflight []int64) ([]outboxRow, error) {
+	start := time.Now()
+	rows, err := r.readRows(ctx, l, inflight)
+	if len(rows) > 0 || err != nil {
+		// Only reads that found something get a span: an idle relay reads
+		// every PollInterval, and a trace each time would be noise.
+		_, span := r.batchSpan(ctx, "outbox read", start, rows)
+		endSpan(span, err)
+	}
+	return rows, err
+}
+
+// batchSpan starts a span of the relay's work on a batch of rows, a trace
+// of its own linked to the traces of the rows' changes (as many as the
+// tracer keeps links).
+func (r *Relay) batchSpan(ctx context.Context, name string, start time.Time, rows []outboxRow) (context.Context, trace.Span) {
+	links := make([]trace.Link, 0, min(len(rows), maxBatchLinks))
+	for _, o := range rows {
+		if len(links) == maxBatchLinks {
+			break
+		}
+		if o.ev.TraceParent == "" {
+			continue
+		}
+		if sc := trace.SpanContextFromContext(o.ev.Context(ctx)); sc.IsValid() {
+			links = append(links, trace.Link{SpanContext: sc})
+		}
+	}
+	return r.tracer.Start(ctx, name, trace.WithNewRoot(), trace.WithTimestamp(start), trace.WithLinks(links...),
+		trace.WithSpanKind(trace.SpanKindClient),
+		trace.WithAttributes(attribute.String("db.system.name", "postgresql"), attribute.String("db.namespace", r.cfg.Schema),
+			attribute.Int("meedoen.outbox.rows", len(rows))))
+}
+
+// maxBatchLinks is how many traces a batch span links to at most: the
+// SDK's default limit of links per span.
+const maxBatchLinks = 128
+
+// readRows is read without its span.
+func (r *Relay) readRows(ctx context.Context, l *listener, inflight []int64) ([]outboxRow, error) {
 	if inflight == nil {
 		inflight = []int64{}
 	}
@@ -440,17 +529,28 @@ func (r *Relay) scanRow(row pgx.CollectableRow) (outboxRow, error) {
 	return o, nil
 }
 
-// publish sends rows asynchronously, in order. It returns the futures of
-// those sent; on an error the rest are not sent.
-func (r *Relay) publish(ctx context.Context, rows []outboxRow) ([]jetstream.PubAckFuture, error) {
-	futures := make([]jetstream.PubAckFuture, 0, len(rows))
+// sent is a published row awaiting JetStream's acknowledgement, and its
+// publish span, which ends with the acknowledgement (nil for a row without
+// a trace).
+type sent struct {
+	future jetstream.PubAckFuture
+	span   trace.Span
+}
+
+// publish sends rows asynchronously, in order. It returns those sent; on
+// an error the rest are not sent.
+func (r *Relay) publish(ctx context.Context, rows []outboxRow) ([]sent, error) {
+	out := make([]sent, 0, len(rows))
 	for _, o := range rows {
 		msg := o.ev.Msg()
+		var span trace.Span
 		if o.ev.TraceParent != "" {
 			// The publish span continues the change's trace, and the
-			// consumer's span becomes its child.
-			_, span := r.tracer.Start(o.ev.Context(ctx), "publish "+o.ev.Type, trace.WithSpanKind(trace.SpanKindProducer),
+			// consumer's span becomes its child. It lasts until JetStream
+			// acknowledges the message (settle).
+			_, span = r.tracer.Start(o.ev.Context(ctx), "publish "+o.ev.Type, trace.WithSpanKind(trace.SpanKindProducer),
 				trace.WithAttributes(attribute.String("messaging.system", "nats"),
+					attribute.String("messaging.operation.type", "send"),
 					attribute.String("messaging.destination.name", msg.Subject),
 					attribute.String("messaging.message.id", o.ev.ID)))
 			if span.SpanContext().IsValid() {
@@ -458,43 +558,62 @@ func (r *Relay) publish(ctx context.Context, rows []outboxRow) ([]jetstream.PubA
 				propagation.TraceContext{}.Inject(trace.ContextWithSpan(ctx, span), carrier)
 				msg.Header[hdrTraceParent] = []string{carrier.Get("traceparent")}
 			}
-			span.End()
 		}
 		// Msg already carries Nats-Msg-Id; no publish options, which would
 		// copy and re-canonicalise headers for every message.
 		f, err := r.js.PublishMsgAsync(msg)
 		if err != nil {
-			return futures, fmt.Errorf("publishing %s: %w", o.ev.ID, err)
+			endSpan(span, err)
+			return out, &publishError{outboxID: o.id, eventID: o.ev.ID, err: err}
 		}
-		futures = append(futures, f)
+		out = append(out, sent{future: f, span: span})
 	}
-	return futures, nil
+	return out, nil
+}
+
+// endSpan ends a publish span, if there is one, recording err.
+func endSpan(span trace.Span, err error) {
+	if span == nil {
+		return
+	}
+	if err != nil {
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+	}
+	span.End()
 }
 
 // settle waits for the acknowledgements of rows in order and marks the
 // acknowledged prefix published. Only a prefix is marked, so a later round
 // resumes in order; re-published copies are dropped by JetStream's
-// duplicate window.
-func (r *Relay) settle(ctx context.Context, rows []outboxRow, futures []jetstream.PubAckFuture) (int, error) {
+// duplicate window. Each publish span ends with its acknowledgement, or
+// with the error of its having none.
+func (r *Relay) settle(ctx context.Context, rows []outboxRow, pending []sent) (int, error) {
 	timeout := time.NewTimer(r.cfg.AckTimeout)
 	defer timeout.Stop()
 	acked := 0
 	var ackErr error
 wait:
-	for _, f := range futures {
+	for _, p := range pending {
+		var err error
 		select {
-		case <-f.Ok():
+		case <-p.future.Ok():
+			endSpan(p.span, nil)
 			acked++
-		case err := <-f.Err():
-			ackErr = fmt.Errorf("publishing %s: %w", rows[acked].ev.ID, err)
-			break wait
+			continue
+		case err = <-p.future.Err():
 		case <-timeout.C:
-			ackErr = fmt.Errorf("publishing %s: no acknowledgement within %s", rows[acked].ev.ID, r.cfg.AckTimeout)
-			break wait
+			err = fmt.Errorf("no acknowledgement within %s", r.cfg.AckTimeout)
 		case <-ctx.Done():
-			ackErr = ctx.Err()
-			break wait
+			err = ctx.Err()
 		}
+		ackErr = &publishError{outboxID: rows[acked].id, eventID: rows[acked].ev.ID, err: err}
+		break wait
+	}
+	// Those after the first failure are not marked now: published again
+	// later, they are dropped as duplicates if the stream has them.
+	for _, p := range pending[min(acked, len(pending)):] {
+		endSpan(p.span, fmt.Errorf("not acknowledged: %w", ackErr))
 	}
 	if acked == 0 {
 		return 0, ackErr
@@ -514,10 +633,14 @@ wait:
 	b.Queue(`SELECT set_config('synchronous_commit', 'off', true), set_config('enable_seqscan', 'off', true)`)
 	b.Queue(`UPDATE outbox SET published_at = clock_timestamp() WHERE id = ANY($1)`, ids)
 	b.Queue(`COMMIT`)
-	if err := r.pool.SendBatch(context.WithoutCancel(ctx), b).Close(); err != nil {
+	mctx, span := r.batchSpan(context.WithoutCancel(ctx), "outbox mark", time.Now(), rows[:acked])
+	err := r.pool.SendBatch(mctx, b).Close()
+	endSpan(span, err)
+	if err != nil {
 		return 0, errors.Join(ackErr, fmt.Errorf("marking %d events published: %w", acked, err))
 	}
 	now := time.Now()
+	r.marked.Add(int64(acked))
 	r.published.Add(ctx, int64(acked), r.attrs)
 	for i := range acked {
 		r.lag.Record(ctx, now.Sub(rows[i].created).Seconds(), r.attrs)
@@ -527,8 +650,8 @@ wait:
 
 // flight is a published batch whose acknowledgements are awaited.
 type flight struct {
-	rows    []outboxRow
-	futures []jetstream.PubAckFuture
+	rows []outboxRow
+	sent []sent
 }
 
 // pump publishes until ctx ends or a batch fails, keeping up to two batches
@@ -541,7 +664,7 @@ func (r *Relay) pump(ctx context.Context, l *listener) error {
 	var inflight []int64 // ids published but not yet marked
 	go func() {
 		for f := range queue {
-			acked, err := r.settle(ctx, f.rows, f.futures)
+			acked, err := r.settle(ctx, f.rows, f.sent)
 			mu.Lock()
 			inflight = inflight[min(acked, len(inflight)):]
 			mu.Unlock()
@@ -581,9 +704,9 @@ func (r *Relay) pump(ctx context.Context, l *listener) error {
 				inflight = append(inflight, o.id)
 			}
 			mu.Unlock()
-			futures, pubErr := r.publish(ctx, rows)
+			sent, pubErr := r.publish(ctx, rows)
 			select {
-			case queue <- flight{rows: rows[:len(futures)], futures: futures}:
+			case queue <- flight{rows: rows[:len(sent)], sent: sent}:
 			case err := <-settled:
 				close(queue)
 				return errors.Join(pubErr, err)

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"maps"
 	"net/http"
 	"sync"
@@ -100,17 +101,22 @@ type report struct {
 
 // ReadyHandler runs the checks and answers 200 with
 // {"status":"ok","checks":{"postgres":"ok",…}} when all pass, or 503 with
-// status "unavailable" and each failing check's error text in place of
-// "ok". The error text is for operators; expose /readyz only on an internal
-// port.
-func (c *Checker) ReadyHandler() http.Handler {
+// status "unavailable" and "unavailable" in place of each failing check's
+// "ok". Anyone who reaches the port may read the body, so it names no
+// cause: an error text can hold the database's user, name, host and port.
+// The causes go to log, at warning level.
+func (c *Checker) ReadyHandler(log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rep := report{Status: "ok", Checks: map[string]string{}}
 		for name, err := range c.Check(r.Context()) {
 			rep.Checks[name] = "ok"
 			if err != nil {
 				rep.Status = "unavailable"
-				rep.Checks[name] = err.Error()
+				rep.Checks[name] = "unavailable"
+				log.WarnContext(r.Context(), "readiness check failed", "check", name, "error", err)
 			}
 		}
 		w.Header().Set("Content-Type", "application/json")

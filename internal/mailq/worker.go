@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/meedoen/meedoen/internal/backoff"
 	"github.com/meedoen/meedoen/internal/mail"
 	"github.com/meedoen/meedoen/internal/pg"
 )
@@ -53,6 +54,10 @@ type WorkerConfig struct {
 	// Settled says, per kind, what to do when a batch of that kind with a
 	// known Expected count is settled.
 	Settled map[string]SettleFunc
+	// Retry spaces the rounds after failed ones in a row, such as while
+	// PostgreSQL is away; its zero value waits Interval, doubling up to
+	// 30 s.
+	Retry backoff.Backoff
 }
 
 func (c *WorkerConfig) defaults() {
@@ -76,6 +81,9 @@ func (c *WorkerConfig) defaults() {
 	}
 	if c.SendTimeout <= 0 {
 		c.SendTimeout = time.Minute
+	}
+	if c.Retry.Min <= 0 {
+		c.Retry.Min = c.Interval
 	}
 }
 
@@ -103,17 +111,24 @@ func NewWorker(pool *pgxpool.Pool, cfg WorkerConfig) (*Worker, error) {
 }
 
 // Run sends due mail until ctx ends. A failing round is logged and tried
-// again after Interval; Run returns nil when ctx ends.
+// again after Retry's wait, which grows while rounds keep failing; Run
+// returns nil when ctx ends.
 func (w *Worker) Run(ctx context.Context) error {
+	retry := w.cfg.Retry
 	for {
 		n, err := w.SendDue(ctx)
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
-			w.cfg.Log.WarnContext(ctx, "sending queued mail failed", "error", err)
+			w.cfg.Log.WarnContext(ctx, "sending queued mail failed", "error", err, "failures_in_a_row", retry.Failures()+1)
+			if !retry.Wait(ctx) {
+				return nil
+			}
+			continue
 		}
-		if err == nil && n == w.cfg.BatchSize {
+		retry.Reset()
+		if n == w.cfg.BatchSize {
 			continue // there may be more due right now
 		}
 		select {

@@ -42,7 +42,8 @@ func Connect(ctx context.Context, databaseURL, schema string) (*pgxpool.Pool, er
 	// otelpgx would otherwise copy the pool's and the connection's whole
 	// configuration for each span to read them. Acquiring a connection gets
 	// no span of its own (one per query, more than 2 % of the CPU of the
-	// resident's answer); the pool's waits show in the metrics.
+	// resident's answer); the pool's waits show in the metrics
+	// (RecordPoolStats).
 	cc := cfg.ConnConfig
 	cfg.ConnConfig.Tracer = otelpgx.NewTracer(
 		otelpgx.WithDisableAcquireTracer(),

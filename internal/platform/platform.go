@@ -152,6 +152,11 @@ func start(ctx context.Context, cfg ServiceConfig, deps Deps) (*Service, error) 
 		lis.Close()
 		return nil, err
 	}
+	if err := pg.RecordPoolStats(pool, cfg.Name, tel.MeterProvider); err != nil {
+		pool.Close()
+		lis.Close()
+		return nil, err
+	}
 	deps.Health.Add("postgres-"+cfg.Name, health.Postgres(pool))
 	return &Service{
 		Name: cfg.Name,

@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/protoadapt"
 
 	"github.com/meedoen/meedoen/internal/errs"
+	"github.com/meedoen/meedoen/internal/pg"
 	"github.com/meedoen/meedoen/internal/reasons"
 )
 
@@ -79,6 +80,9 @@ func (m mapper) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInf
 
 // toStatus maps err, in this order of precedence:
 //
+//   - PostgreSQL out of reach (pg.Unreachable) becomes Unavailable, unless
+//     a *errs.Error other than Internal in the chain says otherwise; its
+//     cause is logged at warn level, not sent;
 //   - a *errs.Error anywhere in the chain becomes a status with the mapped
 //     code and the error's Message; its Fields become BadRequest field
 //     violations (Invalid) or PreconditionFailure violations of type GATE
@@ -92,7 +96,13 @@ func (m mapper) stream(srv any, ss grpc.ServerStream, info *grpc.StreamServerInf
 //     RequestInfo detail and in an error-level log line with the cause.
 func (m mapper) toStatus(ctx context.Context, method string, err error) error {
 	var e *errs.Error
-	if errors.As(err, &e) {
+	isDomain := errors.As(err, &e)
+	if (!isDomain || e.Code == errs.Internal) && pg.Unreachable(err) {
+		e = &errs.Error{Code: errs.Unavailable, Message: "the service cannot reach its database; try again later", Err: err}
+		m.logCause(ctx, method, codes.Unavailable, e)
+		return domainStatus(codes.Unavailable, e)
+	}
+	if isDomain {
 		if code, ok := grpcCode(e.Code); ok {
 			m.logCause(ctx, method, code, e)
 			return domainStatus(code, e)

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5/pgconn"
 	"go.uber.org/goleak"
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
@@ -214,6 +215,14 @@ func TestErrorsBecomeStatuses(t *testing.T) {
 		{name: "empty message is named after the code", err: &errs.Error{Code: errs.NotFound}, wantCode: codes.NotFound, wantMessage: "not found"},
 		{name: "wrapped domain error", err: fmt.Errorf("closing poll: %w", errs.New(errs.NotFound, "no such poll")), wantCode: codes.NotFound, wantMessage: "no such poll"},
 		{name: "status passes through", err: status.Error(codes.ResourceExhausted, "slow down"), wantCode: codes.ResourceExhausted, wantMessage: "slow down"},
+		// PostgreSQL gone: 503 for the caller, not 500.
+		{name: "database unreachable", err: fmt.Errorf("listing polls: %w", connectError(t)), wantCode: codes.Unavailable, wantMessage: unreachableMessage},
+		{name: "database unreachable inside an internal error", err: &errs.Error{Code: errs.Internal, Message: "x", Err: connectError(t)},
+			wantCode: codes.Unavailable, wantMessage: unreachableMessage},
+		{name: "database shutting down", err: &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"},
+			wantCode: codes.Unavailable, wantMessage: unreachableMessage},
+		{name: "a query error is still internal", err: &pgconn.PgError{Code: "42P01", Message: "relation does not exist"},
+			wantCode: codes.Internal, wantMessage: "internal error"},
 		{name: "canceled", err: fmt.Errorf("querying: %w", context.Canceled), wantCode: codes.Canceled, wantMessage: "request canceled"},
 		{name: "deadline exceeded", err: context.DeadlineExceeded, wantCode: codes.DeadlineExceeded, wantMessage: "deadline exceeded"},
 	}
@@ -229,17 +238,37 @@ func TestErrorsBecomeStatuses(t *testing.T) {
 				t.Run(tt.name+"/"+transport+"/"+how, func(t *testing.T) {
 					t.Parallel()
 					st := status.Convert(call(t.Context(), tt.name))
-
-					if st.Code() != tt.wantCode || st.Message() != tt.wantMessage {
+					msg, wantDetails := st.Message(), tt.wantDetails
+					if tt.wantCode == codes.Internal && internalMessage.MatchString(msg) {
+						// TestInternalErrorsAreHiddenAndLogged checks the id.
+						msg, wantDetails = "internal error", details(t, st)
+					}
+					if st.Code() != tt.wantCode || msg != tt.wantMessage {
 						t.Errorf("status = %s %q, want %s %q", st.Code(), st.Message(), tt.wantCode, tt.wantMessage)
 					}
-					if diff := cmp.Diff(tt.wantDetails, details(t, st), protocmp.Transform()); diff != "" {
+					if diff := cmp.Diff(wantDetails, details(t, st), protocmp.Transform()); diff != "" {
 						t.Errorf("details (-want +got):\n%s", diff)
 					}
 				})
 			}
 		}
 	}
+}
+
+// unreachableMessage is what a caller hears while PostgreSQL is away.
+const unreachableMessage = "the service cannot reach its database; try again later"
+
+// connectError is what pgx says when no PostgreSQL listens.
+func connectError(t *testing.T) error {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	conn, err := pgconn.Connect(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=1")
+	if err == nil {
+		conn.Close(ctx)
+		t.Fatal("connected to port 1")
+	}
+	return err
 }
 
 // details returns st's details as messages, failing on undecodable ones.

@@ -1,10 +1,7 @@
 package telemetry
 
 import (
-	"net/http"
-
 	"go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc"
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/stats"
 )
@@ -39,14 +36,4 @@ func (t *Telemetry) GRPCClientStatsHandler() stats.Handler {
 // gRPC client makes and pass the trace context on to the server.
 func (t *Telemetry) GRPCDialOptions() []grpc.DialOption {
 	return []grpc.DialOption{grpc.WithStatsHandler(t.GRPCClientStatsHandler())}
-}
-
-// HTTPMiddleware wraps h so that each request becomes a server span named
-// after operation, continuing a trace the caller sent, and is measured.
-func (t *Telemetry) HTTPMiddleware(h http.Handler, operation string) http.Handler {
-	return otelhttp.NewHandler(h, operation,
-		otelhttp.WithTracerProvider(t.TracerProvider),
-		otelhttp.WithMeterProvider(t.MeterProvider),
-		otelhttp.WithPropagators(t.Propagator),
-	)
 }

@@ -12,6 +12,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"strconv"
 	"sync"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -134,6 +136,21 @@ func newResource(ctx context.Context, cfg Config) (*resource.Resource, error) {
 		resource.WithFromEnv(),
 		resource.WithAttributes(attrs...),
 	)
+}
+
+// InstanceID names this process among the replicas of its service, for
+// service.instance.id: the pod or host name (HOSTNAME, which Kubernetes
+// sets to the pod's name, else the kernel's host name) and the process id,
+// so that two processes on one host differ too.
+func InstanceID() string {
+	host := os.Getenv("HOSTNAME")
+	if host == "" {
+		host, _ = os.Hostname()
+	}
+	if host == "" {
+		host = "unknown"
+	}
+	return host + "-" + strconv.Itoa(os.Getpid())
 }
 
 // MetricsHandler serves every instrument of MeterProvider, plus the Go

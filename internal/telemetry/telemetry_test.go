@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -211,7 +212,7 @@ func TestHTTPMiddlewareContinuesTheCallersTrace(t *testing.T) {
 	req.Header.Set("traceparent", "00-"+traceID+"-00f067aa0ba902b7-01")
 	h.ServeHTTP(httptest.NewRecorder(), req)
 
-	if got := logLine(t, logs)["trace_id"]; got != traceID {
+	if got := logLines(t, logs)[0]["trace_id"]; got != traceID {
 		t.Errorf("trace_id in handler's log = %v, want the caller's %s", got, traceID)
 	}
 }
@@ -279,5 +280,178 @@ func TestSpanProcessorsSeeEverySpan(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"work"}, names); diff != "" {
 		t.Errorf("recorded spans (-want +got):\n%s", diff)
+	}
+}
+
+// logLines decodes every JSON log line in logs.
+func logLines(t *testing.T, logs *bytes.Buffer) []map[string]any {
+	t.Helper()
+	var lines []map[string]any
+	for _, raw := range bytes.Split(bytes.TrimSpace(logs.Bytes()), []byte("\n")) {
+		if len(raw) == 0 {
+			continue
+		}
+		var line map[string]any
+		if err := json.Unmarshal(raw, &line); err != nil {
+			t.Fatalf("decoding log line %q: %v", raw, err)
+		}
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+// serveTraced sends req through HTTPMiddleware around h and returns the
+// spans recorded, the log lines and the /metrics text.
+func serveTraced(t *testing.T, h http.Handler, req *http.Request) ([]sdktrace.ReadOnlySpan, []map[string]any, string) {
+	t.Helper()
+	rec := tracetest.NewSpanRecorder()
+	tel, logs := setup(t, telemetry.Config{SpanProcessors: []sdktrace.SpanProcessor{rec}})
+	tel.HTTPMiddleware(h, "meedoen").ServeHTTP(httptest.NewRecorder(), req)
+	return rec.Ended(), logLines(t, logs), scrape(t, tel.MetricsHandler())
+}
+
+func spanAttrs(s sdktrace.ReadOnlySpan) map[string]string {
+	attrs := map[string]string{}
+	for _, kv := range s.Attributes() {
+		attrs[string(kv.Key)] = kv.Value.Emit()
+	}
+	return attrs
+}
+
+// An API call is named and measured by the route pattern a router inside
+// reports, so that one endpoint can be told from another.
+func TestHTTPMiddlewareLabelsByRoute(t *testing.T) {
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		telemetry.SetRoute(r.Context(), "/api/v1/polls/{poll_id}")
+		telemetry.SetRoute(r.Context(), "/api/") // an outer router, later: ignored
+		w.WriteHeader(http.StatusTeapot)
+	})
+	req := httptest.NewRequest(http.MethodGet, "/api/v1/polls/42?q=secret", nil)
+	spans, lines, metrics := serveTraced(t, h, req)
+	if len(spans) != 1 {
+		t.Fatalf("recorded %d spans, want 1", len(spans))
+	}
+	if got, want := spans[0].Name(), "GET /api/v1/polls/{poll_id}"; got != want {
+		t.Errorf("span name = %q, want %q", got, want)
+	}
+	if got := spanAttrs(spans[0])["http.route"]; got != "/api/v1/polls/{poll_id}" {
+		t.Errorf("span http.route = %q, want the pattern", got)
+	}
+	want := regexp.MustCompile(`(?m)^http_server_request_duration_seconds_count\{.*http_route="/api/v1/polls/\{poll_id\}".*\} 1$`)
+	if !want.MatchString(metrics) {
+		t.Errorf("/metrics lacks a line matching %s:\n%s", want, metrics)
+	}
+	if len(lines) != 1 {
+		t.Fatalf("logged %d lines, want one access log line: %v", len(lines), lines)
+	}
+	line := lines[0]
+	got := map[string]any{"msg": line["msg"], "method": line["method"], "route": line["route"], "status": line["status"], "trace_id": line["trace_id"]}
+	wantLine := map[string]any{"msg": "request", "method": "GET", "route": "/api/v1/polls/{poll_id}", "status": float64(http.StatusTeapot),
+		"trace_id": spans[0].SpanContext().TraceID().String()}
+	if diff := cmp.Diff(wantLine, got); diff != "" {
+		t.Errorf("access log line (-want +got):\n%s", diff)
+	}
+	if _, ok := line["duration_ms"].(float64); !ok {
+		t.Errorf("access log line lacks duration_ms: %v", line)
+	}
+	for _, leak := range []string{"42", "secret"} {
+		for k, v := range line {
+			if s, ok := v.(string); ok && strings.Contains(s, leak) && k != "trace_id" && k != "span_id" && k != "time" {
+				t.Errorf("access log line's %s = %q holds the request's %q", k, s, leak)
+			}
+		}
+	}
+}
+
+// A web page is named by the pattern its http.ServeMux matched.
+func TestHTTPMiddlewareLabelsByMuxPattern(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /p/{slug}", func(http.ResponseWriter, *http.Request) {})
+	spans, lines, _ := serveTraced(t, telemetry.RouteOfMux(mux), httptest.NewRequest(http.MethodGet, "/p/buurt", nil))
+	if len(spans) != 1 || spans[0].Name() != "GET /p/{slug}" {
+		t.Fatalf("spans = %v, want one named GET /p/{slug}", spans)
+	}
+	if got := lines[0]["route"]; got != "/p/{slug}" {
+		t.Errorf("access log route = %v, want /p/{slug}", got)
+	}
+	if got := lines[0]["status"]; got != float64(http.StatusOK) {
+		t.Errorf("access log status = %v, want 200", got)
+	}
+}
+
+// Spans carry no personal data: neither the client's address nor its
+// user agent, while the handler still sees both (the rate limit needs the
+// address).
+func TestHTTPMiddlewareKeepsClientOutOfSpans(t *testing.T) {
+	var sawAddr, sawAgent, sawForwarded, sawURL string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sawAddr, sawAgent, sawForwarded, sawURL = r.RemoteAddr, r.UserAgent(), r.Header.Get("X-Forwarded-For"), r.URL.String()
+		telemetry.SetRoute(r.Context(), "/i/{token}")
+	})
+	req := httptest.NewRequest(http.MethodPost, "/i/geheim-token?x=1", nil)
+	req.RemoteAddr = "203.0.113.7:50000"
+	req.Header.Set("User-Agent", "Resident/1.0")
+	req.Header.Set("X-Forwarded-For", "198.51.100.9")
+	spans, lines, _ := serveTraced(t, h, req)
+	if sawAddr != "203.0.113.7:50000" || sawAgent != "Resident/1.0" || sawForwarded != "198.51.100.9" || sawURL != "/i/geheim-token?x=1" {
+		t.Errorf("handler saw address %q, agent %q, forwarded %q, URL %q; want the request's", sawAddr, sawAgent, sawForwarded, sawURL)
+	}
+	if len(spans) != 1 {
+		t.Fatalf("recorded %d spans, want 1", len(spans))
+	}
+	for k, v := range spanAttrs(spans[0]) {
+		if k == "client.address" || k == "network.peer.address" || k == "user_agent.original" || k == "url.path" ||
+			strings.Contains(v, "203.0.113") || strings.Contains(v, "198.51.100") || strings.Contains(v, "Resident") || strings.Contains(v, "geheim") {
+			t.Errorf("span attribute %s=%q carries the client", k, v)
+		}
+	}
+	for k, v := range lines[0] {
+		if s, ok := v.(string); ok && (strings.Contains(s, "203.0.113") || strings.Contains(s, "198.51.100") || strings.Contains(s, "Resident") || strings.Contains(s, "geheim")) {
+			t.Errorf("access log %s=%q carries the client", k, s)
+		}
+	}
+}
+
+// Probes and scrapes make no trace, metric or log line.
+func TestHTTPMiddlewareLeavesOperationsEndpointsQuiet(t *testing.T) {
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		t.Run(path, func(t *testing.T) {
+			served := false
+			h := http.HandlerFunc(func(http.ResponseWriter, *http.Request) { served = true })
+			spans, lines, metrics := serveTraced(t, h, httptest.NewRequest(http.MethodGet, path, nil))
+			if !served {
+				t.Error("handler not called")
+			}
+			if len(spans) != 0 || len(lines) != 0 {
+				t.Errorf("got %d spans and log lines %v, want none", len(spans), lines)
+			}
+			if strings.Contains(metrics, "http_server_request_duration_seconds_count") {
+				t.Errorf("/metrics counts the probe:\n%s", metrics)
+			}
+		})
+	}
+}
+
+// Replicas are told apart by pod name and process id.
+func TestInstanceIDIsPodAndProcess(t *testing.T) {
+	t.Setenv("HOSTNAME", "meedoen-surveys-7d9f-abcde")
+	want := "meedoen-surveys-7d9f-abcde-" + strconv.Itoa(os.Getpid())
+	if got := telemetry.InstanceID(); got != want {
+		t.Errorf("InstanceID() = %q, want %q", got, want)
+	}
+}
+
+// The resource names the service and instance the binary says.
+func TestResourceNamesServiceAndInstance(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tel, _ := setup(t, telemetry.Config{ServiceName: "meedoen-surveys", Instance: "pod-1-42", SpanProcessors: []sdktrace.SpanProcessor{rec}})
+	_, span := tel.TracerProvider.Tracer("test").Start(t.Context(), "work")
+	span.End()
+	got := map[string]string{}
+	for _, kv := range rec.Ended()[0].Resource().Attributes() {
+		got[string(kv.Key)] = kv.Value.Emit()
+	}
+	if got["service.name"] != "meedoen-surveys" || got["service.instance.id"] != "pod-1-42" {
+		t.Errorf("resource service.name %q, service.instance.id %q; want meedoen-surveys, pod-1-42", got["service.name"], got["service.instance.id"])
 	}
 }

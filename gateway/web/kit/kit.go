@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/meedoen/meedoen/internal/nlgov"
+	"github.com/meedoen/meedoen/internal/telemetry"
 	councilsv1 "github.com/meedoen/meedoen/proto/meedoen/councils/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 )
@@ -160,6 +161,7 @@ func (s *Site) Handler(routes ...func(*http.ServeMux)) http.Handler {
 	}))
 	// Same-origin checks (Sec-Fetch-Site, Origin) on every unsafe method,
 	// so that the POST forms are safe from cross-site requests without
-	// tokens in each form.
-	return s.securityHeaders(http.NewCrossOriginProtection().Handler(mux))
+	// tokens in each form. Telemetry names each request by the pattern
+	// of its page.
+	return s.securityHeaders(http.NewCrossOriginProtection().Handler(telemetry.RouteOfMux(mux)))
 }
