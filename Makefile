@@ -45,10 +45,12 @@ test-go:
 HELM_VERSION ?= v3.22.1
 HELM_DIR      = var/tools/helm-$(HELM_VERSION)
 
-## test-chart: helm lint --strict and helm template of charts/meedoen, every document strict-decoded (charts/test, a module of its own)
+## test-chart: helm lint --strict and helm template of charts/meedoen, every document strict-decoded (charts/test), and the alert rules and dashboards parsed by Prometheus' own parsers (charts/rulestest); each a module of its own
 test-chart: $(HELM_DIR)/helm
 	cd charts/test && GOWORK=off $(GO) vet ./...
 	cd charts/test && HELM=$(abspath $(HELM_DIR)/helm) GOWORK=off $(GO) test -count=1 ./...
+	cd charts/rulestest && GOWORK=off $(GO) vet ./...
+	cd charts/rulestest && GOWORK=off $(GO) test -count=1 ./...
 
 $(HELM_DIR)/helm:
 	GOBIN=$(abspath $(HELM_DIR)) GOWORK=off $(GO) install helm.sh/helm/v3/cmd/helm@$(HELM_VERSION)

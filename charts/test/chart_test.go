@@ -244,16 +244,25 @@ func TestEverythingEnabled(t *testing.T) {
 		t.Errorf("PrometheusRule spec\n%s\nwant the rule file's\n%s", got, want)
 	}
 
+	// One ConfigMap per dashboard: those the chart ships and the fixture.
+	shipped, err := filepath.Glob("../meedoen/dashboards/*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var dashboards []*corev1.ConfigMap
+	var fixture *corev1.ConfigMap
 	for _, c := range m.configMaps() {
 		if c.Labels["grafana_dashboard"] == "1" {
 			dashboards = append(dashboards, c)
+			if _, ok := c.Data["meedoen-red.json"]; ok {
+				fixture = c
+			}
 		}
 	}
-	if len(dashboards) != 1 {
-		t.Fatalf("%d dashboard ConfigMaps, want 1", len(dashboards))
+	if len(dashboards) != len(shipped)+1 || fixture == nil {
+		t.Fatalf("%d dashboard ConfigMaps, want %d (one per dashboard)", len(dashboards), len(shipped)+1)
 	}
-	if d := dashboards[0]; d.Data["meedoen-red.json"] != fixtureDashboard || d.Namespace != "monitoring" || d.Annotations["grafana_folder"] != "Meedoen" {
+	if d := fixture; d.Data["meedoen-red.json"] != fixtureDashboard || d.Namespace != "monitoring" || d.Annotations["grafana_folder"] != "Meedoen" {
 		t.Errorf("dashboard ConfigMap %s/%s %v: %q", d.Namespace, d.Name, d.Annotations, d.Data)
 	}
 
