@@ -15,6 +15,7 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"google.golang.org/grpc"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/meedoen/meedoen/internal/auth"
@@ -25,6 +26,7 @@ import (
 	"github.com/meedoen/meedoen/internal/rpc"
 	"github.com/meedoen/meedoen/internal/telemetry"
 	"github.com/meedoen/meedoen/internal/testkit"
+	eventsv1 "github.com/meedoen/meedoen/proto/meedoen/events/v1"
 	surveysv1 "github.com/meedoen/meedoen/proto/meedoen/surveys/v1"
 	"github.com/meedoen/meedoen/services/surveys"
 )
@@ -335,4 +337,59 @@ func TestClusterNodeLossLosesAndDoublesNoAnswer(t *testing.T) {
 	}
 	waitExactTally(t, r.client, r.js, id, in.counts())
 	t.Logf("%d answers, node %d stopped after %d and started after %d accepted; exact tally after %s", in.total.Load(), leader+1, stoppedAt, restartedAt, time.Since(start).Round(time.Millisecond))
+}
+
+// Two replicas of the service share its consumers: a process's phase
+// changes, published back to back, leave the projection in the last
+// phase, whichever replica reads which.
+func TestTwoReplicasKeepTheLastPhaseOfAProcess(t *testing.T) {
+	srv, _, js := testkit.NewJetStream(t)
+	signer := newSigner(t)
+	dbURL := testkit.NewDatabase(t)
+	for range 2 {
+		startReplica(t, dbURL, srv.ClientURL(), 1, signer, surveys.Config{})
+	}
+	ctx := context.Background()
+	const processID = "01957a3c-2b1e-7c00-8000-0000000000c2"
+	publish := func(msg proto.Message) {
+		t.Helper()
+		ev, err := events.New(ctx, "GM0453", processID, msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := js.PublishMsg(ctx, ev.Msg()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish(&eventsv1.ProcessCreated{ProcessId: processID, Theme: "eenzaamheid", Origin: "solicited"})
+	phases := []string{"concretise", "choose_forms", "execute"}
+	const rounds = 30
+	for i := range rounds * len(phases) {
+		from := phases[(i+len(phases)-1)%len(phases)]
+		publish(&eventsv1.ProcessPhaseChanged{ProcessId: processID, FromPhase: from, ToPhase: phases[i%len(phases)]})
+	}
+	pool := testkit.NewPool(t, dbURL, "surveys")
+	s, err := js.Stream(ctx, events.StreamName("councils"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := s.CachedInfo().State.LastSeq
+	// Every event applied: by position (ordered) or by the inbox.
+	testkit.CheckFor(t, 20*time.Second, 20*time.Millisecond, func() error {
+		applied := count(t, pool, `SELECT coalesce(max(stream_seq), 0) FROM consumer_positions WHERE consumer = 'surveys-processes'`)
+		if inboxed := count(t, pool, `SELECT count(*) FROM inbox WHERE consumer = 'surveys-processes'`); inboxed == int(last) {
+			applied = int(last)
+		}
+		if applied < int(last) {
+			return fmt.Errorf("%d of %d process events applied", applied, last)
+		}
+		return nil
+	})
+	var phase string
+	if err := pool.QueryRow(ctx, `SELECT phase FROM processes WHERE id = $1`, processID).Scan(&phase); err != nil {
+		t.Fatal(err)
+	}
+	if phase != "execute" {
+		t.Errorf("after %d phase changes ending in execute, the projection says %s", rounds*len(phases), phase)
+	}
 }
