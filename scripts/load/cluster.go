@@ -185,9 +185,9 @@ func (s *split) stop() {
 	}
 }
 
-func startSplit(ctx context.Context, cfg config, dir, bin string, ns *natsServers) (m *meedoen, err error) {
+func startSplit(ctx context.Context, cfg config, dir, bin string, ns *natsServers) (_ *meedoen, err error) {
 	sp := &split{nats: ns}
-	m = &meedoen{dir: dir, split: sp}
+	m := &meedoen{dir: dir, split: sp}
 	defer func() {
 		if err != nil {
 			m.stop()

@@ -336,6 +336,14 @@ func TestClusterNodeLossLosesAndDoublesNoAnswer(t *testing.T) {
 		t.Fatalf("no answer accepted while the node was down (%d before)", stoppedAt)
 	}
 	waitExactTally(t, r.client, r.js, id, in.counts())
+	// What the outage cost: the longest an answer's event waited in the
+	// outbox for JetStream's acknowledgement.
+	var worst float64
+	pool := testkit.NewPool(t, dbURL, "surveys")
+	if err := pool.QueryRow(context.Background(), `SELECT coalesce(extract(epoch FROM max(published_at - created_at)), 0)::float8 FROM outbox`).Scan(&worst); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("longest wait of an event for its acknowledgement: %.2f s", worst)
 	t.Logf("%d answers, node %d stopped after %d and started after %d accepted; exact tally after %s", in.total.Load(), leader+1, stoppedAt, restartedAt, time.Since(start).Round(time.Millisecond))
 }
 
