@@ -19,6 +19,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/nats-io/nats-server/v2/server"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/meedoen/meedoen/internal/auth"
 	"github.com/meedoen/meedoen/internal/pg"
@@ -323,4 +325,26 @@ func (s *split) submits() []int {
 		resp.Body.Close()
 	}
 	return out
+}
+
+// streamMsgs is how many messages the stream name holds.
+func (ns *natsServers) streamMsgs(ctx context.Context, name string) (uint64, error) {
+	nc, err := nats.Connect(ns.url())
+	if err != nil {
+		return 0, err
+	}
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return 0, err
+	}
+	st, err := js.Stream(ctx, name)
+	if err != nil {
+		return 0, err
+	}
+	info, err := st.Info(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return info.State.Msgs, nil
 }

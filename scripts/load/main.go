@@ -152,6 +152,9 @@ type results struct {
 	// SubmitsPerSurveys is, with -surveys-replicas, how many submits each
 	// surveys process served (its /metrics).
 	SubmitsPerSurveys []int `json:"submitsPerSurveysProcess,omitempty"`
+	// SurveysStreamMsgs is, with -nats-servers, how many messages the
+	// surveys stream holds after the run.
+	SurveysStreamMsgs int `json:"surveysStreamMsgs,omitempty"`
 }
 
 func realMain(ctx context.Context, args []string, stdout io.Writer) error {
@@ -246,6 +249,13 @@ func realMain(ctx context.Context, args []string, stdout io.Writer) error {
 	if m != nil && m.split != nil {
 		res.SubmitsPerSurveys = m.split.submits()
 	}
+	if ns := m.natsServers(); ns != nil {
+		// Several answers share an event (one per group commit): what
+		// JetStream stores, and a sync_interval of always flushes.
+		if n, err := ns.streamMsgs(ctx, "MEEDOEN_SURVEYS"); err == nil {
+			res.SurveysStreamMsgs = int(n)
+		}
+	}
 	logf("raw-insert ceiling: %d single-row transactions with %d concurrent inserters", cfg.RawInserts, cfg.Concurrency)
 	raw, err := rawInserts(ctx, dbURL, cfg.RawInserts, cfg.Concurrency)
 	if err != nil {
@@ -275,6 +285,17 @@ type meedoen struct {
 	split *split
 	// nats is set when this tool runs the NATS servers.
 	nats *natsServers
+}
+
+// natsServers returns the NATS servers this tool runs, or nil.
+func (m *meedoen) natsServers() *natsServers {
+	switch {
+	case m == nil:
+		return nil
+	case m.split != nil:
+		return m.split.nats
+	}
+	return m.nats
 }
 
 func (m *meedoen) pid() int {
@@ -950,6 +971,9 @@ func report(w io.Writer, r results, asJSON bool) error {
 	}
 	if r.CPUMeedoenUs > 0 {
 		row("CPU per answer at max: meedoen / PostgreSQL / this tool", fmt.Sprintf("%.0f / %.0f / %.0f µs", r.CPUMeedoenUs, r.CPUPostgresUs, r.CPULoadUs))
+	}
+	if r.SurveysStreamMsgs > 0 {
+		row("messages in the surveys stream after the run", strconv.Itoa(r.SurveysStreamMsgs))
 	}
 	if len(r.SubmitsPerSurveys) > 0 {
 		row("submits served per surveys process", fmt.Sprint(r.SubmitsPerSurveys))
