@@ -31,6 +31,17 @@ const (
 	serverPingExpiry = 20 * time.Second
 )
 
+// A connection lives at most maxConnectionAge (gRPC adds ±10 %), then the
+// server asks the client to connect again, leaving calls under way
+// maxConnectionAgeGrace to finish. A client that connects again resolves
+// its target again: a gateway dialling a headless service's name
+// (dns:///surveys:9090, balance.go) thus finds the replicas added since,
+// instead of keeping its calls on those it found at start.
+var (
+	maxConnectionAge      = 5 * time.Minute
+	maxConnectionAgeGrace = time.Minute
+)
+
 // NewServer returns a gRPC server that traces and measures every call
 // through tel (nil turns that off), recovers from handler panics, refuses
 // requests holding text the system cannot hold (text.go), and turns the
@@ -53,8 +64,10 @@ func NewServer(tel *telemetry.Telemetry, logger *slog.Logger, opts ...grpc.Serve
 			PermitWithoutStream: true,
 		}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{
-			Time:    serverPingEvery,
-			Timeout: serverPingExpiry,
+			Time:                  serverPingEvery,
+			Timeout:               serverPingExpiry,
+			MaxConnectionAge:      maxConnectionAge,
+			MaxConnectionAgeGrace: maxConnectionAgeGrace,
 		}),
 		// The mapper runs outside the recovery so that a recovered panic is
 		// logged and answered like any other internal error. The text
