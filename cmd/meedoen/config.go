@@ -29,7 +29,9 @@ type Config struct {
 	// CouncilsAddr, SurveysAddr, FocusgroupsAddr and ResultsAddr are the services' gRPC
 	// addresses for a gateway that does not run them in the same process.
 	// All default to the single-service -grpc-addr default, so a split
-	// deployment sets each.
+	// deployment sets each. Each may list several replicas' addresses,
+	// comma-separated, or be a dns:/// name that resolves to several (a
+	// headless Kubernetes service): calls go round robin.
 	CouncilsAddr    string
 	SurveysAddr     string
 	FocusgroupsAddr string
@@ -148,10 +150,10 @@ func newFlagSet(c *Config, stderr io.Writer) *flag.FlagSet {
 	fs.StringVar(&c.DatabaseURL, "database-url", config.Env("DATABASE_URL", ""), "PostgreSQL URL; empty in -target=all starts a private cluster under -data-dir")
 	fs.StringVar(&c.NATSURL, "nats-url", config.Env("NATS_URL", ""), "NATS URL; empty in -target=all starts an embedded server under -data-dir")
 	fs.StringVar(&c.GRPCAddr, "grpc-addr", config.Env("MEEDOEN_GRPC_ADDR", "127.0.0.1:9090"), "gRPC listen address of a single service target")
-	fs.StringVar(&c.CouncilsAddr, "councils-addr", config.Env("COUNCILS_ADDR", "127.0.0.1:9090"), "councils gRPC address, for a gateway without the councils service in the same process")
-	fs.StringVar(&c.SurveysAddr, "surveys-addr", config.Env("SURVEYS_ADDR", "127.0.0.1:9090"), "surveys gRPC address, for a gateway without the surveys service in the same process")
-	fs.StringVar(&c.FocusgroupsAddr, "focusgroups-addr", config.Env("FOCUSGROUPS_ADDR", "127.0.0.1:9090"), "focus groups gRPC address, for a gateway without the focus groups service in the same process")
-	fs.StringVar(&c.ResultsAddr, "results-addr", config.Env("RESULTS_ADDR", "127.0.0.1:9090"), "results gRPC address, for a gateway without the results service in the same process")
+	fs.StringVar(&c.CouncilsAddr, "councils-addr", config.Env("COUNCILS_ADDR", "127.0.0.1:9090"), "councils gRPC address, for a gateway without the councils service in the same process; a comma-separated list, or a dns:/// name of several addresses, spreads calls over the replicas")
+	fs.StringVar(&c.SurveysAddr, "surveys-addr", config.Env("SURVEYS_ADDR", "127.0.0.1:9090"), "surveys gRPC address, for a gateway without the surveys service in the same process; a comma-separated list, or a dns:/// name of several addresses, spreads calls over the replicas")
+	fs.StringVar(&c.FocusgroupsAddr, "focusgroups-addr", config.Env("FOCUSGROUPS_ADDR", "127.0.0.1:9090"), "focus groups gRPC address, for a gateway without the focus groups service in the same process; a comma-separated list, or a dns:/// name of several addresses, spreads calls over the replicas")
+	fs.StringVar(&c.ResultsAddr, "results-addr", config.Env("RESULTS_ADDR", "127.0.0.1:9090"), "results gRPC address, for a gateway without the results service in the same process; a comma-separated list, or a dns:/// name of several addresses, spreads calls over the replicas")
 	fs.StringVar(&c.InternalSigningKey, "internal-signing-key", config.Env("MEEDOEN_INTERNAL_SIGNING_KEY", ""), "base64 Ed25519 seed the gateway signs internal tokens with; -target=all makes one per start when empty")
 	fs.StringVar(&c.InternalVerifyKeys, "internal-verify-keys", config.Env("MEEDOEN_INTERNAL_VERIFY_KEYS", ""), "comma-separated base64 Ed25519 public keys services accept internal tokens from")
 	fs.BoolVar(&c.NewInternalKey, "new-internal-key", false, "print a new internal signing key and its public key, then exit")

@@ -285,6 +285,13 @@ func (c *Consumer) readLag(ctx context.Context, stream jetstream.Stream, now tim
 // consumers keep their position in PostgreSQL and need nothing provisioned.
 func (c *Consumer) Provision(ctx context.Context) error {
 	if c.cfg.Ordered {
+		// A consumer that became ordered leaves the durable an earlier
+		// version read with: nobody acknowledges it any more, so it would
+		// only pile up pending messages.
+		err := c.js.DeleteConsumer(ctx, c.cfg.Stream, c.cfg.Durable())
+		if err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
+			return fmt.Errorf("deleting the former durable consumer %s on %s: %w", c.cfg.Durable(), c.cfg.Stream, err)
+		}
 		return nil
 	}
 	_, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, jetstream.ConsumerConfig{

@@ -3,6 +3,7 @@ package events_test
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -606,4 +607,26 @@ func TestBatchHandlerAppliesBurstsOnce(t *testing.T) {
 		t.Errorf("the largest batch held %d events; bursts should be applied together", biggest.Load())
 	}
 	t.Logf("%d events in %d calls, largest batch %d", total, calls.Load(), biggest.Load())
+}
+
+// A consumer that becomes ordered removes the durable JetStream consumer
+// it read with before, which nobody would acknowledge any more.
+func TestAConsumerMadeOrderedDropsItsFormerDurable(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := context.Background()
+	if err := e.newConsumer(t, events.ConsumerConfig{Name: "phases"}).Provision(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.js.Consumer(ctx, events.StreamName("councils"), "projection-phases"); err != nil {
+		t.Fatalf("the durable consumer after provisioning: %v", err)
+	}
+	for range 2 { // again: nothing left to remove is fine
+		if err := e.newConsumer(t, events.ConsumerConfig{Name: "phases", Ordered: true}).Provision(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.js.Consumer(ctx, events.StreamName("councils"), "projection-phases"); !errors.Is(err, jetstream.ErrConsumerNotFound) {
+		t.Errorf("the former durable consumer once ordered: %v, want not found", err)
+	}
 }

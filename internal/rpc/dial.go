@@ -11,7 +11,9 @@ import (
 )
 
 // Dial returns a client connection to target (a grpc.NewClient target such
-// as "dns:///surveys:9090" or "127.0.0.1:9090") that traces and measures
+// as "dns:///surveys:9090" or "127.0.0.1:9090", or a comma-separated list
+// of addresses) that spreads calls round robin over every address the
+// target resolves to (balance.go), that traces and measures
 // every call through tel (nil turns that off) and passes the trace context
 // on, and that refuses to send a request holding text the system cannot
 // hold (text.go). It connects lazily, on the first call. opts are applied
@@ -33,17 +35,13 @@ func Dial(target string, tel *telemetry.Telemetry, opts ...grpc.DialOption) (*gr
 		}),
 		grpc.WithChainUnaryInterceptor(textClientUnary),
 		grpc.WithChainStreamInterceptor(textClientStream),
-		// Calls go round the addresses the name resolves to, so that every
-		// replica of a service behind a headless Service (or a DNS name
-		// with several addresses) takes its share; gRPC's default,
-		// pick-first, would send them all to one. The servers' maximum
-		// connection age makes clients resolve again, finding new replicas.
-		grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`),
 	}
 	if tel != nil {
 		all = append(all, tel.GRPCDialOptions()...)
 	}
-	conn, err := grpc.NewClient(target, append(all, opts...)...)
+	dialed, balancing := balance(target)
+	all = append(all, balancing...)
+	conn, err := grpc.NewClient(dialed, append(all, opts...)...)
 	if err != nil {
 		return nil, fmt.Errorf("creating grpc client for %s: %w", target, err)
 	}

@@ -29,9 +29,15 @@ const (
 	serverMinPing    = 15 * time.Second
 	serverPingEvery  = time.Minute
 	serverPingExpiry = 20 * time.Second
-	// maxConnectionAge is how long a client keeps a connection before it
-	// reconnects (and resolves the service's addresses again); gRPC adds
-	// a random tenth either way so that clients do not reconnect together.
+)
+
+// A connection lives at most maxConnectionAge (gRPC adds ±10 %), then the
+// server asks the client to connect again, leaving calls under way
+// maxConnectionAgeGrace to finish. A client that connects again resolves
+// its target again: a gateway dialling a headless service's name
+// (dns:///surveys:9090, balance.go) thus finds the replicas added since,
+// instead of keeping its calls on those it found at start.
+var (
 	maxConnectionAge      = 5 * time.Minute
 	maxConnectionAgeGrace = time.Minute
 )
@@ -58,13 +64,8 @@ func NewServer(tel *telemetry.Telemetry, logger *slog.Logger, opts ...grpc.Serve
 			PermitWithoutStream: true,
 		}),
 		grpc.KeepaliveParams(keepalive.ServerParameters{
-			Time:    serverPingEvery,
-			Timeout: serverPingExpiry,
-			// A client's connection ends after a while (calls in flight
-			// get the grace to finish), so that it resolves the service's
-			// name again and spreads over replicas added since: without it
-			// a replica started by the autoscaler would get no calls from
-			// gateways that connected before it.
+			Time:                  serverPingEvery,
+			Timeout:               serverPingExpiry,
 			MaxConnectionAge:      maxConnectionAge,
 			MaxConnectionAgeGrace: maxConnectionAgeGrace,
 		}),

@@ -74,6 +74,11 @@ type config struct {
 	RawInserts   int
 	JSON         bool
 	MeedoenFlags string
+	// NATSServers > 0 makes the tool run NATS itself (cluster.go).
+	NATSServers    int
+	NATSSyncAlways bool
+	// SurveysReplicas > 0 splits meedoen into processes (cluster.go).
+	SurveysReplicas int
 }
 
 func parseFlags(args []string) (config, error) {
@@ -90,6 +95,9 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&c.RawInserts, "raw-inserts", 30_000, "rows the raw-insert ceiling inserts")
 	fs.BoolVar(&c.JSON, "json", false, "print the results as JSON instead of a table")
 	fs.StringVar(&c.MeedoenFlags, "meedoen-flags", "", "extra flags for the started meedoen, space-separated")
+	fs.IntVar(&c.NATSServers, "nats-servers", 0, "0 lets meedoen start its embedded NATS server; 1 or more starts that many JetStream servers in this tool's process (3: a cluster, streams with 3 replicas)")
+	fs.BoolVar(&c.NATSSyncAlways, "nats-sync-always", false, "with -nats-servers: the servers flush every JetStream write to disk before acknowledging it (sync_interval: always)")
+	fs.IntVar(&c.SurveysReplicas, "surveys-replicas", 0, "0 runs meedoen as one process; 1 or more runs that many -target=surveys processes beside one process with the rest, on a PostgreSQL this tool starts (needs -nats-servers)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -100,12 +108,21 @@ func parseFlags(args []string) (config, error) {
 		return c, errors.New("-concurrency must be at least 1")
 	case c.URL != "" && c.DatabaseURL == "":
 		return c, errors.New("-url needs -database-url for the raw-insert ceiling")
+	case c.NATSServers < 0 || c.SurveysReplicas < 0:
+		return c, errors.New("-nats-servers and -surveys-replicas must not be negative")
+	case c.SurveysReplicas > 0 && c.NATSServers == 0:
+		return c, errors.New("-surveys-replicas needs -nats-servers: separate processes cannot share an embedded NATS server")
+	case c.URL != "" && (c.NATSServers > 0 || c.SurveysReplicas > 0):
+		return c, errors.New("-nats-servers and -surveys-replicas start meedoen; they do not go with -url")
+	case c.NATSSyncAlways && c.NATSServers == 0:
+		return c, errors.New("-nats-sync-always needs -nats-servers")
 	}
 	return c, nil
 }
 
 // results is what a run measured.
 type results struct {
+	Setup            string  `json:"setup"`
 	Invitations      int     `json:"invitations"`
 	Concurrency      int     `json:"concurrency"`
 	Accepted         int     `json:"accepted"`
@@ -132,6 +149,12 @@ type results struct {
 	CPUMeedoenUs  float64 `json:"cpuMeedoenUsPerAnswer,omitempty"`
 	CPUPostgresUs float64 `json:"cpuPostgresUsPerAnswer,omitempty"`
 	CPULoadUs     float64 `json:"cpuLoadToolUsPerAnswer,omitempty"`
+	// SubmitsPerSurveys is, with -surveys-replicas, how many submits each
+	// surveys process served (its /metrics).
+	SubmitsPerSurveys []int `json:"submitsPerSurveysProcess,omitempty"`
+	// SurveysStreamMsgs is, with -nats-servers, how many messages the
+	// surveys stream holds after the run.
+	SurveysStreamMsgs int `json:"surveysStreamMsgs,omitempty"`
 }
 
 func realMain(ctx context.Context, args []string, stdout io.Writer) error {
@@ -143,9 +166,9 @@ func realMain(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	base, dbURL, pid := cfg.URL, cfg.DatabaseURL, 0
+	var m *meedoen
 	if base == "" {
-		m, err := startMeedoen(ctx, cfg)
-		if err != nil {
+		if m, err = startMeedoen(ctx, cfg); err != nil {
 			return err
 		}
 		defer m.stop()
@@ -175,7 +198,7 @@ func realMain(ctx context.Context, args []string, stdout io.Writer) error {
 	if _, err := api.call(ctx, "POST", "/polls/"+pollID+"/opening", ""); err != nil {
 		return fmt.Errorf("opening the poll: %w", err)
 	}
-	res := results{Invitations: cfg.Invitations, Concurrency: cfg.Concurrency}
+	res := results{Setup: setup(cfg), Invitations: cfg.Invitations, Concurrency: cfg.Concurrency}
 	if pid != 0 {
 		res.RSSBeforeMiB, _ = memory(pid)
 	}
@@ -223,6 +246,16 @@ func realMain(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 
+	if m != nil && m.split != nil {
+		res.SubmitsPerSurveys = m.split.submits()
+	}
+	if ns := m.natsServers(); ns != nil {
+		// Several answers share an event (one per group commit): what
+		// JetStream stores, and a sync_interval of always flushes.
+		if n, err := ns.streamMsgs(ctx, "MEEDOEN_SURVEYS"); err == nil {
+			res.SurveysStreamMsgs = int(n)
+		}
+	}
 	logf("raw-insert ceiling: %d single-row transactions with %d concurrent inserters", cfg.RawInserts, cfg.Concurrency)
 	raw, err := rawInserts(ctx, dbURL, cfg.RawInserts, cfg.Concurrency)
 	if err != nil {
@@ -247,21 +280,55 @@ type meedoen struct {
 	base        string
 	databaseURL string
 	done        chan struct{}
+	// split is set when meedoen runs as several processes (cluster.go);
+	// pid is then 0, and CPU and memory are not measured.
+	split *split
+	// nats is set when this tool runs the NATS servers.
+	nats *natsServers
 }
 
-func (m *meedoen) pid() int { return m.cmd.Process.Pid }
+// natsServers returns the NATS servers this tool runs, or nil.
+func (m *meedoen) natsServers() *natsServers {
+	switch {
+	case m == nil:
+		return nil
+	case m.split != nil:
+		return m.split.nats
+	}
+	return m.nats
+}
+
+func (m *meedoen) pid() int {
+	if m.split != nil {
+		return 0
+	}
+	return m.cmd.Process.Pid
+}
 
 // stop ends meedoen as its own signal handling expects and removes its
 // directory.
 func (m *meedoen) stop() {
-	_ = m.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-m.done:
-	case <-time.After(30 * time.Second):
-		_ = m.cmd.Process.Kill()
-		<-m.done
+	if m.split != nil {
+		m.split.stop()
+		_ = os.RemoveAll(m.dir)
+		return
+	}
+	stopProcess(m.cmd, m.done)
+	if m.nats != nil {
+		m.nats.stop()
 	}
 	_ = os.RemoveAll(m.dir)
+}
+
+// stopProcess sends SIGTERM and waits for done, killing after 30 s.
+func stopProcess(cmd *exec.Cmd, done chan struct{}) {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+	}
 }
 
 // startMeedoen builds (unless -bin) and starts meedoen in embedded mode
@@ -288,6 +355,16 @@ func startMeedoen(ctx context.Context, cfg config) (*meedoen, error) {
 			return nil, fmt.Errorf("building meedoen: %w", err)
 		}
 	}
+	var ns *natsServers
+	if cfg.NATSServers > 0 {
+		if ns, err = startNATS(filepath.Join(dir, "nats"), cfg.NATSServers, cfg.NATSSyncAlways); err != nil {
+			_ = os.RemoveAll(dir)
+			return nil, err
+		}
+	}
+	if cfg.SurveysReplicas > 0 {
+		return startSplit(ctx, cfg, dir, bin, ns)
+	}
 	port, err := freePort()
 	if err != nil {
 		return nil, err
@@ -295,6 +372,9 @@ func startMeedoen(ctx context.Context, cfg config) (*meedoen, error) {
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	args := []string{"-dev", "-data-dir=" + filepath.Join(dir, "var"), "-http-addr=" + addr,
 		"-rate-limit=-1", "-anonymous-rate-limit=-1", "-log-level=warn"}
+	if ns != nil {
+		args = append(args, "-nats-url="+ns.url(), "-stream-replicas="+strconv.Itoa(ns.replicas()))
+	}
 	args = append(args, strings.Fields(cfg.MeedoenFlags)...)
 	cmd := exec.Command(bin, args...)
 	logFile, err := os.Create(filepath.Join(dir, "meedoen.log"))
@@ -308,7 +388,7 @@ func startMeedoen(ctx context.Context, cfg config) (*meedoen, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting meedoen: %w", err)
 	}
-	m := &meedoen{cmd: cmd, dir: dir, base: "http://" + addr, done: make(chan struct{})}
+	m := &meedoen{cmd: cmd, dir: dir, base: "http://" + addr, done: make(chan struct{}), nats: ns}
 	go func() { _ = cmd.Wait(); logFile.Close(); close(m.done) }()
 	logf("started meedoen (pid %d) at %s; waiting until ready", m.pid(), m.base)
 	deadline := time.Now().Add(3 * time.Minute)
@@ -470,7 +550,8 @@ func createPoll(ctx context.Context, api apiClient) (string, error) {
 }
 
 // regionalProcess returns the id of one of the IJmond's participation
-// processes from the demo data, waiting for the demo data to be loaded.
+// processes from the demo data that is in execute, waiting for the demo
+// data to be loaded.
 func regionalProcess(ctx context.Context, api apiClient) (string, error) {
 	for range 150 {
 		out, err := api.call(ctx, "GET", "/processes?pageSize=100", "")
@@ -478,7 +559,8 @@ func regionalProcess(ctx context.Context, api apiClient) (string, error) {
 			list, _ := out["processes"].([]any)
 			for _, p := range list {
 				m, _ := p.(map[string]any)
-				if id, _ := m["id"].(string); id != "" && strings.Contains(fmt.Sprint(m), "ijmond") {
+				// Polls are scheduled only in a process in execute.
+				if id, _ := m["id"].(string); id != "" && m["phase"] == "execute" && strings.Contains(fmt.Sprint(m), "ijmond") {
 					return id, nil
 				}
 			}
@@ -873,6 +955,7 @@ func report(w io.Writer, r results, asJSON bool) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	row := func(name, value string) { fmt.Fprintf(tw, "%s\t%s\t\n", name, value) }
+	fmt.Fprintf(w, "setup: %s\n", r.Setup)
 	row("panel (invitations)", strconv.Itoa(r.Invitations))
 	row("concurrent residents", strconv.Itoa(r.Concurrency))
 	row("accepted at max / refused", fmt.Sprintf("%d / %d", r.Accepted, r.Refused))
@@ -888,6 +971,12 @@ func report(w io.Writer, r results, asJSON bool) error {
 	}
 	if r.CPUMeedoenUs > 0 {
 		row("CPU per answer at max: meedoen / PostgreSQL / this tool", fmt.Sprintf("%.0f / %.0f / %.0f µs", r.CPUMeedoenUs, r.CPUPostgresUs, r.CPULoadUs))
+	}
+	if r.SurveysStreamMsgs > 0 {
+		row("messages in the surveys stream after the run", strconv.Itoa(r.SurveysStreamMsgs))
+	}
+	if len(r.SubmitsPerSurveys) > 0 {
+		row("submits served per surveys process", fmt.Sprint(r.SubmitsPerSurveys))
 	}
 	if r.HWMMiB > 0 {
 		row("meedoen RSS before / after / peak", fmt.Sprintf("%.0f / %.0f / %.0f MiB", r.RSSBeforeMiB, r.RSSMiB, r.HWMMiB))

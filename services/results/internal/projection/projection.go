@@ -42,7 +42,11 @@ func Consumers(log *slog.Logger) []events.ConsumerConfig {
 				"meedoen.councils.*.process.closed",
 				"meedoen.councils.*.field_activity.recorded",
 			},
-			Handle: a.councils,
+			// A process's phase is the last one heard: in stream order,
+			// not in the order in which replicas sharing a durable
+			// consumer happen to commit.
+			Ordered: true,
+			Handle:  a.councils,
 		},
 		{
 			Name:     "surveys",

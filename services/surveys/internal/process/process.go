@@ -29,7 +29,12 @@ func Consumer() events.ConsumerConfig {
 			"meedoen.councils.*.process.phase_changed",
 			"meedoen.councils.*.process.closed",
 		},
-		Handle: Apply,
+		// The phase is the last one heard: the events must be applied in
+		// stream order. A durable consumer that several replicas share
+		// hands two phase changes to two replicas, and the one that
+		// commits last wins, not the later change.
+		Ordered: true,
+		Handle:  Apply,
 	}
 }
 
