@@ -6,6 +6,9 @@ package reasons
 // place.
 func init() {
 	register(
+		// A service whose database is down (internal/rpc answers it 503).
+		Entry{Code: "UNAVAILABLE", English: "the service cannot reach its database; try again later", Dutch: "Meedoen kan even niet bij zijn gegevens. Probeer het over een paar minuten opnieuw."},
+
 		// Paging and updates, shared by every service.
 		Entry{Code: "OUT_OF_RANGE", English: "must be between 1 and %s", Dutch: "Dit moet een getal van 1 tot en met %s zijn."},
 		Entry{Code: "READ_ONLY", English: "cannot be changed; an update may change %s", Dutch: "Dit kun je niet wijzigen. Wat je wel kunt wijzigen: %s."},
