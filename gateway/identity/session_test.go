@@ -63,10 +63,14 @@ func TestTamperedSessionCookieIsNoSession(t *testing.T) {
 		return ""
 	}
 	valid := cookieOf(e)
+	// flip changes the top bit of the character's six: the last character
+	// of unpadded base64 carries only its top bits, so changing a low one
+	// ('A' for 'B') may leave the decoded bytes as they were.
 	flip := func(s string, i int) string {
+		const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 		b := []byte(s)
-		if b[i] == 'A' {
-			b[i] = 'B'
+		if j := strings.IndexByte(alphabet, b[i]); j >= 0 {
+			b[i] = alphabet[j^32]
 		} else {
 			b[i] = 'A'
 		}

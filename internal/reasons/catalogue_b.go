@@ -11,7 +11,7 @@ func init() {
 		// surveys' words, which a poll shares).
 		Entry{Code: "WRONG_STATE", English: "cannot %s a focus group that is %s: %s", Dutch: "Dit kan niet: %s. De focusgroep heeft status %s; %s."},
 		Entry{Code: "WRONG_STATE", English: "cannot %s a session that is %s: %s", Dutch: "Dit kan niet: %s. De bijeenkomst heeft status %s; %s."},
-		Entry{Code: "WRONG_STATE", English: "is %s", Dutch: "De status is %s."},
+		Entry{Code: "WRONG_STATE", English: "has status %s", Dutch: "De status is %s."},
 		Entry{Code: "WRONG_STATE", English: "is past its analyse phase or closed: it takes no new focus groups", Dutch: "Dit traject is al voorbij de fase Analyseren, of het is afgesloten. Er kunnen geen focusgroepen meer bij."},
 
 		// Findings and their quotes once the group agreed them.

@@ -104,6 +104,11 @@ func TestEntries(t *testing.T) {
 			t.Errorf("%q: code %q is not UPPER_SNAKE_CASE of at most 63 characters", e.English, e.Code)
 		}
 		c := compile(e)
+		// A wording of few words of its own ("is %s") would take reasons
+		// that are not its own and say them wrong.
+		if len(c.verbs) > 0 && c.literal < 6 {
+			t.Errorf("%q: too few words of its own (%d characters) to be told from other reasons; word it more precisely in the service", e.English, c.literal)
+		}
 		args := make([]any, len(c.verbs))
 		for i := range args {
 			args[i] = "x"

@@ -39,7 +39,8 @@ func TestBuilderShowsTheServicesObjectionsAndSavesNothing(t *testing.T) {
 			set:  url.Values{"vraag.q1.tekst.nl": {""}, "slug": {"X"}},
 			want: []string{
 				`href="#vraag.q1.tekst.nl">Vraag 1: Vraag (Nederlands): Vul ook het Nederlands in: dat komt eerst.</a>`,
-				`href="#slug">Open link: <span lang="en">cannot change once the poll is open</span></a>`,
+				// Any other reason of the service: the catalogue's Dutch.
+				`href="#slug">Open link: Dit kan niet meer veranderen nu de peiling open is.</a>`,
 			},
 		},
 		{

@@ -303,7 +303,7 @@ func (g Group) illegal(action, why string) error {
 	return &errs.Error{
 		Code:    errs.FailedPrecondition,
 		Message: fmt.Sprintf("cannot %s a focus group that is %s: %s", action, g.status, why),
-		Fields:  []errs.Field{{Path: "/status", Reason: fmt.Sprintf("is %s", g.status)}},
+		Fields:  []errs.Field{{Path: "/status", Reason: fmt.Sprintf("has status %s", g.status)}},
 	}
 }
 

@@ -213,7 +213,7 @@ func (m Member) LeftAt() time.Time { return m.leftAt }
 func (m *Member) Leave(now time.Time) error {
 	if m.status != Active {
 		return &errs.Error{Code: errs.FailedPrecondition, Message: "the member has left the group already",
-			Fields: []errs.Field{{Path: "/status", Reason: "is " + string(m.status)}}}
+			Fields: []errs.Field{{Path: "/status", Reason: "has status " + string(m.status)}}}
 	}
 	m.status, m.leftAt = Left, utc(now)
 	return nil

@@ -270,7 +270,7 @@ func (s Session) illegal(action, why string) error {
 	return &errs.Error{
 		Code:    errs.FailedPrecondition,
 		Message: fmt.Sprintf("cannot %s a session that is %s: %s", action, s.status, why),
-		Fields:  []errs.Field{{Path: "/status", Reason: fmt.Sprintf("is %s", s.status)}},
+		Fields:  []errs.Field{{Path: "/status", Reason: fmt.Sprintf("has status %s", s.status)}},
 	}
 }
 

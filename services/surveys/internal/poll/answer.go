@@ -235,7 +235,7 @@ func (p Poll) CheckOpen(t time.Time) error {
 	case Closed:
 		reason = "closed at " + p.closesAt.Format(time.RFC3339)
 	default:
-		reason = "is " + string(st)
+		reason = "has status " + string(st)
 	}
 	return &errs.Error{Code: errs.FailedPrecondition, Message: "the poll is not open",
 		Fields: []errs.Field{{Path: "/status", Reason: reason}}}

@@ -372,7 +372,7 @@ func TestCheckNeedsAnOpenPoll(t *testing.T) {
 		{name: "open", status: poll.Open, now: closes.Add(-time.Second)},
 		{name: "open, the closer is late", status: poll.Open, now: closes, reason: "closed at 2025-03-17T09:00:00Z"},
 		{name: "closed", status: poll.Closed, now: during, reason: "closed at 2025-03-17T09:00:00Z"},
-		{name: "cancelled", status: poll.Cancelled, now: during, reason: "is cancelled"},
+		{name: "cancelled", status: poll.Cancelled, now: during, reason: "has status cancelled"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

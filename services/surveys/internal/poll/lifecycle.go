@@ -216,6 +216,6 @@ func (p Poll) illegal(action, why string) error {
 	return &errs.Error{
 		Code:    errs.FailedPrecondition,
 		Message: fmt.Sprintf("cannot %s a poll that is %s: %s", action, p.status, why),
-		Fields:  []errs.Field{{Path: "/status", Reason: fmt.Sprintf("is %s", p.status)}},
+		Fields:  []errs.Field{{Path: "/status", Reason: fmt.Sprintf("has status %s", p.status)}},
 	}
 }
