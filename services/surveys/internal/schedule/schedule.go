@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/meedoen/meedoen/internal/backoff"
 	"github.com/meedoen/meedoen/internal/events"
 	"github.com/meedoen/meedoen/services/surveys/internal/announce"
 	"github.com/meedoen/meedoen/services/surveys/internal/poll"
@@ -45,17 +46,29 @@ func New(st *store.Store, log *slog.Logger, interval time.Duration) *Scheduler {
 }
 
 // Run advances due polls at once and then every interval, until ctx ends.
-// A failure is logged and retried at the next tick rather than stopping
-// the service: a poll that cannot advance now may well advance later.
+// A failure is logged and retried rather than stopping the service: a poll
+// that cannot advance now may well advance later. Failures in a row (the
+// database is away) wait longer each time, from the interval up to half a
+// minute, so that an outage costs a few log lines, not one per tick.
 func (s *Scheduler) Run(ctx context.Context) error {
-	t := time.NewTicker(s.interval)
-	defer t.Stop()
+	wait := backoff.Backoff{Min: s.interval}
 	for {
-		if _, err := s.Tick(ctx); err != nil && ctx.Err() == nil {
-			s.log.WarnContext(ctx, "advancing due polls failed; retrying at the next tick", "error", err)
+		_, err := s.Tick(ctx)
+		if ctx.Err() != nil {
+			return nil
 		}
+		next := s.interval
+		if err != nil {
+			next = wait.Next()
+			s.log.WarnContext(ctx, "advancing due polls failed; retrying", "error", err,
+				"failures_in_a_row", wait.Failures(), "retry_in", next.Round(time.Millisecond).String())
+		} else {
+			wait.Reset()
+		}
+		t := time.NewTimer(next)
 		select {
 		case <-ctx.Done():
+			t.Stop()
 			return nil
 		case <-t.C:
 		}

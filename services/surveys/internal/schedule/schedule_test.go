@@ -249,3 +249,44 @@ func TestTickCatchesUpOnOverduePolls(t *testing.T) {
 		t.Errorf("a second Tick advanced %d, %v; want nothing", n, err)
 	}
 }
+
+// TestAnOutageCostsAFewLogLines: while the database is away the scheduler
+// keeps trying, waiting longer after each failure in a row, so three
+// seconds of outage at a 20 ms interval log a handful of warnings rather
+// than one per tick (about 150); once the database is back, polls advance
+// again.
+func TestAnOutageCostsAFewLogLines(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var logged syncCounter
+	s := New(f.st, slog.New(slog.NewTextHandler(&logged, nil)), 20*time.Millisecond)
+	// The store's pool, closed: every query fails as with PostgreSQL down.
+	f.pool.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := s.Run(ctx); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if n := logged.lines(); n == 0 || n > 10 {
+		t.Errorf("%d warnings in 3 s of outage, want a few (1 to 10)", n)
+	}
+}
+
+// syncCounter counts the log lines written to it.
+type syncCounter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func (c *syncCounter) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.n += strings.Count(string(p), "\n")
+	return len(p), nil
+}
+
+func (c *syncCounter) lines() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
