@@ -294,7 +294,7 @@ func (c *Consumer) Provision(ctx context.Context) error {
 		}
 		return nil
 	}
-	_, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, jetstream.ConsumerConfig{
+	cc := jetstream.ConsumerConfig{
 		Durable:        c.cfg.Durable(),
 		Description:    "Meedoen " + c.cfg.Service + " consumer " + c.cfg.Name,
 		FilterSubjects: c.cfg.Subjects,
@@ -304,6 +304,10 @@ func (c *Consumer) Provision(ctx context.Context) error {
 		// keeps redelivering so nothing is lost if we crash before that.
 		MaxDeliver:    -1,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
+	}
+	err := whileStarting(ctx, func(ctx context.Context) error {
+		_, err := c.js.CreateOrUpdateConsumer(ctx, c.cfg.Stream, cc)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("provisioning consumer %s on %s: %w", c.cfg.Durable(), c.cfg.Stream, err)

@@ -30,7 +30,8 @@ type StreamConfig struct {
 }
 
 // ProvisionStreams creates or updates the stream of service and the shared
-// dead-letter stream. It is idempotent, so every replica may call it at start.
+// dead-letter stream. It is idempotent, so every replica may call it at start,
+// and it waits for a JetStream that is still starting (whileStarting).
 func ProvisionStreams(ctx context.Context, js jetstream.JetStream, service string, cfg StreamConfig) error {
 	if cfg.Replicas <= 0 {
 		cfg.Replicas = 1
@@ -59,7 +60,11 @@ func ProvisionStreams(ctx context.Context, js jetstream.JetStream, service strin
 		},
 	}
 	for _, sc := range streams {
-		if _, err := js.CreateOrUpdateStream(ctx, sc); err != nil {
+		err := whileStarting(ctx, func(ctx context.Context) error {
+			_, err := js.CreateOrUpdateStream(ctx, sc)
+			return err
+		})
+		if err != nil {
 			// Two replicas starting together may race on creation.
 			if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
 				continue
