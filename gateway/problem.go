@@ -32,11 +32,43 @@ func notFound() *problem {
 
 func methodNotAllowed(allow string) *problem { return apiproblem.MethodNotAllowed(allow) }
 
-// writeProblem sends p, filling in what every problem has.
+// writeProblem sends p, filling in what every problem has: also a code for
+// each invalid parameter, the catalogue's for a reason it knows
+// (internal/reasons), the gateway's own for what it found reading the
+// request.
 func (g *Gateway) writeProblem(w http.ResponseWriter, r *http.Request, p *problem) {
+	for i := range p.InvalidParams {
+		ip := &p.InvalidParams[i]
+		if ip.Code == "" {
+			ip.Code = reasons.Code(ip.Reason)
+		}
+		if ip.Code == "" {
+			ip.Code = gatewayCode(p.Status, ip.Reason)
+		}
+	}
 	if err := apiproblem.Write(w, r, p); err != nil {
 		g.log.DebugContext(r.Context(), "writing problem response failed", "error", err)
 	}
+}
+
+// gatewayCode is the code of a problem the catalogue of reasons does not
+// know: one the gateway finds itself while reading a request (a member the
+// resource does not have, a value it cannot read: malformed JSON, a wrong
+// type, a bad header or parameter), or, were a service's reason missing
+// from the catalogue (its test prevents that), the kind of the refusal.
+func gatewayCode(status int, reason string) string {
+	switch {
+	case reason == "unknown field":
+		return "UNKNOWN_FIELD"
+	case reasons.Code(strings.TrimPrefix(reason, "name ")) != "":
+		// A query parameter's name that cannot be held, as its value.
+		return reasons.Code(strings.TrimPrefix(reason, "name "))
+	case status == http.StatusConflict:
+		return "UNMET_CONDITION"
+	case status == http.StatusPreconditionFailed:
+		return "STALE_VERSION"
+	}
+	return "INVALID_VALUE"
 }
 
 // handleError is grpc-gateway's error handler: it answers every failed

@@ -184,18 +184,18 @@ func TestBadTextInParametersNeverReachesTheService(t *testing.T) {
 		want       []invalidParam
 	}{
 		// The probe's.
-		{name: "theme=%00", target: "/api/v1/questions?theme=%00", wantStatus: 400, want: []invalidParam{{Name: "theme", Reason: reasonNUL}}},
+		{name: "theme=%00", target: "/api/v1/questions?theme=%00", wantStatus: 400, want: []invalidParam{{Name: "theme", Reason: reasonNUL, Code: "INVALID_TEXT"}}},
 
-		{name: "a NUL in a query value", target: "/api/v1/regions?cursor=a%00b", wantStatus: 400, want: []invalidParam{{Name: "cursor", Reason: reasonNUL}}},
-		{name: "invalid UTF-8 in a query value", target: "/api/v1/municipalities?regionId=ijm%FFond", wantStatus: 400, want: []invalidParam{{Name: "regionId", Reason: reasonUTF8}}},
-		{name: "a query key in the proto's spelling", target: "/api/v1/municipalities?region_id=%00", wantStatus: 400, want: []invalidParam{{Name: "regionId", Reason: reasonNUL}}},
-		{name: "a NUL in a query key", target: "/api/v1/regions?li%00mit=2", wantStatus: 400, want: []invalidParam{{Name: "li\x00mit", Reason: "name " + reasonNUL}}},
-		{name: "a broken escape in a query value", target: "/api/v1/regions?cursor=%zz", wantStatus: 400, want: []invalidParam{{Name: "cursor", Reason: reasonEscape}}},
-		{name: "a broken escape in a query key", target: "/api/v1/regions?%zz=1", wantStatus: 400, want: []invalidParam{{Name: "%zz", Reason: reasonEscape}}},
-		{name: "a NUL in a path parameter", target: "/api/v1/regions/%00", wantStatus: 400, want: []invalidParam{{Name: "id", Reason: reasonNUL}}},
-		{name: "invalid UTF-8 in a path parameter", target: "/api/v1/councils/GM%C0%80/members", wantStatus: 400, want: []invalidParam{{Name: "municipalityCode", Reason: reasonUTF8}}},
+		{name: "a NUL in a query value", target: "/api/v1/regions?cursor=a%00b", wantStatus: 400, want: []invalidParam{{Name: "cursor", Reason: reasonNUL, Code: "INVALID_TEXT"}}},
+		{name: "invalid UTF-8 in a query value", target: "/api/v1/municipalities?regionId=ijm%FFond", wantStatus: 400, want: []invalidParam{{Name: "regionId", Reason: reasonUTF8, Code: "INVALID_TEXT"}}},
+		{name: "a query key in the proto's spelling", target: "/api/v1/municipalities?region_id=%00", wantStatus: 400, want: []invalidParam{{Name: "regionId", Reason: reasonNUL, Code: "INVALID_TEXT"}}},
+		{name: "a NUL in a query key", target: "/api/v1/regions?li%00mit=2", wantStatus: 400, want: []invalidParam{{Name: "li\x00mit", Reason: "name " + reasonNUL, Code: "INVALID_TEXT"}}},
+		{name: "a broken escape in a query value", target: "/api/v1/regions?cursor=%zz", wantStatus: 400, want: []invalidParam{{Name: "cursor", Reason: reasonEscape, Code: "INVALID_VALUE"}}},
+		{name: "a broken escape in a query key", target: "/api/v1/regions?%zz=1", wantStatus: 400, want: []invalidParam{{Name: "%zz", Reason: reasonEscape, Code: "INVALID_VALUE"}}},
+		{name: "a NUL in a path parameter", target: "/api/v1/regions/%00", wantStatus: 400, want: []invalidParam{{Name: "id", Reason: reasonNUL, Code: "INVALID_TEXT"}}},
+		{name: "invalid UTF-8 in a path parameter", target: "/api/v1/councils/GM%C0%80/members", wantStatus: 400, want: []invalidParam{{Name: "municipalityCode", Reason: reasonUTF8, Code: "INVALID_TEXT"}}},
 		{name: "path and query at once", target: "/api/v1/panels/%00/members/%FF?status=%00", wantStatus: 400, want: []invalidParam{
-			{Name: "municipalityCode", Reason: reasonNUL}, {Name: "id", Reason: reasonUTF8}, {Name: "status", Reason: reasonNUL},
+			{Name: "municipalityCode", Reason: reasonNUL, Code: "INVALID_TEXT"}, {Name: "id", Reason: reasonUTF8, Code: "INVALID_TEXT"}, {Name: "status", Reason: reasonNUL, Code: "INVALID_TEXT"},
 		}},
 
 		{name: "good parameters pass", target: "/api/v1/municipalities?regionId=ijmond&limit=2", wantStatus: 200},

@@ -1995,10 +1995,10 @@ type ImportPanelMembersBody struct {
 
 // InvalidParam One offending input field or unmet condition.
 type InvalidParam struct {
-	// Code What is wrong as a stable code, for a client to switch on and to word in its own language (UPPER_SNAKE_CASE; several wordings of one reason share a code). Left out for a reason without one, such as a request the gateway could not read.
+	// Code What is wrong as a stable code, for a client to switch on and to word in its own language (UPPER_SNAKE_CASE; several wordings of one reason share a code). A request the gateway could not read has UNKNOWN_FIELD (a member the resource does not have), INVALID_TEXT (a NUL or invalid UTF-8) or INVALID_VALUE (malformed JSON, a wrong type, a bad parameter or header).
 	//
 	// Example: UNKNOWN_REGION
-	Code *string `json:"code,omitempty"`
+	Code string `json:"code"`
 
 	// Name JSON pointer to the field in the request body (e.g. /regionId), a query or path parameter name, or the name of an unmet condition.
 	//
